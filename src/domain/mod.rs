@@ -1,0 +1,5 @@
+//! The domain: row contract, identification engine, rubric scoring, bundle format.
+//!
+//! Invariant: nothing under `domain` knows about the web or does IO. No leptos, web-sys,
+//! wasm-bindgen, no file system. Inputs are strings/bytes and values; outputs are values.
+pub mod rubric;

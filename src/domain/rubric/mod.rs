@@ -1,0 +1,1 @@
+//! Rubric (placeholder, being written).
