@@ -1,0 +1,799 @@
+//! Reading the row contract from CSV and JSON files.
+//!
+//! CSV: UTF-8 (a BOM is tolerated), separator `;`, `,` or tab (detected from the header),
+//! decimal point or decimal comma, empty cell = no data. JSON: an array of objects with the
+//! same keys. Every problem is collected with its file, line/record and column; a row with
+//! an error is not used, and the caller sees the error (nothing is dropped silently).
+
+use super::problem::{Place, Problem};
+use super::row::{Row, SchoolType, Values};
+use super::schema::{schema, Kind};
+use std::collections::{BTreeMap, HashMap};
+
+/// Rows read from one file, with where each came from, and everything worth saying about it.
+#[derive(Debug, Default)]
+pub struct Parsed {
+    pub file: String,
+    pub rows: Vec<Row>,
+    /// Where each row of `rows` came from (same length as `rows`).
+    pub places: Vec<Place>,
+    pub problems: Vec<Problem>,
+}
+
+/// Reads a file by its content: a JSON array (first non-blank byte `[`) or CSV.
+pub fn parse_file(file: &str, bytes: &[u8]) -> Parsed {
+    let first = bytes
+        .strip_prefix(b"\xEF\xBB\xBF")
+        .unwrap_or(bytes)
+        .iter()
+        .find(|b| !b.is_ascii_whitespace());
+    match first {
+        Some(b'[') | Some(b'{') => parse_json(file, bytes),
+        _ => parse_csv(file, bytes),
+    }
+}
+
+/// Decodes UTF-8 (dropping a BOM), or explains why not.
+fn decode<'a>(file: &str, bytes: &'a [u8], problems: &mut Vec<Problem>) -> Option<&'a str> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(s) => Some(s),
+        Err(e) => {
+            let high = bytes.iter().filter(|&&b| b >= 0xC0).count();
+            let hint = if high > 0 {
+                " Похоже, файл сохранён в кодировке Windows-1251: сохраните его в Excel как «CSV UTF-8 (разделитель — запятая)»."
+            } else {
+                ""
+            };
+            let line = bytes[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count() + 1;
+            problems.push(Problem::error(
+                file,
+                Place::Line(line),
+                None,
+                format!("файл не в кодировке UTF-8 (первый неверный символ — в этой строке).{hint}"),
+            ));
+            None
+        }
+    }
+}
+
+// ---------------------------------------------------------------- CSV
+
+/// Splits CSV text into records (RFC 4180 quoting), each with the 1-based line it starts on.
+fn csv_records(text: &str, sep: char) -> Vec<(usize, Vec<String>)> {
+    let mut records = Vec::new();
+    let mut record = Vec::new();
+    let mut cell = String::new();
+    let mut in_quotes = false;
+    let mut line = 1;
+    let mut start_line = 1;
+    let mut chars = text.chars().peekable();
+    let mut any = false;
+    while let Some(c) = chars.next() {
+        any = true;
+        if in_quotes {
+            match c {
+                '"' if chars.peek() == Some(&'"') => {
+                    chars.next();
+                    cell.push('"');
+                }
+                '"' => in_quotes = false,
+                '\n' => {
+                    line += 1;
+                    cell.push('\n');
+                }
+                _ => cell.push(c),
+            }
+            continue;
+        }
+        match c {
+            '"' if cell.trim().is_empty() => {
+                cell.clear();
+                in_quotes = true;
+            }
+            c if c == sep => record.push(std::mem::take(&mut cell)),
+            '\r' | '\n' => {
+                if c == '\r' && chars.peek() == Some(&'\n') {
+                    chars.next();
+                }
+                record.push(std::mem::take(&mut cell));
+                records.push((start_line, std::mem::take(&mut record)));
+                line += 1;
+                start_line = line;
+                any = false;
+            }
+            _ => cell.push(c),
+        }
+    }
+    if any || !record.is_empty() {
+        record.push(cell);
+        records.push((start_line, record));
+    }
+    records
+}
+
+/// The separator is the most frequent of `;`, `,`, tab in the header line (outside quotes).
+fn detect_separator(text: &str) -> char {
+    let header = text.lines().next().unwrap_or("");
+    let mut counts = [(';', 0usize), (',', 0), ('\t', 0)];
+    let mut in_quotes = false;
+    for c in header.chars() {
+        if c == '"' {
+            in_quotes = !in_quotes;
+        } else if !in_quotes {
+            for (s, n) in counts.iter_mut() {
+                if c == *s {
+                    *n += 1;
+                }
+            }
+        }
+    }
+    counts.iter().max_by_key(|(_, n)| *n).filter(|(_, n)| *n > 0).map(|(s, _)| *s).unwrap_or(';')
+}
+
+/// Finds the contract column a header cell names: the id (any case) or the Russian label.
+fn resolve_header(cell: &str) -> Option<usize> {
+    let h = cell.trim().trim_matches('\u{feff}').trim();
+    let lower = h.to_lowercase();
+    let s = schema();
+    s.columns
+        .iter()
+        .position(|c| c.id == lower)
+        .or_else(|| s.columns.iter().position(|c| c.label.to_lowercase() == lower))
+}
+
+pub fn parse_csv(file: &str, bytes: &[u8]) -> Parsed {
+    let mut out = Parsed { file: file.to_string(), ..Parsed::default() };
+    let Some(text) = decode(file, bytes, &mut out.problems) else {
+        return out;
+    };
+    if text.trim().is_empty() {
+        out.problems.push(Problem::error(file, Place::File, None, "файл пуст"));
+        return out;
+    }
+    let sep = detect_separator(text);
+    let mut records = csv_records(text, sep).into_iter();
+    let Some((_, header)) = records.next() else {
+        out.problems.push(Problem::error(file, Place::File, None, "файл пуст"));
+        return out;
+    };
+    // Map each header cell to a contract column (or None for unknown columns).
+    let s = schema();
+    let mut mapping: Vec<Option<usize>> = Vec::with_capacity(header.len());
+    let mut seen: HashMap<usize, usize> = HashMap::new();
+    let mut header_ok = true;
+    for (pos, cell) in header.iter().enumerate() {
+        let name = cell.trim();
+        if name.is_empty() {
+            mapping.push(None);
+            continue;
+        }
+        match resolve_header(name) {
+            Some(col) => {
+                if let Some(first) = seen.insert(col, pos) {
+                    out.problems.push(Problem::error(
+                        file,
+                        Place::Line(1),
+                        Some(&s.columns[col].id),
+                        format!("столбец повторяется в заголовке (позиции {} и {})", first + 1, pos + 1),
+                    ));
+                    header_ok = false;
+                }
+                mapping.push(Some(col));
+            }
+            None => {
+                out.problems.push(Problem::warning(
+                    file,
+                    Place::Line(1),
+                    Some(name),
+                    "неизвестный столбец — он не будет использован",
+                ));
+                mapping.push(None);
+            }
+        }
+    }
+    for (i, c) in s.columns.iter().enumerate() {
+        if c.required && !seen.contains_key(&i) {
+            out.problems.push(Problem::error(
+                file,
+                Place::Line(1),
+                Some(&c.id),
+                format!("нет обязательного столбца «{}» ({})", c.id, c.label),
+            ));
+            header_ok = false;
+        }
+    }
+    if !header_ok {
+        return out;
+    }
+    note_absent_columns(file, |col| seen.contains_key(&col), &mut out.problems);
+
+    for (line, cells) in records {
+        if cells.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        if cells.len() > mapping.len() && cells[mapping.len()..].iter().any(|c| !c.trim().is_empty()) {
+            out.problems.push(Problem::error(
+                file,
+                Place::Line(line),
+                None,
+                format!(
+                    "в строке {} ячеек, а в заголовке {}: проверьте разделитель и кавычки",
+                    cells.len(),
+                    mapping.len()
+                ),
+            ));
+            continue;
+        }
+        let mut fields: Vec<(usize, Cell)> = Vec::with_capacity(mapping.len());
+        for (pos, col) in mapping.iter().enumerate() {
+            if let Some(col) = col {
+                let raw = cells.get(pos).map(String::as_str).unwrap_or("");
+                fields.push((*col, Cell::Text(raw)));
+            }
+        }
+        if let Some(row) = build_row(file, Place::Line(line), &fields, &mut out.problems) {
+            out.rows.push(row);
+            out.places.push(Place::Line(line));
+        }
+    }
+    out
+}
+
+/// Says which data columns a file does not have (they count as empty in every row).
+fn note_absent_columns(file: &str, present: impl Fn(usize) -> bool, problems: &mut Vec<Problem>) {
+    let s = schema();
+    let mut whole_groups = Vec::new();
+    let mut single = Vec::new();
+    for g in &s.groups {
+        let cols: Vec<(usize, &str)> = s
+            .columns
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.group == g.id && !c.required)
+            .map(|(i, c)| (i, c.id.as_str()))
+            .collect();
+        if cols.is_empty() {
+            continue;
+        }
+        let absent: Vec<&str> = cols.iter().filter(|(i, _)| !present(*i)).map(|(_, id)| *id).collect();
+        if absent.len() == cols.len() {
+            whole_groups.push(g.label.as_str());
+        } else {
+            single.extend(absent);
+        }
+    }
+    if whole_groups.is_empty() && single.is_empty() {
+        return;
+    }
+    let mut parts = Vec::new();
+    if !whole_groups.is_empty() {
+        parts.push(format!("нет данных: {}", whole_groups.join(", ")));
+    }
+    if !single.is_empty() {
+        parts.push(format!("нет столбцов: {}", single.join(", ")));
+    }
+    problems.push(Problem::note(
+        file,
+        Place::File,
+        None,
+        format!("{}; эти показатели считаются пустыми во всех строках", parts.join("; ")),
+    ));
+}
+
+// ---------------------------------------------------------------- JSON
+
+pub fn parse_json(file: &str, bytes: &[u8]) -> Parsed {
+    let mut out = Parsed { file: file.to_string(), ..Parsed::default() };
+    let Some(text) = decode(file, bytes, &mut out.problems) else {
+        return out;
+    };
+    let value: serde_json::Value = match serde_json::from_str(text) {
+        Ok(v) => v,
+        Err(e) => {
+            out.problems.push(Problem::error(
+                file,
+                Place::File,
+                None,
+                format!("некорректный JSON: строка {}, позиция {}: {}", e.line(), e.column(), json_error_ru(&e)),
+            ));
+            return out;
+        }
+    };
+    let Some(items) = value.as_array() else {
+        out.problems.push(Problem::error(
+            file,
+            Place::File,
+            None,
+            "ожидался массив объектов (по одному на школу и год)",
+        ));
+        return out;
+    };
+    let rows = rows_from_json_array(file, items, |i| Place::Record(i + 1), &mut out.problems);
+    for (place, row) in rows {
+        out.places.push(place);
+        out.rows.push(row);
+    }
+    out
+}
+
+/// Validates an array of row objects (used by JSON files and by bundle payloads).
+/// `place` gives the location of element `i`. Unknown keys are reported once per key.
+pub fn rows_from_json_array(
+    file: &str,
+    items: &[serde_json::Value],
+    place: impl Fn(usize) -> Place,
+    problems: &mut Vec<Problem>,
+) -> Vec<(Place, Row)> {
+    let s = schema();
+    let mut present = vec![false; s.columns.len()];
+    let mut unknown: BTreeMap<String, usize> = BTreeMap::new();
+    let mut rows = Vec::with_capacity(items.len());
+    for (i, item) in items.iter().enumerate() {
+        if let Some(obj) = item.as_object() {
+            for k in obj.keys() {
+                match s.columns.iter().position(|c| c.id == *k) {
+                    Some(c) => present[c] = true,
+                    None => {
+                        unknown.entry(k.clone()).or_insert(i);
+                    }
+                }
+            }
+        }
+        if let Some(row) = row_from_json(item, file, place(i), problems) {
+            rows.push((place(i), row));
+        }
+    }
+    for (k, first) in unknown {
+        problems.push(Problem::warning(
+            file,
+            place(first),
+            Some(&k),
+            "неизвестное поле — оно не будет использовано",
+        ));
+    }
+    if !items.is_empty() {
+        note_absent_columns(file, |c| present[c], problems);
+    }
+    rows
+}
+
+/// Validates one JSON object as a row. Problems go to `problems`; `None` if the row has errors.
+pub fn row_from_json(value: &serde_json::Value, file: &str, place: Place, problems: &mut Vec<Problem>) -> Option<Row> {
+    let Some(obj) = value.as_object() else {
+        problems.push(Problem::error(file, place, None, "ожидался объект с полями строки"));
+        return None;
+    };
+    let s = schema();
+    let mut fields: Vec<(usize, Cell)> = Vec::with_capacity(obj.len());
+    for (i, c) in s.columns.iter().enumerate() {
+        match obj.get(&c.id) {
+            Some(v) => fields.push((i, Cell::Json(v))),
+            None if c.required => fields.push((i, Cell::Text(""))),
+            None => {}
+        }
+    }
+    build_row(file, place, &fields, problems)
+}
+
+fn json_error_ru(e: &serde_json::Error) -> String {
+    use serde_json::error::Category;
+    match e.classify() {
+        Category::Eof => "файл обрывается раньше, чем закончился JSON".to_string(),
+        Category::Syntax => format!("синтаксическая ошибка ({e})"),
+        _ => e.to_string(),
+    }
+}
+
+// ---------------------------------------------------------------- cells → row
+
+/// A cell as it came from the file.
+enum Cell<'a> {
+    Text(&'a str),
+    Json(&'a serde_json::Value),
+}
+
+impl Cell<'_> {
+    /// The cell as text (for identity fields); numbers are written without a trailing `.0`.
+    fn text(&self) -> Result<String, String> {
+        match self {
+            Cell::Text(s) => Ok(unguard(s.trim()).to_string()),
+            Cell::Json(serde_json::Value::String(s)) => Ok(s.trim().to_string()),
+            Cell::Json(serde_json::Value::Number(n)) => Ok(n.to_string()),
+            Cell::Json(serde_json::Value::Null) => Ok(String::new()),
+            Cell::Json(v) => Err(format!("ожидался текст, получено {}", json_kind(v))),
+        }
+    }
+
+    /// The cell as a number: `Ok(None)` for an empty cell.
+    fn number(&self) -> Result<Option<f64>, String> {
+        match self {
+            Cell::Text(s) => parse_number(s),
+            Cell::Json(serde_json::Value::String(s)) => parse_number(s),
+            Cell::Json(serde_json::Value::Number(n)) => n.as_f64().map(Some).ok_or_else(|| format!("число {n} вне допустимого диапазона")),
+            Cell::Json(serde_json::Value::Null) => Ok(None),
+            Cell::Json(v) => Err(format!("ожидалось число, получено {}", json_kind(v))),
+        }
+    }
+
+    fn raw(&self) -> String {
+        match self {
+            Cell::Text(s) => s.trim().to_string(),
+            Cell::Json(serde_json::Value::String(s)) => s.trim().to_string(),
+            Cell::Json(v) => v.to_string(),
+        }
+    }
+}
+
+/// Drops the apostrophe that [`crate::domain::csv_write`] puts before a text starting with a
+/// formula character.
+fn unguard(s: &str) -> &str {
+    match s.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(['=', '+', '-', '@']) => rest,
+        _ => s,
+    }
+}
+
+fn json_kind(v: &serde_json::Value) -> &'static str {
+    match v {
+        serde_json::Value::Null => "null",
+        serde_json::Value::Bool(_) => "логическое значение",
+        serde_json::Value::Number(_) => "число",
+        serde_json::Value::String(_) => "текст",
+        serde_json::Value::Array(_) => "массив",
+        serde_json::Value::Object(_) => "объект",
+    }
+}
+
+/// Parses a number written by a person or by Excel: decimal point or comma, spaces or
+/// non-breaking spaces between thousands, an optional trailing `%`. Empty → `Ok(None)`.
+pub fn parse_number(raw: &str) -> Result<Option<f64>, String> {
+    let t = raw.trim_matches(|c: char| c.is_whitespace() || c == '\u{a0}' || c == '\u{202f}');
+    if t.is_empty() {
+        return Ok(None);
+    }
+    let t = t.strip_suffix('%').map(str::trim_end).unwrap_or(t);
+    let mut s: String = t.chars().filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}')).collect();
+    if s.contains(',') {
+        if s.contains('.') || s.matches(',').count() > 1 {
+            return Err(format!("«{raw}» не является числом"));
+        }
+        s = s.replace(',', ".");
+    }
+    if s.is_empty() || !s.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | '-' | '+' | 'e' | 'E')) {
+        return Err(format!("«{}» не является числом", raw.trim()));
+    }
+    match s.parse::<f64>() {
+        Ok(v) if v.is_finite() => Ok(Some(v)),
+        _ => Err(format!("«{}» не является числом", raw.trim())),
+    }
+}
+
+/// Builds and validates a row from (column index, cell) pairs. Missing data columns stay empty.
+fn build_row(file: &str, place: Place, fields: &[(usize, Cell)], problems: &mut Vec<Problem>) -> Option<Row> {
+    let s = schema();
+    let mut ok = true;
+    let err = |col: &str, msg: String, problems: &mut Vec<Problem>| {
+        problems.push(Problem::error(file, place.clone(), Some(col), msg));
+    };
+    let mut school_id = String::new();
+    let mut school_name = String::new();
+    let mut municipality = String::new();
+    let mut school_type = None;
+    let mut year = None;
+    let mut values = Values::empty();
+    for (col, cell) in fields {
+        let c = &s.columns[*col];
+        match c.kind {
+            Kind::Text => match cell.text() {
+                Ok(t) if t.is_empty() && c.required => {
+                    err(&c.id, "обязательное поле не заполнено".into(), problems);
+                    ok = false;
+                }
+                Ok(t) => match c.id.as_str() {
+                    "school_id" => school_id = t,
+                    "school_name" => school_name = t,
+                    _ => municipality = t,
+                },
+                Err(m) => {
+                    err(&c.id, m, problems);
+                    ok = false;
+                }
+            },
+            Kind::SchoolType => {
+                let t = cell.text().unwrap_or_else(|_| cell.raw());
+                if t.is_empty() {
+                    err(&c.id, "обязательное поле не заполнено".into(), problems);
+                    ok = false;
+                } else if let Some(st) = SchoolType::parse(&t) {
+                    school_type = Some(st);
+                } else {
+                    let allowed: Vec<String> =
+                        SchoolType::ALL.iter().map(|t| format!("{} ({})", t.id(), t.label())).collect();
+                    err(&c.id, format!("неизвестный тип школы «{t}»; допустимые значения: {}", allowed.join(", ")), problems);
+                    ok = false;
+                }
+            }
+            Kind::Year => match cell.number() {
+                Ok(Some(v)) if v.fract() == 0.0 && (1990.0..=2100.0).contains(&v) => year = Some(v as i32),
+                Ok(None) => {
+                    err(&c.id, "обязательное поле не заполнено".into(), problems);
+                    ok = false;
+                }
+                Ok(Some(_)) | Err(_) => {
+                    err(&c.id, format!("год должен быть целым числом от 1990 до 2100, получено «{}»", cell.raw()), problems);
+                    ok = false;
+                }
+            },
+            kind => match cell.number() {
+                Ok(None) => {}
+                Ok(Some(v)) => match check_range(kind, v) {
+                    Ok(()) => values.set(s.data_index(&c.id).expect("data column"), Some(v)),
+                    Err(m) => {
+                        err(&c.id, format!("{m}, получено «{}»", cell.raw()), problems);
+                        ok = false;
+                    }
+                },
+                Err(m) => {
+                    err(&c.id, m, problems);
+                    ok = false;
+                }
+            },
+        }
+    }
+    if !ok {
+        return None;
+    }
+    Some(Row { school_id, school_name, municipality, school_type: school_type?, year: year?, values })
+}
+
+/// The allowed values of each numeric kind, with the Russian rule for messages.
+pub fn check_range(kind: Kind, v: f64) -> Result<(), &'static str> {
+    let ok = match kind.range() {
+        Some((lo, hi)) => v >= lo && v <= hi,
+        None => true,
+    };
+    let integral = kind != Kind::Count || v.fract() == 0.0;
+    if ok && integral {
+        return Ok(());
+    }
+    Err(match kind {
+        Kind::Count => "количество должно быть целым неотрицательным числом",
+        Kind::Share => "доля должна быть от 0 до 100 %",
+        Kind::Score100 => "средний балл ЕГЭ должен быть от 0 до 100",
+        Kind::Score5 => "средний балл по пятибалльной шкале должен быть от 2 до 5",
+        _ => "недопустимое значение",
+    })
+}
+
+// ---------------------------------------------------------------- several files
+
+/// Joins parsed files into one set of rows; a second row for the same (school_id, year) —
+/// in the same file or another — is an error naming both places, and is not used.
+pub fn merge(files: Vec<Parsed>) -> (Vec<Row>, Vec<Problem>) {
+    let mut rows = Vec::new();
+    let mut problems = Vec::new();
+    let mut first_seen: HashMap<(String, i32), (String, Place)> = HashMap::new();
+    for parsed in files {
+        problems.extend(parsed.problems);
+        for (row, place) in parsed.rows.into_iter().zip(parsed.places) {
+            let key = (row.school_id.clone(), row.year);
+            if let Some((f, p)) = first_seen.get(&key) {
+                let where_ = match p {
+                    Place::Line(n) => format!("{f}, строка {n}"),
+                    Place::Record(n) => format!("{f}, запись {n}"),
+                    Place::Path(path) => format!("{f}, {path}"),
+                    Place::File => f.clone(),
+                };
+                problems.push(Problem::error(
+                    &parsed.file,
+                    place,
+                    Some("school_id"),
+                    format!(
+                        "повторная строка для школы «{}» за {} год (первая — {where_})",
+                        row.school_id, row.year
+                    ),
+                ));
+                continue;
+            }
+            first_seen.insert(key, (parsed.file.clone(), place));
+            rows.push(row);
+        }
+    }
+    (rows, problems)
+}
+
+/// An empty CSV with every column of the contract (`;`-separated, with a BOM for Excel).
+pub fn template_csv() -> String {
+    let ids: Vec<&str> = schema().ids().collect();
+    format!("\u{feff}{}\r\n", ids.join(";"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::problem::{has_errors, Severity};
+
+    fn messages(p: &Parsed) -> Vec<String> {
+        p.problems.iter().map(ToString::to_string).collect()
+    }
+
+    #[test]
+    fn semicolon_csv_with_bom_decimal_comma_and_quotes() {
+        let csv = "\u{feff}school_id;school_name;municipality;school_type;year;ege_rus_mean;ege_participants\r\n\
+                   s1;\"Школа; №1\";Город;secondary;2021;68,5;25\r\n\
+                   s2;Школа 2;Город;СОШ;2021;;\r\n\
+                   ;;;;;;\r\n";
+        let p = parse_csv("a.csv", csv.as_bytes());
+        assert!(!has_errors(&p.problems), "{:?}", messages(&p));
+        assert_eq!(p.rows.len(), 2, "the empty line is skipped");
+        assert_eq!(p.rows[0].school_name, "Школа; №1");
+        assert_eq!(p.rows[0].values.get_by_id("ege_rus_mean"), Some(68.5));
+        assert_eq!(p.rows[0].values.get_by_id("ege_participants"), Some(25.0));
+        assert_eq!(p.rows[1].school_type, SchoolType::Secondary);
+        assert_eq!(p.rows[1].values.get_by_id("ege_rus_mean"), None);
+        assert_eq!(p.places, vec![Place::Line(2), Place::Line(3)]);
+    }
+
+    #[test]
+    fn comma_csv_with_decimal_point_and_russian_headers() {
+        let csv = "Идентификатор школы,school_name,municipality,school_type,year,oge_rus_mean\n\
+                   s1,A,M,basic,2020,3.9\n";
+        let p = parse_csv("b.csv", csv.as_bytes());
+        assert!(!has_errors(&p.problems), "{:?}", messages(&p));
+        assert_eq!(p.rows[0].school_id, "s1");
+        assert_eq!(p.rows[0].values.get_by_id("oge_rus_mean"), Some(3.9));
+    }
+
+    #[test]
+    fn absent_columns_are_noted_and_unknown_columns_warned() {
+        let csv = "school_id;school_name;municipality;school_type;year;oge_rus_mean;oge_math_mean;foo\n\
+                   s1;A;M;basic;2020;3,9;4;x\n";
+        let p = parse_csv("c.csv", csv.as_bytes());
+        let m = messages(&p);
+        assert!(m.contains(&"предупреждение: c.csv, строка 1, столбец «foo»: неизвестный столбец — он не будет использован".to_string()), "{m:?}");
+        let note = p.problems.iter().find(|p| p.severity == Severity::Note).expect("a note");
+        assert!(note.message.starts_with("нет данных: ЕГЭ, ВПР, Социальные характеристики обучающихся и их семей; нет столбцов: oge_participants, oge_no_cert_pct"), "{}", note.message);
+        assert!(note.message.ends_with("эти показатели считаются пустыми во всех строках"));
+        assert_eq!(p.rows.len(), 1);
+    }
+
+    #[test]
+    fn every_bad_cell_is_reported_with_line_and_column() {
+        let csv = "school_id;school_name;municipality;school_type;year;ege_no_cert_pct;oge_rus_mean;ege_rus_mean;ege_participants\n\
+                   s1;A;M;secondary;2021;120;7;101;-1\n\
+                   s2;B;M;гимназия;20x1;abc;3,5;;2,5\n\
+                   ;C;M;basic;2021;;;;\n\
+                   s4;D;M;basic;2021;1;2;3;4;5\n";
+        let p = parse_csv("bad.csv", csv.as_bytes());
+        assert!(p.rows.is_empty(), "no row with an error is used");
+        let m = messages(&p);
+        let expected = [
+            "ошибка: bad.csv, строка 2, столбец «ege_no_cert_pct»: доля должна быть от 0 до 100 %, получено «120»",
+            "ошибка: bad.csv, строка 2, столбец «oge_rus_mean»: средний балл по пятибалльной шкале должен быть от 2 до 5, получено «7»",
+            "ошибка: bad.csv, строка 2, столбец «ege_rus_mean»: средний балл ЕГЭ должен быть от 0 до 100, получено «101»",
+            "ошибка: bad.csv, строка 2, столбец «ege_participants»: количество должно быть целым неотрицательным числом, получено «-1»",
+            "ошибка: bad.csv, строка 3, столбец «school_type»: неизвестный тип школы «гимназия»; допустимые значения: secondary (средняя), basic (основная), evening (вечерняя (сменная)), primary (начальная), adapted (реализующая адаптированные программы), penitentiary (при исправительном учреждении)",
+            "ошибка: bad.csv, строка 3, столбец «year»: год должен быть целым числом от 1990 до 2100, получено «20x1»",
+            "ошибка: bad.csv, строка 3, столбец «ege_no_cert_pct»: «abc» не является числом",
+            "ошибка: bad.csv, строка 3, столбец «ege_participants»: количество должно быть целым неотрицательным числом, получено «2,5»",
+            "ошибка: bad.csv, строка 4, столбец «school_id»: обязательное поле не заполнено",
+            "ошибка: bad.csv, строка 5: в строке 10 ячеек, а в заголовке 9: проверьте разделитель и кавычки",
+        ];
+        for e in expected {
+            assert!(m.contains(&e.to_string()), "missing «{e}» in {m:#?}");
+        }
+        assert_eq!(m.iter().filter(|m| m.starts_with("ошибка")).count(), expected.len(), "{m:#?}");
+    }
+
+    #[test]
+    fn missing_required_columns_and_duplicate_headers_stop_the_file() {
+        let p = parse_csv("h.csv", b"school_id;school_name;year;year\ns1;A;2020;2020\n");
+        let m = messages(&p);
+        assert!(m.contains(&"ошибка: h.csv, строка 1, столбец «year»: столбец повторяется в заголовке (позиции 3 и 4)".to_string()), "{m:?}");
+        assert!(m.contains(&"ошибка: h.csv, строка 1, столбец «municipality»: нет обязательного столбца «municipality» (Муниципалитет)".to_string()), "{m:?}");
+        assert!(m.iter().any(|m| m.contains("«school_type»")));
+        assert!(p.rows.is_empty());
+    }
+
+    #[test]
+    fn empty_and_non_utf8_files() {
+        assert_eq!(messages(&parse_csv("e.csv", b"")), vec!["ошибка: e.csv: файл пуст"]);
+        assert_eq!(messages(&parse_csv("e.csv", b"\xEF\xBB\xBF \n")), vec!["ошибка: e.csv: файл пуст"]);
+        // «Школа» in Windows-1251.
+        let cp1251 = b"school_id;school_name\n1;\xd8\xea\xee\xeb\xe0\n";
+        let m = messages(&parse_csv("w.csv", cp1251));
+        assert_eq!(m.len(), 1);
+        assert!(m[0].starts_with("ошибка: w.csv, строка 2: файл не в кодировке UTF-8 (первый неверный символ — в этой строке)."), "{}", m[0]);
+        assert!(m[0].contains("Windows-1251"));
+    }
+
+    #[test]
+    fn json_rows_with_strings_numbers_and_unknown_keys() {
+        let json = r#"[
+          {"school_id": 101, "school_name": "A", "municipality": "M", "school_type": "secondary", "year": "2021",
+           "ege_rus_mean": "68,5", "ege_participants": 20, "note": "x"},
+          {"school_id": "102", "school_name": "B", "municipality": "M", "school_type": "basic", "year": 2021,
+           "oge_rus_mean": 9, "oge_math_mean": true, "note": "y"},
+          "oops"
+        ]"#;
+        let p = parse_file("d.json", json.as_bytes());
+        let m = messages(&p);
+        assert_eq!(p.rows.len(), 1);
+        assert_eq!(p.rows[0].school_id, "101");
+        assert_eq!(p.rows[0].values.get_by_id("ege_rus_mean"), Some(68.5));
+        for e in [
+            "ошибка: d.json, запись 2, поле «oge_rus_mean»: средний балл по пятибалльной шкале должен быть от 2 до 5, получено «9»",
+            "ошибка: d.json, запись 2, поле «oge_math_mean»: ожидалось число, получено логическое значение",
+            "ошибка: d.json, запись 3: ожидался объект с полями строки",
+            "предупреждение: d.json, запись 1, поле «note»: неизвестное поле — оно не будет использовано",
+        ] {
+            assert!(m.contains(&e.to_string()), "missing «{e}» in {m:#?}");
+        }
+    }
+
+    #[test]
+    fn broken_json_names_line_and_position() {
+        let m = messages(&parse_json("x.json", b"[{\"school_id\": 1,\n }"));
+        assert_eq!(m.len(), 1);
+        assert!(m[0].starts_with("ошибка: x.json: некорректный JSON: строка 2"), "{}", m[0]);
+        let m = messages(&parse_json("y.json", b"{\"a\": 1}"));
+        assert_eq!(m, vec!["ошибка: y.json: ожидался массив объектов (по одному на школу и год)"]);
+    }
+
+    #[test]
+    fn duplicates_within_and_across_files_are_errors() {
+        let head = "school_id;school_name;municipality;school_type;year\n";
+        let a = parse_csv("a.csv", format!("{head}s1;A;M;basic;2020\ns1;A;M;basic;2020\ns2;B;M;basic;2020\n").as_bytes());
+        let b = parse_json(
+            "b.json",
+            br#"[{"school_id":"s2","school_name":"B","municipality":"M","school_type":"basic","year":2020},
+                {"school_id":"s2","school_name":"B","municipality":"M","school_type":"basic","year":2021}]"#,
+        );
+        let (rows, problems) = merge(vec![a, b]);
+        assert_eq!(rows.len(), 3);
+        let m: Vec<String> = problems.iter().filter(|p| p.is_error()).map(ToString::to_string).collect();
+        assert_eq!(
+            m,
+            vec![
+                "ошибка: a.csv, строка 3, столбец «school_id»: повторная строка для школы «s1» за 2020 год (первая — a.csv, строка 2)",
+                "ошибка: b.json, запись 1, поле «school_id»: повторная строка для школы «s2» за 2020 год (первая — a.csv, строка 4)",
+            ]
+        );
+    }
+
+    #[test]
+    fn numbers_as_people_write_them() {
+        assert_eq!(parse_number(" 1 234,5 "), Ok(Some(1234.5)));
+        assert_eq!(parse_number("1\u{a0}234"), Ok(Some(1234.0)));
+        assert_eq!(parse_number("12,5 %"), Ok(Some(12.5)));
+        assert_eq!(parse_number(""), Ok(None));
+        assert!(parse_number("NaN").is_err());
+        assert!(parse_number("inf").is_err());
+        assert!(parse_number("1,2,3").is_err());
+        assert!(parse_number("1.2,3").is_err());
+    }
+
+    #[test]
+    fn exported_csv_reads_back_identically() {
+        use crate::domain::csv_write::rows_csv;
+        let rows = vec![
+            Row::new("s1", "=HYPERLINK(\"x\")", "Город; район", SchoolType::Secondary, 2021)
+                .with("ege_rus_mean", 68.25)
+                .with("ege_participants", 31.0),
+            Row::new("s2", "Школа \"Надежда\"", "-", SchoolType::Evening, 2020).with("guardianship_pct", 0.5),
+        ];
+        let csv = rows_csv(&rows);
+        let p = parse_csv("r.csv", csv.as_bytes());
+        assert!(!has_errors(&p.problems), "{:?}", messages(&p));
+        assert_eq!(p.rows, rows);
+    }
+
+    #[test]
+    fn template_has_every_column() {
+        let t = template_csv();
+        let p = parse_csv("t.csv", t.as_bytes());
+        assert!(p.problems.iter().all(|p| !p.is_error()));
+        assert_eq!(t.trim_start_matches('\u{feff}').trim().split(';').count(), schema().columns.len());
+    }
+}

@@ -1,0 +1,121 @@
+//! Diagnostics: every complaint about input names the file, the place in it and the field,
+//! in Russian. Parsers collect all problems instead of stopping at the first.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    /// The input cannot be used as it is.
+    Error,
+    /// Something was ignored or looks wrong; the rest is usable.
+    Warning,
+    /// Information worth knowing (for example, columns absent from a file).
+    Note,
+}
+
+impl Severity {
+    pub fn label(self) -> &'static str {
+        match self {
+            Severity::Error => "ошибка",
+            Severity::Warning => "предупреждение",
+            Severity::Note => "примечание",
+        }
+    }
+}
+
+/// Where in a file a problem is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind", content = "at")]
+pub enum Place {
+    /// The file as a whole (header, encoding, format).
+    File,
+    /// A line of a CSV file, 1-based as Excel numbers rows (the header is line 1).
+    Line(usize),
+    /// An element of a JSON array, 1-based.
+    Record(usize),
+    /// A JSON path such as `payload.rows[3].year`.
+    Path(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Problem {
+    pub severity: Severity,
+    pub file: String,
+    pub place: Place,
+    /// Column id (CSV/JSON key) the problem is about, if any.
+    pub column: Option<String>,
+    pub message: String,
+}
+
+impl Problem {
+    pub fn error(file: &str, place: Place, column: Option<&str>, message: impl Into<String>) -> Self {
+        Self::new(Severity::Error, file, place, column, message)
+    }
+    pub fn warning(file: &str, place: Place, column: Option<&str>, message: impl Into<String>) -> Self {
+        Self::new(Severity::Warning, file, place, column, message)
+    }
+    pub fn note(file: &str, place: Place, column: Option<&str>, message: impl Into<String>) -> Self {
+        Self::new(Severity::Note, file, place, column, message)
+    }
+    fn new(severity: Severity, file: &str, place: Place, column: Option<&str>, message: impl Into<String>) -> Self {
+        Problem { severity, file: file.to_string(), place, column: column.map(str::to_string), message: message.into() }
+    }
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+impl fmt::Display for Problem {
+    /// `ошибка: schools.csv, строка 5, столбец «year»: …`
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.severity.label(), self.file)?;
+        let field = match self.place {
+            Place::File => {
+                if let Some(c) = &self.column {
+                    write!(f, ", столбец «{c}»")?;
+                }
+                return write!(f, ": {}", self.message);
+            }
+            Place::Line(n) => {
+                write!(f, ", строка {n}")?;
+                "столбец"
+            }
+            Place::Record(n) => {
+                write!(f, ", запись {n}")?;
+                "поле"
+            }
+            Place::Path(ref p) => {
+                write!(f, ", поле {p}")?;
+                return write!(f, ": {}", self.message);
+            }
+        };
+        if let Some(c) = &self.column {
+            write!(f, ", {field} «{c}»")?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+/// True if any problem is an error.
+pub fn has_errors(problems: &[Problem]) -> bool {
+    problems.iter().any(Problem::is_error)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_name_file_place_and_field() {
+        let p = Problem::error("a.csv", Place::Line(5), Some("year"), "не число");
+        assert_eq!(p.to_string(), "ошибка: a.csv, строка 5, столбец «year»: не число");
+        let p = Problem::warning("a.json", Place::Record(2), Some("foo"), "неизвестное поле");
+        assert_eq!(p.to_string(), "предупреждение: a.json, запись 2, поле «foo»: неизвестное поле");
+        let p = Problem::note("a.csv", Place::File, None, "нет столбцов");
+        assert_eq!(p.to_string(), "примечание: a.csv: нет столбцов");
+        let p = Problem::error("b.json", Place::Path("payload.rows[0].year".into()), Some("year"), "не число");
+        assert_eq!(p.to_string(), "ошибка: b.json, поле payload.rows[0].year: не число");
+    }
+}

@@ -1,0 +1,159 @@
+//! The row contract as data: which columns a row has, their kinds and Russian labels.
+//!
+//! The table itself lives in `src/data/columns.json`; this module loads it once and gives
+//! typed access. Identity columns (`school_id` … `year`) are fields of [`crate::domain::row::Row`];
+//! every other column is a *data column* stored by position in [`Schema::data_columns`].
+
+use serde::Deserialize;
+use std::sync::OnceLock;
+
+/// How a column's cells are read and validated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    Text,
+    SchoolType,
+    Year,
+    /// Non-negative integer.
+    Count,
+    /// Percentage, 0–100.
+    Share,
+    /// Mean score on the 100-point ЕГЭ scale, 0–100.
+    Score100,
+    /// Mean mark on the 5-point scale, 2–5.
+    Score5,
+}
+
+impl Kind {
+    /// Allowed closed range for numeric kinds.
+    pub fn range(self) -> Option<(f64, f64)> {
+        match self {
+            Kind::Share | Kind::Score100 => Some((0.0, 100.0)),
+            Kind::Score5 => Some((2.0, 5.0)),
+            Kind::Count => Some((0.0, f64::MAX)),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Column {
+    pub id: String,
+    pub group: String,
+    pub kind: Kind,
+    #[serde(default)]
+    pub required: bool,
+    pub label: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Group {
+    pub id: String,
+    pub label: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct SchemaFile {
+    groups: Vec<Group>,
+    columns: Vec<Column>,
+}
+
+/// The loaded column table.
+#[derive(Debug)]
+pub struct Schema {
+    pub groups: Vec<Group>,
+    /// All columns in contract order (identity first).
+    pub columns: Vec<Column>,
+    /// Positions in `columns` of the data columns, in order; a data column's index in
+    /// [`crate::domain::row::Values`] is its position in this list.
+    data: Vec<usize>,
+}
+
+/// Identity column ids, in contract order.
+pub const IDENTITY: [&str; 5] = ["school_id", "school_name", "municipality", "school_type", "year"];
+
+impl Schema {
+    fn load() -> Schema {
+        // The table is embedded and checked by the tests below; a broken table is a build defect.
+        let file: SchemaFile = serde_json::from_str(include_str!("../data/columns.json"))
+            .expect("src/data/columns.json is valid");
+        let data = file
+            .columns
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| !IDENTITY.contains(&c.id.as_str()))
+            .map(|(i, _)| i)
+            .collect();
+        Schema { groups: file.groups, columns: file.columns, data }
+    }
+
+    /// Number of data (non-identity) columns.
+    pub fn data_len(&self) -> usize {
+        self.data.len()
+    }
+
+    /// The data column at data index `i`.
+    pub fn data_column(&self, i: usize) -> &Column {
+        &self.columns[self.data[i]]
+    }
+
+    pub fn data_columns(&self) -> impl Iterator<Item = &Column> + '_ {
+        self.data.iter().map(|&i| &self.columns[i])
+    }
+
+    /// Data index of a data column id.
+    pub fn data_index(&self, id: &str) -> Option<usize> {
+        self.data.iter().position(|&i| self.columns[i].id == id)
+    }
+
+    pub fn column(&self, id: &str) -> Option<&Column> {
+        self.columns.iter().find(|c| c.id == id)
+    }
+
+    pub fn group_label<'a>(&'a self, id: &'a str) -> &'a str {
+        self.groups.iter().find(|g| g.id == id).map(|g| g.label.as_str()).unwrap_or(id)
+    }
+
+    /// Column ids in contract order, as a CSV header.
+    pub fn ids(&self) -> impl Iterator<Item = &str> + '_ {
+        self.columns.iter().map(|c| c.id.as_str())
+    }
+}
+
+/// The embedded schema.
+pub fn schema() -> &'static Schema {
+    static SCHEMA: OnceLock<Schema> = OnceLock::new();
+    SCHEMA.get_or_init(Schema::load)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_is_consistent() {
+        let s = schema();
+        // 5 identity + 9 ЕГЭ + 8 ОГЭ + 7 ВПР + 12 social columns.
+        assert_eq!(s.columns.len(), 41);
+        assert_eq!(s.data_len(), 36);
+        for (i, id) in IDENTITY.iter().enumerate() {
+            assert_eq!(s.columns[i].id, *id);
+            assert!(s.columns[i].required, "{id} must be required");
+        }
+        let mut ids: Vec<_> = s.ids().collect();
+        ids.sort();
+        ids.dedup();
+        assert_eq!(ids.len(), s.columns.len(), "column ids are unique");
+        for c in &s.columns {
+            assert!(s.groups.iter().any(|g| g.id == c.group), "group of {}", c.id);
+            assert!(!c.label.is_empty());
+            if !IDENTITY.contains(&c.id.as_str()) {
+                assert!(!c.required, "data column {} must be optional", c.id);
+                assert!(c.kind.range().is_some(), "data column {} must be numeric", c.id);
+            }
+        }
+        assert_eq!(s.data_index("ege_participants"), Some(0));
+        assert_eq!(s.data_column(s.data_index("guardianship_pct").unwrap()).kind, Kind::Share);
+        assert_eq!(s.column("ege_math_base_mean").unwrap().kind, Kind::Score5);
+    }
+}

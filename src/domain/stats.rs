@@ -1,0 +1,191 @@
+//! The statistical rules of the method, each small, documented with a worked example and
+//! pinned by tests against values computed by hand.
+
+/// Number of schools in a 25 % band: `ceil(share × n)`.
+///
+/// Computed so that float noise cannot add a school: 0.1 × 30 is 3.0000000000000004 in
+/// binary floating point, yet the band holds 3 schools, not 4.
+///
+/// Example: n = 10, share = 0.25 → 2.5 → 3 schools.
+pub fn band_size(n: usize, share: f64) -> usize {
+    if n == 0 || share <= 0.0 {
+        return 0;
+    }
+    let exact = share * n as f64;
+    let rounded = exact.round();
+    let size = if (exact - rounded).abs() < 1e-9 { rounded } else { exact.ceil() };
+    (size as usize).min(n)
+}
+
+/// Competition ranks ("1224"): the rank of a value is 1 + the number of values strictly
+/// better than it, so tied values share the lowest rank. `ascending = true` ranks the
+/// smallest value first.
+///
+/// Example: [0.2, 0.5, 0.2, 0.9] ascending → [1, 3, 1, 4]; descending → [3, 2, 3, 1].
+pub fn competition_ranks(values: &[f64], ascending: bool) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..values.len()).collect();
+    let key = |i: usize| if ascending { values[i] } else { -values[i] };
+    order.sort_by(|&a, &b| key(a).total_cmp(&key(b)));
+    let mut ranks = vec![0; values.len()];
+    let mut rank = 1;
+    for (pos, &i) in order.iter().enumerate() {
+        if pos > 0 && key(order[pos - 1]) != key(i) {
+            rank = pos + 1;
+        }
+        ranks[i] = rank;
+    }
+    ranks
+}
+
+/// Which values fall in the bottom and top bands of size `ceil(share × n)`.
+///
+/// A value is in the bottom band if its ascending competition rank is ≤ the band size, in the
+/// top band if its descending rank is. A value that would fall in both (a pool of one, or all
+/// values tied) is in neither: it is in the middle.
+///
+/// Example: [0.1, 0.2, 0.2, 0.5, 0.9], share 0.25 → size 2; ascending ranks [1,2,2,4,5] put
+/// 0.1, 0.2, 0.2 at the bottom (ties at the cut are all in); descending ranks [5,3,3,2,1] put
+/// 0.9, 0.5 at the top.
+pub fn bands(values: &[f64], share: f64) -> Vec<Band> {
+    let size = band_size(values.len(), share);
+    let low = competition_ranks(values, true);
+    let high = competition_ranks(values, false);
+    low.iter()
+        .zip(&high)
+        .map(|(&l, &h)| match (l <= size, h <= size) {
+            (true, false) => Band::Bottom,
+            (false, true) => Band::Top,
+            _ => Band::Middle,
+        })
+        .collect()
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Band {
+    Bottom,
+    Middle,
+    Top,
+}
+
+/// Minimum and maximum of the present values; `None` if there are none.
+pub fn min_max(values: impl IntoIterator<Item = f64>) -> Option<(f64, f64)> {
+    values.into_iter().fold(None, |acc, v| match acc {
+        None => Some((v, v)),
+        Some((lo, hi)) => Some((lo.min(v), hi.max(v))),
+    })
+}
+
+/// Direction of an indicator's effect on its index (seed formulas 1–3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    /// Formula 1 / 3: (x − min) / (max − min).
+    Direct,
+    /// Formula 2: (max − x) / (max − min).
+    Inverse,
+}
+
+/// Min–max normalisation into [0, 1]; `None` when max = min (the indicator carries no
+/// information in that pool-year and is dropped).
+///
+/// Example: x = 12, min = 0, max = 40: direct → 0.3, inverse → 0.7.
+pub fn normalise(x: f64, min: f64, max: f64, direction: Direction) -> Option<f64> {
+    let span = max - min;
+    if span <= 0.0 {
+        return None;
+    }
+    let v = match direction {
+        Direction::Direct => (x - min) / span,
+        Direction::Inverse => (max - x) / span,
+    };
+    Some(v.clamp(0.0, 1.0))
+}
+
+/// Weighted mean of (value, weight) pairs; pairs without a positive weight are left out.
+/// `None` if no pair has a positive weight.
+///
+/// Example: (70, 10), (50, 30), (90, 0) → (700 + 1500) / 40 = 55.
+pub fn weighted_mean(pairs: impl IntoIterator<Item = (f64, f64)>) -> Option<f64> {
+    let (sum, weight) = pairs
+        .into_iter()
+        .filter(|(_, w)| *w > 0.0)
+        .fold((0.0, 0.0), |(s, t), (v, w)| (s + v * w, t + w));
+    (weight > 0.0).then(|| sum / weight)
+}
+
+/// Arithmetic mean of the present values («многомерная средняя»); `None` if there are none.
+pub fn mean(values: impl IntoIterator<Item = f64>) -> Option<f64> {
+    let (sum, n) = values.into_iter().fold((0.0, 0usize), |(s, n), v| (s + v, n + 1));
+    (n > 0).then(|| sum / n as f64)
+}
+
+/// Rounds an index to 10 decimal places before ranking, so that arithmetic noise
+/// (0.1 + 0.2 ≠ 0.3) cannot split schools whose data give the same index.
+pub fn rank_key(x: f64) -> f64 {
+    (x * 1e10).round() / 1e10
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn band_size_is_ceil_of_a_quarter() {
+        assert_eq!(band_size(0, 0.25), 0);
+        assert_eq!(band_size(1, 0.25), 1);
+        assert_eq!(band_size(4, 0.25), 1);
+        assert_eq!(band_size(5, 0.25), 2);
+        assert_eq!(band_size(8, 0.25), 2);
+        assert_eq!(band_size(10, 0.25), 3);
+        assert_eq!(band_size(30, 0.1), 3, "float noise must not add a school");
+        assert_eq!(band_size(7, 1.5), 7, "never more than the pool");
+    }
+
+    #[test]
+    fn ties_share_the_lowest_rank() {
+        assert_eq!(competition_ranks(&[0.2, 0.5, 0.2, 0.9], true), vec![1, 3, 1, 4]);
+        assert_eq!(competition_ranks(&[0.2, 0.5, 0.2, 0.9], false), vec![3, 2, 3, 1]);
+        assert_eq!(competition_ranks(&[], true), Vec::<usize>::new());
+    }
+
+    #[test]
+    fn bands_take_ties_at_the_cut() {
+        use Band::*;
+        assert_eq!(bands(&[0.1, 0.2, 0.2, 0.5, 0.9], 0.25), vec![Bottom, Bottom, Bottom, Top, Top]);
+        // 8 schools: band size 2.
+        let v = [0.8, 0.1, 0.3, 0.5, 0.4, 0.7, 0.2, 0.6];
+        assert_eq!(bands(&v, 0.25), vec![Top, Bottom, Middle, Middle, Middle, Top, Bottom, Middle]);
+    }
+
+    #[test]
+    fn a_school_in_both_bands_is_in_the_middle() {
+        use Band::*;
+        assert_eq!(bands(&[0.4], 0.25), vec![Middle]);
+        assert_eq!(bands(&[0.4, 0.4, 0.4], 0.25), vec![Middle, Middle, Middle]);
+        // Two schools: size 1, each is in exactly one band.
+        assert_eq!(bands(&[0.4, 0.6], 0.25), vec![Bottom, Top]);
+    }
+
+    #[test]
+    fn min_max_normalisation() {
+        assert_eq!(normalise(12.0, 0.0, 40.0, Direction::Direct), Some(0.3));
+        assert_eq!(normalise(12.0, 0.0, 40.0, Direction::Inverse), Some(0.7));
+        assert_eq!(normalise(5.0, 5.0, 5.0, Direction::Direct), None);
+        assert_eq!(min_max([3.0, -1.0, 7.0]), Some((-1.0, 7.0)));
+        assert_eq!(min_max(std::iter::empty()), None);
+    }
+
+    #[test]
+    fn weighted_and_plain_means() {
+        assert_eq!(weighted_mean([(70.0, 10.0), (50.0, 30.0), (90.0, 0.0)]), Some(55.0));
+        assert_eq!(weighted_mean([(70.0, 0.0)]), None);
+        assert_eq!(mean([1.0, 0.0, 0.5]), Some(0.5));
+        assert_eq!(mean(std::iter::empty()), None);
+    }
+
+    #[test]
+    fn rank_key_merges_float_noise() {
+        assert_ne!(0.1 + 0.2, 0.3);
+        assert_eq!(rank_key(0.1 + 0.2), rank_key(0.3));
+    }
+}
