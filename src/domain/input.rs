@@ -8,6 +8,7 @@
 use super::problem::{Place, Problem};
 use super::row::{Row, SchoolType, Values};
 use super::schema::{schema, Kind};
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
 /// Rows read from one file, with where each came from, and everything worth saying about it.
@@ -59,57 +60,88 @@ fn decode<'a>(file: &str, bytes: &'a [u8], problems: &mut Vec<Problem>) -> Optio
 
 // ---------------------------------------------------------------- CSV
 
-/// Splits CSV text into records (RFC 4180 quoting), each with the 1-based line it starts on.
-fn csv_records(text: &str, sep: char) -> Vec<(usize, Vec<String>)> {
-    let mut records = Vec::new();
-    let mut record = Vec::new();
-    let mut cell = String::new();
-    let mut in_quotes = false;
-    let mut line = 1;
-    let mut start_line = 1;
-    let mut chars = text.chars().peekable();
-    let mut any = false;
-    while let Some(c) = chars.next() {
-        any = true;
-        if in_quotes {
-            match c {
-                '"' if chars.peek() == Some(&'"') => {
-                    chars.next();
-                    cell.push('"');
-                }
-                '"' => in_quotes = false,
-                '\n' => {
-                    line += 1;
-                    cell.push('\n');
-                }
-                _ => cell.push(c),
-            }
-            continue;
+/// Reads CSV records (RFC 4180 quoting) one at a time, each with the 1-based line it starts
+/// on. Cells borrow from the text; only a quoted cell with doubled quotes is copied.
+struct CsvRecords<'a> {
+    text: &'a str,
+    pos: usize,
+    line: usize,
+    sep: u8,
+}
+
+impl<'a> CsvRecords<'a> {
+    fn new(text: &'a str, sep: char) -> Self {
+        CsvRecords { text, pos: 0, line: 1, sep: sep as u8 }
+    }
+}
+
+impl<'a> Iterator for CsvRecords<'a> {
+    type Item = (usize, Vec<Cow<'a, str>>);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let bytes = self.text.as_bytes();
+        if self.pos >= bytes.len() {
+            return None;
         }
-        match c {
-            '"' if cell.trim().is_empty() => {
-                cell.clear();
-                in_quotes = true;
+        let start_line = self.line;
+        let mut cells = Vec::new();
+        loop {
+            // One cell starting at self.pos.
+            let mut i = self.pos;
+            while i < bytes.len() && (bytes[i] == b' ' || bytes[i] == b'\t') && bytes[i] != self.sep {
+                i += 1;
             }
-            c if c == sep => record.push(std::mem::take(&mut cell)),
-            '\r' | '\n' => {
-                if c == '\r' && chars.peek() == Some(&'\n') {
-                    chars.next();
+            if i < bytes.len() && bytes[i] == b'"' {
+                // Quoted cell: up to the closing quote; "" is a quote.
+                let mut j = i + 1;
+                let mut escaped = false;
+                loop {
+                    match bytes.get(j) {
+                        None => break,
+                        Some(b'"') if bytes.get(j + 1) == Some(&b'"') => {
+                            escaped = true;
+                            j += 2;
+                        }
+                        Some(b'"') => break,
+                        Some(b'\n') => {
+                            self.line += 1;
+                            j += 1;
+                        }
+                        Some(_) => j += 1,
+                    }
                 }
-                record.push(std::mem::take(&mut cell));
-                records.push((start_line, std::mem::take(&mut record)));
-                line += 1;
-                start_line = line;
-                any = false;
+                let inner = &self.text[i + 1..j.min(bytes.len())];
+                cells.push(if escaped { Cow::Owned(inner.replace("\"\"", "\"")) } else { Cow::Borrowed(inner) });
+                // Skip to the separator or the end of the line (text after the quote is ignored).
+                let mut k = (j + 1).min(bytes.len());
+                while k < bytes.len() && bytes[k] != self.sep && bytes[k] != b'\n' && bytes[k] != b'\r' {
+                    k += 1;
+                }
+                self.pos = k;
+            } else {
+                let mut k = self.pos;
+                while k < bytes.len() && bytes[k] != self.sep && bytes[k] != b'\n' && bytes[k] != b'\r' {
+                    k += 1;
+                }
+                cells.push(Cow::Borrowed(&self.text[self.pos..k]));
+                self.pos = k;
             }
-            _ => cell.push(c),
+            match bytes.get(self.pos) {
+                Some(&b) if b == self.sep => self.pos += 1,
+                Some(b'\r') => {
+                    self.pos += if bytes.get(self.pos + 1) == Some(&b'\n') { 2 } else { 1 };
+                    self.line += 1;
+                    return Some((start_line, cells));
+                }
+                Some(b'\n') => {
+                    self.pos += 1;
+                    self.line += 1;
+                    return Some((start_line, cells));
+                }
+                _ => return Some((start_line, cells)),
+            }
         }
     }
-    if any || !record.is_empty() {
-        record.push(cell);
-        records.push((start_line, record));
-    }
-    records
 }
 
 /// The separator is the most frequent of `;`, `,`, tab in the header line (outside quotes).
@@ -152,7 +184,7 @@ pub fn parse_csv(file: &str, bytes: &[u8]) -> Parsed {
         return out;
     }
     let sep = detect_separator(text);
-    let mut records = csv_records(text, sep).into_iter();
+    let mut records = CsvRecords::new(text, sep);
     let Some((_, header)) = records.next() else {
         out.problems.push(Problem::error(file, Place::File, None, "файл пуст"));
         return out;
@@ -228,7 +260,7 @@ pub fn parse_csv(file: &str, bytes: &[u8]) -> Parsed {
         let mut fields: Vec<(usize, Cell)> = Vec::with_capacity(mapping.len());
         for (pos, col) in mapping.iter().enumerate() {
             if let Some(col) = col {
-                let raw = cells.get(pos).map(String::as_str).unwrap_or("");
+                let raw = cells.get(pos).map(|c| c.as_ref()).unwrap_or("");
                 fields.push((*col, Cell::Text(raw)));
             }
         }
@@ -452,6 +484,13 @@ pub fn parse_number(raw: &str) -> Result<Option<f64>, String> {
     if t.is_empty() {
         return Ok(None);
     }
+    // The common case — plain digits with a point — parses without copying.
+    if t.bytes().all(|b| b.is_ascii_digit() || b == b'.' || b == b'-') {
+        return match t.parse::<f64>() {
+            Ok(v) if v.is_finite() => Ok(Some(v)),
+            _ => Err(format!("«{t}» не является числом")),
+        };
+    }
     let t = t.strip_suffix('%').map(str::trim_end).unwrap_or(t);
     let mut s: String = t.chars().filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}')).collect();
     if s.contains(',') {
@@ -633,6 +672,21 @@ mod tests {
         assert_eq!(p.rows[1].school_type, SchoolType::Secondary);
         assert_eq!(p.rows[1].values.get_by_id("ege_rus_mean"), None);
         assert_eq!(p.places, vec![Place::Line(2), Place::Line(3)]);
+    }
+
+    #[test]
+    fn quoted_line_breaks_and_doubled_quotes_keep_line_numbers() {
+        let csv = "school_id,school_name,municipality,school_type,year,oge_rus_mean\n\
+                   s1,\"Школа «Надежда»,\nкорпус 2\",M,basic,2020,3.9\n\
+                   s2,  \"Школа \"\"Знание\"\"\"  ,M,basic,2020,x\r\n\
+                   s3,C,M,basic,2020,4";
+        let p = parse_csv("q.csv", csv.as_bytes());
+        assert_eq!(p.rows.len(), 2);
+        assert_eq!(p.rows[0].school_name, "Школа «Надежда»,\nкорпус 2");
+        assert_eq!(p.rows[1].school_id, "s3", "the last line needs no line break");
+        assert_eq!(p.places, vec![Place::Line(2), Place::Line(5)]);
+        let errors: Vec<String> = p.problems.iter().filter(|p| p.is_error()).map(ToString::to_string).collect();
+        assert_eq!(errors, vec!["ошибка: q.csv, строка 4, столбец «oge_rus_mean»: «x» не является числом"]);
     }
 
     #[test]

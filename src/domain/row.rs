@@ -92,6 +92,11 @@ impl Values {
         let v = self.0[i];
         (!v.is_nan()).then_some(v)
     }
+    /// The cells as stored, NaN for an empty cell (for tight loops in the engine).
+    #[inline]
+    pub fn raw(&self) -> &[f64] {
+        &self.0
+    }
     /// Sets a cell; `None` or a NaN empties it.
     pub fn set(&mut self, i: usize, v: Option<f64>) {
         self.0[i] = v.unwrap_or(f64::NAN);

@@ -18,10 +18,11 @@ pub fn categorise(frame: &Frame, indexed: &Indexed, params: &Params) -> Categori
     let w = frame.years.len();
     let mut results = Vec::with_capacity(frame.schools.len());
     let mut social = Vec::with_capacity(frame.schools.len());
-    for entries in &frame.by_school {
-        let mut r = vec![None; w];
-        let mut s = vec![None; w];
-        for &e in entries {
+    let (mut r, mut s) = (vec![None; w], vec![None; w]);
+    for school in 0..frame.schools.len() {
+        r.fill(None);
+        s.fill(None);
+        for e in frame.by_school.of(school) {
             let slot = frame.entries[e].slot;
             r[slot] = indexed.results_band[e];
             s[slot] = indexed.social_band[e];

@@ -10,7 +10,7 @@ use super::eligibility::Frame;
 use super::method::{Component, Method, Rule};
 use super::output::RegionalMean;
 use super::Params;
-use crate::domain::stats::{min_max, normalise, weighted_mean};
+use crate::domain::stats::{mean, normalise_scaled};
 use std::collections::BTreeMap;
 
 /// Regional means of the gap variants, by window slot.
@@ -28,13 +28,39 @@ impl Means {
     fn get(&self, slot: usize, k: usize) -> Option<f64> {
         self.values[slot][k].map(|(v, _)| v)
     }
+    fn index_of(&self, c: usize, v: usize) -> Option<usize> {
+        self.variants.iter().position(|&x| x == (c, v))
+    }
 }
 
-/// The regional mean of each gap variant in each year: official if the parameters give it,
-/// otherwise the mean of school means over all eligible schools of the year (all pools),
-/// weighted by the school's participants of that exam; schools without a positive count are
-/// left out.
-pub fn regional_means(frame: &Frame, method: &Method, params: &Params) -> Means {
+/// Scale of the fixed-point sums: 2⁻³² ≈ 2.3·10⁻¹⁰ per term.
+const FIXED_ONE: f64 = 4_294_967_296.0;
+
+fn fixed(x: f64) -> i128 {
+    (x * FIXED_ONE).round() as i128
+}
+
+/// Minimum and maximum of every data column in every pool-year (∞/−∞ where nobody has it):
+/// `lo[group * width + column]`.
+pub struct Ranges {
+    width: usize,
+    lo: Vec<f64>,
+    hi: Vec<f64>,
+}
+
+impl Ranges {
+    fn of(&self, group: usize, column: usize) -> (f64, f64) {
+        let i = group * self.width + column;
+        (self.lo[i], self.hi[i])
+    }
+}
+
+/// Pass 1 over the rows: the range of every column per pool-year, and the regional mean of
+/// each gap variant in each year — official if the parameters give it, otherwise the mean of
+/// school means over all eligible schools of the year (all pools), weighted by the school's
+/// participants of that exam; schools without a positive count are left out.
+pub fn ranges_and_means(frame: &Frame, method: &Method, params: &Params) -> (Ranges, Means) {
+    let width = crate::domain::schema::schema().data_len();
     let variants: Vec<(usize, usize)> = method
         .results
         .iter()
@@ -42,10 +68,47 @@ pub fn regional_means(frame: &Frame, method: &Method, params: &Params) -> Means 
         .filter(|(_, c)| c.rule == Rule::Gap)
         .flat_map(|(ci, c)| (0..c.variants.len()).map(move |vi| (ci, vi)))
         .collect();
+    let columns: Vec<(usize, Option<usize>)> = variants
+        .iter()
+        .map(|&(c, v)| {
+            let var = &method.results[c].variants[v];
+            (var.index, var.weight)
+        })
+        .collect();
     let thresholds = variants
         .iter()
         .map(|&(c, v)| params.gap_thresholds.get(&method.results[c].variants[v].column).copied())
         .collect();
+    let nv = variants.len();
+    // Weighted sums in fixed point: integer addition does not depend on the order of the rows
+    // (floating-point addition does). Weights are participant counts, whole numbers, whose
+    // floating-point sum is exact.
+    let mut sum = vec![0i128; frame.years.len() * nv];
+    let mut weight = vec![0.0; frame.years.len() * nv];
+    let mut lo = vec![f64::INFINITY; frame.groups.len() * width];
+    let mut hi = vec![f64::NEG_INFINITY; frame.groups.len() * width];
+    for step in &frame.walk {
+        let raw = frame.rows[step.row as usize].values.raw();
+        let base = step.group as usize * width;
+        // NaN (an empty cell) fails both comparisons and is skipped.
+        for (c, &v) in raw.iter().enumerate() {
+            if v < lo[base + c] {
+                lo[base + c] = v;
+            }
+            if v > hi[base + c] {
+                hi[base + c] = v;
+            }
+        }
+        for (k, &(col, w)) in columns.iter().enumerate() {
+            let (x, w) = (raw[col], w.map_or(f64::NAN, |w| raw[w]));
+            if !x.is_nan() && w > 0.0 {
+                let i = step.slot as usize * nv + k;
+                sum[i] += fixed(x * w);
+                weight[i] += w;
+            }
+        }
+    }
+    let ranges = Ranges { width, lo, hi };
     let values = frame
         .years
         .iter()
@@ -54,125 +117,142 @@ pub fn regional_means(frame: &Frame, method: &Method, params: &Params) -> Means 
             let official = params.regional_means.get(&year.to_string());
             variants
                 .iter()
-                .map(|&(c, v)| {
-                    let var = &method.results[c].variants[v];
-                    if let Some(x) = official.and_then(|m| m.get(&var.column)) {
+                .enumerate()
+                .map(|(k, &(c, v))| {
+                    if let Some(x) = official.and_then(|m| m.get(&method.results[c].variants[v].column)) {
                         return Some((*x, true));
                     }
-                    let weight = var.weight?;
-                    weighted_mean(frame.entries.iter().filter(|e| e.slot == slot).filter_map(|e| {
-                        Some((e.row.values.get(var.index)?, e.row.values.get(weight)?))
-                    }))
-                    .map(|m| (m, false))
+                    let i = slot * nv + k;
+                    (weight[i] > 0.0).then(|| (sum[i] as f64 / FIXED_ONE / weight[i], false))
                 })
                 .collect()
         })
         .collect();
-    Means { variants, values, thresholds }
+    (ranges, Means { variants, values, thresholds })
 }
 
-/// Normalised component values per entry.
+/// Normalised results components and both indices of every entry.
 pub struct Scored {
     pub n_results: usize,
-    pub n_social: usize,
-    /// `entries × n_results`, NaN where the school has no value.
+    /// `walk position × n_results`, NaN where the school has no value. Stored in walk order
+    /// (rows of a school are usually adjacent), so reading a school's years stays local.
     results: Vec<f64>,
-    social: Vec<f64>,
+    /// Walk position of each entry.
+    pos: Vec<u32>,
     /// Per group of the frame: columns dropped because max = min.
     pub dropped: Vec<Vec<String>>,
 }
 
 impl Scored {
     /// Results component `c` of entry `e`.
+    #[inline]
     pub fn result(&self, e: usize, c: usize) -> Option<f64> {
-        let v = self.results[e * self.n_results + c];
+        let v = self.results_of(e)[c];
         (!v.is_nan()).then_some(v)
     }
-    pub fn social(&self, e: usize, c: usize) -> Option<f64> {
-        let v = self.social[e * self.n_social + c];
-        (!v.is_nan()).then_some(v)
+    /// All results components of entry `e`, NaN where absent.
+    pub fn results_of(&self, e: usize) -> &[f64] {
+        let p = self.pos[e] as usize;
+        &self.results[p * self.n_results..(p + 1) * self.n_results]
     }
 }
 
-pub fn score(frame: &Frame, method: &Method, means: &Means) -> Scored {
+/// How one variant is turned into [0, 1] in one pool-year.
+#[derive(Clone, Copy)]
+enum Scale {
+    /// Min–max (formulas 1–3) with max > min; `inv` is 1 / (max − min).
+    MinMax { lo: f64, hi: f64, inv: f64 },
+    /// 1 − flag, flagged when below `mean` by more than `threshold`.
+    Gap { mean: f64, threshold: f64 },
+    /// Not usable here (max = min, no regional mean, no threshold, nobody has it).
+    Unused,
+}
+
+/// Pass 2 over the rows: every component and both indices of every entry.
+///
+/// Returns the components and the results and social indices of each entry (arithmetic mean
+/// of the components it has, «многомерная средняя»).
+pub fn score(frame: &Frame, method: &Method, ranges: &Ranges, means: &Means) -> (Scored, Vec<Option<f64>>, Vec<Option<f64>>) {
     let n = frame.entries.len();
-    let (nr, ns) = (method.results.len(), method.social.len());
+    let nr = method.results.len();
     let mut results = vec![f64::NAN; n * nr];
-    let mut social = vec![f64::NAN; n * ns];
+    let mut pos = vec![0u32; n];
+    let mut results_index = vec![None; n];
+    let mut social_index = vec![None; n];
     let mut dropped = Vec::with_capacity(frame.groups.len());
-    // Per-entry accumulators of the variants of one component, reused.
-    let mut sum = Vec::new();
-    let mut count = Vec::new();
-    for g in &frame.groups {
-        let len = g.end - g.start;
+    // The scale of every variant in every pool-year, decided once: `[group][component][variant]`.
+    let mut result_scales = Vec::with_capacity(frame.groups.len());
+    let mut social_scales = Vec::with_capacity(frame.groups.len());
+    for (gi, g) in frame.groups.iter().enumerate() {
         let mut dropped_here = Vec::new();
-        for (table, out, width) in [(&method.results, &mut results, nr), (&method.social, &mut social, ns)] {
-            for (c, comp) in table.iter().enumerate() {
-                sum.clear();
-                sum.resize(len, 0.0);
-                count.clear();
-                count.resize(len, 0u32);
-                accumulate(frame, g.start, g.end, g.slot, c, comp, means, &mut sum, &mut count, &mut dropped_here);
-                for k in 0..len {
-                    if count[k] > 0 {
-                        out[(g.start + k) * width + c] = sum[k] / count[k] as f64;
-                    }
-                }
-            }
-        }
+        let mut scales = |table: &[Component]| -> Vec<Vec<Scale>> {
+            table
+                .iter()
+                .enumerate()
+                .map(|(c, comp)| {
+                    comp.variants
+                        .iter()
+                        .enumerate()
+                        .map(|(vi, var)| match comp.rule {
+                            Rule::Minmax => {
+                                let (lo, hi) = ranges.of(gi, var.index);
+                                if lo > hi {
+                                    Scale::Unused // nobody has this column
+                                } else if hi <= lo {
+                                    dropped_here.push(var.column.clone());
+                                    Scale::Unused
+                                } else {
+                                    Scale::MinMax { lo, hi, inv: 1.0 / (hi - lo) }
+                                }
+                            }
+                            Rule::Gap => means
+                                .index_of(c, vi)
+                                .and_then(|k| Some(Scale::Gap { mean: means.get(g.slot, k)?, threshold: means.thresholds[k]? }))
+                                .unwrap_or(Scale::Unused),
+                        })
+                        .collect()
+                })
+                .collect()
+        };
+        result_scales.push(scales(&method.results));
+        social_scales.push(scales(&method.social));
         dropped.push(dropped_here);
     }
-    Scored { n_results: nr, n_social: ns, results, social, dropped }
+    let mut social_values = vec![f64::NAN; method.social.len()];
+    for (p, step) in frame.walk.iter().enumerate() {
+        let e = step.entry as usize;
+        pos[e] = p as u32;
+        let raw = frame.rows[step.row as usize].values.raw();
+        let g = step.group as usize;
+        let out = &mut results[p * nr..(p + 1) * nr];
+        components(&method.results, &result_scales[g], raw, out);
+        results_index[e] = mean(out.iter().copied().filter(|v| !v.is_nan()));
+        components(&method.social, &social_scales[g], raw, &mut social_values);
+        social_index[e] = mean(social_values.iter().copied().filter(|v| !v.is_nan()));
+    }
+    (Scored { n_results: nr, results, pos, dropped }, results_index, social_index)
 }
 
-/// Adds the normalised variants of component `c` for the entries `start..end` of one pool-year.
-#[allow(clippy::too_many_arguments)]
-fn accumulate(
-    frame: &Frame,
-    start: usize,
-    end: usize,
-    slot: usize,
-    c: usize,
-    comp: &Component,
-    means: &Means,
-    sum: &mut [f64],
-    count: &mut [u32],
-    dropped: &mut Vec<String>,
-) {
-    let entries = &frame.entries[start..end];
-    for (vi, var) in comp.variants.iter().enumerate() {
-        match comp.rule {
-            Rule::Minmax => {
-                let Some((lo, hi)) = min_max(entries.iter().filter_map(|e| e.row.values.get(var.index))) else {
-                    continue;
-                };
-                if hi <= lo {
-                    dropped.push(var.column.clone());
-                    continue;
-                }
-                for (k, e) in entries.iter().enumerate() {
-                    if let Some(x) = e.row.values.get(var.index) {
-                        sum[k] += normalise(x, lo, hi, comp.direction).expect("max > min");
-                        count[k] += 1;
-                    }
-                }
+/// The components of one row: each the mean of its usable variants, NaN if it has none.
+fn components(table: &[Component], scales: &[Vec<Scale>], raw: &[f64], out: &mut [f64]) {
+    for ((comp, scales), out) in table.iter().zip(scales).zip(out.iter_mut()) {
+        let (mut sum, mut count) = (0.0, 0u32);
+        for (var, scale) in comp.variants.iter().zip(scales) {
+            let x = raw[var.index];
+            if x.is_nan() {
+                continue;
             }
-            Rule::Gap => {
-                let Some(k_var) = means.variants.iter().position(|&(cc, vv)| cc == c && vv == vi) else {
-                    continue;
-                };
-                let (Some(mean), Some(threshold)) = (means.get(slot, k_var), means.thresholds[k_var]) else {
-                    continue;
-                };
-                for (k, e) in entries.iter().enumerate() {
-                    if let Some(x) = e.row.values.get(var.index) {
-                        let flag = mean - x > threshold;
-                        sum[k] += if flag { 0.0 } else { 1.0 };
-                        count[k] += 1;
-                    }
-                }
+            let v = match *scale {
+                Scale::MinMax { lo, hi, inv } => Some(normalise_scaled(x, lo, hi, inv, comp.direction)),
+                Scale::Gap { mean, threshold } => Some(if mean - x > threshold { 0.0 } else { 1.0 }),
+                Scale::Unused => None,
+            };
+            if let Some(v) = v {
+                sum += v;
+                count += 1;
             }
         }
+        *out = if count > 0 { sum / count as f64 } else { f64::NAN };
     }
 }
 

@@ -34,13 +34,13 @@ pub fn to_csv(result: &Identification) -> String {
         w.text(if s.resilient { "да" } else { "нет" });
         w.text(&s.partners.join(", "));
         for y in &result.years {
-            match s.years.get(&y.to_string()) {
+            match s.years.get(y) {
                 Some(yr) => {
                     w.number(yr.results_index);
                     w.text(yr.results_band.map(|b| b.id()).unwrap_or(""));
                     w.number(yr.social_index);
                     w.text(yr.social_band.map(|b| b.id()).unwrap_or(""));
-                    w.text(&yr.weakest.join(", "));
+                    w.text(&yr.weakest.ids().collect::<Vec<_>>().join(", "));
                 }
                 None => {
                     w.number(None).text("").number(None).text("").text("");

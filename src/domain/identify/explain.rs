@@ -2,21 +2,29 @@
 //! those below the school's own index, weakest first (ties in method order).
 
 use super::components::Scored;
-use super::eligibility::Frame;
 use super::indices::Indexed;
-use super::method::Method;
+use super::output::{ComponentList, MAX_COMPONENTS};
 use super::Params;
 
-pub fn weakest(frame: &Frame, scored: &Scored, indexed: &Indexed, method: &Method, params: &Params) -> Vec<Vec<String>> {
-    (0..frame.entries.len())
-        .map(|e| {
-            let Some(index) = indexed.results_index[e] else {
-                return Vec::new();
-            };
-            let mut below: Vec<(usize, f64)> =
-                (0..scored.n_results).filter_map(|c| scored.result(e, c).map(|v| (c, v))).filter(|(_, v)| *v < index).collect();
-            below.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
-            below.into_iter().take(params.weakest_max).map(|(c, _)| method.results[c].id.clone()).collect()
-        })
-        .collect()
+/// The weakest components of entry `e`.
+pub fn weakest(scored: &Scored, indexed: &Indexed, params: &Params, e: usize) -> ComponentList {
+    let mut out = ComponentList::default();
+    let Some(index) = indexed.results_index[e] else {
+        return out;
+    };
+    let values = scored.results_of(e);
+    let mut below = [(0usize, 0.0f64); MAX_COMPONENTS];
+    let mut n = 0;
+    for (c, &v) in values.iter().enumerate() {
+        if v < index {
+            below[n] = (c, v);
+            n += 1;
+        }
+    }
+    let below = &mut below[..n];
+    below.sort_unstable_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
+    for &(c, _) in below.iter().take(params.weakest_max) {
+        out.push(c);
+    }
+    out
 }

@@ -1,11 +1,11 @@
-//! Stage 3: the results and social indices (arithmetic mean of the components a school has,
-//! «многомерная средняя») and the 25 % bands of each pool-year.
+//! Stage 3: the 25 % bands of each pool-year, by the results and social indices
+//! (computed with the components, see [`super::components::score`]).
 
 use super::components::Scored;
 use super::eligibility::Frame;
 use super::output::{PoolYear, ResultsBand, SocialBand};
 use super::Params;
-use crate::domain::stats::{band_size, bands, mean, rank_key, Band};
+use crate::domain::stats::{band_size, bands, rank_key, Band};
 
 pub struct Indexed {
     pub results_index: Vec<Option<f64>>,
@@ -14,12 +14,9 @@ pub struct Indexed {
     pub social_band: Vec<Option<SocialBand>>,
 }
 
-pub fn index_and_band(frame: &Frame, scored: &Scored, params: &Params) -> Indexed {
+/// Bands of the entries by their results and social indices (entry-indexed).
+pub fn index_and_band(frame: &Frame, results_index: Vec<Option<f64>>, social_index: Vec<Option<f64>>, params: &Params) -> Indexed {
     let n = frame.entries.len();
-    let results_index: Vec<Option<f64>> =
-        (0..n).map(|e| mean((0..scored.n_results).filter_map(|c| scored.result(e, c)))).collect();
-    let social_index: Vec<Option<f64>> =
-        (0..n).map(|e| mean((0..scored.n_social).filter_map(|c| scored.social(e, c)))).collect();
     let mut results_band = vec![None; n];
     let mut social_band = vec![None; n];
     for g in &frame.groups {

@@ -106,6 +106,7 @@ mod tests {
     fn tables_match_the_seed() {
         let m = method();
         assert_eq!(m.results.len(), 11);
+        assert!(m.results.len() <= crate::domain::identify::output::MAX_COMPONENTS);
         assert_eq!(m.social.len(), 11);
         let numbers: Vec<u32> = m.results.iter().map(|c| c.number).collect();
         assert_eq!(numbers, (1..=11).collect::<Vec<_>>());

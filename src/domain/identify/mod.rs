@@ -30,7 +30,6 @@ pub use output::*;
 pub use params::{Params, Pool, SocialRule};
 
 use crate::domain::row::Row;
-use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum IdentifyError {
@@ -38,6 +37,8 @@ pub enum IdentifyError {
     Params(Vec<String>),
     #[error("нет данных: во входных файлах нет ни одной строки")]
     NoData,
+    #[error("повторная строка для школы «{0}» за {1} год")]
+    Duplicate(String, i32),
 }
 
 /// Runs the whole method on validated rows.
@@ -48,36 +49,30 @@ pub fn identify(rows: &[Row], params: &Params) -> Result<Identification, Identif
     let method = method::method();
 
     let frame = eligibility::frame(rows, params)?;
-    let means = components::regional_means(&frame, method, params);
-    let scored = components::score(&frame, method, &means);
-    let indexed = indices::index_and_band(&frame, &scored, params);
+    let (ranges, means) = components::ranges_and_means(&frame, method, params);
+    let (scored, results_index, social_index) = components::score(&frame, method, &ranges, &means);
+    let indexed = indices::index_and_band(&frame, results_index, social_index, params);
     let cats = categories::categorise(&frame, &indexed, params);
-    let weakest = explain::weakest(&frame, &scored, &indexed, method, params);
-    let partner_lists = partners::suggest(&frame, &indexed, &cats, params);
+    let mut partner_lists = partners::suggest(&frame, &indexed, &cats, params);
 
     let years = frame.years.clone();
+    let pool_ids: Vec<std::sync::Arc<str>> = params.pools.iter().map(|p| p.id.as_str().into()).collect();
     let mut schools = Vec::with_capacity(frame.schools.len());
     for (si, school) in frame.schools.iter().enumerate() {
-        let mut year_results = BTreeMap::new();
-        for &e in &frame.by_school[si] {
+        let mut year_results = Vec::with_capacity(frame.years.len());
+        for e in frame.by_school.of(si) {
             let entry = &frame.entries[e];
-            let components = method
-                .results
-                .iter()
-                .enumerate()
-                .filter_map(|(c, comp)| scored.result(e, c).map(|v| (comp.id.clone(), v)))
-                .collect();
-            year_results.insert(
-                frame.years[entry.slot].to_string(),
+            year_results.push((
+                frame.years[entry.slot],
                 YearResult {
                     results_index: indexed.results_index[e],
                     results_band: indexed.results_band[e],
                     social_index: indexed.social_index[e],
                     social_band: indexed.social_band[e],
-                    weakest: weakest[e].clone(),
-                    components,
+                    weakest: explain::weakest(&scored, &indexed, params, e),
+                    components: ComponentValues::from_slice(scored.results_of(e)),
                 },
-            );
+            ));
         }
         let (results_category, social_category) = match school.pool {
             Some(_) => (Some(cats.results[si]), Some(cats.social[si])),
@@ -88,12 +83,12 @@ pub fn identify(rows: &[Row], params: &Params) -> Result<Identification, Identif
             school_name: school.name.to_string(),
             municipality: school.municipality.to_string(),
             school_type: school.school_type,
-            pool: school.pool.map(|p| params.pools[p].id.clone()),
+            pool: school.pool.map(|p| pool_ids[p].clone()),
             excluded: school.excluded.clone(),
             results_category,
             social_category,
-            years: year_results,
-            partners: partner_lists.partners[si].clone(),
+            years: YearMap(year_results),
+            partners: std::mem::take(&mut partner_lists.partners[si]),
             resilient: partner_lists.resilient[si],
         });
     }

@@ -5,6 +5,187 @@ use crate::domain::row::SchoolType;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+/// Capacity of the inline component arrays; the method table has 11 results components
+/// (checked by a test in `method`).
+pub const MAX_COMPONENTS: usize = 16;
+
+fn component_ids() -> impl Iterator<Item = &'static str> {
+    super::method::method().results.iter().map(|c| c.id.as_str())
+}
+
+fn component_index(id: &str) -> Option<usize> {
+    component_ids().position(|c| c == id)
+}
+
+/// Normalised values of the results components of a school in a year (0 = worst, 1 = best),
+/// by position in the method table (NaN = the school has none). Stored inline: a region's
+/// result holds one per school and year. Serialised as a JSON object `{component id: value}`
+/// of the components the school has.
+#[derive(Debug, Clone, Copy)]
+pub struct ComponentValues([f64; MAX_COMPONENTS]);
+
+impl Default for ComponentValues {
+    fn default() -> Self {
+        ComponentValues([f64::NAN; MAX_COMPONENTS])
+    }
+}
+
+impl ComponentValues {
+    /// From values in method order (NaN = absent).
+    pub fn from_slice(values: &[f64]) -> Self {
+        let mut out = Self::default();
+        out.0[..values.len()].copy_from_slice(values);
+        out
+    }
+    pub fn get(&self, id: &str) -> Option<f64> {
+        component_index(id).map(|i| self.0[i]).filter(|v| !v.is_nan())
+    }
+    pub fn contains_key(&self, id: &str) -> bool {
+        self.get(id).is_some()
+    }
+    /// (component id, value) of the components present, in method order.
+    pub fn iter(&self) -> impl Iterator<Item = (&'static str, f64)> + '_ {
+        component_ids().zip(self.0.iter().copied()).filter(|(_, v)| !v.is_nan())
+    }
+    pub fn values(&self) -> impl Iterator<Item = f64> + '_ {
+        self.iter().map(|(_, v)| v)
+    }
+    pub fn len(&self) -> usize {
+        self.iter().count()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+impl PartialEq for ComponentValues {
+    fn eq(&self, other: &Self) -> bool {
+        self.iter().eq(other.iter())
+    }
+}
+
+impl Serialize for ComponentValues {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(self.len()))?;
+        for (k, v) in self.iter() {
+            map.serialize_entry(k, &v)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ComponentValues {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let map = BTreeMap::<String, f64>::deserialize(deserializer)?;
+        let mut out = Self::default();
+        for (k, v) in map {
+            let i = component_index(&k).ok_or_else(|| serde::de::Error::custom(format!("неизвестный показатель «{k}»")))?;
+            out.0[i] = v;
+        }
+        Ok(out)
+    }
+}
+
+/// A short list of results components (by position in the method table), stored inline;
+/// serialised as an array of component ids.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ComponentList {
+    len: u8,
+    items: [u8; MAX_COMPONENTS],
+}
+
+impl ComponentList {
+    pub fn push(&mut self, index: usize) {
+        if (self.len as usize) < MAX_COMPONENTS {
+            self.items[self.len as usize] = index as u8;
+            self.len += 1;
+        }
+    }
+    /// The component ids, in list order.
+    pub fn ids(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.items[..self.len as usize].iter().map(|&i| component_ids().nth(i as usize).unwrap_or("?"))
+    }
+    pub fn len(&self) -> usize {
+        self.len as usize
+    }
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+}
+
+impl PartialEq<Vec<&str>> for ComponentList {
+    fn eq(&self, other: &Vec<&str>) -> bool {
+        self.ids().eq(other.iter().copied())
+    }
+}
+
+impl Serialize for ComponentList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.ids())
+    }
+}
+
+impl<'de> Deserialize<'de> for ComponentList {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let ids = Vec::<String>::deserialize(deserializer)?;
+        let mut out = Self::default();
+        for k in ids {
+            out.push(component_index(&k).ok_or_else(|| serde::de::Error::custom(format!("неизвестный показатель «{k}»")))?);
+        }
+        Ok(out)
+    }
+}
+
+/// A school's years, oldest first; serialised as a JSON object keyed by year.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct YearMap(pub Vec<(i32, YearResult)>);
+
+impl YearMap {
+    pub fn get(&self, year: &i32) -> Option<&YearResult> {
+        self.0.iter().find(|(y, _)| y == year).map(|(_, r)| r)
+    }
+    pub fn contains_key(&self, year: &i32) -> bool {
+        self.get(year).is_some()
+    }
+    pub fn iter(&self) -> impl Iterator<Item = (i32, &YearResult)> {
+        self.0.iter().map(|(y, r)| (*y, r))
+    }
+    pub fn values(&self) -> impl Iterator<Item = &YearResult> {
+        self.0.iter().map(|(_, r)| r)
+    }
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl std::ops::Index<&i32> for YearMap {
+    type Output = YearResult;
+    fn index(&self, year: &i32) -> &YearResult {
+        self.get(year).unwrap_or_else(|| panic!("no result for {year}"))
+    }
+}
+
+impl Serialize for YearMap {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (y, r) in &self.0 {
+            map.serialize_entry(y, r)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for YearMap {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Ok(YearMap(BTreeMap::<i32, YearResult>::deserialize(deserializer)?.into_iter().collect()))
+    }
+}
+
 /// Category over the window by educational results.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -151,9 +332,9 @@ pub struct YearResult {
     pub social_index: Option<f64>,
     pub social_band: Option<SocialBand>,
     /// Results components that pulled the index down most, weakest first.
-    pub weakest: Vec<String>,
+    pub weakest: ComponentList,
     /// Normalised value of each results component the school has (0 = worst, 1 = best).
-    pub components: BTreeMap<String, f64>,
+    pub components: ComponentValues,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -163,14 +344,14 @@ pub struct SchoolResult {
     pub municipality: String,
     pub school_type: SchoolType,
     /// Pool id; `null` for an excluded school.
-    pub pool: Option<String>,
+    pub pool: Option<std::sync::Arc<str>>,
     /// Why the school is left out, or `null`.
     pub excluded: Option<String>,
     /// `null` for an excluded school.
     pub results_category: Option<ResultsCategory>,
     pub social_category: Option<SocialCategory>,
-    /// Keyed by year.
-    pub years: BTreeMap<String, YearResult>,
+    /// Keyed by year (a JSON object with the years as keys).
+    pub years: YearMap,
     /// Suggested partner schools (ids), for ШНРО and «группа риска».
     pub partners: Vec<String>,
     /// High results in unfavourable social conditions.

@@ -12,6 +12,7 @@ use super::eligibility::Frame;
 use super::indices::Indexed;
 use super::output::{ResultsBand, ResultsCategory, SocialCategory};
 use super::Params;
+use crate::domain::stats::rank_key;
 use std::collections::HashMap;
 
 pub struct Partners {
@@ -27,9 +28,11 @@ struct Candidate {
     social: Option<f64>,
 }
 
+/// Social distance, rounded like the indices are for ranking, so that arithmetic noise does
+/// not decide between two schools at the same distance (the school id does).
 fn distance(a: Option<f64>, b: Option<f64>) -> f64 {
     match (a, b) {
-        (Some(a), Some(b)) => (a - b).abs(),
+        (Some(a), Some(b)) => rank_key((a - b).abs()),
         _ => f64::INFINITY,
     }
 }
@@ -50,8 +53,8 @@ pub fn suggest(frame: &Frame, indexed: &Indexed, cats: &Categories, params: &Par
     // The latest social index of each school in the window, and its band in the latest year.
     let mut social_ref = vec![None; n];
     let mut high_latest = vec![false; n];
-    for (si, entries) in frame.by_school.iter().enumerate() {
-        for &e in entries {
+    for si in 0..n {
+        for e in frame.by_school.of(si) {
             if let Some(v) = indexed.social_index[e] {
                 social_ref[si] = Some(v);
             }
@@ -104,18 +107,24 @@ pub fn suggest(frame: &Frame, indexed: &Indexed, cats: &Categories, params: &Par
         }
         let pc = &pools[p];
         let me = social_ref[si];
-        let key = |c: &Candidate| (c.tier, distance(me, c.social), frame.schools[c.school].id);
-        // Same municipality first.
-        let mut own: Vec<&Candidate> = pc
-            .by_municipality
-            .get(school.municipality)
-            .map(|v| v.iter().map(|&k| &pc.all[k]).filter(|c| c.school != si).collect())
-            .unwrap_or_default();
-        own.sort_by(|a, b| {
-            let (ka, kb) = (key(a), key(b));
-            ka.0.cmp(&kb.0).then(ka.1.total_cmp(&kb.1)).then(ka.2.cmp(kb.2))
-        });
-        let mut chosen: Vec<usize> = own.iter().take(params.partners_max).map(|c| c.school).collect();
+        // Same municipality first: the best few by (tier, social distance, id), in one scan.
+        // School indices follow school ids, so comparing indices compares ids.
+        let key = |c: &Candidate| (c.tier, distance(me, c.social), c.school);
+        let order = |a: &(u8, f64, usize), b: &(u8, f64, usize)| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)).then(a.2.cmp(&b.2));
+        let mut best: Vec<(u8, f64, usize)> = Vec::with_capacity(params.partners_max + 1);
+        for &k in pc.by_municipality.get(school.municipality).map(Vec::as_slice).unwrap_or_default() {
+            let c = &pc.all[k];
+            if c.school == si {
+                continue;
+            }
+            let kc = key(c);
+            if best.len() < params.partners_max || order(&kc, best.last().expect("full")).is_lt() {
+                let at = best.partition_point(|b| order(b, &kc).is_lt());
+                best.insert(at, kc);
+                best.truncate(params.partners_max);
+            }
+        }
+        let mut chosen: Vec<usize> = best.iter().map(|b| b.2).collect();
         for tier in 0..2 {
             if chosen.len() >= params.partners_max {
                 break;
@@ -142,8 +151,8 @@ fn nearest_elsewhere(frame: &Frame, pc: &PoolCandidates, tier: usize, me: Option
     let (mut down, mut up) = (pos, pos); // next below is list[down - 1], next above is list[up]
     let mut picked: Vec<(f64, usize)> = Vec::new();
     loop {
-        let d_down = (down > 0).then(|| x - social(list[down - 1]));
-        let d_up = (up < list.len()).then(|| social(list[up]) - x);
+        let d_down = (down > 0).then(|| rank_key(x - social(list[down - 1])));
+        let d_up = (up < list.len()).then(|| rank_key(social(list[up]) - x));
         let (d, k) = match (d_down, d_up) {
             (Some(a), Some(b)) if a <= b => {
                 down -= 1;

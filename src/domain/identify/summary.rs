@@ -5,13 +5,13 @@ use super::output::{Counts, ResultsCategory, SchoolResult, SocialCategory, Summa
 use std::collections::BTreeMap;
 
 pub fn summarise(schools: &[SchoolResult]) -> Summary {
-    let mut by_muni: BTreeMap<String, Vec<&SchoolResult>> = BTreeMap::new();
+    let mut by_muni: BTreeMap<&str, Vec<&SchoolResult>> = BTreeMap::new();
     for s in schools {
-        by_muni.entry(s.municipality.clone()).or_default().push(s);
+        by_muni.entry(&s.municipality).or_default().push(s);
     }
     Summary {
         overall: count(schools.iter()),
-        municipalities: by_muni.into_iter().map(|(m, list)| (m, count(list.into_iter()))).collect(),
+        municipalities: by_muni.into_iter().map(|(m, list)| (m.to_string(), count(list.into_iter()))).collect(),
     }
 }
 

@@ -77,7 +77,7 @@ fn close(a: Option<f64>, b: f64) -> bool {
 }
 
 fn year<'a>(r: &'a Identification, id: &str, y: i32) -> &'a YearResult {
-    &r.school(id).unwrap_or_else(|| panic!("school {id}")).years[&y.to_string()]
+    &r.school(id).unwrap_or_else(|| panic!("school {id}")).years[&y]
 }
 
 #[test]
@@ -99,7 +99,7 @@ fn worked_example_indices() {
         assert!(close(year(&r, id, 2021).social_index, v), "{id} social 2021");
     }
     let c = &year(&r, "C", 2021).components;
-    assert_eq!(c.get("ege_gap"), Some(&0.0), "C is more than 20 points below the regional mean");
+    assert_eq!(c.get("ege_gap"), Some(0.0), "C is more than 20 points below the regional mean");
     assert_eq!(year(&r, "H", 2021).components.get("ege_gap"), None, "H has no ЕГЭ mean");
     let mean = &r.regional_means["2021"]["ege_rus_mean"];
     assert!((mean.value - 3800.0 / 70.0).abs() < EPS, "excluded school E must not count: {}", mean.value);
@@ -113,7 +113,7 @@ fn worked_example_bands_and_categories() {
     use SocialBand as SB;
     let r = identify(&worked_example(), &Params::default()).unwrap();
     let bands = |id: &str| -> Vec<Option<RB>> {
-        [2019, 2020, 2021].iter().map(|&y| r.school(id).unwrap().years.get(&y.to_string()).and_then(|v| v.results_band)).collect()
+        [2019, 2020, 2021].iter().map(|&y| r.school(id).unwrap().years.get(&y).and_then(|v| v.results_band)).collect()
     };
     assert_eq!(bands("A"), vec![Some(RB::High); 3]);
     assert_eq!(bands("H"), vec![Some(RB::High); 3]);
@@ -235,10 +235,10 @@ fn a_school_without_results_data_has_no_index_and_is_insufficient() {
     rows.push(row("e", "М", Secondary, 2021).with("ege_no_cert_pct", 20.0));
     let r = identify(&rows, &Params::default()).unwrap();
     let e = r.school("e").unwrap();
-    assert!(!e.years.contains_key("2019"));
-    assert_eq!(e.years["2020"].results_index, None);
-    assert_eq!(e.years["2020"].results_band, None);
-    assert_eq!(e.years["2021"].results_band, Some(ResultsBand::Low));
+    assert!(!e.years.contains_key(&2019));
+    assert_eq!(e.years[&2020].results_index, None);
+    assert_eq!(e.years[&2020].results_band, None);
+    assert_eq!(e.years[&2021].results_band, Some(ResultsBand::Low));
     assert_eq!(e.results_category, Some(ResultsCategory::Insufficient));
     // 2019–2020: 4 ranked schools (e has no index), band size 1: a (10 %) is lowest.
     // 2021: 5 ranked schools, band size ceil(1.25) = 2: e (20 %) and a (10 %). So a is ШНРО.
@@ -325,8 +325,8 @@ fn variants_are_averaged_and_basic_maths_uses_its_own_threshold() {
     ];
     let r = identify(&rows, &Params::default()).unwrap();
     let b = year(&r, "b", 2021);
-    assert_eq!(b.components.get("ege_below_min"), Some(&0.0));
-    assert_eq!(b.components.get("ege_gap"), Some(&1.0));
+    assert_eq!(b.components.get("ege_below_min"), Some(0.0));
+    assert_eq!(b.components.get("ege_gap"), Some(1.0));
     assert!(close(b.results_index, 0.5));
 }
 

@@ -1,0 +1,50 @@
+//! Parse + identify on a generated region of 45,000 schools × 3 years.
+//!
+//! Run with `cargo bench --bench identify`. The budget for `identify` alone is 100 ms native on
+//! one core; measured figures are in the README's performance section.
+
+use shkala::domain::demo::{region, DemoSpec};
+use shkala::domain::identify::{identify, Params};
+use shkala::domain::row::Row;
+use std::sync::OnceLock;
+
+fn main() {
+    divan::main();
+}
+
+fn spec() -> DemoSpec {
+    DemoSpec { schools: 45_000, municipalities: 80, years: vec![2023, 2024, 2025], seed: 7 }
+}
+
+fn rows() -> &'static [Row] {
+    static ROWS: OnceLock<Vec<Row>> = OnceLock::new();
+    ROWS.get_or_init(|| region(&spec()))
+}
+
+fn csv() -> &'static str {
+    static CSV: OnceLock<String> = OnceLock::new();
+    CSV.get_or_init(|| shkala::domain::csv_write::rows_csv(rows()))
+}
+
+/// The method alone, on rows already in memory. The result is returned, so divan drops it
+/// after the sample (freeing memory is not identification work).
+#[divan::bench(sample_count = 20)]
+fn identify_45k_schools() -> shkala::domain::identify::Identification {
+    identify(divan::black_box(rows()), &Params::default()).unwrap()
+}
+
+/// Reading the 135,000-row CSV (about 18 MB) into validated rows.
+#[divan::bench(sample_count = 10)]
+fn parse_csv_135k_rows() -> shkala::domain::input::Parsed {
+    let p = shkala::domain::input::parse_csv("region.csv", divan::black_box(csv().as_bytes()));
+    assert!(p.problems.iter().all(|p| !p.is_error()));
+    p
+}
+
+/// Both, as the CLI does.
+#[divan::bench(sample_count = 10)]
+fn parse_and_identify() -> (shkala::domain::input::Parsed, usize) {
+    let p = shkala::domain::input::parse_csv("region.csv", divan::black_box(csv().as_bytes()));
+    let n = identify(&p.rows, &Params::default()).unwrap().schools.len();
+    (p, n)
+}

@@ -1,0 +1,282 @@
+//! A made-up region for demonstrations, benchmarks and tests: deterministic (same spec, same
+//! rows), plausible (social disadvantage lowers results, results persist from year to year,
+//! some cells are missing, every school type occurs).
+//!
+//! No real school is described; names are invented.
+
+use super::row::{Row, SchoolType};
+
+/// What to generate.
+#[derive(Debug, Clone)]
+pub struct DemoSpec {
+    pub schools: usize,
+    pub municipalities: usize,
+    /// Exam years, oldest first.
+    pub years: Vec<i32>,
+    pub seed: u64,
+}
+
+impl Default for DemoSpec {
+    /// The seminar region: 240 schools in 12 municipalities, three years.
+    fn default() -> Self {
+        DemoSpec { schools: 240, municipalities: 12, years: vec![2023, 2024, 2025], seed: 2025 }
+    }
+}
+
+/// The name of the demonstration region.
+pub const REGION_NAME: &str = "Демонстрационный край";
+
+const MUNICIPALITIES: [&str; 24] = [
+    "г. Приморск",
+    "г. Северогорск",
+    "Заречный район",
+    "Кедровый район",
+    "Озёрный район",
+    "Таёжный район",
+    "г. Новоключевск",
+    "Амгуньский район",
+    "Берёзовский район",
+    "Светлореченский район",
+    "Каменский район",
+    "Тихоокеанский район",
+    "г. Лесогорск",
+    "Полярный район",
+    "Ясный район",
+    "Сосновский район",
+    "Рудный район",
+    "Степной район",
+    "Горный район",
+    "г. Речной",
+    "Ольховский район",
+    "Медвежий район",
+    "Луговой район",
+    "Восточный район",
+];
+
+const VILLAGES: [&str; 12] = [
+    "Берёзовка", "Ключи", "Сосновка", "Каменка", "Заозёрное", "Покровка", "Троицкое", "Ивановка", "Малиновка",
+    "Октябрьский", "Лесной", "Нижний Бор",
+];
+
+/// splitmix64: small, fast and good enough for made-up data.
+struct Rng(u64);
+
+impl Rng {
+    fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    /// Uniform in [0, 1).
+    fn unit(&mut self) -> f64 {
+        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+    }
+    /// Standard normal (Box–Muller).
+    fn normal(&mut self) -> f64 {
+        let u = self.unit().max(1e-12);
+        let v = self.unit();
+        (-2.0 * u.ln()).sqrt() * (2.0 * std::f64::consts::PI * v).cos()
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.unit() * n as f64) as usize
+    }
+}
+
+fn round1(x: f64) -> f64 {
+    (x * 10.0).round() / 10.0
+}
+fn round2(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}
+fn logistic(x: f64) -> f64 {
+    1.0 / (1.0 + (-x).exp())
+}
+/// A share in per cent from a latent score: `base` % at 0, rising with `x`.
+fn share(base: f64, x: f64) -> f64 {
+    let b = (base / 100.0).clamp(1e-4, 0.9999);
+    round1(100.0 * logistic((b / (1.0 - b)).ln() + x)).clamp(0.0, 100.0)
+}
+
+struct SchoolSeed {
+    id: String,
+    name: String,
+    municipality: String,
+    school_type: SchoolType,
+    /// Latent quality (higher = better results).
+    quality: f64,
+    /// Latent disadvantage (higher = worse social conditions).
+    disadvantage: f64,
+    size: f64,
+}
+
+fn schools(spec: &DemoSpec, rng: &mut Rng) -> Vec<SchoolSeed> {
+    let munis: Vec<String> = (0..spec.municipalities.max(1))
+        .map(|i| {
+            let base = MUNICIPALITIES[i % MUNICIPALITIES.len()];
+            if i < MUNICIPALITIES.len() {
+                base.to_string()
+            } else {
+                format!("{base} {}", i / MUNICIPALITIES.len() + 1)
+            }
+        })
+        .collect();
+    // Municipalities differ in their social context.
+    let context: Vec<f64> = munis.iter().map(|_| rng.normal() * 0.6).collect();
+    let mut numbers = vec![0usize; munis.len()];
+    (0..spec.schools)
+        .map(|i| {
+            let m = if i < munis.len() { i } else { rng.below(munis.len()) };
+            let t = match rng.unit() {
+                x if x < 0.62 => SchoolType::Secondary,
+                x if x < 0.86 => SchoolType::Basic,
+                x if x < 0.91 => SchoolType::Evening,
+                x if x < 0.96 => SchoolType::Primary,
+                x if x < 0.99 => SchoolType::Adapted,
+                _ => SchoolType::Penitentiary,
+            };
+            numbers[m] += 1;
+            let n = numbers[m];
+            let town = munis[m].starts_with("г. ");
+            let place = if town {
+                munis[m].clone()
+            } else {
+                format!("с. {}", VILLAGES[rng.below(VILLAGES.len())])
+            };
+            let name = match t {
+                SchoolType::Secondary if town && n % 5 == 0 => format!("МАОУ «Гимназия № {n}» {place}"),
+                SchoolType::Secondary if town && n % 7 == 0 => format!("МАОУ «Лицей № {n}» {place}"),
+                SchoolType::Secondary => format!("МБОУ СОШ № {n} {place}"),
+                SchoolType::Basic => format!("МБОУ ООШ № {n} {place}"),
+                SchoolType::Evening => format!("МБОУ «Вечерняя (сменная) школа № {n}» {place}"),
+                SchoolType::Primary => format!("МБОУ НОШ № {n} {place}"),
+                SchoolType::Adapted => format!("КГКОУ «Школа № {n}» {place} (адаптированные программы)"),
+                SchoolType::Penitentiary => format!("КГКОУ «Вечерняя школа при ИК № {n}»"),
+            };
+            let disadvantage = context[m] + rng.normal() * 0.8 + if town { -0.3 } else { 0.3 };
+            let quality = -0.45 * disadvantage + rng.normal() * 0.8 + if name.contains("Гимназия") || name.contains("Лицей") { 0.8 } else { 0.0 };
+            let size = if town { 300.0 + rng.unit() * 900.0 } else { 60.0 + rng.unit() * 300.0 };
+            SchoolSeed {
+                id: format!("{:03}{:04}", m + 1, i + 1),
+                name,
+                municipality: munis[m].clone(),
+                school_type: t,
+                quality,
+                disadvantage,
+                size,
+            }
+        })
+        .collect()
+}
+
+/// Generates one row per school and year.
+pub fn region(spec: &DemoSpec) -> Vec<Row> {
+    let mut rng = Rng(spec.seed);
+    let schools = schools(spec, &mut rng);
+    let mut rows = Vec::with_capacity(schools.len() * spec.years.len());
+    for s in &schools {
+        let mut q = s.quality;
+        let mut d = s.disadvantage;
+        for &year in &spec.years {
+            // Results and conditions drift a little from year to year.
+            q = 0.85 * q + 0.15 * s.quality + rng.normal() * 0.35;
+            d = 0.9 * d + 0.1 * s.disadvantage + rng.normal() * 0.2;
+            rows.push(school_year(s, year, q, d, &mut rng));
+        }
+    }
+    rows
+}
+
+fn school_year(s: &SchoolSeed, year: i32, q: f64, d: f64, rng: &mut Rng) -> Row {
+    let mut row = Row::new(&s.id, &s.name, &s.municipality, s.school_type, year);
+    let put = |row: &mut Row, id: &str, v: f64, rng: &mut Rng| {
+        // About 3 % of cells are missing, as in real tables.
+        if rng.unit() >= 0.03 {
+            row.values.set_by_id(id, Some(v));
+        }
+    };
+    let students = (s.size * (0.9 + rng.unit() * 0.2)).round();
+    let has_ege = matches!(s.school_type, SchoolType::Secondary | SchoolType::Evening | SchoolType::Penitentiary);
+    let has_oge = s.school_type != SchoolType::Primary;
+    let e = |rng: &mut Rng| rng.normal() * 0.25;
+    if has_ege {
+        let n = (students / 11.0 * (0.5 + rng.unit() * 0.4)).round().max(1.0);
+        put(&mut row, "ege_participants", n, rng);
+        put(&mut row, "ege_no_cert_pct", share(1.5, -0.9 * q + e(rng)), rng);
+        put(&mut row, "ege_rus_below_min_pct", share(1.2, -0.9 * q + e(rng)), rng);
+        put(&mut row, "ege_math_below_min_pct", share(3.0, -0.9 * q + e(rng)), rng);
+        put(&mut row, "ege_rus_80plus_pct", share(12.0, 0.8 * q + e(rng)), rng);
+        put(&mut row, "ege_math_80plus_pct", share(6.0, 0.8 * q + e(rng)), rng);
+        put(&mut row, "ege_rus_mean", round1((69.0 + 9.0 * q + rng.normal() * 3.0).clamp(20.0, 98.0)), rng);
+        put(&mut row, "ege_math_prof_mean", round1((56.0 + 11.0 * q + rng.normal() * 4.0).clamp(15.0, 98.0)), rng);
+        put(&mut row, "ege_math_base_mean", round2((4.15 + 0.45 * q + rng.normal() * 0.12).clamp(2.0, 5.0)), rng);
+    }
+    if has_oge {
+        let n = (students / 9.0 * (0.6 + rng.unit() * 0.4)).round().max(1.0);
+        put(&mut row, "oge_participants", n, rng);
+        put(&mut row, "oge_no_cert_pct", share(2.0, -0.9 * q + e(rng)), rng);
+        put(&mut row, "oge_rus_2_pct", share(3.0, -0.9 * q + e(rng)), rng);
+        put(&mut row, "oge_math_2_pct", share(5.0, -0.9 * q + e(rng)), rng);
+        put(&mut row, "oge_rus_5_pct", share(25.0, 0.8 * q + e(rng)), rng);
+        put(&mut row, "oge_math_5_pct", share(15.0, 0.8 * q + e(rng)), rng);
+        put(&mut row, "oge_rus_mean", round2((3.9 + 0.4 * q + rng.normal() * 0.1).clamp(2.0, 5.0)), rng);
+        put(&mut row, "oge_math_mean", round2((3.6 + 0.45 * q + rng.normal() * 0.1).clamp(2.0, 5.0)), rng);
+    }
+    let n = (students * 0.45).round().max(1.0);
+    put(&mut row, "vpr_participants", n, rng);
+    put(&mut row, "vpr_rus_2_pct", share(10.0, -0.9 * q + e(rng)), rng);
+    put(&mut row, "vpr_math_2_pct", share(9.0, -0.9 * q + e(rng)), rng);
+    put(&mut row, "vpr_rus_5_pct", share(9.0, 0.8 * q + e(rng)), rng);
+    put(&mut row, "vpr_math_5_pct", share(11.0, 0.8 * q + e(rng)), rng);
+    put(&mut row, "vpr_rus_mean", round2((3.5 + 0.35 * q + rng.normal() * 0.08).clamp(2.0, 5.0)), rng);
+    put(&mut row, "vpr_math_mean", round2((3.6 + 0.35 * q + rng.normal() * 0.08).clamp(2.0, 5.0)), rng);
+
+    put(&mut row, "students_total", students, rng);
+    let soc = |base: f64, k: f64, rng: &mut Rng| share(base, k * d + rng.normal() * 0.3);
+    for (id, base, k) in [
+        ("deviant_pct", 1.5, 0.9),
+        ("school_register_pct", 3.0, 0.8),
+        ("police_register_pct", 1.0, 0.9),
+        ("non_native_pct", 4.0, 0.6),
+        ("disabled_pct", 5.0, 0.4),
+        ("unemployed_parents_pct", 8.0, 0.9),
+        ("parents_no_higher_ed_pct", 45.0, 0.8),
+        ("single_parent_pct", 22.0, 0.5),
+        ("at_risk_family_pct", 2.0, 0.9),
+        ("free_meals_pct", 25.0, 0.9),
+        ("guardianship_pct", 2.5, 0.7),
+    ] {
+        let v = soc(base, k, rng);
+        put(&mut row, id, v, rng);
+    }
+    row
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::identify::{identify, Params, ResultsCategory};
+
+    #[test]
+    fn demo_is_deterministic_valid_and_interesting() {
+        let spec = DemoSpec::default();
+        let rows = region(&spec);
+        assert_eq!(rows.len(), spec.schools * spec.years.len());
+        assert_eq!(rows, region(&spec), "same spec, same rows");
+        // Every generated value passes the importer's checks (export and read back).
+        let csv = crate::domain::csv_write::rows_csv(&rows);
+        let parsed = crate::domain::input::parse_csv("demo.csv", csv.as_bytes());
+        assert!(parsed.problems.iter().all(|p| !p.is_error()), "{:?}", parsed.problems.first());
+        assert_eq!(parsed.rows, rows);
+        for t in SchoolType::ALL {
+            assert!(rows.iter().any(|r| r.school_type == t), "type {t} occurs");
+        }
+        let r = identify(&rows, &Params::default()).unwrap();
+        for c in [ResultsCategory::Low, ResultsCategory::Risk, ResultsCategory::High, ResultsCategory::Middle] {
+            assert!(r.summary.overall.results[&c].count > 0, "the demo shows {c:?} schools");
+        }
+        assert!(r.summary.overall.resilient.count + r.summary.overall.low_and_unfavourable.count > 0);
+        assert_eq!(r.summary.municipalities.len(), spec.municipalities);
+    }
+}
