@@ -180,7 +180,7 @@ pub fn region(spec: &DemoSpec) -> Vec<Row> {
         let mut d = s.disadvantage;
         for &year in &spec.years {
             // Results and conditions drift a little from year to year.
-            q = 0.85 * q + 0.15 * s.quality + rng.normal() * 0.35;
+            q = 0.85 * q + 0.15 * s.quality + rng.normal() * 0.65;
             d = 0.9 * d + 0.1 * s.disadvantage + rng.normal() * 0.2;
             rows.push(school_year(s, year, q, d, &mut rng));
         }
