@@ -1,0 +1,60 @@
+//! Диаграммы: чистые функции рисования на plotters.
+//!
+//! Каждая диаграмма — функция, обобщённая по [`DrawingBackend`]: в браузере она рисует на
+//! `<canvas>` ([`draw_on_canvas`]), в тестах — в строку SVG. Данные подготавливаются
+//! заранее в маленькие структуры (`from_…` строят их из значений предметной области), так
+//! что функции рисования не делают ввода-вывода и не читают глобальных состояний.
+//!
+//! * [`rubric_heatmap`] — системы × этапы управленческого цикла, процент от максимума;
+//! * [`rubric_bars`] — процент от максимума по системам, с прошлым годом;
+//! * [`identification_scatter`] — школы пула за год: социальный индекс × индекс результатов;
+//! * [`index_histogram`] — распределение индекса результатов пула за год.
+//!
+//! Пустые данные не ошибка: рисуется заголовок и «Нет данных». Палитра, шрифты и маркеры —
+//! в [`theme`]. Размеры текста раскладываются по оценке ширины символа
+//! ([`theme::CHAR_WIDTH`]), а не средствами бэкенда, поэтому картинка одинакова на холсте
+//! и в SVG (в SVG plotters пишет `font-size` в 1,24 раза меньше, чем на холсте, — текст там
+//! немного мельче, раскладка та же).
+
+mod draw;
+mod identification;
+mod rubric;
+pub mod theme;
+
+pub use identification::{
+    identification_scatter, index_histogram, Cuts, IdentificationScatter, IndexHistogram,
+    ScatterPoint,
+};
+pub use rubric::{rubric_bars, rubric_heatmap, BarRow, HeatmapRow, RubricBars, RubricHeatmap};
+
+use plotters::drawing::DrawingAreaErrorKind;
+
+/// Результат рисования: ошибка — ошибка бэкенда (холста, SVG).
+pub type DrawResult<E> = Result<(), DrawingAreaErrorKind<E>>;
+
+/// Надпись на пустой диаграмме.
+pub const NO_DATA: &str = "Нет данных";
+
+/// Рисует на `<canvas>`: создаёт бэкенд холста (размер — атрибуты `width`/`height`
+/// элемента), передаёт `f` всю область и выводит результат. Ошибки — строкой по-русски.
+///
+/// ```ignore
+/// draw_on_canvas(&canvas, |area| rubric_heatmap(&area, &heatmap))?;
+/// ```
+#[cfg(target_arch = "wasm32")]
+pub fn draw_on_canvas<F>(canvas: &web_sys::HtmlCanvasElement, f: F) -> Result<(), String>
+where
+    F: FnOnce(
+        plotters::drawing::DrawingArea<plotters_canvas::CanvasBackend, plotters::coord::Shift>,
+    ) -> DrawResult<
+        <plotters_canvas::CanvasBackend as plotters::prelude::DrawingBackend>::ErrorType,
+    >,
+{
+    use plotters::prelude::IntoDrawingArea;
+    let backend = plotters_canvas::CanvasBackend::with_canvas_object(canvas.clone())
+        .ok_or_else(|| "не удалось получить контекст 2D у элемента <canvas>".to_string())?;
+    let root = backend.into_drawing_area();
+    f(root.clone()).map_err(|e| format!("ошибка рисования диаграммы: {e}"))?;
+    root.present()
+        .map_err(|e| format!("ошибка вывода диаграммы: {e}"))
+}

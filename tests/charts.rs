@@ -1,0 +1,789 @@
+//! Диаграммы, нарисованные в SVG: снимки (`tests/snapshots/*.svg`) и проверки содержания.
+//!
+//! Обновить снимки: `UPDATE_SNAPSHOTS=1 cargo test --test charts`.
+//! Нарисовать диаграммы демонстрационного края для просмотра:
+//! `CHARTS_PREVIEW_DIR=/tmp/charts cargo test --test charts preview -- --nocapture`.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use shkala::charts::{
+    identification_scatter, index_histogram, rubric_bars, rubric_heatmap, theme, BarRow, Cuts,
+    DrawResult, HeatmapRow, IdentificationScatter, IndexHistogram, RubricBars, RubricHeatmap,
+    ScatterPoint, NO_DATA,
+};
+use shkala::domain::demo::{region, DemoSpec};
+use shkala::domain::identify::{identify, Params, ResultsBand, ResultsCategory};
+use shkala::domain::rubric::{
+    compare, federal, score, Assessment, ItemAnswer, OrgLevel, Organisation, Rule,
+};
+use std::path::PathBuf;
+
+type Svg<'a> = DrawingArea<SVGBackend<'a>, Shift>;
+
+/// Рисует `f` в строку SVG размером `w × h`.
+fn render(w: u32, h: u32, f: impl FnOnce(&Svg) -> DrawResult<std::io::Error>) -> String {
+    let mut out = String::new();
+    {
+        let root = SVGBackend::with_string(&mut out, (w, h)).into_drawing_area();
+        f(&root).expect("диаграмма не нарисовалась");
+        root.present().expect("SVG не записан");
+    }
+    out
+}
+
+/// Сравнивает SVG со снимком `tests/snapshots/<name>.svg`; при `UPDATE_SNAPSHOTS=1`
+/// записывает снимок.
+fn check_svg(name: &str, svg: &str) {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/snapshots")
+        .join(format!("{name}.svg"));
+    if std::env::var("UPDATE_SNAPSHOTS").as_deref() == Ok("1") {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, svg).unwrap();
+        return;
+    }
+    let expected = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "нет снимка {} ({e}); создайте: UPDATE_SNAPSHOTS=1 cargo test --test charts",
+            path.display()
+        )
+    });
+    if expected == svg {
+        return;
+    }
+    let actual_path = std::env::temp_dir()
+        .join("shkala-snapshots")
+        .join(format!("{name}.svg"));
+    std::fs::create_dir_all(actual_path.parent().unwrap()).unwrap();
+    std::fs::write(&actual_path, svg).unwrap();
+    let (e, a): (Vec<&str>, Vec<&str>) = (expected.lines().collect(), svg.lines().collect());
+    let first = e
+        .iter()
+        .zip(&a)
+        .position(|(x, y)| x != y)
+        .unwrap_or(e.len().min(a.len()));
+    panic!(
+        "снимок {name} не совпал (строк: ожидалось {}, получено {}).\n\
+         первое расхождение в строке {}:\n  ожидалось: {}\n  получено:  {}\n\
+         новый рисунок: {}\n\
+         если изменение намеренное: UPDATE_SNAPSHOTS=1 cargo test --test charts",
+        e.len(),
+        a.len(),
+        first + 1,
+        e.get(first).unwrap_or(&"<конец файла>"),
+        a.get(first).unwrap_or(&"<конец файла>"),
+        actual_path.display(),
+    );
+}
+
+/// Цвет в записи SVG: `#D55E00`.
+fn hex(c: RGBColor) -> String {
+    format!("#{:02X}{:02X}{:02X}", c.0, c.1, c.2)
+}
+
+/// Число элементов `<tag` с заливкой `colour`.
+fn count_filled(svg: &str, tag: &str, colour: RGBColor) -> usize {
+    let fill = format!("fill=\"{}\"", hex(colour));
+    svg.lines()
+        .filter(|l| l.trim_start().starts_with(&format!("<{tag}")) && l.contains(&fill))
+        .count()
+}
+
+/// Тексты всех элементов `<text>` (бэкенд SVG пишет текст отдельной строкой).
+fn texts(svg: &str) -> Vec<&str> {
+    let lines: Vec<&str> = svg.lines().collect();
+    lines
+        .windows(2)
+        .filter(|w| w[0].trim_start().starts_with("<text"))
+        .map(|w| w[1].trim())
+        .collect()
+}
+
+/// Число текстовых элементов с ровно этим текстом.
+fn count_text(svg: &str, text: &str) -> usize {
+    texts(svg).iter().filter(|t| **t == text).count()
+}
+
+/// Есть ли текстовый элемент, содержащий `part`.
+fn has_text(svg: &str, part: &str) -> bool {
+    texts(svg).iter().any(|t| t.contains(part))
+}
+
+// ---------------------------------------------------------------------------------------
+// Входные данные
+// ---------------------------------------------------------------------------------------
+
+const STAGES: [&str; 6] = [
+    "Цели",
+    "Показатели",
+    "Мониторинг",
+    "Анализ",
+    "Меры",
+    "Эффективность мер",
+];
+
+fn heatmap_fixture() -> RubricHeatmap {
+    let systems = [
+        ("1.1", "Оценка качества подготовки", "1"),
+        ("1.2", "Работа со ШНРО и ШНСУ", "1"),
+        ("1.3", "Способности и таланты", "1"),
+        ("1.4", "Профориентация", "1"),
+        ("2.1", "Объективность оценки и олимпиад", "2"),
+        ("2.2", "Эффективность руководителей", "2"),
+    ];
+    let rows = systems
+        .iter()
+        .enumerate()
+        .map(|(i, (id, title, group))| HeatmapRow {
+            id: id.to_string(),
+            title: title.to_string(),
+            group: group.to_string(),
+            cells: (0..6)
+                .map(|j| match (i, j) {
+                    (0, 0) => Some(45.0),
+                    (1, 3) => None,
+                    (2, 5) => Some(-12.5),
+                    (3, 2) => Some(100.0),
+                    _ => Some(((i * 6 + j) * 37 % 101) as f64 * 100.0 / 101.0),
+                })
+                .collect(),
+        })
+        .collect();
+    RubricHeatmap {
+        title: RubricHeatmap::TITLE.to_string(),
+        columns: STAGES.iter().map(|s| s.to_string()).collect(),
+        rows,
+    }
+}
+
+fn bars_fixture() -> RubricBars {
+    let rows = [
+        (
+            "1.1",
+            "Оценка качества подготовки",
+            "1",
+            Some(45.0),
+            Some(40.0),
+        ),
+        ("1.2", "Работа со ШНРО и ШНСУ", "1", Some(72.5), Some(80.0)),
+        ("1.3", "Способности и таланты", "1", Some(0.0), None),
+        (
+            "2.1",
+            "Объективность оценки и олимпиад",
+            "2",
+            Some(100.0),
+            Some(95.0),
+        ),
+        (
+            "2.2",
+            "Эффективность руководителей",
+            "2",
+            Some(-5.0),
+            Some(10.0),
+        ),
+        ("2.3", "Повышение квалификации", "2", None, None),
+    ]
+    .into_iter()
+    .map(|(id, title, group, value, previous)| BarRow {
+        id: id.into(),
+        title: title.into(),
+        group: group.into(),
+        value,
+        previous,
+    })
+    .collect();
+    RubricBars {
+        title: RubricBars::TITLE.to_string(),
+        current_label: "2025".into(),
+        previous_label: Some("2024".into()),
+        rows,
+    }
+}
+
+/// Детерминированный генератор (LCG) для точек.
+struct Lcg(u64);
+impl Lcg {
+    fn next(&mut self) -> f64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (self.0 >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+/// `n` школ: результаты убывают с ростом социального индекса, категории — по четвертям.
+fn scatter_fixture(n: usize) -> IdentificationScatter {
+    let mut rng = Lcg(7);
+    let points = (0..n)
+        .map(|i| {
+            let social = rng.next();
+            let results = (0.75 - 0.5 * social + 0.35 * (rng.next() - 0.5)).clamp(0.0, 1.0);
+            let category = match i % 10 {
+                0 => ResultsCategory::Insufficient,
+                _ if results < 0.3 => ResultsCategory::Low,
+                _ if results < 0.38 => ResultsCategory::Risk,
+                _ if results > 0.7 => ResultsCategory::High,
+                _ => ResultsCategory::Middle,
+            };
+            // Каждая 25-я школа — высокие результаты в неблагоприятных условиях.
+            if i % 25 == 24 {
+                let social = 0.8 + 0.15 * rng.next();
+                return ScatterPoint {
+                    social,
+                    results: 0.72 + 0.2 * rng.next(),
+                    category: ResultsCategory::High,
+                    resilient: true,
+                };
+            }
+            ScatterPoint {
+                social,
+                results,
+                category,
+                resilient: false,
+            }
+        })
+        .collect();
+    IdentificationScatter {
+        title: "Средние школы, 2025: индекс результатов и социальный индекс".into(),
+        points,
+        results_cuts: Cuts {
+            low: Some(0.3),
+            high: Some(0.7),
+        },
+        social_cuts: Cuts {
+            low: Some(0.25),
+            high: Some(0.75),
+        },
+        without_index: 2,
+    }
+}
+
+fn histogram_fixture() -> IndexHistogram {
+    let mut rng = Lcg(11);
+    let values = (0..150)
+        .map(|_| ((rng.next() + rng.next() + rng.next()) / 3.0).clamp(0.0, 1.0))
+        .collect();
+    IndexHistogram {
+        title: "Средние школы, 2025: распределение индекса результатов".into(),
+        values,
+        bins: IndexHistogram::BINS,
+        cuts: Cuts {
+            low: Some(0.38),
+            high: Some(0.61),
+        },
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Тепловая карта
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn heatmap_snapshot_and_content() {
+    let data = heatmap_fixture();
+    let svg = render(820, 440, |a| rubric_heatmap(a, &data));
+    check_svg("rubric_heatmap", &svg);
+
+    assert_eq!(count_text(&svg, "1.1"), 1, "номер системы в подписи строки");
+    assert!(has_text(&svg, "Оценка качества подготовки"));
+    assert_eq!(count_text(&svg, "45 %"), 1, "ячейка 45 %");
+    assert_eq!(
+        count_text(&svg, "−12,5 %") + count_text(&svg, "-12,5 %"),
+        1,
+        "отрицательный процент как есть"
+    );
+    assert_eq!(
+        count_text(&svg, "—"),
+        2,
+        "ячейка без максимума и её образец в легенде"
+    );
+    assert!(has_text(&svg, "этап без максимума"));
+    for stage in ["Цели", "Показатели", "Мониторинг", "Анализ", "Меры"]
+    {
+        assert_eq!(count_text(&svg, stage), 1, "заголовок столбца {stage}");
+    }
+    // В каждой ячейке с максимумом — число: 6 × 6 − 1 ячеек с « %».
+    let cells = texts(&svg).iter().filter(|t| t.ends_with(" %")).count();
+    assert_eq!(cells, 35 + 5, "35 ячеек и 5 делений шкалы цвета");
+    // Цвет ячейки 45 % — с шкалы, ячейки «—» — серая.
+    assert!(svg.contains(&hex(theme::heat_colour(45.0))));
+    assert!(svg.contains(&hex(theme::NO_MAX)));
+}
+
+#[test]
+fn heatmap_from_federal_scores() {
+    let rubric = federal();
+    let mut assessment = Assessment::new(rubric, Organisation::default(), 2025);
+    // Система 1.1 целиком на максимуме, остальное не оценено.
+    for item in rubric.items_of_system("1.1") {
+        let answer = match &item.rule {
+            Rule::PerOption { options } => ItemAnswer::with_options(options.clone()),
+            _ => ItemAnswer::with_points(item.max),
+        };
+        assessment.answers.insert(item.id.clone(), answer);
+    }
+    let scores = score(rubric, &assessment);
+    let data = RubricHeatmap::from_scores(rubric, &scores);
+    assert_eq!(data.columns, STAGES);
+    assert_eq!(data.rows.len(), 9);
+    assert_eq!(data.rows[0].id, "1.1");
+    assert_eq!(data.rows[0].title, "Оценка качества подготовки");
+    assert_eq!(data.rows[1].title, "Работа со ШНРО и ШНСУ");
+    assert_eq!(data.rows[8].id, "2.5");
+    assert_eq!(data.rows[0].group, "1");
+    assert_eq!(data.rows[8].group, "2");
+    for (row, system) in data.rows.iter().zip(&rubric.systems) {
+        assert_eq!(row.cells.len(), 6);
+        for (cell, stage) in row.cells.iter().zip(&rubric.stages) {
+            let tally = scores.cell(&system.id, &stage.id).unwrap();
+            let expected = (tally.max > 0).then_some(tally.percent);
+            assert_eq!(*cell, expected, "{} {}", system.id, stage.id);
+        }
+    }
+    assert!(
+        data.rows[0].cells.iter().all(|c| *c == Some(100.0)),
+        "{:?}",
+        data.rows[0].cells
+    );
+    let svg = render(820, 520, |a| rubric_heatmap(a, &data));
+    assert_eq!(
+        count_text(&svg, "100 %"),
+        6 + 1,
+        "шесть ячеек 1.1 и деление шкалы"
+    );
+    assert!(has_text(&svg, "2.5"));
+}
+
+#[test]
+fn heatmap_empty_draws_no_data() {
+    let data = RubricHeatmap {
+        title: RubricHeatmap::TITLE.into(),
+        columns: vec![],
+        rows: vec![],
+    };
+    let svg = render(400, 300, |a| rubric_heatmap(a, &data));
+    assert_eq!(count_text(&svg, NO_DATA), 1);
+    // Длинный заголовок на узком рисунке — в две строки.
+    assert!(has_text(&svg, "Процент от максимума по"));
+    assert!(has_text(&svg, "управленческого цикла"));
+    check_svg("rubric_heatmap_empty", &svg);
+}
+
+// ---------------------------------------------------------------------------------------
+// Столбцы
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn bars_snapshot_and_content() {
+    let data = bars_fixture();
+    let svg = render(820, 420, |a| rubric_bars(a, &data));
+    check_svg("rubric_bars", &svg);
+
+    assert_eq!(count_text(&svg, "1.1"), 1);
+    assert_eq!(count_text(&svg, "45 %"), 1, "значение в конце столбца");
+    assert_eq!(count_text(&svg, "72,5 %"), 1);
+    assert!(
+        count_text(&svg, "40 %") >= 1,
+        "значение прошлого года (и деление оси)"
+    );
+    assert_eq!(count_text(&svg, "—"), 1, "система без максимума");
+    assert_eq!(count_text(&svg, "2025"), 1, "легенда: текущий год");
+    assert_eq!(count_text(&svg, "2024"), 1, "легенда: прошлый год");
+    // Основные столбцы — синие: 4 ненулевых значения + образец в легенде.
+    assert_eq!(count_filled(&svg, "rect", theme::BAR), 4 + 1);
+    // Тонкие столбцы прошлого года: 4 значения + образец.
+    assert_eq!(count_filled(&svg, "rect", theme::BAR_PREVIOUS), 4 + 1);
+}
+
+#[test]
+fn bars_without_previous_have_no_legend() {
+    let mut data = bars_fixture();
+    data.previous_label = None;
+    for row in &mut data.rows {
+        row.previous = None;
+    }
+    let svg = render(600, 360, |a| rubric_bars(a, &data));
+    assert_eq!(count_text(&svg, "2025"), 0);
+    assert_eq!(count_filled(&svg, "rect", theme::BAR), 4);
+    assert_eq!(count_filled(&svg, "rect", theme::BAR_PREVIOUS), 0);
+}
+
+#[test]
+fn bars_from_scores_and_comparison() {
+    let rubric = federal();
+    let org = Organisation {
+        name: "Демонстрационный край".into(),
+        level: OrgLevel::Region,
+        code: None,
+    };
+    let mut last = Assessment::new(rubric, org.clone(), 2024);
+    let mut this = Assessment::new(rubric, org, 2025);
+    for item in rubric.items_of_system("1.4") {
+        if item.max > 0 && !item.rule.is_multi() {
+            this.answers
+                .insert(item.id.clone(), ItemAnswer::with_points(item.max));
+            last.answers
+                .insert(item.id.clone(), ItemAnswer::with_points(0));
+        }
+    }
+    let (s_last, s_this) = (score(rubric, &last), score(rubric, &this));
+    let data = RubricBars::from_scores(rubric, &s_this, "2025").with_previous(&s_last, "2024");
+    assert_eq!(data.rows.len(), 9);
+    let row = data.rows.iter().find(|r| r.id == "1.4").unwrap();
+    assert_eq!(row.title, "Профориентация");
+    assert_eq!(row.value, Some(s_this.system("1.4").unwrap().percent));
+    assert_eq!(row.previous, Some(0.0));
+    assert!(row.value.unwrap() > 0.0);
+
+    let comparison = compare(rubric, &[last, this]);
+    let column = &comparison.columns[0];
+    let from_cmp = RubricBars::from_comparison(rubric, column);
+    assert_eq!(
+        from_cmp.title,
+        "Демонстрационный край: процент от максимума по системам"
+    );
+    assert_eq!(from_cmp.current_label, "2025");
+    assert_eq!(from_cmp.previous_label.as_deref(), Some("2024"));
+    for (a, b) in from_cmp.rows.iter().zip(&data.rows) {
+        assert_eq!(a.id, b.id);
+        assert_eq!(a.title, b.title);
+        let close = |x: Option<f64>, y: Option<f64>| match (x, y) {
+            (Some(x), Some(y)) => (x - y).abs() < 1e-9,
+            _ => false,
+        };
+        assert!(
+            close(a.value, b.value),
+            "{}: {:?} {:?}",
+            a.id,
+            a.value,
+            b.value
+        );
+        assert!(
+            close(a.previous, b.previous),
+            "{}: {:?} {:?}",
+            a.id,
+            a.previous,
+            b.previous
+        );
+    }
+}
+
+#[test]
+fn bars_empty_draws_no_data() {
+    let data = RubricBars {
+        title: "Пусто".into(),
+        current_label: "2025".into(),
+        previous_label: None,
+        rows: vec![],
+    };
+    let svg = render(400, 300, |a| rubric_bars(a, &data));
+    assert_eq!(count_text(&svg, NO_DATA), 1);
+}
+
+// ---------------------------------------------------------------------------------------
+// Точечная диаграмма
+// ---------------------------------------------------------------------------------------
+
+/// Проверяет, что у каждой категории столько маркеров, сколько школ, плюс образец в легенде.
+fn assert_markers(svg: &str, data: &IdentificationScatter) {
+    for category in ResultsCategory::ALL {
+        let style = theme::category_style(category);
+        let n = data
+            .points
+            .iter()
+            .filter(|p| p.category == category)
+            .count();
+        let tag = match style.marker {
+            theme::Marker::Circle => "circle",
+            theme::Marker::Ring => continue,
+            _ => "polygon",
+        };
+        // Образец кольца в легенде — кольцо вокруг кружка «средних».
+        let ring_sample = usize::from(
+            category == ResultsCategory::Middle && data.points.iter().any(|p| p.resilient),
+        );
+        assert_eq!(
+            count_filled(svg, tag, style.colour),
+            n + 1 + ring_sample,
+            "{category:?}"
+        );
+    }
+    // Пустые кружки «недостаточно данных» и кольца резильентных — контуры.
+    let insufficient = data
+        .points
+        .iter()
+        .filter(|p| p.category == ResultsCategory::Insufficient)
+        .count();
+    let stroke = format!(
+        "stroke=\"{}\"",
+        hex(theme::category_style(ResultsCategory::Insufficient).colour)
+    );
+    let rings = svg
+        .lines()
+        .filter(|l| l.trim_start().starts_with("<circle") && l.contains(&stroke))
+        .count();
+    assert_eq!(rings, insufficient + 1);
+    let resilient = data.points.iter().filter(|p| p.resilient).count();
+    let stroke = format!("stroke=\"{}\"", hex(theme::RESILIENT));
+    let rings = svg
+        .lines()
+        .filter(|l| l.trim_start().starts_with("<circle") && l.contains(&stroke))
+        .count();
+    assert_eq!(rings, resilient + usize::from(resilient > 0));
+}
+
+#[test]
+fn scatter_snapshot_and_content() {
+    let data = scatter_fixture(80);
+    let svg = render(800, 600, |a| identification_scatter(a, &data));
+    check_svg("identification_scatter", &svg);
+
+    let points = svg.lines().filter(|l| {
+        let l = l.trim_start();
+        l.starts_with("<circle") || l.starts_with("<polygon")
+    });
+    let resilient = data.points.iter().filter(|p| p.resilient).count();
+    assert!(resilient > 0);
+    // Точки + кольца резильентных + 5 образцов категорий + образец кольца (кружок и кольцо).
+    assert_eq!(points.count(), 80 + resilient + 5 + 2);
+    assert_markers(&svg, &data);
+    let low = data
+        .points
+        .iter()
+        .filter(|p| p.category == ResultsCategory::Low)
+        .count();
+    assert!(has_text(&svg, &format!("ШНРО — {low}")));
+    assert!(has_text(&svg, &format!("резильентные — {resilient}")));
+    assert!(has_text(&svg, "без индекса (не показаны) — 2"));
+    for label in [
+        "0,30",
+        "0,70",
+        "0,25",
+        "0,75",
+        "низкие",
+        "средние",
+        "высокие",
+        "благоприятные",
+        "нейтральные",
+    ] {
+        assert_eq!(
+            count_text(&svg, label),
+            1,
+            "подпись границы или группы «{label}»"
+        );
+    }
+    assert!(has_text(&svg, "неблагоприятные (ШНСУ)"));
+}
+
+#[test]
+fn scatter_stays_small_with_many_points() {
+    let data = scatter_fixture(1500);
+    let svg = render(800, 600, |a| identification_scatter(a, &data));
+    assert_markers(&svg, &data);
+    // Маленькие маркеры: радиус кружков средних школ — 2.
+    let middle = hex(theme::category_style(ResultsCategory::Middle).colour);
+    let line = svg
+        .lines()
+        .find(|l| l.trim_start().starts_with("<circle") && l.contains(&middle))
+        .unwrap();
+    assert!(line.contains("r=\"2\""), "{line}");
+    // SVG остаётся разумного размера: меньше 200 байт на точку.
+    assert!(svg.len() < 1500 * 200, "{} байт", svg.len());
+}
+
+#[test]
+fn scatter_empty_draws_no_data() {
+    let mut data = scatter_fixture(0);
+    data.without_index = 5;
+    let svg = render(400, 300, |a| identification_scatter(a, &data));
+    assert_eq!(count_text(&svg, NO_DATA), 1);
+    check_svg("identification_scatter_empty", &svg);
+}
+
+/// Демонстрационный край: точки и границы из результата идентификации.
+#[test]
+fn scatter_and_histogram_from_identification() {
+    let rows = region(&DemoSpec::default());
+    let result = identify(&rows, &Params::default()).unwrap();
+    let year = *result.years.last().unwrap();
+    let data = IdentificationScatter::from_identification(&result, "secondary", year);
+    let in_pool: Vec<_> = result
+        .schools
+        .iter()
+        .filter(|s| s.pool.as_deref() == Some("secondary"))
+        .filter_map(|s| s.years.get(&year).map(|y| (s, y)))
+        .collect();
+    assert!(!data.points.is_empty());
+    assert_eq!(data.points.len() + data.without_index, in_pool.len());
+    assert!(data.title.starts_with(&format!("Средние школы, {year}")));
+    let (low, high) = (
+        data.results_cuts.low.unwrap(),
+        data.results_cuts.high.unwrap(),
+    );
+    assert!(low < high);
+    for (_, y) in &in_pool {
+        match (y.results_index, y.results_band) {
+            (Some(v), Some(ResultsBand::Low)) => assert!(v <= low),
+            (Some(v), Some(ResultsBand::High)) => assert!(v >= high),
+            (Some(v), Some(ResultsBand::Middle)) => assert!(v >= low && v <= high),
+            _ => {}
+        }
+    }
+    assert!(data.social_cuts.low.unwrap() < data.social_cuts.high.unwrap());
+    let svg = render(800, 600, |a| identification_scatter(a, &data));
+    assert_markers(&svg, &data);
+
+    let histogram = IndexHistogram::from_identification(&result, "secondary", year);
+    assert_eq!(histogram.cuts, data.results_cuts);
+    assert_eq!(
+        histogram.values.len(),
+        in_pool
+            .iter()
+            .filter(|(_, y)| y.results_index.is_some())
+            .count()
+    );
+    assert_eq!(
+        histogram.counts().iter().sum::<usize>(),
+        histogram.values.len()
+    );
+    let svg = render(800, 400, |a| index_histogram(a, &histogram));
+    assert!(has_text(&svg, "нижние 25 %"));
+
+    let missing = IdentificationScatter::from_identification(&result, "нет такого пула", year);
+    assert!(missing.points.is_empty());
+}
+
+#[test]
+fn cuts_from_bands() {
+    let cuts = Cuts::from_bands([(0.1, 0), (0.2, 0), (0.4, 1), (0.6, 1), (0.8, 2), (0.9, 2)]);
+    assert_eq!(
+        cuts,
+        Cuts {
+            low: Some(0.30000000000000004),
+            high: Some(0.7)
+        }
+    );
+    assert_eq!(
+        Cuts::from_bands([(0.5, 1)]),
+        Cuts {
+            low: None,
+            high: None
+        }
+    );
+    assert_eq!(
+        Cuts::from_bands([(0.2, 0)]),
+        Cuts {
+            low: Some(0.2),
+            high: None
+        }
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// Гистограмма
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn histogram_snapshot_and_content() {
+    let data = histogram_fixture();
+    let svg = render(800, 400, |a| index_histogram(a, &data));
+    check_svg("index_histogram", &svg);
+
+    let counts = data.counts();
+    assert_eq!(counts.len(), 20);
+    assert_eq!(counts.iter().sum::<usize>(), 150);
+    let bars = counts.iter().filter(|&&n| n > 0).count();
+    assert_eq!(count_filled(&svg, "rect", theme::HISTOGRAM_BAR), bars);
+    // Над каждым столбцом — число школ.
+    for n in counts.iter().filter(|&&n| n > 0) {
+        assert!(has_text(&svg, &format!("{n}")), "число {n}");
+    }
+    assert_eq!(count_text(&svg, "нижние 25 %"), 1);
+    assert_eq!(count_text(&svg, "верхние 25 %"), 1);
+    assert_eq!(count_text(&svg, "&lt; 0,38"), 1);
+    assert_eq!(count_text(&svg, "&gt; 0,61"), 1);
+    assert_eq!(count_filled(&svg, "rect", theme::LOW_ZONE), 1);
+    assert_eq!(count_filled(&svg, "rect", theme::HIGH_ZONE), 1);
+}
+
+#[test]
+fn histogram_edges_and_empty() {
+    let data = IndexHistogram {
+        title: "Края".into(),
+        values: vec![0.0, 0.05, 0.999, 1.0, 1.5, -0.2, f64::NAN],
+        bins: 10,
+        cuts: Cuts::default(),
+    };
+    assert_eq!(data.counts(), vec![3, 0, 0, 0, 0, 0, 0, 0, 0, 3]);
+    let empty = IndexHistogram {
+        values: vec![f64::NAN],
+        ..data
+    };
+    let svg = render(400, 300, |a| index_histogram(a, &empty));
+    assert_eq!(count_text(&svg, NO_DATA), 1);
+}
+
+// ---------------------------------------------------------------------------------------
+// Просмотр на данных демонстрационного края (только с CHARTS_PREVIEW_DIR)
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn preview_demo_region() {
+    let Ok(dir) = std::env::var("CHARTS_PREVIEW_DIR") else {
+        return;
+    };
+    let dir = PathBuf::from(dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let rows = region(&DemoSpec {
+        schools: 1500,
+        ..DemoSpec::default()
+    });
+    let result = identify(&rows, &Params::default()).unwrap();
+    let year = *result.years.last().unwrap();
+    let scatter = IdentificationScatter::from_identification(&result, "secondary", year);
+    let histogram = IndexHistogram::from_identification(&result, "secondary", year);
+    std::fs::write(
+        dir.join("demo_scatter.svg"),
+        render(900, 640, |a| identification_scatter(a, &scatter)),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("demo_histogram.svg"),
+        render(800, 400, |a| index_histogram(a, &histogram)),
+    )
+    .unwrap();
+
+    let rubric = federal();
+    let mut assessment = Assessment::new(rubric, Organisation::default(), 2025);
+    for (k, item) in rubric.items.iter().enumerate() {
+        if !item.rule.is_multi() && item.max > 0 {
+            assessment.answers.insert(
+                item.id.clone(),
+                ItemAnswer::with_points((k as i32 * 7 % 3).min(item.max)),
+            );
+        }
+    }
+    let scores = score(rubric, &assessment);
+    let heatmap = RubricHeatmap::from_scores(rubric, &scores);
+    std::fs::write(
+        dir.join("demo_heatmap.svg"),
+        render(820, 520, |a| rubric_heatmap(a, &heatmap)),
+    )
+    .unwrap();
+    let bars = RubricBars::from_scores(rubric, &scores, "2025");
+    std::fs::write(
+        dir.join("demo_bars.svg"),
+        render(820, 460, |a| rubric_bars(a, &bars)),
+    )
+    .unwrap();
+    for (name, w, h) in [("narrow_heatmap", 420, 420), ("narrow_scatter", 420, 520)] {
+        let svg = if name == "narrow_heatmap" {
+            render(w, h, |a| rubric_heatmap(a, &heatmap))
+        } else {
+            render(w, h, |a| identification_scatter(a, &scatter))
+        };
+        std::fs::write(dir.join(format!("{name}.svg")), svg).unwrap();
+    }
+    eprintln!("диаграммы записаны в {}", dir.display());
+}
