@@ -1,0 +1,678 @@
+//! Import planning: what importing some files would change, before anything is written.
+//!
+//! Every incoming record (school, submission, assessment, run, reference) is compared with the
+//! database by key and classified:
+//!
+//! * [`Class::New`] — no record with that key;
+//! * [`Class::Identical`] — same key, same content (content only: metadata, and an
+//!   assessment's `updated_at`, are not compared);
+//! * [`Class::Updated`] — same key, different content, and ours is data received earlier and
+//!   not edited since: its origin is [`Origin::Demo`], or [`Origin::Imported`] with a
+//!   `bundle_created_at` strictly older than the incoming bundle's `created_at` (both parsed as
+//!   RFC 3339; a CSV file counts as created at the time of import);
+//! * [`Class::Conflict`] — same key, different content, any other case: we edited it
+//!   ([`Origin::Local`]), the incoming version is not newer, a time cannot be read, or the
+//!   record has no origin (runs, references).
+//!
+//! Files are taken in order; a record whose key an earlier file of the same import already
+//! brought is compared with that one instead: identical → `Identical`, different → `Conflict`
+//! (the later file is "theirs", the earlier one "mine").
+//!
+//! Schools: a school-submission carries its school's identity; a collection may list
+//! identities; otherwise (and for CSV rows) each school's identity is that of its latest
+//! incoming row — unless the database already has a later year of that school, whose identity
+//! is then more recent and is left alone.
+//!
+//! A backup brings records with their own metadata (restoring keeps it), and its log entries,
+//! which are appended (those whose id the database already has are skipped; they are not
+//! counted). Every other record gets [`RecordMeta`] with the import time and
+//! [`Origin::Imported`] naming the file, the bundle's checksum, creation time and organisation.
+//!
+//! [`ImportPlan::writes`] turns the plan and the user's [`Resolutions`] into [`Writes`]: what
+//! the storage layer puts in one transaction, with a [`LogEntry`] describing the import.
+
+use super::{parse_rfc3339, sha256_hex, ParsedBundle, Payload};
+use crate::domain::problem::Problem;
+use crate::domain::records::{
+    AssessmentRecord, ImportCounts, LogAction, LogEntry, Origin, RecordMeta, ReferenceRecord,
+    RunRecord, SchoolIdentity, SchoolRecord, Snapshot, SubmissionRecord,
+};
+use crate::domain::row::Row;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+/// The key of a record in its store.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(tag = "store", rename_all = "snake_case")]
+pub enum RecordKey {
+    School { school_id: String },
+    Submission { school_id: String, year: i32 },
+    Assessment { id: String },
+    Run { id: String },
+    Reference { id: String },
+}
+
+/// How an incoming record relates to what we have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Class {
+    New,
+    Identical,
+    Updated,
+    Conflict,
+}
+
+impl Class {
+    pub fn label(self) -> &'static str {
+        match self {
+            Class::New => "новая запись",
+            Class::Identical => "без изменений",
+            Class::Updated => "обновление",
+            Class::Conflict => "конфликт",
+        }
+    }
+}
+
+/// A record as it would be written.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Record {
+    School(SchoolRecord),
+    Submission(SubmissionRecord),
+    Assessment(AssessmentRecord),
+    /// Boxed: a run holds a whole identification result.
+    Run(Box<RunRecord>),
+    Reference(ReferenceRecord),
+}
+
+impl Record {
+    pub fn key(&self) -> RecordKey {
+        match self {
+            Record::School(r) => RecordKey::School {
+                school_id: r.school_id.clone(),
+            },
+            Record::Submission(r) => RecordKey::Submission {
+                school_id: r.row.school_id.clone(),
+                year: r.row.year,
+            },
+            Record::Assessment(r) => RecordKey::Assessment { id: r.id.clone() },
+            Record::Run(r) => RecordKey::Run { id: r.id.clone() },
+            Record::Reference(r) => RecordKey::Reference { id: r.id.clone() },
+        }
+    }
+
+    /// What is compared: the record without its metadata (an assessment also without
+    /// `updated_at`, a reference without `received_at`).
+    pub fn content(&self) -> Value {
+        // These types serialise to JSON without error.
+        let v = match self {
+            Record::School(r) => serde_json::to_value(r.identity()),
+            Record::Submission(r) => serde_json::to_value(&r.row),
+            Record::Assessment(r) => serde_json::to_value(&r.assessment).map(|mut v| {
+                if let Some(o) = v.as_object_mut() {
+                    o.remove("updated_at");
+                }
+                v
+            }),
+            Record::Run(r) => serde_json::to_value(r),
+            Record::Reference(r) => serde_json::to_value(&r.bundle),
+        };
+        v.unwrap_or_default()
+    }
+
+    pub fn meta(&self) -> Option<&RecordMeta> {
+        match self {
+            Record::School(r) => Some(&r.meta),
+            Record::Submission(r) => Some(&r.meta),
+            Record::Assessment(r) => Some(&r.meta),
+            Record::Run(_) | Record::Reference(_) => None,
+        }
+    }
+
+    /// Russian description for the preview.
+    pub fn label(&self) -> String {
+        match self {
+            Record::School(r) => format!("школа «{}» ({})", r.school_name, r.school_id),
+            Record::Submission(r) => format!(
+                "{} ({}), {} год",
+                r.row.school_name, r.row.school_id, r.row.year
+            ),
+            Record::Assessment(r) => format!(
+                "оценка по рубрике: {} ({}), {} год",
+                r.assessment.organisation.name,
+                r.assessment.organisation.level.title(),
+                r.assessment.year
+            ),
+            Record::Run(r) => format!("расчёт «{}» от {}", r.label, r.created_at),
+            Record::Reference(r) => format!(
+                "эталон «{}» от {}",
+                r.bundle
+                    .payload
+                    .get("region")
+                    .and_then(Value::as_str)
+                    .unwrap_or(""),
+                r.bundle.created_at
+            ),
+        }
+    }
+}
+
+/// One incoming record and what importing it would do.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlanItem {
+    pub key: RecordKey,
+    pub kind: Class,
+    /// Russian: «МБОУ СОШ № 1 (0010001), 2024 год».
+    pub label: String,
+    /// Content of our version (or of an earlier file's), if any.
+    pub mine: Option<Value>,
+    /// Content of the incoming version.
+    pub theirs: Value,
+    pub source_file: String,
+    /// Russian: why the item is classified so (empty for new records).
+    pub reason: String,
+    /// The record that would be written, with its new metadata.
+    pub record: Record,
+}
+
+/// A file to import. (An import has a handful of files: the size of the variants does not matter.)
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, PartialEq)]
+pub enum Incoming {
+    /// A bundle read by [`super::parse_bundle`].
+    Bundle(ParsedBundle),
+    /// Rows of a CSV (or plain JSON) table, already validated; `sha256` is that of the file.
+    Rows {
+        file: String,
+        sha256: String,
+        rows: Vec<Row>,
+    },
+}
+
+impl Incoming {
+    /// Rows of a table file, with the file's checksum computed from its bytes.
+    pub fn rows(file: &str, bytes: &[u8], rows: Vec<Row>) -> Incoming {
+        Incoming::Rows {
+            file: file.to_string(),
+            sha256: sha256_hex(bytes),
+            rows,
+        }
+    }
+
+    pub fn file(&self) -> &str {
+        match self {
+            Incoming::Bundle(b) => &b.file,
+            Incoming::Rows { file, .. } => file,
+        }
+    }
+
+    pub fn sha256(&self) -> &str {
+        match self {
+            Incoming::Bundle(b) => &b.bundle.sha256,
+            Incoming::Rows { sha256, .. } => sha256,
+        }
+    }
+}
+
+/// The user's choice for a conflict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Resolution {
+    KeepMine,
+    TakeTheirs,
+}
+
+/// Choices by index in [`ImportPlan::items`]; a conflict without a choice keeps ours.
+pub type Resolutions = BTreeMap<usize, Resolution>;
+
+/// The preview of an import.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImportPlan {
+    pub items: Vec<PlanItem>,
+    pub counts: ImportCounts,
+    /// Warnings of the files (unknown fields, absent columns …).
+    pub warnings: Vec<Problem>,
+    /// Log entries of backups to append.
+    pub log: Vec<LogEntry>,
+    /// The time of the import (RFC 3339), as given to [`plan_import`].
+    pub now: String,
+    /// (file name, sha256) of each incoming file, in order.
+    pub files: Vec<(String, String)>,
+    /// Whether a backup is among the files (the log entry is then a restore).
+    pub restore: bool,
+}
+
+/// What to put in the database, in one transaction. Every vector holds at most one record
+/// per key.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Writes {
+    pub schools: Vec<SchoolRecord>,
+    pub submissions: Vec<SubmissionRecord>,
+    pub assessments: Vec<AssessmentRecord>,
+    pub runs: Vec<RunRecord>,
+    pub references: Vec<ReferenceRecord>,
+    /// Log entries restored from backups.
+    pub log: Vec<LogEntry>,
+    /// The entry describing this import (appended after `log`).
+    pub entry: LogEntry,
+}
+
+impl Writes {
+    /// Number of records to put (without log entries).
+    pub fn len(&self) -> usize {
+        self.schools.len()
+            + self.submissions.len()
+            + self.assessments.len()
+            + self.runs.len()
+            + self.references.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// Where incoming records come from, for their metadata and classification.
+struct Source<'a> {
+    file: &'a str,
+    /// The bundle's creation time (the import time for a table).
+    created_at: &'a str,
+}
+
+struct Planner<'a> {
+    current: &'a Snapshot,
+    items: Vec<PlanItem>,
+    /// Latest item index of each key brought by this import.
+    seen: HashMap<RecordKey, usize>,
+}
+
+/// `a` is strictly later than `b` (both RFC 3339); `false` if either cannot be read.
+fn later(a: &str, b: &str) -> bool {
+    matches!((parse_rfc3339(a), parse_rfc3339(b)), (Some(a), Some(b)) if a > b)
+}
+
+impl Planner<'_> {
+    fn existing(&self, key: &RecordKey) -> Option<Record> {
+        let c = self.current;
+        match key {
+            RecordKey::School { school_id } => c.school(school_id).cloned().map(Record::School),
+            RecordKey::Submission { school_id, year } => c
+                .submission(school_id, *year)
+                .cloned()
+                .map(Record::Submission),
+            RecordKey::Assessment { id } => c
+                .assessments
+                .iter()
+                .find(|r| &r.id == id)
+                .cloned()
+                .map(Record::Assessment),
+            RecordKey::Run { id } => c
+                .runs
+                .iter()
+                .find(|r| &r.id == id)
+                .map(|r| Record::Run(Box::new(r.clone()))),
+            RecordKey::Reference { id } => c
+                .references
+                .iter()
+                .find(|r| &r.id == id)
+                .cloned()
+                .map(Record::Reference),
+        }
+    }
+
+    fn add(&mut self, record: Record, source: &Source) {
+        let key = record.key();
+        let theirs = record.content();
+        let (kind, mine, reason) = if let Some(&j) = self.seen.get(&key) {
+            let earlier = &self.items[j];
+            if earlier.theirs == theirs {
+                (
+                    Class::Identical,
+                    Some(earlier.theirs.clone()),
+                    format!("то же, что в файле «{}»", earlier.source_file),
+                )
+            } else {
+                (
+                    Class::Conflict,
+                    Some(earlier.theirs.clone()),
+                    format!(
+                        "файлы «{}» и «{}» расходятся",
+                        earlier.source_file, source.file
+                    ),
+                )
+            }
+        } else if let Some(existing) = self.existing(&key) {
+            let mine = existing.content();
+            if mine == theirs {
+                (Class::Identical, Some(mine), String::new())
+            } else {
+                let (kind, reason) = match existing.meta().map(|m| &m.origin) {
+                    Some(Origin::Demo) => (
+                        Class::Updated,
+                        "заменяет демонстрационные данные".to_string(),
+                    ),
+                    Some(Origin::Imported {
+                        bundle_created_at,
+                        file,
+                        ..
+                    }) if later(source.created_at, bundle_created_at) => (
+                        Class::Updated,
+                        format!("более новая версия данных, полученных из файла «{file}»"),
+                    ),
+                    Some(Origin::Imported { file, .. }) => (
+                        Class::Conflict,
+                        format!("в файле версия не новее полученной ранее из файла «{file}»"),
+                    ),
+                    Some(Origin::Local) => (Class::Conflict, "запись изменена у вас".to_string()),
+                    None => (
+                        Class::Conflict,
+                        "запись с тем же ключом, но другим содержимым".to_string(),
+                    ),
+                };
+                (kind, Some(mine), reason)
+            }
+        } else {
+            (Class::New, None, String::new())
+        };
+        if kind != Class::Identical || !self.seen.contains_key(&key) {
+            self.seen.insert(key.clone(), self.items.len());
+        }
+        self.items.push(PlanItem {
+            key,
+            kind,
+            label: record.label(),
+            mine,
+            theirs,
+            source_file: source.file.to_string(),
+            reason,
+            record,
+        });
+    }
+
+    /// Schools (given identities first, then identities of the latest rows of the others),
+    /// then the rows.
+    fn rows(&mut self, given: &[SchoolIdentity], rows: &[Row], source: &Source, meta: &RecordMeta) {
+        let mut done: HashSet<&str> = HashSet::new();
+        for identity in given {
+            if done.insert(&identity.school_id) {
+                self.add(
+                    Record::School(SchoolRecord::new(identity.clone(), meta.clone())),
+                    source,
+                );
+            }
+        }
+        let mut latest: BTreeMap<&str, &Row> = BTreeMap::new();
+        for row in rows {
+            let e = latest.entry(&row.school_id).or_insert(row);
+            if row.year > e.year {
+                *e = row;
+            }
+        }
+        for (id, row) in latest {
+            if done.contains(id) {
+                continue;
+            }
+            let newer_here = self
+                .current
+                .submissions
+                .iter()
+                .any(|s| s.row.school_id == id && s.row.year > row.year);
+            if !newer_here {
+                self.add(
+                    Record::School(SchoolRecord::new(SchoolIdentity::of_row(row), meta.clone())),
+                    source,
+                );
+            }
+        }
+        for row in rows {
+            self.add(
+                Record::Submission(SubmissionRecord {
+                    row: row.clone(),
+                    meta: meta.clone(),
+                }),
+                source,
+            );
+        }
+    }
+}
+
+/// Plans importing `incoming` (in order) into `current`; `now` is the import time (RFC 3339).
+pub fn plan_import(current: &Snapshot, incoming: &[Incoming], now: &str) -> ImportPlan {
+    let mut p = Planner {
+        current,
+        items: Vec::new(),
+        seen: HashMap::new(),
+    };
+    let mut warnings = Vec::new();
+    let mut log = Vec::new();
+    let mut log_ids: HashSet<&str> = current.log.iter().map(|e| e.id.as_str()).collect();
+    let mut restore = false;
+    for inc in incoming {
+        match inc {
+            Incoming::Rows { file, sha256, rows } => {
+                let meta = RecordMeta {
+                    modified_at: now.to_string(),
+                    origin: Origin::Imported {
+                        file: file.clone(),
+                        bundle_sha256: sha256.clone(),
+                        bundle_created_at: now.to_string(),
+                        organisation: String::new(),
+                    },
+                };
+                p.rows(
+                    &[],
+                    rows,
+                    &Source {
+                        file,
+                        created_at: now,
+                    },
+                    &meta,
+                );
+            }
+            Incoming::Bundle(pb) => {
+                warnings.extend(pb.warnings.iter().cloned());
+                let b = &pb.bundle;
+                let meta = RecordMeta {
+                    modified_at: now.to_string(),
+                    origin: Origin::Imported {
+                        file: pb.file.clone(),
+                        bundle_sha256: b.sha256.clone(),
+                        bundle_created_at: b.created_at.clone(),
+                        organisation: b.created_by.organisation.clone(),
+                    },
+                };
+                let source = Source {
+                    file: &pb.file,
+                    created_at: &b.created_at,
+                };
+                match &pb.payload {
+                    Payload::SchoolSubmission(s) => {
+                        p.rows(std::slice::from_ref(&s.school), &s.rows, &source, &meta)
+                    }
+                    Payload::Collection(c) => p.rows(&c.schools, &c.rows, &source, &meta),
+                    Payload::RubricAssessment(r) => {
+                        for a in &r.assessments {
+                            p.add(
+                                Record::Assessment(AssessmentRecord::new(a.clone(), meta.clone())),
+                                &source,
+                            );
+                        }
+                    }
+                    Payload::Reference(_) => {
+                        let record = ReferenceRecord {
+                            id: b.sha256.clone(),
+                            received_at: now.to_string(),
+                            bundle: b.clone(),
+                        };
+                        p.add(Record::Reference(record), &source);
+                    }
+                    // A backup's records keep their own metadata.
+                    Payload::Backup(backup) => {
+                        restore = true;
+                        let s = &backup.snapshot;
+                        for r in &s.schools {
+                            p.add(Record::School(r.clone()), &source);
+                        }
+                        for r in &s.submissions {
+                            p.add(Record::Submission(r.clone()), &source);
+                        }
+                        for r in &s.assessments {
+                            p.add(Record::Assessment(r.clone()), &source);
+                        }
+                        for r in &s.runs {
+                            p.add(Record::Run(Box::new(r.clone())), &source);
+                        }
+                        for r in &s.references {
+                            p.add(Record::Reference(r.clone()), &source);
+                        }
+                        for e in &s.log {
+                            if log_ids.insert(&e.id) {
+                                log.push(e.clone());
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let mut counts = ImportCounts::default();
+    for item in &p.items {
+        match item.kind {
+            Class::New => counts.new += 1,
+            Class::Identical => counts.identical += 1,
+            Class::Updated => counts.updated += 1,
+            Class::Conflict => counts.conflicts += 1,
+        }
+    }
+    ImportPlan {
+        items: p.items,
+        counts,
+        warnings,
+        log,
+        now: now.to_string(),
+        files: incoming
+            .iter()
+            .map(|i| (i.file().to_string(), i.sha256().to_string()))
+            .collect(),
+        restore,
+    }
+}
+
+/// Puts `value` in `list`, replacing the element with the same key.
+fn upsert<T, K: PartialEq>(list: &mut Vec<T>, value: T, key: impl Fn(&T) -> K) {
+    let k = key(&value);
+    match list.iter_mut().find(|x| key(x) == k) {
+        Some(slot) => *slot = value,
+        None => list.push(value),
+    }
+}
+
+impl ImportPlan {
+    /// The conflicts, with their indices in `items`.
+    pub fn conflicts(&self) -> impl Iterator<Item = (usize, &PlanItem)> {
+        self.items
+            .iter()
+            .enumerate()
+            .filter(|(_, i)| i.kind == Class::Conflict)
+    }
+
+    /// The same choice for every conflict.
+    pub fn resolve_all(&self, resolution: Resolution) -> Resolutions {
+        self.conflicts().map(|(i, _)| (i, resolution)).collect()
+    }
+
+    /// What to write: new and updated records, and conflicts resolved as
+    /// [`Resolution::TakeTheirs`]; restored log entries; and the entry of this import.
+    pub fn writes(&self, resolutions: &Resolutions) -> Writes {
+        let mut counts = self.counts;
+        counts.conflicts_taken = 0;
+        let mut schools = Vec::new();
+        let mut submissions = Vec::new();
+        let mut assessments = Vec::new();
+        let mut runs = Vec::new();
+        let mut references = Vec::new();
+        for (i, item) in self.items.iter().enumerate() {
+            let put = match item.kind {
+                Class::New | Class::Updated => true,
+                Class::Identical => false,
+                Class::Conflict => {
+                    let take = resolutions.get(&i) == Some(&Resolution::TakeTheirs);
+                    counts.conflicts_taken += usize::from(take);
+                    take
+                }
+            };
+            if !put {
+                continue;
+            }
+            match item.record.clone() {
+                Record::School(r) => {
+                    upsert(&mut schools, r, |r: &SchoolRecord| r.school_id.clone())
+                }
+                Record::Submission(r) => upsert(&mut submissions, r, |r: &SubmissionRecord| {
+                    (r.row.school_id.clone(), r.row.year)
+                }),
+                Record::Assessment(r) => {
+                    upsert(&mut assessments, r, |r: &AssessmentRecord| r.id.clone())
+                }
+                Record::Run(r) => upsert(&mut runs, *r, |r: &RunRecord| r.id.clone()),
+                Record::Reference(r) => {
+                    upsert(&mut references, r, |r: &ReferenceRecord| r.id.clone())
+                }
+            }
+        }
+        let files: Vec<&str> = self.files.iter().map(|(f, _)| f.as_str()).collect();
+        let sha = match self.files.as_slice() {
+            [(_, sha)] => Some(sha.clone()),
+            _ => None,
+        };
+        let action = if self.restore {
+            LogAction::Restore
+        } else {
+            LogAction::Import
+        };
+        let file = (!files.is_empty()).then(|| files.join(", "));
+        let entry = LogEntry::new(&self.now, action, file, sha, counts.summary(), counts);
+        Writes {
+            schools,
+            submissions,
+            assessments,
+            runs,
+            references,
+            log: self.log.clone(),
+            entry,
+        }
+    }
+}
+
+impl Snapshot {
+    /// Applies writes as the storage layer does: each record replaces the one with its key or
+    /// is appended; the log entries (restored ones, then the import's) are appended unless
+    /// their id is already there.
+    pub fn apply(&mut self, w: &Writes) {
+        for r in &w.schools {
+            upsert(&mut self.schools, r.clone(), |r: &SchoolRecord| {
+                r.school_id.clone()
+            });
+        }
+        for r in &w.submissions {
+            upsert(&mut self.submissions, r.clone(), |r: &SubmissionRecord| {
+                (r.row.school_id.clone(), r.row.year)
+            });
+        }
+        for r in &w.assessments {
+            upsert(&mut self.assessments, r.clone(), |r: &AssessmentRecord| {
+                r.id.clone()
+            });
+        }
+        for r in &w.runs {
+            upsert(&mut self.runs, r.clone(), |r: &RunRecord| r.id.clone());
+        }
+        for r in &w.references {
+            upsert(&mut self.references, r.clone(), |r: &ReferenceRecord| {
+                r.id.clone()
+            });
+        }
+        for e in w.log.iter().chain(std::iter::once(&w.entry)) {
+            upsert(&mut self.log, e.clone(), |e: &LogEntry| e.id.clone());
+        }
+    }
+}

@@ -1,0 +1,522 @@
+//! What the app stores, as plain values.
+//!
+//! The browser storage (IndexedDB) keeps one store per record type below; this module defines
+//! the records so that backups and imports can be validated and tested natively. Keys:
+//!
+//! | store         | record               | key                         |
+//! |---------------|----------------------|-----------------------------|
+//! | `schools`     | [`SchoolRecord`]     | `school_id`                 |
+//! | `submissions` | [`SubmissionRecord`] | (`school_id`, `year`)       |
+//! | `assessments` | [`AssessmentRecord`] | `id` = [`assessment_key`]   |
+//! | `runs`        | [`RunRecord`]        | `id`                        |
+//! | `references`  | [`ReferenceRecord`]  | `id` = the bundle's sha256  |
+//! | `log`         | [`LogEntry`]         | `id`                        |
+//!
+//! Records that hold data (schools, submissions, assessments) carry a [`RecordMeta`]: when they
+//! were last written and where they came from. The storage layer must set the origin to
+//! [`Origin::Local`] whenever the user edits a record: import planning relies on it to tell
+//! data received and left alone (which a newer file may update) from data edited here (which
+//! an import never overwrites without asking).
+
+use super::bundle::{canonical_json, sha256_hex, Bundle};
+use super::identify::{Identification, Params};
+use super::row::{Row, SchoolType};
+use super::rubric::{Assessment, OrgLevel};
+use serde::{Deserialize, Serialize};
+
+/// When a record was last written, and where it came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordMeta {
+    /// RFC 3339, UTC (`2025-11-22T10:15:00Z`).
+    pub modified_at: String,
+    pub origin: Origin,
+}
+
+/// Where a record came from. Serialised with a `source` tag:
+/// `{"source": "imported", "file": …, "bundle_sha256": …, "bundle_created_at": …, "organisation": …}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "source", rename_all = "snake_case")]
+pub enum Origin {
+    /// Entered or edited in this browser.
+    Local,
+    /// Received in a file and not edited since.
+    Imported {
+        /// The file's name.
+        file: String,
+        /// The bundle's checksum; for a CSV or plain JSON table, the SHA-256 of the file.
+        bundle_sha256: String,
+        /// When the bundle was created (RFC 3339); for a table, when it was imported.
+        bundle_created_at: String,
+        /// Who created the bundle (empty for a table).
+        organisation: String,
+    },
+    /// The demonstration region.
+    Demo,
+}
+
+/// A school's identity: what a school record holds besides its meta.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SchoolIdentity {
+    pub school_id: String,
+    pub school_name: String,
+    pub municipality: String,
+    pub school_type: SchoolType,
+}
+
+impl SchoolIdentity {
+    /// The identity a row carries.
+    pub fn of_row(row: &Row) -> SchoolIdentity {
+        SchoolIdentity {
+            school_id: row.school_id.clone(),
+            school_name: row.school_name.clone(),
+            municipality: row.municipality.clone(),
+            school_type: row.school_type,
+        }
+    }
+}
+
+/// A school. Key: `school_id`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SchoolRecord {
+    pub school_id: String,
+    pub school_name: String,
+    pub municipality: String,
+    pub school_type: SchoolType,
+    pub meta: RecordMeta,
+}
+
+impl SchoolRecord {
+    pub fn new(identity: SchoolIdentity, meta: RecordMeta) -> SchoolRecord {
+        SchoolRecord {
+            school_id: identity.school_id,
+            school_name: identity.school_name,
+            municipality: identity.municipality,
+            school_type: identity.school_type,
+            meta,
+        }
+    }
+    pub fn identity(&self) -> SchoolIdentity {
+        SchoolIdentity {
+            school_id: self.school_id.clone(),
+            school_name: self.school_name.clone(),
+            municipality: self.municipality.clone(),
+            school_type: self.school_type,
+        }
+    }
+    pub fn key(&self) -> &str {
+        &self.school_id
+    }
+}
+
+/// One school's data for one year. Key: (`school_id`, `year`).
+/// Serialised as `{"row": {…flat row…}, "meta": {…}}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SubmissionRecord {
+    pub row: Row,
+    pub meta: RecordMeta,
+}
+
+impl SubmissionRecord {
+    pub fn key(&self) -> (&str, i32) {
+        self.row.key()
+    }
+}
+
+/// A rubric assessment of one organisation for one year. Key: `id` = [`assessment_key`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AssessmentRecord {
+    pub id: String,
+    pub assessment: Assessment,
+    pub meta: RecordMeta,
+}
+
+/// The key of an assessment: `<level>|code:<code>|<year>` when the organisation has a code,
+/// otherwise `<level>|name:<name>|<year>`, where `<level>` is `region`, `municipality` or
+/// `school`, the code is trimmed and the name trimmed and lowercased (as
+/// [`crate::domain::rubric::Organisation::key`] compares organisations).
+///
+/// Examples: `region|code:25|2024`, `municipality|name:г. приморск|2025`.
+/// The format is stored in users' databases and files: do not change it.
+pub fn assessment_key(a: &Assessment) -> String {
+    let level = match a.organisation.level {
+        OrgLevel::Region => "region",
+        OrgLevel::Municipality => "municipality",
+        OrgLevel::School => "school",
+    };
+    match a.organisation.code.as_deref().map(str::trim) {
+        Some(code) if !code.is_empty() => format!("{level}|code:{code}|{}", a.year),
+        _ => format!(
+            "{level}|name:{}|{}",
+            a.organisation.name.trim().to_lowercase(),
+            a.year
+        ),
+    }
+}
+
+impl AssessmentRecord {
+    /// A record keyed by [`assessment_key`].
+    pub fn new(assessment: Assessment, meta: RecordMeta) -> AssessmentRecord {
+        AssessmentRecord {
+            id: assessment_key(&assessment),
+            assessment,
+            meta,
+        }
+    }
+}
+
+/// An identification run. Key: `id`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunRecord {
+    pub id: String,
+    /// RFC 3339.
+    pub created_at: String,
+    pub label: String,
+    pub params: Params,
+    /// [`content_sha256_of_rows`] of the input rows.
+    pub input_sha256: String,
+    pub result: Identification,
+}
+
+/// A reference bundle received from a region. Key: `id` = the bundle's sha256.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReferenceRecord {
+    pub id: String,
+    /// RFC 3339.
+    pub received_at: String,
+    pub bundle: Bundle,
+}
+
+/// What a log entry records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LogAction {
+    Import,
+    Export,
+    Clear,
+    Demo,
+    Restore,
+}
+
+impl LogAction {
+    pub fn label(self) -> &'static str {
+        match self {
+            LogAction::Import => "импорт",
+            LogAction::Export => "экспорт",
+            LogAction::Clear => "очистка",
+            LogAction::Demo => "демонстрационные данные",
+            LogAction::Restore => "восстановление из резервной копии",
+        }
+    }
+}
+
+/// How the records of an import were classified (see `bundle::plan`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct ImportCounts {
+    pub new: usize,
+    pub updated: usize,
+    pub identical: usize,
+    pub conflicts: usize,
+    /// Of the conflicts, how many were resolved by taking the file's version (the others kept
+    /// ours). Zero in a preview, before the user has chosen.
+    #[serde(default)]
+    pub conflicts_taken: usize,
+}
+
+impl ImportCounts {
+    /// «новых: 12, обновлено: 3, без изменений: 40, конфликтов: 1 (оставлены свои)».
+    pub fn summary(&self) -> String {
+        let mut s = format!(
+            "новых: {}, обновлено: {}, без изменений: {}, конфликтов: {}",
+            self.new, self.updated, self.identical, self.conflicts
+        );
+        let taken = self.conflicts_taken.min(self.conflicts);
+        let kept = self.conflicts - taken;
+        if self.conflicts > 0 {
+            s.push_str(&match (taken, kept) {
+                (0, _) => " (оставлены свои)".to_string(),
+                (_, 0) => " (приняты из файла)".to_string(),
+                _ => format!(" (приняты из файла: {taken}, оставлены свои: {kept})"),
+            });
+        }
+        s
+    }
+
+    pub fn total(&self) -> usize {
+        self.new + self.updated + self.identical + self.conflicts
+    }
+}
+
+/// One line of the journal of imports, exports and other bulk changes. Key: `id`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LogEntry {
+    pub id: String,
+    /// RFC 3339.
+    pub at: String,
+    pub action: LogAction,
+    pub file: Option<String>,
+    pub sha256: Option<String>,
+    /// In Russian, e.g. «новых: 12, обновлено: 3, без изменений: 40, конфликтов: 1 (оставлены свои)».
+    pub summary: String,
+    pub counts: ImportCounts,
+}
+
+impl LogEntry {
+    /// An entry with an id derived from its content (time, action, file, checksum), so that the
+    /// same event logged twice has the same id.
+    pub fn new(
+        at: &str,
+        action: LogAction,
+        file: Option<String>,
+        sha256: Option<String>,
+        summary: String,
+        counts: ImportCounts,
+    ) -> LogEntry {
+        let seed = format!(
+            "{at}\u{0}{action:?}\u{0}{}\u{0}{}\u{0}{summary}",
+            file.as_deref().unwrap_or(""),
+            sha256.as_deref().unwrap_or("")
+        );
+        let id = format!("log-{at}-{}", &sha256_hex(seed.as_bytes())[..12]);
+        LogEntry {
+            id,
+            at: at.to_string(),
+            action,
+            file,
+            sha256,
+            summary,
+            counts,
+        }
+    }
+}
+
+/// Everything in the database.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Snapshot {
+    pub schools: Vec<SchoolRecord>,
+    pub submissions: Vec<SubmissionRecord>,
+    pub assessments: Vec<AssessmentRecord>,
+    pub runs: Vec<RunRecord>,
+    pub references: Vec<ReferenceRecord>,
+    pub log: Vec<LogEntry>,
+}
+
+impl Snapshot {
+    pub fn is_empty(&self) -> bool {
+        self.schools.is_empty()
+            && self.submissions.is_empty()
+            && self.assessments.is_empty()
+            && self.runs.is_empty()
+            && self.references.is_empty()
+            && self.log.is_empty()
+    }
+
+    pub fn school(&self, school_id: &str) -> Option<&SchoolRecord> {
+        self.schools.iter().find(|s| s.school_id == school_id)
+    }
+
+    pub fn submission(&self, school_id: &str, year: i32) -> Option<&SubmissionRecord> {
+        self.submissions
+            .iter()
+            .find(|s| s.key() == (school_id, year))
+    }
+
+    /// The rows of all submissions, in store order.
+    pub fn rows(&self) -> Vec<Row> {
+        self.submissions.iter().map(|s| s.row.clone()).collect()
+    }
+}
+
+/// SHA-256 of the canonical JSON of the rows sorted by (`school_id`, `year`): the same rows in
+/// any order have the same hash. Used as a run's `input_sha256`.
+pub fn content_sha256_of_rows(rows: &[Row]) -> String {
+    let mut sorted: Vec<&Row> = rows.iter().collect();
+    sorted.sort_by(|a, b| a.key().cmp(&b.key()));
+    // Serialising rows cannot fail (string keys, finite numbers).
+    let value = serde_json::to_value(&sorted).unwrap_or_default();
+    sha256_hex(canonical_json(&value).as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::rubric::Organisation;
+
+    fn meta() -> RecordMeta {
+        RecordMeta {
+            modified_at: "2025-11-22T10:00:00Z".into(),
+            origin: Origin::Imported {
+                file: "a.json".into(),
+                bundle_sha256: "ab".into(),
+                bundle_created_at: "2025-11-21T09:00:00Z".into(),
+                organisation: "МБОУ СОШ № 1".into(),
+            },
+        }
+    }
+
+    #[test]
+    fn origin_and_submission_serialise_as_documented() {
+        let m = serde_json::to_value(meta()).unwrap();
+        assert_eq!(m["origin"]["source"], "imported");
+        assert_eq!(m["origin"]["bundle_created_at"], "2025-11-21T09:00:00Z");
+        let local = RecordMeta {
+            modified_at: "2025-11-22T10:00:00Z".into(),
+            origin: Origin::Local,
+        };
+        assert_eq!(
+            serde_json::to_string(&local).unwrap(),
+            r#"{"modified_at":"2025-11-22T10:00:00Z","origin":{"source":"local"}}"#
+        );
+        let rec = SubmissionRecord {
+            row: Row::new("s1", "Школа", "Город", SchoolType::Basic, 2024)
+                .with("oge_rus_mean", 4.1),
+            meta: local,
+        };
+        let json = serde_json::to_string(&rec).unwrap();
+        assert_eq!(
+            json,
+            r#"{"row":{"school_id":"s1","school_name":"Школа","municipality":"Город","school_type":"basic","year":2024,"oge_rus_mean":4.1},"meta":{"modified_at":"2025-11-22T10:00:00Z","origin":{"source":"local"}}}"#
+        );
+        assert_eq!(
+            serde_json::from_str::<SubmissionRecord>(&json).unwrap(),
+            rec
+        );
+        assert_eq!(rec.key(), ("s1", 2024));
+    }
+
+    #[test]
+    fn a_bad_row_inside_a_record_is_refused() {
+        let json = r#"{"row":{"school_id":"s1","school_name":"Ш","municipality":"Г","school_type":"basic","year":2024,"oge_rus_mean":9},"meta":{"modified_at":"x","origin":{"source":"demo"}}}"#;
+        let err = serde_json::from_str::<SubmissionRecord>(json)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("«oge_rus_mean»"), "{err}");
+    }
+
+    #[test]
+    fn assessment_keys_use_level_code_or_name_and_year() {
+        let mut a = Assessment {
+            organisation: Organisation {
+                name: "  Г. Приморск ".into(),
+                level: OrgLevel::Municipality,
+                code: None,
+            },
+            year: 2025,
+            ..Assessment::default()
+        };
+        assert_eq!(assessment_key(&a), "municipality|name:г. приморск|2025");
+        a.organisation.code = Some(" 05701000 ".into());
+        assert_eq!(assessment_key(&a), "municipality|code:05701000|2025");
+        a.organisation.code = Some("  ".into());
+        a.organisation.level = OrgLevel::Region;
+        assert_eq!(assessment_key(&a), "region|name:г. приморск|2025");
+        let rec = AssessmentRecord::new(a, meta());
+        assert_eq!(rec.id, "region|name:г. приморск|2025");
+    }
+
+    #[test]
+    fn counts_summary_in_russian() {
+        let mut c = ImportCounts {
+            new: 12,
+            updated: 3,
+            identical: 40,
+            conflicts: 1,
+            conflicts_taken: 0,
+        };
+        assert_eq!(
+            c.summary(),
+            "новых: 12, обновлено: 3, без изменений: 40, конфликтов: 1 (оставлены свои)"
+        );
+        c.conflicts_taken = 1;
+        assert_eq!(
+            c.summary(),
+            "новых: 12, обновлено: 3, без изменений: 40, конфликтов: 1 (приняты из файла)"
+        );
+        c.conflicts = 3;
+        assert_eq!(
+            c.summary(),
+            "новых: 12, обновлено: 3, без изменений: 40, конфликтов: 3 (приняты из файла: 1, оставлены свои: 2)"
+        );
+        c.conflicts = 0;
+        c.conflicts_taken = 0;
+        assert_eq!(
+            c.summary(),
+            "новых: 12, обновлено: 3, без изменений: 40, конфликтов: 0"
+        );
+        assert_eq!(c.total(), 55);
+    }
+
+    #[test]
+    fn log_ids_are_stable_and_distinct() {
+        let a = LogEntry::new(
+            "2025-11-22T10:00:00Z",
+            LogAction::Import,
+            Some("a.json".into()),
+            None,
+            "x".into(),
+            ImportCounts::default(),
+        );
+        let b = LogEntry::new(
+            "2025-11-22T10:00:00Z",
+            LogAction::Import,
+            Some("a.json".into()),
+            None,
+            "x".into(),
+            ImportCounts::default(),
+        );
+        let c = LogEntry::new(
+            "2025-11-22T10:00:00Z",
+            LogAction::Export,
+            Some("a.json".into()),
+            None,
+            "x".into(),
+            ImportCounts::default(),
+        );
+        assert_eq!(a.id, b.id);
+        assert_ne!(a.id, c.id);
+        assert!(a.id.starts_with("log-2025-11-22T10:00:00Z-"));
+    }
+
+    #[test]
+    fn row_content_hash_ignores_order() {
+        let r1 = Row::new("b", "Б", "Г", SchoolType::Basic, 2024).with("oge_rus_mean", 4.0);
+        let r2 = Row::new("a", "А", "Г", SchoolType::Basic, 2025);
+        let r3 = Row::new("a", "А", "Г", SchoolType::Basic, 2024);
+        let h = content_sha256_of_rows(&[r1.clone(), r2.clone(), r3.clone()]);
+        assert_eq!(
+            h,
+            content_sha256_of_rows(&[r3.clone(), r1.clone(), r2.clone()])
+        );
+        assert_eq!(h.len(), 64);
+        assert_ne!(h, content_sha256_of_rows(&[r1, r2]));
+        // The canonical text of a single row, hashed by hand:
+        // printf '%s' '[{"municipality":"Г","school_id":"a","school_name":"А","school_type":"basic","year":2024}]' | sha256sum
+        assert_eq!(
+            content_sha256_of_rows(&[r3]),
+            "6c7eb35a4482a52ce94de225ba2261b757443c4b360827a81fabd0eb1ec931b8"
+        );
+    }
+
+    #[test]
+    fn snapshot_emptiness_and_round_trip() {
+        let mut s = Snapshot::default();
+        assert!(s.is_empty());
+        s.schools.push(SchoolRecord::new(
+            SchoolIdentity {
+                school_id: "s1".into(),
+                school_name: "Школа".into(),
+                municipality: "Город".into(),
+                school_type: SchoolType::Secondary,
+            },
+            meta(),
+        ));
+        assert!(!s.is_empty());
+        assert_eq!(s.school("s1").unwrap().identity().school_name, "Школа");
+        let json = serde_json::to_string(&s).unwrap();
+        assert_eq!(serde_json::from_str::<Snapshot>(&json).unwrap(), s);
+        assert_eq!(
+            serde_json::from_str::<Snapshot>("{}").unwrap(),
+            Snapshot::default()
+        );
+    }
+}
