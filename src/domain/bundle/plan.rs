@@ -199,6 +199,30 @@ impl Incoming {
         }
     }
 
+    /// Reads one picked or dropped file: a Shkala bundle (a JSON object), or a table of rows
+    /// (CSV, or a JSON array). A file with any error is refused with all its problems; an
+    /// accepted file comes with its warnings and notes.
+    pub fn read(file: &str, bytes: &[u8]) -> Result<(Incoming, Vec<Problem>), Vec<Problem>> {
+        let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+        if body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{') {
+            let parsed = super::parse_bundle(file, bytes)?;
+            let warnings = parsed.warnings.clone();
+            return Ok((Incoming::Bundle(parsed), warnings));
+        }
+        let parsed = crate::domain::input::parse_file(file, bytes);
+        // Duplicate (school, year) rows inside the file are errors too.
+        let (rows, problems) = crate::domain::input::merge(vec![parsed]);
+        if problems.iter().any(Problem::is_error) {
+            return Err(problems);
+        }
+        if rows.is_empty() {
+            let mut problems = problems;
+            problems.push(Problem::error(file, crate::domain::problem::Place::File, None, "в файле нет ни одной строки данных"));
+            return Err(problems);
+        }
+        Ok((Incoming::rows(file, bytes, rows), problems))
+    }
+
     pub fn file(&self) -> &str {
         match self {
             Incoming::Bundle(b) => &b.file,

@@ -1,0 +1,121 @@
+//! Pieces shared by the pages.
+
+use super::state::{app_state, NoticeKind};
+use crate::domain::problem::{Problem, Severity};
+use leptos::html;
+use leptos::prelude::*;
+
+/// The live region: every notice is announced to screen readers and shown at the bottom.
+#[component]
+pub fn StatusRegion() -> impl IntoView {
+    let state = app_state();
+    let class = move || match state.notice.with(|n| n.as_ref().map(|n| n.kind)) {
+        Some(NoticeKind::Error) => "status error",
+        Some(NoticeKind::Success) => "status success",
+        Some(NoticeKind::Info) => "status info",
+        None => "status empty",
+    };
+    view! {
+        <div class=class role="status" aria-live="polite" aria-atomic="true">
+            {move || state.notice.with(|n| n.as_ref().map(|n| n.text.clone()))}
+            <Show when=move || state.notice.with(Option::is_some)>
+                <button type="button" class="close" aria-label="Скрыть сообщение" on:click=move |_| state.notice.set(None)>
+                    "×"
+                </button>
+            </Show>
+        </div>
+        <ProgressBar/>
+    }
+}
+
+/// The progress of long work, as a native `<progress>` with its label.
+#[component]
+pub fn ProgressBar() -> impl IntoView {
+    let state = app_state();
+    view! {
+        <Show when=move || state.progress.with(Option::is_some)>
+            <div class="progress" role="group" aria-label="Ход работы">
+                <label for="work-progress">{move || state.progress.with(|p| p.as_ref().map(|p| p.label.clone()))}</label>
+                {move || {
+                    let fraction = state.progress.with(|p| p.as_ref().and_then(|p| p.fraction));
+                    match fraction {
+                        Some(f) => view! { <progress id="work-progress" max="1" value=f></progress> }.into_any(),
+                        None => view! { <progress id="work-progress"></progress> }.into_any(),
+                    }
+                }}
+            </div>
+        </Show>
+    }
+}
+
+/// Shown when the database cannot be read at all.
+#[component]
+pub fn LoadError() -> impl IntoView {
+    let state = app_state();
+    view! {
+        <Show when=move || state.load_error.with(Option::is_some)>
+            <div class="alert error" role="alert">
+                <strong>"Не удаётся прочитать данные из хранилища браузера. "</strong>
+                {move || state.load_error.get()}
+            </div>
+        </Show>
+    }
+}
+
+/// Problems found in a file, grouped by severity, each with its file, place and field.
+#[component]
+pub fn ProblemList(#[prop(into)] problems: Signal<Vec<Problem>>) -> impl IntoView {
+    let group = move |sev: Severity| problems.with(|p| p.iter().filter(|p| p.severity == sev).map(ToString::to_string).collect::<Vec<_>>());
+    view! {
+        {move || {
+            let errors = group(Severity::Error);
+            (!errors.is_empty()).then(|| view! {
+                <div class="alert error" role="alert">
+                    <p><strong>{format!("Ошибки ({}): файл не будет загружен, пока они не исправлены.", errors.len())}</strong></p>
+                    <ul class="problems">{errors.into_iter().map(|e| view! { <li>{e}</li> }).collect_view()}</ul>
+                </div>
+            })
+        }}
+        {move || {
+            let rest: Vec<String> = [Severity::Warning, Severity::Note].into_iter().flat_map(group).collect();
+            (!rest.is_empty()).then(|| view! {
+                <details class="alert info">
+                    <summary>{format!("Предупреждения и примечания: {}", rest.len())}</summary>
+                    <ul class="problems">{rest.into_iter().map(|e| view! { <li>{e}</li> }).collect_view()}</ul>
+                </details>
+            })
+        }}
+    }
+}
+
+/// A modal question on the native `<dialog>` (focus trap and Esc come from the browser).
+/// `open` shows it; the buttons are the children. Closing it sets `open` to false.
+#[component]
+pub fn Dialog(
+    /// Whether the dialog is shown.
+    open: RwSignal<bool>,
+    /// Heading, also the dialog's accessible name.
+    #[prop(into)]
+    title: String,
+    children: Children,
+) -> impl IntoView {
+    let node = NodeRef::<html::Dialog>::new();
+    Effect::new(move |_| {
+        if let Some(d) = node.get() {
+            if open.get() && !d.open() {
+                let _ = d.show_modal();
+            } else if !open.get() && d.open() {
+                d.close();
+            }
+        }
+    });
+    // A stable id for aria-labelledby, derived from the title.
+    let id = format!("dlg-{:x}", title.bytes().fold(0u32, |h, b| h.wrapping_mul(31).wrapping_add(b as u32)));
+    let labelled_by = id.clone();
+    view! {
+        <dialog node_ref=node aria-labelledby=labelled_by on:close=move |_| open.set(false)>
+            <h2 id=id>{title}</h2>
+            {children()}
+        </dialog>
+    }
+}

@@ -1,0 +1,62 @@
+//! The browser app: Leptos (client-side rendering) on top of [`crate::domain`] and
+//! [`crate::storage`]. Pages live in [`pages`], shared pieces in [`components`], app-wide
+//! state (the stored snapshot, the status line) in [`state`].
+
+mod actions;
+mod components;
+mod format;
+mod pages;
+pub mod state;
+
+use leptos::prelude::*;
+use leptos_router::components::{Route, Router, Routes, A};
+use leptos_router::path;
+
+/// Entry point called by `src/web_main.rs`.
+pub fn start() {
+    console_error_panic_hook::set_once();
+    leptos::mount::mount_to_body(App);
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    let state = state::AppState::new();
+    provide_context(state);
+    state.reload();
+    state.load_profile();
+    view! {
+        <Router>
+            <a class="skip-link" href="#main">"Перейти к содержанию"</a>
+            <header class="top">
+                <A href="/">
+                    <span class="brand">
+                        <img src="/favicon.svg" alt="" width="28" height="28"/>
+                        "Шкала"
+                    </span>
+                </A>
+                <nav aria-label="Разделы">
+                    <A href="/school">"Школа"</A>
+                    <A href="/municipality">"Муниципалитет / регион"</A>
+                    <A href="/rubric">"Механизмы управления"</A>
+                    <A href="/data">"Данные"</A>
+                    <A href="/about">"О методике"</A>
+                </nav>
+            </header>
+            <main id="main" tabindex="-1">
+                <components::LoadError/>
+                <Routes fallback=|| view! { <pages::NotFound/> }>
+                    <Route path=path!("/") view=pages::home::Home/>
+                    <Route path=path!("/school") view=pages::school::SchoolPage/>
+                    <Route path=path!("/municipality") view=pages::municipality::MunicipalityPage/>
+                    <Route path=path!("/rubric") view=pages::rubric::RubricPage/>
+                    <Route path=path!("/data") view=pages::data::DataPage/>
+                    <Route path=path!("/about") view=pages::about::AboutPage/>
+                </Routes>
+            </main>
+            <footer class="bottom">
+                "Все данные хранятся только в этом браузере (IndexedDB). Файлы передаются между участниками вручную."
+            </footer>
+            <components::StatusRegion/>
+        </Router>
+    }
+}

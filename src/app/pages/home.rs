@@ -1,0 +1,99 @@
+//! Home: choose a role; see what is stored; open the demonstration region.
+
+use crate::app::format::count;
+use crate::app::state::app_state;
+use crate::app::{actions, format};
+use crate::domain::records::Snapshot;
+use leptos::prelude::*;
+
+/// What the home page says about the stored data.
+#[derive(Clone, PartialEq)]
+struct Stored {
+    schools: usize,
+    municipalities: usize,
+    rows: usize,
+    years: Option<(i32, i32)>,
+    assessments: usize,
+    runs: usize,
+    last_action: Option<String>,
+}
+
+impl Stored {
+    fn of(s: &Snapshot) -> Stored {
+        let mut munis: Vec<&str> = s.schools.iter().map(|x| x.municipality.as_str()).collect();
+        munis.sort_unstable();
+        munis.dedup();
+        let years = s.submissions.iter().map(|r| r.row.year);
+        let years = years.clone().min().zip(years.max());
+        Stored {
+            schools: s.schools.len(),
+            municipalities: munis.len(),
+            rows: s.submissions.len(),
+            years,
+            assessments: s.assessments.len(),
+            runs: s.runs.len(),
+            last_action: s.log.iter().max_by(|a, b| a.at.cmp(&b.at)).map(|l| format!("{} — {}", format::date_time(&l.at), l.summary)),
+        }
+    }
+    fn is_empty(&self) -> bool {
+        self.schools == 0 && self.rows == 0 && self.assessments == 0 && self.runs == 0
+    }
+}
+
+#[component]
+pub fn Home() -> impl IntoView {
+    let state = app_state();
+    let stored = Memo::new(move |_| state.snapshot.with(|s| s.as_ref().map(Stored::of)));
+    let load_demo = move |_| actions::load_demo(state);
+    view! {
+        <section class="hero">
+            <h1>"Шкала"</h1>
+            <p class="lead">
+                "Идентификация школ с низкими результатами обучения (ШНРО) и школ, функционирующих в неблагоприятных социальных условиях (ШНСУ), "
+                "и оценка механизмов управления качеством образования — прямо в браузере. Данные не покидают этот компьютер."
+            </p>
+        </section>
+        <section aria-labelledby="roles-h">
+            <h2 id="roles-h">"С чего начать"</h2>
+            <ul class="cards">
+                <li class="card">
+                    <h3><a href="/school">"Школа"</a></h3>
+                    <p>"Внести данные своей школы, сравнить себя с региональными ориентирами, пройти самооценку и передать файл в муниципалитет."</p>
+                </li>
+                <li class="card">
+                    <h3><a href="/municipality">"Муниципалитет / регион"</a></h3>
+                    <p>"Собрать файлы школ, увидеть пропуски, провести идентификацию ШНРО и ШНСУ, найти школы-партнёры, выгрузить результаты."</p>
+                </li>
+                <li class="card">
+                    <h3><a href="/rubric">"Оценка механизмов управления"</a></h3>
+                    <p>"Оценить механизмы управления качеством образования по федеральной методике: 9 систем, каждая — по управленческому циклу."</p>
+                </li>
+            </ul>
+        </section>
+        <section aria-labelledby="stored-h" class="stored">
+            <h2 id="stored-h">"Что хранится в этом браузере"</h2>
+            {move || match stored.get() {
+                None => view! { <p aria-busy="true">"Загрузка данных…"</p> }.into_any(),
+                Some(x) if x.is_empty() => view! {
+                    <p>"Хранилище пусто."</p>
+                    <p class="actions">
+                        <button type="button" class="primary" on:click=load_demo>"Открыть демонстрационный регион"</button>
+                        <a class="button" href="/data">"Импортировать файлы"</a>
+                    </p>
+                    <p class="hint">"Демонстрационный регион — вымышленный «Демонстрационный край»: 240 школ в 12 муниципалитетах за три года. Его можно удалить в разделе «Данные»."</p>
+                }.into_any(),
+                Some(x) => view! {
+                    <ul class="facts">
+                        <li>{count(x.schools, "школа", "школы", "школ")} " в " {count(x.municipalities, "муниципалитете", "муниципалитетах", "муниципалитетах")}</li>
+                        <li>{count(x.rows, "строка", "строки", "строк")} " данных «школа × год»"
+                            {x.years.map(|(a, b)| if a == b { format!(" за {a} год") } else { format!(" за {a}–{b} годы") })}
+                        </li>
+                        <li>{count(x.assessments, "оценка", "оценки", "оценок")} " механизмов управления"</li>
+                        <li>{count(x.runs, "расчёт", "расчёта", "расчётов")} " идентификации"</li>
+                    </ul>
+                    {x.last_action.map(|l| view! { <p class="hint">"Последнее действие: " {l}</p> })}
+                }.into_any(),
+            }}
+        </section>
+    }
+}

@@ -1,0 +1,109 @@
+//! Small browser services around storage: the persistence request, the usage estimate, the
+//! clock, reading dropped or picked files, and saving a file to the user's disk.
+
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+
+/// Whether the browser keeps our data under storage pressure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Persistence {
+    Persistent,
+    BestEffort,
+    /// The browser has no Storage API (very old, or a restricted context).
+    Unknown,
+}
+
+fn storage_manager() -> Option<web_sys::StorageManager> {
+    Some(web_sys::window()?.navigator().storage())
+}
+
+/// Asks the browser to keep our data (navigator.storage.persist()).
+pub async fn request_persistence() -> Persistence {
+    let Some(m) = storage_manager() else { return Persistence::Unknown };
+    match m.persist() {
+        Ok(p) => match JsFuture::from(p).await {
+            Ok(v) if v.as_bool() == Some(true) => Persistence::Persistent,
+            Ok(_) => Persistence::BestEffort,
+            Err(_) => Persistence::Unknown,
+        },
+        Err(_) => Persistence::Unknown,
+    }
+}
+
+/// Whether persistence was already granted (navigator.storage.persisted()).
+pub async fn persistence() -> Persistence {
+    let Some(m) = storage_manager() else { return Persistence::Unknown };
+    match m.persisted() {
+        Ok(p) => match JsFuture::from(p).await {
+            Ok(v) if v.as_bool() == Some(true) => Persistence::Persistent,
+            Ok(_) => Persistence::BestEffort,
+            Err(_) => Persistence::Unknown,
+        },
+        Err(_) => Persistence::Unknown,
+    }
+}
+
+/// Bytes used and available to this site, as the browser estimates them.
+pub async fn estimate() -> Option<(f64, f64)> {
+    let m = storage_manager()?;
+    let e: web_sys::StorageEstimate = JsFuture::from(m.estimate().ok()?).await.ok()?.unchecked_into();
+    Some((e.get_usage()?, e.get_quota()?))
+}
+
+/// Now, as RFC 3339 UTC (`2025-11-22T10:15:00.000Z`).
+pub fn now() -> String {
+    String::from(js_sys::Date::new_0().to_iso_string())
+}
+
+/// Today's date, `YYYY-MM-DD`.
+pub fn today() -> String {
+    now().chars().take(10).collect()
+}
+
+/// The bytes of a picked or dropped file.
+pub async fn read_file(file: &web_sys::File) -> Result<Vec<u8>, String> {
+    let buf = JsFuture::from(file.array_buffer()).await.map_err(|e| format!("{e:?}"))?;
+    Ok(js_sys::Uint8Array::new(&buf).to_vec())
+}
+
+/// Offers `text` to the user as a file download.
+pub fn download(file_name: &str, mime: &str, text: &str) -> Result<(), String> {
+    let err = |e: JsValue| format!("{e:?}");
+    let parts = js_sys::Array::of1(&JsValue::from_str(text));
+    let props = web_sys::BlobPropertyBag::new();
+    props.set_type(mime);
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &props).map_err(err)?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(err)?;
+    let document = web_sys::window().and_then(|w| w.document()).ok_or("нет документа")?;
+    let a: web_sys::HtmlAnchorElement = document.create_element("a").map_err(err)?.unchecked_into();
+    a.set_href(&url);
+    a.set_download(file_name);
+    a.set_attribute("style", "display:none").map_err(err)?;
+    document.body().ok_or("нет body")?.append_child(&a).map_err(err)?;
+    a.click();
+    a.remove();
+    // Give the browser a moment to start the download before the URL is revoked.
+    let revoke = Closure::once_into_js(move || {
+        let _ = web_sys::Url::revoke_object_url(&url);
+    });
+    if let Some(w) = web_sys::window() {
+        let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(revoke.unchecked_ref(), 10_000);
+    }
+    Ok(())
+}
+
+/// Human-readable size in Russian units.
+pub fn human_bytes(b: f64) -> String {
+    const UNITS: [&str; 4] = ["Б", "КБ", "МБ", "ГБ"];
+    let mut v = b;
+    let mut i = 0;
+    while v >= 1024.0 && i + 1 < UNITS.len() {
+        v /= 1024.0;
+        i += 1;
+    }
+    if i == 0 {
+        format!("{v:.0} {}", UNITS[i])
+    } else {
+        format!("{} {}", crate::domain::csv_write::decimal_comma((v * 10.0).round() / 10.0), UNITS[i])
+    }
+}

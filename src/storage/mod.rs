@@ -1,0 +1,217 @@
+//! The one module that owns IndexedDB.
+//!
+//! - One database, [`DB_NAME`], versioned by [`DB_VERSION`] with an upgrade ladder
+//!   ([`upgrade`]): any older version reaches the current one step by step.
+//! - Records are stored as JSON text under explicit string keys (our canonical format; no
+//!   conversion of numbers or maps through JavaScript objects).
+//! - One user action = one read-write transaction over all the stores it touches
+//!   ([`Db::apply`]). Everything is prepared before the transaction opens, and only IndexedDB
+//!   requests are awaited inside it (any other await would let the browser commit it early).
+//!   It ends with `commit().await`; a transaction dropped on an error rolls back, so a failed
+//!   import leaves the database as it was.
+//!
+//! The mapping between domain records and these raw (key, JSON) pairs is in [`records`].
+
+pub mod browser;
+pub mod records;
+
+use indexed_db_futures::database::Database;
+use indexed_db_futures::prelude::*;
+use indexed_db_futures::transaction::TransactionMode;
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+
+pub const DB_NAME: &str = "shkala";
+/// Version 1: the data stores. Version 2: `settings` and `drafts`.
+pub const DB_VERSION: u32 = 2;
+
+/// Store names.
+pub mod stores {
+    pub const SCHOOLS: &str = "schools";
+    pub const SUBMISSIONS: &str = "submissions";
+    pub const ASSESSMENTS: &str = "assessments";
+    pub const RUNS: &str = "runs";
+    pub const REFERENCES: &str = "references";
+    pub const LOG: &str = "log";
+    pub const SETTINGS: &str = "settings";
+    pub const DRAFTS: &str = "drafts";
+
+    /// Stores that hold the user's data (what a backup carries and «очистить» empties).
+    pub const DATA: [&str; 6] = [SCHOOLS, SUBMISSIONS, ASSESSMENTS, RUNS, REFERENCES, LOG];
+    /// Every store of the current version.
+    pub const ALL: [&str; 8] = [SCHOOLS, SUBMISSIONS, ASSESSMENTS, RUNS, REFERENCES, LOG, SETTINGS, DRAFTS];
+}
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum StorageError {
+    #[error("хранилище браузера недоступно: {0}. Возможно, браузер запрещает сохранять данные (режим инкогнито или настройки приватности)")]
+    Open(String),
+    #[error("недостаточно места в хранилище браузера: {0}. Освободите место или сохраните резервную копию и удалите старые расчёты")]
+    Quota(String),
+    #[error("ошибка хранилища браузера: {0}")]
+    Other(String),
+    #[error("данные в хранилище повреждены: хранилище «{store}», запись «{key}»: {message}")]
+    Corrupt { store: String, key: String, message: String },
+}
+
+impl From<indexed_db_futures::error::Error> for StorageError {
+    fn from(e: indexed_db_futures::error::Error) -> Self {
+        let text = e.to_string();
+        if text.contains("Quota") {
+            StorageError::Quota(text)
+        } else {
+            StorageError::Other(text)
+        }
+    }
+}
+
+impl From<indexed_db_futures::error::OpenDbError> for StorageError {
+    fn from(e: indexed_db_futures::error::OpenDbError) -> Self {
+        StorageError::Open(e.to_string())
+    }
+}
+
+/// The schema ladder: each step brings the database from one version to the next.
+pub fn upgrade(db: &Database, old: u32, new: u32) -> indexed_db_futures::Result<()> {
+    if old < 1 && new >= 1 {
+        for name in [stores::SCHOOLS, stores::SUBMISSIONS, stores::ASSESSMENTS, stores::RUNS, stores::REFERENCES, stores::LOG] {
+            db.create_object_store(name).build()?;
+        }
+    }
+    if old < 2 && new >= 2 {
+        db.create_object_store(stores::SETTINGS).build()?;
+        db.create_object_store(stores::DRAFTS).build()?;
+    }
+    Ok(())
+}
+
+/// An open database.
+#[derive(Clone)]
+pub struct Db {
+    db: std::rc::Rc<Database>,
+}
+
+/// One write of a batch.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Op {
+    /// Insert or replace.
+    Put { store: &'static str, key: String, value: String },
+    /// Insert; fails (and rolls the whole batch back) if the key exists. Used for the log.
+    Add { store: &'static str, key: String, value: String },
+    Delete { store: &'static str, key: String },
+    Clear { store: &'static str },
+}
+
+impl Op {
+    fn store(&self) -> &'static str {
+        match self {
+            Op::Put { store, .. } | Op::Add { store, .. } | Op::Delete { store, .. } | Op::Clear { store } => store,
+        }
+    }
+}
+
+/// Everything in a set of stores: store → key → JSON text.
+pub type Raw = BTreeMap<String, BTreeMap<String, String>>;
+
+thread_local! {
+    static OPEN: RefCell<Option<Db>> = const { RefCell::new(None) };
+}
+
+impl Db {
+    /// The app's database, opened once per page.
+    pub async fn get() -> Result<Db, StorageError> {
+        if let Some(db) = OPEN.with(|o| o.borrow().clone()) {
+            return Ok(db);
+        }
+        let db = Db::open(DB_NAME, DB_VERSION).await?;
+        OPEN.with(|o| *o.borrow_mut() = Some(db.clone()));
+        Ok(db)
+    }
+
+    /// Opens (creating or upgrading) a database at a given version.
+    pub async fn open(name: &str, version: u32) -> Result<Db, StorageError> {
+        let db = Database::open(name)
+            .with_version(version)
+            .with_on_upgrade_needed(move |event, db| {
+                let old = event.old_version() as u32;
+                let new = event.new_version().map(|v| v as u32).unwrap_or(version);
+                upgrade(&db, old, new)
+            })
+            .await?;
+        Ok(Db { db: std::rc::Rc::new(db) })
+    }
+
+    pub fn version(&self) -> u32 {
+        self.db.version() as u32
+    }
+
+    pub fn store_names(&self) -> Vec<String> {
+        self.db.object_store_names().collect()
+    }
+
+    /// Closes the connection (tests; an upgrade from another tab).
+    pub fn close(self) {
+        if let Ok(db) = std::rc::Rc::try_unwrap(self.db) {
+            db.close();
+        }
+    }
+
+    /// Reads the given stores in one read-only transaction.
+    pub async fn load(&self, names: &[&'static str]) -> Result<Raw, StorageError> {
+        let tx = self.db.transaction(names.to_vec()).with_mode(TransactionMode::Readonly).build()?;
+        let mut raw = Raw::new();
+        for &name in names {
+            let store = tx.object_store(name)?;
+            let keys: Vec<String> = store
+                .get_all_keys::<String>()
+                .primitive()?
+                .await?
+                .collect::<Result<_, _>>()?;
+            let values: Vec<String> = store.get_all::<String>().primitive()?.await?.collect::<Result<_, _>>()?;
+            raw.insert(name.to_string(), keys.into_iter().zip(values).collect());
+        }
+        Ok(raw)
+    }
+
+    /// Reads one value.
+    pub async fn get_value(&self, store: &'static str, key: &str) -> Result<Option<String>, StorageError> {
+        let tx = self.db.transaction(store).with_mode(TransactionMode::Readonly).build()?;
+        let value: Option<String> = tx.object_store(store)?.get(key.to_string()).primitive()?.await?;
+        Ok(value)
+    }
+
+    /// Applies a batch in ONE read-write transaction: all of it, or — on any error — nothing.
+    /// `progress(done, total)` is called as requests complete.
+    pub async fn apply(&self, ops: &[Op], mut progress: impl FnMut(usize, usize)) -> Result<(), StorageError> {
+        if ops.is_empty() {
+            return Ok(());
+        }
+        let mut names: Vec<&'static str> = ops.iter().map(Op::store).collect();
+        names.sort_unstable();
+        names.dedup();
+        let tx = self.db.transaction(names.clone()).with_mode(TransactionMode::Readwrite).build()?;
+        let mut handles = BTreeMap::new();
+        for name in names {
+            handles.insert(name, tx.object_store(name)?);
+        }
+        let total = ops.len();
+        for (done, op) in ops.iter().enumerate() {
+            let store = &handles[op.store()];
+            match op {
+                Op::Put { key, value, .. } => {
+                    store.put(value.as_str()).with_key(key.as_str()).primitive()?.await?;
+                }
+                Op::Add { key, value, .. } => {
+                    store.add(value.as_str()).with_key(key.as_str()).primitive()?.await?;
+                }
+                Op::Delete { key, .. } => store.delete(key.as_str()).primitive()?.await?,
+                Op::Clear { .. } => store.clear()?.await?,
+            }
+            if done % 64 == 63 || done + 1 == total {
+                progress(done + 1, total);
+            }
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+}
