@@ -4,7 +4,7 @@
 use crate::app::actions;
 use crate::app::components::{Dialog, ProblemList};
 use crate::app::format::{count, date_time, pct};
-use crate::app::state::{app_state, NoticeKind, Progress};
+use crate::app::state::{app_state, AppState, NoticeKind, Progress};
 use crate::domain::bundle::{plan_import, Class, CreatedBy, ImportPlan, Incoming, Resolution, Resolutions, Role};
 use crate::domain::problem::Problem;
 use crate::storage::browser::{self, Persistence};
@@ -25,8 +25,15 @@ pub fn DataPage() -> impl IntoView {
 }
 
 /// Reads the chosen files and builds the preview.
-async fn preview(files: Vec<web_sys::File>, problems: RwSignal<Vec<Problem>>, plan: RwSignal<Option<ImportPlan>>, resolutions: RwSignal<Resolutions>) {
-    let state = app_state();
+/// (Runs in a spawned future: the state is passed in, since there is no reactive owner to look
+/// up a context from.)
+async fn preview(
+    state: AppState,
+    files: Vec<web_sys::File>,
+    problems: RwSignal<Vec<Problem>>,
+    plan: RwSignal<Option<ImportPlan>>,
+    resolutions: RwSignal<Resolutions>,
+) {
     plan.set(None);
     problems.set(Vec::new());
     resolutions.set(Resolutions::new());
@@ -58,10 +65,15 @@ async fn preview(files: Vec<web_sys::File>, problems: RwSignal<Vec<Problem>>, pl
     state.progress.set(Some(Progress { label: "Сравниваю с данными в хранилище…".into(), fraction: None }));
     actions::yield_to_browser().await;
     if refused == 0 && !incoming.is_empty() {
-        let p = state.snapshot.with_untracked(|s| s.as_ref().map(|s| plan_import(s, &incoming, &browser::now())));
-        if let Some(p) = p {
-            found.extend(p.warnings.iter().cloned());
-            plan.set(Some(p));
+        // Compare with the database as it is now (not with a snapshot that may still be
+        // loading, or that another tab has changed since).
+        match crate::storage::records::load_snapshot().await {
+            Ok(current) => {
+                let p = plan_import(&current, &incoming, &browser::now());
+                found.extend(p.warnings.iter().cloned());
+                plan.set(Some(p));
+            }
+            Err(e) => state.fail(e),
         }
     } else if refused > 0 {
         state.say(NoticeKind::Error, format!("{}: исправьте ошибки и выберите файлы снова; ничего не загружено.", count(refused, "файл не принят", "файла не приняты", "файлов не приняты")));
@@ -88,13 +100,13 @@ fn ImportSection() -> impl IntoView {
         if let Some(i) = input.get() {
             i.set_value("");
         }
-        spawn_local(preview(files, problems, plan, resolutions));
+        spawn_local(preview(state, files, problems, plan, resolutions));
     };
     let on_drop = move |ev: web_sys::DragEvent| {
         ev.prevent_default();
         over.set(false);
         let files = files_of(ev.data_transfer().and_then(|d| d.files()));
-        spawn_local(preview(files, problems, plan, resolutions));
+        spawn_local(preview(state, files, problems, plan, resolutions));
     };
     let cancel = move |_| {
         plan.set(None);

@@ -1,15 +1,15 @@
 //! JSON for bundles: a strict reader with exact numbers, the canonical form and its SHA-256.
 //!
-//! Why a reader of our own: serde_json (without its `float_roundtrip` feature) may read a
-//! number written from an `f64` back one unit in the last place off — about one computed value
-//! in eight (`13.054064116592075` → `13.054064116592077`). A backup holding identification
-//! results would then fail its own checksum and not restore equal. This reader parses numbers
-//! with the standard library, which rounds correctly, so every `f64` serde_json writes reads
-//! back bit for bit. It also refuses duplicate keys (their meaning is ambiguous and the checksum
-//! would cover only one of them) and nesting deeper than [`MAX_DEPTH`], and never panics.
+//! Why a reader of our own: it refuses duplicate keys (their meaning is ambiguous and the
+//! checksum would cover only one of them) and nesting deeper than [`MAX_DEPTH`], reports errors
+//! in Russian with their position, and never panics. Numbers are parsed with the standard
+//! library, which rounds correctly, so every `f64` reads back bit for bit (serde_json does so
+//! too only with its `float_roundtrip` feature, which this crate enables for storage).
 //!
 //! Canonical JSON ([`canonical_json`]): object keys sorted by their UTF-8 bytes at every level,
-//! no whitespace, strings escaped as serde_json escapes them, numbers as serde_json writes them.
+//! no whitespace, strings escaped as serde_json escapes them, numbers as a function of their
+//! value alone (an integral value below 2⁵³ as an integer, any other in its shortest form), so
+//! that a file re-saved by another tool keeps its checksum.
 //! It does not rely on the order of `serde_json::Map`, which keeps insertion order when some
 //! dependency enables serde_json's `preserve_order` feature.
 
@@ -356,11 +356,26 @@ fn write_string(s: &str, out: &mut String) {
     out.push_str(&serde_json::to_string(s).unwrap_or_default());
 }
 
+/// Numbers are written as a function of their value alone, so that a file re-saved by another
+/// tool (JavaScript writes `68.0` as `68`) keeps its checksum: an integral floating-point value
+/// below 2⁵³ is written as an integer (and −0 as 0); any other float in its shortest form.
+fn write_number(n: &serde_json::Number, out: &mut String) {
+    if n.is_f64() {
+        if let Some(f) = n.as_f64() {
+            if f == f.trunc() && f.abs() < 9_007_199_254_740_992.0 {
+                out.push_str(&(f as i64).to_string());
+                return;
+            }
+        }
+    }
+    out.push_str(&n.to_string());
+}
+
 fn write_canonical(value: &Value, out: &mut String) {
     match value {
         Value::Null => out.push_str("null"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Value::Number(n) => out.push_str(&n.to_string()),
+        Value::Number(n) => write_number(n, out),
         Value::String(s) => write_string(s, out),
         Value::Array(items) => {
             out.push('[');
@@ -530,7 +545,7 @@ mod tests {
         let v = parse_json(r#"{"b": 1, "a": {"z": [3, {"y": 1, "x": 2}], "B": null}, "é": "ё\n\"", "Z": 2.50, "n": -7, "f": 1e2}"#).unwrap();
         assert_eq!(
             canonical_json(&v),
-            r#"{"Z":2.5,"a":{"B":null,"z":[3,{"x":2,"y":1}]},"b":1,"f":100.0,"n":-7,"é":"ё\n\""}"#
+            r#"{"Z":2.5,"a":{"B":null,"z":[3,{"x":2,"y":1}]},"b":1,"f":100,"n":-7,"é":"ё\n\""}"#
         );
     }
 
@@ -564,5 +579,18 @@ mod tests {
             sha256_hex(b""),
             "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
         );
+    }
+}
+
+#[cfg(test)]
+mod number_tests {
+    use super::*;
+
+    #[test]
+    fn canonical_numbers_depend_on_the_value_only() {
+        let a = canonical_json(&parse_json(r#"{"x":68,"y":-0.0,"z":0.5,"w":6.8e1,"v":[1.0,2]}"#).unwrap());
+        let b = canonical_json(&parse_json(r#"{"v":[1,2.0],"w":68.0,"x":68.0,"y":0,"z":5e-1}"#).unwrap());
+        assert_eq!(a, b);
+        assert_eq!(a, r#"{"v":[1,2],"w":68,"x":68,"y":0,"z":0.5}"#);
     }
 }
