@@ -121,3 +121,23 @@ async fn corrupt_records_are_reported_with_store_and_key() {
     assert!(text.contains("«schools»") && text.contains("«x1»"), "{text}");
     drop_db(db, &name).await;
 }
+
+#[wasm_bindgen_test]
+async fn an_import_plan_is_written_in_one_transaction_and_reads_back() {
+    use shkala::domain::bundle::{plan_import, Incoming};
+    use shkala::storage::records::writes_ops;
+    let name = fresh("import");
+    let db = Db::open(&name, DB_VERSION).await.unwrap();
+    let csv = "school_id;school_name;municipality;school_type;year;oge_rus_mean\na;Школа А;М;basic;2024;3,9\nb;Школа Б;М;basic;2024;4,1\n";
+    let (incoming, _) = Incoming::read("a.csv", csv.as_bytes()).expect("valid CSV");
+    let plan = plan_import(&load_snapshot_from(&db).await.unwrap(), &[incoming], "2025-11-22T10:00:00.000Z");
+    assert_eq!(plan.counts.new, 4, "two schools and two submissions");
+    let writes = plan.writes(&plan.resolve_all(shkala::domain::bundle::Resolution::KeepMine));
+    db.apply(&writes_ops(&writes), |_, _| {}).await.unwrap();
+    let back = load_snapshot_from(&db).await.unwrap();
+    assert_eq!(back.submissions.len(), 2);
+    assert_eq!(back.submission("b", 2024).unwrap().row.values.get_by_id("oge_rus_mean"), Some(4.1));
+    assert_eq!(back.log.len(), 1);
+    assert!(back.log[0].summary.starts_with("новых: 4"), "{}", back.log[0].summary);
+    drop_db(db, &name).await;
+}
