@@ -217,7 +217,12 @@ impl Incoming {
         }
         if rows.is_empty() {
             let mut problems = problems;
-            problems.push(Problem::error(file, crate::domain::problem::Place::File, None, "в файле нет ни одной строки данных"));
+            problems.push(Problem::error(
+                file,
+                crate::domain::problem::Place::File,
+                None,
+                "в файле нет ни одной строки данных",
+            ));
             return Err(problems);
         }
         Ok((Incoming::rows(file, bytes, rows), problems))
@@ -304,6 +309,9 @@ struct Source<'a> {
 
 struct Planner<'a> {
     current: &'a Snapshot,
+    /// Indexes of the current schools and submissions (a region holds thousands).
+    schools: HashMap<&'a str, &'a SchoolRecord>,
+    submissions: HashMap<(&'a str, i32), &'a SubmissionRecord>,
     items: Vec<PlanItem>,
     /// Latest item index of each key brought by this import.
     seen: HashMap<RecordKey, usize>,
@@ -318,11 +326,14 @@ impl Planner<'_> {
     fn existing(&self, key: &RecordKey) -> Option<Record> {
         let c = self.current;
         match key {
-            RecordKey::School { school_id } => c.school(school_id).cloned().map(Record::School),
-            RecordKey::Submission { school_id, year } => c
-                .submission(school_id, *year)
-                .cloned()
-                .map(Record::Submission),
+            RecordKey::School { school_id } => self
+                .schools
+                .get(school_id.as_str())
+                .map(|r| Record::School((*r).clone())),
+            RecordKey::Submission { school_id, year } => self
+                .submissions
+                .get(&(school_id.as_str(), *year))
+                .map(|r| Record::Submission((*r).clone())),
             RecordKey::Assessment { id } => c
                 .assessments
                 .iter()
@@ -463,6 +474,8 @@ impl Planner<'_> {
 pub fn plan_import(current: &Snapshot, incoming: &[Incoming], now: &str) -> ImportPlan {
     let mut p = Planner {
         current,
+        schools: current.schools.iter().map(|r| (r.key(), r)).collect(),
+        submissions: current.submissions.iter().map(|r| (r.key(), r)).collect(),
         items: Vec::new(),
         seen: HashMap::new(),
     };
@@ -581,12 +594,25 @@ pub fn plan_import(current: &Snapshot, incoming: &[Incoming], now: &str) -> Impo
     }
 }
 
-/// Puts `value` in `list`, replacing the element with the same key.
-fn upsert<T, K: PartialEq>(list: &mut Vec<T>, value: T, key: impl Fn(&T) -> K) {
-    let k = key(&value);
-    match list.iter_mut().find(|x| key(x) == k) {
-        Some(slot) => *slot = value,
-        None => list.push(value),
+/// A list in which a value with the key of an earlier one replaces it in place.
+pub(crate) struct Upserts<T, K> {
+    pub(crate) list: Vec<T>,
+    index: HashMap<K, usize>,
+}
+
+impl<T, K: std::hash::Hash + Eq> Upserts<T, K> {
+    pub(crate) fn new(list: Vec<T>, key: impl Fn(&T) -> K) -> Self {
+        let index = list.iter().enumerate().map(|(i, v)| (key(v), i)).collect();
+        Upserts { list, index }
+    }
+    pub(crate) fn put(&mut self, key: K, value: T) {
+        match self.index.get(&key) {
+            Some(&i) => self.list[i] = value,
+            None => {
+                self.index.insert(key, self.list.len());
+                self.list.push(value);
+            }
+        }
     }
 }
 
@@ -609,11 +635,13 @@ impl ImportPlan {
     pub fn writes(&self, resolutions: &Resolutions) -> Writes {
         let mut counts = self.counts;
         counts.conflicts_taken = 0;
-        let mut schools = Vec::new();
-        let mut submissions = Vec::new();
-        let mut assessments = Vec::new();
-        let mut runs = Vec::new();
-        let mut references = Vec::new();
+        let mut schools = Upserts::new(Vec::new(), |r: &SchoolRecord| r.school_id.clone());
+        let mut submissions = Upserts::new(Vec::new(), |r: &SubmissionRecord| {
+            (r.row.school_id.clone(), r.row.year)
+        });
+        let mut assessments = Upserts::new(Vec::new(), |r: &AssessmentRecord| r.id.clone());
+        let mut runs = Upserts::new(Vec::new(), |r: &RunRecord| r.id.clone());
+        let mut references = Upserts::new(Vec::new(), |r: &ReferenceRecord| r.id.clone());
         for (i, item) in self.items.iter().enumerate() {
             let put = match item.kind {
                 Class::New | Class::Updated => true,
@@ -628,19 +656,11 @@ impl ImportPlan {
                 continue;
             }
             match item.record.clone() {
-                Record::School(r) => {
-                    upsert(&mut schools, r, |r: &SchoolRecord| r.school_id.clone())
-                }
-                Record::Submission(r) => upsert(&mut submissions, r, |r: &SubmissionRecord| {
-                    (r.row.school_id.clone(), r.row.year)
-                }),
-                Record::Assessment(r) => {
-                    upsert(&mut assessments, r, |r: &AssessmentRecord| r.id.clone())
-                }
-                Record::Run(r) => upsert(&mut runs, *r, |r: &RunRecord| r.id.clone()),
-                Record::Reference(r) => {
-                    upsert(&mut references, r, |r: &ReferenceRecord| r.id.clone())
-                }
+                Record::School(r) => schools.put(r.school_id.clone(), r),
+                Record::Submission(r) => submissions.put((r.row.school_id.clone(), r.row.year), r),
+                Record::Assessment(r) => assessments.put(r.id.clone(), r),
+                Record::Run(r) => runs.put(r.id.clone(), *r),
+                Record::Reference(r) => references.put(r.id.clone(), r),
             }
         }
         let files: Vec<&str> = self.files.iter().map(|(f, _)| f.as_str()).collect();
@@ -656,11 +676,11 @@ impl ImportPlan {
         let file = (!files.is_empty()).then(|| files.join(", "));
         let entry = LogEntry::new(&self.now, action, file, sha, counts.summary(), counts);
         Writes {
-            schools,
-            submissions,
-            assessments,
-            runs,
-            references,
+            schools: schools.list,
+            submissions: submissions.list,
+            assessments: assessments.list,
+            runs: runs.list,
+            references: references.list,
             log: self.log.clone(),
             entry,
         }
@@ -672,31 +692,30 @@ impl Snapshot {
     /// is appended; the log entries (restored ones, then the import's) are appended unless
     /// their id is already there.
     pub fn apply(&mut self, w: &Writes) {
-        for r in &w.schools {
-            upsert(&mut self.schools, r.clone(), |r: &SchoolRecord| {
-                r.school_id.clone()
-            });
+        fn put_all<T: Clone, K: std::hash::Hash + Eq>(
+            list: &mut Vec<T>,
+            new: &[T],
+            key: impl Fn(&T) -> K,
+        ) {
+            let mut u = Upserts::new(std::mem::take(list), &key);
+            for r in new {
+                u.put(key(r), r.clone());
+            }
+            *list = u.list;
         }
-        for r in &w.submissions {
-            upsert(&mut self.submissions, r.clone(), |r: &SubmissionRecord| {
-                (r.row.school_id.clone(), r.row.year)
-            });
-        }
-        for r in &w.assessments {
-            upsert(&mut self.assessments, r.clone(), |r: &AssessmentRecord| {
-                r.id.clone()
-            });
-        }
-        for r in &w.runs {
-            upsert(&mut self.runs, r.clone(), |r: &RunRecord| r.id.clone());
-        }
-        for r in &w.references {
-            upsert(&mut self.references, r.clone(), |r: &ReferenceRecord| {
-                r.id.clone()
-            });
-        }
-        for e in w.log.iter().chain(std::iter::once(&w.entry)) {
-            upsert(&mut self.log, e.clone(), |e: &LogEntry| e.id.clone());
-        }
+        put_all(&mut self.schools, &w.schools, |r| r.school_id.clone());
+        put_all(&mut self.submissions, &w.submissions, |r| {
+            (r.row.school_id.clone(), r.row.year)
+        });
+        put_all(&mut self.assessments, &w.assessments, |r| r.id.clone());
+        put_all(&mut self.runs, &w.runs, |r| r.id.clone());
+        put_all(&mut self.references, &w.references, |r| r.id.clone());
+        let entries: Vec<LogEntry> = w
+            .log
+            .iter()
+            .chain(std::iter::once(&w.entry))
+            .cloned()
+            .collect();
+        put_all(&mut self.log, &entries, |e| e.id.clone());
     }
 }
