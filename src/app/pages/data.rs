@@ -312,6 +312,7 @@ fn StorageSection() -> impl IntoView {
         })
     };
     let confirm = RwSignal::new(false);
+    let backed_up = RwSignal::new(false);
     view! {
         <section aria-labelledby="storage-h">
             <h2 id="storage-h">"Хранилище браузера"</h2>
@@ -328,13 +329,19 @@ fn StorageSection() -> impl IntoView {
                 <Show when=move || persist.get() != Some(Persistence::Persistent)>
                     <button type="button" on:click=ask>"Попросить браузер не удалять данные"</button>
                 </Show>
-                <button type="button" class="danger" on:click=move |_| confirm.set(true)>"Удалить все данные…"</button>
+                <button type="button" class="danger" on:click=move |_| { backed_up.set(false); confirm.set(true); }>"Удалить все данные…"</button>
             </p>
             <Dialog open=confirm title="Удалить все данные из этого браузера?">
-                <p>"Будут удалены школы, данные, оценки механизмов, расчёты и журнал. Отменить это нельзя. Сначала сохраните резервную копию — её можно будет загрузить обратно."</p>
+                <p>"Будут удалены школы, данные, оценки механизмов, расчёты и журнал. Отменить это нельзя. Сначала сохраните резервную копию — её можно будет загрузить обратно в разделе «Импорт»."</p>
+                <p class="actions">
+                    <button type="button" class="primary" on:click=move |_| { actions::export_backup(state); backed_up.set(true); }>"Сохранить резервную копию"</button>
+                    <Show when=move || backed_up.get()>
+                        <span role="status">"Резервная копия сохранена в папку загрузок."</span>
+                    </Show>
+                </p>
                 <form method="dialog" class="actions">
                     <button type="button" class="danger" on:click=move |_| { confirm.set(false); actions::clear_all(state); }>"Удалить"</button>
-                    <button type="submit" class="primary" autofocus>"Отмена"</button>
+                    <button type="submit" autofocus>"Отмена"</button>
                 </form>
             </Dialog>
         </section>
