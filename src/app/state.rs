@@ -95,6 +95,20 @@ impl AppState {
         });
     }
 
+    /// The stored schools as (id, name, municipality), by municipality and name — for pickers.
+    pub fn school_choices(self) -> Memo<Vec<(String, String, String)>> {
+        Memo::new(move |_| {
+            self.snapshot.with(|s| {
+                let mut v: Vec<(String, String, String)> = s
+                    .as_ref()
+                    .map(|s| s.schools.iter().map(|x| (x.school_id.clone(), x.school_name.clone(), x.municipality.clone())).collect())
+                    .unwrap_or_default();
+                v.sort_by(|a, b| a.2.cmp(&b.2).then(a.1.cmp(&b.1)));
+                v
+            })
+        })
+    }
+
     pub fn say(self, kind: NoticeKind, text: impl Into<String>) {
         self.notice.set(Some(Notice { kind, text: text.into() }));
     }

@@ -19,26 +19,20 @@ fn storage_manager() -> Option<web_sys::StorageManager> {
 
 /// Asks the browser to keep our data (navigator.storage.persist()).
 pub async fn request_persistence() -> Persistence {
-    let Some(m) = storage_manager() else { return Persistence::Unknown };
-    match m.persist() {
-        Ok(p) => match JsFuture::from(p).await {
-            Ok(v) if v.as_bool() == Some(true) => Persistence::Persistent,
-            Ok(_) => Persistence::BestEffort,
-            Err(_) => Persistence::Unknown,
-        },
-        Err(_) => Persistence::Unknown,
-    }
+    persistence_from(storage_manager().map(|m| m.persist())).await
 }
 
 /// Whether persistence was already granted (navigator.storage.persisted()).
 pub async fn persistence() -> Persistence {
-    let Some(m) = storage_manager() else { return Persistence::Unknown };
-    match m.persisted() {
-        Ok(p) => match JsFuture::from(p).await {
-            Ok(v) if v.as_bool() == Some(true) => Persistence::Persistent,
-            Ok(_) => Persistence::BestEffort,
-            Err(_) => Persistence::Unknown,
-        },
+    persistence_from(storage_manager().map(|m| m.persisted())).await
+}
+
+/// Reads the boolean promise of persist() / persisted().
+async fn persistence_from(promise: Option<Result<js_sys::Promise, JsValue>>) -> Persistence {
+    let Some(Ok(p)) = promise else { return Persistence::Unknown };
+    match JsFuture::from(p).await {
+        Ok(v) if v.as_bool() == Some(true) => Persistence::Persistent,
+        Ok(_) => Persistence::BestEffort,
         Err(_) => Persistence::Unknown,
     }
 }

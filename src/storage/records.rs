@@ -38,16 +38,28 @@ pub fn add_log(r: &LogEntry) -> Op {
     Op::Add { store: stores::LOG, key: r.id.clone(), value: json(r) }
 }
 
-/// Ops that write every record of a snapshot (used to restore a backup and in tests).
-pub fn snapshot_ops(s: &Snapshot) -> Vec<Op> {
-    let mut ops = Vec::new();
-    ops.extend(s.schools.iter().map(put_school));
-    ops.extend(s.submissions.iter().map(put_submission));
-    ops.extend(s.assessments.iter().map(put_assessment));
-    ops.extend(s.runs.iter().map(put_run));
-    ops.extend(s.references.iter().map(put_reference));
-    ops.extend(s.log.iter().map(add_log));
+/// Ops that put records of every kind, then add log entries.
+fn record_ops(
+    schools: &[SchoolRecord],
+    submissions: &[SubmissionRecord],
+    assessments: &[AssessmentRecord],
+    runs: &[RunRecord],
+    references: &[ReferenceRecord],
+    log: &[LogEntry],
+) -> Vec<Op> {
+    let mut ops = Vec::with_capacity(schools.len() + submissions.len() + assessments.len() + runs.len() + references.len() + log.len() + 1);
+    ops.extend(schools.iter().map(put_school));
+    ops.extend(submissions.iter().map(put_submission));
+    ops.extend(assessments.iter().map(put_assessment));
+    ops.extend(runs.iter().map(put_run));
+    ops.extend(references.iter().map(put_reference));
+    ops.extend(log.iter().map(add_log));
     ops
+}
+
+/// Ops that write every record of a snapshot (used in tests and to seed a database).
+pub fn snapshot_ops(s: &Snapshot) -> Vec<Op> {
+    record_ops(&s.schools, &s.submissions, &s.assessments, &s.runs, &s.references, &s.log)
 }
 
 /// Ops that empty every data store and then record why.
@@ -94,13 +106,7 @@ pub async fn load_snapshot_from(db: &Db) -> Result<Snapshot, StorageError> {
 
 /// Ops for the writes of an import: records, then the restored log, then the import's entry.
 pub fn writes_ops(w: &crate::domain::bundle::Writes) -> Vec<Op> {
-    let mut ops = Vec::new();
-    ops.extend(w.schools.iter().map(put_school));
-    ops.extend(w.submissions.iter().map(put_submission));
-    ops.extend(w.assessments.iter().map(put_assessment));
-    ops.extend(w.runs.iter().map(put_run));
-    ops.extend(w.references.iter().map(put_reference));
-    ops.extend(w.log.iter().map(add_log));
+    let mut ops = record_ops(&w.schools, &w.submissions, &w.assessments, &w.runs, &w.references, &w.log);
     ops.push(add_log(&w.entry));
     ops
 }

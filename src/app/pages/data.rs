@@ -212,16 +212,7 @@ fn ImportSection() -> impl IntoView {
 #[component]
 fn ExportSection() -> impl IntoView {
     let state = app_state();
-    let schools = Memo::new(move |_| {
-        state.snapshot.with(|s| {
-            let mut v: Vec<(String, String, String)> = s
-                .as_ref()
-                .map(|s| s.schools.iter().map(|x| (x.school_id.clone(), x.school_name.clone(), x.municipality.clone())).collect())
-                .unwrap_or_default();
-            v.sort_by(|a, b| a.2.cmp(&b.2).then(a.1.cmp(&b.1)));
-            v
-        })
-    });
+    let schools = state.school_choices();
     let empty = move || state.snapshot.with(|s| s.as_ref().is_none_or(|s| s.is_empty()));
     let selected = NodeRef::<leptos::html::Select>::new();
     let selected_ids = move || -> Vec<String> {

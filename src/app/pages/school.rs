@@ -15,16 +15,7 @@ pub fn SchoolPage() -> impl IntoView {
     let state = app_state();
     let query = use_query_map();
     let chosen = RwSignal::new(query.with_untracked(|q| q.get("id")).unwrap_or_default());
-    let schools = Memo::new(move |_| {
-        state.snapshot.with(|s| {
-            let mut v: Vec<(String, String, String)> = s
-                .as_ref()
-                .map(|s| s.schools.iter().map(|x| (x.school_id.clone(), x.school_name.clone(), x.municipality.clone())).collect())
-                .unwrap_or_default();
-            v.sort_by(|a, b| a.2.cmp(&b.2).then(a.1.cmp(&b.1)));
-            v
-        })
-    });
+    let schools = state.school_choices();
     let rows = Memo::new(move |_| {
         let id = chosen.get();
         state.snapshot.with(|s| {
