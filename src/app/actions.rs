@@ -200,3 +200,18 @@ pub fn apply_import(state: AppState, plan: ImportPlan, resolutions: Resolutions,
         done(ok);
     });
 }
+
+/// The reference values of a run, for schools to place themselves against the region.
+pub fn export_reference(state: AppState, run_id: String) {
+    let made = state.snapshot.with_untracked(|s| {
+        let s = s.as_ref()?;
+        let run = s.runs.iter().find(|r| r.id == run_id)?;
+        let profile = state.profile.get_untracked();
+        let region = if profile.organisation.is_empty() { "регион".to_string() } else { profile.organisation.clone() };
+        Some(bundle::reference(&run.result, &s.rows(), &region, &profile, &browser::now()))
+    });
+    match made {
+        Some(b) => export_bundle(state, b),
+        None => state.say(NoticeKind::Error, "Расчёт не найден: проведите идентификацию ещё раз."),
+    }
+}

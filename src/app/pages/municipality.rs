@@ -149,7 +149,15 @@ fn RunView(#[prop(into)] run_id: String) -> impl IntoView {
     let result = Memo::new(move |_| {
         state.snapshot.with(|s| s.as_ref().and_then(|s| s.runs.iter().find(|r| r.id == id).map(|r| r.result.clone())))
     });
-    move || result.get().map(|r| view! { <Results r=r/> })
+    let state_ = state;
+    let export_reference = move |_| actions::export_reference(state_, run_id.clone());
+    view! {
+        {move || result.get().map(|r| view! { <Results r=r/> })}
+        <p class="actions">
+            <button type="button" on:click=export_reference>"Эталон для школ (файл)"</button>
+            <span class="hint">"Школы загрузят его, чтобы сравнить себя с ориентирами региона."</span>
+        </p>
+    }
 }
 
 #[component]
