@@ -15,7 +15,7 @@ cargo clippy --quiet --lib --bin shkala-web --target wasm32-unknown-unknown -- -
 
 step "3/4 in the browser: storage tests (wasm-bindgen-test, headless Chromium)"
 CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=120 \
-  cargo test --quiet --target wasm32-unknown-unknown --test web
+  cargo test --target wasm32-unknown-unknown --test web
 
 step "4/4 end to end: the release build in headless Chromium (playwright-core)"
 trunk build --release
