@@ -166,6 +166,105 @@ test('a school name with markup is shown as text', async (t) => {
   assert.deepEqual(t.dialogs, [], 'no script ran');
 });
 
+test('a rubric assessment is entered through the UI, survives a reload and is scored', async (t) => {
+  const p = await page(t);
+  await p.goto(base + '/rubric');
+  await p.locator('#rb-org').fill('Демонстрационный край');
+  await p.locator('#rb-level').selectOption('region');
+  await p.locator('#rb-year').fill('2025');
+  await p.getByRole('button', { name: 'Начать оценку' }).click();
+  await p.getByRole('heading', { name: 'Демонстрационный край — оценка механизмов управления, 2025 год' }).waitFor();
+
+  // System 1.1 (the first one) is open. Answers, with the points each gives by
+  // src/data/rubric.json (rule kind → points; max in brackets):
+  //   goals.1  per_option, both options                          2 [2]
+  //   goals.2  per_option, «предметные результаты» only           1 [2]
+  //   goals.3  per_option, «ни одного варианта»                   0 [2]
+  //   goals.4  presence «есть» 1 [1]; goals.5 «нет» 0 [1]; goals.6 «есть» 1 [1]
+  //            → stage «Обоснование целей» 5 из 9
+  //   indicators.1–4 conformity 2, 1, 0, 2 [2 each]; indicators.5 penalty «есть» −1 [0];
+  //   indicators.6 presence «есть» 1 [1]                         → 5 из 9
+  //   monitoring.1–4 presence 1, 1, 0, 0 [1 each]               → 2 из 4
+  //   analysis.1 levels «комплексный анализ» 3 [4]; analysis.2 targeted «для одной группы» 1 [2]
+  //                                                              → 4 из 6
+  //   measures.1 «есть» 1 [1]; measures.2 per_option «обучающиеся» 1 [2];
+  //   measures.3 «нет» 0 [1]; measures.4 «есть» 1 [1]           → 3 из 5
+  //   effectiveness.1 «нет» 0 [1]                                → 0 из 1
+  // System 1.1: 5 + 5 + 2 + 4 + 3 + 0 = 19 of 9 + 9 + 4 + 6 + 5 + 1 = 34 → 19 × 100 / 34 = 55,88… → «55,9 %».
+  // Overall: 19 of 336 (the maximum of all 284 lines) → 5,65… → «5,7 %»; 23 of 284 lines answered.
+  const line = (id) => p.locator(`fieldset[data-item="1.1.${id}"]`);
+  const choose = (id, label) => line(id).getByLabel(label, { exact: true }).check();
+  await choose('goals.1', 'метапредметные результаты');
+  await choose('goals.1', 'предметные результаты');
+  await choose('goals.2', 'предметные результаты');
+  await choose('goals.3', 'ни одного варианта — 0');
+  await choose('goals.4', 'есть — 1');
+  await choose('goals.5', 'нет — 0');
+  await choose('goals.6', 'есть — 1');
+  await choose('indicators.1', 'есть, соответствует обоснованию — 2');
+  await choose('indicators.2', 'есть, не соответствует обоснованию — 1');
+  await choose('indicators.3', 'нет — 0');
+  await choose('indicators.4', 'есть, соответствует обоснованию — 2');
+  await choose('indicators.5', 'есть — \u22121');
+  await choose('indicators.6', 'есть — 1');
+  await choose('monitoring.1', 'есть — 1');
+  // Keyboard only: Space checks the focused radio, an arrow key moves to the next one.
+  await line('monitoring.2').getByLabel('нет — 0', { exact: true }).focus();
+  await p.keyboard.press('Space');
+  await p.keyboard.press('ArrowRight');
+  assert.ok(await line('monitoring.2').getByLabel('есть — 1', { exact: true }).isChecked());
+  await choose('monitoring.3', 'нет — 0');
+  await choose('monitoring.4', 'нет — 0');
+  await choose('analysis.1', 'проведение комплексного анализа по нескольким процедурам — 3');
+  await choose('analysis.2', 'для одной группы субъектов образовательного процесса — 1');
+  await choose('measures.1', 'есть — 1');
+  await choose('measures.2', 'обучающиеся');
+  await choose('measures.3', 'нет — 0');
+  await choose('measures.4', 'есть — 1');
+  await choose('effectiveness.1', 'нет — 0');
+  // A document and a comment for one line (text is saved after a pause in typing).
+  const evidence = line('goals.4').locator('details.rb-evidence');
+  await evidence.locator('summary').click();
+  await evidence.getByRole('button', { name: 'Добавить документ' }).click();
+  await evidence.getByLabel('Документ', { exact: true }).fill('Приказ № 12 «О региональной системе оценки качества»');
+  await evidence.getByLabel('Дата', { exact: true }).fill('2025-03-01');
+  await evidence.getByLabel('Комментарий').fill('Проверено на заседании рабочей группы');
+  await p.locator('.rb-save[data-state="saved"]').waitFor();
+  assert.match(await p.getByRole('button', { name: /^1\.1 — / }).innerText(), /23 из 23 строк/);
+  await p.evaluate(() => window.scrollTo(0, 0));
+  await p.screenshot({ path: join(out, '07-rubric-entry.png'), fullPage: false });
+
+  await p.reload();
+  await p.goto(base + '/rubric');
+  await p.getByRole('link', { name: 'Открыть оценку: Демонстрационный край, 2025' }).click();
+  await p.getByRole('heading', { name: /Демонстрационный край — оценка механизмов/ }).waitFor();
+  assert.ok(await line('indicators.5').getByLabel('есть — \u22121', { exact: true }).isChecked(), 'the penalty answer survived');
+  assert.equal(await line('goals.4').getByLabel('Документ', { exact: true }).inputValue(), 'Приказ № 12 «О региональной системе оценки качества»');
+  assert.equal(await line('goals.4').getByLabel('Комментарий').inputValue(), 'Проверено на заседании рабочей группы');
+
+  await p.getByRole('link', { name: 'Результаты', exact: true }).click();
+  await p.getByText('Отвечено 23 из 284 строк').waitFor();
+  const system = p.locator('table.rb-results tr[data-system="1.1"]');
+  assert.equal((await system.locator('.total-points').innerText()).trim(), '19');
+  assert.equal((await system.locator('.total-max').innerText()).trim(), '34');
+  assert.equal((await system.locator('.total-pct').innerText()).trim(), '55,9 %');
+  const overall = p.locator('table.rb-results tr.overall');
+  assert.equal((await overall.locator('.total-points').innerText()).trim(), '19');
+  assert.equal((await overall.locator('.total-max').innerText()).trim(), '336');
+  assert.equal((await overall.locator('.total-pct').innerText()).trim(), '5,7 %');
+  await p.getByText('есть меры и управленческие решения, но нет анализа эффективности принятых мер').waitFor();
+  await p.waitForTimeout(300); // the charts are drawn in an effect after the page is built
+  await p.screenshot({ path: join(out, '08-rubric-results.png'), fullPage: true });
+
+  // The same organisation and year again is refused, naming the stored assessment.
+  await p.goto(base + '/rubric');
+  await p.locator('#rb-org').fill('  демонстрационный КРАЙ ');
+  await p.locator('#rb-year').fill('2025');
+  await p.getByRole('button', { name: 'Начать оценку' }).click();
+  await p.getByRole('alert').getByText('Такая оценка уже есть: Демонстрационный край (регион), 2025').waitFor();
+  await p.screenshot({ path: join(out, '09-rubric-list.png'), fullPage: true });
+});
+
 let failed = 0;
 for (const { name, fn } of tests) {
   const t = { dialogs: [], errors: [] };
