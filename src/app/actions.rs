@@ -6,7 +6,7 @@ use crate::domain::bundle::{self, Bundle, ImportPlan, Resolutions};
 use crate::domain::demo::{self, DemoSpec};
 use crate::domain::identify::{self, Identification, Params};
 use crate::domain::records::{
-    content_sha256_of_rows, ImportCounts, LogAction, LogEntry, Origin, RecordMeta, RunRecord, SchoolIdentity,
+    content_sha256_of_rows, AssessmentRecord, ImportCounts, LogAction, LogEntry, Origin, RecordMeta, RunRecord, SchoolIdentity,
     SchoolRecord, SubmissionRecord,
 };
 use crate::storage::browser::{self, download};
@@ -64,13 +64,23 @@ pub fn load_demo(state: AppState) {
         for r in &rows {
             ops.push(stored::put_submission(&SubmissionRecord { row: r.clone(), meta: meta.clone() }));
         }
-        let counts = ImportCounts { new: rows.len(), ..ImportCounts::default() };
+        let assessments = demo::rubric_assessments(&DemoSpec::default(), &now);
+        for a in &assessments {
+            ops.push(stored::put_assessment(&AssessmentRecord::new(a.clone(), meta.clone())));
+        }
+        let counts = ImportCounts { new: rows.len() + assessments.len(), ..ImportCounts::default() };
         let log = LogEntry::new(
             &now,
             LogAction::Demo,
             None,
             None,
-            format!("{}: {} школ, {} строк", demo::REGION_NAME, DemoSpec::default().schools, rows.len()),
+            format!(
+                "{}: {} школ, {} строк, {} оценки механизмов управления",
+                demo::REGION_NAME,
+                DemoSpec::default().schools,
+                rows.len(),
+                assessments.len()
+            ),
             counts,
         );
         ops.push(stored::add_log(&log));

@@ -5,6 +5,7 @@
 //! No real school is described; names are invented.
 
 use super::row::{Row, SchoolType};
+use super::rubric::{self, Assessment, ItemAnswer, OrgLevel, Organisation, Rule};
 
 /// What to generate.
 #[derive(Debug, Clone)]
@@ -253,10 +254,68 @@ fn school_year(s: &SchoolSeed, year: i32, q: f64, d: f64, rng: &mut Rng) -> Row 
     row
 }
 
+/// Assessments of quality-management mechanisms for the demonstration: the region in the two
+/// last years (so that the change against last year shows) and two municipalities in the last
+/// year (so that the comparison shows). Answers are invented and deterministic; later stages of
+/// the management cycle are answered more weakly, as is typical, so that the weakest links show.
+pub fn rubric_assessments(spec: &DemoSpec, updated_at: &str) -> Vec<Assessment> {
+    let r = rubric::federal();
+    let last = spec.years.last().copied().unwrap_or(2025);
+    let orgs = [
+        (REGION_NAME.to_string(), OrgLevel::Region, Some("99".to_string()), last - 1, 0.45),
+        (REGION_NAME.to_string(), OrgLevel::Region, Some("99".to_string()), last, 0.62),
+        (MUNICIPALITIES[0].to_string(), OrgLevel::Municipality, None, last, 0.55),
+        (MUNICIPALITIES[2].to_string(), OrgLevel::Municipality, None, last, 0.35),
+    ];
+    let mut rng = Rng(spec.seed ^ 0x5eed_0f_7b1c);
+    orgs.into_iter()
+        .map(|(name, level, code, year, maturity)| {
+            let mut a = Assessment::new(r, Organisation { name, level, code }, year);
+            for item in &r.items {
+                // The six stages, in cycle order, answered ever more weakly.
+                let stage = r.stages.iter().position(|s| s.id == item.stage).unwrap_or(0);
+                let p: f64 = (maturity * [1.0, 0.95, 0.85, 0.7, 0.75, 0.4][stage.min(5)] + 0.05_f64).min(0.95);
+                let answer = match &item.rule {
+                    Rule::Penalty => ItemAnswer::with_points(if rng.unit() < 0.25 { -1 } else { 0 }),
+                    Rule::PerOption { options } => {
+                        let selected: Vec<String> = options.iter().filter(|_| rng.unit() < p).cloned().collect();
+                        ItemAnswer { points: Some(selected.len() as i32), selected, ..ItemAnswer::default() }
+                    }
+                    rule => {
+                        let choices = rule.choices();
+                        let best = choices.iter().map(|c| c.points).max().unwrap_or(0);
+                        let lower: Vec<i32> = choices.iter().map(|c| c.points).filter(|&x| x < best).collect();
+                        let points = if rng.unit() < p || lower.is_empty() { best } else { lower[rng.below(lower.len())] };
+                        ItemAnswer::with_points(points)
+                    }
+                };
+                a.answers.insert(item.id.clone(), answer);
+            }
+            a.updated_at = updated_at.to_string();
+            a
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::domain::identify::{identify, Params, ResultsCategory};
+
+    #[test]
+    fn demo_assessments_are_valid_and_show_progress_and_weak_links() {
+        let r = rubric::federal();
+        let list = rubric_assessments(&DemoSpec::default(), "2025-11-22T10:00:00.000Z");
+        assert_eq!(list.len(), 4);
+        for a in &list {
+            assert!(rubric::validate_assessment(r, a).is_empty(), "{:?}", rubric::validate_assessment(r, a));
+            assert_eq!(a.answers.len(), r.items.len(), "every line answered");
+        }
+        let pct = |a: &Assessment| rubric::score(r, a).overall.percent;
+        assert!(pct(&list[1]) > pct(&list[0]), "the region improves over the year");
+        assert!(!rubric::weak_links(r, &rubric::score(r, &list[3])).is_empty());
+        assert_eq!(list, rubric_assessments(&DemoSpec::default(), "2025-11-22T10:00:00.000Z"), "deterministic");
+    }
 
     #[test]
     fn demo_is_deterministic_valid_and_interesting() {

@@ -90,6 +90,16 @@ test('the demo region opens with one click on an empty database', async (t) => {
   await p.getByText('Идентификация проведена').waitFor({ timeout: 60000 });
   await p.getByRole('list', { name: 'Итоги идентификации' }).waitFor();
   await p.screenshot({ path: join(out, '03-municipality-run.png'), fullPage: false });
+  // The scatter and the histogram are drawn on canvases with text alternatives.
+  const charts = p.locator('canvas.chart');
+  await charts.first().scrollIntoViewIfNeeded();
+  assert.equal(await charts.count(), 2);
+  assert.match(await p.getByText(/Школ на диаграмме: \d+/).textContent(), /ШНРО — \d+/);
+  await charts.first().screenshot({ path: join(out, '03b-scatter.png') });
+  // The demo region carries assessments of management mechanisms too.
+  await p.goto(base + '/rubric');
+  await p.getByText('Демонстрационный край').first().waitFor();
+  await p.screenshot({ path: join(out, '03c-rubric-demo.png'), fullPage: true });
 });
 
 test('an imported CSV is still there after a reload', async (t) => {

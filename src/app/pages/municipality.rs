@@ -2,6 +2,8 @@
 //! run and its lists.
 
 use crate::app::actions;
+use crate::app::chart::{paint, Chart};
+use crate::charts::{identification_scatter, index_histogram, IdentificationScatter, IndexHistogram};
 use crate::app::format::{count, date_time, num, pct};
 use crate::app::state::app_state;
 use crate::domain::identify::method::method;
@@ -202,6 +204,90 @@ fn Results(r: Identification) -> impl IntoView {
         {list("Резильентные школы (высокие результаты в неблагоприятных условиях)", &|s| s.resilient)}
         {list("Недостаточно данных", &|s| s.results_category == Some(ResultsCategory::Insufficient))}
         <MunicipalityTable r=r.clone()/>
+        <ChartsSection r=r.clone()/>
+    }
+}
+
+/// The scatter of results against social conditions and the distribution of the results
+/// index, for one pool and year.
+#[component]
+fn ChartsSection(r: Identification) -> impl IntoView {
+    let pools: Vec<String> = {
+        let mut p: Vec<String> = r.pools.iter().map(|p| p.pool.clone()).collect();
+        p.dedup();
+        p
+    };
+    let pool_labels: BTreeMap<String, String> = r.params.pools.iter().map(|p| (p.id.clone(), p.label.clone())).collect();
+    let pool = RwSignal::new(pools.first().cloned().unwrap_or_default());
+    let year = RwSignal::new(r.years.last().copied().unwrap_or_default());
+    let years = r.years.clone();
+    let result = StoredValue::new(r);
+    let scatter = Memo::new(move |_| result.with_value(|r| IdentificationScatter::from_identification(r, &pool.get(), year.get())));
+    let histogram = Memo::new(move |_| result.with_value(|r| IndexHistogram::from_identification(r, &pool.get(), year.get())));
+    let summary = move || {
+        let s = scatter.get();
+        let count = |c: ResultsCategory| s.points.iter().filter(|p| p.category == c).count();
+        format!(
+            "Школ на диаграмме: {}; ШНРО — {}, группа риска — {}, стабильно высокие — {}, средние — {}, недостаточно данных — {}; резильентных — {}; без индекса в этом году — {}.",
+            s.points.len(),
+            count(ResultsCategory::Low),
+            count(ResultsCategory::Risk),
+            count(ResultsCategory::High),
+            count(ResultsCategory::Middle),
+            count(ResultsCategory::Insufficient),
+            s.points.iter().filter(|p| p.resilient).count(),
+            s.without_index
+        )
+    };
+    view! {
+        <h3>"Диаграммы"</h3>
+        <div class="chart-controls">
+            <div class="field">
+                <label for="chart-pool">"Группа школ"</label>
+                <select id="chart-pool" on:change=move |ev| pool.set(event_target_value(&ev))>
+                    {pools.into_iter().map(|p| {
+                        let label = pool_labels.get(&p).cloned().unwrap_or_else(|| p.clone());
+                        view! { <option value=p>{label}</option> }
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="chart-year">"Год"</label>
+                <select id="chart-year" on:change=move |ev| year.set(event_target_value(&ev).parse().unwrap_or_default()) prop:value=move || year.get().to_string()>
+                    {years.into_iter().rev().map(|y| view! { <option value=y.to_string()>{y}</option> }).collect_view()}
+                </select>
+            </div>
+        </div>
+        <Chart
+            width=900
+            height=620
+            label="Диаграмма рассеяния: каждая школа — точка; по горизонтали индекс социальных условий, по вертикали индекс образовательных результатов; форма и цвет точки — категория. Итоги — в тексте под рисунком."
+            draw=move |c| scatter.with(|s| paint(c, |a| identification_scatter(&a, s)))
+            data_title="Что на диаграмме"
+        >
+            <p>{summary}</p>
+        </Chart>
+        <Chart
+            width=900
+            height=380
+            label="Гистограмма индекса образовательных результатов с границами 25 % групп. Числа — в блоке под рисунком."
+            draw=move |c| histogram.with(|h| paint(c, |a| index_histogram(&a, h)))
+            data_title="Распределение таблицей"
+        >
+            {move || {
+                let h = histogram.get();
+                let counts = h.counts();
+                let bins = counts.len().max(1);
+                view! {
+                    <table class="data compact">
+                        <thead><tr><th scope="col">"Индекс"</th><th scope="col" class="num">"Школ"</th></tr></thead>
+                        <tbody>{counts.into_iter().enumerate().map(|(i, n)| view! {
+                            <tr><td>{format!("{}–{}", num(Some(i as f64 / bins as f64), 2), num(Some((i + 1) as f64 / bins as f64), 2))}</td><td class="num">{n}</td></tr>
+                        }).collect_view()}</tbody>
+                    </table>
+                }
+            }}
+        </Chart>
     }
 }
 
