@@ -267,7 +267,7 @@ pub fn rubric_assessments(spec: &DemoSpec, updated_at: &str) -> Vec<Assessment> 
         (MUNICIPALITIES[0].to_string(), OrgLevel::Municipality, None, last, 0.55),
         (MUNICIPALITIES[2].to_string(), OrgLevel::Municipality, None, last, 0.35),
     ];
-    let mut rng = Rng(spec.seed ^ 0x5eed_0f_7b1c);
+    let mut rng = Rng(spec.seed ^ 0x005e_ed0f_7b1c);
     orgs.into_iter()
         .map(|(name, level, code, year, maturity)| {
             let mut a = Assessment::new(r, Organisation { name, level, code }, year);
