@@ -15,7 +15,7 @@ use crate::app::format::{count, date_time};
 use crate::app::state::app_state;
 use crate::charts::RubricHeatmap;
 use crate::domain::records::AssessmentRecord;
-use crate::domain::rubric::{self, federal, Assessment, ItemAnswer, Rule};
+use crate::domain::rubric::{self, federal, Assessment, Rule};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use save::SaveStatus;
@@ -124,18 +124,7 @@ fn AssessmentView(id: String, results: Memo<bool>) -> impl IntoView {
     let total = federal().items.len();
     let answered = Memo::new(move |_| {
         draft.with(|d| {
-            d.as_ref().map_or(0, |d| {
-                federal()
-                    .items
-                    .iter()
-                    .filter(|i| {
-                        d.assessment
-                            .answers
-                            .get(&i.id)
-                            .is_some_and(ItemAnswer::is_answered)
-                    })
-                    .count()
-            })
+            d.as_ref().map_or(0, |d| d.assessment.answered(&federal().items))
         })
     });
     // Only who and when: answers change with every click and must not rebuild the page.

@@ -117,6 +117,14 @@ pub struct Assessment {
 }
 
 impl Assessment {
+    /// Сколько из данных пунктов имеют ответ.
+    pub fn answered<'a>(&self, items: impl IntoIterator<Item = &'a super::Item>) -> usize {
+        items
+            .into_iter()
+            .filter(|i| self.answers.get(&i.id).is_some_and(ItemAnswer::is_answered))
+            .count()
+    }
+
     /// Пустая оценка по рубрике.
     pub fn new(rubric: &Rubric, organisation: Organisation, year: i32) -> Self {
         Assessment {

@@ -69,16 +69,7 @@ pub fn Entry(
                 .map(|s| {
                     let items = r.items.iter().filter(|i| i.system == s.id);
                     let total = items.clone().count();
-                    let answered = d.as_ref().map_or(0, |d| {
-                        items
-                            .filter(|i| {
-                                d.assessment
-                                    .answers
-                                    .get(&i.id)
-                                    .is_some_and(ItemAnswer::is_answered)
-                            })
-                            .count()
-                    });
+                    let answered = d.as_ref().map_or(0, |d| d.assessment.answered(items));
                     (answered, total)
                 })
                 .collect::<Vec<_>>()
