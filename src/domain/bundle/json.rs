@@ -588,8 +588,12 @@ mod number_tests {
 
     #[test]
     fn canonical_numbers_depend_on_the_value_only() {
-        let a = canonical_json(&parse_json(r#"{"x":68,"y":-0.0,"z":0.5,"w":6.8e1,"v":[1.0,2]}"#).unwrap());
-        let b = canonical_json(&parse_json(r#"{"v":[1,2.0],"w":68.0,"x":68.0,"y":0,"z":5e-1}"#).unwrap());
+        let a = canonical_json(
+            &parse_json(r#"{"x":68,"y":-0.0,"z":0.5,"w":6.8e1,"v":[1.0,2]}"#).unwrap(),
+        );
+        let b = canonical_json(
+            &parse_json(r#"{"v":[1,2.0],"w":68.0,"x":68.0,"y":0,"z":5e-1}"#).unwrap(),
+        );
         assert_eq!(a, b);
         assert_eq!(a, r#"{"v":[1,2],"w":68,"x":68,"y":0,"z":0.5}"#);
     }

@@ -1230,6 +1230,43 @@ fn check_reference(file: &str, r: &ReferencePayload, path: &str, problems: &mut 
     }
 }
 
+/// Reads the records of one store of a backup: each parsed, checked by `check` (which adds
+/// its own problems), and refused when its key repeats an earlier one.
+#[allow(clippy::too_many_arguments)]
+fn keyed_records<T: DeserializeOwned>(
+    file: &str,
+    s: &Map<String, Value>,
+    base: &str,
+    store: &str,
+    problems: &mut Vec<Problem>,
+    key: impl Fn(&T) -> String,
+    check: impl Fn(&T, &str, &mut Vec<Problem>),
+) -> Vec<T> {
+    let items =
+        array_at(file, s, store, &format!("{base}.{store}"), false, problems).unwrap_or(&[]);
+    let mut first: HashMap<String, usize> = HashMap::new();
+    let mut out = Vec::with_capacity(items.len());
+    for (i, v) in items.iter().enumerate() {
+        let at = format!("{base}.{store}[{i}]");
+        if let Some(r) = typed::<T>(file, v, &at, problems) {
+            check(&r, &at, problems);
+            let k = key(&r);
+            if let Some(&j) = first.get(&k) {
+                problems.push(Problem::error(
+                    file,
+                    Place::Path(at),
+                    None,
+                    format!("запись с ключом «{k}» повторяется (первая — {base}.{store}[{j}])"),
+                ));
+            } else {
+                first.insert(k, i);
+                out.push(r);
+            }
+        }
+    }
+    out
+}
+
 fn check_snapshot(
     file: &str,
     s: &Map<String, Value>,
@@ -1252,35 +1289,16 @@ fn check_snapshot(
     );
     let mut snap = Snapshot::default();
     let path = |store: &str, i: usize| format!("{base}.{store}[{i}]");
-    let duplicate = |problems: &mut Vec<Problem>, at: String, key: &str, j: usize, store: &str| {
-        problems.push(Problem::error(
-            file,
-            Place::Path(at),
-            None,
-            format!("запись с ключом «{key}» повторяется (первая — {base}.{store}[{j}])"),
-        ));
-    };
 
-    let items = array_at(
+    snap.schools = keyed_records(
         file,
         s,
+        base,
         "schools",
-        &format!("{base}.schools"),
-        false,
         problems,
-    )
-    .unwrap_or(&[]);
-    let mut first: HashMap<String, usize> = HashMap::new();
-    for (i, v) in items.iter().enumerate() {
-        if let Some(r) = typed::<SchoolRecord>(file, v, &path("schools", i), problems) {
-            if let Some(&j) = first.get(&r.school_id) {
-                duplicate(problems, path("schools", i), &r.school_id, j, "schools");
-            } else {
-                first.insert(r.school_id.clone(), i);
-                snap.schools.push(r);
-            }
-        }
-    }
+        |r: &SchoolRecord| r.school_id.clone(),
+        |_, _, _| {},
+    );
 
     let items = array_at(
         file,
@@ -1316,19 +1334,14 @@ fn check_snapshot(
         }
     }
 
-    let items = array_at(
+    snap.assessments = keyed_records(
         file,
         s,
+        base,
         "assessments",
-        &format!("{base}.assessments"),
-        false,
         problems,
-    )
-    .unwrap_or(&[]);
-    let mut first: HashMap<String, usize> = HashMap::new();
-    for (i, v) in items.iter().enumerate() {
-        let at = path("assessments", i);
-        if let Some(r) = typed::<AssessmentRecord>(file, v, &at, problems) {
+        |r: &AssessmentRecord| r.id.clone(),
+        |r, at, problems| {
             check_assessment(file, &r.assessment, &format!("{at}.assessment"), problems);
             let key = assessment_key(&r.assessment);
             if r.id != key {
@@ -1339,41 +1352,25 @@ fn check_snapshot(
                     format!("ключ записи «{}» не соответствует организации и году оценки (должен быть «{key}»)", r.id),
                 ));
             }
-            if let Some(&j) = first.get(&r.id) {
-                duplicate(problems, at, &r.id, j, "assessments");
-            } else {
-                first.insert(r.id.clone(), i);
-                snap.assessments.push(r);
-            }
-        }
-    }
-
-    let items = array_at(file, s, "runs", &format!("{base}.runs"), false, problems).unwrap_or(&[]);
-    let mut first: HashMap<String, usize> = HashMap::new();
-    for (i, v) in items.iter().enumerate() {
-        if let Some(r) = typed::<RunRecord>(file, v, &path("runs", i), problems) {
-            if let Some(&j) = first.get(&r.id) {
-                duplicate(problems, path("runs", i), &r.id, j, "runs");
-            } else {
-                first.insert(r.id.clone(), i);
-                snap.runs.push(r);
-            }
-        }
-    }
-
-    let items = array_at(
+        },
+    );
+    snap.runs = keyed_records(
         file,
         s,
-        "references",
-        &format!("{base}.references"),
-        false,
+        base,
+        "runs",
         problems,
-    )
-    .unwrap_or(&[]);
-    let mut first: HashMap<String, usize> = HashMap::new();
-    for (i, v) in items.iter().enumerate() {
-        let at = path("references", i);
-        if let Some(r) = typed::<ReferenceRecord>(file, v, &at, problems) {
+        |r: &RunRecord| r.id.clone(),
+        |_, _, _| {},
+    );
+    snap.references = keyed_records(
+        file,
+        s,
+        base,
+        "references",
+        problems,
+        |r: &ReferenceRecord| r.id.clone(),
+        |r, at, problems| {
             if r.bundle.kind != Kind::Reference {
                 problems.push(Problem::error(
                     file,
@@ -1405,27 +1402,17 @@ fn check_snapshot(
                     "ключ записи эталона должен совпадать с его контрольной суммой",
                 ));
             }
-            if let Some(&j) = first.get(&r.id) {
-                duplicate(problems, at, &r.id, j, "references");
-            } else {
-                first.insert(r.id.clone(), i);
-                snap.references.push(r);
-            }
-        }
-    }
-
-    let items = array_at(file, s, "log", &format!("{base}.log"), false, problems).unwrap_or(&[]);
-    let mut first: HashMap<String, usize> = HashMap::new();
-    for (i, v) in items.iter().enumerate() {
-        if let Some(r) = typed::<LogEntry>(file, v, &path("log", i), problems) {
-            if let Some(&j) = first.get(&r.id) {
-                duplicate(problems, path("log", i), &r.id, j, "log");
-            } else {
-                first.insert(r.id.clone(), i);
-                snap.log.push(r);
-            }
-        }
-    }
+        },
+    );
+    snap.log = keyed_records(
+        file,
+        s,
+        base,
+        "log",
+        problems,
+        |r: &LogEntry| r.id.clone(),
+        |_, _, _| {},
+    );
     Some(snap)
 }
 
