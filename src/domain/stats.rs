@@ -125,16 +125,33 @@ pub fn normalise_scaled(x: f64, min: f64, max: f64, inv: f64, direction: Directi
     v.clamp(0.0, 1.0)
 }
 
-/// Weighted mean of (value, weight) pairs; pairs without a positive weight are left out.
-/// `None` if no pair has a positive weight.
+/// A weighted mean accumulated in fixed point (2⁻³² per term), so that the result does not
+/// depend on the order in which terms are added (floating-point addition does): the regional
+/// means, and therefore the gap flags, are the same whatever the order of the input rows.
+/// Terms without a positive weight are left out. Weights are participant counts — whole
+/// numbers, whose floating-point sum is exact.
 ///
 /// Example: (70, 10), (50, 30), (90, 0) → (700 + 1500) / 40 = 55.
-pub fn weighted_mean(pairs: impl IntoIterator<Item = (f64, f64)>) -> Option<f64> {
-    let (sum, weight) = pairs
-        .into_iter()
-        .filter(|(_, w)| *w > 0.0)
-        .fold((0.0, 0.0), |(s, t), (v, w)| (s + v * w, t + w));
-    (weight > 0.0).then(|| sum / weight)
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct WeightedMean {
+    sum: i128,
+    weight: f64,
+}
+
+impl WeightedMean {
+    const ONE: f64 = 4_294_967_296.0;
+
+    pub fn add(&mut self, value: f64, weight: f64) {
+        if weight > 0.0 && value.is_finite() {
+            self.sum += (value * weight * Self::ONE).round() as i128;
+            self.weight += weight;
+        }
+    }
+
+    /// `None` if no term had a positive weight.
+    pub fn mean(&self) -> Option<f64> {
+        (self.weight > 0.0).then(|| self.sum as f64 / Self::ONE / self.weight)
+    }
 }
 
 /// Arithmetic mean of the present values («многомерная средняя»); `None` if there are none.
@@ -221,8 +238,20 @@ mod tests {
 
     #[test]
     fn weighted_and_plain_means() {
-        assert_eq!(weighted_mean([(70.0, 10.0), (50.0, 30.0), (90.0, 0.0)]), Some(55.0));
-        assert_eq!(weighted_mean([(70.0, 0.0)]), None);
+        let mut w = WeightedMean::default();
+        for (v, n) in [(70.0, 10.0), (50.0, 30.0), (90.0, 0.0)] {
+            w.add(v, n);
+        }
+        assert_eq!(w.mean(), Some(55.0));
+        let mut none = WeightedMean::default();
+        none.add(70.0, 0.0);
+        assert_eq!(none.mean(), None);
+        // The same terms in another order give the same bits.
+        let terms = [(68.123456789, 17.0), (0.1, 3.0), (55.5, 29.0), (71.25, 1.0), (33.3, 8.0)];
+        let (mut a, mut b) = (WeightedMean::default(), WeightedMean::default());
+        terms.iter().for_each(|&(v, n)| a.add(v, n));
+        terms.iter().rev().for_each(|&(v, n)| b.add(v, n));
+        assert_eq!(a.mean().map(f64::to_bits), b.mean().map(f64::to_bits));
         assert_eq!(mean([1.0, 0.0, 0.5]), Some(0.5));
         assert_eq!(mean(std::iter::empty()), None);
     }

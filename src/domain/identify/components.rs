@@ -10,7 +10,7 @@ use super::eligibility::Frame;
 use super::method::{Component, Method, Rule};
 use super::output::RegionalMean;
 use super::Params;
-use crate::domain::stats::{mean, normalise_scaled};
+use crate::domain::stats::{mean, normalise_scaled, WeightedMean};
 use std::collections::BTreeMap;
 
 /// Regional means of the gap variants, by window slot.
@@ -31,13 +31,6 @@ impl Means {
     fn index_of(&self, c: usize, v: usize) -> Option<usize> {
         self.variants.iter().position(|&x| x == (c, v))
     }
-}
-
-/// Scale of the fixed-point sums: 2⁻³² ≈ 2.3·10⁻¹⁰ per term.
-const FIXED_ONE: f64 = 4_294_967_296.0;
-
-fn fixed(x: f64) -> i128 {
-    (x * FIXED_ONE).round() as i128
 }
 
 /// Minimum and maximum of every data column in every pool-year (∞/−∞ where nobody has it):
@@ -80,11 +73,8 @@ pub fn ranges_and_means(frame: &Frame, method: &Method, params: &Params) -> (Ran
         .map(|&(c, v)| params.gap_thresholds.get(&method.results[c].variants[v].column).copied())
         .collect();
     let nv = variants.len();
-    // Weighted sums in fixed point: integer addition does not depend on the order of the rows
-    // (floating-point addition does). Weights are participant counts, whole numbers, whose
-    // floating-point sum is exact.
-    let mut sum = vec![0i128; frame.years.len() * nv];
-    let mut weight = vec![0.0; frame.years.len() * nv];
+    // Order-independent sums (see `WeightedMean`), by slot × gap variant.
+    let mut sums = vec![WeightedMean::default(); frame.years.len() * nv];
     let mut lo = vec![f64::INFINITY; frame.groups.len() * width];
     let mut hi = vec![f64::NEG_INFINITY; frame.groups.len() * width];
     for step in &frame.walk {
@@ -101,11 +91,8 @@ pub fn ranges_and_means(frame: &Frame, method: &Method, params: &Params) -> (Ran
         }
         for (k, &(col, w)) in columns.iter().enumerate() {
             let (x, w) = (raw[col], w.map_or(f64::NAN, |w| raw[w]));
-            if !x.is_nan() && w > 0.0 {
-                let i = step.slot as usize * nv + k;
-                sum[i] += fixed(x * w);
-                weight[i] += w;
-            }
+            // Empty cells and non-positive weights are left out by `add`.
+            sums[step.slot as usize * nv + k].add(x, w);
         }
     }
     let ranges = Ranges { width, lo, hi };
@@ -122,8 +109,7 @@ pub fn ranges_and_means(frame: &Frame, method: &Method, params: &Params) -> (Ran
                     if let Some(x) = official.and_then(|m| m.get(&method.results[c].variants[v].column)) {
                         return Some((*x, true));
                     }
-                    let i = slot * nv + k;
-                    (weight[i] > 0.0).then(|| (sum[i] as f64 / FIXED_ONE / weight[i], false))
+                    sums[slot * nv + k].mean().map(|m| (m, false))
                 })
                 .collect()
         })
