@@ -130,12 +130,6 @@ pub struct Scored {
 }
 
 impl Scored {
-    /// Results component `c` of entry `e`.
-    #[inline]
-    pub fn result(&self, e: usize, c: usize) -> Option<f64> {
-        let v = self.results_of(e)[c];
-        (!v.is_nan()).then_some(v)
-    }
     /// All results components of entry `e`, NaN where absent.
     pub fn results_of(&self, e: usize) -> &[f64] {
         let p = self.pos[e] as usize;
