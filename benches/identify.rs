@@ -13,7 +13,12 @@ fn main() {
 }
 
 fn spec() -> DemoSpec {
-    DemoSpec { schools: 45_000, municipalities: 80, years: vec![2023, 2024, 2025], seed: 7 }
+    DemoSpec {
+        schools: 45_000,
+        municipalities: 80,
+        years: vec![2023, 2024, 2025],
+        seed: 7,
+    }
 }
 
 fn rows() -> &'static [Row] {

@@ -1,6 +1,6 @@
-pub mod domain;
-pub mod charts;
 #[cfg(target_arch = "wasm32")]
 pub mod app;
+pub mod charts;
+pub mod domain;
 #[cfg(target_arch = "wasm32")]
 pub mod storage;

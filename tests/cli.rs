@@ -4,7 +4,10 @@ use std::path::PathBuf;
 use std::process::{Command, Output};
 
 fn shkala(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_shkala")).args(args).output().expect("runs")
+    Command::new(env!("CARGO_BIN_EXE_shkala"))
+        .args(args)
+        .output()
+        .expect("runs")
 }
 
 fn temp(name: &str) -> PathBuf {
@@ -36,7 +39,13 @@ fn identify_writes_the_json_contract() {
     let input = temp("good.csv");
     std::fs::write(&input, good_csv()).unwrap();
     let out = temp("result.json");
-    let o = shkala(&["identify", "--input", input.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    let o = shkala(&[
+        "identify",
+        "--input",
+        input.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stderr(&o).contains("ШНРО — 1"), "{}", stderr(&o));
     let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
@@ -63,7 +72,15 @@ fn years_option_and_csv_format() {
     std::fs::write(&input, good_csv()).unwrap();
     let out = temp("result.txt");
     let o = shkala(&[
-        "identify", "--input", input.to_str().unwrap(), "--years", "2020,2021", "--out", out.to_str().unwrap(), "--format", "csv",
+        "identify",
+        "--input",
+        input.to_str().unwrap(),
+        "--years",
+        "2020,2021",
+        "--out",
+        out.to_str().unwrap(),
+        "--format",
+        "csv",
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let text = std::fs::read_to_string(&out).unwrap();
@@ -77,15 +94,33 @@ fn years_option_and_csv_format() {
 #[test]
 fn invalid_input_exits_2_and_lists_every_problem() {
     let input = temp("bad.csv");
-    std::fs::write(&input, format!("{HEADER}\na;A;Город;secondary;2021;140;70;20\nb;B;Город;лицей;2021;1;70;x\n")).unwrap();
+    std::fs::write(
+        &input,
+        format!("{HEADER}\na;A;Город;secondary;2021;140;70;20\nb;B;Город;лицей;2021;1;70;x\n"),
+    )
+    .unwrap();
     let out = temp("never.json");
     let _ = std::fs::remove_file(&out);
-    let o = shkala(&["identify", "--input", input.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    let o = shkala(&[
+        "identify",
+        "--input",
+        input.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(2));
     let e = stderr(&o);
     assert!(e.contains("ошибка: bad.csv, строка 2, столбец «ege_no_cert_pct»: доля должна быть от 0 до 100 %, получено «140»"), "{e}");
-    assert!(e.contains("ошибка: bad.csv, строка 3, столбец «school_type»: неизвестный тип школы «лицей»"), "{e}");
-    assert!(e.contains("ошибка: bad.csv, строка 3, столбец «ege_participants»: «x» не является числом"), "{e}");
+    assert!(
+        e.contains(
+            "ошибка: bad.csv, строка 3, столбец «school_type»: неизвестный тип школы «лицей»"
+        ),
+        "{e}"
+    );
+    assert!(
+        e.contains("ошибка: bad.csv, строка 3, столбец «ege_participants»: «x» не является числом"),
+        "{e}"
+    );
     assert!(e.contains("Найдено ошибок: 3"), "{e}");
     assert!(!out.exists(), "no result is written from invalid input");
 }
@@ -93,10 +128,30 @@ fn invalid_input_exits_2_and_lists_every_problem() {
 #[test]
 fn usage_errors_exit_2_in_russian() {
     for (args, expected) in [
-        (vec!["identify", "--out", "x.json"], "укажите хотя бы один входной файл"),
-        (vec!["identify", "--input", "/nonexistent/file.csv", "--out", "x.json"], "не удаётся прочитать файл"),
-        (vec!["identify", "--input", "a.csv", "--out", "x", "--format", "xlsx"], "допустимы json и csv"),
-        (vec!["identify", "--input", "a.csv", "--bogus", "1"], "неизвестный параметр --bogus"),
+        (
+            vec!["identify", "--out", "x.json"],
+            "укажите хотя бы один входной файл",
+        ),
+        (
+            vec![
+                "identify",
+                "--input",
+                "/nonexistent/file.csv",
+                "--out",
+                "x.json",
+            ],
+            "не удаётся прочитать файл",
+        ),
+        (
+            vec![
+                "identify", "--input", "a.csv", "--out", "x", "--format", "xlsx",
+            ],
+            "допустимы json и csv",
+        ),
+        (
+            vec!["identify", "--input", "a.csv", "--bogus", "1"],
+            "неизвестный параметр --bogus",
+        ),
         (vec!["frobnicate"], "неизвестная команда «frobnicate»"),
     ] {
         let o = shkala(&args);
@@ -111,9 +166,21 @@ fn invalid_params_file_is_reported_with_its_name() {
     std::fs::write(&input, good_csv()).unwrap();
     let params = temp("params.json");
     std::fs::write(&params, r#"{"band_share": 2}"#).unwrap();
-    let o = shkala(&["identify", "--input", input.to_str().unwrap(), "--params", params.to_str().unwrap(), "--out", "/tmp/x.json"]);
+    let o = shkala(&[
+        "identify",
+        "--input",
+        input.to_str().unwrap(),
+        "--params",
+        params.to_str().unwrap(),
+        "--out",
+        "/tmp/x.json",
+    ]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("params.json: band_share"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("params.json: band_share"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]
@@ -121,18 +188,30 @@ fn template_rubric_and_demo() {
     let o = shkala(&["template"]);
     assert!(o.status.success());
     let t = String::from_utf8(o.stdout).unwrap();
-    assert!(t.starts_with("\u{feff}school_id;school_name;municipality;school_type;year;ege_participants;"));
+    assert!(t.starts_with(
+        "\u{feff}school_id;school_name;municipality;school_type;year;ege_participants;"
+    ));
     assert!(t.trim_end().ends_with("guardianship_pct"));
 
     let o = shkala(&["rubric"]);
     assert!(o.status.success());
     let r = String::from_utf8(o.stdout).unwrap();
-    assert_eq!(r.lines().filter(|l| l.starts_with(['1', '2'])).count(), 9, "{r}");
+    assert_eq!(
+        r.lines().filter(|l| l.starts_with(['1', '2'])).count(),
+        9,
+        "{r}"
+    );
 
     let out = temp("demo.csv");
     let o = shkala(&["demo", "--schools", "50", "--out", out.to_str().unwrap()]);
     assert!(o.status.success(), "{}", stderr(&o));
     let res = temp("demo.json");
-    let o = shkala(&["identify", "--input", out.to_str().unwrap(), "--out", res.to_str().unwrap()]);
+    let o = shkala(&[
+        "identify",
+        "--input",
+        out.to_str().unwrap(),
+        "--out",
+        res.to_str().unwrap(),
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
 }

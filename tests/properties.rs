@@ -18,13 +18,21 @@ const COLUMNS: [(&str, &[f64]); 9] = [
     ("free_meals_pct", &[10.0, 20.0, 50.0]),
 ];
 const YEARS: [i32; 3] = [2019, 2020, 2021];
-const TYPES: [SchoolType; 4] = [SchoolType::Secondary, SchoolType::Secondary, SchoolType::Basic, SchoolType::Primary];
+const TYPES: [SchoolType; 4] = [
+    SchoolType::Secondary,
+    SchoolType::Secondary,
+    SchoolType::Basic,
+    SchoolType::Primary,
+];
 
 /// A school: type, municipality, and per year and column an optional grid index.
 type SchoolSpec = (usize, usize, Vec<Vec<Option<usize>>>);
 
 fn school() -> impl Strategy<Value = SchoolSpec> {
-    let cells = prop::collection::vec(prop::collection::vec(prop::option::weighted(0.75, 0usize..6), COLUMNS.len()), YEARS.len());
+    let cells = prop::collection::vec(
+        prop::collection::vec(prop::option::weighted(0.75, 0usize..6), COLUMNS.len()),
+        YEARS.len(),
+    );
     (0..TYPES.len(), 0usize..3, cells)
 }
 
@@ -40,7 +48,13 @@ fn rows(spec: &[SchoolSpec]) -> Vec<Row> {
             if cells.iter().all(Option::is_none) && y == 0 {
                 continue;
             }
-            let mut r = Row::new(&format!("s{i:02}"), &format!("Школа {i}"), &format!("М{m}"), TYPES[*t], YEARS[y]);
+            let mut r = Row::new(
+                &format!("s{i:02}"),
+                &format!("Школа {i}"),
+                &format!("М{m}"),
+                TYPES[*t],
+                YEARS[y],
+            );
             for (c, cell) in cells.iter().enumerate() {
                 if let Some(k) = cell {
                     let grid = COLUMNS[c].1;

@@ -65,7 +65,14 @@ pub fn LoadError() -> impl IntoView {
 /// Problems found in a file, grouped by severity, each with its file, place and field.
 #[component]
 pub fn ProblemList(#[prop(into)] problems: Signal<Vec<Problem>>) -> impl IntoView {
-    let group = move |sev: Severity| problems.with(|p| p.iter().filter(|p| p.severity == sev).map(ToString::to_string).collect::<Vec<_>>());
+    let group = move |sev: Severity| {
+        problems.with(|p| {
+            p.iter()
+                .filter(|p| p.severity == sev)
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+        })
+    };
     view! {
         {move || {
             let errors = group(Severity::Error);
@@ -110,7 +117,12 @@ pub fn Dialog(
         }
     });
     // A stable id for aria-labelledby, derived from the title.
-    let id = format!("dlg-{:x}", title.bytes().fold(0u32, |h, b| h.wrapping_mul(31).wrapping_add(b as u32)));
+    let id = format!(
+        "dlg-{:x}",
+        title
+            .bytes()
+            .fold(0u32, |h, b| h.wrapping_mul(31).wrapping_add(b as u32))
+    );
     let labelled_by = id.clone();
     view! {
         <dialog node_ref=node aria-labelledby=labelled_by on:close=move |_| open.set(false)>

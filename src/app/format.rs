@@ -22,7 +22,13 @@ pub fn pct(v: f64) -> String {
 pub fn date_time(iso: &str) -> String {
     let b = iso.as_bytes();
     if b.len() >= 16 && b[4] == b'-' && b[7] == b'-' {
-        format!("{}.{}.{} {}", &iso[8..10], &iso[5..7], &iso[0..4], &iso[11..16])
+        format!(
+            "{}.{}.{} {}",
+            &iso[8..10],
+            &iso[5..7],
+            &iso[0..4],
+            &iso[11..16]
+        )
     } else {
         iso.to_string()
     }

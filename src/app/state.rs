@@ -50,7 +50,10 @@ impl AppState {
             load_error: RwSignal::new(None),
             notice: RwSignal::new(None),
             progress: RwSignal::new(None),
-            profile: RwSignal::new(CreatedBy { role: Role::Other, organisation: String::new() }),
+            profile: RwSignal::new(CreatedBy {
+                role: Role::Other,
+                organisation: String::new(),
+            }),
         }
     }
 
@@ -58,7 +61,10 @@ impl AppState {
     pub fn load_profile(self) {
         spawn_local(async move {
             if let Ok(db) = crate::storage::Db::get().await {
-                if let Ok(Some(text)) = db.get_value(crate::storage::stores::SETTINGS, PROFILE_KEY).await {
+                if let Ok(Some(text)) = db
+                    .get_value(crate::storage::stores::SETTINGS, PROFILE_KEY)
+                    .await
+                {
                     if let Ok(p) = serde_json::from_str::<CreatedBy>(&text) {
                         self.profile.set(p);
                     }
@@ -76,7 +82,14 @@ impl AppState {
                 key: PROFILE_KEY.into(),
                 value: serde_json::to_string(&p).expect("serialises"),
             };
-            if let Err(e) = async { crate::storage::Db::get().await?.apply(&[op], |_, _| {}).await }.await {
+            if let Err(e) = async {
+                crate::storage::Db::get()
+                    .await?
+                    .apply(&[op], |_, _| {})
+                    .await
+            }
+            .await
+            {
                 self.fail(e);
             }
         });
@@ -101,7 +114,18 @@ impl AppState {
             self.snapshot.with(|s| {
                 let mut v: Vec<(String, String, String)> = s
                     .as_ref()
-                    .map(|s| s.schools.iter().map(|x| (x.school_id.clone(), x.school_name.clone(), x.municipality.clone())).collect())
+                    .map(|s| {
+                        s.schools
+                            .iter()
+                            .map(|x| {
+                                (
+                                    x.school_id.clone(),
+                                    x.school_name.clone(),
+                                    x.municipality.clone(),
+                                )
+                            })
+                            .collect()
+                    })
                     .unwrap_or_default();
                 v.sort_by(|a, b| a.2.cmp(&b.2).then(a.1.cmp(&b.1)));
                 v
@@ -110,7 +134,10 @@ impl AppState {
     }
 
     pub fn say(self, kind: NoticeKind, text: impl Into<String>) {
-        self.notice.set(Some(Notice { kind, text: text.into() }));
+        self.notice.set(Some(Notice {
+            kind,
+            text: text.into(),
+        }));
     }
 
     pub fn fail(self, e: StorageError) {

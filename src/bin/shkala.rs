@@ -92,24 +92,37 @@ impl Opts {
         let mut it = args.iter();
         while let Some(a) = it.next() {
             let Some(name) = a.strip_prefix("--") else {
-                return Err(format!("неожиданный аргумент «{a}»; параметры пишутся как --имя значение").into());
+                return Err(format!(
+                    "неожиданный аргумент «{a}»; параметры пишутся как --имя значение"
+                )
+                .into());
             };
             let (name, value) = match name.split_once('=') {
                 Some((n, v)) => (n.to_string(), v.to_string()),
                 None => {
-                    let v = it.next().ok_or_else(|| format!("у параметра --{name} нет значения"))?;
+                    let v = it
+                        .next()
+                        .ok_or_else(|| format!("у параметра --{name} нет значения"))?;
                     (name.to_string(), v.clone())
                 }
             };
             if !known.contains(&name.as_str()) {
-                return Err(format!("неизвестный параметр --{name}; допустимы: --{}", known.join(", --")).into());
+                return Err(format!(
+                    "неизвестный параметр --{name}; допустимы: --{}",
+                    known.join(", --")
+                )
+                .into());
             }
             out.push((name, value));
         }
         Ok(Opts(out))
     }
     fn all(&self, name: &str) -> Vec<&str> {
-        self.0.iter().filter(|(n, _)| n == name).map(|(_, v)| v.as_str()).collect()
+        self.0
+            .iter()
+            .filter(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+            .collect()
     }
     fn one(&self, name: &str) -> Result<Option<&str>, Failure> {
         match self.all(name).as_slice() {
@@ -122,16 +135,22 @@ impl Opts {
 
 fn parse_years(s: &str) -> Result<Vec<i32>, Failure> {
     s.split(',')
-        .map(|y| y.trim().parse::<i32>().map_err(|_| Failure::from(format!("--years: «{}» не является годом", y.trim()))))
+        .map(|y| {
+            y.trim()
+                .parse::<i32>()
+                .map_err(|_| Failure::from(format!("--years: «{}» не является годом", y.trim())))
+        })
         .collect()
 }
 
 fn read(path: &str) -> Result<Vec<u8>, Failure> {
-    std::fs::read(path).map_err(|e| Failure::from(format!("ошибка: {path}: не удаётся прочитать файл: {e}")))
+    std::fs::read(path)
+        .map_err(|e| Failure::from(format!("ошибка: {path}: не удаётся прочитать файл: {e}")))
 }
 
 fn write(path: &str, text: &str) -> Result<(), Failure> {
-    std::fs::write(path, text).map_err(|e| Failure::from(format!("ошибка: {path}: не удаётся записать файл: {e}")))
+    std::fs::write(path, text)
+        .map_err(|e| Failure::from(format!("ошибка: {path}: не удаётся записать файл: {e}")))
 }
 
 fn cmd_identify(args: &[String]) -> Result<(), Failure> {
@@ -140,7 +159,9 @@ fn cmd_identify(args: &[String]) -> Result<(), Failure> {
     if inputs.is_empty() {
         return Err("укажите хотя бы один входной файл: --input ФАЙЛ".into());
     }
-    let out = opts.one("out")?.ok_or("укажите файл результата: --out ФАЙЛ")?;
+    let out = opts
+        .one("out")?
+        .ok_or("укажите файл результата: --out ФАЙЛ")?;
     let format = match opts.one("format")? {
         Some("json") => "json",
         Some("csv") => "csv",
@@ -150,8 +171,11 @@ fn cmd_identify(args: &[String]) -> Result<(), Failure> {
     };
     let mut params = match opts.one("params")? {
         Some(p) => {
-            let text = String::from_utf8(read(p)?).map_err(|_| format!("ошибка: {p}: файл не в кодировке UTF-8"))?;
-            identify::Params::from_json(&text).map_err(|e| Failure(e.into_iter().map(|m| format!("ошибка: {p}: {m}")).collect()))?
+            let text = String::from_utf8(read(p)?)
+                .map_err(|_| format!("ошибка: {p}: файл не в кодировке UTF-8"))?;
+            identify::Params::from_json(&text).map_err(|e| {
+                Failure(e.into_iter().map(|m| format!("ошибка: {p}: {m}")).collect())
+            })?
         }
         None => identify::Params::default(),
     };
@@ -162,7 +186,10 @@ fn cmd_identify(args: &[String]) -> Result<(), Failure> {
     let mut parsed = Vec::new();
     for path in &inputs {
         let bytes = read(path)?;
-        let name = Path::new(path).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| path.to_string());
+        let name = Path::new(path)
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| path.to_string());
         parsed.push(input::parse_file(&name, &bytes));
     }
     let (rows, problems) = input::merge(parsed);
@@ -171,16 +198,22 @@ fn cmd_identify(args: &[String]) -> Result<(), Failure> {
     }
     let errors = problems.iter().filter(|p| p.is_error()).count();
     if errors > 0 {
-        return Err(format!("Найдено ошибок: {errors}. Исправьте данные и запустите снова; результат не записан.").into());
+        return Err(format!(
+            "Найдено ошибок: {errors}. Исправьте данные и запустите снова; результат не записан."
+        )
+        .into());
     }
     debug_assert!(!problem::has_errors(&problems));
-    let result = identify::identify(&rows, &params).map_err(|e| Failure::from(format!("ошибка: {e}")))?;
+    let result =
+        identify::identify(&rows, &params).map_err(|e| Failure::from(format!("ошибка: {e}")))?;
     for n in &result.notes {
         eprintln!("примечание: {n}");
     }
     let text = match format {
         "csv" => identify::csv::to_csv(&result),
-        _ => serde_json::to_string_pretty(&result).map_err(|e| format!("ошибка записи JSON: {e}"))?,
+        _ => {
+            serde_json::to_string_pretty(&result).map_err(|e| format!("ошибка записи JSON: {e}"))?
+        }
     };
     write(out, &text)?;
     let o = &result.summary.overall;
@@ -205,7 +238,10 @@ fn cmd_demo(args: &[String]) -> Result<(), Failure> {
     let mut spec = demo::DemoSpec::default();
     let number = |name: &str| -> Result<Option<u64>, Failure> {
         opts.one(name)?
-            .map(|v| v.parse::<u64>().map_err(|_| Failure::from(format!("--{name}: «{v}» не является целым числом"))))
+            .map(|v| {
+                v.parse::<u64>()
+                    .map_err(|_| Failure::from(format!("--{name}: «{v}» не является целым числом")))
+            })
             .transpose()
     };
     if let Some(n) = number("schools")? {
@@ -222,6 +258,11 @@ fn cmd_demo(args: &[String]) -> Result<(), Failure> {
     }
     let rows = demo::region(&spec);
     write(out, &shkala::domain::csv_write::rows_csv(&rows))?;
-    eprintln!("Создан «{}»: {} школ, {} строк → {out}", demo::REGION_NAME, spec.schools, rows.len());
+    eprintln!(
+        "Создан «{}»: {} школ, {} строк → {out}",
+        demo::REGION_NAME,
+        spec.schools,
+        rows.len()
+    );
     Ok(())
 }

@@ -15,7 +15,10 @@ pub struct CsvWriter {
 
 impl CsvWriter {
     pub fn new() -> Self {
-        CsvWriter { out: String::from("\u{feff}"), first_in_line: true }
+        CsvWriter {
+            out: String::from("\u{feff}"),
+            first_in_line: true,
+        }
     }
 
     fn sep(&mut self) {
@@ -69,7 +72,11 @@ impl CsvWriter {
 /// no trailing zeros.
 pub fn decimal_comma(v: f64) -> String {
     let s = format!("{v:.6}");
-    let s = if s.contains('.') { s.trim_end_matches('0').trim_end_matches('.') } else { &s };
+    let s = if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.')
+    } else {
+        &s
+    };
     let s = if s == "-0" { "0" } else { s };
     s.replace('.', ",")
 }
@@ -83,7 +90,10 @@ pub fn rows_csv(rows: &[Row]) -> String {
     }
     w.end_line();
     for r in rows {
-        w.text(&r.school_id).text(&r.school_name).text(&r.municipality).text(r.school_type.id());
+        w.text(&r.school_id)
+            .text(&r.school_name)
+            .text(&r.municipality)
+            .text(r.school_type.id());
         w.number(Some(r.year as f64));
         for i in 0..s.data_len() {
             w.number(r.values.get(i));
@@ -108,7 +118,15 @@ mod tests {
     #[test]
     fn text_cells_are_quoted_and_guarded() {
         let mut w = CsvWriter::new();
-        w.text("a;b").text("say \"hi\"").text("=1+1").number(Some(2.5)).number(None).end_line();
-        assert_eq!(w.finish(), "\u{feff}\"a;b\";\"say \"\"hi\"\"\";'=1+1;2,5;\r\n");
+        w.text("a;b")
+            .text("say \"hi\"")
+            .text("=1+1")
+            .number(Some(2.5))
+            .number(None)
+            .end_line();
+        assert_eq!(
+            w.finish(),
+            "\u{feff}\"a;b\";\"say \"\"hi\"\"\";'=1+1;2,5;\r\n"
+        );
     }
 }

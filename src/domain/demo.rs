@@ -20,7 +20,12 @@ pub struct DemoSpec {
 impl Default for DemoSpec {
     /// The seminar region: 240 schools in 12 municipalities, three years.
     fn default() -> Self {
-        DemoSpec { schools: 240, municipalities: 12, years: vec![2023, 2024, 2025], seed: 2025 }
+        DemoSpec {
+            schools: 240,
+            municipalities: 12,
+            years: vec![2023, 2024, 2025],
+            seed: 2025,
+        }
     }
 }
 
@@ -55,8 +60,18 @@ const MUNICIPALITIES: [&str; 24] = [
 ];
 
 const VILLAGES: [&str; 12] = [
-    "Берёзовка", "Ключи", "Сосновка", "Каменка", "Заозёрное", "Покровка", "Троицкое", "Ивановка", "Малиновка",
-    "Октябрьский", "Лесной", "Нижний Бор",
+    "Берёзовка",
+    "Ключи",
+    "Сосновка",
+    "Каменка",
+    "Заозёрное",
+    "Покровка",
+    "Троицкое",
+    "Ивановка",
+    "Малиновка",
+    "Октябрьский",
+    "Лесной",
+    "Нижний Бор",
 ];
 
 /// splitmix64: small, fast and good enough for made-up data.
@@ -128,7 +143,11 @@ fn schools(spec: &DemoSpec, rng: &mut Rng) -> Vec<SchoolSeed> {
     let mut numbers = vec![0usize; munis.len()];
     (0..spec.schools)
         .map(|i| {
-            let m = if i < munis.len() { i } else { rng.below(munis.len()) };
+            let m = if i < munis.len() {
+                i
+            } else {
+                rng.below(munis.len())
+            };
             let t = match rng.unit() {
                 x if x < 0.62 => SchoolType::Secondary,
                 x if x < 0.86 => SchoolType::Basic,
@@ -146,18 +165,34 @@ fn schools(spec: &DemoSpec, rng: &mut Rng) -> Vec<SchoolSeed> {
                 format!("с. {}", VILLAGES[rng.below(VILLAGES.len())])
             };
             let name = match t {
-                SchoolType::Secondary if town && n % 5 == 0 => format!("МАОУ «Гимназия № {n}» {place}"),
-                SchoolType::Secondary if town && n % 7 == 0 => format!("МАОУ «Лицей № {n}» {place}"),
+                SchoolType::Secondary if town && n % 5 == 0 => {
+                    format!("МАОУ «Гимназия № {n}» {place}")
+                }
+                SchoolType::Secondary if town && n % 7 == 0 => {
+                    format!("МАОУ «Лицей № {n}» {place}")
+                }
                 SchoolType::Secondary => format!("МБОУ СОШ № {n} {place}"),
                 SchoolType::Basic => format!("МБОУ ООШ № {n} {place}"),
                 SchoolType::Evening => format!("МБОУ «Вечерняя (сменная) школа № {n}» {place}"),
                 SchoolType::Primary => format!("МБОУ НОШ № {n} {place}"),
-                SchoolType::Adapted => format!("КГКОУ «Школа № {n}» {place} (адаптированные программы)"),
+                SchoolType::Adapted => {
+                    format!("КГКОУ «Школа № {n}» {place} (адаптированные программы)")
+                }
                 SchoolType::Penitentiary => format!("КГКОУ «Вечерняя школа при ИК № {n}»"),
             };
             let disadvantage = context[m] + rng.normal() * 0.8 + if town { -0.3 } else { 0.3 };
-            let quality = -0.45 * disadvantage + rng.normal() * 0.8 + if name.contains("Гимназия") || name.contains("Лицей") { 0.8 } else { 0.0 };
-            let size = if town { 300.0 + rng.unit() * 900.0 } else { 60.0 + rng.unit() * 300.0 };
+            let quality = -0.45 * disadvantage
+                + rng.normal() * 0.8
+                + if name.contains("Гимназия") || name.contains("Лицей") {
+                    0.8
+                } else {
+                    0.0
+                };
+            let size = if town {
+                300.0 + rng.unit() * 900.0
+            } else {
+                60.0 + rng.unit() * 300.0
+            };
             SchoolSeed {
                 id: format!("{:03}{:04}", m + 1, i + 1),
                 name,
@@ -198,40 +233,145 @@ fn school_year(s: &SchoolSeed, year: i32, q: f64, d: f64, rng: &mut Rng) -> Row 
         }
     };
     let students = (s.size * (0.9 + rng.unit() * 0.2)).round();
-    let has_ege = matches!(s.school_type, SchoolType::Secondary | SchoolType::Evening | SchoolType::Penitentiary);
+    let has_ege = matches!(
+        s.school_type,
+        SchoolType::Secondary | SchoolType::Evening | SchoolType::Penitentiary
+    );
     let has_oge = s.school_type != SchoolType::Primary;
     let e = |rng: &mut Rng| rng.normal() * 0.25;
     if has_ege {
-        let n = (students / 11.0 * (0.5 + rng.unit() * 0.4)).round().max(1.0);
+        let n = (students / 11.0 * (0.5 + rng.unit() * 0.4))
+            .round()
+            .max(1.0);
         put(&mut row, "ege_participants", n, rng);
-        put(&mut row, "ege_no_cert_pct", share(1.5, -0.9 * q + e(rng)), rng);
-        put(&mut row, "ege_rus_below_min_pct", share(1.2, -0.9 * q + e(rng)), rng);
-        put(&mut row, "ege_math_below_min_pct", share(3.0, -0.9 * q + e(rng)), rng);
-        put(&mut row, "ege_rus_80plus_pct", share(12.0, 0.8 * q + e(rng)), rng);
-        put(&mut row, "ege_math_80plus_pct", share(6.0, 0.8 * q + e(rng)), rng);
-        put(&mut row, "ege_rus_mean", round1((69.0 + 9.0 * q + rng.normal() * 3.0).clamp(20.0, 98.0)), rng);
-        put(&mut row, "ege_math_prof_mean", round1((56.0 + 11.0 * q + rng.normal() * 4.0).clamp(15.0, 98.0)), rng);
-        put(&mut row, "ege_math_base_mean", round2((4.15 + 0.45 * q + rng.normal() * 0.12).clamp(2.0, 5.0)), rng);
+        put(
+            &mut row,
+            "ege_no_cert_pct",
+            share(1.5, -0.9 * q + e(rng)),
+            rng,
+        );
+        put(
+            &mut row,
+            "ege_rus_below_min_pct",
+            share(1.2, -0.9 * q + e(rng)),
+            rng,
+        );
+        put(
+            &mut row,
+            "ege_math_below_min_pct",
+            share(3.0, -0.9 * q + e(rng)),
+            rng,
+        );
+        put(
+            &mut row,
+            "ege_rus_80plus_pct",
+            share(12.0, 0.8 * q + e(rng)),
+            rng,
+        );
+        put(
+            &mut row,
+            "ege_math_80plus_pct",
+            share(6.0, 0.8 * q + e(rng)),
+            rng,
+        );
+        put(
+            &mut row,
+            "ege_rus_mean",
+            round1((69.0 + 9.0 * q + rng.normal() * 3.0).clamp(20.0, 98.0)),
+            rng,
+        );
+        put(
+            &mut row,
+            "ege_math_prof_mean",
+            round1((56.0 + 11.0 * q + rng.normal() * 4.0).clamp(15.0, 98.0)),
+            rng,
+        );
+        put(
+            &mut row,
+            "ege_math_base_mean",
+            round2((4.15 + 0.45 * q + rng.normal() * 0.12).clamp(2.0, 5.0)),
+            rng,
+        );
     }
     if has_oge {
         let n = (students / 9.0 * (0.6 + rng.unit() * 0.4)).round().max(1.0);
         put(&mut row, "oge_participants", n, rng);
-        put(&mut row, "oge_no_cert_pct", share(2.0, -0.9 * q + e(rng)), rng);
-        put(&mut row, "oge_rus_2_pct", share(3.0, -0.9 * q + e(rng)), rng);
-        put(&mut row, "oge_math_2_pct", share(5.0, -0.9 * q + e(rng)), rng);
-        put(&mut row, "oge_rus_5_pct", share(25.0, 0.8 * q + e(rng)), rng);
-        put(&mut row, "oge_math_5_pct", share(15.0, 0.8 * q + e(rng)), rng);
-        put(&mut row, "oge_rus_mean", round2((3.9 + 0.4 * q + rng.normal() * 0.1).clamp(2.0, 5.0)), rng);
-        put(&mut row, "oge_math_mean", round2((3.6 + 0.45 * q + rng.normal() * 0.1).clamp(2.0, 5.0)), rng);
+        put(
+            &mut row,
+            "oge_no_cert_pct",
+            share(2.0, -0.9 * q + e(rng)),
+            rng,
+        );
+        put(
+            &mut row,
+            "oge_rus_2_pct",
+            share(3.0, -0.9 * q + e(rng)),
+            rng,
+        );
+        put(
+            &mut row,
+            "oge_math_2_pct",
+            share(5.0, -0.9 * q + e(rng)),
+            rng,
+        );
+        put(
+            &mut row,
+            "oge_rus_5_pct",
+            share(25.0, 0.8 * q + e(rng)),
+            rng,
+        );
+        put(
+            &mut row,
+            "oge_math_5_pct",
+            share(15.0, 0.8 * q + e(rng)),
+            rng,
+        );
+        put(
+            &mut row,
+            "oge_rus_mean",
+            round2((3.9 + 0.4 * q + rng.normal() * 0.1).clamp(2.0, 5.0)),
+            rng,
+        );
+        put(
+            &mut row,
+            "oge_math_mean",
+            round2((3.6 + 0.45 * q + rng.normal() * 0.1).clamp(2.0, 5.0)),
+            rng,
+        );
     }
     let n = (students * 0.45).round().max(1.0);
     put(&mut row, "vpr_participants", n, rng);
-    put(&mut row, "vpr_rus_2_pct", share(10.0, -0.9 * q + e(rng)), rng);
-    put(&mut row, "vpr_math_2_pct", share(9.0, -0.9 * q + e(rng)), rng);
+    put(
+        &mut row,
+        "vpr_rus_2_pct",
+        share(10.0, -0.9 * q + e(rng)),
+        rng,
+    );
+    put(
+        &mut row,
+        "vpr_math_2_pct",
+        share(9.0, -0.9 * q + e(rng)),
+        rng,
+    );
     put(&mut row, "vpr_rus_5_pct", share(9.0, 0.8 * q + e(rng)), rng);
-    put(&mut row, "vpr_math_5_pct", share(11.0, 0.8 * q + e(rng)), rng);
-    put(&mut row, "vpr_rus_mean", round2((3.5 + 0.35 * q + rng.normal() * 0.08).clamp(2.0, 5.0)), rng);
-    put(&mut row, "vpr_math_mean", round2((3.6 + 0.35 * q + rng.normal() * 0.08).clamp(2.0, 5.0)), rng);
+    put(
+        &mut row,
+        "vpr_math_5_pct",
+        share(11.0, 0.8 * q + e(rng)),
+        rng,
+    );
+    put(
+        &mut row,
+        "vpr_rus_mean",
+        round2((3.5 + 0.35 * q + rng.normal() * 0.08).clamp(2.0, 5.0)),
+        rng,
+    );
+    put(
+        &mut row,
+        "vpr_math_mean",
+        round2((3.6 + 0.35 * q + rng.normal() * 0.08).clamp(2.0, 5.0)),
+        rng,
+    );
 
     put(&mut row, "students_total", students, rng);
     let soc = |base: f64, k: f64, rng: &mut Rng| share(base, k * d + rng.normal() * 0.3);
@@ -262,10 +402,34 @@ pub fn rubric_assessments(spec: &DemoSpec, updated_at: &str) -> Vec<Assessment> 
     let r = rubric::federal();
     let last = spec.years.last().copied().unwrap_or(2025);
     let orgs = [
-        (REGION_NAME.to_string(), OrgLevel::Region, Some("99".to_string()), last - 1, 0.45),
-        (REGION_NAME.to_string(), OrgLevel::Region, Some("99".to_string()), last, 0.62),
-        (MUNICIPALITIES[0].to_string(), OrgLevel::Municipality, None, last, 0.55),
-        (MUNICIPALITIES[2].to_string(), OrgLevel::Municipality, None, last, 0.35),
+        (
+            REGION_NAME.to_string(),
+            OrgLevel::Region,
+            Some("99".to_string()),
+            last - 1,
+            0.45,
+        ),
+        (
+            REGION_NAME.to_string(),
+            OrgLevel::Region,
+            Some("99".to_string()),
+            last,
+            0.62,
+        ),
+        (
+            MUNICIPALITIES[0].to_string(),
+            OrgLevel::Municipality,
+            None,
+            last,
+            0.55,
+        ),
+        (
+            MUNICIPALITIES[2].to_string(),
+            OrgLevel::Municipality,
+            None,
+            last,
+            0.35,
+        ),
     ];
     let mut rng = Rng(spec.seed ^ 0x005e_ed0f_7b1c);
     orgs.into_iter()
@@ -273,19 +437,40 @@ pub fn rubric_assessments(spec: &DemoSpec, updated_at: &str) -> Vec<Assessment> 
             let mut a = Assessment::new(r, Organisation { name, level, code }, year);
             for item in &r.items {
                 // The six stages, in cycle order, answered ever more weakly.
-                let stage = r.stages.iter().position(|s| s.id == item.stage).unwrap_or(0);
-                let p: f64 = (maturity * [1.0, 0.95, 0.85, 0.7, 0.75, 0.4][stage.min(5)] + 0.05_f64).min(0.95);
+                let stage = r
+                    .stages
+                    .iter()
+                    .position(|s| s.id == item.stage)
+                    .unwrap_or(0);
+                let p: f64 = (maturity * [1.0, 0.95, 0.85, 0.7, 0.75, 0.4][stage.min(5)]
+                    + 0.05_f64)
+                    .min(0.95);
                 let answer = match &item.rule {
-                    Rule::Penalty => ItemAnswer::with_points(if rng.unit() < 0.25 { -1 } else { 0 }),
+                    Rule::Penalty => {
+                        ItemAnswer::with_points(if rng.unit() < 0.25 { -1 } else { 0 })
+                    }
                     Rule::PerOption { options } => {
-                        let selected: Vec<String> = options.iter().filter(|_| rng.unit() < p).cloned().collect();
-                        ItemAnswer { points: Some(selected.len() as i32), selected, ..ItemAnswer::default() }
+                        let selected: Vec<String> =
+                            options.iter().filter(|_| rng.unit() < p).cloned().collect();
+                        ItemAnswer {
+                            points: Some(selected.len() as i32),
+                            selected,
+                            ..ItemAnswer::default()
+                        }
                     }
                     rule => {
                         let choices = rule.choices();
                         let best = choices.iter().map(|c| c.points).max().unwrap_or(0);
-                        let lower: Vec<i32> = choices.iter().map(|c| c.points).filter(|&x| x < best).collect();
-                        let points = if rng.unit() < p || lower.is_empty() { best } else { lower[rng.below(lower.len())] };
+                        let lower: Vec<i32> = choices
+                            .iter()
+                            .map(|c| c.points)
+                            .filter(|&x| x < best)
+                            .collect();
+                        let points = if rng.unit() < p || lower.is_empty() {
+                            best
+                        } else {
+                            lower[rng.below(lower.len())]
+                        };
                         ItemAnswer::with_points(points)
                     }
                 };
@@ -308,13 +493,24 @@ mod tests {
         let list = rubric_assessments(&DemoSpec::default(), "2025-11-22T10:00:00.000Z");
         assert_eq!(list.len(), 4);
         for a in &list {
-            assert!(rubric::validate_assessment(r, a).is_empty(), "{:?}", rubric::validate_assessment(r, a));
+            assert!(
+                rubric::validate_assessment(r, a).is_empty(),
+                "{:?}",
+                rubric::validate_assessment(r, a)
+            );
             assert_eq!(a.answers.len(), r.items.len(), "every line answered");
         }
         let pct = |a: &Assessment| rubric::score(r, a).overall.percent;
-        assert!(pct(&list[1]) > pct(&list[0]), "the region improves over the year");
+        assert!(
+            pct(&list[1]) > pct(&list[0]),
+            "the region improves over the year"
+        );
         assert!(!rubric::weak_links(r, &rubric::score(r, &list[3])).is_empty());
-        assert_eq!(list, rubric_assessments(&DemoSpec::default(), "2025-11-22T10:00:00.000Z"), "deterministic");
+        assert_eq!(
+            list,
+            rubric_assessments(&DemoSpec::default(), "2025-11-22T10:00:00.000Z"),
+            "deterministic"
+        );
     }
 
     #[test]
@@ -326,16 +522,30 @@ mod tests {
         // Every generated value passes the importer's checks (export and read back).
         let csv = crate::domain::csv_write::rows_csv(&rows);
         let parsed = crate::domain::input::parse_csv("demo.csv", csv.as_bytes());
-        assert!(parsed.problems.iter().all(|p| !p.is_error()), "{:?}", parsed.problems.first());
+        assert!(
+            parsed.problems.iter().all(|p| !p.is_error()),
+            "{:?}",
+            parsed.problems.first()
+        );
         assert_eq!(parsed.rows, rows);
         for t in SchoolType::ALL {
             assert!(rows.iter().any(|r| r.school_type == t), "type {t} occurs");
         }
         let r = identify(&rows, &Params::default()).unwrap();
-        for c in [ResultsCategory::Low, ResultsCategory::Risk, ResultsCategory::High, ResultsCategory::Middle] {
-            assert!(r.summary.overall.results[&c].count > 0, "the demo shows {c:?} schools");
+        for c in [
+            ResultsCategory::Low,
+            ResultsCategory::Risk,
+            ResultsCategory::High,
+            ResultsCategory::Middle,
+        ] {
+            assert!(
+                r.summary.overall.results[&c].count > 0,
+                "the demo shows {c:?} schools"
+            );
         }
-        assert!(r.summary.overall.resilient.count + r.summary.overall.low_and_unfavourable.count > 0);
+        assert!(
+            r.summary.overall.resilient.count + r.summary.overall.low_and_unfavourable.count > 0
+        );
         assert_eq!(r.summary.municipalities.len(), spec.municipalities);
     }
 }

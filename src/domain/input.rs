@@ -46,12 +46,18 @@ fn decode<'a>(file: &str, bytes: &'a [u8], problems: &mut Vec<Problem>) -> Optio
             } else {
                 ""
             };
-            let line = bytes[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count() + 1;
+            let line = bytes[..e.valid_up_to()]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count()
+                + 1;
             problems.push(Problem::error(
                 file,
                 Place::Line(line),
                 None,
-                format!("файл не в кодировке UTF-8 (первый неверный символ — в этой строке).{hint}"),
+                format!(
+                    "файл не в кодировке UTF-8 (первый неверный символ — в этой строке).{hint}"
+                ),
             ));
             None
         }
@@ -71,7 +77,12 @@ struct CsvRecords<'a> {
 
 impl<'a> CsvRecords<'a> {
     fn new(text: &'a str, sep: char) -> Self {
-        CsvRecords { text, pos: 0, line: 1, sep: sep as u8 }
+        CsvRecords {
+            text,
+            pos: 0,
+            line: 1,
+            sep: sep as u8,
+        }
     }
 }
 
@@ -88,7 +99,8 @@ impl<'a> Iterator for CsvRecords<'a> {
         loop {
             // One cell starting at self.pos.
             let mut i = self.pos;
-            while i < bytes.len() && (bytes[i] == b' ' || bytes[i] == b'\t') && bytes[i] != self.sep {
+            while i < bytes.len() && (bytes[i] == b' ' || bytes[i] == b'\t') && bytes[i] != self.sep
+            {
                 i += 1;
             }
             if i < bytes.len() && bytes[i] == b'"' {
@@ -111,16 +123,28 @@ impl<'a> Iterator for CsvRecords<'a> {
                     }
                 }
                 let inner = &self.text[i + 1..j.min(bytes.len())];
-                cells.push(if escaped { Cow::Owned(inner.replace("\"\"", "\"")) } else { Cow::Borrowed(inner) });
+                cells.push(if escaped {
+                    Cow::Owned(inner.replace("\"\"", "\""))
+                } else {
+                    Cow::Borrowed(inner)
+                });
                 // Skip to the separator or the end of the line (text after the quote is ignored).
                 let mut k = (j + 1).min(bytes.len());
-                while k < bytes.len() && bytes[k] != self.sep && bytes[k] != b'\n' && bytes[k] != b'\r' {
+                while k < bytes.len()
+                    && bytes[k] != self.sep
+                    && bytes[k] != b'\n'
+                    && bytes[k] != b'\r'
+                {
                     k += 1;
                 }
                 self.pos = k;
             } else {
                 let mut k = self.pos;
-                while k < bytes.len() && bytes[k] != self.sep && bytes[k] != b'\n' && bytes[k] != b'\r' {
+                while k < bytes.len()
+                    && bytes[k] != self.sep
+                    && bytes[k] != b'\n'
+                    && bytes[k] != b'\r'
+                {
                     k += 1;
                 }
                 cells.push(Cow::Borrowed(&self.text[self.pos..k]));
@@ -129,7 +153,11 @@ impl<'a> Iterator for CsvRecords<'a> {
             match bytes.get(self.pos) {
                 Some(&b) if b == self.sep => self.pos += 1,
                 Some(b'\r') => {
-                    self.pos += if bytes.get(self.pos + 1) == Some(&b'\n') { 2 } else { 1 };
+                    self.pos += if bytes.get(self.pos + 1) == Some(&b'\n') {
+                        2
+                    } else {
+                        1
+                    };
                     self.line += 1;
                     return Some((start_line, cells));
                 }
@@ -160,7 +188,12 @@ fn detect_separator(text: &str) -> char {
             }
         }
     }
-    counts.iter().max_by_key(|(_, n)| *n).filter(|(_, n)| *n > 0).map(|(s, _)| *s).unwrap_or(';')
+    counts
+        .iter()
+        .max_by_key(|(_, n)| *n)
+        .filter(|(_, n)| *n > 0)
+        .map(|(s, _)| *s)
+        .unwrap_or(';')
 }
 
 /// Finds the contract column a header cell names: the id (any case) or the Russian label.
@@ -168,25 +201,31 @@ fn resolve_header(cell: &str) -> Option<usize> {
     let h = cell.trim().trim_matches('\u{feff}').trim();
     let lower = h.to_lowercase();
     let s = schema();
-    s.columns
-        .iter()
-        .position(|c| c.id == lower)
-        .or_else(|| s.columns.iter().position(|c| c.label.to_lowercase() == lower))
+    s.columns.iter().position(|c| c.id == lower).or_else(|| {
+        s.columns
+            .iter()
+            .position(|c| c.label.to_lowercase() == lower)
+    })
 }
 
 pub fn parse_csv(file: &str, bytes: &[u8]) -> Parsed {
-    let mut out = Parsed { file: file.to_string(), ..Parsed::default() };
+    let mut out = Parsed {
+        file: file.to_string(),
+        ..Parsed::default()
+    };
     let Some(text) = decode(file, bytes, &mut out.problems) else {
         return out;
     };
     if text.trim().is_empty() {
-        out.problems.push(Problem::error(file, Place::File, None, "файл пуст"));
+        out.problems
+            .push(Problem::error(file, Place::File, None, "файл пуст"));
         return out;
     }
     let sep = detect_separator(text);
     let mut records = CsvRecords::new(text, sep);
     let Some((_, header)) = records.next() else {
-        out.problems.push(Problem::error(file, Place::File, None, "файл пуст"));
+        out.problems
+            .push(Problem::error(file, Place::File, None, "файл пуст"));
         return out;
     };
     // Map each header cell to a contract column (or None for unknown columns).
@@ -207,7 +246,11 @@ pub fn parse_csv(file: &str, bytes: &[u8]) -> Parsed {
                         file,
                         Place::Line(1),
                         Some(&s.columns[col].id),
-                        format!("столбец повторяется в заголовке (позиции {} и {})", first + 1, pos + 1),
+                        format!(
+                            "столбец повторяется в заголовке (позиции {} и {})",
+                            first + 1,
+                            pos + 1
+                        ),
                     ));
                     header_ok = false;
                 }
@@ -244,7 +287,9 @@ pub fn parse_csv(file: &str, bytes: &[u8]) -> Parsed {
         if cells.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
-        if cells.len() > mapping.len() && cells[mapping.len()..].iter().any(|c| !c.trim().is_empty()) {
+        if cells.len() > mapping.len()
+            && cells[mapping.len()..].iter().any(|c| !c.trim().is_empty())
+        {
             out.problems.push(Problem::error(
                 file,
                 Place::Line(line),
@@ -288,7 +333,11 @@ fn note_absent_columns(file: &str, present: impl Fn(usize) -> bool, problems: &m
         if cols.is_empty() {
             continue;
         }
-        let absent: Vec<&str> = cols.iter().filter(|(i, _)| !present(*i)).map(|(_, id)| *id).collect();
+        let absent: Vec<&str> = cols
+            .iter()
+            .filter(|(i, _)| !present(*i))
+            .map(|(_, id)| *id)
+            .collect();
         if absent.len() == cols.len() {
             whole_groups.push(g.label.as_str());
         } else {
@@ -309,14 +358,20 @@ fn note_absent_columns(file: &str, present: impl Fn(usize) -> bool, problems: &m
         file,
         Place::File,
         None,
-        format!("{}; эти показатели считаются пустыми во всех строках", parts.join("; ")),
+        format!(
+            "{}; эти показатели считаются пустыми во всех строках",
+            parts.join("; ")
+        ),
     ));
 }
 
 // ---------------------------------------------------------------- JSON
 
 pub fn parse_json(file: &str, bytes: &[u8]) -> Parsed {
-    let mut out = Parsed { file: file.to_string(), ..Parsed::default() };
+    let mut out = Parsed {
+        file: file.to_string(),
+        ..Parsed::default()
+    };
     let Some(text) = decode(file, bytes, &mut out.problems) else {
         return out;
     };
@@ -327,7 +382,12 @@ pub fn parse_json(file: &str, bytes: &[u8]) -> Parsed {
                 file,
                 Place::File,
                 None,
-                format!("некорректный JSON: строка {}, позиция {}: {}", e.line(), e.column(), json_error_ru(&e)),
+                format!(
+                    "некорректный JSON: строка {}, позиция {}: {}",
+                    e.line(),
+                    e.column(),
+                    json_error_ru(&e)
+                ),
             ));
             return out;
         }
@@ -391,9 +451,19 @@ pub fn rows_from_json_array(
 }
 
 /// Validates one JSON object as a row. Problems go to `problems`; `None` if the row has errors.
-pub fn row_from_json(value: &serde_json::Value, file: &str, place: Place, problems: &mut Vec<Problem>) -> Option<Row> {
+pub fn row_from_json(
+    value: &serde_json::Value,
+    file: &str,
+    place: Place,
+    problems: &mut Vec<Problem>,
+) -> Option<Row> {
     let Some(obj) = value.as_object() else {
-        problems.push(Problem::error(file, place, None, "ожидался объект с полями строки"));
+        problems.push(Problem::error(
+            file,
+            place,
+            None,
+            "ожидался объект с полями строки",
+        ));
         return None;
     };
     let s = schema();
@@ -442,7 +512,10 @@ impl Cell<'_> {
         match self {
             Cell::Text(s) => parse_number(s),
             Cell::Json(serde_json::Value::String(s)) => parse_number(s),
-            Cell::Json(serde_json::Value::Number(n)) => n.as_f64().map(Some).ok_or_else(|| format!("число {n} вне допустимого диапазона")),
+            Cell::Json(serde_json::Value::Number(n)) => n
+                .as_f64()
+                .map(Some)
+                .ok_or_else(|| format!("число {n} вне допустимого диапазона")),
             Cell::Json(serde_json::Value::Null) => Ok(None),
             Cell::Json(v) => Err(format!("ожидалось число, получено {}", json_kind(v))),
         }
@@ -485,21 +558,30 @@ pub fn parse_number(raw: &str) -> Result<Option<f64>, String> {
         return Ok(None);
     }
     // The common case — plain digits with a point — parses without copying.
-    if t.bytes().all(|b| b.is_ascii_digit() || b == b'.' || b == b'-') {
+    if t.bytes()
+        .all(|b| b.is_ascii_digit() || b == b'.' || b == b'-')
+    {
         return match t.parse::<f64>() {
             Ok(v) if v.is_finite() => Ok(Some(v)),
             _ => Err(format!("«{t}» не является числом")),
         };
     }
     let t = t.strip_suffix('%').map(str::trim_end).unwrap_or(t);
-    let mut s: String = t.chars().filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}')).collect();
+    let mut s: String = t
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}'))
+        .collect();
     if s.contains(',') {
         if s.contains('.') || s.matches(',').count() > 1 {
             return Err(format!("«{raw}» не является числом"));
         }
         s = s.replace(',', ".");
     }
-    if s.is_empty() || !s.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | '-' | '+' | 'e' | 'E')) {
+    if s.is_empty()
+        || !s
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '.' | '-' | '+' | 'e' | 'E'))
+    {
         return Err(format!("«{}» не является числом", raw.trim()));
     }
     match s.parse::<f64>() {
@@ -509,7 +591,12 @@ pub fn parse_number(raw: &str) -> Result<Option<f64>, String> {
 }
 
 /// Builds and validates a row from (column index, cell) pairs. Missing data columns stay empty.
-fn build_row(file: &str, place: Place, fields: &[(usize, Cell)], problems: &mut Vec<Problem>) -> Option<Row> {
+fn build_row(
+    file: &str,
+    place: Place,
+    fields: &[(usize, Cell)],
+    problems: &mut Vec<Problem>,
+) -> Option<Row> {
     let s = schema();
     let mut ok = true;
     let err = |col: &str, msg: String, problems: &mut Vec<Problem>| {
@@ -547,20 +634,38 @@ fn build_row(file: &str, place: Place, fields: &[(usize, Cell)], problems: &mut 
                 } else if let Some(st) = SchoolType::parse(&t) {
                     school_type = Some(st);
                 } else {
-                    let allowed: Vec<String> =
-                        SchoolType::ALL.iter().map(|t| format!("{} ({})", t.id(), t.label())).collect();
-                    err(&c.id, format!("неизвестный тип школы «{t}»; допустимые значения: {}", allowed.join(", ")), problems);
+                    let allowed: Vec<String> = SchoolType::ALL
+                        .iter()
+                        .map(|t| format!("{} ({})", t.id(), t.label()))
+                        .collect();
+                    err(
+                        &c.id,
+                        format!(
+                            "неизвестный тип школы «{t}»; допустимые значения: {}",
+                            allowed.join(", ")
+                        ),
+                        problems,
+                    );
                     ok = false;
                 }
             }
             Kind::Year => match cell.number() {
-                Ok(Some(v)) if v.fract() == 0.0 && (1990.0..=2100.0).contains(&v) => year = Some(v as i32),
+                Ok(Some(v)) if v.fract() == 0.0 && (1990.0..=2100.0).contains(&v) => {
+                    year = Some(v as i32)
+                }
                 Ok(None) => {
                     err(&c.id, "обязательное поле не заполнено".into(), problems);
                     ok = false;
                 }
                 Ok(Some(_)) | Err(_) => {
-                    err(&c.id, format!("год должен быть целым числом от 1990 до 2100, получено «{}»", cell.raw()), problems);
+                    err(
+                        &c.id,
+                        format!(
+                            "год должен быть целым числом от 1990 до 2100, получено «{}»",
+                            cell.raw()
+                        ),
+                        problems,
+                    );
                     ok = false;
                 }
             },
@@ -583,7 +688,14 @@ fn build_row(file: &str, place: Place, fields: &[(usize, Cell)], problems: &mut 
     if !ok {
         return None;
     }
-    Some(Row { school_id, school_name, municipality, school_type: school_type?, year: year?, values })
+    Some(Row {
+        school_id,
+        school_name,
+        municipality,
+        school_type: school_type?,
+        year: year?,
+        values,
+    })
 }
 
 /// The allowed values of each numeric kind, with the Russian rule for messages.
@@ -683,10 +795,21 @@ mod tests {
         let p = parse_csv("q.csv", csv.as_bytes());
         assert_eq!(p.rows.len(), 2);
         assert_eq!(p.rows[0].school_name, "Школа «Надежда»,\nкорпус 2");
-        assert_eq!(p.rows[1].school_id, "s3", "the last line needs no line break");
+        assert_eq!(
+            p.rows[1].school_id, "s3",
+            "the last line needs no line break"
+        );
         assert_eq!(p.places, vec![Place::Line(2), Place::Line(5)]);
-        let errors: Vec<String> = p.problems.iter().filter(|p| p.is_error()).map(ToString::to_string).collect();
-        assert_eq!(errors, vec!["ошибка: q.csv, строка 4, столбец «oge_rus_mean»: «x» не является числом"]);
+        let errors: Vec<String> = p
+            .problems
+            .iter()
+            .filter(|p| p.is_error())
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(
+            errors,
+            vec!["ошибка: q.csv, строка 4, столбец «oge_rus_mean»: «x» не является числом"]
+        );
     }
 
     #[test]
@@ -701,14 +824,21 @@ mod tests {
 
     #[test]
     fn absent_columns_are_noted_and_unknown_columns_warned() {
-        let csv = "school_id;school_name;municipality;school_type;year;oge_rus_mean;oge_math_mean;foo\n\
+        let csv =
+            "school_id;school_name;municipality;school_type;year;oge_rus_mean;oge_math_mean;foo\n\
                    s1;A;M;basic;2020;3,9;4;x\n";
         let p = parse_csv("c.csv", csv.as_bytes());
         let m = messages(&p);
         assert!(m.contains(&"предупреждение: c.csv, строка 1, столбец «foo»: неизвестный столбец — он не будет использован".to_string()), "{m:?}");
-        let note = p.problems.iter().find(|p| p.severity == Severity::Note).expect("a note");
+        let note = p
+            .problems
+            .iter()
+            .find(|p| p.severity == Severity::Note)
+            .expect("a note");
         assert!(note.message.starts_with("нет данных: ЕГЭ, ВПР, Социальные характеристики обучающихся и их семей; нет столбцов: oge_participants, oge_no_cert_pct"), "{}", note.message);
-        assert!(note.message.ends_with("эти показатели считаются пустыми во всех строках"));
+        assert!(note
+            .message
+            .ends_with("эти показатели считаются пустыми во всех строках"));
         assert_eq!(p.rows.len(), 1);
     }
 
@@ -737,12 +867,19 @@ mod tests {
         for e in expected {
             assert!(m.contains(&e.to_string()), "missing «{e}» in {m:#?}");
         }
-        assert_eq!(m.iter().filter(|m| m.starts_with("ошибка")).count(), expected.len(), "{m:#?}");
+        assert_eq!(
+            m.iter().filter(|m| m.starts_with("ошибка")).count(),
+            expected.len(),
+            "{m:#?}"
+        );
     }
 
     #[test]
     fn missing_required_columns_and_duplicate_headers_stop_the_file() {
-        let p = parse_csv("h.csv", b"school_id;school_name;year;year\ns1;A;2020;2020\n");
+        let p = parse_csv(
+            "h.csv",
+            b"school_id;school_name;year;year\ns1;A;2020;2020\n",
+        );
         let m = messages(&p);
         assert!(m.contains(&"ошибка: h.csv, строка 1, столбец «year»: столбец повторяется в заголовке (позиции 3 и 4)".to_string()), "{m:?}");
         assert!(m.contains(&"ошибка: h.csv, строка 1, столбец «municipality»: нет обязательного столбца «municipality» (Муниципалитет)".to_string()), "{m:?}");
@@ -752,8 +889,14 @@ mod tests {
 
     #[test]
     fn empty_and_non_utf8_files() {
-        assert_eq!(messages(&parse_csv("e.csv", b"")), vec!["ошибка: e.csv: файл пуст"]);
-        assert_eq!(messages(&parse_csv("e.csv", b"\xEF\xBB\xBF \n")), vec!["ошибка: e.csv: файл пуст"]);
+        assert_eq!(
+            messages(&parse_csv("e.csv", b"")),
+            vec!["ошибка: e.csv: файл пуст"]
+        );
+        assert_eq!(
+            messages(&parse_csv("e.csv", b"\xEF\xBB\xBF \n")),
+            vec!["ошибка: e.csv: файл пуст"]
+        );
         // «Школа» in Windows-1251.
         let cp1251 = b"school_id;school_name\n1;\xd8\xea\xee\xeb\xe0\n";
         let m = messages(&parse_csv("w.csv", cp1251));
@@ -790,15 +933,25 @@ mod tests {
     fn broken_json_names_line_and_position() {
         let m = messages(&parse_json("x.json", b"[{\"school_id\": 1,\n }"));
         assert_eq!(m.len(), 1);
-        assert!(m[0].starts_with("ошибка: x.json: некорректный JSON: строка 2"), "{}", m[0]);
+        assert!(
+            m[0].starts_with("ошибка: x.json: некорректный JSON: строка 2"),
+            "{}",
+            m[0]
+        );
         let m = messages(&parse_json("y.json", b"{\"a\": 1}"));
-        assert_eq!(m, vec!["ошибка: y.json: ожидался массив объектов (по одному на школу и год)"]);
+        assert_eq!(
+            m,
+            vec!["ошибка: y.json: ожидался массив объектов (по одному на школу и год)"]
+        );
     }
 
     #[test]
     fn duplicates_within_and_across_files_are_errors() {
         let head = "school_id;school_name;municipality;school_type;year\n";
-        let a = parse_csv("a.csv", format!("{head}s1;A;M;basic;2020\ns1;A;M;basic;2020\ns2;B;M;basic;2020\n").as_bytes());
+        let a = parse_csv(
+            "a.csv",
+            format!("{head}s1;A;M;basic;2020\ns1;A;M;basic;2020\ns2;B;M;basic;2020\n").as_bytes(),
+        );
         let b = parse_json(
             "b.json",
             br#"[{"school_id":"s2","school_name":"B","municipality":"M","school_type":"basic","year":2020},
@@ -806,7 +959,11 @@ mod tests {
         );
         let (rows, problems) = merge(vec![a, b]);
         assert_eq!(rows.len(), 3);
-        let m: Vec<String> = problems.iter().filter(|p| p.is_error()).map(ToString::to_string).collect();
+        let m: Vec<String> = problems
+            .iter()
+            .filter(|p| p.is_error())
+            .map(ToString::to_string)
+            .collect();
         assert_eq!(
             m,
             vec![
@@ -832,10 +989,17 @@ mod tests {
     fn exported_csv_reads_back_identically() {
         use crate::domain::csv_write::rows_csv;
         let rows = vec![
-            Row::new("s1", "=HYPERLINK(\"x\")", "Город; район", SchoolType::Secondary, 2021)
-                .with("ege_rus_mean", 68.25)
-                .with("ege_participants", 31.0),
-            Row::new("s2", "Школа \"Надежда\"", "-", SchoolType::Evening, 2020).with("guardianship_pct", 0.5),
+            Row::new(
+                "s1",
+                "=HYPERLINK(\"x\")",
+                "Город; район",
+                SchoolType::Secondary,
+                2021,
+            )
+            .with("ege_rus_mean", 68.25)
+            .with("ege_participants", 31.0),
+            Row::new("s2", "Школа \"Надежда\"", "-", SchoolType::Evening, 2020)
+                .with("guardianship_pct", 0.5),
         ];
         let csv = rows_csv(&rows);
         let p = parse_csv("r.csv", csv.as_bytes());
@@ -848,6 +1012,9 @@ mod tests {
         let t = template_csv();
         let p = parse_csv("t.csv", t.as_bytes());
         assert!(p.problems.iter().all(|p| !p.is_error()));
-        assert_eq!(t.trim_start_matches('\u{feff}').trim().split(';').count(), schema().columns.len());
+        assert_eq!(
+            t.trim_start_matches('\u{feff}').trim().split(';').count(),
+            schema().columns.len()
+        );
     }
 }

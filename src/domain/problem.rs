@@ -50,17 +50,44 @@ pub struct Problem {
 }
 
 impl Problem {
-    pub fn error(file: &str, place: Place, column: Option<&str>, message: impl Into<String>) -> Self {
+    pub fn error(
+        file: &str,
+        place: Place,
+        column: Option<&str>,
+        message: impl Into<String>,
+    ) -> Self {
         Self::new(Severity::Error, file, place, column, message)
     }
-    pub fn warning(file: &str, place: Place, column: Option<&str>, message: impl Into<String>) -> Self {
+    pub fn warning(
+        file: &str,
+        place: Place,
+        column: Option<&str>,
+        message: impl Into<String>,
+    ) -> Self {
         Self::new(Severity::Warning, file, place, column, message)
     }
-    pub fn note(file: &str, place: Place, column: Option<&str>, message: impl Into<String>) -> Self {
+    pub fn note(
+        file: &str,
+        place: Place,
+        column: Option<&str>,
+        message: impl Into<String>,
+    ) -> Self {
         Self::new(Severity::Note, file, place, column, message)
     }
-    fn new(severity: Severity, file: &str, place: Place, column: Option<&str>, message: impl Into<String>) -> Self {
-        Problem { severity, file: file.to_string(), place, column: column.map(str::to_string), message: message.into() }
+    fn new(
+        severity: Severity,
+        file: &str,
+        place: Place,
+        column: Option<&str>,
+        message: impl Into<String>,
+    ) -> Self {
+        Problem {
+            severity,
+            file: file.to_string(),
+            place,
+            column: column.map(str::to_string),
+            message: message.into(),
+        }
     }
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
@@ -110,12 +137,26 @@ mod tests {
     #[test]
     fn messages_name_file_place_and_field() {
         let p = Problem::error("a.csv", Place::Line(5), Some("year"), "не число");
-        assert_eq!(p.to_string(), "ошибка: a.csv, строка 5, столбец «year»: не число");
+        assert_eq!(
+            p.to_string(),
+            "ошибка: a.csv, строка 5, столбец «year»: не число"
+        );
         let p = Problem::warning("a.json", Place::Record(2), Some("foo"), "неизвестное поле");
-        assert_eq!(p.to_string(), "предупреждение: a.json, запись 2, поле «foo»: неизвестное поле");
+        assert_eq!(
+            p.to_string(),
+            "предупреждение: a.json, запись 2, поле «foo»: неизвестное поле"
+        );
         let p = Problem::note("a.csv", Place::File, None, "нет столбцов");
         assert_eq!(p.to_string(), "примечание: a.csv: нет столбцов");
-        let p = Problem::error("b.json", Place::Path("payload.rows[0].year".into()), Some("year"), "не число");
-        assert_eq!(p.to_string(), "ошибка: b.json, поле payload.rows[0].year: не число");
+        let p = Problem::error(
+            "b.json",
+            Place::Path("payload.rows[0].year".into()),
+            Some("year"),
+            "не число",
+        );
+        assert_eq!(
+            p.to_string(),
+            "ошибка: b.json, поле payload.rows[0].year: не число"
+        );
     }
 }

@@ -57,12 +57,25 @@ impl SchoolType {
         let t = s.trim().to_lowercase();
         let t = t.as_str();
         Some(match t {
-            "secondary" | "средняя" | "сош" | "средняя общеобразовательная школа" => SchoolType::Secondary,
-            "basic" | "основная" | "оош" | "основная общеобразовательная школа" => SchoolType::Basic,
-            "evening" | "вечерняя" | "сменная" | "вечерняя (сменная)" | "открытая (сменная)" => SchoolType::Evening,
-            "primary" | "начальная" | "нош" | "начальная общеобразовательная школа" => SchoolType::Primary,
-            "adapted" | "адаптированная" | "коррекционная" => SchoolType::Adapted,
-            "penitentiary" | "пенитенциарная" | "при исправительной колонии" | "при исправительном учреждении" => {
+            "secondary" | "средняя" | "сош" | "средняя общеобразовательная школа" => {
+                SchoolType::Secondary
+            }
+            "basic" | "основная" | "оош" | "основная общеобразовательная школа" => {
+                SchoolType::Basic
+            }
+            "evening" | "вечерняя" | "сменная" | "вечерняя (сменная)" | "открытая (сменная)" => {
+                SchoolType::Evening
+            }
+            "primary" | "начальная" | "нош" | "начальная общеобразовательная школа" => {
+                SchoolType::Primary
+            }
+            "adapted" | "адаптированная" | "коррекционная" => {
+                SchoolType::Adapted
+            }
+            "penitentiary"
+            | "пенитенциарная"
+            | "при исправительной колонии"
+            | "при исправительном учреждении" => {
                 SchoolType::Penitentiary
             }
             _ => return None,
@@ -156,7 +169,13 @@ pub struct Row {
 }
 
 impl Row {
-    pub fn new(school_id: &str, school_name: &str, municipality: &str, school_type: SchoolType, year: i32) -> Row {
+    pub fn new(
+        school_id: &str,
+        school_name: &str,
+        municipality: &str,
+        school_type: SchoolType,
+        year: i32,
+    ) -> Row {
         Row {
             school_id: school_id.to_string(),
             school_name: school_name.to_string(),
@@ -172,7 +191,10 @@ impl Row {
     /// # Panics
     /// If `id` is not a data column of the contract (a programming error, not input).
     pub fn with(mut self, id: &str, v: f64) -> Row {
-        assert!(self.values.set_by_id(id, Some(v)), "unknown data column {id}");
+        assert!(
+            self.values.set_by_id(id, Some(v)),
+            "unknown data column {id}"
+        );
         self
     }
 
@@ -211,13 +233,20 @@ impl<'de> Deserialize<'de> for Row {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
         let mut problems = Vec::new();
-        let row = super::input::row_from_json(&value, "", super::problem::Place::Record(1), &mut problems);
-        let errors: Vec<String> = problems.iter().filter(|p| p.is_error()).map(|p| {
-            match &p.column {
+        let row = super::input::row_from_json(
+            &value,
+            "",
+            super::problem::Place::Record(1),
+            &mut problems,
+        );
+        let errors: Vec<String> = problems
+            .iter()
+            .filter(|p| p.is_error())
+            .map(|p| match &p.column {
                 Some(c) => format!("«{c}»: {}", p.message),
                 None => p.message.clone(),
-            }
-        }).collect();
+            })
+            .collect();
         match row {
             Some(row) if errors.is_empty() => Ok(row),
             _ => Err(serde::de::Error::custom(errors.join("; "))),

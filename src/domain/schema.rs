@@ -70,7 +70,13 @@ pub struct Schema {
 }
 
 /// Identity column ids, in contract order.
-pub const IDENTITY: [&str; 5] = ["school_id", "school_name", "municipality", "school_type", "year"];
+pub const IDENTITY: [&str; 5] = [
+    "school_id",
+    "school_name",
+    "municipality",
+    "school_type",
+    "year",
+];
 
 impl Schema {
     fn load() -> Schema {
@@ -84,7 +90,11 @@ impl Schema {
             .filter(|(_, c)| !IDENTITY.contains(&c.id.as_str()))
             .map(|(i, _)| i)
             .collect();
-        Schema { groups: file.groups, columns: file.columns, data }
+        Schema {
+            groups: file.groups,
+            columns: file.columns,
+            data,
+        }
     }
 
     /// Number of data (non-identity) columns.
@@ -111,7 +121,11 @@ impl Schema {
     }
 
     pub fn group_label<'a>(&'a self, id: &'a str) -> &'a str {
-        self.groups.iter().find(|g| g.id == id).map(|g| g.label.as_str()).unwrap_or(id)
+        self.groups
+            .iter()
+            .find(|g| g.id == id)
+            .map(|g| g.label.as_str())
+            .unwrap_or(id)
     }
 
     /// Column ids in contract order, as a CSV header.
@@ -145,15 +159,27 @@ mod tests {
         ids.dedup();
         assert_eq!(ids.len(), s.columns.len(), "column ids are unique");
         for c in &s.columns {
-            assert!(s.groups.iter().any(|g| g.id == c.group), "group of {}", c.id);
+            assert!(
+                s.groups.iter().any(|g| g.id == c.group),
+                "group of {}",
+                c.id
+            );
             assert!(!c.label.is_empty());
             if !IDENTITY.contains(&c.id.as_str()) {
                 assert!(!c.required, "data column {} must be optional", c.id);
-                assert!(c.kind.range().is_some(), "data column {} must be numeric", c.id);
+                assert!(
+                    c.kind.range().is_some(),
+                    "data column {} must be numeric",
+                    c.id
+                );
             }
         }
         assert_eq!(s.data_index("ege_participants"), Some(0));
-        assert_eq!(s.data_column(s.data_index("guardianship_pct").unwrap()).kind, Kind::Share);
+        assert_eq!(
+            s.data_column(s.data_index("guardianship_pct").unwrap())
+                .kind,
+            Kind::Share
+        );
         assert_eq!(s.column("ege_math_base_mean").unwrap().kind, Kind::Score5);
     }
 }

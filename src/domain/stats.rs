@@ -13,7 +13,11 @@ pub fn band_size(n: usize, share: f64) -> usize {
     }
     let exact = share * n as f64;
     let rounded = exact.round();
-    let size = if (exact - rounded).abs() < 1e-9 { rounded } else { exact.ceil() };
+    let size = if (exact - rounded).abs() < 1e-9 {
+        rounded
+    } else {
+        exact.ceil()
+    };
     (size as usize).min(n)
 }
 
@@ -156,7 +160,9 @@ impl WeightedMean {
 
 /// Arithmetic mean of the present values («многомерная средняя»); `None` if there are none.
 pub fn mean(values: impl IntoIterator<Item = f64>) -> Option<f64> {
-    let (sum, n) = values.into_iter().fold((0.0, 0usize), |(s, n), v| (s + v, n + 1));
+    let (sum, n) = values
+        .into_iter()
+        .fold((0.0, 0usize), |(s, n), v| (s + v, n + 1));
     (n > 0).then(|| sum / n as f64)
 }
 
@@ -184,18 +190,30 @@ mod tests {
 
     #[test]
     fn ties_share_the_lowest_rank() {
-        assert_eq!(competition_ranks(&[0.2, 0.5, 0.2, 0.9], true), vec![1, 3, 1, 4]);
-        assert_eq!(competition_ranks(&[0.2, 0.5, 0.2, 0.9], false), vec![3, 2, 3, 1]);
+        assert_eq!(
+            competition_ranks(&[0.2, 0.5, 0.2, 0.9], true),
+            vec![1, 3, 1, 4]
+        );
+        assert_eq!(
+            competition_ranks(&[0.2, 0.5, 0.2, 0.9], false),
+            vec![3, 2, 3, 1]
+        );
         assert_eq!(competition_ranks(&[], true), Vec::<usize>::new());
     }
 
     #[test]
     fn bands_take_ties_at_the_cut() {
         use Band::*;
-        assert_eq!(bands(&[0.1, 0.2, 0.2, 0.5, 0.9], 0.25), vec![Bottom, Bottom, Bottom, Top, Top]);
+        assert_eq!(
+            bands(&[0.1, 0.2, 0.2, 0.5, 0.9], 0.25),
+            vec![Bottom, Bottom, Bottom, Top, Top]
+        );
         // 8 schools: band size 2.
         let v = [0.8, 0.1, 0.3, 0.5, 0.4, 0.7, 0.2, 0.6];
-        assert_eq!(bands(&v, 0.25), vec![Top, Bottom, Middle, Middle, Middle, Top, Bottom, Middle]);
+        assert_eq!(
+            bands(&v, 0.25),
+            vec![Top, Bottom, Middle, Middle, Middle, Top, Bottom, Middle]
+        );
     }
 
     #[test]
@@ -231,7 +249,9 @@ mod tests {
         assert_eq!(normalise(12.0, 0.0, 40.0, Direction::Direct), Some(0.3));
         assert_eq!(normalise(12.0, 0.0, 40.0, Direction::Inverse), Some(0.7));
         assert_eq!(normalise(5.0, 5.0, 5.0, Direction::Direct), None);
-        assert!((normalise_scaled(12.0, 0.0, 40.0, 1.0 / 40.0, Direction::Inverse) - 0.7).abs() < 1e-15);
+        assert!(
+            (normalise_scaled(12.0, 0.0, 40.0, 1.0 / 40.0, Direction::Inverse) - 0.7).abs() < 1e-15
+        );
         assert_eq!(min_max([3.0, -1.0, 7.0]), Some((-1.0, 7.0)));
         assert_eq!(min_max(std::iter::empty()), None);
     }
@@ -247,7 +267,13 @@ mod tests {
         none.add(70.0, 0.0);
         assert_eq!(none.mean(), None);
         // The same terms in another order give the same bits.
-        let terms = [(68.123456789, 17.0), (0.1, 3.0), (55.5, 29.0), (71.25, 1.0), (33.3, 8.0)];
+        let terms = [
+            (68.123456789, 17.0),
+            (0.1, 3.0),
+            (55.5, 29.0),
+            (71.25, 1.0),
+            (33.3, 8.0),
+        ];
         let (mut a, mut b) = (WeightedMean::default(), WeightedMean::default());
         terms.iter().for_each(|&(v, n)| a.add(v, n));
         terms.iter().rev().for_each(|&(v, n)| b.add(v, n));

@@ -29,7 +29,9 @@ pub async fn persistence() -> Persistence {
 
 /// Reads the boolean promise of persist() / persisted().
 async fn persistence_from(promise: Option<Result<js_sys::Promise, JsValue>>) -> Persistence {
-    let Some(Ok(p)) = promise else { return Persistence::Unknown };
+    let Some(Ok(p)) = promise else {
+        return Persistence::Unknown;
+    };
     match JsFuture::from(p).await {
         Ok(v) if v.as_bool() == Some(true) => Persistence::Persistent,
         Ok(_) => Persistence::BestEffort,
@@ -40,7 +42,10 @@ async fn persistence_from(promise: Option<Result<js_sys::Promise, JsValue>>) -> 
 /// Bytes used and available to this site, as the browser estimates them.
 pub async fn estimate() -> Option<(f64, f64)> {
     let m = storage_manager()?;
-    let e: web_sys::StorageEstimate = JsFuture::from(m.estimate().ok()?).await.ok()?.unchecked_into();
+    let e: web_sys::StorageEstimate = JsFuture::from(m.estimate().ok()?)
+        .await
+        .ok()?
+        .unchecked_into();
     Some((e.get_usage()?, e.get_quota()?))
 }
 
@@ -56,7 +61,9 @@ pub fn today() -> String {
 
 /// The bytes of a picked or dropped file.
 pub async fn read_file(file: &web_sys::File) -> Result<Vec<u8>, String> {
-    let buf = JsFuture::from(file.array_buffer()).await.map_err(|e| format!("{e:?}"))?;
+    let buf = JsFuture::from(file.array_buffer())
+        .await
+        .map_err(|e| format!("{e:?}"))?;
     Ok(js_sys::Uint8Array::new(&buf).to_vec())
 }
 
@@ -68,12 +75,18 @@ pub fn download(file_name: &str, mime: &str, text: &str) -> Result<(), String> {
     props.set_type(mime);
     let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &props).map_err(err)?;
     let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(err)?;
-    let document = web_sys::window().and_then(|w| w.document()).ok_or("нет документа")?;
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or("нет документа")?;
     let a: web_sys::HtmlAnchorElement = document.create_element("a").map_err(err)?.unchecked_into();
     a.set_href(&url);
     a.set_download(file_name);
     a.set_attribute("style", "display:none").map_err(err)?;
-    document.body().ok_or("нет body")?.append_child(&a).map_err(err)?;
+    document
+        .body()
+        .ok_or("нет body")?
+        .append_child(&a)
+        .map_err(err)?;
     a.click();
     a.remove();
     // Give the browser a moment to start the download before the URL is revoked.
@@ -81,7 +94,8 @@ pub fn download(file_name: &str, mime: &str, text: &str) -> Result<(), String> {
         let _ = web_sys::Url::revoke_object_url(&url);
     });
     if let Some(w) = web_sys::window() {
-        let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(revoke.unchecked_ref(), 10_000);
+        let _ =
+            w.set_timeout_with_callback_and_timeout_and_arguments_0(revoke.unchecked_ref(), 10_000);
     }
     Ok(())
 }
@@ -98,6 +112,10 @@ pub fn human_bytes(b: f64) -> String {
     if i == 0 {
         format!("{v:.0} {}", UNITS[i])
     } else {
-        format!("{} {}", crate::domain::csv_write::decimal_comma((v * 10.0).round() / 10.0), UNITS[i])
+        format!(
+            "{} {}",
+            crate::domain::csv_write::decimal_comma((v * 10.0).round() / 10.0),
+            UNITS[i]
+        )
     }
 }

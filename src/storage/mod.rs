@@ -39,7 +39,16 @@ pub mod stores {
     /// Stores that hold the user's data (what a backup carries and «очистить» empties).
     pub const DATA: [&str; 6] = [SCHOOLS, SUBMISSIONS, ASSESSMENTS, RUNS, REFERENCES, LOG];
     /// Every store of the current version.
-    pub const ALL: [&str; 8] = [SCHOOLS, SUBMISSIONS, ASSESSMENTS, RUNS, REFERENCES, LOG, SETTINGS, DRAFTS];
+    pub const ALL: [&str; 8] = [
+        SCHOOLS,
+        SUBMISSIONS,
+        ASSESSMENTS,
+        RUNS,
+        REFERENCES,
+        LOG,
+        SETTINGS,
+        DRAFTS,
+    ];
 }
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -51,7 +60,11 @@ pub enum StorageError {
     #[error("ошибка хранилища браузера: {0}")]
     Other(String),
     #[error("данные в хранилище повреждены: хранилище «{store}», запись «{key}»: {message}")]
-    Corrupt { store: String, key: String, message: String },
+    Corrupt {
+        store: String,
+        key: String,
+        message: String,
+    },
 }
 
 impl From<indexed_db_futures::error::Error> for StorageError {
@@ -74,7 +87,14 @@ impl From<indexed_db_futures::error::OpenDbError> for StorageError {
 /// The schema ladder: each step brings the database from one version to the next.
 pub fn upgrade(db: &Database, old: u32, new: u32) -> indexed_db_futures::Result<()> {
     if old < 1 && new >= 1 {
-        for name in [stores::SCHOOLS, stores::SUBMISSIONS, stores::ASSESSMENTS, stores::RUNS, stores::REFERENCES, stores::LOG] {
+        for name in [
+            stores::SCHOOLS,
+            stores::SUBMISSIONS,
+            stores::ASSESSMENTS,
+            stores::RUNS,
+            stores::REFERENCES,
+            stores::LOG,
+        ] {
             db.create_object_store(name).build()?;
         }
     }
@@ -95,17 +115,33 @@ pub struct Db {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Op {
     /// Insert or replace.
-    Put { store: &'static str, key: String, value: String },
+    Put {
+        store: &'static str,
+        key: String,
+        value: String,
+    },
     /// Insert; fails (and rolls the whole batch back) if the key exists. Used for the log.
-    Add { store: &'static str, key: String, value: String },
-    Delete { store: &'static str, key: String },
-    Clear { store: &'static str },
+    Add {
+        store: &'static str,
+        key: String,
+        value: String,
+    },
+    Delete {
+        store: &'static str,
+        key: String,
+    },
+    Clear {
+        store: &'static str,
+    },
 }
 
 impl Op {
     fn store(&self) -> &'static str {
         match self {
-            Op::Put { store, .. } | Op::Add { store, .. } | Op::Delete { store, .. } | Op::Clear { store } => store,
+            Op::Put { store, .. }
+            | Op::Add { store, .. }
+            | Op::Delete { store, .. }
+            | Op::Clear { store } => store,
         }
     }
 }
@@ -138,7 +174,9 @@ impl Db {
                 upgrade(&db, old, new)
             })
             .await?;
-        Ok(Db { db: std::rc::Rc::new(db) })
+        Ok(Db {
+            db: std::rc::Rc::new(db),
+        })
     }
 
     pub fn version(&self) -> u32 {
@@ -158,7 +196,11 @@ impl Db {
 
     /// Reads the given stores in one read-only transaction.
     pub async fn load(&self, names: &[&'static str]) -> Result<Raw, StorageError> {
-        let tx = self.db.transaction(names.to_vec()).with_mode(TransactionMode::Readonly).build()?;
+        let tx = self
+            .db
+            .transaction(names.to_vec())
+            .with_mode(TransactionMode::Readonly)
+            .build()?;
         let mut raw = Raw::new();
         for &name in names {
             let store = tx.object_store(name)?;
@@ -167,29 +209,53 @@ impl Db {
                 .primitive()?
                 .await?
                 .collect::<Result<_, _>>()?;
-            let values: Vec<String> = store.get_all::<String>().primitive()?.await?.collect::<Result<_, _>>()?;
+            let values: Vec<String> = store
+                .get_all::<String>()
+                .primitive()?
+                .await?
+                .collect::<Result<_, _>>()?;
             raw.insert(name.to_string(), keys.into_iter().zip(values).collect());
         }
         Ok(raw)
     }
 
     /// Reads one value.
-    pub async fn get_value(&self, store: &'static str, key: &str) -> Result<Option<String>, StorageError> {
-        let tx = self.db.transaction(store).with_mode(TransactionMode::Readonly).build()?;
-        let value: Option<String> = tx.object_store(store)?.get(key.to_string()).primitive()?.await?;
+    pub async fn get_value(
+        &self,
+        store: &'static str,
+        key: &str,
+    ) -> Result<Option<String>, StorageError> {
+        let tx = self
+            .db
+            .transaction(store)
+            .with_mode(TransactionMode::Readonly)
+            .build()?;
+        let value: Option<String> = tx
+            .object_store(store)?
+            .get(key.to_string())
+            .primitive()?
+            .await?;
         Ok(value)
     }
 
     /// Applies a batch in ONE read-write transaction: all of it, or — on any error — nothing.
     /// `progress(done, total)` is called as requests complete.
-    pub async fn apply(&self, ops: &[Op], mut progress: impl FnMut(usize, usize)) -> Result<(), StorageError> {
+    pub async fn apply(
+        &self,
+        ops: &[Op],
+        mut progress: impl FnMut(usize, usize),
+    ) -> Result<(), StorageError> {
         if ops.is_empty() {
             return Ok(());
         }
         let mut names: Vec<&'static str> = ops.iter().map(Op::store).collect();
         names.sort_unstable();
         names.dedup();
-        let tx = self.db.transaction(names.clone()).with_mode(TransactionMode::Readwrite).build()?;
+        let tx = self
+            .db
+            .transaction(names.clone())
+            .with_mode(TransactionMode::Readwrite)
+            .build()?;
         let mut handles = BTreeMap::new();
         for name in names {
             handles.insert(name, tx.object_store(name)?);
@@ -199,10 +265,18 @@ impl Db {
             let store = &handles[op.store()];
             match op {
                 Op::Put { key, value, .. } => {
-                    store.put(value.as_str()).with_key(key.as_str()).primitive()?.await?;
+                    store
+                        .put(value.as_str())
+                        .with_key(key.as_str())
+                        .primitive()?
+                        .await?;
                 }
                 Op::Add { key, value, .. } => {
-                    store.add(value.as_str()).with_key(key.as_str()).primitive()?.await?;
+                    store
+                        .add(value.as_str())
+                        .with_key(key.as_str())
+                        .primitive()?
+                        .await?;
                 }
                 Op::Delete { key, .. } => store.delete(key.as_str()).primitive()?.await?,
                 Op::Clear { .. } => store.clear()?.await?,

@@ -5,7 +5,8 @@
 
 use super::{stores, Db, Op, Raw, StorageError};
 use crate::domain::records::{
-    AssessmentRecord, LogEntry, ReferenceRecord, RunRecord, SchoolRecord, Snapshot, SubmissionRecord,
+    AssessmentRecord, LogEntry, ReferenceRecord, RunRecord, SchoolRecord, Snapshot,
+    SubmissionRecord,
 };
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -19,23 +20,47 @@ fn json<T: Serialize>(v: &T) -> String {
 }
 
 pub fn put_school(r: &SchoolRecord) -> Op {
-    Op::Put { store: stores::SCHOOLS, key: r.school_id.clone(), value: json(r) }
+    Op::Put {
+        store: stores::SCHOOLS,
+        key: r.school_id.clone(),
+        value: json(r),
+    }
 }
 pub fn put_submission(r: &SubmissionRecord) -> Op {
-    Op::Put { store: stores::SUBMISSIONS, key: submission_key(&r.row.school_id, r.row.year), value: json(r) }
+    Op::Put {
+        store: stores::SUBMISSIONS,
+        key: submission_key(&r.row.school_id, r.row.year),
+        value: json(r),
+    }
 }
 pub fn put_assessment(r: &AssessmentRecord) -> Op {
-    Op::Put { store: stores::ASSESSMENTS, key: r.id.clone(), value: json(r) }
+    Op::Put {
+        store: stores::ASSESSMENTS,
+        key: r.id.clone(),
+        value: json(r),
+    }
 }
 pub fn put_run(r: &RunRecord) -> Op {
-    Op::Put { store: stores::RUNS, key: r.id.clone(), value: json(r) }
+    Op::Put {
+        store: stores::RUNS,
+        key: r.id.clone(),
+        value: json(r),
+    }
 }
 pub fn put_reference(r: &ReferenceRecord) -> Op {
-    Op::Put { store: stores::REFERENCES, key: r.id.clone(), value: json(r) }
+    Op::Put {
+        store: stores::REFERENCES,
+        key: r.id.clone(),
+        value: json(r),
+    }
 }
 /// Log entries are added, never replaced: an id collision fails the whole batch.
 pub fn add_log(r: &LogEntry) -> Op {
-    Op::Add { store: stores::LOG, key: r.id.clone(), value: json(r) }
+    Op::Add {
+        store: stores::LOG,
+        key: r.id.clone(),
+        value: json(r),
+    }
 }
 
 /// Ops that put records of every kind, then add log entries.
@@ -47,7 +72,15 @@ fn record_ops(
     references: &[ReferenceRecord],
     log: &[LogEntry],
 ) -> Vec<Op> {
-    let mut ops = Vec::with_capacity(schools.len() + submissions.len() + assessments.len() + runs.len() + references.len() + log.len() + 1);
+    let mut ops = Vec::with_capacity(
+        schools.len()
+            + submissions.len()
+            + assessments.len()
+            + runs.len()
+            + references.len()
+            + log.len()
+            + 1,
+    );
     ops.extend(schools.iter().map(put_school));
     ops.extend(submissions.iter().map(put_submission));
     ops.extend(assessments.iter().map(put_assessment));
@@ -59,18 +92,30 @@ fn record_ops(
 
 /// Ops that write every record of a snapshot (used in tests and to seed a database).
 pub fn snapshot_ops(s: &Snapshot) -> Vec<Op> {
-    record_ops(&s.schools, &s.submissions, &s.assessments, &s.runs, &s.references, &s.log)
+    record_ops(
+        &s.schools,
+        &s.submissions,
+        &s.assessments,
+        &s.runs,
+        &s.references,
+        &s.log,
+    )
 }
 
 /// Ops that empty every data store and then record why.
 pub fn clear_ops(log: &LogEntry) -> Vec<Op> {
-    let mut ops: Vec<Op> = stores::DATA.iter().map(|s| Op::Clear { store: s }).collect();
+    let mut ops: Vec<Op> = stores::DATA
+        .iter()
+        .map(|s| Op::Clear { store: s })
+        .collect();
     ops.push(add_log(log));
     ops
 }
 
 fn parse_all<T: DeserializeOwned>(raw: &Raw, store: &str) -> Result<Vec<T>, StorageError> {
-    let Some(records) = raw.get(store) else { return Ok(Vec::new()) };
+    let Some(records) = raw.get(store) else {
+        return Ok(Vec::new());
+    };
     records
         .iter()
         .map(|(key, text)| {
@@ -106,7 +151,14 @@ pub async fn load_snapshot_from(db: &Db) -> Result<Snapshot, StorageError> {
 
 /// Ops for the writes of an import: records, then the restored log, then the import's entry.
 pub fn writes_ops(w: &crate::domain::bundle::Writes) -> Vec<Op> {
-    let mut ops = record_ops(&w.schools, &w.submissions, &w.assessments, &w.runs, &w.references, &w.log);
+    let mut ops = record_ops(
+        &w.schools,
+        &w.submissions,
+        &w.assessments,
+        &w.runs,
+        &w.references,
+        &w.log,
+    );
     ops.push(add_log(&w.entry));
     ops
 }

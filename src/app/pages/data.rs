@@ -5,7 +5,9 @@ use crate::app::actions;
 use crate::app::components::{Dialog, ProblemList};
 use crate::app::format::{count, date_time, pct};
 use crate::app::state::{app_state, AppState, NoticeKind, Progress};
-use crate::domain::bundle::{plan_import, Class, CreatedBy, ImportPlan, Incoming, Resolution, Resolutions, Role};
+use crate::domain::bundle::{
+    plan_import, Class, CreatedBy, ImportPlan, Incoming, Resolution, Resolutions, Role,
+};
 use crate::domain::problem::Problem;
 use crate::storage::browser::{self, Persistence};
 use leptos::prelude::*;
@@ -43,7 +45,10 @@ async fn preview(
     let mut refused = 0;
     for (i, f) in files.iter().enumerate() {
         let name = f.name();
-        state.progress.set(Some(Progress { label: format!("Читаю «{name}»…"), fraction: Some(i as f64 / total as f64) }));
+        state.progress.set(Some(Progress {
+            label: format!("Читаю «{name}»…"),
+            fraction: Some(i as f64 / total as f64),
+        }));
         actions::yield_to_browser().await;
         match browser::read_file(f).await {
             Ok(bytes) => match Incoming::read(&name, &bytes) {
@@ -58,11 +63,19 @@ async fn preview(
             },
             Err(e) => {
                 refused += 1;
-                found.push(Problem::error(&name, crate::domain::problem::Place::File, None, format!("не удаётся прочитать файл: {e}")));
+                found.push(Problem::error(
+                    &name,
+                    crate::domain::problem::Place::File,
+                    None,
+                    format!("не удаётся прочитать файл: {e}"),
+                ));
             }
         }
     }
-    state.progress.set(Some(Progress { label: "Сравниваю с данными в хранилище…".into(), fraction: None }));
+    state.progress.set(Some(Progress {
+        label: "Сравниваю с данными в хранилище…".into(),
+        fraction: None,
+    }));
     actions::yield_to_browser().await;
     if refused == 0 && !incoming.is_empty() {
         // Compare with the database as it is now (not with a snapshot that may still be
@@ -76,7 +89,18 @@ async fn preview(
             Err(e) => state.fail(e),
         }
     } else if refused > 0 {
-        state.say(NoticeKind::Error, format!("{}: исправьте ошибки и выберите файлы снова; ничего не загружено.", count(refused, "файл не принят", "файла не приняты", "файлов не приняты")));
+        state.say(
+            NoticeKind::Error,
+            format!(
+                "{}: исправьте ошибки и выберите файлы снова; ничего не загружено.",
+                count(
+                    refused,
+                    "файл не принят",
+                    "файла не приняты",
+                    "файлов не приняты"
+                )
+            ),
+        );
     }
     problems.set(found);
     state.progress.set(None);
@@ -213,12 +237,22 @@ fn ImportSection() -> impl IntoView {
 fn ExportSection() -> impl IntoView {
     let state = app_state();
     let schools = state.school_choices();
-    let empty = move || state.snapshot.with(|s| s.as_ref().is_none_or(|s| s.is_empty()));
+    let empty = move || {
+        state
+            .snapshot
+            .with(|s| s.as_ref().is_none_or(|s| s.is_empty()))
+    };
     let selected = NodeRef::<leptos::html::Select>::new();
     let selected_ids = move || -> Vec<String> {
-        let Some(sel) = selected.get() else { return Vec::new() };
+        let Some(sel) = selected.get() else {
+            return Vec::new();
+        };
         let opts = sel.selected_options();
-        (0..opts.length()).filter_map(|i| opts.item(i)).filter_map(|o| o.dyn_into::<web_sys::HtmlOptionElement>().ok()).map(|o| o.value()).collect()
+        (0..opts.length())
+            .filter_map(|i| opts.item(i))
+            .filter_map(|o| o.dyn_into::<web_sys::HtmlOptionElement>().ok())
+            .map(|o| o.value())
+            .collect()
     };
     let profile = state.profile;
     let set_role = move |ev| {

@@ -32,7 +32,11 @@ impl Stored {
             years,
             assessments: s.assessments.len(),
             runs: s.runs.len(),
-            last_action: s.log.iter().max_by(|a, b| a.at.cmp(&b.at)).map(|l| format!("{} — {}", format::date_time(&l.at), l.summary)),
+            last_action: s
+                .log
+                .iter()
+                .max_by(|a, b| a.at.cmp(&b.at))
+                .map(|l| format!("{} — {}", format::date_time(&l.at), l.summary)),
         }
     }
     fn is_empty(&self) -> bool {

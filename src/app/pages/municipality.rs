@@ -3,9 +3,11 @@
 
 use crate::app::actions;
 use crate::app::chart::{paint, Chart};
-use crate::charts::{identification_scatter, index_histogram, IdentificationScatter, IndexHistogram};
 use crate::app::format::{count, date_time, num, pct};
 use crate::app::state::app_state;
+use crate::charts::{
+    identification_scatter, index_histogram, IdentificationScatter, IndexHistogram,
+};
 use crate::domain::identify::method::method;
 use crate::domain::identify::{Identification, ResultsCategory, SchoolResult, SocialCategory};
 use crate::domain::records::Snapshot;
@@ -31,20 +33,31 @@ fn completeness(s: &Snapshot) -> Vec<Completeness> {
     let sc = schema();
     let mut by_school: BTreeMap<&str, Vec<&crate::domain::row::Row>> = BTreeMap::new();
     for r in &s.submissions {
-        by_school.entry(r.row.school_id.as_str()).or_default().push(&r.row);
+        by_school
+            .entry(r.row.school_id.as_str())
+            .or_default()
+            .push(&r.row);
     }
     let mut out: Vec<Completeness> = s
         .schools
         .iter()
         .map(|school| {
-            let rows = by_school.get(school.school_id.as_str()).cloned().unwrap_or_default();
+            let rows = by_school
+                .get(school.school_id.as_str())
+                .cloned()
+                .unwrap_or_default();
             let mut years: Vec<i32> = rows.iter().map(|r| r.year).collect();
             years.sort_unstable();
             let groups = GROUPS
                 .iter()
                 .map(|g| {
-                    let cols: Vec<usize> = (0..sc.data_len()).filter(|&i| sc.data_column(i).group == *g).collect();
-                    let n = rows.iter().filter(|r| cols.iter().any(|&i| r.values.get(i).is_some())).count();
+                    let cols: Vec<usize> = (0..sc.data_len())
+                        .filter(|&i| sc.data_column(i).group == *g)
+                        .collect();
+                    let n = rows
+                        .iter()
+                        .filter(|r| cols.iter().any(|&i| r.values.get(i).is_some()))
+                        .count();
                     (sc.group_label(g).to_string(), n)
                 })
                 .collect();
@@ -58,7 +71,11 @@ fn completeness(s: &Snapshot) -> Vec<Completeness> {
             }
         })
         .collect();
-    out.sort_by(|a, b| a.municipality.cmp(&b.municipality).then(a.name.cmp(&b.name)));
+    out.sort_by(|a, b| {
+        a.municipality
+            .cmp(&b.municipality)
+            .then(a.name.cmp(&b.name))
+    });
     out
 }
 
@@ -66,7 +83,11 @@ fn completeness(s: &Snapshot) -> Vec<Completeness> {
 pub fn MunicipalityPage() -> impl IntoView {
     let state = app_state();
     let muni = RwSignal::new(String::new());
-    let table = Memo::new(move |_| state.snapshot.with(|s| s.as_ref().map(completeness).unwrap_or_default()));
+    let table = Memo::new(move |_| {
+        state
+            .snapshot
+            .with(|s| s.as_ref().map(completeness).unwrap_or_default())
+    });
     let munis = Memo::new(move |_| {
         let mut m: Vec<String> = table.with(|t| t.iter().map(|c| c.municipality.clone()).collect());
         m.sort();
@@ -75,10 +96,22 @@ pub fn MunicipalityPage() -> impl IntoView {
     });
     let shown = Memo::new(move |_| {
         let m = muni.get();
-        table.with(|t| t.iter().filter(|c| m.is_empty() || c.municipality == m).cloned().collect::<Vec<_>>())
+        table.with(|t| {
+            t.iter()
+                .filter(|c| m.is_empty() || c.municipality == m)
+                .cloned()
+                .collect::<Vec<_>>()
+        })
     });
     let latest_run = Memo::new(move |_| {
-        state.snapshot.with(|s| s.as_ref().and_then(|s| s.runs.iter().max_by(|a, b| a.created_at.cmp(&b.created_at)).map(|r| (r.id.clone(), r.created_at.clone(), r.label.clone()))))
+        state.snapshot.with(|s| {
+            s.as_ref().and_then(|s| {
+                s.runs
+                    .iter()
+                    .max_by(|a, b| a.created_at.cmp(&b.created_at))
+                    .map(|r| (r.id.clone(), r.created_at.clone(), r.label.clone()))
+            })
+        })
     });
     let run = move |_| actions::run_identification(state);
     view! {
@@ -149,7 +182,10 @@ fn RunView(#[prop(into)] run_id: String) -> impl IntoView {
     let state = app_state();
     let id = run_id.clone();
     let result = Memo::new(move |_| {
-        state.snapshot.with(|s| s.as_ref().and_then(|s| s.runs.iter().find(|r| r.id == id).map(|r| r.result.clone())))
+        state.snapshot.with(|s| {
+            s.as_ref()
+                .and_then(|s| s.runs.iter().find(|r| r.id == id).map(|r| r.result.clone()))
+        })
     });
     let state_ = state;
     let export_reference = move |_| actions::export_reference(state_, run_id.clone());
@@ -165,12 +201,18 @@ fn RunView(#[prop(into)] run_id: String) -> impl IntoView {
 #[component]
 fn Results(r: Identification) -> impl IntoView {
     let o = &r.summary.overall;
-    let tile = |label: &'static str, n: usize, share: f64| view! {
-        <li class="tile"><span class="n">{n}</span><span class="label">{label}</span><span class="share">{pct(share)}</span></li>
+    let tile = |label: &'static str, n: usize, share: f64| {
+        view! {
+            <li class="tile"><span class="n">{n}</span><span class="label">{label}</span><span class="share">{pct(share)}</span></li>
+        }
     };
     let results = |c: ResultsCategory| o.results.get(&c).copied().unwrap_or_default();
     let social = |c: SocialCategory| o.social.get(&c).copied().unwrap_or_default();
-    let names: BTreeMap<String, String> = r.schools.iter().map(|s| (s.school_id.clone(), s.school_name.clone())).collect();
+    let names: BTreeMap<String, String> = r
+        .schools
+        .iter()
+        .map(|s| (s.school_id.clone(), s.school_name.clone()))
+        .collect();
     let last_year = r.years.last().copied().unwrap_or_default();
     let list = |title: &'static str, filter: &dyn Fn(&SchoolResult) -> bool| {
         let items: Vec<SchoolResult> = r.schools.iter().filter(|s| filter(s)).cloned().collect();
@@ -217,13 +259,23 @@ fn ChartsSection(r: Identification) -> impl IntoView {
         p.dedup();
         p
     };
-    let pool_labels: BTreeMap<String, String> = r.params.pools.iter().map(|p| (p.id.clone(), p.label.clone())).collect();
+    let pool_labels: BTreeMap<String, String> = r
+        .params
+        .pools
+        .iter()
+        .map(|p| (p.id.clone(), p.label.clone()))
+        .collect();
     let pool = RwSignal::new(pools.first().cloned().unwrap_or_default());
     let year = RwSignal::new(r.years.last().copied().unwrap_or_default());
     let years = r.years.clone();
     let result = StoredValue::new(r);
-    let scatter = Memo::new(move |_| result.with_value(|r| IdentificationScatter::from_identification(r, &pool.get(), year.get())));
-    let histogram = Memo::new(move |_| result.with_value(|r| IndexHistogram::from_identification(r, &pool.get(), year.get())));
+    let scatter = Memo::new(move |_| {
+        result
+            .with_value(|r| IdentificationScatter::from_identification(r, &pool.get(), year.get()))
+    });
+    let histogram = Memo::new(move |_| {
+        result.with_value(|r| IndexHistogram::from_identification(r, &pool.get(), year.get()))
+    });
     let summary = move || {
         let s = scatter.get();
         let count = |c: ResultsCategory| s.points.iter().filter(|p| p.category == c).count();
@@ -292,11 +344,20 @@ fn ChartsSection(r: Identification) -> impl IntoView {
 }
 
 #[component]
-fn SchoolList(items: Vec<SchoolResult>, names: BTreeMap<String, String>, year: i32) -> impl IntoView {
+fn SchoolList(
+    items: Vec<SchoolResult>,
+    names: BTreeMap<String, String>,
+    year: i32,
+) -> impl IntoView {
     if items.is_empty() {
         return view! { <p>"Нет школ."</p> }.into_any();
     }
-    let label = |id: &str| method().result_component(id).map(|c| format!("{} ({})", c.label, c.number)).unwrap_or_else(|| id.to_string());
+    let label = |id: &str| {
+        method()
+            .result_component(id)
+            .map(|c| format!("{} ({})", c.label, c.number))
+            .unwrap_or_else(|| id.to_string())
+    };
     view! {
         <div class="table-wrap" tabindex="0" role="region" aria-label="Список школ">
             <table class="data">
@@ -332,21 +393,30 @@ fn SchoolList(items: Vec<SchoolResult>, names: BTreeMap<String, String>, year: i
 
 #[component]
 fn MunicipalityTable(r: Identification) -> impl IntoView {
-    let rows: Vec<_> = r.summary.municipalities.iter().map(|(m, c)| {
-        let get = |cat| c.results.get(&cat).map(|t| t.count).unwrap_or(0);
-        let shnsu = c.social.get(&SocialCategory::Unfavourable).map(|t| t.count).unwrap_or(0);
-        view! {
-            <tr>
-                <th scope="row">{m.clone()}</th>
-                <td class="num">{c.assessed}</td>
-                <td class="num">{get(ResultsCategory::Low)}</td>
-                <td class="num">{get(ResultsCategory::Risk)}</td>
-                <td class="num">{get(ResultsCategory::High)}</td>
-                <td class="num">{shnsu}</td>
-                <td class="num">{c.resilient.count}</td>
-            </tr>
-        }
-    }).collect();
+    let rows: Vec<_> = r
+        .summary
+        .municipalities
+        .iter()
+        .map(|(m, c)| {
+            let get = |cat| c.results.get(&cat).map(|t| t.count).unwrap_or(0);
+            let shnsu = c
+                .social
+                .get(&SocialCategory::Unfavourable)
+                .map(|t| t.count)
+                .unwrap_or(0);
+            view! {
+                <tr>
+                    <th scope="row">{m.clone()}</th>
+                    <td class="num">{c.assessed}</td>
+                    <td class="num">{get(ResultsCategory::Low)}</td>
+                    <td class="num">{get(ResultsCategory::Risk)}</td>
+                    <td class="num">{get(ResultsCategory::High)}</td>
+                    <td class="num">{shnsu}</td>
+                    <td class="num">{c.resilient.count}</td>
+                </tr>
+            }
+        })
+        .collect();
     view! {
         <h3>"По муниципалитетам"</h3>
         <div class="table-wrap" tabindex="0" role="region" aria-label="Итоги по муниципалитетам">

@@ -124,7 +124,8 @@ fn AssessmentView(id: String, results: Memo<bool>) -> impl IntoView {
     let total = federal().items.len();
     let answered = Memo::new(move |_| {
         draft.with(|d| {
-            d.as_ref().map_or(0, |d| d.assessment.answered(&federal().items))
+            d.as_ref()
+                .map_or(0, |d| d.assessment.answered(&federal().items))
         })
     });
     // Only who and when: answers change with every click and must not rebuild the page.

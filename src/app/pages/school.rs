@@ -2,9 +2,9 @@
 //! municipality. (Data entry, placement against the reference and self-assessment come in
 //! later issues.)
 
+use crate::app::actions;
 use crate::app::format::num;
 use crate::app::state::app_state;
-use crate::app::actions;
 use crate::domain::row::Row;
 use crate::domain::schema::schema;
 use leptos::prelude::*;
@@ -21,7 +21,13 @@ pub fn SchoolPage() -> impl IntoView {
         state.snapshot.with(|s| {
             let mut rows: Vec<Row> = s
                 .as_ref()
-                .map(|s| s.submissions.iter().filter(|r| r.row.school_id == id).map(|r| r.row.clone()).collect())
+                .map(|s| {
+                    s.submissions
+                        .iter()
+                        .filter(|r| r.row.school_id == id)
+                        .map(|r| r.row.clone())
+                        .collect()
+                })
                 .unwrap_or_default();
             rows.sort_by_key(|r| r.year);
             rows
@@ -74,8 +80,15 @@ fn RowsTable(rows: Vec<Row>) -> impl IntoView {
             group = &col.group;
             body.push(view! { <tr class="group"><th colspan=years.len() + 1 scope="colgroup">{s.group_label(group).to_string()}</th></tr> }.into_any());
         }
-        let digits = if col.kind == crate::domain::schema::Kind::Count { 0 } else { 2 };
-        let cells: Vec<_> = rows.iter().map(|r| view! { <td class="num">{num(r.values.get(i), digits)}</td> }).collect();
+        let digits = if col.kind == crate::domain::schema::Kind::Count {
+            0
+        } else {
+            2
+        };
+        let cells: Vec<_> = rows
+            .iter()
+            .map(|r| view! { <td class="num">{num(r.values.get(i), digits)}</td> })
+            .collect();
         body.push(view! { <tr><th scope="row">{col.label.clone()}</th>{cells}</tr> }.into_any());
     }
     view! {

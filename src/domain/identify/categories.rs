@@ -28,7 +28,11 @@ pub fn categorise(frame: &Frame, indexed: &Indexed, params: &Params) -> Categori
             s[slot] = indexed.social_band[e];
         }
         results.push(results_category(&r, params.risk_years));
-        social.push(social_category(&s, params.social_rule, params.social_min_years));
+        social.push(social_category(
+            &s,
+            params.social_rule,
+            params.social_min_years,
+        ));
     }
     Categories { results, social }
 }
@@ -40,7 +44,9 @@ pub fn results_category(slots: &[Option<ResultsBand>], risk_years: usize) -> Res
     let last = slots.len().saturating_sub(risk_years);
     if all(ResultsBand::Low) {
         ResultsCategory::Low
-    } else if risk_years <= slots.len() && slots[last..].iter().all(|s| *s == Some(ResultsBand::Low)) {
+    } else if risk_years <= slots.len()
+        && slots[last..].iter().all(|s| *s == Some(ResultsBand::Low))
+    {
         ResultsCategory::Risk
     } else if all(ResultsBand::High) {
         ResultsCategory::High
@@ -52,7 +58,11 @@ pub fn results_category(slots: &[Option<ResultsBand>], risk_years: usize) -> Res
 }
 
 /// ШНСУ / favourable by `rule` with `min_years` (default: in the band in at least 2 of 3 years).
-pub fn social_category(slots: &[Option<SocialBand>], rule: SocialRule, min_years: usize) -> SocialCategory {
+pub fn social_category(
+    slots: &[Option<SocialBand>],
+    rule: SocialRule,
+    min_years: usize,
+) -> SocialCategory {
     let meets = |b: SocialBand| {
         let hits = slots.iter().filter(|s| **s == Some(b)).count();
         match rule {
@@ -104,18 +114,58 @@ mod tests {
     fn social_rules_both_readings() {
         let cases: &[(&[Option<SocialBand>], SocialCategory, SocialCategory)] = &[
             // (slots, at least 2 of 3, last 2 or all 3)
-            (&[Some(U), Some(U), Some(N)], SocialCategory::Unfavourable, SocialCategory::Neutral),
-            (&[Some(U), Some(N), Some(U)], SocialCategory::Unfavourable, SocialCategory::Neutral),
-            (&[Some(N), Some(U), Some(U)], SocialCategory::Unfavourable, SocialCategory::Unfavourable),
-            (&[Some(U), Some(U), Some(U)], SocialCategory::Unfavourable, SocialCategory::Unfavourable),
-            (&[Some(F), Some(N), Some(F)], SocialCategory::Favourable, SocialCategory::Neutral),
-            (&[Some(U), Some(N), Some(F)], SocialCategory::Neutral, SocialCategory::Neutral),
-            (&[Some(U), None, Some(N)], SocialCategory::Insufficient, SocialCategory::Insufficient),
-            (&[None, Some(U), Some(U)], SocialCategory::Unfavourable, SocialCategory::Unfavourable),
+            (
+                &[Some(U), Some(U), Some(N)],
+                SocialCategory::Unfavourable,
+                SocialCategory::Neutral,
+            ),
+            (
+                &[Some(U), Some(N), Some(U)],
+                SocialCategory::Unfavourable,
+                SocialCategory::Neutral,
+            ),
+            (
+                &[Some(N), Some(U), Some(U)],
+                SocialCategory::Unfavourable,
+                SocialCategory::Unfavourable,
+            ),
+            (
+                &[Some(U), Some(U), Some(U)],
+                SocialCategory::Unfavourable,
+                SocialCategory::Unfavourable,
+            ),
+            (
+                &[Some(F), Some(N), Some(F)],
+                SocialCategory::Favourable,
+                SocialCategory::Neutral,
+            ),
+            (
+                &[Some(U), Some(N), Some(F)],
+                SocialCategory::Neutral,
+                SocialCategory::Neutral,
+            ),
+            (
+                &[Some(U), None, Some(N)],
+                SocialCategory::Insufficient,
+                SocialCategory::Insufficient,
+            ),
+            (
+                &[None, Some(U), Some(U)],
+                SocialCategory::Unfavourable,
+                SocialCategory::Unfavourable,
+            ),
         ];
         for (slots, at_least, last_or_all) in cases {
-            assert_eq!(social_category(slots, SocialRule::AtLeast, 2), *at_least, "at least: {slots:?}");
-            assert_eq!(social_category(slots, SocialRule::LastOrAll, 2), *last_or_all, "last or all: {slots:?}");
+            assert_eq!(
+                social_category(slots, SocialRule::AtLeast, 2),
+                *at_least,
+                "at least: {slots:?}"
+            );
+            assert_eq!(
+                social_category(slots, SocialRule::LastOrAll, 2),
+                *last_or_all,
+                "last or all: {slots:?}"
+            );
         }
     }
 }

@@ -70,7 +70,12 @@ pub fn ranges_and_means(frame: &Frame, method: &Method, params: &Params) -> (Ran
         .collect();
     let thresholds = variants
         .iter()
-        .map(|&(c, v)| params.gap_thresholds.get(&method.results[c].variants[v].column).copied())
+        .map(|&(c, v)| {
+            params
+                .gap_thresholds
+                .get(&method.results[c].variants[v].column)
+                .copied()
+        })
         .collect();
     let nv = variants.len();
     // Order-independent sums (see `WeightedMean`), by slot × gap variant.
@@ -106,7 +111,9 @@ pub fn ranges_and_means(frame: &Frame, method: &Method, params: &Params) -> (Ran
                 .iter()
                 .enumerate()
                 .map(|(k, &(c, v))| {
-                    if let Some(x) = official.and_then(|m| m.get(&method.results[c].variants[v].column)) {
+                    if let Some(x) =
+                        official.and_then(|m| m.get(&method.results[c].variants[v].column))
+                    {
                         return Some((*x, true));
                     }
                     sums[slot * nv + k].mean().map(|m| (m, false))
@@ -114,7 +121,14 @@ pub fn ranges_and_means(frame: &Frame, method: &Method, params: &Params) -> (Ran
                 .collect()
         })
         .collect();
-    (ranges, Means { variants, values, thresholds })
+    (
+        ranges,
+        Means {
+            variants,
+            values,
+            thresholds,
+        },
+    )
 }
 
 /// Normalised results components and both indices of every entry.
@@ -152,7 +166,12 @@ enum Scale {
 ///
 /// Returns the components and the results and social indices of each entry (arithmetic mean
 /// of the components it has, «многомерная средняя»).
-pub fn score(frame: &Frame, method: &Method, ranges: &Ranges, means: &Means) -> (Scored, Vec<Option<f64>>, Vec<Option<f64>>) {
+pub fn score(
+    frame: &Frame,
+    method: &Method,
+    ranges: &Ranges,
+    means: &Means,
+) -> (Scored, Vec<Option<f64>>, Vec<Option<f64>>) {
     let n = frame.entries.len();
     let nr = method.results.len();
     let mut results = vec![f64::NAN; n * nr];
@@ -182,12 +201,21 @@ pub fn score(frame: &Frame, method: &Method, ranges: &Ranges, means: &Means) -> 
                                     dropped_here.push(var.column.clone());
                                     Scale::Unused
                                 } else {
-                                    Scale::MinMax { lo, hi, inv: 1.0 / (hi - lo) }
+                                    Scale::MinMax {
+                                        lo,
+                                        hi,
+                                        inv: 1.0 / (hi - lo),
+                                    }
                                 }
                             }
                             Rule::Gap => means
                                 .index_of(c, vi)
-                                .and_then(|k| Some(Scale::Gap { mean: means.get(g.slot, k)?, threshold: means.thresholds[k]? }))
+                                .and_then(|k| {
+                                    Some(Scale::Gap {
+                                        mean: means.get(g.slot, k)?,
+                                        threshold: means.thresholds[k]?,
+                                    })
+                                })
                                 .unwrap_or(Scale::Unused),
                         })
                         .collect()
@@ -210,7 +238,16 @@ pub fn score(frame: &Frame, method: &Method, ranges: &Ranges, means: &Means) -> 
         components(&method.social, &social_scales[g], raw, &mut social_values);
         social_index[e] = mean(social_values.iter().copied().filter(|v| !v.is_nan()));
     }
-    (Scored { n_results: nr, results, pos, dropped }, results_index, social_index)
+    (
+        Scored {
+            n_results: nr,
+            results,
+            pos,
+            dropped,
+        },
+        results_index,
+        social_index,
+    )
 }
 
 /// The components of one row: each the mean of its usable variants, NaN if it has none.
@@ -223,8 +260,12 @@ fn components(table: &[Component], scales: &[Vec<Scale>], raw: &[f64], out: &mut
                 continue;
             }
             let v = match *scale {
-                Scale::MinMax { lo, hi, inv } => Some(normalise_scaled(x, lo, hi, inv, comp.direction)),
-                Scale::Gap { mean, threshold } => Some(if mean - x > threshold { 0.0 } else { 1.0 }),
+                Scale::MinMax { lo, hi, inv } => {
+                    Some(normalise_scaled(x, lo, hi, inv, comp.direction))
+                }
+                Scale::Gap { mean, threshold } => {
+                    Some(if mean - x > threshold { 0.0 } else { 1.0 })
+                }
                 Scale::Unused => None,
             };
             if let Some(v) = v {
@@ -232,12 +273,20 @@ fn components(table: &[Component], scales: &[Vec<Scale>], raw: &[f64], out: &mut
                 count += 1;
             }
         }
-        *out = if count > 0 { sum / count as f64 } else { f64::NAN };
+        *out = if count > 0 {
+            sum / count as f64
+        } else {
+            f64::NAN
+        };
     }
 }
 
 /// The regional means actually used, for the report.
-pub fn means_report(frame: &Frame, method: &Method, means: &Means) -> BTreeMap<String, BTreeMap<String, RegionalMean>> {
+pub fn means_report(
+    frame: &Frame,
+    method: &Method,
+    means: &Means,
+) -> BTreeMap<String, BTreeMap<String, RegionalMean>> {
     frame
         .years
         .iter()
@@ -250,7 +299,13 @@ pub fn means_report(frame: &Frame, method: &Method, means: &Means) -> BTreeMap<S
                 .filter_map(|(k, &(c, v))| {
                     let (value, official) = means.values[slot][k]?;
                     let source = if official { "official" } else { "computed" };
-                    Some((method.results[c].variants[v].column.clone(), RegionalMean { value, source: source.into() }))
+                    Some((
+                        method.results[c].variants[v].column.clone(),
+                        RegionalMean {
+                            value,
+                            source: source.into(),
+                        },
+                    ))
                 })
                 .collect();
             (year.to_string(), m)

@@ -20,13 +20,22 @@ pub fn to_csv(result: &Identification) -> String {
         w.text(h);
     }
     for y in &result.years {
-        for h in ["results_index", "results_band", "social_index", "social_band", "weakest"] {
+        for h in [
+            "results_index",
+            "results_band",
+            "social_index",
+            "social_band",
+            "weakest",
+        ] {
             w.text(&format!("{h}_{y}"));
         }
     }
     w.end_line();
     for s in &result.schools {
-        w.text(&s.school_id).text(&s.school_name).text(&s.municipality).text(s.school_type.id());
+        w.text(&s.school_id)
+            .text(&s.school_name)
+            .text(&s.municipality)
+            .text(s.school_type.id());
         w.text(s.pool.as_deref().unwrap_or(""));
         w.text(s.excluded.as_deref().unwrap_or(""));
         w.text(s.results_category.map(|c| c.id()).unwrap_or(""));

@@ -70,13 +70,23 @@ pub struct Frame<'a> {
 /// The window: the given years, or the `window` most recent years of the data. When the data
 /// has fewer distinct years, the window is the `window` consecutive years ending with the
 /// latest one, and the years without data stay empty.
-pub fn window(rows: &[Row], params: &Params, notes: &mut Vec<String>) -> Result<Vec<i32>, IdentifyError> {
+pub fn window(
+    rows: &[Row],
+    params: &Params,
+    notes: &mut Vec<String>,
+) -> Result<Vec<i32>, IdentifyError> {
     if !params.years.is_empty() {
         return Ok(params.years.clone());
     }
     let in_data: BTreeSet<i32> = rows.iter().map(|r| r.year).collect();
     let last = *in_data.iter().next_back().ok_or(IdentifyError::NoData)?;
-    let recent: Vec<i32> = in_data.iter().rev().take(params.window).rev().copied().collect();
+    let recent: Vec<i32> = in_data
+        .iter()
+        .rev()
+        .take(params.window)
+        .rev()
+        .copied()
+        .collect();
     if recent.len() < params.window {
         notes.push(format!(
             "В данных {} из {} лет окна ({}); за недостающие годы индексов нет, и правила, требующие всех лет, не выполняются.",
@@ -111,16 +121,33 @@ pub fn frame<'a>(rows: &'a [Row], params: &Params) -> Result<Frame<'a>, Identify
     // read in input order (sequential in memory) and sorted without touching the strings,
     // except for ids longer than 16 bytes that share their first 16.
     type Key = (u128, u32, i32, u32); // (id prefix, id length, year, row index)
-    let mut keys: Vec<Key> =
-        rows.iter().enumerate().map(|(i, r)| (prefix(&r.school_id), r.school_id.len() as u32, r.year, i as u32)).collect();
+    let mut keys: Vec<Key> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            (
+                prefix(&r.school_id),
+                r.school_id.len() as u32,
+                r.year,
+                i as u32,
+            )
+        })
+        .collect();
     let full = |a: &Key, b: &Key| {
         if a.1 > 16 {
-            rows[a.3 as usize].school_id.cmp(&rows[b.3 as usize].school_id)
+            rows[a.3 as usize]
+                .school_id
+                .cmp(&rows[b.3 as usize].school_id)
         } else {
             Ordering::Equal
         }
     };
-    keys.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)).then_with(|| full(a, b)).then(a.2.cmp(&b.2)));
+    keys.sort_unstable_by(|a, b| {
+        a.0.cmp(&b.0)
+            .then(a.1.cmp(&b.1))
+            .then_with(|| full(a, b))
+            .then(a.2.cmp(&b.2))
+    });
     let same_school = |a: &Key, b: &Key| a.0 == b.0 && a.1 == b.1 && full(a, b).is_eq();
 
     let mut schools = Vec::new();
@@ -140,17 +167,32 @@ pub fn frame<'a>(rows: &'a [Row], params: &Params) -> Result<Frame<'a>, Identify
         let group = &keys[i..j];
         let row = |k: usize| &rows[group[k].3 as usize];
         // Identity from the latest row in the window, or else the latest row.
-        let latest_k = (0..group.len()).rev().find(|&k| slot_of(group[k].2).is_some()).unwrap_or(group.len() - 1);
+        let latest_k = (0..group.len())
+            .rev()
+            .find(|&k| slot_of(group[k].2).is_some())
+            .unwrap_or(group.len() - 1);
         let latest = row(latest_k);
         if (0..group.len()).any(|k| row(k).school_type != latest.school_type) {
             changed_type += 1;
         }
         let (pool, excluded) = if params.excluded_types.contains(&latest.school_type) {
-            (None, Some(format!("исключена из идентификации: {} школа", latest.school_type.label())))
+            (
+                None,
+                Some(format!(
+                    "исключена из идентификации: {} школа",
+                    latest.school_type.label()
+                )),
+            )
         } else {
             match params.pool_of(latest.school_type) {
                 Some(p) => (Some(p), None),
-                None => (None, Some(format!("тип «{}» не входит ни в одну группу школ", latest.school_type))),
+                None => (
+                    None,
+                    Some(format!(
+                        "тип «{}» не входит ни в одну группу школ",
+                        latest.school_type
+                    )),
+                ),
             }
         };
         let si = schools.len() as u32;
@@ -176,7 +218,11 @@ pub fn frame<'a>(rows: &'a [Row], params: &Params) -> Result<Frame<'a>, Identify
     if !outside.is_empty() {
         notes.push(format!(
             "Строки за годы вне окна не используются: {}.",
-            outside.iter().map(i32::to_string).collect::<Vec<_>>().join(", ")
+            outside
+                .iter()
+                .map(i32::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
         ));
     }
     if changed_type > 0 {
@@ -188,7 +234,9 @@ pub fn frame<'a>(rows: &'a [Row], params: &Params) -> Result<Frame<'a>, Identify
     // Entries by (pool, slot, school): a stable counting sort on (pool, slot), since `staged`
     // is already in school order.
     let slots = years.len();
-    let bucket = |school: u32, slot: u32| schools[school as usize].pool.expect("eligible") * slots + slot as usize;
+    let bucket = |school: u32, slot: u32| {
+        schools[school as usize].pool.expect("eligible") * slots + slot as usize
+    };
     let mut starts = vec![0usize; params.pools.len() * slots + 1];
     for &(school, slot, _) in &staged {
         starts[bucket(school, slot) + 1] += 1;
@@ -198,7 +246,12 @@ pub fn frame<'a>(rows: &'a [Row], params: &Params) -> Result<Frame<'a>, Identify
     }
     let mut groups: Vec<Group> = (0..starts.len() - 1)
         .filter(|&b| starts[b + 1] > starts[b])
-        .map(|b| Group { pool: b / slots, slot: b % slots, start: starts[b], end: starts[b + 1] })
+        .map(|b| Group {
+            pool: b / slots,
+            slot: b % slots,
+            start: starts[b],
+            end: starts[b + 1],
+        })
         .collect();
     let group_of_bucket: Vec<usize> = {
         let mut v = vec![usize::MAX; starts.len() - 1];
@@ -241,11 +294,25 @@ pub fn frame<'a>(rows: &'a [Row], params: &Params) -> Result<Frame<'a>, Identify
         .filter(|&k| k != u32::MAX)
         .map(|k| {
             let e = &entries[k as usize];
-            Step { entry: k, group: e.group as u32, slot: e.slot as u32, row: e.row_index }
+            Step {
+                entry: k,
+                group: e.group as u32,
+                slot: e.slot as u32,
+                row: e.row_index,
+            }
         })
         .collect();
     let by_school = BySchool::new(schools.len(), &entries);
-    Ok(Frame { years, schools, entries, groups, by_school, walk, rows, notes })
+    Ok(Frame {
+        years,
+        schools,
+        entries,
+        groups,
+        by_school,
+        walk,
+        rows,
+        notes,
+    })
 }
 
 /// The entries of each school, in slot order, as one flat list with offsets.
@@ -271,11 +338,16 @@ impl BySchool {
             list[fill[e.school] as usize] = k as u32;
             fill[e.school] += 1;
         }
-        BySchool { offsets, entries: list }
+        BySchool {
+            offsets,
+            entries: list,
+        }
     }
 
     /// Entry indices of school `s`, oldest year first.
     pub fn of(&self, s: usize) -> impl Iterator<Item = usize> + '_ {
-        self.entries[self.offsets[s] as usize..self.offsets[s + 1] as usize].iter().map(|&e| e as usize)
+        self.entries[self.offsets[s] as usize..self.offsets[s + 1] as usize]
+            .iter()
+            .map(|&e| e as usize)
     }
 }

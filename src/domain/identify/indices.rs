@@ -15,7 +15,12 @@ pub struct Indexed {
 }
 
 /// Bands of the entries by their results and social indices (entry-indexed).
-pub fn index_and_band(frame: &Frame, results_index: Vec<Option<f64>>, social_index: Vec<Option<f64>>, params: &Params) -> Indexed {
+pub fn index_and_band(
+    frame: &Frame,
+    results_index: Vec<Option<f64>>,
+    social_index: Vec<Option<f64>>,
+    params: &Params,
+) -> Indexed {
     let n = frame.entries.len();
     let mut results_band = vec![None; n];
     let mut social_band = vec![None; n];
@@ -38,12 +43,21 @@ pub fn index_and_band(frame: &Frame, results_index: Vec<Option<f64>>, social_ind
             });
         }
     }
-    Indexed { results_index, social_index, results_band, social_band }
+    Indexed {
+        results_index,
+        social_index,
+        results_band,
+        social_band,
+    }
 }
 
 /// Bands of the schools that have an index; `None` for those that have none.
 fn band_group(index: &[Option<f64>], share: f64) -> Vec<Option<Band>> {
-    let present: Vec<(usize, f64)> = index.iter().enumerate().filter_map(|(k, v)| v.map(|v| (k, rank_key(v)))).collect();
+    let present: Vec<(usize, f64)> = index
+        .iter()
+        .enumerate()
+        .filter_map(|(k, v)| v.map(|v| (k, rank_key(v))))
+        .collect();
     let values: Vec<f64> = present.iter().map(|(_, v)| *v).collect();
     let mut out = vec![None; index.len()];
     for ((k, _), b) in present.iter().zip(bands(&values, share)) {
@@ -53,14 +67,25 @@ fn band_group(index: &[Option<f64>], share: f64) -> Vec<Option<Band>> {
 }
 
 /// Sizes, cuts and dropped columns of each pool-year, for the report.
-pub fn pool_years(frame: &Frame, scored: &Scored, indexed: &Indexed, params: &Params) -> Vec<PoolYear> {
+pub fn pool_years(
+    frame: &Frame,
+    scored: &Scored,
+    indexed: &Indexed,
+    params: &Params,
+) -> Vec<PoolYear> {
     frame
         .groups
         .iter()
         .zip(&scored.dropped)
         .map(|(g, dropped)| {
-            let ranked_r = indexed.results_index[g.start..g.end].iter().flatten().count();
-            let ranked_s = indexed.social_index[g.start..g.end].iter().flatten().count();
+            let ranked_r = indexed.results_index[g.start..g.end]
+                .iter()
+                .flatten()
+                .count();
+            let ranked_s = indexed.social_index[g.start..g.end]
+                .iter()
+                .flatten()
+                .count();
             PoolYear {
                 pool: params.pools[g.pool].id.clone(),
                 year: frame.years[g.slot],

@@ -64,13 +64,20 @@ struct RawMethod {
 
 fn resolve(raw: Vec<RawComponent>) -> Vec<Component> {
     let s = schema();
-    let index = |c: &str| s.data_index(c).unwrap_or_else(|| panic!("components.json: unknown column {c}"));
+    let index = |c: &str| {
+        s.data_index(c)
+            .unwrap_or_else(|| panic!("components.json: unknown column {c}"))
+    };
     raw.into_iter()
         .map(|c| Component {
             variants: c
                 .variants
                 .into_iter()
-                .map(|v| Variant { index: index(&v.column), weight: v.weight.as_deref().map(index), column: v.column })
+                .map(|v| Variant {
+                    index: index(&v.column),
+                    weight: v.weight.as_deref().map(index),
+                    column: v.column,
+                })
                 .collect(),
             id: c.id,
             number: c.number,
@@ -85,9 +92,12 @@ fn resolve(raw: Vec<RawComponent>) -> Vec<Component> {
 pub fn method() -> &'static Method {
     static METHOD: OnceLock<Method> = OnceLock::new();
     METHOD.get_or_init(|| {
-        let raw: RawMethod =
-            serde_json::from_str(include_str!("../../data/components.json")).expect("components.json is valid");
-        Method { results: resolve(raw.results), social: resolve(raw.social) }
+        let raw: RawMethod = serde_json::from_str(include_str!("../../data/components.json"))
+            .expect("components.json is valid");
+        Method {
+            results: resolve(raw.results),
+            social: resolve(raw.social),
+        }
     })
 }
 
@@ -119,12 +129,23 @@ mod tests {
             };
             assert_eq!((c.rule, c.direction), expected, "component {}", c.number);
             if c.rule == Rule::Gap {
-                assert!(c.variants.iter().all(|v| v.weight.is_some()), "gap {} needs weights", c.id);
+                assert!(
+                    c.variants.iter().all(|v| v.weight.is_some()),
+                    "gap {} needs weights",
+                    c.id
+                );
             }
         }
-        assert!(m.social.iter().all(|c| c.rule == Rule::Minmax && c.direction == Direction::Direct));
+        assert!(m
+            .social
+            .iter()
+            .all(|c| c.rule == Rule::Minmax && c.direction == Direction::Direct));
         // Every share column of the social group is used exactly once.
-        let social_cols: Vec<&str> = m.social.iter().flat_map(|c| c.variants.iter().map(|v| v.column.as_str())).collect();
+        let social_cols: Vec<&str> = m
+            .social
+            .iter()
+            .flat_map(|c| c.variants.iter().map(|v| v.column.as_str()))
+            .collect();
         let expected: Vec<&str> = schema()
             .data_columns()
             .filter(|c| c.group == "social" && c.kind == crate::domain::schema::Kind::Share)

@@ -56,7 +56,8 @@ pub fn identify(rows: &[Row], params: &Params) -> Result<Identification, Identif
     let mut partner_lists = partners::suggest(&frame, &indexed, &cats, params);
 
     let years = frame.years.clone();
-    let pool_ids: Vec<std::sync::Arc<str>> = params.pools.iter().map(|p| p.id.as_str().into()).collect();
+    let pool_ids: Vec<std::sync::Arc<str>> =
+        params.pools.iter().map(|p| p.id.as_str().into()).collect();
     let mut schools = Vec::with_capacity(frame.schools.len());
     for (si, school) in frame.schools.iter().enumerate() {
         let mut year_results = Vec::with_capacity(frame.years.len());
@@ -95,7 +96,15 @@ pub fn identify(rows: &[Row], params: &Params) -> Result<Identification, Identif
     let summary = summary::summarise(&schools);
     let pools = indices::pool_years(&frame, &scored, &indexed, params);
     let regional_means = components::means_report(&frame, method, &means);
-    Ok(Identification { params: params.clone(), years, schools, summary, pools, regional_means, notes: frame.notes })
+    Ok(Identification {
+        params: params.clone(),
+        years,
+        schools,
+        summary,
+        pools,
+        regional_means,
+        notes: frame.notes,
+    })
 }
 
 #[cfg(test)]

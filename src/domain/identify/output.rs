@@ -10,7 +10,10 @@ use std::collections::BTreeMap;
 pub const MAX_COMPONENTS: usize = 16;
 
 fn component_ids() -> impl Iterator<Item = &'static str> {
-    super::method::method().results.iter().map(|c| c.id.as_str())
+    super::method::method()
+        .results
+        .iter()
+        .map(|c| c.id.as_str())
 }
 
 fn component_index(id: &str) -> Option<usize> {
@@ -38,14 +41,18 @@ impl ComponentValues {
         out
     }
     pub fn get(&self, id: &str) -> Option<f64> {
-        component_index(id).map(|i| self.0[i]).filter(|v| !v.is_nan())
+        component_index(id)
+            .map(|i| self.0[i])
+            .filter(|v| !v.is_nan())
     }
     pub fn contains_key(&self, id: &str) -> bool {
         self.get(id).is_some()
     }
     /// (component id, value) of the components present, in method order.
     pub fn iter(&self) -> impl Iterator<Item = (&'static str, f64)> + '_ {
-        component_ids().zip(self.0.iter().copied()).filter(|(_, v)| !v.is_nan())
+        component_ids()
+            .zip(self.0.iter().copied())
+            .filter(|(_, v)| !v.is_nan())
     }
     pub fn values(&self) -> impl Iterator<Item = f64> + '_ {
         self.iter().map(|(_, v)| v)
@@ -80,7 +87,8 @@ impl<'de> Deserialize<'de> for ComponentValues {
         let map = BTreeMap::<String, f64>::deserialize(deserializer)?;
         let mut out = Self::default();
         for (k, v) in map {
-            let i = component_index(&k).ok_or_else(|| serde::de::Error::custom(format!("неизвестный показатель «{k}»")))?;
+            let i = component_index(&k)
+                .ok_or_else(|| serde::de::Error::custom(format!("неизвестный показатель «{k}»")))?;
             out.0[i] = v;
         }
         Ok(out)
@@ -104,7 +112,9 @@ impl ComponentList {
     }
     /// The component ids, in list order.
     pub fn ids(&self) -> impl Iterator<Item = &'static str> + '_ {
-        self.items[..self.len as usize].iter().map(|&i| component_ids().nth(i as usize).unwrap_or("?"))
+        self.items[..self.len as usize]
+            .iter()
+            .map(|&i| component_ids().nth(i as usize).unwrap_or("?"))
     }
     pub fn len(&self) -> usize {
         self.len as usize
@@ -131,7 +141,9 @@ impl<'de> Deserialize<'de> for ComponentList {
         let ids = Vec::<String>::deserialize(deserializer)?;
         let mut out = Self::default();
         for k in ids {
-            out.push(component_index(&k).ok_or_else(|| serde::de::Error::custom(format!("неизвестный показатель «{k}»")))?);
+            out.push(component_index(&k).ok_or_else(|| {
+                serde::de::Error::custom(format!("неизвестный показатель «{k}»"))
+            })?);
         }
         Ok(out)
     }
@@ -165,7 +177,8 @@ impl YearMap {
 impl std::ops::Index<&i32> for YearMap {
     type Output = YearResult;
     fn index(&self, year: &i32) -> &YearResult {
-        self.get(year).unwrap_or_else(|| panic!("no result for {year}"))
+        self.get(year)
+            .unwrap_or_else(|| panic!("no result for {year}"))
     }
 }
 
@@ -182,7 +195,11 @@ impl Serialize for YearMap {
 
 impl<'de> Deserialize<'de> for YearMap {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        Ok(YearMap(BTreeMap::<i32, YearResult>::deserialize(deserializer)?.into_iter().collect()))
+        Ok(YearMap(
+            BTreeMap::<i32, YearResult>::deserialize(deserializer)?
+                .into_iter()
+                .collect(),
+        ))
     }
 }
 
@@ -202,7 +219,13 @@ pub enum ResultsCategory {
 }
 
 impl ResultsCategory {
-    pub const ALL: [ResultsCategory; 5] = [Self::Low, Self::Risk, Self::High, Self::Middle, Self::Insufficient];
+    pub const ALL: [ResultsCategory; 5] = [
+        Self::Low,
+        Self::Risk,
+        Self::High,
+        Self::Middle,
+        Self::Insufficient,
+    ];
     pub fn id(self) -> &'static str {
         match self {
             Self::Low => "low",
@@ -245,7 +268,12 @@ pub enum SocialCategory {
 }
 
 impl SocialCategory {
-    pub const ALL: [SocialCategory; 4] = [Self::Unfavourable, Self::Neutral, Self::Favourable, Self::Insufficient];
+    pub const ALL: [SocialCategory; 4] = [
+        Self::Unfavourable,
+        Self::Neutral,
+        Self::Favourable,
+        Self::Insufficient,
+    ];
     pub fn id(self) -> &'static str {
         match self {
             Self::Unfavourable => "unfavourable",
@@ -256,7 +284,9 @@ impl SocialCategory {
     }
     pub fn label(self) -> &'static str {
         match self {
-            Self::Unfavourable => "ШНСУ (школа, функционирующая в неблагоприятных социальных условиях)",
+            Self::Unfavourable => {
+                "ШНСУ (школа, функционирующая в неблагоприятных социальных условиях)"
+            }
             Self::Neutral => "нейтральные социальные условия",
             Self::Favourable => "благоприятные социальные условия",
             Self::Insufficient => "недостаточно данных",

@@ -59,9 +59,17 @@ pub struct Params {
 
 impl Default for Params {
     fn default() -> Self {
-        let pool = |id: &str, label: &str, t: SchoolType| Pool { id: id.into(), label: label.into(), types: vec![t] };
+        let pool = |id: &str, label: &str, t: SchoolType| Pool {
+            id: id.into(),
+            label: label.into(),
+            types: vec![t],
+        };
         Params {
-            excluded_types: vec![SchoolType::Primary, SchoolType::Adapted, SchoolType::Penitentiary],
+            excluded_types: vec![
+                SchoolType::Primary,
+                SchoolType::Adapted,
+                SchoolType::Penitentiary,
+            ],
             pools: vec![
                 pool("secondary", "Средние школы", SchoolType::Secondary),
                 pool("basic", "Основные школы", SchoolType::Basic),
@@ -104,14 +112,20 @@ impl Params {
     pub fn validate(&self) -> Result<(), Vec<String>> {
         let mut e = Vec::new();
         if !(self.band_share > 0.0 && self.band_share <= 0.5) {
-            e.push(format!("band_share: доля группы должна быть больше 0 и не больше 0,5, задано {}", self.band_share));
+            e.push(format!(
+                "band_share: доля группы должна быть больше 0 и не больше 0,5, задано {}",
+                self.band_share
+            ));
         }
         let window = self.window_len();
         if window == 0 {
             e.push("window: окно должно содержать хотя бы один год".into());
         }
         if self.risk_years == 0 || self.risk_years > window {
-            e.push(format!("risk_years: должно быть от 1 до длины окна ({window}), задано {}", self.risk_years));
+            e.push(format!(
+                "risk_years: должно быть от 1 до длины окна ({window}), задано {}",
+                self.risk_years
+            ));
         }
         if self.social_min_years == 0 || self.social_min_years > window {
             e.push(format!(
@@ -135,7 +149,10 @@ impl Params {
                     e.push(format!("pools: тип «{t}» входит в несколько групп"));
                 }
                 if self.excluded_types.contains(t) {
-                    e.push(format!("pools: тип «{t}» одновременно исключён и входит в группу «{}»", p.id));
+                    e.push(format!(
+                        "pools: тип «{t}» одновременно исключён и входит в группу «{}»",
+                        p.id
+                    ));
                 }
                 seen.push(*t);
             }
@@ -147,7 +164,9 @@ impl Params {
         }
         for (col, t) in &self.gap_thresholds {
             if !(t.is_finite() && *t >= 0.0) {
-                e.push(format!("gap_thresholds: порог для «{col}» должен быть неотрицательным числом"));
+                e.push(format!(
+                    "gap_thresholds: порог для «{col}» должен быть неотрицательным числом"
+                ));
             }
         }
         for (year, means) in &self.regional_means {
@@ -156,7 +175,9 @@ impl Params {
             }
             for col in means.keys() {
                 if schema().data_index(col).is_none() {
-                    e.push(format!("regional_means[{year}]: неизвестный столбец «{col}»"));
+                    e.push(format!(
+                        "regional_means[{year}]: неизвестный столбец «{col}»"
+                    ));
                 }
             }
         }
@@ -203,7 +224,10 @@ mod tests {
         assert_eq!(p.band_share, 0.2);
         assert_eq!(p.social_rule, SocialRule::LastOrAll);
         assert_eq!(p.window, 3);
-        let e = Params::from_json(r#"{"band_share": 0.9, "risk_years": 5, "gap_thresholds": {"foo": 1}}"#).unwrap_err();
+        let e = Params::from_json(
+            r#"{"band_share": 0.9, "risk_years": 5, "gap_thresholds": {"foo": 1}}"#,
+        )
+        .unwrap_err();
         assert_eq!(e.len(), 3, "{e:?}");
         assert!(e[0].starts_with("band_share"));
         assert!(e.iter().any(|m| m.contains("«foo»")));

@@ -58,7 +58,9 @@ pub fn suggest(frame: &Frame, indexed: &Indexed, cats: &Categories, params: &Par
             if let Some(v) = indexed.social_index[e] {
                 social_ref[si] = Some(v);
             }
-            if frame.entries[e].slot == last_slot && indexed.results_band[e] == Some(ResultsBand::High) {
+            if frame.entries[e].slot == last_slot
+                && indexed.results_band[e] == Some(ResultsBand::High)
+            {
                 high_latest[si] = true;
             }
         }
@@ -83,8 +85,15 @@ pub fn suggest(frame: &Frame, indexed: &Indexed, cats: &Categories, params: &Par
         };
         let pc = &mut pools[p];
         let k = pc.all.len();
-        pc.all.push(Candidate { school: si, tier, social: social_ref[si] });
-        pc.by_municipality.entry(school.municipality).or_default().push(k);
+        pc.all.push(Candidate {
+            school: si,
+            tier,
+            social: social_ref[si],
+        });
+        pc.by_municipality
+            .entry(school.municipality)
+            .or_default()
+            .push(k);
         if social_ref[si].is_some() {
             pc.by_social[tier as usize].push(k);
         }
@@ -93,7 +102,13 @@ pub fn suggest(frame: &Frame, indexed: &Indexed, cats: &Categories, params: &Par
     for pc in &mut pools {
         let all = &pc.all;
         for list in &mut pc.by_social {
-            list.sort_by(|&a, &b| all[a].social.unwrap().total_cmp(&all[b].social.unwrap()).then(all[a].school.cmp(&all[b].school)));
+            list.sort_by(|&a, &b| {
+                all[a]
+                    .social
+                    .unwrap()
+                    .total_cmp(&all[b].social.unwrap())
+                    .then(all[a].school.cmp(&all[b].school))
+            });
         }
     }
 
@@ -101,8 +116,13 @@ pub fn suggest(frame: &Frame, indexed: &Indexed, cats: &Categories, params: &Par
     let mut resilient = vec![false; n];
     for (si, school) in frame.schools.iter().enumerate() {
         let Some(p) = school.pool else { continue };
-        resilient[si] = cats.results[si] == ResultsCategory::High && cats.social[si] == SocialCategory::Unfavourable;
-        if !matches!(cats.results[si], ResultsCategory::Low | ResultsCategory::Risk) || params.partners_max == 0 {
+        resilient[si] = cats.results[si] == ResultsCategory::High
+            && cats.social[si] == SocialCategory::Unfavourable;
+        if !matches!(
+            cats.results[si],
+            ResultsCategory::Low | ResultsCategory::Risk
+        ) || params.partners_max == 0
+        {
             continue;
         }
         let pc = &pools[p];
@@ -110,9 +130,16 @@ pub fn suggest(frame: &Frame, indexed: &Indexed, cats: &Categories, params: &Par
         // Same municipality first: the best few by (tier, social distance, id), in one scan.
         // School indices follow school ids, so comparing indices compares ids.
         let key = |c: &Candidate| (c.tier, distance(me, c.social), c.school);
-        let order = |a: &(u8, f64, usize), b: &(u8, f64, usize)| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)).then(a.2.cmp(&b.2));
+        let order = |a: &(u8, f64, usize), b: &(u8, f64, usize)| {
+            a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)).then(a.2.cmp(&b.2))
+        };
         let mut best: Vec<(u8, f64, usize)> = Vec::with_capacity(params.partners_max + 1);
-        for &k in pc.by_municipality.get(school.municipality).map(Vec::as_slice).unwrap_or_default() {
+        for &k in pc
+            .by_municipality
+            .get(school.municipality)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+        {
             let c = &pc.all[k];
             if c.school == si {
                 continue;
@@ -130,20 +157,46 @@ pub fn suggest(frame: &Frame, indexed: &Indexed, cats: &Categories, params: &Par
                 break;
             }
             let need = params.partners_max - chosen.len();
-            chosen.extend(nearest_elsewhere(frame, pc, tier, me, school.municipality, need));
+            chosen.extend(nearest_elsewhere(
+                frame,
+                pc,
+                tier,
+                me,
+                school.municipality,
+                need,
+            ));
         }
-        partners[si] = chosen.into_iter().map(|s| frame.schools[s].id.to_string()).collect();
+        partners[si] = chosen
+            .into_iter()
+            .map(|s| frame.schools[s].id.to_string())
+            .collect();
     }
-    Partners { partners, resilient }
+    Partners {
+        partners,
+        resilient,
+    }
 }
 
 /// The `need` candidates of `tier` outside `municipality` nearest to social index `me`
 /// (ties by school id), then those without a social index, by id.
-fn nearest_elsewhere(frame: &Frame, pc: &PoolCandidates, tier: usize, me: Option<f64>, municipality: &str, need: usize) -> Vec<usize> {
+fn nearest_elsewhere(
+    frame: &Frame,
+    pc: &PoolCandidates,
+    tier: usize,
+    me: Option<f64>,
+    municipality: &str,
+    need: usize,
+) -> Vec<usize> {
     let elsewhere = |k: usize| frame.schools[pc.all[k].school].municipality != municipality;
     let Some(x) = me else {
         // Every distance is unknown: by school id.
-        return pc.by_id[tier].iter().copied().filter(|&k| elsewhere(k)).take(need).map(|k| pc.all[k].school).collect();
+        return pc.by_id[tier]
+            .iter()
+            .copied()
+            .filter(|&k| elsewhere(k))
+            .take(need)
+            .map(|k| pc.all[k].school)
+            .collect();
     };
     let list = &pc.by_social[tier];
     let social = |k: usize| pc.all[k].social.expect("sorted list holds indexed schools");
@@ -177,10 +230,20 @@ fn nearest_elsewhere(frame: &Frame, pc: &PoolCandidates, tier: usize, me: Option
             picked.push((d, k));
         }
     }
-    picked.sort_by(|a, b| a.0.total_cmp(&b.0).then(pc.all[a.1].school.cmp(&pc.all[b.1].school)));
-    let mut out: Vec<usize> = picked.into_iter().take(need).map(|(_, k)| pc.all[k].school).collect();
+    picked.sort_by(|a, b| {
+        a.0.total_cmp(&b.0)
+            .then(pc.all[a.1].school.cmp(&pc.all[b.1].school))
+    });
+    let mut out: Vec<usize> = picked
+        .into_iter()
+        .take(need)
+        .map(|(_, k)| pc.all[k].school)
+        .collect();
     if out.len() < need {
-        let rest = pc.by_id[tier].iter().copied().filter(|&k| pc.all[k].social.is_none() && elsewhere(k));
+        let rest = pc.by_id[tier]
+            .iter()
+            .copied()
+            .filter(|&k| pc.all[k].social.is_none() && elsewhere(k));
         out.extend(rest.take(need - out.len()).map(|k| pc.all[k].school));
     }
     out

@@ -11,7 +11,10 @@ pub fn summarise(schools: &[SchoolResult]) -> Summary {
     }
     Summary {
         overall: count(schools.iter()),
-        municipalities: by_muni.into_iter().map(|(m, list)| (m.to_string(), count(list.into_iter()))).collect(),
+        municipalities: by_muni
+            .into_iter()
+            .map(|(m, list)| (m.to_string(), count(list.into_iter())))
+            .collect(),
     }
 }
 
@@ -39,12 +42,20 @@ fn count<'a>(schools: impl Iterator<Item = &'a SchoolResult>) -> Counts {
         if s.resilient {
             c.resilient.count += 1;
         }
-        if s.results_category == Some(ResultsCategory::Low) && s.social_category == Some(SocialCategory::Unfavourable) {
+        if s.results_category == Some(ResultsCategory::Low)
+            && s.social_category == Some(SocialCategory::Unfavourable)
+        {
             c.low_and_unfavourable.count += 1;
         }
     }
     let n = c.assessed;
-    let share = |t: &mut Tally| t.share = if n == 0 { 0.0 } else { t.count as f64 / n as f64 };
+    let share = |t: &mut Tally| {
+        t.share = if n == 0 {
+            0.0
+        } else {
+            t.count as f64 / n as f64
+        }
+    };
     c.results.values_mut().for_each(share);
     c.social.values_mut().for_each(share);
     share(&mut c.resilient);

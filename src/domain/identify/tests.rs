@@ -42,12 +42,26 @@ fn worked_example() -> Vec<Row> {
     use SchoolType::*;
     let mut rows = Vec::new();
     let n = |id, muni| row(id, muni, Secondary, 2019);
-    for (id, muni, no_cert, deviant) in
-        [("A", "Север", 0.0, 1.0), ("B", "Север", 10.0, 2.0), ("C", "Север", 20.0, 5.0), ("D", "Юг", 5.0, 4.0), ("H", "Юг", 2.0, 5.0)]
-    {
-        rows.push(n(id, muni).with("ege_no_cert_pct", no_cert).with("deviant_pct", deviant));
+    for (id, muni, no_cert, deviant) in [
+        ("A", "Север", 0.0, 1.0),
+        ("B", "Север", 10.0, 2.0),
+        ("C", "Север", 20.0, 5.0),
+        ("D", "Юг", 5.0, 4.0),
+        ("H", "Юг", 2.0, 5.0),
+    ] {
+        rows.push(
+            n(id, muni)
+                .with("ege_no_cert_pct", no_cert)
+                .with("deviant_pct", deviant),
+        );
     }
-    for (id, muni, no_cert) in [("A", "Север", 0.0), ("B", "Север", 8.0), ("C", "Север", 20.0), ("D", "Юг", 12.0), ("H", "Юг", 2.0)] {
+    for (id, muni, no_cert) in [
+        ("A", "Север", 0.0),
+        ("B", "Север", 8.0),
+        ("C", "Север", 20.0),
+        ("D", "Юг", 12.0),
+        ("H", "Юг", 2.0),
+    ] {
         rows.push(row(id, muni, Secondary, 2020).with("ege_no_cert_pct", no_cert));
     }
     for (id, muni, no_cert, r80, rus, part, deviant, meals) in [
@@ -67,8 +81,16 @@ fn worked_example() -> Vec<Row> {
         }
         rows.push(r);
     }
-    rows.push(row("G", "Юг", Basic, 2021).with("ege_rus_mean", 75.0).with("ege_participants", 20.0));
-    rows.push(row("E", "Юг", Primary, 2021).with("ege_rus_mean", 10.0).with("ege_participants", 100.0));
+    rows.push(
+        row("G", "Юг", Basic, 2021)
+            .with("ege_rus_mean", 75.0)
+            .with("ege_participants", 20.0),
+    );
+    rows.push(
+        row("E", "Юг", Primary, 2021)
+            .with("ege_rus_mean", 10.0)
+            .with("ege_participants", 100.0),
+    );
     rows
 }
 
@@ -86,23 +108,62 @@ fn worked_example_indices() {
     assert_eq!(r.years, vec![2019, 2020, 2021]);
     // 2019 and 2020: the index is the single normalised component.
     for (id, v) in [("A", 1.0), ("B", 0.5), ("C", 0.0), ("D", 0.75), ("H", 0.9)] {
-        assert!(close(year(&r, id, 2019).results_index, v), "{id} 2019: {:?}", year(&r, id, 2019).results_index);
+        assert!(
+            close(year(&r, id, 2019).results_index, v),
+            "{id} 2019: {:?}",
+            year(&r, id, 2019).results_index
+        );
     }
     for (id, v) in [("A", 1.0), ("B", 0.6), ("C", 0.0), ("D", 0.4), ("H", 0.9)] {
         assert!(close(year(&r, id, 2020).results_index, v), "{id} 2020");
-        assert_eq!(year(&r, id, 2020).social_index, None, "{id} has no social data in 2020");
+        assert_eq!(
+            year(&r, id, 2020).social_index,
+            None,
+            "{id} has no social data in 2020"
+        );
     }
-    for (id, v) in [("A", 2.8 / 3.0), ("B", 1.9 / 3.0), ("C", 0.0), ("D", 1.45 / 3.0), ("H", 0.95)] {
-        assert!(close(year(&r, id, 2021).results_index, v), "{id} 2021: {:?}", year(&r, id, 2021).results_index);
+    for (id, v) in [
+        ("A", 2.8 / 3.0),
+        ("B", 1.9 / 3.0),
+        ("C", 0.0),
+        ("D", 1.45 / 3.0),
+        ("H", 0.95),
+    ] {
+        assert!(
+            close(year(&r, id, 2021).results_index, v),
+            "{id} 2021: {:?}",
+            year(&r, id, 2021).results_index
+        );
     }
-    for (id, v) in [("A", 0.0), ("B", 0.25), ("C", 0.75), ("D", 0.875), ("H", 1.0)] {
-        assert!(close(year(&r, id, 2021).social_index, v), "{id} social 2021");
+    for (id, v) in [
+        ("A", 0.0),
+        ("B", 0.25),
+        ("C", 0.75),
+        ("D", 0.875),
+        ("H", 1.0),
+    ] {
+        assert!(
+            close(year(&r, id, 2021).social_index, v),
+            "{id} social 2021"
+        );
     }
     let c = &year(&r, "C", 2021).components;
-    assert_eq!(c.get("ege_gap"), Some(0.0), "C is more than 20 points below the regional mean");
-    assert_eq!(year(&r, "H", 2021).components.get("ege_gap"), None, "H has no ЕГЭ mean");
+    assert_eq!(
+        c.get("ege_gap"),
+        Some(0.0),
+        "C is more than 20 points below the regional mean"
+    );
+    assert_eq!(
+        year(&r, "H", 2021).components.get("ege_gap"),
+        None,
+        "H has no ЕГЭ mean"
+    );
     let mean = &r.regional_means["2021"]["ege_rus_mean"];
-    assert!((mean.value - 3800.0 / 70.0).abs() < EPS, "excluded school E must not count: {}", mean.value);
+    assert!(
+        (mean.value - 3800.0 / 70.0).abs() < EPS,
+        "excluded school E must not count: {}",
+        mean.value
+    );
     assert_eq!(mean.source, "computed");
     assert!(close(year(&r, "G", 2021).results_index, 1.0));
 }
@@ -113,32 +174,102 @@ fn worked_example_bands_and_categories() {
     use SocialBand as SB;
     let r = identify(&worked_example(), &Params::default()).unwrap();
     let bands = |id: &str| -> Vec<Option<RB>> {
-        [2019, 2020, 2021].iter().map(|&y| r.school(id).unwrap().years.get(&y).and_then(|v| v.results_band)).collect()
+        [2019, 2020, 2021]
+            .iter()
+            .map(|&y| {
+                r.school(id)
+                    .unwrap()
+                    .years
+                    .get(&y)
+                    .and_then(|v| v.results_band)
+            })
+            .collect()
     };
     assert_eq!(bands("A"), vec![Some(RB::High); 3]);
     assert_eq!(bands("H"), vec![Some(RB::High); 3]);
     assert_eq!(bands("C"), vec![Some(RB::Low); 3]);
-    assert_eq!(bands("D"), vec![Some(RB::Middle), Some(RB::Low), Some(RB::Low)]);
-    assert_eq!(bands("B"), vec![Some(RB::Low), Some(RB::Middle), Some(RB::Middle)]);
-    assert_eq!(bands("G"), vec![None, None, Some(RB::Middle)], "a pool of one is in the middle");
+    assert_eq!(
+        bands("D"),
+        vec![Some(RB::Middle), Some(RB::Low), Some(RB::Low)]
+    );
+    assert_eq!(
+        bands("B"),
+        vec![Some(RB::Low), Some(RB::Middle), Some(RB::Middle)]
+    );
+    assert_eq!(
+        bands("G"),
+        vec![None, None, Some(RB::Middle)],
+        "a pool of one is in the middle"
+    );
     assert_eq!(year(&r, "C", 2019).social_band, Some(SB::Unfavourable));
-    assert_eq!(year(&r, "H", 2019).social_band, Some(SB::Unfavourable), "tied with C at rank 1");
+    assert_eq!(
+        year(&r, "H", 2019).social_band,
+        Some(SB::Unfavourable),
+        "tied with C at rank 1"
+    );
     assert_eq!(year(&r, "D", 2019).social_band, Some(SB::Neutral));
     assert_eq!(year(&r, "D", 2021).social_band, Some(SB::Unfavourable));
 
-    let cat = |id: &str| (r.school(id).unwrap().results_category, r.school(id).unwrap().social_category);
-    assert_eq!(cat("A"), (Some(ResultsCategory::High), Some(SocialCategory::Favourable)));
-    assert_eq!(cat("B"), (Some(ResultsCategory::Middle), Some(SocialCategory::Favourable)));
-    assert_eq!(cat("C"), (Some(ResultsCategory::Low), Some(SocialCategory::Insufficient)));
-    assert_eq!(cat("D"), (Some(ResultsCategory::Risk), Some(SocialCategory::Insufficient)));
-    assert_eq!(cat("H"), (Some(ResultsCategory::High), Some(SocialCategory::Unfavourable)));
-    assert_eq!(cat("G"), (Some(ResultsCategory::Insufficient), Some(SocialCategory::Insufficient)));
+    let cat = |id: &str| {
+        (
+            r.school(id).unwrap().results_category,
+            r.school(id).unwrap().social_category,
+        )
+    };
+    assert_eq!(
+        cat("A"),
+        (
+            Some(ResultsCategory::High),
+            Some(SocialCategory::Favourable)
+        )
+    );
+    assert_eq!(
+        cat("B"),
+        (
+            Some(ResultsCategory::Middle),
+            Some(SocialCategory::Favourable)
+        )
+    );
+    assert_eq!(
+        cat("C"),
+        (
+            Some(ResultsCategory::Low),
+            Some(SocialCategory::Insufficient)
+        )
+    );
+    assert_eq!(
+        cat("D"),
+        (
+            Some(ResultsCategory::Risk),
+            Some(SocialCategory::Insufficient)
+        )
+    );
+    assert_eq!(
+        cat("H"),
+        (
+            Some(ResultsCategory::High),
+            Some(SocialCategory::Unfavourable)
+        )
+    );
+    assert_eq!(
+        cat("G"),
+        (
+            Some(ResultsCategory::Insufficient),
+            Some(SocialCategory::Insufficient)
+        )
+    );
     assert!(r.school("H").unwrap().resilient);
     assert!(!r.school("A").unwrap().resilient);
 
     let e = r.school("E").unwrap();
-    assert_eq!(e.excluded.as_deref(), Some("исключена из идентификации: начальная школа"));
-    assert_eq!((e.results_category, e.social_category, e.pool.as_deref()), (None, None, None));
+    assert_eq!(
+        e.excluded.as_deref(),
+        Some("исключена из идентификации: начальная школа")
+    );
+    assert_eq!(
+        (e.results_category, e.social_category, e.pool.as_deref()),
+        (None, None, None)
+    );
     assert!(e.years.is_empty());
 }
 
@@ -147,7 +278,10 @@ fn worked_example_explanations_partners_summary() {
     let r = identify(&worked_example(), &Params::default()).unwrap();
     assert_eq!(year(&r, "A", 2021).weakest, vec!["ege_high"]);
     assert_eq!(year(&r, "D", 2021).weakest, vec!["ege_high", "ege_no_cert"]);
-    assert!(year(&r, "C", 2021).weakest.is_empty(), "no component is below an index of 0");
+    assert!(
+        year(&r, "C", 2021).weakest.is_empty(),
+        "no component is below an index of 0"
+    );
     // Same municipality first, then the nearest social index.
     assert_eq!(r.school("C").unwrap().partners, vec!["A", "H"]);
     assert_eq!(r.school("D").unwrap().partners, vec!["H", "A"]);
@@ -157,8 +291,14 @@ fn worked_example_explanations_partners_summary() {
     assert_eq!((o.schools, o.excluded, o.assessed), (7, 1, 6));
     let count = |c| o.results[&c].count;
     assert_eq!(
-        [ResultsCategory::Low, ResultsCategory::Risk, ResultsCategory::High, ResultsCategory::Middle, ResultsCategory::Insufficient]
-            .map(count),
+        [
+            ResultsCategory::Low,
+            ResultsCategory::Risk,
+            ResultsCategory::High,
+            ResultsCategory::Middle,
+            ResultsCategory::Insufficient
+        ]
+        .map(count),
         [1, 1, 2, 1, 1]
     );
     assert!((o.results[&ResultsCategory::High].share - 2.0 / 6.0).abs() < EPS);
@@ -167,20 +307,36 @@ fn worked_example_explanations_partners_summary() {
     assert_eq!(o.social[&SocialCategory::Insufficient].count, 3);
     assert_eq!(o.resilient.count, 1);
     let north = &r.summary.municipalities["Север"];
-    assert_eq!((north.assessed, north.results[&ResultsCategory::Low].count), (3, 1));
+    assert_eq!(
+        (north.assessed, north.results[&ResultsCategory::Low].count),
+        (3, 1)
+    );
     let south = &r.summary.municipalities["Юг"];
     assert_eq!((south.schools, south.excluded, south.assessed), (4, 1, 3));
 
-    let pool = r.pools.iter().find(|p| p.pool == "secondary" && p.year == 2021).unwrap();
-    assert_eq!((pool.schools, pool.results_ranked, pool.results_band_size), (5, 5, 2));
+    let pool = r
+        .pools
+        .iter()
+        .find(|p| p.pool == "secondary" && p.year == 2021)
+        .unwrap();
+    assert_eq!(
+        (pool.schools, pool.results_ranked, pool.results_band_size),
+        (5, 5, 2)
+    );
 }
 
 #[test]
 fn social_rule_last_or_all_is_stricter() {
-    let p = Params { social_rule: SocialRule::LastOrAll, ..Params::default() };
+    let p = Params {
+        social_rule: SocialRule::LastOrAll,
+        ..Params::default()
+    };
     let r = identify(&worked_example(), &p).unwrap();
     // H: unfavourable in 2019 and 2021 but not in 2020 (no index): neither the last 2 nor all 3.
-    assert_eq!(r.school("H").unwrap().social_category, Some(SocialCategory::Insufficient));
+    assert_eq!(
+        r.school("H").unwrap().social_category,
+        Some(SocialCategory::Insufficient)
+    );
     assert!(!r.school("H").unwrap().resilient);
 }
 
@@ -188,14 +344,38 @@ fn social_rule_last_or_all_is_stricter() {
 fn ties_at_the_cut_are_all_in_the_band() {
     use SchoolType::Secondary;
     // 6 schools, band size 2; three tie at the bottom.
-    let rows: Vec<Row> = [("a", 20.0), ("b", 20.0), ("c", 20.0), ("d", 5.0), ("e", 0.0), ("f", 1.0)]
-        .iter()
-        .map(|(id, v)| row(id, "М", Secondary, 2021).with("ege_no_cert_pct", *v))
-        .collect();
-    let r = identify(&rows, &Params { years: vec![2021], window: 1, risk_years: 1, social_min_years: 1, ..Params::default() }).unwrap();
+    let rows: Vec<Row> = [
+        ("a", 20.0),
+        ("b", 20.0),
+        ("c", 20.0),
+        ("d", 5.0),
+        ("e", 0.0),
+        ("f", 1.0),
+    ]
+    .iter()
+    .map(|(id, v)| row(id, "М", Secondary, 2021).with("ege_no_cert_pct", *v))
+    .collect();
+    let r = identify(
+        &rows,
+        &Params {
+            years: vec![2021],
+            window: 1,
+            risk_years: 1,
+            social_min_years: 1,
+            ..Params::default()
+        },
+    )
+    .unwrap();
     for id in ["a", "b", "c"] {
-        assert_eq!(year(&r, id, 2021).results_band, Some(ResultsBand::Low), "{id}");
-        assert_eq!(r.school(id).unwrap().results_category, Some(ResultsCategory::Low));
+        assert_eq!(
+            year(&r, id, 2021).results_band,
+            Some(ResultsBand::Low),
+            "{id}"
+        );
+        assert_eq!(
+            r.school(id).unwrap().results_category,
+            Some(ResultsCategory::Low)
+        );
     }
     assert_eq!(year(&r, "d", 2021).results_band, Some(ResultsBand::Middle));
     assert_eq!(year(&r, "e", 2021).results_band, Some(ResultsBand::High));
@@ -209,7 +389,11 @@ fn max_equal_to_min_drops_the_column_for_that_pool_year() {
     // the index rests on the 80+ share alone.
     let rows: Vec<Row> = [("a", 10.0), ("b", 30.0), ("c", 20.0)]
         .iter()
-        .map(|(id, v)| row(id, "М", Secondary, 2021).with("ege_no_cert_pct", 0.0).with("ege_rus_80plus_pct", *v))
+        .map(|(id, v)| {
+            row(id, "М", Secondary, 2021)
+                .with("ege_no_cert_pct", 0.0)
+                .with("ege_rus_80plus_pct", *v)
+        })
         .collect();
     let r = identify(&rows, &Params::default()).unwrap();
     assert!(close(year(&r, "a", 2021).results_index, 0.0));
@@ -243,9 +427,22 @@ fn a_school_without_results_data_has_no_index_and_is_insufficient() {
     // 2019–2020: 4 ranked schools (e has no index), band size 1: a (10 %) is lowest.
     // 2021: 5 ranked schools, band size ceil(1.25) = 2: e (20 %) and a (10 %). So a is ШНРО.
     let pool = |y| r.pools.iter().find(|p| p.year == y).unwrap();
-    assert_eq!((pool(2020).schools, pool(2020).results_ranked, pool(2020).results_band_size), (5, 4, 1));
-    assert_eq!((pool(2021).results_ranked, pool(2021).results_band_size), (5, 2));
-    assert_eq!(r.school("a").unwrap().results_category, Some(ResultsCategory::Low));
+    assert_eq!(
+        (
+            pool(2020).schools,
+            pool(2020).results_ranked,
+            pool(2020).results_band_size
+        ),
+        (5, 4, 1)
+    );
+    assert_eq!(
+        (pool(2021).results_ranked, pool(2021).results_band_size),
+        (5, 2)
+    );
+    assert_eq!(
+        r.school("a").unwrap().results_category,
+        Some(ResultsCategory::Low)
+    );
 }
 
 #[test]
@@ -253,27 +450,57 @@ fn a_window_longer_than_the_data_is_padded_and_noted() {
     use SchoolType::Secondary;
     let rows: Vec<Row> = [2020, 2021]
         .iter()
-        .flat_map(|&y| [("a", 10.0), ("b", 0.0)].map(|(id, v)| row(id, "М", Secondary, y).with("ege_no_cert_pct", v)))
+        .flat_map(|&y| {
+            [("a", 10.0), ("b", 0.0)]
+                .map(|(id, v)| row(id, "М", Secondary, y).with("ege_no_cert_pct", v))
+        })
         .collect();
     let r = identify(&rows, &Params::default()).unwrap();
     assert_eq!(r.years, vec![2019, 2020, 2021]);
-    assert!(r.notes.iter().any(|n| n.contains("2 из 3 лет")), "{:?}", r.notes);
+    assert!(
+        r.notes.iter().any(|n| n.contains("2 из 3 лет")),
+        "{:?}",
+        r.notes
+    );
     // a is low in 2020 and 2021 — a risk school; ШНРО needs all three years.
-    assert_eq!(r.school("a").unwrap().results_category, Some(ResultsCategory::Risk));
-    assert_eq!(r.school("b").unwrap().results_category, Some(ResultsCategory::Insufficient));
+    assert_eq!(
+        r.school("a").unwrap().results_category,
+        Some(ResultsCategory::Risk)
+    );
+    assert_eq!(
+        r.school("b").unwrap().results_category,
+        Some(ResultsCategory::Insufficient)
+    );
 }
 
 #[test]
 fn given_years_limit_the_window_and_rows_outside_are_noted() {
     use SchoolType::Secondary;
     let rows: Vec<Row> = (2017..=2021)
-        .flat_map(|y| [("a", 10.0), ("b", 0.0)].map(|(id, v)| row(id, "М", Secondary, y).with("ege_no_cert_pct", v)))
+        .flat_map(|y| {
+            [("a", 10.0), ("b", 0.0)]
+                .map(|(id, v)| row(id, "М", Secondary, y).with("ege_no_cert_pct", v))
+        })
         .collect();
-    let r = identify(&rows, &Params { years: vec![2018, 2019, 2020], ..Params::default() }).unwrap();
+    let r = identify(
+        &rows,
+        &Params {
+            years: vec![2018, 2019, 2020],
+            ..Params::default()
+        },
+    )
+    .unwrap();
     assert_eq!(r.years, vec![2018, 2019, 2020]);
-    assert!(r.notes.iter().any(|n| n.contains("2017, 2021")), "{:?}", r.notes);
+    assert!(
+        r.notes.iter().any(|n| n.contains("2017, 2021")),
+        "{:?}",
+        r.notes
+    );
     assert_eq!(r.school("a").unwrap().years.len(), 3);
-    assert_eq!(r.school("a").unwrap().results_category, Some(ResultsCategory::Low));
+    assert_eq!(
+        r.school("a").unwrap().results_category,
+        Some(ResultsCategory::Low)
+    );
     // Default window: the three most recent years.
     let r = identify(&rows, &Params::default()).unwrap();
     assert_eq!(r.years, vec![2019, 2020, 2021]);
@@ -285,8 +512,12 @@ fn gap_flag_is_strict_and_official_means_override() {
     // Regional mean (weighted): (60·10 + 40·10) / 20 = 50. b is exactly 10 below: with a
     // threshold of 10 it is not flagged («более чем»); with an official mean of 50.5 it is.
     let rows = vec![
-        row("a", "М", Secondary, 2021).with("ege_rus_mean", 60.0).with("ege_participants", 10.0),
-        row("b", "М", Secondary, 2021).with("ege_rus_mean", 40.0).with("ege_participants", 10.0),
+        row("a", "М", Secondary, 2021)
+            .with("ege_rus_mean", 60.0)
+            .with("ege_participants", 10.0),
+        row("b", "М", Secondary, 2021)
+            .with("ege_rus_mean", 40.0)
+            .with("ege_participants", 10.0),
         // No participants: left out of the mean, but still flagged against it.
         row("c", "М", Secondary, 2021).with("ege_rus_mean", 20.0),
     ];
@@ -296,7 +527,10 @@ fn gap_flag_is_strict_and_official_means_override() {
     assert!((r.regional_means["2021"]["ege_rus_mean"].value - 50.0).abs() < EPS);
     assert!(close(year(&r, "b", 2021).results_index, 1.0));
     assert!(close(year(&r, "c", 2021).results_index, 0.0));
-    p.regional_means.insert("2021".into(), [("ege_rus_mean".to_string(), 50.5)].into_iter().collect());
+    p.regional_means.insert(
+        "2021".into(),
+        [("ege_rus_mean".to_string(), 50.5)].into_iter().collect(),
+    );
     let r = identify(&rows, &p).unwrap();
     assert_eq!(r.regional_means["2021"]["ege_rus_mean"].source, "official");
     assert!(close(year(&r, "b", 2021).results_index, 0.0));
@@ -341,7 +575,11 @@ fn school_type_of_the_latest_year_decides_pool_and_exclusion() {
     let r = identify(&rows, &Params::default()).unwrap();
     assert_eq!(r.school("a").unwrap().pool.as_deref(), Some("secondary"));
     assert!(r.school("b").unwrap().excluded.is_some());
-    assert!(r.notes.iter().any(|n| n.contains("тип менялся")), "{:?}", r.notes);
+    assert!(
+        r.notes.iter().any(|n| n.contains("тип менялся")),
+        "{:?}",
+        r.notes
+    );
 }
 
 #[test]
@@ -354,19 +592,36 @@ fn evening_schools_form_their_own_pool_unless_parameters_join_them() {
     ];
     let r = identify(&rows, &Params::default()).unwrap();
     assert!(close(year(&r, "b2", 2021).results_index, 0.0));
-    assert_eq!(year(&r, "v1", 2021).results_index, None, "alone in its pool: max = min, dropped");
+    assert_eq!(
+        year(&r, "v1", 2021).results_index,
+        None,
+        "alone in its pool: max = min, dropped"
+    );
     let mut p = Params::default();
     p.pools.truncate(1);
-    p.pools.push(Pool { id: "basic_evening".into(), label: "Основные и вечерние".into(), types: vec![Basic, Evening] });
+    p.pools.push(Pool {
+        id: "basic_evening".into(),
+        label: "Основные и вечерние".into(),
+        types: vec![Basic, Evening],
+    });
     let r = identify(&rows, &p).unwrap();
     assert!(close(year(&r, "b2", 2021).results_index, 2.0 / 3.0));
-    assert_eq!(r.school("v1").unwrap().pool.as_deref(), Some("basic_evening"));
+    assert_eq!(
+        r.school("v1").unwrap().pool.as_deref(),
+        Some("basic_evening")
+    );
 }
 
 #[test]
 fn empty_input_and_bad_params_are_errors_not_panics() {
-    assert_eq!(identify(&[], &Params::default()), Err(IdentifyError::NoData));
-    let p = Params { band_share: 0.0, ..Params::default() };
+    assert_eq!(
+        identify(&[], &Params::default()),
+        Err(IdentifyError::NoData)
+    );
+    let p = Params {
+        band_share: 0.0,
+        ..Params::default()
+    };
     let e = identify(&worked_example(), &p).unwrap_err();
     assert!(e.to_string().contains("band_share"), "{e}");
 }
@@ -378,18 +633,49 @@ fn partners_prefer_same_municipality_then_nearest_social_index() {
     // h1 in X, h2/h3/h4 elsewhere with social distances 0.1, 0.3, 0.1 (h2 < h4 by id).
     let mut rows = Vec::new();
     for y in [2019, 2020, 2021] {
-        rows.push(row("L", "X", Secondary, y).with("ege_no_cert_pct", 50.0).with("deviant_pct", 5.0));
-        for (id, muni, dev) in [("h1", "X", 9.0), ("h2", "Y", 6.0), ("h3", "Z", 8.0), ("h4", "Z", 4.0)] {
-            rows.push(row(id, muni, Secondary, y).with("ege_no_cert_pct", 0.0).with("deviant_pct", dev));
+        rows.push(
+            row("L", "X", Secondary, y)
+                .with("ege_no_cert_pct", 50.0)
+                .with("deviant_pct", 5.0),
+        );
+        for (id, muni, dev) in [
+            ("h1", "X", 9.0),
+            ("h2", "Y", 6.0),
+            ("h3", "Z", 8.0),
+            ("h4", "Z", 4.0),
+        ] {
+            rows.push(
+                row(id, muni, Secondary, y)
+                    .with("ege_no_cert_pct", 0.0)
+                    .with("deviant_pct", dev),
+            );
         }
-        for (id, dev) in [("m1", 0.0), ("m2", 10.0), ("m3", 10.0), ("m4", 10.0), ("m5", 10.0), ("m6", 10.0), ("m7", 10.0)] {
-            rows.push(row(id, "W", Secondary, y).with("ege_no_cert_pct", 10.0).with("deviant_pct", dev));
+        for (id, dev) in [
+            ("m1", 0.0),
+            ("m2", 10.0),
+            ("m3", 10.0),
+            ("m4", 10.0),
+            ("m5", 10.0),
+            ("m6", 10.0),
+            ("m7", 10.0),
+        ] {
+            rows.push(
+                row(id, "W", Secondary, y)
+                    .with("ege_no_cert_pct", 10.0)
+                    .with("deviant_pct", dev),
+            );
         }
     }
     // 12 schools, band size 3; 4 tie at the top (0 % without a certificate) → all high.
     let r = identify(&rows, &Params::default()).unwrap();
-    assert_eq!(r.school("L").unwrap().results_category, Some(ResultsCategory::Low));
-    assert_eq!(r.school("h4").unwrap().results_category, Some(ResultsCategory::High));
+    assert_eq!(
+        r.school("L").unwrap().results_category,
+        Some(ResultsCategory::Low)
+    );
+    assert_eq!(
+        r.school("h4").unwrap().results_category,
+        Some(ResultsCategory::High)
+    );
     // Social index = deviant / 10: L 0.5; h2 0.6 (0.1), h4 0.4 (0.1), h3 0.8 (0.3).
     assert_eq!(r.school("L").unwrap().partners, vec!["h1", "h2", "h4"]);
 }
