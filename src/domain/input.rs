@@ -5,9 +5,10 @@
 //! same keys. Every problem is collected with its file, line/record and column; a row with
 //! an error is not used, and the caller sees the error (nothing is dropped silently).
 
-use super::problem::{Place, Problem};
+use super::problem::{FirstSeen, Place, Problem};
 use super::row::{Row, SchoolType, Values};
 use super::schema::{schema, Kind};
+use serde::Deserialize;
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
@@ -724,12 +725,12 @@ pub fn check_range(kind: Kind, v: f64) -> Result<(), &'static str> {
 pub fn merge(files: Vec<Parsed>) -> (Vec<Row>, Vec<Problem>) {
     let mut rows = Vec::new();
     let mut problems = Vec::new();
-    let mut first_seen: HashMap<(String, i32), (String, Place)> = HashMap::new();
+    let mut first = FirstSeen::new();
     for parsed in files {
         problems.extend(parsed.problems);
         for (row, place) in parsed.rows.into_iter().zip(parsed.places) {
             let key = (row.school_id.clone(), row.year);
-            if let Some((f, p)) = first_seen.get(&key) {
+            if let Some((f, p)) = first.repeat(key, (parsed.file.clone(), place.clone())) {
                 let where_ = match p {
                     Place::Line(n) => format!("{f}, строка {n}"),
                     Place::Record(n) => format!("{f}, запись {n}"),
@@ -747,7 +748,6 @@ pub fn merge(files: Vec<Parsed>) -> (Vec<Row>, Vec<Problem>) {
                 ));
                 continue;
             }
-            first_seen.insert(key, (parsed.file.clone(), place));
             rows.push(row);
         }
     }
@@ -758,6 +758,27 @@ pub fn merge(files: Vec<Parsed>) -> (Vec<Row>, Vec<Problem>) {
 pub fn template_csv() -> String {
     let ids: Vec<&str> = schema().ids().collect();
     format!("\u{feff}{}\r\n", ids.join(";"))
+}
+
+/// Deserialising validates exactly like the JSON import; problems become one error message.
+impl<'de> Deserialize<'de> for Row {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        let mut problems = Vec::new();
+        let row = row_from_json(&value, "", Place::Record(1), &mut problems);
+        let errors: Vec<String> = problems
+            .iter()
+            .filter(|p| p.is_error())
+            .map(|p| match &p.column {
+                Some(c) => format!("«{c}»: {}", p.message),
+                None => p.message.clone(),
+            })
+            .collect();
+        match row {
+            Some(row) if errors.is_empty() => Ok(row),
+            _ => Err(serde::de::Error::custom(errors.join("; "))),
+        }
+    }
 }
 
 #[cfg(test)]

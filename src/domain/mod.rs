@@ -2,14 +2,25 @@
 //!
 //! Invariant: nothing under `domain` knows about the web or does IO. No leptos, web-sys,
 //! wasm-bindgen, no file system. Inputs are strings/bytes and values; outputs are values.
+//!
+//! Dependencies between the modules run one way (no cycles): `schema` → `row` → `input`;
+//! `canonical`, `time` and `envelope` are leaves; `identify` → `reference` → `run` →
+//! `records` → `bundle`; `catalog` reads `records`.
 pub mod bundle;
+pub mod canonical;
+pub mod catalog;
 pub mod csv_write;
 pub mod demo;
+pub mod digest;
+pub mod envelope;
 pub mod identify;
 pub mod input;
 pub mod problem;
 pub mod records;
+pub mod reference;
 pub mod row;
 pub mod rubric;
+pub mod run;
 pub mod schema;
 pub mod stats;
+pub mod time;

@@ -2,7 +2,42 @@
 //! in Russian. Parsers collect all problems instead of stopping at the first.
 
 use serde::{Deserialize, Serialize};
+use std::collections::hash_map::Entry;
+use std::collections::HashMap;
 use std::fmt;
+use std::hash::Hash;
+
+/// Where each key was first seen: the one check behind every «повторная запись» message
+/// (rows of a table, rows and schools of a bundle, assessments, records of a backup).
+pub struct FirstSeen<K, P> {
+    first: HashMap<K, P>,
+}
+
+impl<K: Hash + Eq, P> Default for FirstSeen<K, P> {
+    fn default() -> Self {
+        FirstSeen {
+            first: HashMap::new(),
+        }
+    }
+}
+
+impl<K: Hash + Eq, P> FirstSeen<K, P> {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Notes `key` at `place`. If the key was seen before, returns the place where it was
+    /// first seen (which stays the first).
+    pub fn repeat(&mut self, key: K, place: P) -> Option<&P> {
+        match self.first.entry(key) {
+            Entry::Occupied(e) => Some(e.into_mut()),
+            Entry::Vacant(v) => {
+                v.insert(place);
+                None
+            }
+        }
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -18,17 +18,19 @@
 //! data received and left alone (which a newer file may update) from data edited here (which
 //! an import never overwrites without asking).
 
-use super::bundle::{canonical_json, sha256_hex, Bundle};
-use super::identify::{Identification, Params};
+use super::canonical::sha256_hex;
+use super::envelope::Bundle;
 use super::row::{Row, SchoolType};
 use super::rubric::{Assessment, OrgLevel};
+pub use super::run::{RunRecord, RunScope};
+use super::time::Timestamp;
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 
 /// When a record was last written, and where it came from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RecordMeta {
-    /// RFC 3339, UTC (`2025-11-22T10:15:00Z`).
-    pub modified_at: String,
+    pub modified_at: Timestamp,
     pub origin: Origin,
 }
 
@@ -45,8 +47,9 @@ pub enum Origin {
         file: String,
         /// The bundle's checksum; for a CSV or plain JSON table, the SHA-256 of the file.
         bundle_sha256: String,
-        /// When the bundle was created (RFC 3339); for a table, when it was imported.
-        bundle_created_at: String,
+        /// When the bundle was created; for a table (which has no creation time), when it
+        /// was imported.
+        bundle_created_at: Timestamp,
         /// Who created the bundle (empty for a table).
         organisation: String,
     },
@@ -164,25 +167,11 @@ impl AssessmentRecord {
     }
 }
 
-/// An identification run. Key: `id`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct RunRecord {
-    pub id: String,
-    /// RFC 3339.
-    pub created_at: String,
-    pub label: String,
-    pub params: Params,
-    /// [`content_sha256_of_rows`] of the input rows.
-    pub input_sha256: String,
-    pub result: Identification,
-}
-
 /// A reference bundle received from a region. Key: `id` = the bundle's sha256.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ReferenceRecord {
     pub id: String,
-    /// RFC 3339.
-    pub received_at: String,
+    pub received_at: Timestamp,
     pub bundle: Bundle,
 }
 
@@ -250,8 +239,7 @@ impl ImportCounts {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LogEntry {
     pub id: String,
-    /// RFC 3339.
-    pub at: String,
+    pub at: Timestamp,
     pub action: LogAction,
     pub file: Option<String>,
     pub sha256: Option<String>,
@@ -264,7 +252,7 @@ impl LogEntry {
     /// An entry with an id derived from its content (time, action, file, checksum), so that the
     /// same event logged twice has the same id.
     pub fn new(
-        at: &str,
+        at: &Timestamp,
         action: LogAction,
         file: Option<String>,
         sha256: Option<String>,
@@ -279,7 +267,7 @@ impl LogEntry {
         let id = format!("log-{at}-{}", &sha256_hex(seed.as_bytes())[..12]);
         LogEntry {
             id,
-            at: at.to_string(),
+            at: at.clone(),
             action,
             file,
             sha256,
@@ -327,28 +315,190 @@ impl Snapshot {
     }
 }
 
-/// SHA-256 of the canonical JSON of the rows sorted by (`school_id`, `year`): the same rows in
-/// any order have the same hash. Used as a run's `input_sha256`.
-pub fn content_sha256_of_rows(rows: &[Row]) -> String {
-    let mut sorted: Vec<&Row> = rows.iter().collect();
-    sorted.sort_by(|a, b| a.key().cmp(&b.key()));
-    // Serialising rows cannot fail (string keys, finite numbers).
-    let value = serde_json::to_value(&sorted).unwrap_or_default();
-    sha256_hex(canonical_json(&value).as_bytes())
+/// What to put in the database in one transaction (an import's writes; see
+/// `bundle::plan`). Every vector holds at most one record per key.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Writes {
+    pub schools: Vec<SchoolRecord>,
+    pub submissions: Vec<SubmissionRecord>,
+    pub assessments: Vec<AssessmentRecord>,
+    pub runs: Vec<RunRecord>,
+    pub references: Vec<ReferenceRecord>,
+    /// Log entries restored from backups.
+    pub log: Vec<LogEntry>,
+    /// The entry describing this import (appended after `log`).
+    pub entry: LogEntry,
+}
+
+impl Writes {
+    /// Number of records to put (without log entries).
+    pub fn len(&self) -> usize {
+        self.schools.len()
+            + self.submissions.len()
+            + self.assessments.len()
+            + self.runs.len()
+            + self.references.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// The keys of records to delete in one transaction.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Removal {
+    pub schools: Vec<String>,
+    pub submissions: Vec<(String, i32)>,
+    pub assessments: Vec<String>,
+    pub runs: Vec<String>,
+    pub references: Vec<String>,
+}
+
+impl Removal {
+    pub fn len(&self) -> usize {
+        self.schools.len()
+            + self.submissions.len()
+            + self.assessments.len()
+            + self.runs.len()
+            + self.references.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// A list in which a value with the key of an earlier one replaces it in place.
+pub(crate) struct Upserts<T, K> {
+    pub(crate) list: Vec<T>,
+    index: HashMap<K, usize>,
+}
+
+impl<T, K: std::hash::Hash + Eq> Upserts<T, K> {
+    pub(crate) fn new(list: Vec<T>, key: impl Fn(&T) -> K) -> Self {
+        let index = list.iter().enumerate().map(|(i, v)| (key(v), i)).collect();
+        Upserts { list, index }
+    }
+    pub(crate) fn put(&mut self, key: K, value: T) {
+        match self.index.get(&key) {
+            Some(&i) => self.list[i] = value,
+            None => {
+                self.index.insert(key, self.list.len());
+                self.list.push(value);
+            }
+        }
+    }
+}
+
+impl Snapshot {
+    /// Applies writes as the storage layer does: each record replaces the one with its key or
+    /// is appended; the log entries (restored ones, then the import's) are appended unless
+    /// their id is already there.
+    pub fn apply(&mut self, w: &Writes) {
+        fn put_all<T: Clone, K: std::hash::Hash + Eq>(
+            list: &mut Vec<T>,
+            new: &[T],
+            key: impl Fn(&T) -> K,
+        ) {
+            if new.is_empty() {
+                return;
+            }
+            let mut u = Upserts::new(std::mem::take(list), &key);
+            for r in new {
+                u.put(key(r), r.clone());
+            }
+            *list = u.list;
+        }
+        put_all(&mut self.schools, &w.schools, |r| r.school_id.clone());
+        put_all(&mut self.submissions, &w.submissions, |r| {
+            (r.row.school_id.clone(), r.row.year)
+        });
+        put_all(&mut self.assessments, &w.assessments, |r| r.id.clone());
+        put_all(&mut self.runs, &w.runs, |r| r.id.clone());
+        put_all(&mut self.references, &w.references, |r| r.id.clone());
+        let entries: Vec<LogEntry> = w
+            .log
+            .iter()
+            .chain(std::iter::once(&w.entry))
+            .cloned()
+            .collect();
+        put_all(&mut self.log, &entries, |e| e.id.clone());
+    }
+
+    /// Deletes the records with the given keys (absent keys are ignored).
+    pub fn remove(&mut self, r: &Removal) {
+        use std::collections::HashSet;
+        fn keep<T, K: std::hash::Hash + Eq>(list: &mut Vec<T>, gone: &[K], key: impl Fn(&T) -> K) {
+            if gone.is_empty() {
+                return;
+            }
+            let gone: HashSet<&K> = gone.iter().collect();
+            list.retain(|x| !gone.contains(&key(x)));
+        }
+        keep(&mut self.schools, &r.schools, |x| x.school_id.clone());
+        keep(&mut self.submissions, &r.submissions, |x| {
+            (x.row.school_id.clone(), x.row.year)
+        });
+        keep(&mut self.assessments, &r.assessments, |x| x.id.clone());
+        keep(&mut self.runs, &r.runs, |x| x.id.clone());
+        keep(&mut self.references, &r.references, |x| x.id.clone());
+    }
+
+    /// The demonstration records ([`Origin::Demo`]: schools, rows, assessments) and the runs
+    /// computed on demonstration rows only.
+    pub fn demo_records(&self) -> Removal {
+        let demo = |m: &RecordMeta| m.origin == Origin::Demo;
+        Removal {
+            schools: self
+                .schools
+                .iter()
+                .filter(|r| demo(&r.meta))
+                .map(|r| r.school_id.clone())
+                .collect(),
+            submissions: self
+                .submissions
+                .iter()
+                .filter(|r| demo(&r.meta))
+                .map(|r| (r.row.school_id.clone(), r.row.year))
+                .collect(),
+            assessments: self
+                .assessments
+                .iter()
+                .filter(|r| demo(&r.meta))
+                .map(|r| r.id.clone())
+                .collect(),
+            runs: self
+                .runs
+                .iter()
+                .filter(|r| r.scope == RunScope::Demo)
+                .map(|r| r.id.clone())
+                .collect(),
+            references: Vec::new(),
+        }
+    }
+
+    /// The rows of the submissions in a scope, in store order.
+    pub fn rows_in(&self, scope: RunScope) -> Vec<Row> {
+        self.submissions
+            .iter()
+            .filter(|s| scope.includes(&s.meta.origin))
+            .map(|s| s.row.clone())
+            .collect()
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::domain::rubric::Organisation;
+    use crate::domain::time::ts;
 
     fn meta() -> RecordMeta {
         RecordMeta {
-            modified_at: "2025-11-22T10:00:00Z".into(),
+            modified_at: ts("2025-11-22T10:00:00Z"),
             origin: Origin::Imported {
                 file: "a.json".into(),
                 bundle_sha256: "ab".into(),
-                bundle_created_at: "2025-11-21T09:00:00Z".into(),
+                bundle_created_at: ts("2025-11-21T09:00:00Z"),
                 organisation: "МБОУ СОШ № 1".into(),
             },
         }
@@ -360,7 +510,7 @@ mod tests {
         assert_eq!(m["origin"]["source"], "imported");
         assert_eq!(m["origin"]["bundle_created_at"], "2025-11-21T09:00:00Z");
         let local = RecordMeta {
-            modified_at: "2025-11-22T10:00:00Z".into(),
+            modified_at: ts("2025-11-22T10:00:00Z"),
             origin: Origin::Local,
         };
         assert_eq!(
@@ -449,7 +599,7 @@ mod tests {
     #[test]
     fn log_ids_are_stable_and_distinct() {
         let a = LogEntry::new(
-            "2025-11-22T10:00:00Z",
+            &ts("2025-11-22T10:00:00Z"),
             LogAction::Import,
             Some("a.json".into()),
             None,
@@ -457,7 +607,7 @@ mod tests {
             ImportCounts::default(),
         );
         let b = LogEntry::new(
-            "2025-11-22T10:00:00Z",
+            &ts("2025-11-22T10:00:00Z"),
             LogAction::Import,
             Some("a.json".into()),
             None,
@@ -465,7 +615,7 @@ mod tests {
             ImportCounts::default(),
         );
         let c = LogEntry::new(
-            "2025-11-22T10:00:00Z",
+            &ts("2025-11-22T10:00:00Z"),
             LogAction::Export,
             Some("a.json".into()),
             None,
@@ -475,26 +625,6 @@ mod tests {
         assert_eq!(a.id, b.id);
         assert_ne!(a.id, c.id);
         assert!(a.id.starts_with("log-2025-11-22T10:00:00Z-"));
-    }
-
-    #[test]
-    fn row_content_hash_ignores_order() {
-        let r1 = Row::new("b", "Б", "Г", SchoolType::Basic, 2024).with("oge_rus_mean", 4.0);
-        let r2 = Row::new("a", "А", "Г", SchoolType::Basic, 2025);
-        let r3 = Row::new("a", "А", "Г", SchoolType::Basic, 2024);
-        let h = content_sha256_of_rows(&[r1.clone(), r2.clone(), r3.clone()]);
-        assert_eq!(
-            h,
-            content_sha256_of_rows(&[r3.clone(), r1.clone(), r2.clone()])
-        );
-        assert_eq!(h.len(), 64);
-        assert_ne!(h, content_sha256_of_rows(&[r1, r2]));
-        // The canonical text of a single row, hashed by hand:
-        // printf '%s' '[{"municipality":"Г","school_id":"a","school_name":"А","school_type":"basic","year":2024}]' | sha256sum
-        assert_eq!(
-            content_sha256_of_rows(&[r3]),
-            "6c7eb35a4482a52ce94de225ba2261b757443c4b360827a81fabd0eb1ec931b8"
-        );
     }
 
     #[test]

@@ -4,6 +4,9 @@
 use super::schema::{schema, IDENTITY};
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Serialize};
+
+// `Row` is also `Deserialize`: the impl is in `crate::domain::input`, beside the validation it
+// runs, so that this module does not depend on the reader.
 use std::fmt;
 
 /// The type of a school; it decides the pool and whether the school takes part at all.
@@ -225,32 +228,6 @@ impl Serialize for Row {
             }
         }
         map.end()
-    }
-}
-
-/// Deserialising validates exactly like the JSON import; problems become one error message.
-impl<'de> Deserialize<'de> for Row {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        let mut problems = Vec::new();
-        let row = super::input::row_from_json(
-            &value,
-            "",
-            super::problem::Place::Record(1),
-            &mut problems,
-        );
-        let errors: Vec<String> = problems
-            .iter()
-            .filter(|p| p.is_error())
-            .map(|p| match &p.column {
-                Some(c) => format!("«{c}»: {}", p.message),
-                None => p.message.clone(),
-            })
-            .collect();
-        match row {
-            Some(row) if errors.is_empty() => Ok(row),
-            _ => Err(serde::de::Error::custom(errors.join("; "))),
-        }
     }
 }
 

@@ -8,8 +8,9 @@
 //!   assessment's `updated_at`, are not compared);
 //! * [`Class::Updated`] — same key, different content, and ours is data received earlier and
 //!   not edited since: its origin is [`Origin::Demo`], or [`Origin::Imported`] with a
-//!   `bundle_created_at` strictly older than the incoming bundle's `created_at` (both parsed as
-//!   RFC 3339; a CSV file counts as created at the time of import);
+//!   `bundle_created_at` strictly older than the incoming bundle's `created_at` (compared as
+//!   instants). A table (CSV or a plain JSON array) has no creation time, so it never
+//!   «updates» data received from a file: that is a conflict the user decides;
 //! * [`Class::Conflict`] — same key, different content, any other case: we edited it
 //!   ([`Origin::Local`]), the incoming version is not newer, a time cannot be read, or the
 //!   record has no origin (runs, references).
@@ -31,13 +32,15 @@
 //! [`ImportPlan::writes`] turns the plan and the user's [`Resolutions`] into [`Writes`]: what
 //! the storage layer puts in one transaction, with a [`LogEntry`] describing the import.
 
-use super::{parse_rfc3339, sha256_hex, ParsedBundle, Payload};
+use super::{sha256_hex, ParsedBundle, Payload};
 use crate::domain::problem::Problem;
+pub use crate::domain::records::Writes;
 use crate::domain::records::{
     AssessmentRecord, ImportCounts, LogAction, LogEntry, Origin, RecordMeta, ReferenceRecord,
-    RunRecord, SchoolIdentity, SchoolRecord, Snapshot, SubmissionRecord,
+    RunRecord, SchoolIdentity, SchoolRecord, Snapshot, SubmissionRecord, Upserts,
 };
 use crate::domain::row::Row;
+use crate::domain::time::Timestamp;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -101,23 +104,24 @@ impl Record {
         }
     }
 
-    /// What is compared: the record without its metadata (an assessment also without
-    /// `updated_at`, a reference without `received_at`).
-    pub fn content(&self) -> Value {
-        // These types serialise to JSON without error.
-        let v = match self {
-            Record::School(r) => serde_json::to_value(r.identity()),
-            Record::Submission(r) => serde_json::to_value(&r.row),
-            Record::Assessment(r) => serde_json::to_value(&r.assessment).map(|mut v| {
-                if let Some(o) = v.as_object_mut() {
-                    o.remove("updated_at");
-                }
-                v
-            }),
-            Record::Run(r) => serde_json::to_value(r),
-            Record::Reference(r) => serde_json::to_value(&r.bundle),
-        };
-        v.unwrap_or_default()
+    /// Whether two records with the same key hold the same content. Metadata is not
+    /// compared, nor an assessment's `updated_at` or a reference's `received_at`.
+    pub fn same_content(&self, other: &Record) -> bool {
+        match (self, other) {
+            (Record::School(a), Record::School(b)) => a.identity() == b.identity(),
+            (Record::Submission(a), Record::Submission(b)) => a.row == b.row,
+            (Record::Assessment(a), Record::Assessment(b)) => {
+                let (a, b) = (&a.assessment, &b.assessment);
+                a.rubric_id == b.rubric_id
+                    && a.rubric_version == b.rubric_version
+                    && a.organisation == b.organisation
+                    && a.year == b.year
+                    && a.answers == b.answers
+            }
+            (Record::Run(a), Record::Run(b)) => a == b,
+            (Record::Reference(a), Record::Reference(b)) => a.bundle == b.bundle,
+            _ => false,
+        }
     }
 
     pub fn meta(&self) -> Option<&RecordMeta> {
@@ -164,10 +168,9 @@ pub struct PlanItem {
     pub kind: Class,
     /// Russian: «МБОУ СОШ № 1 (0010001), 2024 год».
     pub label: String,
-    /// Content of our version (or of an earlier file's), if any.
-    pub mine: Option<Value>,
-    /// Content of the incoming version.
-    pub theirs: Value,
+    /// For a conflict: our version (or an earlier file's). `None` otherwise (the preview of a
+    /// national import must not hold every stored record twice).
+    pub mine: Option<Record>,
     pub source_file: String,
     /// Russian: why the item is classified so (empty for new records).
     pub reason: String,
@@ -264,67 +267,64 @@ pub struct ImportPlan {
     /// Log entries of backups to append.
     pub log: Vec<LogEntry>,
     /// The time of the import (RFC 3339), as given to [`plan_import`].
-    pub now: String,
+    pub now: Timestamp,
     /// (file name, sha256) of each incoming file, in order.
     pub files: Vec<(String, String)>,
     /// Whether a backup is among the files (the log entry is then a restore).
     pub restore: bool,
 }
 
-/// What to put in the database, in one transaction. Every vector holds at most one record
-/// per key.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Writes {
-    pub schools: Vec<SchoolRecord>,
-    pub submissions: Vec<SubmissionRecord>,
-    pub assessments: Vec<AssessmentRecord>,
-    pub runs: Vec<RunRecord>,
-    pub references: Vec<ReferenceRecord>,
-    /// Log entries restored from backups.
-    pub log: Vec<LogEntry>,
-    /// The entry describing this import (appended after `log`).
-    pub entry: LogEntry,
-}
-
-impl Writes {
-    /// Number of records to put (without log entries).
-    pub fn len(&self) -> usize {
-        self.schools.len()
-            + self.submissions.len()
-            + self.assessments.len()
-            + self.runs.len()
-            + self.references.len()
-    }
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-}
-
 /// Where incoming records come from, for their metadata and classification.
 struct Source<'a> {
     file: &'a str,
-    /// The bundle's creation time (the import time for a table).
-    created_at: &'a str,
+    /// The bundle's creation time; `None` for a table (CSV or plain JSON), which has none.
+    created_at: Option<&'a Timestamp>,
 }
 
 struct Planner<'a> {
-    current: &'a Snapshot,
-    /// Indexes of the current schools and submissions (a region holds thousands).
+    /// Indexes of the database's records (a region holds thousands, the country 135,000 rows).
     schools: HashMap<&'a str, &'a SchoolRecord>,
     submissions: HashMap<(&'a str, i32), &'a SubmissionRecord>,
+    /// The latest year stored for each school.
+    latest_year: HashMap<&'a str, i32>,
+    assessments: HashMap<&'a str, &'a AssessmentRecord>,
+    runs: HashMap<&'a str, &'a RunRecord>,
+    references: HashMap<&'a str, &'a ReferenceRecord>,
     items: Vec<PlanItem>,
     /// Latest item index of each key brought by this import.
     seen: HashMap<RecordKey, usize>,
 }
 
-/// `a` is strictly later than `b` (both RFC 3339); `false` if either cannot be read.
-fn later(a: &str, b: &str) -> bool {
-    matches!((parse_rfc3339(a), parse_rfc3339(b)), (Some(a), Some(b)) if a > b)
-}
+impl<'a> Planner<'a> {
+    fn new(current: &'a Snapshot) -> Planner<'a> {
+        let mut latest_year: HashMap<&str, i32> = HashMap::new();
+        for s in &current.submissions {
+            let y = latest_year
+                .entry(s.row.school_id.as_str())
+                .or_insert(s.row.year);
+            *y = (*y).max(s.row.year);
+        }
+        Planner {
+            schools: current.schools.iter().map(|r| (r.key(), r)).collect(),
+            submissions: current.submissions.iter().map(|r| (r.key(), r)).collect(),
+            latest_year,
+            assessments: current
+                .assessments
+                .iter()
+                .map(|r| (r.id.as_str(), r))
+                .collect(),
+            runs: current.runs.iter().map(|r| (r.id.as_str(), r)).collect(),
+            references: current
+                .references
+                .iter()
+                .map(|r| (r.id.as_str(), r))
+                .collect(),
+            items: Vec::new(),
+            seen: HashMap::new(),
+        }
+    }
 
-impl Planner<'_> {
     fn existing(&self, key: &RecordKey) -> Option<Record> {
-        let c = self.current;
         match key {
             RecordKey::School { school_id } => self
                 .schools
@@ -334,41 +334,35 @@ impl Planner<'_> {
                 .submissions
                 .get(&(school_id.as_str(), *year))
                 .map(|r| Record::Submission((*r).clone())),
-            RecordKey::Assessment { id } => c
+            RecordKey::Assessment { id } => self
                 .assessments
-                .iter()
-                .find(|r| &r.id == id)
-                .cloned()
-                .map(Record::Assessment),
-            RecordKey::Run { id } => c
+                .get(id.as_str())
+                .map(|r| Record::Assessment((*r).clone())),
+            RecordKey::Run { id } => self
                 .runs
-                .iter()
-                .find(|r| &r.id == id)
-                .map(|r| Record::Run(Box::new(r.clone()))),
-            RecordKey::Reference { id } => c
+                .get(id.as_str())
+                .map(|r| Record::Run(Box::new((*r).clone()))),
+            RecordKey::Reference { id } => self
                 .references
-                .iter()
-                .find(|r| &r.id == id)
-                .cloned()
-                .map(Record::Reference),
+                .get(id.as_str())
+                .map(|r| Record::Reference((*r).clone())),
         }
     }
 
     fn add(&mut self, record: Record, source: &Source) {
         let key = record.key();
-        let theirs = record.content();
         let (kind, mine, reason) = if let Some(&j) = self.seen.get(&key) {
             let earlier = &self.items[j];
-            if earlier.theirs == theirs {
+            if earlier.record.same_content(&record) {
                 (
                     Class::Identical,
-                    Some(earlier.theirs.clone()),
+                    None,
                     format!("то же, что в файле «{}»", earlier.source_file),
                 )
             } else {
                 (
                     Class::Conflict,
-                    Some(earlier.theirs.clone()),
+                    Some(earlier.record.clone()),
                     format!(
                         "файлы «{}» и «{}» расходятся",
                         earlier.source_file, source.file
@@ -376,9 +370,8 @@ impl Planner<'_> {
                 )
             }
         } else if let Some(existing) = self.existing(&key) {
-            let mine = existing.content();
-            if mine == theirs {
-                (Class::Identical, Some(mine), String::new())
+            if existing.same_content(&record) {
+                (Class::Identical, None, String::new())
             } else {
                 let (kind, reason) = match existing.meta().map(|m| &m.origin) {
                     Some(Origin::Demo) => (
@@ -389,9 +382,20 @@ impl Planner<'_> {
                         bundle_created_at,
                         file,
                         ..
-                    }) if later(source.created_at, bundle_created_at) => (
-                        Class::Updated,
-                        format!("более новая версия данных, полученных из файла «{file}»"),
+                    }) if source
+                        .created_at
+                        .is_some_and(|at| at.is_after(bundle_created_at)) =>
+                    {
+                        (
+                            Class::Updated,
+                            format!("более новая версия данных, полученных из файла «{file}»"),
+                        )
+                    }
+                    Some(Origin::Imported { file, .. }) if source.created_at.is_none() => (
+                        Class::Conflict,
+                        format!(
+                            "у таблицы нет даты создания, поэтому нельзя сказать, новее ли она данных из файла «{file}»"
+                        ),
                     ),
                     Some(Origin::Imported { file, .. }) => (
                         Class::Conflict,
@@ -403,7 +407,8 @@ impl Planner<'_> {
                         "запись с тем же ключом, но другим содержимым".to_string(),
                     ),
                 };
-                (kind, Some(mine), reason)
+                let mine = (kind == Class::Conflict).then_some(existing);
+                (kind, mine, reason)
             }
         } else {
             (Class::New, None, String::new())
@@ -416,7 +421,6 @@ impl Planner<'_> {
             kind,
             label: record.label(),
             mine,
-            theirs,
             source_file: source.file.to_string(),
             reason,
             record,
@@ -446,11 +450,7 @@ impl Planner<'_> {
             if done.contains(id) {
                 continue;
             }
-            let newer_here = self
-                .current
-                .submissions
-                .iter()
-                .any(|s| s.row.school_id == id && s.row.year > row.year);
+            let newer_here = self.latest_year.get(id).is_some_and(|&y| y > row.year);
             if !newer_here {
                 self.add(
                     Record::School(SchoolRecord::new(SchoolIdentity::of_row(row), meta.clone())),
@@ -471,14 +471,8 @@ impl Planner<'_> {
 }
 
 /// Plans importing `incoming` (in order) into `current`; `now` is the import time (RFC 3339).
-pub fn plan_import(current: &Snapshot, incoming: &[Incoming], now: &str) -> ImportPlan {
-    let mut p = Planner {
-        current,
-        schools: current.schools.iter().map(|r| (r.key(), r)).collect(),
-        submissions: current.submissions.iter().map(|r| (r.key(), r)).collect(),
-        items: Vec::new(),
-        seen: HashMap::new(),
-    };
+pub fn plan_import(current: &Snapshot, incoming: &[Incoming], now: &Timestamp) -> ImportPlan {
+    let mut p = Planner::new(current);
     let mut warnings = Vec::new();
     let mut log = Vec::new();
     let mut log_ids: HashSet<&str> = current.log.iter().map(|e| e.id.as_str()).collect();
@@ -487,11 +481,11 @@ pub fn plan_import(current: &Snapshot, incoming: &[Incoming], now: &str) -> Impo
         match inc {
             Incoming::Rows { file, sha256, rows } => {
                 let meta = RecordMeta {
-                    modified_at: now.to_string(),
+                    modified_at: now.clone(),
                     origin: Origin::Imported {
                         file: file.clone(),
                         bundle_sha256: sha256.clone(),
-                        bundle_created_at: now.to_string(),
+                        bundle_created_at: now.clone(),
                         organisation: String::new(),
                     },
                 };
@@ -500,7 +494,7 @@ pub fn plan_import(current: &Snapshot, incoming: &[Incoming], now: &str) -> Impo
                     rows,
                     &Source {
                         file,
-                        created_at: now,
+                        created_at: None,
                     },
                     &meta,
                 );
@@ -509,7 +503,7 @@ pub fn plan_import(current: &Snapshot, incoming: &[Incoming], now: &str) -> Impo
                 warnings.extend(pb.warnings.iter().cloned());
                 let b = &pb.bundle;
                 let meta = RecordMeta {
-                    modified_at: now.to_string(),
+                    modified_at: now.clone(),
                     origin: Origin::Imported {
                         file: pb.file.clone(),
                         bundle_sha256: b.sha256.clone(),
@@ -519,7 +513,7 @@ pub fn plan_import(current: &Snapshot, incoming: &[Incoming], now: &str) -> Impo
                 };
                 let source = Source {
                     file: &pb.file,
-                    created_at: &b.created_at,
+                    created_at: Some(&b.created_at),
                 };
                 match &pb.payload {
                     Payload::SchoolSubmission(s) => {
@@ -537,7 +531,7 @@ pub fn plan_import(current: &Snapshot, incoming: &[Incoming], now: &str) -> Impo
                     Payload::Reference(_) => {
                         let record = ReferenceRecord {
                             id: b.sha256.clone(),
-                            received_at: now.to_string(),
+                            received_at: now.clone(),
                             bundle: b.clone(),
                         };
                         p.add(Record::Reference(record), &source);
@@ -585,34 +579,12 @@ pub fn plan_import(current: &Snapshot, incoming: &[Incoming], now: &str) -> Impo
         counts,
         warnings,
         log,
-        now: now.to_string(),
+        now: now.clone(),
         files: incoming
             .iter()
             .map(|i| (i.file().to_string(), i.sha256().to_string()))
             .collect(),
         restore,
-    }
-}
-
-/// A list in which a value with the key of an earlier one replaces it in place.
-pub(crate) struct Upserts<T, K> {
-    pub(crate) list: Vec<T>,
-    index: HashMap<K, usize>,
-}
-
-impl<T, K: std::hash::Hash + Eq> Upserts<T, K> {
-    pub(crate) fn new(list: Vec<T>, key: impl Fn(&T) -> K) -> Self {
-        let index = list.iter().enumerate().map(|(i, v)| (key(v), i)).collect();
-        Upserts { list, index }
-    }
-    pub(crate) fn put(&mut self, key: K, value: T) {
-        match self.index.get(&key) {
-            Some(&i) => self.list[i] = value,
-            None => {
-                self.index.insert(key, self.list.len());
-                self.list.push(value);
-            }
-        }
     }
 }
 
@@ -684,38 +656,5 @@ impl ImportPlan {
             log: self.log.clone(),
             entry,
         }
-    }
-}
-
-impl Snapshot {
-    /// Applies writes as the storage layer does: each record replaces the one with its key or
-    /// is appended; the log entries (restored ones, then the import's) are appended unless
-    /// their id is already there.
-    pub fn apply(&mut self, w: &Writes) {
-        fn put_all<T: Clone, K: std::hash::Hash + Eq>(
-            list: &mut Vec<T>,
-            new: &[T],
-            key: impl Fn(&T) -> K,
-        ) {
-            let mut u = Upserts::new(std::mem::take(list), &key);
-            for r in new {
-                u.put(key(r), r.clone());
-            }
-            *list = u.list;
-        }
-        put_all(&mut self.schools, &w.schools, |r| r.school_id.clone());
-        put_all(&mut self.submissions, &w.submissions, |r| {
-            (r.row.school_id.clone(), r.row.year)
-        });
-        put_all(&mut self.assessments, &w.assessments, |r| r.id.clone());
-        put_all(&mut self.runs, &w.runs, |r| r.id.clone());
-        put_all(&mut self.references, &w.references, |r| r.id.clone());
-        let entries: Vec<LogEntry> = w
-            .log
-            .iter()
-            .chain(std::iter::once(&w.entry))
-            .cloned()
-            .collect();
-        put_all(&mut self.log, &entries, |e| e.id.clone());
     }
 }

@@ -2,12 +2,18 @@
 
 use super::*;
 use crate::domain::demo::{region, DemoSpec};
-use crate::domain::identify::identify;
-use crate::domain::problem::Severity;
-use crate::domain::records::{content_sha256_of_rows, ImportCounts, LogAction, Origin, RecordMeta};
-use crate::domain::row::SchoolType;
-use crate::domain::rubric::{ItemAnswer, OrgLevel, Organisation};
-use serde_json::json;
+use crate::domain::digest::RowsDigest;
+use crate::domain::identify::{identify, Identification, Params, ResultsBand, SocialBand};
+use crate::domain::problem::{Place, Problem, Severity};
+use crate::domain::records::{
+    AssessmentRecord, ImportCounts, LogAction, LogEntry, Origin, RecordMeta, ReferenceRecord,
+    RunRecord, RunScope, SchoolIdentity, SchoolRecord, Snapshot, SubmissionRecord,
+};
+use crate::domain::reference::reference_pools;
+use crate::domain::row::{Row, SchoolType};
+use crate::domain::rubric::{federal, Assessment, ItemAnswer, OrgLevel, Organisation};
+use crate::domain::time::ts;
+use serde_json::{json, Value};
 
 const NOW: &str = "2025-11-22T10:00:00Z";
 
@@ -24,7 +30,7 @@ fn school_by() -> CreatedBy {
 
 fn meta(origin: Origin) -> RecordMeta {
     RecordMeta {
-        modified_at: "2025-01-10T08:00:00Z".into(),
+        modified_at: ts("2025-01-10T08:00:00Z"),
         origin,
     }
 }
@@ -33,7 +39,7 @@ fn imported(created_at: &str) -> Origin {
     Origin::Imported {
         file: "старый.json".into(),
         bundle_sha256: "00".into(),
-        bundle_created_at: created_at.into(),
+        bundle_created_at: ts(created_at),
         organisation: "МБОУ СОШ № 1".into(),
     }
 }
@@ -82,12 +88,20 @@ fn demo_run() -> (Vec<Row>, Identification) {
 /// A database with a record of every kind.
 fn full_snapshot() -> Snapshot {
     let (rows, result) = demo_run();
+    let run = RunRecord {
+        id: "run-1".into(),
+        created_at: ts(NOW),
+        label: "Демонстрация".into(),
+        scope: RunScope::All,
+        input_digest: RowsDigest::of(&rows).hex(),
+        reference: reference_pools(&result, &rows),
+        result: crate::domain::run::without_components(result),
+    };
     let reference_bundle = reference(
-        &result,
-        &rows,
+        &run,
         "Демонстрационный край",
         &by(Role::Region, "Минобр"),
-        NOW,
+        &ts(NOW),
     );
     let mut s = Snapshot::default();
     for r in rows.iter().take(9) {
@@ -106,21 +120,14 @@ fn full_snapshot() -> Snapshot {
         assessment("г. Приморск", 2024),
         meta(imported("2025-02-01T00:00:00Z")),
     ));
-    s.runs.push(RunRecord {
-        id: "run-1".into(),
-        created_at: NOW.into(),
-        label: "Демонстрация".into(),
-        params: Params::default(),
-        input_sha256: content_sha256_of_rows(&rows),
-        result,
-    });
+    s.runs.push(run);
     s.references.push(ReferenceRecord {
         id: reference_bundle.sha256.clone(),
-        received_at: NOW.into(),
+        received_at: ts(NOW),
         bundle: reference_bundle,
     });
     s.log.push(LogEntry::new(
-        NOW,
+        &ts(NOW),
         LogAction::Demo,
         None,
         None,
@@ -173,7 +180,7 @@ fn submission_bundle() -> Bundle {
         school: identity("s1"),
         rows: vec![row("s1", 2024, 61.5), row("s1", 2025, 63.25)],
     });
-    Bundle::from_payload(school_by(), "2025-11-20T09:00:00Z", &payload)
+    Bundle::from_payload(school_by(), &ts("2025-11-20T09:00:00Z"), &payload)
 }
 
 // ---------------------------------------------------------------- format and round trips
@@ -181,22 +188,20 @@ fn submission_bundle() -> Bundle {
 #[test]
 fn every_kind_round_trips_through_text() {
     let snapshot = full_snapshot();
-    let (rows, result) = demo_run();
     let muni = by(Role::Municipality, "Управление образования г. Приморска");
     let ids: Vec<String> = vec!["301".into()];
     let bundles = vec![
         submission_bundle(),
-        collection(&snapshot, &[], &muni, NOW),
-        collection(&snapshot, &ids, &muni, NOW),
-        rubric_assessments(&snapshot, &[], &muni, NOW),
+        collection(&snapshot, &[], &muni, &ts(NOW)),
+        collection(&snapshot, &ids, &muni, &ts(NOW)),
+        rubric_assessments(&snapshot, &[], &muni, &ts(NOW)),
         reference(
-            &result,
-            &rows,
+            &snapshot.runs[0],
             "Демонстрационный край",
             &by(Role::Region, "Минобр"),
-            NOW,
+            &ts(NOW),
         ),
-        backup(&snapshot, &by(Role::Other, ""), NOW),
+        backup(&snapshot, &by(Role::Other, ""), &ts(NOW)),
     ];
     let kinds: Vec<Kind> = bundles.iter().map(|b| b.kind).collect();
     assert_eq!(
@@ -223,7 +228,7 @@ fn every_kind_round_trips_through_text() {
             b
         );
     }
-    let parsed = parse_ok(&backup(&snapshot, &by(Role::Other, ""), NOW));
+    let parsed = parse_ok(&backup(&snapshot, &by(Role::Other, ""), &ts(NOW)));
     assert_eq!(parsed.payload, Payload::Backup(Backup { snapshot }));
 }
 
@@ -232,7 +237,7 @@ fn envelope_is_written_as_documented() {
     let b = Bundle::new(
         Kind::Collection,
         by(Role::Region, "Минобр"),
-        NOW,
+        &ts(NOW),
         json!({"rows": []}),
     );
     // printf '%s' '{"rows":[]}' | sha256sum
@@ -266,41 +271,6 @@ fn checksum_does_not_depend_on_key_order_or_whitespace() {
     assert!(parse_bundle("a.json", compact.as_bytes()).is_ok());
     let parsed = parse_bundle("b.json", reordered.as_bytes()).unwrap();
     assert_eq!(parsed.bundle, b);
-}
-
-#[test]
-fn timestamps_are_read_as_rfc3339() {
-    assert_eq!(parse_rfc3339("1970-01-01T00:00:00Z"), Some((0, 0)));
-    assert_eq!(
-        parse_rfc3339("2025-11-22T10:00:00Z"),
-        Some((1_763_805_600, 0))
-    );
-    assert_eq!(
-        parse_rfc3339("2025-11-22T13:00:00+03:00"),
-        parse_rfc3339("2025-11-22T10:00:00Z")
-    );
-    assert_eq!(
-        parse_rfc3339("2025-11-22T10:00:00.25Z"),
-        Some((1_763_805_600, 250_000_000))
-    );
-    assert_eq!(
-        parse_rfc3339("2024-02-29t00:00:00z").map(|t| t.0),
-        Some(1_709_164_800)
-    );
-    for bad in [
-        "",
-        "2025-11-22",
-        "2025-11-22T10:00:00",
-        "2025-02-29T00:00:00Z",
-        "2025-13-01T00:00:00Z",
-        "2025-11-22T24:00:00Z",
-        "2025-11-22T10:00:00.Z",
-        "2025-11-22T10:00:00+3:00",
-        "2025-11-22T10:00:00Zx",
-        "２０２５-11-22T10:00:00Z",
-    ] {
-        assert_eq!(parse_rfc3339(bad), None, "{bad}");
-    }
 }
 
 // ---------------------------------------------------------------- refusals
@@ -425,7 +395,7 @@ fn envelope_problems_are_all_reported_at_once() {
         vec![
             "предупреждение: e.json, поле extra: неизвестное поле — оно не будет использовано",
             "ошибка: e.json, поле kind: неизвестный вид файла «table»; известные виды: school-submission, collection, reference, rubric-assessment, backup",
-            "ошибка: e.json, поле created_at: дата создания должна быть в формате RFC 3339 (например, 2025-11-22T10:15:00Z), получено «22.11.2025»",
+            "ошибка: e.json, поле created_at: дата создания: время должно быть в формате RFC 3339 (например, 2025-11-22T10:15:00Z), получено «22.11.2025»",
             "ошибка: e.json, поле created_by.role: неизвестная роль \"teacher\"; допустимо: school, municipality, region, other",
             "ошибка: e.json, поле created_by.organisation: название организации должно быть строкой",
             "ошибка: e.json, поле sha256: контрольная сумма не совпадает: файл повреждён или изменён вручную",
@@ -581,7 +551,7 @@ fn a_bad_school_identity_is_refused() {
 fn collection_schools_are_checked() {
     let b = Bundle::from_payload(
         school_by(),
-        NOW,
+        &ts(NOW),
         &Payload::Collection(Collection {
             rows: vec![row("s1", 2024, 60.0)],
             schools: vec![identity("s1"), identity("s2")],
@@ -614,7 +584,7 @@ fn assessments_are_validated_by_the_rubric() {
     nameless.answers.clear();
     let b = Bundle::from_payload(
         school_by(),
-        NOW,
+        &ts(NOW),
         &Payload::RubricAssessment(RubricAssessment {
             assessments: vec![assessment("г. Приморск", 2024), bad, nameless],
         }),
@@ -640,7 +610,7 @@ fn assessments_are_validated_by_the_rubric() {
 #[test]
 fn a_broken_backup_names_the_record() {
     let snapshot = full_snapshot();
-    let b = backup(&snapshot, &by(Role::Other, ""), NOW);
+    let b = backup(&snapshot, &by(Role::Other, ""), &ts(NOW));
     let mut v = serde_json::to_value(&b).unwrap();
     let snap = &mut v["payload"]["snapshot"];
     snap["submissions"][2]["row"]["oge_rus_mean"] = json!(7);
@@ -684,34 +654,36 @@ fn suggested_file_names() {
         "shkala-школа-s1-2025-11-20.json"
     );
     assert_eq!(
-        suggested_file_name(&backup(&snapshot, &region_by, NOW)),
+        suggested_file_name(&backup(&snapshot, &region_by, &ts(NOW))),
         "shkala-резервная-копия-2025-11-22.json"
     );
     assert_eq!(
-        suggested_file_name(&collection(&snapshot, &[], &region_by, NOW)),
+        suggested_file_name(&collection(&snapshot, &[], &region_by, &ts(NOW))),
         "shkala-данные-школ-2025-11-22.json"
     );
     assert_eq!(
-        suggested_file_name(&rubric_assessments(&snapshot, &[], &region_by, NOW)),
+        suggested_file_name(&rubric_assessments(&snapshot, &[], &region_by, &ts(NOW))),
         "shkala-оценка-г. Приморск-2024-2025-11-22.json"
     );
     let b = Bundle::from_payload(
         region_by.clone(),
-        "нет даты",
+        &ts("2025-11-22T23:00:00-03:00"),
         &Payload::SchoolSubmission(SchoolSubmission {
             school: identity("a/b:c*?"),
             rows: vec![],
         }),
     );
-    assert_eq!(suggested_file_name(&b), "shkala-школа-a_b_c__.json");
-    let (rows, result) = demo_run();
+    assert_eq!(
+        suggested_file_name(&b),
+        "shkala-школа-a_b_c__-2025-11-22.json",
+        "the date as written"
+    );
     assert_eq!(
         suggested_file_name(&reference(
-            &result,
-            &rows,
+            &snapshot.runs[0],
             "Край \"Север\"",
             &region_by,
-            NOW
+            &ts(NOW)
         )),
         "shkala-эталон-Край _Север_-2025-11-22.json"
     );
@@ -720,7 +692,7 @@ fn suggested_file_names() {
 #[test]
 fn export_builders_pick_the_records() {
     let snapshot = full_snapshot();
-    let b = school_submission(&snapshot, "0010001", &school_by(), NOW).unwrap();
+    let b = school_submission(&snapshot, "0010001", &school_by(), &ts(NOW)).unwrap();
     let Payload::SchoolSubmission(s) = parse_ok(&b).payload else {
         panic!("kind")
     };
@@ -730,19 +702,20 @@ fn export_builders_pick_the_records() {
         [2023, 2024, 2025]
     );
     assert_eq!(
-        school_submission(&snapshot, "нет", &school_by(), NOW).unwrap_err(),
+        school_submission(&snapshot, "нет", &school_by(), &ts(NOW)).unwrap_err(),
         "школа «нет» не найдена"
     );
     let ids = vec!["0010001".to_string(), "0020002".to_string()];
-    let Payload::Collection(c) = parse_ok(&collection(&snapshot, &ids, &school_by(), NOW)).payload
+    let Payload::Collection(c) =
+        parse_ok(&collection(&snapshot, &ids, &school_by(), &ts(NOW))).payload
     else {
         panic!("kind")
     };
     assert_eq!(c.rows.len(), 6);
     assert!(c.rows.windows(2).all(|w| w[0].key() < w[1].key()));
-    let b = rubric_assessments(&snapshot, &["нет".to_string()], &school_by(), NOW);
+    let b = rubric_assessments(&snapshot, &["нет".to_string()], &school_by(), &ts(NOW));
     assert_eq!(b.payload, json!({"assessments": []}));
-    let e = export_log_entry(&b, "x.json", NOW);
+    let e = export_log_entry(&b, "x.json", &ts(NOW));
     assert_eq!(
         (e.action, e.summary.as_str(), e.sha256.as_deref()),
         (
@@ -756,7 +729,12 @@ fn export_builders_pick_the_records() {
 #[test]
 fn reference_places_every_school_by_its_cuts() {
     let (rows, result) = demo_run();
-    let r = reference_from(&result, &rows, "Демонстрационный край");
+    let r = ReferencePayload::new(
+        "Демонстрационный край",
+        &result.years,
+        &result.params,
+        &reference_pools(&result, &rows),
+    );
     assert_eq!(r.years, result.years);
     assert_eq!(r.pools.len(), result.pools.len());
     let mut checked = 0;
@@ -811,7 +789,7 @@ fn reference_places_every_school_by_its_cuts() {
 fn garbled_bundles_never_panic() {
     let b = Bundle::from_payload(
         school_by(),
-        NOW,
+        &ts(NOW),
         &Payload::SchoolSubmission(SchoolSubmission {
             school: identity("s1"),
             rows: vec![row("s1", 2024, 61.5)],
@@ -868,11 +846,19 @@ fn bundle_of(file: &str, b: &Bundle) -> Incoming {
     Incoming::Bundle(parsed)
 }
 
+/// The ЕГЭ Russian mean of a submission record.
+fn rus_mean(r: &Record) -> f64 {
+    match r {
+        Record::Submission(s) => s.row.values.get_by_id("ege_rus_mean").unwrap_or(f64::NAN),
+        _ => f64::NAN,
+    }
+}
+
 fn submission_from(created_at: &str, rows: Vec<Row>) -> Bundle {
     let school = SchoolIdentity::of_row(&rows[0]);
     Bundle::from_payload(
         school_by(),
-        created_at,
+        &ts(created_at),
         &Payload::SchoolSubmission(SchoolSubmission { school, rows }),
     )
 }
@@ -927,7 +913,7 @@ fn plan_classifies_new_identical_updated_and_conflicts() {
         row("s1", 2025, 71.0), // demo → updated
     ];
     let b = submission_from("2025-09-01T12:00:00+03:00", rows);
-    let plan = plan_import(&current, &[bundle_of("s1.json", &b)], NOW);
+    let plan = plan_import(&current, &[bundle_of("s1.json", &b)], &ts(NOW));
     assert_eq!(
         classes(&plan),
         vec![
@@ -951,8 +937,8 @@ fn plan_classifies_new_identical_updated_and_conflicts() {
     let conflict = &plan.items[2];
     assert_eq!(conflict.label, "Школа s1 (s1), 2023 год");
     assert_eq!(conflict.reason, "запись изменена у вас");
-    assert_eq!(conflict.mine.as_ref().unwrap()["ege_rus_mean"], 50.0);
-    assert_eq!(conflict.theirs["ege_rus_mean"], 51.0);
+    assert_eq!(rus_mean(conflict.mine.as_ref().unwrap()), 50.0);
+    assert_eq!(rus_mean(&conflict.record), 51.0);
     assert_eq!(conflict.source_file, "s1.json");
     assert_eq!(
         plan.items[3].reason,
@@ -966,7 +952,7 @@ fn plan_classifies_new_identical_updated_and_conflicts() {
         "2025-01-01T00:00:00Z",
         vec![row("s1", 2024, 61.0), row("s1", 2024 - 1, 50.0)],
     );
-    let plan = plan_import(&current, &[bundle_of("old.json", &old)], NOW);
+    let plan = plan_import(&current, &[bundle_of("old.json", &old)], &ts(NOW));
     assert_eq!(
         classes(&plan),
         vec![
@@ -986,7 +972,7 @@ fn meta_is_not_compared() {
     let mut current = db();
     current.submissions[0].meta = meta(imported("2030-01-01T00:00:00Z"));
     let b = submission_from("2020-01-01T00:00:00Z", vec![row("s1", 2023, 50.0)]);
-    let plan = plan_import(&current, &[bundle_of("s.json", &b)], NOW);
+    let plan = plan_import(&current, &[bundle_of("s.json", &b)], &ts(NOW));
     assert_eq!(
         classes(&plan),
         vec![
@@ -1006,7 +992,7 @@ fn two_files_disagreeing_are_a_conflict() {
     let plan = plan_import(
         &current,
         &[bundle_of("a.json", &a), bundle_of("b.json", &b), c],
-        NOW,
+        &ts(NOW),
     );
     assert_eq!(
         classes(&plan),
@@ -1021,8 +1007,8 @@ fn two_files_disagreeing_are_a_conflict() {
     );
     let conflict = &plan.items[3];
     assert_eq!(conflict.reason, "файлы «a.json» и «b.json» расходятся");
-    assert_eq!(conflict.mine.as_ref().unwrap()["ege_rus_mean"], 60.0);
-    assert_eq!(conflict.theirs["ege_rus_mean"], 65.0);
+    assert_eq!(rus_mean(conflict.mine.as_ref().unwrap()), 60.0);
+    assert_eq!(rus_mean(&conflict.record), 65.0);
     assert_eq!(plan.items[5].reason, "то же, что в файле «b.json»");
 
     // Keep mine: the first file's version is written; take theirs: the later one.
@@ -1054,7 +1040,7 @@ fn resolutions_decide_what_is_written() {
         row("s1", 2024, 61.0),
     ];
     let b = submission_from("2025-09-01T00:00:00Z", rows);
-    let plan = plan_import(&current, &[bundle_of("s1.json", &b)], NOW);
+    let plan = plan_import(&current, &[bundle_of("s1.json", &b)], &ts(NOW));
     let conflicts: Vec<usize> = plan.conflicts().map(|(i, _)| i).collect();
     assert_eq!(conflicts, vec![2]);
 
@@ -1072,7 +1058,7 @@ fn resolutions_decide_what_is_written() {
     );
     assert_eq!(keep.entry.action, LogAction::Import);
     assert_eq!(keep.entry.sha256.as_deref(), Some(b.sha256.as_str()));
-    assert_eq!(keep.entry.at, NOW);
+    assert_eq!(keep.entry.at, ts(NOW));
     let none = plan.writes(&Resolutions::new());
     assert_eq!(none.submissions, keep.submissions, "no choice keeps ours");
 
@@ -1090,11 +1076,11 @@ fn resolutions_decide_what_is_written() {
     );
     assert_eq!(take.entry.counts.conflicts_taken, 1);
     let expected_meta = RecordMeta {
-        modified_at: NOW.into(),
+        modified_at: ts(NOW),
         origin: Origin::Imported {
             file: "s1.json".into(),
             bundle_sha256: b.sha256.clone(),
-            bundle_created_at: "2025-09-01T00:00:00Z".into(),
+            bundle_created_at: ts("2025-09-01T00:00:00Z"),
             organisation: "МБОУ СОШ № 1".into(),
         },
     };
@@ -1133,7 +1119,7 @@ fn school_identity_comes_from_the_latest_row_unless_we_have_later_data() {
         b"school_id;...",
         vec![renamed, new_school, s2_latest],
     );
-    let plan = plan_import(&current, &[csv], NOW);
+    let plan = plan_import(&current, &[csv], &ts(NOW));
     assert_eq!(
         classes(&plan),
         vec![
@@ -1153,7 +1139,8 @@ fn school_identity_comes_from_the_latest_row_unless_we_have_later_data() {
 fn csv_rows_are_planned_as_imports() {
     let bytes = b"school_id;school_name;municipality;school_type;year;ege_rus_mean\n...";
     let mut current = db();
-    // 2024 was imported from another table last year: a newer table updates it.
+    // 2024 was imported from a bundle made before today: a table has no creation time, so it
+    // cannot be newer than that bundle — a conflict for the user, never an update.
     current.submissions[1].meta = meta(imported("2024-12-01T00:00:00Z"));
     let csv = Incoming::rows(
         "районы.csv",
@@ -1161,22 +1148,33 @@ fn csv_rows_are_planned_as_imports() {
         vec![row("s1", 2024, 62.0), row("s9", 2025, 55.0)],
     );
     let sha = sha256_hex(bytes);
-    let plan = plan_import(&current, &[csv], NOW);
+    let plan = plan_import(&current, &[csv], &ts(NOW));
     assert_eq!(
         classes(&plan),
         vec![
             (school_key("s9"), Class::New),
-            (sub_key("s1", 2024), Class::Updated),
+            (sub_key("s1", 2024), Class::Conflict),
             (sub_key("s9", 2025), Class::New)
         ]
     );
-    let w = plan.writes(&Resolutions::new());
+    assert_eq!(
+        plan.items[1].reason,
+        "у таблицы нет даты создания, поэтому нельзя сказать, новее ли она данных из файла «старый.json»"
+    );
+    assert_eq!(rus_mean(plan.items[1].mine.as_ref().unwrap()), 60.0);
+    let keep = plan.writes(&Resolutions::new());
+    assert_eq!(
+        keep.submissions.len(),
+        1,
+        "the conflict keeps ours unless chosen"
+    );
+    let w = plan.writes(&plan.resolve_all(Resolution::TakeTheirs));
     let expected = RecordMeta {
-        modified_at: NOW.into(),
+        modified_at: ts(NOW),
         origin: Origin::Imported {
             file: "районы.csv".into(),
             bundle_sha256: sha.clone(),
-            bundle_created_at: NOW.into(),
+            bundle_created_at: ts(NOW),
             organisation: String::new(),
         },
     };
@@ -1187,8 +1185,22 @@ fn csv_rows_are_planned_as_imports() {
     assert_eq!(w.entry.sha256, Some(sha));
     assert_eq!(
         w.entry.summary,
-        "новых: 2, обновлено: 1, без изменений: 0, конфликтов: 0"
+        "новых: 2, обновлено: 0, без изменений: 0, конфликтов: 1 (приняты из файла)"
     );
+
+    // The same table again, a day later, over the rows it brought: still a conflict where
+    // the content differs (a table is never newer than another table).
+    let mut after = current.clone();
+    after.apply(&w);
+    let again = Incoming::rows("районы.csv", bytes, vec![row("s9", 2025, 56.0)]);
+    let plan = plan_import(&after, &[again], &ts("2025-11-23T10:00:00Z"));
+    assert_eq!(plan.items[1].kind, Class::Conflict);
+    // Demonstration data is replaced by a table without asking.
+    let mut demo = current.clone();
+    demo.submissions[1].meta = meta(Origin::Demo);
+    let csv = Incoming::rows("районы.csv", bytes, vec![row("s1", 2024, 62.0)]);
+    let plan = plan_import(&demo, &[csv], &ts(NOW));
+    assert_eq!(plan.items[0].kind, Class::Updated);
 }
 
 #[test]
@@ -1206,21 +1218,21 @@ fn assessments_runs_and_references_are_planned() {
     let fresh = assessment("Заречный район", 2025);
     let a = Bundle::from_payload(
         muni.clone(),
-        NOW,
+        &ts(NOW),
         &Payload::RubricAssessment(RubricAssessment {
             assessments: vec![same],
         }),
     );
     let b = Bundle::from_payload(
         muni.clone(),
-        NOW,
+        &ts(NOW),
         &Payload::RubricAssessment(RubricAssessment {
             assessments: vec![changed, fresh],
         }),
     );
-    let plan = plan_import(&snapshot, &[bundle_of("a.json", &a)], NOW);
+    let plan = plan_import(&snapshot, &[bundle_of("a.json", &a)], &ts(NOW));
     assert_eq!(plan.items[0].kind, Class::Identical);
-    let plan = plan_import(&snapshot, &[bundle_of("b.json", &b)], NOW);
+    let plan = plan_import(&snapshot, &[bundle_of("b.json", &b)], &ts(NOW));
     let key = RecordKey::Assessment {
         id: "municipality|name:г. приморск|2024".into(),
     };
@@ -1238,7 +1250,7 @@ fn assessments_runs_and_references_are_planned() {
 
     // A reference: new, then identical.
     let r = snapshot.references[0].bundle.clone();
-    let plan = plan_import(&Snapshot::default(), &[bundle_of("ref.json", &r)], NOW);
+    let plan = plan_import(&Snapshot::default(), &[bundle_of("ref.json", &r)], &ts(NOW));
     assert_eq!(
         classes(&plan),
         vec![(
@@ -1254,11 +1266,11 @@ fn assessments_runs_and_references_are_planned() {
     );
     let w = plan.writes(&Resolutions::new());
     assert_eq!(w.references[0].bundle, r);
-    assert_eq!(w.references[0].received_at, NOW);
+    assert_eq!(w.references[0].received_at, ts(NOW));
     let plan = plan_import(
         &snapshot,
         &[bundle_of("ref.json", &r)],
-        "2026-01-01T00:00:00Z",
+        &ts("2026-01-01T00:00:00Z"),
     );
     assert_eq!(
         plan.items[0].kind,
@@ -1271,8 +1283,8 @@ fn assessments_runs_and_references_are_planned() {
     other.runs[0].label = "Другой".into();
     let plan = plan_import(
         &snapshot,
-        &[bundle_of("b.json", &backup(&other, &muni, NOW))],
-        NOW,
+        &[bundle_of("b.json", &backup(&other, &muni, &ts(NOW)))],
+        &ts(NOW),
     );
     let run = plan
         .items
@@ -1301,7 +1313,7 @@ fn assessments_runs_and_references_are_planned() {
 #[test]
 fn a_backup_restored_into_an_empty_database_is_the_same_database() {
     let original = full_snapshot();
-    let text = backup(&original, &by(Role::Other, "Я"), NOW).to_json_pretty();
+    let text = backup(&original, &by(Role::Other, "Я"), &ts(NOW)).to_json_pretty();
     let parsed = parse_bundle_as(
         "shkala-резервная-копия-2025-11-22.json",
         text.as_bytes(),
@@ -1311,7 +1323,7 @@ fn a_backup_restored_into_an_empty_database_is_the_same_database() {
     let plan = plan_import(
         &Snapshot::default(),
         &[Incoming::Bundle(parsed)],
-        "2025-12-01T00:00:00Z",
+        &ts("2025-12-01T00:00:00Z"),
     );
     assert!(plan.items.iter().all(|i| i.kind == Class::New));
     let writes = plan.writes(&plan.resolve_all(Resolution::KeepMine));
@@ -1326,12 +1338,12 @@ fn a_backup_restored_into_an_empty_database_is_the_same_database() {
     assert_eq!(restored, original);
 
     // Restoring again changes nothing but the log.
-    let text = backup(&original, &by(Role::Other, "Я"), NOW).to_json_pretty();
+    let text = backup(&original, &by(Role::Other, "Я"), &ts(NOW)).to_json_pretty();
     let parsed = parse_bundle("again.json", text.as_bytes()).unwrap();
     let plan = plan_import(
         &restored,
         &[Incoming::Bundle(parsed)],
-        "2025-12-02T00:00:00Z",
+        &ts("2025-12-02T00:00:00Z"),
     );
     assert_eq!(plan.counts.identical, plan.items.len());
     assert!(plan.writes(&Resolutions::new()).is_empty());

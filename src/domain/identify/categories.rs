@@ -3,8 +3,8 @@
 //! A year in which a school has no index counts as a year outside every band; a school that
 //! has such a year and meets none of the rules is «недостаточно данных».
 
+use super::bands::Indexed;
 use super::eligibility::Frame;
-use super::indices::Indexed;
 use super::output::{ResultsBand, ResultsCategory, SocialBand, SocialCategory};
 use super::{Params, SocialRule};
 

@@ -1,8 +1,8 @@
 //! Stage 5: for each school and year, the results components that pulled the index down most:
 //! those below the school's own index, weakest first (ties in method order).
 
-use super::components::Scored;
-use super::indices::Indexed;
+use super::bands::Indexed;
+use super::indices::Scored;
 use super::output::{ComponentList, MAX_COMPONENTS};
 use super::Params;
 

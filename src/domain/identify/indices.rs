@@ -1,101 +1,314 @@
-//! Stage 3: the 25 % bands of each pool-year, by the results and social indices
-//! (computed with the components, see [`super::components::score`]).
+//! Stage 2: from raw columns to comparable components in [0, 1].
+//!
+//! - Min–max indicators (results 1–8, all social shares) are normalised over the pool-year
+//!   by formulas 1–3; a column whose maximum equals its minimum there is dropped.
+//! - Gap indicators (results 9–11) become flags against the regional mean of the year; a flag
+//!   means a weak result and enters as 1 − flag.
+//! - An indicator with Russian and maths variants is the mean of the variants the school has.
 
-use super::components::Scored;
 use super::eligibility::Frame;
-use super::output::{PoolYear, ResultsBand, SocialBand};
+use super::method::{Component, Method, Rule};
+use super::output::RegionalMean;
 use super::Params;
-use crate::domain::stats::{band_size, bands, rank_key, Band};
+use crate::domain::stats::{mean, normalise_scaled, WeightedMean};
+use std::collections::BTreeMap;
 
-pub struct Indexed {
-    pub results_index: Vec<Option<f64>>,
-    pub social_index: Vec<Option<f64>>,
-    pub results_band: Vec<Option<ResultsBand>>,
-    pub social_band: Vec<Option<SocialBand>>,
+/// Regional means of the gap variants, by window slot.
+pub struct Means {
+    /// (component index, variant index) of every gap variant, in method order.
+    pub variants: Vec<(usize, usize)>,
+    /// `[slot][k]`: the mean of `variants[k]` and whether it is official.
+    pub values: Vec<Vec<Option<(f64, bool)>>>,
+    /// `[k]`: the flag threshold of `variants[k]`; `None` if the parameters give none (the
+    /// variant is then not used).
+    pub thresholds: Vec<Option<f64>>,
 }
 
-/// Bands of the entries by their results and social indices (entry-indexed).
-pub fn index_and_band(
-    frame: &Frame,
-    results_index: Vec<Option<f64>>,
-    social_index: Vec<Option<f64>>,
-    params: &Params,
-) -> Indexed {
-    let n = frame.entries.len();
-    let mut results_band = vec![None; n];
-    let mut social_band = vec![None; n];
-    for g in &frame.groups {
-        let r = band_group(&results_index[g.start..g.end], params.band_share);
-        for (k, b) in r.into_iter().enumerate() {
-            results_band[g.start + k] = b.map(|b| match b {
-                Band::Bottom => ResultsBand::Low,
-                Band::Middle => ResultsBand::Middle,
-                Band::Top => ResultsBand::High,
-            });
-        }
-        // Social: the highest index means the worst conditions.
-        let s = band_group(&social_index[g.start..g.end], params.band_share);
-        for (k, b) in s.into_iter().enumerate() {
-            social_band[g.start + k] = b.map(|b| match b {
-                Band::Bottom => SocialBand::Favourable,
-                Band::Middle => SocialBand::Neutral,
-                Band::Top => SocialBand::Unfavourable,
-            });
-        }
+impl Means {
+    fn get(&self, slot: usize, k: usize) -> Option<f64> {
+        self.values[slot][k].map(|(v, _)| v)
     }
-    Indexed {
-        results_index,
-        social_index,
-        results_band,
-        social_band,
+    fn index_of(&self, c: usize, v: usize) -> Option<usize> {
+        self.variants.iter().position(|&x| x == (c, v))
     }
 }
 
-/// Bands of the schools that have an index; `None` for those that have none.
-fn band_group(index: &[Option<f64>], share: f64) -> Vec<Option<Band>> {
-    let present: Vec<(usize, f64)> = index
+/// Minimum and maximum of every data column in every pool-year (∞/−∞ where nobody has it):
+/// `lo[group * width + column]`.
+pub struct Ranges {
+    width: usize,
+    lo: Vec<f64>,
+    hi: Vec<f64>,
+}
+
+impl Ranges {
+    fn of(&self, group: usize, column: usize) -> (f64, f64) {
+        let i = group * self.width + column;
+        (self.lo[i], self.hi[i])
+    }
+}
+
+/// Pass 1 over the rows: the range of every column per pool-year, and the regional mean of
+/// each gap variant in each year — official if the parameters give it, otherwise the mean of
+/// school means over all eligible schools of the year (all pools), weighted by the school's
+/// participants of that exam; schools without a positive count are left out.
+pub fn ranges_and_means(frame: &Frame, method: &Method, params: &Params) -> (Ranges, Means) {
+    let width = crate::domain::schema::schema().data_len();
+    let variants: Vec<(usize, usize)> = method
+        .results
         .iter()
         .enumerate()
-        .filter_map(|(k, v)| v.map(|v| (k, rank_key(v))))
+        .filter(|(_, c)| c.rule == Rule::Gap)
+        .flat_map(|(ci, c)| (0..c.variants.len()).map(move |vi| (ci, vi)))
         .collect();
-    let values: Vec<f64> = present.iter().map(|(_, v)| *v).collect();
-    let mut out = vec![None; index.len()];
-    for ((k, _), b) in present.iter().zip(bands(&values, share)) {
-        out[*k] = Some(b);
+    let columns: Vec<(usize, Option<usize>)> = variants
+        .iter()
+        .map(|&(c, v)| {
+            let var = &method.results[c].variants[v];
+            (var.index, var.weight)
+        })
+        .collect();
+    let thresholds = variants
+        .iter()
+        .map(|&(c, v)| {
+            params
+                .gap_thresholds
+                .get(&method.results[c].variants[v].column)
+                .copied()
+        })
+        .collect();
+    let nv = variants.len();
+    // Order-independent sums (see `WeightedMean`), by slot × gap variant.
+    let mut sums = vec![WeightedMean::default(); frame.years.len() * nv];
+    let mut lo = vec![f64::INFINITY; frame.groups.len() * width];
+    let mut hi = vec![f64::NEG_INFINITY; frame.groups.len() * width];
+    for step in &frame.walk {
+        let raw = frame.rows[step.row as usize].values.raw();
+        let base = step.group as usize * width;
+        // NaN (an empty cell) fails both comparisons and is skipped.
+        for (c, &v) in raw.iter().enumerate() {
+            if v < lo[base + c] {
+                lo[base + c] = v;
+            }
+            if v > hi[base + c] {
+                hi[base + c] = v;
+            }
+        }
+        for (k, &(col, w)) in columns.iter().enumerate() {
+            let (x, w) = (raw[col], w.map_or(f64::NAN, |w| raw[w]));
+            // Empty cells and non-positive weights are left out by `add`.
+            sums[step.slot as usize * nv + k].add(x, w);
+        }
     }
-    out
+    let ranges = Ranges { width, lo, hi };
+    let values = frame
+        .years
+        .iter()
+        .enumerate()
+        .map(|(slot, year)| {
+            let official = params.regional_means.get(&year.to_string());
+            variants
+                .iter()
+                .enumerate()
+                .map(|(k, &(c, v))| {
+                    if let Some(x) =
+                        official.and_then(|m| m.get(&method.results[c].variants[v].column))
+                    {
+                        return Some((*x, true));
+                    }
+                    sums[slot * nv + k].mean().map(|m| (m, false))
+                })
+                .collect()
+        })
+        .collect();
+    (
+        ranges,
+        Means {
+            variants,
+            values,
+            thresholds,
+        },
+    )
 }
 
-/// Sizes, cuts and dropped columns of each pool-year, for the report.
-pub fn pool_years(
+/// Normalised results components and both indices of every entry.
+pub struct Scored {
+    pub n_results: usize,
+    /// `walk position × n_results`, NaN where the school has no value. Stored in walk order
+    /// (rows of a school are usually adjacent), so reading a school's years stays local.
+    results: Vec<f64>,
+    /// Walk position of each entry.
+    pos: Vec<u32>,
+    /// Per group of the frame: columns dropped because max = min.
+    pub dropped: Vec<Vec<String>>,
+}
+
+impl Scored {
+    /// All results components of entry `e`, NaN where absent.
+    pub fn results_of(&self, e: usize) -> &[f64] {
+        let p = self.pos[e] as usize;
+        &self.results[p * self.n_results..(p + 1) * self.n_results]
+    }
+}
+
+/// How one variant is turned into [0, 1] in one pool-year.
+#[derive(Clone, Copy)]
+enum Scale {
+    /// Min–max (formulas 1–3) with max > min; `inv` is 1 / (max − min).
+    MinMax { lo: f64, hi: f64, inv: f64 },
+    /// 1 − flag, flagged when below `mean` by more than `threshold`.
+    Gap { mean: f64, threshold: f64 },
+    /// Not usable here (max = min, no regional mean, no threshold, nobody has it).
+    Unused,
+}
+
+/// Pass 2 over the rows: every component and both indices of every entry.
+///
+/// Returns the components and the results and social indices of each entry (arithmetic mean
+/// of the components it has, «многомерная средняя»).
+pub fn score(
     frame: &Frame,
-    scored: &Scored,
-    indexed: &Indexed,
-    params: &Params,
-) -> Vec<PoolYear> {
-    frame
-        .groups
-        .iter()
-        .zip(&scored.dropped)
-        .map(|(g, dropped)| {
-            let ranked_r = indexed.results_index[g.start..g.end]
+    method: &Method,
+    ranges: &Ranges,
+    means: &Means,
+) -> (Scored, Vec<Option<f64>>, Vec<Option<f64>>) {
+    let n = frame.entries.len();
+    let nr = method.results.len();
+    let mut results = vec![f64::NAN; n * nr];
+    let mut pos = vec![0u32; n];
+    let mut results_index = vec![None; n];
+    let mut social_index = vec![None; n];
+    let mut dropped = Vec::with_capacity(frame.groups.len());
+    // The scale of every variant in every pool-year, decided once: `[group][component][variant]`.
+    let mut result_scales = Vec::with_capacity(frame.groups.len());
+    let mut social_scales = Vec::with_capacity(frame.groups.len());
+    for (gi, g) in frame.groups.iter().enumerate() {
+        let mut dropped_here = Vec::new();
+        let mut scales = |table: &[Component]| -> Vec<Vec<Scale>> {
+            table
                 .iter()
-                .flatten()
-                .count();
-            let ranked_s = indexed.social_index[g.start..g.end]
-                .iter()
-                .flatten()
-                .count();
-            PoolYear {
-                pool: params.pools[g.pool].id.clone(),
-                year: frame.years[g.slot],
-                schools: g.end - g.start,
-                results_ranked: ranked_r,
-                results_band_size: band_size(ranked_r, params.band_share),
-                social_ranked: ranked_s,
-                social_band_size: band_size(ranked_s, params.band_share),
-                dropped: dropped.clone(),
+                .enumerate()
+                .map(|(c, comp)| {
+                    comp.variants
+                        .iter()
+                        .enumerate()
+                        .map(|(vi, var)| match comp.rule {
+                            Rule::Minmax => {
+                                let (lo, hi) = ranges.of(gi, var.index);
+                                if lo > hi {
+                                    Scale::Unused // nobody has this column
+                                } else if hi <= lo {
+                                    dropped_here.push(var.column.clone());
+                                    Scale::Unused
+                                } else {
+                                    Scale::MinMax {
+                                        lo,
+                                        hi,
+                                        inv: 1.0 / (hi - lo),
+                                    }
+                                }
+                            }
+                            Rule::Gap => means
+                                .index_of(c, vi)
+                                .and_then(|k| {
+                                    Some(Scale::Gap {
+                                        mean: means.get(g.slot, k)?,
+                                        threshold: means.thresholds[k]?,
+                                    })
+                                })
+                                .unwrap_or(Scale::Unused),
+                        })
+                        .collect()
+                })
+                .collect()
+        };
+        result_scales.push(scales(&method.results));
+        social_scales.push(scales(&method.social));
+        dropped.push(dropped_here);
+    }
+    let mut social_values = vec![f64::NAN; method.social.len()];
+    for (p, step) in frame.walk.iter().enumerate() {
+        let e = step.entry as usize;
+        pos[e] = p as u32;
+        let raw = frame.rows[step.row as usize].values.raw();
+        let g = step.group as usize;
+        let out = &mut results[p * nr..(p + 1) * nr];
+        components(&method.results, &result_scales[g], raw, out);
+        results_index[e] = mean(out.iter().copied().filter(|v| !v.is_nan()));
+        components(&method.social, &social_scales[g], raw, &mut social_values);
+        social_index[e] = mean(social_values.iter().copied().filter(|v| !v.is_nan()));
+    }
+    (
+        Scored {
+            n_results: nr,
+            results,
+            pos,
+            dropped,
+        },
+        results_index,
+        social_index,
+    )
+}
+
+/// The components of one row: each the mean of its usable variants, NaN if it has none.
+fn components(table: &[Component], scales: &[Vec<Scale>], raw: &[f64], out: &mut [f64]) {
+    for ((comp, scales), out) in table.iter().zip(scales).zip(out.iter_mut()) {
+        let (mut sum, mut count) = (0.0, 0u32);
+        for (var, scale) in comp.variants.iter().zip(scales) {
+            let x = raw[var.index];
+            if x.is_nan() {
+                continue;
             }
+            let v = match *scale {
+                Scale::MinMax { lo, hi, inv } => {
+                    Some(normalise_scaled(x, lo, hi, inv, comp.direction))
+                }
+                Scale::Gap { mean, threshold } => {
+                    Some(if mean - x > threshold { 0.0 } else { 1.0 })
+                }
+                Scale::Unused => None,
+            };
+            if let Some(v) = v {
+                sum += v;
+                count += 1;
+            }
+        }
+        *out = if count > 0 {
+            sum / count as f64
+        } else {
+            f64::NAN
+        };
+    }
+}
+
+/// The regional means actually used, for the report.
+pub fn means_report(
+    frame: &Frame,
+    method: &Method,
+    means: &Means,
+) -> BTreeMap<String, BTreeMap<String, RegionalMean>> {
+    frame
+        .years
+        .iter()
+        .enumerate()
+        .map(|(slot, year)| {
+            let m = means
+                .variants
+                .iter()
+                .enumerate()
+                .filter_map(|(k, &(c, v))| {
+                    let (value, official) = means.values[slot][k]?;
+                    let source = if official { "official" } else { "computed" };
+                    Some((
+                        method.results[c].variants[v].column.clone(),
+                        RegionalMean {
+                            value,
+                            source: source.into(),
+                        },
+                    ))
+                })
+                .collect();
+            (year.to_string(), m)
         })
         .collect()
 }

@@ -4,8 +4,9 @@
 //! идентификации общеобразовательных организаций») as named stages, in the seed's order:
 //!
 //! 1. [`eligibility`] — the window of years, the schools, exclusions, pools;
-//! 2. [`components`] — regional means, gap flags, min–max normalisation per pool-year;
-//! 3. [`indices`] — results and social indices (многомерная средняя) and the 25 % bands;
+//! 2. [`indices`] — regional means, gap flags, min–max normalisation of the components per
+//!    pool-year, and the results and social indices (многомерная средняя);
+//! 3. [`bands`] — the 25 % bands of each index per pool-year;
 //! 4. [`categories`] — the three-year rules;
 //! 5. [`explain`] — the components that pulled each index down;
 //! 6. [`partners`] — partner schools for ШНРО and «группа риска», resilient schools;
@@ -14,8 +15,8 @@
 //! Each stage is a pure function from typed input to typed output; every number comes from
 //! [`Params`]. The readings of the seed are listed in the README's method section.
 
+pub mod bands;
 pub mod categories;
-pub mod components;
 pub mod csv;
 pub mod eligibility;
 pub mod explain;
@@ -49,9 +50,9 @@ pub fn identify(rows: &[Row], params: &Params) -> Result<Identification, Identif
     let method = method::method();
 
     let frame = eligibility::frame(rows, params)?;
-    let (ranges, means) = components::ranges_and_means(&frame, method, params);
-    let (scored, results_index, social_index) = components::score(&frame, method, &ranges, &means);
-    let indexed = indices::index_and_band(&frame, results_index, social_index, params);
+    let (ranges, means) = indices::ranges_and_means(&frame, method, params);
+    let (scored, results_index, social_index) = indices::score(&frame, method, &ranges, &means);
+    let indexed = bands::index_and_band(&frame, results_index, social_index, params);
     let cats = categories::categorise(&frame, &indexed, params);
     let mut partner_lists = partners::suggest(&frame, &indexed, &cats, params);
 
@@ -94,8 +95,8 @@ pub fn identify(rows: &[Row], params: &Params) -> Result<Identification, Identif
         });
     }
     let summary = summary::summarise(&schools);
-    let pools = indices::pool_years(&frame, &scored, &indexed, params);
-    let regional_means = components::means_report(&frame, method, &means);
+    let pools = bands::pool_years(&frame, &scored, &indexed, params);
+    let regional_means = indices::means_report(&frame, method, &means);
     Ok(Identification {
         params: params.clone(),
         years,

@@ -3,13 +3,15 @@
 //! The seed pairs ШНРО with schools that show high results in similar conditions. For each
 //! ШНРО and «группа риска» school, up to `partners_max` schools of the same pool are suggested:
 //! stably high schools first, then schools high in the latest year of the window; within
-//! that, the same municipality first, then the nearest social index (latest year in which
-//! both have one), then school id. A school with high results in unfavourable conditions is
+//! each of these two tiers, schools of the same municipality first, then the nearest social
+//! index (latest year in which both have one), then school id. So a stably high school in
+//! another municipality comes before a school of the same municipality that is high only in
+//! the latest year. A school with high results in unfavourable conditions is
 //! «резильентная».
 
+use super::bands::Indexed;
 use super::categories::Categories;
 use super::eligibility::Frame;
-use super::indices::Indexed;
 use super::output::{ResultsBand, ResultsCategory, SocialCategory};
 use super::Params;
 use crate::domain::stats::rank_key;
@@ -127,44 +129,47 @@ pub fn suggest(frame: &Frame, indexed: &Indexed, cats: &Categories, params: &Par
         }
         let pc = &pools[p];
         let me = social_ref[si];
-        // Same municipality first: the best few by (tier, social distance, id), in one scan.
+        // Tier by tier (stably high, then high in the latest year); within a tier the same
+        // municipality first, by (social distance, id), then the nearest elsewhere.
         // School indices follow school ids, so comparing indices compares ids.
-        let key = |c: &Candidate| (c.tier, distance(me, c.social), c.school);
-        let order = |a: &(u8, f64, usize), b: &(u8, f64, usize)| {
-            a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)).then(a.2.cmp(&b.2))
-        };
-        let mut best: Vec<(u8, f64, usize)> = Vec::with_capacity(params.partners_max + 1);
-        for &k in pc
+        let key = |c: &Candidate| (distance(me, c.social), c.school);
+        let order = |a: &(f64, usize), b: &(f64, usize)| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1));
+        let local = pc
             .by_municipality
             .get(school.municipality)
             .map(Vec::as_slice)
-            .unwrap_or_default()
-        {
-            let c = &pc.all[k];
-            if c.school == si {
-                continue;
-            }
-            let kc = key(c);
-            if best.len() < params.partners_max || order(&kc, best.last().expect("full")).is_lt() {
-                let at = best.partition_point(|b| order(b, &kc).is_lt());
-                best.insert(at, kc);
-                best.truncate(params.partners_max);
-            }
-        }
-        let mut chosen: Vec<usize> = best.iter().map(|b| b.2).collect();
-        for tier in 0..2 {
+            .unwrap_or_default();
+        let mut chosen: Vec<usize> = Vec::with_capacity(params.partners_max);
+        for tier in 0..2u8 {
             if chosen.len() >= params.partners_max {
                 break;
             }
             let need = params.partners_max - chosen.len();
-            chosen.extend(nearest_elsewhere(
-                frame,
-                pc,
-                tier,
-                me,
-                school.municipality,
-                need,
-            ));
+            let mut best: Vec<(f64, usize)> = Vec::with_capacity(need + 1);
+            for &k in local {
+                let c = &pc.all[k];
+                if c.school == si || c.tier != tier {
+                    continue;
+                }
+                let kc = key(c);
+                if best.len() < need || order(&kc, best.last().expect("full")).is_lt() {
+                    let at = best.partition_point(|b| order(b, &kc).is_lt());
+                    best.insert(at, kc);
+                    best.truncate(need);
+                }
+            }
+            chosen.extend(best.iter().map(|b| b.1));
+            let need = params.partners_max - chosen.len();
+            if need > 0 {
+                chosen.extend(nearest_elsewhere(
+                    frame,
+                    pc,
+                    tier as usize,
+                    me,
+                    school.municipality,
+                    need,
+                ));
+            }
         }
         partners[si] = chosen
             .into_iter()

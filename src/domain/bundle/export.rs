@@ -1,0 +1,174 @@
+//! Building the bundles Шкала exports.
+
+use super::payload::{
+    Backup, Collection, Payload, ReferencePayload, RubricAssessment, SchoolSubmission,
+};
+use crate::domain::envelope::{Bundle, CreatedBy, Kind};
+use crate::domain::records::{
+    AssessmentRecord, LogEntry, RunRecord, SchoolIdentity, SchoolRecord, Snapshot,
+};
+use crate::domain::row::Row;
+use crate::domain::time::Timestamp;
+use serde_json::Value;
+use std::collections::HashSet;
+
+/// The whole database as a backup.
+pub fn backup(snapshot: &Snapshot, created_by: &CreatedBy, now: &Timestamp) -> Bundle {
+    Bundle::from_payload(
+        created_by.clone(),
+        now,
+        &Payload::Backup(Backup {
+            snapshot: snapshot.clone(),
+        }),
+    )
+}
+
+fn sorted_rows<'a>(rows: impl Iterator<Item = &'a Row>) -> Vec<Row> {
+    let mut rows: Vec<Row> = rows.cloned().collect();
+    rows.sort_by(|a, b| a.key().cmp(&b.key()));
+    rows
+}
+
+/// One school's rows, for sending to the municipality or the region. The identity is the
+/// school record's, or, without one, that of the school's latest row.
+pub fn school_submission(
+    snapshot: &Snapshot,
+    school_id: &str,
+    created_by: &CreatedBy,
+    now: &Timestamp,
+) -> Result<Bundle, String> {
+    let rows = sorted_rows(
+        snapshot
+            .submissions
+            .iter()
+            .filter(|s| s.row.school_id == school_id)
+            .map(|s| &s.row),
+    );
+    let school = match (snapshot.school(school_id), rows.last()) {
+        (Some(record), _) => record.identity(),
+        (None, Some(latest)) => SchoolIdentity::of_row(latest),
+        (None, None) => return Err(format!("школа «{school_id}» не найдена")),
+    };
+    if rows.is_empty() {
+        return Err(format!(
+            "у школы «{}» ({school_id}) нет данных для отправки",
+            school.school_name
+        ));
+    }
+    Ok(Bundle::from_payload(
+        created_by.clone(),
+        now,
+        &Payload::SchoolSubmission(SchoolSubmission { school, rows }),
+    ))
+}
+
+/// Rows of the given schools (an empty list means every school), with the schools' records.
+pub fn collection(
+    snapshot: &Snapshot,
+    school_ids: &[String],
+    created_by: &CreatedBy,
+    now: &Timestamp,
+) -> Bundle {
+    let chosen: HashSet<&str> = school_ids.iter().map(String::as_str).collect();
+    let wanted = |id: &str| chosen.is_empty() || chosen.contains(id);
+    let rows = sorted_rows(
+        snapshot
+            .submissions
+            .iter()
+            .filter(|s| wanted(&s.row.school_id))
+            .map(|s| &s.row),
+    );
+    let mut schools: Vec<SchoolIdentity> = snapshot
+        .schools
+        .iter()
+        .filter(|s| wanted(&s.school_id))
+        .map(SchoolRecord::identity)
+        .collect();
+    schools.sort_by(|a, b| a.school_id.cmp(&b.school_id));
+    Bundle::from_payload(
+        created_by.clone(),
+        now,
+        &Payload::Collection(Collection { rows, schools }),
+    )
+}
+
+/// The assessments with the given record ids (an empty list means all), ordered by id.
+pub fn rubric_assessments(
+    snapshot: &Snapshot,
+    ids: &[String],
+    created_by: &CreatedBy,
+    now: &Timestamp,
+) -> Bundle {
+    let chosen: HashSet<&str> = ids.iter().map(String::as_str).collect();
+    let mut records: Vec<&AssessmentRecord> = snapshot
+        .assessments
+        .iter()
+        .filter(|a| chosen.is_empty() || chosen.contains(a.id.as_str()))
+        .collect();
+    records.sort_by(|a, b| a.id.cmp(&b.id));
+    let assessments = records.into_iter().map(|r| r.assessment.clone()).collect();
+    Bundle::from_payload(
+        created_by.clone(),
+        now,
+        &Payload::RubricAssessment(RubricAssessment { assessments }),
+    )
+}
+
+/// The reference bundle of a stored run: the values the run computed (see
+/// [`crate::domain::reference`]), under the region's name.
+pub fn reference(run: &RunRecord, region: &str, created_by: &CreatedBy, now: &Timestamp) -> Bundle {
+    let payload = ReferencePayload::new(
+        region,
+        &run.result.years,
+        &run.result.params,
+        &run.reference,
+    );
+    Bundle::from_payload(created_by.clone(), now, &Payload::Reference(payload))
+}
+
+/// A file name for a bundle: `shkala-<what>-<date>.json`, e.g. «shkala-школа-0010001-2025-11-22.json»,
+/// «shkala-резервная-копия-2025-11-22.json». Characters not allowed in file names
+/// (`/ \ : * ? " < > |` and control characters) become `_`.
+pub fn suggested_file_name(bundle: &Bundle) -> String {
+    let text = |v: &Value| v.as_str().map(str::to_string).unwrap_or_default();
+    let what = match bundle.kind {
+        Kind::SchoolSubmission => format!("школа-{}", text(&bundle.payload["school"]["school_id"])),
+        Kind::Collection => "данные-школ".to_string(),
+        Kind::Reference => match text(&bundle.payload["region"]) {
+            r if r.is_empty() => "эталон".to_string(),
+            r => format!("эталон-{r}"),
+        },
+        Kind::RubricAssessment => match bundle.payload["assessments"].as_array().map(Vec::as_slice)
+        {
+            Some([one]) => format!(
+                "оценка-{}-{}",
+                text(&one["organisation"]["name"]),
+                one["year"]
+            ),
+            _ => "оценки-по-рубрике".to_string(),
+        },
+        Kind::Backup => "резервная-копия".to_string(),
+    };
+    let name = format!("shkala-{what}-{}.json", bundle.created_at.date());
+    name.chars()
+        .map(|c| {
+            if c.is_control() || matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') {
+                '_'
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
+/// The log entry of an export.
+pub fn export_log_entry(bundle: &Bundle, file_name: &str, now: &Timestamp) -> LogEntry {
+    LogEntry::new(
+        now,
+        crate::domain::records::LogAction::Export,
+        Some(file_name.to_string()),
+        Some(bundle.sha256.clone()),
+        format!("выгружено: {}", bundle.kind.label()),
+        Default::default(),
+    )
+}

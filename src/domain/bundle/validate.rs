@@ -1,0 +1,498 @@
+//! Checking payloads: rows, identities, assessments, references and backups, with every
+//! problem at its JSON path.
+
+use super::payload::{
+    Backup, Collection, Payload, ReferencePayload, RubricAssessment, SchoolSubmission,
+};
+use super::read::{array_at, into_path, typed, warn_unknown_keys};
+use crate::domain::envelope::Kind;
+use crate::domain::input::{row_from_json, rows_from_json_array};
+use crate::domain::problem::{FirstSeen, Place, Problem};
+use crate::domain::records::{
+    assessment_key, AssessmentRecord, LogEntry, RecordMeta, ReferenceRecord, RunRecord,
+    SchoolIdentity, SchoolRecord, Snapshot, SubmissionRecord,
+};
+use crate::domain::row::Row;
+use crate::domain::rubric::{federal, validate_assessment, Assessment};
+use crate::domain::time::Timestamp;
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value};
+
+/// Validates `items` as rows; `path(i)` is the path of item `i`. Returns the valid rows with
+/// their item index; reports duplicate (school_id, year).
+fn rows_at(
+    file: &str,
+    items: &[Value],
+    path: &dyn Fn(usize) -> String,
+    problems: &mut Vec<Problem>,
+) -> Vec<(usize, Row)> {
+    let mut local = Vec::new();
+    let valid = rows_from_json_array(file, items, |i| Place::Path(path(i)), &mut local);
+    problems.extend(local.into_iter().map(into_path));
+    // The validator returns the valid rows in item order; recover their indices.
+    let mut out = Vec::with_capacity(valid.len());
+    let mut i = 0;
+    for (place, row) in valid {
+        while i < items.len() && place != Place::Path(path(i)) {
+            i += 1;
+        }
+        out.push((i, row));
+        i += 1;
+    }
+    let mut first = FirstSeen::new();
+    for (i, row) in &out {
+        if let Some(&j) = first.repeat(row.key(), *i) {
+            problems.push(Problem::error(
+                file,
+                Place::Path(path(*i)),
+                None,
+                format!(
+                    "повторная строка для школы «{}» за {} год (первая — {})",
+                    row.school_id,
+                    row.year,
+                    path(j)
+                ),
+            ));
+        }
+    }
+    out
+}
+
+/// Validates a school identity object (the identity fields of a row).
+fn identity_at(
+    file: &str,
+    v: &Value,
+    path: &str,
+    problems: &mut Vec<Problem>,
+) -> Option<SchoolIdentity> {
+    let Some(obj) = v.as_object() else {
+        problems.push(Problem::error(
+            file,
+            Place::Path(path.to_string()),
+            None,
+            "ожидался объект: school_id, school_name, municipality, school_type",
+        ));
+        return None;
+    };
+    let mut probe = Map::new();
+    for key in ["school_id", "school_name", "municipality", "school_type"] {
+        probe.insert(
+            key.to_string(),
+            obj.get(key).cloned().unwrap_or(Value::Null),
+        );
+    }
+    probe.insert("year".into(), Value::from(2000));
+    let mut local = Vec::new();
+    let row = row_from_json(
+        &Value::Object(probe),
+        file,
+        Place::Path(path.to_string()),
+        &mut local,
+    );
+    problems.extend(local.into_iter().map(into_path));
+    row.map(|r| SchoolIdentity::of_row(&r))
+}
+
+pub(super) fn check_payload(
+    file: &str,
+    kind: Kind,
+    payload: &Value,
+    problems: &mut Vec<Problem>,
+) -> Option<Payload> {
+    let obj = payload.as_object()?;
+    let errors_before = problems.iter().filter(|p| p.is_error()).count();
+    let payload = match kind {
+        Kind::SchoolSubmission => {
+            warn_unknown_keys(file, obj, &["school", "rows"], "payload", problems);
+            let school = match obj.get("school") {
+                Some(v) => identity_at(file, v, "payload.school", problems),
+                None => {
+                    problems.push(Problem::error(
+                        file,
+                        Place::Path("payload.school".into()),
+                        None,
+                        "не указана школа",
+                    ));
+                    None
+                }
+            };
+            let items = array_at(file, obj, "rows", "payload.rows", true, problems).unwrap_or(&[]);
+            let path = |i: usize| format!("payload.rows[{i}]");
+            let rows = rows_at(file, items, &path, problems);
+            if let Some(school) = &school {
+                for (i, row) in &rows {
+                    if row.school_id != school.school_id {
+                        problems.push(Problem::error(
+                            file,
+                            Place::Path(format!("payload.rows[{i}].school_id")),
+                            Some("school_id"),
+                            format!(
+                                "строка относится к школе «{}», а файл содержит данные школы «{}»",
+                                row.school_id, school.school_id
+                            ),
+                        ));
+                    }
+                }
+            }
+            if items.is_empty() && obj.contains_key("rows") {
+                problems.push(Problem::warning(
+                    file,
+                    Place::Path("payload.rows".into()),
+                    None,
+                    "в файле нет ни одной строки данных",
+                ));
+            }
+            school.map(|school| {
+                Payload::SchoolSubmission(SchoolSubmission {
+                    school,
+                    rows: rows.into_iter().map(|(_, r)| r).collect(),
+                })
+            })
+        }
+        Kind::Collection => {
+            warn_unknown_keys(file, obj, &["rows", "schools"], "payload", problems);
+            let items = array_at(file, obj, "rows", "payload.rows", true, problems).unwrap_or(&[]);
+            let rows = rows_at(file, items, &|i| format!("payload.rows[{i}]"), problems);
+            let school_items =
+                array_at(file, obj, "schools", "payload.schools", false, problems).unwrap_or(&[]);
+            let mut schools = Vec::new();
+            let mut first = FirstSeen::new();
+            for (i, v) in school_items.iter().enumerate() {
+                let path = format!("payload.schools[{i}]");
+                if let Some(identity) = identity_at(file, v, &path, problems) {
+                    if let Some(j) = first.repeat(identity.school_id.clone(), i) {
+                        problems.push(Problem::error(
+                            file,
+                            Place::Path(format!("{path}.school_id")),
+                            Some("school_id"),
+                            format!(
+                                "школа «{}» указана дважды (первая — payload.schools[{j}])",
+                                identity.school_id
+                            ),
+                        ));
+                    } else {
+                        schools.push(identity);
+                    }
+                }
+            }
+            Some(Payload::Collection(Collection {
+                rows: rows.into_iter().map(|(_, r)| r).collect(),
+                schools,
+            }))
+        }
+        Kind::RubricAssessment => {
+            warn_unknown_keys(file, obj, &["assessments"], "payload", problems);
+            let items = array_at(
+                file,
+                obj,
+                "assessments",
+                "payload.assessments",
+                true,
+                problems,
+            )
+            .unwrap_or(&[]);
+            let mut out = Vec::new();
+            let mut first = FirstSeen::new();
+            for (i, v) in items.iter().enumerate() {
+                let path = format!("payload.assessments[{i}]");
+                if let Some(a) = typed::<Assessment>(file, v, &path, problems) {
+                    check_assessment(file, &a, &path, problems);
+                    if let Some(j) = first.repeat(assessment_key(&a), i) {
+                        problems.push(Problem::error(
+                            file,
+                            Place::Path(path),
+                            None,
+                            format!(
+                                "повторная оценка организации «{}» за {} год (первая — payload.assessments[{j}])",
+                                a.organisation.name, a.year
+                            ),
+                        ));
+                    }
+                    out.push(a);
+                }
+            }
+            Some(Payload::RubricAssessment(RubricAssessment {
+                assessments: out,
+            }))
+        }
+        Kind::Reference => {
+            let r = typed::<ReferencePayload>(file, payload, "payload", problems)?;
+            check_reference(file, &r, "payload", problems);
+            Some(Payload::Reference(r))
+        }
+        Kind::Backup => {
+            warn_unknown_keys(file, obj, &["snapshot"], "payload", problems);
+            match obj.get("snapshot") {
+                Some(Value::Object(s)) => check_snapshot(file, s, problems)
+                    .map(|snapshot| Payload::Backup(Backup { snapshot })),
+                Some(_) => {
+                    problems.push(Problem::error(
+                        file,
+                        Place::Path("payload.snapshot".into()),
+                        None,
+                        "ожидался объект",
+                    ));
+                    None
+                }
+                None => {
+                    problems.push(Problem::error(
+                        file,
+                        Place::Path("payload.snapshot".into()),
+                        None,
+                        "нет поля «snapshot»",
+                    ));
+                    None
+                }
+            }
+        }
+    };
+    let errors_after = problems.iter().filter(|p| p.is_error()).count();
+    payload.filter(|_| errors_after == errors_before)
+}
+
+/// Rubric validation, plus a year and an organisation.
+fn check_assessment(file: &str, a: &Assessment, path: &str, problems: &mut Vec<Problem>) {
+    let here = || Place::Path(path.to_string());
+    if !(1990..=2100).contains(&a.year) {
+        problems.push(Problem::error(
+            file,
+            here(),
+            Some("year"),
+            format!(
+                "год оценки должен быть от 1990 до 2100, получено {}",
+                a.year
+            ),
+        ));
+    }
+    if a.organisation.name.trim().is_empty()
+        && a.organisation
+            .code
+            .as_deref()
+            .is_none_or(|c| c.trim().is_empty())
+    {
+        problems.push(Problem::error(
+            file,
+            here(),
+            Some("organisation"),
+            "не указана оцениваемая организация (название или код)",
+        ));
+    }
+    if !a.updated_at.is_empty() {
+        if let Err(m) = Timestamp::parse(&a.updated_at) {
+            problems.push(Problem::error(file, here(), Some("updated_at"), m));
+        }
+    }
+    for m in validate_assessment(federal(), a) {
+        problems.push(Problem::error(file, here(), None, m));
+    }
+}
+
+fn check_reference(file: &str, r: &ReferencePayload, path: &str, problems: &mut Vec<Problem>) {
+    if let Err(errors) = r.params.validate() {
+        for m in errors {
+            problems.push(Problem::error(
+                file,
+                Place::Path(format!("{path}.params")),
+                None,
+                m,
+            ));
+        }
+    }
+    for (i, p) in r.pools.iter().enumerate() {
+        for (col, (lo, hi)) in &p.columns {
+            if lo > hi {
+                problems.push(Problem::error(
+                    file,
+                    Place::Path(format!("{path}.pools[{i}].columns.{col}")),
+                    None,
+                    format!("минимум {lo} больше максимума {hi}"),
+                ));
+            }
+        }
+    }
+}
+
+/// Reads the records of one store of a backup: each parsed, checked by `check` (which adds
+/// its own problems), and refused when its key repeats an earlier one.
+#[allow(clippy::too_many_arguments)]
+fn keyed_records<T: DeserializeOwned>(
+    file: &str,
+    s: &Map<String, Value>,
+    base: &str,
+    store: &str,
+    problems: &mut Vec<Problem>,
+    key: impl Fn(&T) -> String,
+    check: impl Fn(&T, &str, &mut Vec<Problem>),
+) -> Vec<T> {
+    let items =
+        array_at(file, s, store, &format!("{base}.{store}"), false, problems).unwrap_or(&[]);
+    let mut first = FirstSeen::new();
+    let mut out = Vec::with_capacity(items.len());
+    for (i, v) in items.iter().enumerate() {
+        let at = format!("{base}.{store}[{i}]");
+        if let Some(r) = typed::<T>(file, v, &at, problems) {
+            check(&r, &at, problems);
+            let k = key(&r);
+            if let Some(&j) = first.repeat(k.clone(), i) {
+                problems.push(Problem::error(
+                    file,
+                    Place::Path(at),
+                    None,
+                    format!("запись с ключом «{k}» повторяется (первая — {base}.{store}[{j}])"),
+                ));
+            } else {
+                out.push(r);
+            }
+        }
+    }
+    out
+}
+
+fn check_snapshot(
+    file: &str,
+    s: &Map<String, Value>,
+    problems: &mut Vec<Problem>,
+) -> Option<Snapshot> {
+    let base = "payload.snapshot";
+    warn_unknown_keys(
+        file,
+        s,
+        &[
+            "schools",
+            "submissions",
+            "assessments",
+            "runs",
+            "references",
+            "log",
+        ],
+        base,
+        problems,
+    );
+    let mut snap = Snapshot::default();
+    let path = |store: &str, i: usize| format!("{base}.{store}[{i}]");
+
+    snap.schools = keyed_records(
+        file,
+        s,
+        base,
+        "schools",
+        problems,
+        |r: &SchoolRecord| r.school_id.clone(),
+        |_, _, _| {},
+    );
+
+    let items = array_at(
+        file,
+        s,
+        "submissions",
+        &format!("{base}.submissions"),
+        false,
+        problems,
+    )
+    .unwrap_or(&[]);
+    let rows: Vec<Value> = items
+        .iter()
+        .map(|v| v.get("row").cloned().unwrap_or(Value::Null))
+        .collect();
+    let valid = rows_at(
+        file,
+        &rows,
+        &|i| format!("{base}.submissions[{i}].row"),
+        problems,
+    );
+    let mut valid = valid.into_iter().peekable();
+    for (i, v) in items.iter().enumerate() {
+        let meta = typed::<RecordMeta>(
+            file,
+            v.get("meta").unwrap_or(&Value::Null),
+            &format!("{}.meta", path("submissions", i)),
+            problems,
+        );
+        if valid.peek().is_some_and(|(k, _)| *k == i) {
+            if let (Some((_, row)), Some(meta)) = (valid.next(), meta) {
+                snap.submissions.push(SubmissionRecord { row, meta });
+            }
+        }
+    }
+
+    snap.assessments = keyed_records(
+        file,
+        s,
+        base,
+        "assessments",
+        problems,
+        |r: &AssessmentRecord| r.id.clone(),
+        |r, at, problems| {
+            check_assessment(file, &r.assessment, &format!("{at}.assessment"), problems);
+            let key = assessment_key(&r.assessment);
+            if r.id != key {
+                problems.push(Problem::error(
+                    file,
+                    Place::Path(format!("{at}.id")),
+                    None,
+                    format!("ключ записи «{}» не соответствует организации и году оценки (должен быть «{key}»)", r.id),
+                ));
+            }
+        },
+    );
+    snap.runs = keyed_records(
+        file,
+        s,
+        base,
+        "runs",
+        problems,
+        |r: &RunRecord| r.id.clone(),
+        |_, _, _| {},
+    );
+    snap.references = keyed_records(
+        file,
+        s,
+        base,
+        "references",
+        problems,
+        |r: &ReferenceRecord| r.id.clone(),
+        |r, at, problems| {
+            if r.bundle.kind != Kind::Reference {
+                problems.push(Problem::error(
+                    file,
+                    Place::Path(format!("{at}.bundle.kind")),
+                    None,
+                    format!("в записи эталона хранится «{}»", r.bundle.kind.label()),
+                ));
+            } else if let Some(reference) = typed::<ReferencePayload>(
+                file,
+                &r.bundle.payload,
+                &format!("{at}.bundle.payload"),
+                problems,
+            ) {
+                check_reference(file, &reference, &format!("{at}.bundle.payload"), problems);
+            }
+            if !r.bundle.checksum_ok() {
+                problems.push(Problem::error(
+                    file,
+                    Place::Path(format!("{at}.bundle.sha256")),
+                    None,
+                    "контрольная сумма не совпадает: файл повреждён или изменён вручную",
+                ));
+            }
+            if r.id != r.bundle.sha256 {
+                problems.push(Problem::error(
+                    file,
+                    Place::Path(format!("{at}.id")),
+                    None,
+                    "ключ записи эталона должен совпадать с его контрольной суммой",
+                ));
+            }
+        },
+    );
+    snap.log = keyed_records(
+        file,
+        s,
+        base,
+        "log",
+        problems,
+        |r: &LogEntry| r.id.clone(),
+        |_, _, _| {},
+    );
+    Some(snap)
+}

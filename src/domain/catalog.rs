@@ -1,0 +1,546 @@
+//! What the app's pages keep of the database, and how one write changes it.
+//!
+//! The pages never hold the rows themselves (135,000 at national scale): they keep an
+//! [`Overview`] — one [`SchoolSummary`] per school (identity, years, which indicator groups
+//! have data, whether the data is the demonstration region), the small records (assessments,
+//! references, the journal), the headers of the stored runs and the records that could not be
+//! read. The data service that owns the rows sends it once at start, and after each write
+//! sends a [`Change`] describing exactly the records the write touched; [`Overview::apply`]
+//! patches the overview with it. Applying the change of a write to the overview of the
+//! database before it gives the overview of the database after it (a tested property).
+
+use super::identify::{Params, PoolYear, Summary};
+use super::records::{
+    AssessmentRecord, LogEntry, Origin, ReferenceRecord, Removal, RunRecord, RunScope, Snapshot,
+    Writes,
+};
+use super::row::{Row, SchoolType};
+use super::schema::schema;
+use super::time::Timestamp;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+
+/// One year of a school.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct YearSummary {
+    pub year: i32,
+    /// Bit `g` is set when the row has a value in a column of data group `g` (the position
+    /// of the group among [`data_groups`]).
+    pub groups: u8,
+    /// The row is demonstration data.
+    pub demo: bool,
+}
+
+/// One school as the pages list it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SchoolSummary {
+    pub school_id: String,
+    pub school_name: String,
+    pub municipality: String,
+    pub school_type: SchoolType,
+    /// The school record is demonstration data (or, without a record, every row is).
+    pub demo: bool,
+    /// Years with a row, ascending.
+    pub years: Vec<YearSummary>,
+}
+
+impl SchoolSummary {
+    /// Years whose row has data in group `g`.
+    pub fn years_with(&self, g: usize) -> usize {
+        self.years
+            .iter()
+            .filter(|y| y.groups & (1 << g) != 0)
+            .count()
+    }
+}
+
+/// The data groups of the row contract (ЕГЭ, ОГЭ, ВПР, social), as (id, label).
+pub fn data_groups() -> Vec<(&'static str, &'static str)> {
+    let s = schema();
+    s.groups
+        .iter()
+        .filter(|g| s.columns.iter().any(|c| c.group == g.id && !c.required))
+        .map(|g| (g.id.as_str(), g.label.as_str()))
+        .collect()
+}
+
+fn groups_of(row: &Row) -> u8 {
+    let s = schema();
+    let groups = data_groups();
+    let mut bits = 0u8;
+    for i in 0..s.data_len() {
+        if row.values.get(i).is_some() {
+            let g = &s.data_column(i).group;
+            if let Some(k) = groups.iter().position(|(id, _)| id == g) {
+                bits |= 1 << k;
+            }
+        }
+    }
+    bits
+}
+
+/// Summaries of the schools of `snapshot` (all of them, or those in `only`), by school id.
+/// A school is listed if it has a record or a row; without a record its identity is that of
+/// its latest row.
+pub fn summaries(snapshot: &Snapshot, only: Option<&HashSet<&str>>) -> Vec<SchoolSummary> {
+    let wanted = |id: &str| only.is_none_or(|o| o.contains(id));
+    let mut out: BTreeMap<&str, SchoolSummary> = BTreeMap::new();
+    for r in snapshot.schools.iter().filter(|r| wanted(&r.school_id)) {
+        out.insert(
+            &r.school_id,
+            SchoolSummary {
+                school_id: r.school_id.clone(),
+                school_name: r.school_name.clone(),
+                municipality: r.municipality.clone(),
+                school_type: r.school_type,
+                demo: r.meta.origin == Origin::Demo,
+                years: Vec::new(),
+            },
+        );
+    }
+    let mut without_record: HashSet<&str> = HashSet::new();
+    for s in snapshot
+        .submissions
+        .iter()
+        .filter(|s| wanted(&s.row.school_id))
+    {
+        let row = &s.row;
+        let demo = s.meta.origin == Origin::Demo;
+        let entry = out.entry(&row.school_id).or_insert_with(|| {
+            without_record.insert(&row.school_id);
+            SchoolSummary {
+                school_id: row.school_id.clone(),
+                school_name: row.school_name.clone(),
+                municipality: row.municipality.clone(),
+                school_type: row.school_type,
+                demo: true,
+                years: Vec::new(),
+            }
+        });
+        if without_record.contains(row.school_id.as_str()) {
+            entry.demo &= demo;
+            if entry.years.iter().all(|y| y.year < row.year) {
+                entry.school_name = row.school_name.clone();
+                entry.municipality = row.municipality.clone();
+                entry.school_type = row.school_type;
+            }
+        }
+        entry.years.push(YearSummary {
+            year: row.year,
+            groups: groups_of(row),
+            demo,
+        });
+    }
+    out.into_values()
+        .map(|mut s| {
+            s.years.sort_by_key(|y| y.year);
+            s
+        })
+        .collect()
+}
+
+/// A stored run without its per-school results: what the pages list and compare.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunHeader {
+    pub id: String,
+    pub created_at: Timestamp,
+    pub label: String,
+    pub scope: RunScope,
+    pub input_digest: String,
+    pub params: Params,
+    pub years: Vec<i32>,
+    pub summary: Summary,
+    pub pools: Vec<PoolYear>,
+    pub notes: Vec<String>,
+    /// Whether the run carries reference values for schools.
+    pub has_reference: bool,
+}
+
+impl RunHeader {
+    pub fn of(r: &RunRecord) -> RunHeader {
+        RunHeader {
+            id: r.id.clone(),
+            created_at: r.created_at.clone(),
+            label: r.label.clone(),
+            scope: r.scope,
+            input_digest: r.input_digest.clone(),
+            params: r.result.params.clone(),
+            years: r.result.years.clone(),
+            summary: r.result.summary.clone(),
+            pools: r.result.pools.clone(),
+            notes: r.result.notes.clone(),
+            has_reference: !r.reference.is_empty(),
+        }
+    }
+}
+
+/// A stored record that could not be read: it is left where it is, listed, and can be
+/// exported as it is or deleted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Unreadable {
+    pub store: String,
+    pub key: String,
+    /// In Russian.
+    pub reason: String,
+}
+
+/// What the pages keep of the database. Every list is ordered by key.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Overview {
+    pub schools: Vec<SchoolSummary>,
+    pub assessments: Vec<AssessmentRecord>,
+    pub runs: Vec<RunHeader>,
+    pub references: Vec<ReferenceRecord>,
+    pub log: Vec<LogEntry>,
+    pub unreadable: Vec<Unreadable>,
+}
+
+/// What one write changed, record by record. Lists are ordered by key.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Change {
+    /// Every store was emptied first (the rest of the change is then the new content).
+    pub cleared: bool,
+    pub schools: Vec<SchoolSummary>,
+    pub removed_schools: Vec<String>,
+    pub assessments: Vec<AssessmentRecord>,
+    pub removed_assessments: Vec<String>,
+    pub runs: Vec<RunHeader>,
+    pub removed_runs: Vec<String>,
+    pub references: Vec<ReferenceRecord>,
+    pub removed_references: Vec<String>,
+    pub log: Vec<LogEntry>,
+    /// The new list of unreadable records, when the write changed it.
+    pub unreadable: Option<Vec<Unreadable>>,
+}
+
+fn sorted<T: Clone, K: Ord>(items: &[T], key: impl Fn(&T) -> K) -> Vec<T> {
+    let mut v = items.to_vec();
+    v.sort_by(|a, b| key(a).cmp(&key(b)));
+    v
+}
+
+/// Puts `new` into the key-ordered `list` (replacing equal keys) and takes out `gone`.
+fn patch<T: Clone>(list: &mut Vec<T>, new: &[T], gone: &[String], key: impl Fn(&T) -> &str) {
+    for item in new {
+        match list.binary_search_by(|x| key(x).cmp(key(item))) {
+            Ok(i) => list[i] = item.clone(),
+            Err(i) => list.insert(i, item.clone()),
+        }
+    }
+    if !gone.is_empty() {
+        let gone: HashSet<&str> = gone.iter().map(String::as_str).collect();
+        list.retain(|x| !gone.contains(key(x)));
+    }
+}
+
+impl Overview {
+    /// The overview of a whole database.
+    pub fn of(snapshot: &Snapshot, unreadable: Vec<Unreadable>) -> Overview {
+        Overview {
+            schools: summaries(snapshot, None),
+            assessments: sorted(&snapshot.assessments, |r| r.id.clone()),
+            runs: sorted(
+                &snapshot.runs.iter().map(RunHeader::of).collect::<Vec<_>>(),
+                |r| r.id.clone(),
+            ),
+            references: sorted(&snapshot.references, |r| r.id.clone()),
+            log: sorted(&snapshot.log, |r| r.id.clone()),
+            unreadable,
+        }
+    }
+
+    /// Patches the overview with the change of one write.
+    pub fn apply(&mut self, c: &Change) {
+        if c.cleared {
+            *self = Overview {
+                unreadable: std::mem::take(&mut self.unreadable),
+                ..Overview::default()
+            };
+        }
+        patch(&mut self.schools, &c.schools, &c.removed_schools, |s| {
+            &s.school_id
+        });
+        patch(
+            &mut self.assessments,
+            &c.assessments,
+            &c.removed_assessments,
+            |r| &r.id,
+        );
+        patch(&mut self.runs, &c.runs, &c.removed_runs, |r| &r.id);
+        patch(
+            &mut self.references,
+            &c.references,
+            &c.removed_references,
+            |r| &r.id,
+        );
+        patch(&mut self.log, &c.log, &[], |r| &r.id);
+        if let Some(u) = &c.unreadable {
+            self.unreadable = u.clone();
+        }
+    }
+
+    /// Rows stored (school × year).
+    pub fn rows(&self) -> usize {
+        self.schools.iter().map(|s| s.years.len()).sum()
+    }
+
+    /// Rows of the demonstration region, and the others.
+    pub fn demo_and_real_rows(&self) -> (usize, usize) {
+        let demo = self
+            .schools
+            .iter()
+            .flat_map(|s| &s.years)
+            .filter(|y| y.demo)
+            .count();
+        (demo, self.rows() - demo)
+    }
+
+    pub fn municipalities(&self) -> BTreeSet<&str> {
+        self.schools
+            .iter()
+            .map(|s| s.municipality.as_str())
+            .collect()
+    }
+
+    /// The first and the last year with data.
+    pub fn year_range(&self) -> Option<(i32, i32)> {
+        let years = self
+            .schools
+            .iter()
+            .flat_map(|s| s.years.iter().map(|y| y.year));
+        years.clone().min().zip(years.max())
+    }
+
+    /// The latest run by creation time.
+    pub fn latest_run(&self) -> Option<&RunHeader> {
+        self.runs
+            .iter()
+            .max_by(|a, b| a.created_at.cmp(&b.created_at))
+    }
+
+    pub fn school(&self, id: &str) -> Option<&SchoolSummary> {
+        self.schools
+            .binary_search_by(|s| s.school_id.as_str().cmp(id))
+            .ok()
+            .map(|i| &self.schools[i])
+    }
+}
+
+impl Change {
+    /// The change of an import's writes, given the database after them.
+    pub fn of_writes(after: &Snapshot, w: &Writes) -> Change {
+        let touched: HashSet<&str> = w
+            .schools
+            .iter()
+            .map(|s| s.school_id.as_str())
+            .chain(w.submissions.iter().map(|s| s.row.school_id.as_str()))
+            .collect();
+        let mut log: Vec<LogEntry> = w.log.clone();
+        log.push(w.entry.clone());
+        Change {
+            schools: if touched.is_empty() {
+                Vec::new()
+            } else {
+                summaries(after, Some(&touched))
+            },
+            assessments: sorted(&w.assessments, |r| r.id.clone()),
+            runs: sorted(&w.runs.iter().map(RunHeader::of).collect::<Vec<_>>(), |r| {
+                r.id.clone()
+            }),
+            references: sorted(&w.references, |r| r.id.clone()),
+            log: sorted(&log, |r| r.id.clone()),
+            ..Change::default()
+        }
+    }
+
+    /// The change of deleting records (and adding `log`), given the database after it.
+    pub fn of_removal(after: &Snapshot, r: &Removal, log: &[LogEntry]) -> Change {
+        let touched: HashSet<&str> = r
+            .schools
+            .iter()
+            .map(String::as_str)
+            .chain(r.submissions.iter().map(|(id, _)| id.as_str()))
+            .collect();
+        let schools = if touched.is_empty() {
+            Vec::new()
+        } else {
+            summaries(after, Some(&touched))
+        };
+        let still: HashSet<&str> = schools.iter().map(|s| s.school_id.as_str()).collect();
+        let mut removed_schools: Vec<String> = touched
+            .iter()
+            .filter(|id| !still.contains(**id))
+            .map(|id| id.to_string())
+            .collect();
+        removed_schools.sort();
+        let ids = |v: &[String]| {
+            let mut v = v.to_vec();
+            v.sort();
+            v
+        };
+        Change {
+            schools,
+            removed_schools,
+            removed_assessments: ids(&r.assessments),
+            removed_runs: ids(&r.runs),
+            removed_references: ids(&r.references),
+            log: sorted(log, |e| e.id.clone()),
+            ..Change::default()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::records::{
+        ImportCounts, LogAction, RecordMeta, SchoolIdentity, SchoolRecord, SubmissionRecord,
+    };
+    use crate::domain::time::ts;
+    use proptest::prelude::*;
+
+    fn meta(origin: Origin) -> RecordMeta {
+        RecordMeta {
+            modified_at: ts("2025-11-22T10:00:00Z"),
+            origin,
+        }
+    }
+
+    fn row(id: &str, year: i32, name: &str, v: Option<f64>) -> Row {
+        let r = Row::new(id, name, "М", SchoolType::Basic, year);
+        match v {
+            Some(v) => r.with("oge_rus_mean", v),
+            None => r.with("deviant_pct", 1.0),
+        }
+    }
+
+    fn entry(n: usize) -> LogEntry {
+        LogEntry::new(
+            &ts("2025-11-22T10:00:00Z"),
+            LogAction::Import,
+            Some(format!("f{n}.csv")),
+            None,
+            format!("запись {n}"),
+            ImportCounts::default(),
+        )
+    }
+
+    #[test]
+    fn a_summary_says_which_groups_have_data_and_what_is_demo() {
+        let mut s = Snapshot::default();
+        s.schools.push(SchoolRecord::new(
+            SchoolIdentity::of_row(&row("a", 2025, "А", None)),
+            meta(Origin::Demo),
+        ));
+        s.submissions.push(SubmissionRecord {
+            row: row("a", 2025, "А", Some(4.0)),
+            meta: meta(Origin::Demo),
+        });
+        s.submissions.push(SubmissionRecord {
+            row: row("a", 2024, "А", None),
+            meta: meta(Origin::Local),
+        });
+        // A row without a school record: the school is listed with the row's identity.
+        s.submissions.push(SubmissionRecord {
+            row: row("b", 2024, "Б", Some(3.0)),
+            meta: meta(Origin::Local),
+        });
+        let o = Overview::of(&s, Vec::new());
+        assert_eq!(o.schools.len(), 2);
+        let a = &o.schools[0];
+        assert!(a.demo);
+        assert_eq!(
+            a.years.iter().map(|y| y.year).collect::<Vec<_>>(),
+            [2024, 2025]
+        );
+        let groups = data_groups();
+        let oge = groups.iter().position(|(g, _)| *g == "oge").unwrap();
+        let social = groups.iter().position(|(g, _)| *g == "social").unwrap();
+        assert_eq!(a.years_with(oge), 1);
+        assert_eq!(a.years_with(social), 1);
+        assert_eq!(a.years[0].demo, false);
+        assert_eq!(o.demo_and_real_rows(), (1, 2));
+        assert_eq!(o.schools[1].school_name, "Б");
+        assert!(!o.schools[1].demo);
+        assert_eq!(o.year_range(), Some((2024, 2025)));
+        assert_eq!(o.rows(), 3);
+    }
+
+    #[derive(Debug, Clone)]
+    enum Step {
+        Put {
+            id: u8,
+            year: i32,
+            value: Option<u8>,
+            demo: bool,
+        },
+        Remove {
+            id: u8,
+            year: Option<i32>,
+        },
+    }
+
+    fn step() -> impl Strategy<Value = Step> {
+        prop_oneof![
+            (
+                0u8..6,
+                2023i32..2026,
+                proptest::option::of(2u8..6),
+                any::<bool>()
+            )
+                .prop_map(|(id, year, value, demo)| Step::Put {
+                    id,
+                    year,
+                    value,
+                    demo
+                }),
+            (0u8..6, proptest::option::of(2023i32..2026))
+                .prop_map(|(id, year)| Step::Remove { id, year }),
+        ]
+    }
+
+    proptest! {
+        /// The overview patched with each write's change equals the overview of the
+        /// database read again after the writes.
+        #[test]
+        fn patching_equals_reading_again(steps in proptest::collection::vec(step(), 1..25)) {
+            let mut db = Snapshot::default();
+            let mut overview = Overview::of(&db, Vec::new());
+            for (n, s) in steps.into_iter().enumerate() {
+                match s {
+                    Step::Put { id, year, value, demo } => {
+                        let origin = if demo { Origin::Demo } else { Origin::Local };
+                        let r = row(&format!("s{id}"), year, &format!("Школа {id}.{n}"), value.map(f64::from));
+                        let w = Writes {
+                            schools: vec![SchoolRecord::new(SchoolIdentity::of_row(&r), meta(origin.clone()))],
+                            submissions: vec![SubmissionRecord { row: r, meta: meta(origin) }],
+                            assessments: vec![],
+                            runs: vec![],
+                            references: vec![],
+                            log: vec![],
+                            entry: entry(n),
+                        };
+                        db.apply(&w);
+                        overview.apply(&Change::of_writes(&db, &w));
+                    }
+                    Step::Remove { id, year } => {
+                        let sid = format!("s{id}");
+                        let removal = match year {
+                            Some(y) => Removal { submissions: vec![(sid, y)], ..Removal::default() },
+                            None => Removal {
+                                submissions: db.submissions.iter().filter(|s| s.row.school_id == sid).map(|s| (sid.clone(), s.row.year)).collect(),
+                                schools: vec![sid.clone()],
+                                ..Removal::default()
+                            },
+                        };
+                        db.remove(&removal);
+                        let log = [entry(n)];
+                        db.log.extend(log.iter().cloned());
+                        overview.apply(&Change::of_removal(&db, &removal, &log));
+                    }
+                }
+                prop_assert_eq!(&overview, &Overview::of(&db, Vec::new()));
+            }
+        }
+    }
+}

@@ -1,0 +1,370 @@
+//! A stored identification run: what was computed, on which rows, with which parameters —
+//! kept compactly, because a region's run is stored for every year and a national one holds
+//! 45,000 schools.
+//!
+//! Stored as one JSON object:
+//!
+//! ```json
+//! {"id": "run-…", "created_at": "…", "label": "…", "scope": "all" | "real" | "demo",
+//!  "input_digest": "rows-v1-…", "reference": [ReferencePool…],
+//!  "params": {…}, "years": [2023, 2024, 2025], "pools": [PoolYear…],
+//!  "regional_means": {…}, "notes": […],
+//!  "schools": [[id, name, municipality, type, pool, excluded, results category,
+//!               social category, resilient, [partner ids],
+//!               [[year, results index, results band, social index, social band,
+//!                 [weakest component ids]], …]], …]}
+//! ```
+//!
+//! Left out, because they follow from the rest: the summary (recomputed by
+//! [`crate::domain::identify::summary::summarise`] when the run is read) and the normalised
+//! value of every component (kept only as the list of the weakest ones). A run stored by the
+//! first release (a full result under `result`, and `input_sha256`) is read too; its digest is
+//! unknown, so it shows as out of date, and it has no reference values.
+
+use super::identify::summary::summarise;
+use super::identify::{
+    ComponentList, ComponentValues, Identification, Params, PoolYear, RegionalMean, ResultsBand,
+    ResultsCategory, SchoolResult, SocialBand, SocialCategory, YearMap, YearResult,
+};
+use super::records::Origin;
+use super::reference::ReferencePool;
+use super::row::SchoolType;
+use super::time::Timestamp;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// Which stored rows a run used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RunScope {
+    /// Every stored row.
+    #[default]
+    All,
+    /// Rows that are not demonstration data.
+    Real,
+    /// The demonstration region only.
+    Demo,
+}
+
+impl RunScope {
+    pub const ALL: [RunScope; 3] = [RunScope::All, RunScope::Real, RunScope::Demo];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            RunScope::All => "all",
+            RunScope::Real => "real",
+            RunScope::Demo => "demo",
+        }
+    }
+
+    pub fn parse(id: &str) -> Option<RunScope> {
+        RunScope::ALL.into_iter().find(|s| s.id() == id)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            RunScope::All => "все данные",
+            RunScope::Real => "без демонстрационных данных",
+            RunScope::Demo => "только демонстрационный регион",
+        }
+    }
+
+    /// Whether a record of this origin is in the scope.
+    pub fn includes(self, origin: &Origin) -> bool {
+        match self {
+            RunScope::All => true,
+            RunScope::Real => *origin != Origin::Demo,
+            RunScope::Demo => *origin == Origin::Demo,
+        }
+    }
+}
+
+/// An identification run. Key: `id`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunRecord {
+    pub id: String,
+    pub created_at: Timestamp,
+    pub label: String,
+    pub scope: RunScope,
+    /// [`crate::domain::digest::RowsDigest`] of the rows the run used (empty if unknown).
+    pub input_digest: String,
+    /// The reference values of the run, taken from its own rows when it was made.
+    pub reference: Vec<ReferencePool>,
+    /// The result. Component values are not stored: after reading, each year's `components`
+    /// is empty.
+    pub result: Identification,
+}
+
+#[derive(Serialize, Deserialize)]
+struct StoredYear(
+    i32,
+    Option<f64>,
+    Option<ResultsBand>,
+    Option<f64>,
+    Option<SocialBand>,
+    ComponentList,
+);
+
+#[derive(Serialize, Deserialize)]
+struct StoredSchool(
+    String,
+    String,
+    String,
+    SchoolType,
+    Option<Arc<str>>,
+    Option<String>,
+    Option<ResultsCategory>,
+    Option<SocialCategory>,
+    bool,
+    Vec<String>,
+    Vec<StoredYear>,
+);
+
+#[derive(Serialize, Deserialize)]
+struct Stored {
+    id: String,
+    created_at: Timestamp,
+    label: String,
+    scope: RunScope,
+    input_digest: String,
+    reference: Vec<ReferencePool>,
+    params: Params,
+    years: Vec<i32>,
+    pools: Vec<PoolYear>,
+    regional_means: BTreeMap<String, BTreeMap<String, RegionalMean>>,
+    notes: Vec<String>,
+    schools: Vec<StoredSchool>,
+}
+
+/// The layout of the first release.
+#[derive(Deserialize)]
+struct Legacy {
+    id: String,
+    created_at: Timestamp,
+    label: String,
+    #[allow(dead_code)]
+    input_sha256: String,
+    result: Identification,
+}
+
+fn stored_school(s: &SchoolResult) -> StoredSchool {
+    StoredSchool(
+        s.school_id.clone(),
+        s.school_name.clone(),
+        s.municipality.clone(),
+        s.school_type,
+        s.pool.clone(),
+        s.excluded.clone(),
+        s.results_category,
+        s.social_category,
+        s.resilient,
+        s.partners.clone(),
+        s.years
+            .iter()
+            .map(|(y, r)| {
+                StoredYear(
+                    y,
+                    r.results_index,
+                    r.results_band,
+                    r.social_index,
+                    r.social_band,
+                    r.weakest,
+                )
+            })
+            .collect(),
+    )
+}
+
+fn school_result(s: StoredSchool) -> SchoolResult {
+    let StoredSchool(
+        id,
+        name,
+        municipality,
+        school_type,
+        pool,
+        excluded,
+        rc,
+        sc,
+        resilient,
+        partners,
+        years,
+    ) = s;
+    SchoolResult {
+        school_id: id,
+        school_name: name,
+        municipality,
+        school_type,
+        pool,
+        excluded,
+        results_category: rc,
+        social_category: sc,
+        years: YearMap(
+            years
+                .into_iter()
+                .map(|StoredYear(y, ri, rb, si, sb, weakest)| {
+                    (
+                        y,
+                        YearResult {
+                            results_index: ri,
+                            results_band: rb,
+                            social_index: si,
+                            social_band: sb,
+                            weakest,
+                            components: ComponentValues::default(),
+                        },
+                    )
+                })
+                .collect(),
+        ),
+        partners,
+        resilient,
+    }
+}
+
+impl Serialize for RunRecord {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let r = &self.result;
+        Stored {
+            id: self.id.clone(),
+            created_at: self.created_at.clone(),
+            label: self.label.clone(),
+            scope: self.scope,
+            input_digest: self.input_digest.clone(),
+            reference: self.reference.clone(),
+            params: r.params.clone(),
+            years: r.years.clone(),
+            pools: r.pools.clone(),
+            regional_means: r.regional_means.clone(),
+            notes: r.notes.clone(),
+            schools: r.schools.iter().map(stored_school).collect(),
+        }
+        .serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for RunRecord {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        let legacy = value.get("result").is_some() && value.get("schools").is_none();
+        if legacy {
+            let l = Legacy::deserialize(value).map_err(serde::de::Error::custom)?;
+            return Ok(RunRecord {
+                id: l.id,
+                created_at: l.created_at,
+                label: l.label,
+                scope: RunScope::All,
+                input_digest: String::new(),
+                reference: Vec::new(),
+                result: without_components(l.result),
+            });
+        }
+        let s = Stored::deserialize(value).map_err(serde::de::Error::custom)?;
+        let schools: Vec<SchoolResult> = s.schools.into_iter().map(school_result).collect();
+        let summary = summarise(&schools);
+        Ok(RunRecord {
+            id: s.id,
+            created_at: s.created_at,
+            label: s.label,
+            scope: s.scope,
+            input_digest: s.input_digest,
+            reference: s.reference,
+            result: Identification {
+                params: s.params,
+                years: s.years,
+                schools,
+                summary,
+                pools: s.pools,
+                regional_means: s.regional_means,
+                notes: s.notes,
+            },
+        })
+    }
+}
+
+/// The result as a stored run keeps it: without the component values.
+pub fn without_components(mut result: Identification) -> Identification {
+    for s in &mut result.schools {
+        for (_, y) in &mut s.years.0 {
+            y.components = ComponentValues::default();
+        }
+    }
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::demo::{region, DemoSpec};
+    use crate::domain::identify::identify;
+    use crate::domain::reference::reference_pools;
+    use crate::domain::time::ts;
+
+    fn run() -> RunRecord {
+        let rows = region(&DemoSpec {
+            schools: 60,
+            municipalities: 4,
+            ..DemoSpec::default()
+        });
+        let result = identify(&rows, &Params::default()).unwrap();
+        RunRecord {
+            id: "run-1".into(),
+            created_at: ts("2025-11-22T10:00:00Z"),
+            label: "пробный".into(),
+            scope: RunScope::Real,
+            input_digest: crate::domain::digest::RowsDigest::of(&rows).hex(),
+            reference: reference_pools(&result, &rows),
+            result,
+        }
+    }
+
+    #[test]
+    fn a_run_reads_back_without_component_values() {
+        let r = run();
+        let text = serde_json::to_string(&r).unwrap();
+        let back: RunRecord = serde_json::from_str(&text).unwrap();
+        let expected = RunRecord {
+            result: without_components(r.result.clone()),
+            ..r.clone()
+        };
+        assert_eq!(back, expected);
+        assert_eq!(
+            back.result.summary, r.result.summary,
+            "the summary is recomputed"
+        );
+        // Compact: well under the full result's size.
+        let full = serde_json::to_string(&r.result).unwrap();
+        assert!(
+            text.len() * 2 < full.len(),
+            "{} vs {}",
+            text.len(),
+            full.len()
+        );
+    }
+
+    #[test]
+    fn a_run_of_the_first_release_is_read() {
+        let r = run();
+        let legacy = serde_json::json!({
+            "id": r.id, "created_at": "2025-11-22T10:00:00Z", "label": r.label,
+            "params": r.result.params, "input_sha256": "ab", "result": r.result,
+        });
+        let back: RunRecord = serde_json::from_value(legacy).unwrap();
+        assert_eq!(back.scope, RunScope::All);
+        assert_eq!(back.input_digest, "");
+        assert!(back.reference.is_empty());
+        assert_eq!(back.result, without_components(r.result));
+    }
+
+    #[test]
+    fn scopes_select_by_origin() {
+        assert!(RunScope::All.includes(&Origin::Demo));
+        assert!(!RunScope::Real.includes(&Origin::Demo));
+        assert!(RunScope::Real.includes(&Origin::Local));
+        assert!(RunScope::Demo.includes(&Origin::Demo));
+        assert!(!RunScope::Demo.includes(&Origin::Local));
+        for s in RunScope::ALL {
+            assert_eq!(RunScope::parse(s.id()), Some(s));
+        }
+    }
+}
