@@ -679,3 +679,44 @@ fn partners_prefer_same_municipality_then_nearest_social_index() {
     // Social index = deviant / 10: L 0.5; h2 0.6 (0.1), h4 0.4 (0.1), h3 0.8 (0.3).
     assert_eq!(r.school("L").unwrap().partners, vec!["h1", "h2", "h4"]);
 }
+
+#[test]
+fn partners_take_stably_high_schools_elsewhere_before_latest_year_ones_nearby() {
+    use SchoolType::Secondary;
+    // L (municipality X) is ШНРО. Candidates: s2 stably high in X, s1 stably high in Y,
+    // t1 high only in the latest year, in X. Eight schools: band size ceil(0.25 × 8) = 2,
+    // ties at the cut all in the band.
+    let mut rows = Vec::new();
+    for y in [2019, 2020, 2021] {
+        let t1 = if y == 2021 { 0.0 } else { 10.0 };
+        for (id, muni, no_cert, dev) in [
+            ("L", "X", 50.0, 5.0),
+            ("s1", "Y", 0.0, 1.0),
+            ("s2", "X", 0.0, 9.0),
+            ("t1", "X", t1, 5.0),
+            ("f1", "W", 10.0, 3.0),
+            ("f2", "W", 15.0, 3.0),
+            ("f3", "W", 20.0, 3.0),
+            ("f4", "W", 30.0, 3.0),
+        ] {
+            rows.push(
+                row(id, muni, Secondary, y)
+                    .with("ege_no_cert_pct", no_cert)
+                    .with("deviant_pct", dev),
+            );
+        }
+    }
+    let r = identify(&rows, &Params::default()).unwrap();
+    let cat = |id: &str| r.school(id).unwrap().results_category;
+    assert_eq!(cat("L"), Some(ResultsCategory::Low));
+    assert_eq!(cat("s1"), Some(ResultsCategory::High));
+    assert_eq!(cat("s2"), Some(ResultsCategory::High));
+    assert_ne!(cat("t1"), Some(ResultsCategory::High));
+    assert_eq!(
+        r.school("t1").unwrap().years[&2021].results_band,
+        Some(ResultsBand::High)
+    );
+    // Stably high first (same municipality, then elsewhere), then the latest-year tier.
+    // Ordering by municipality first would give s2, t1, s1.
+    assert_eq!(r.school("L").unwrap().partners, vec!["s2", "s1", "t1"]);
+}
