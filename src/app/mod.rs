@@ -5,7 +5,6 @@
 mod actions;
 mod chart;
 mod components;
-mod format;
 mod pages;
 pub mod state;
 

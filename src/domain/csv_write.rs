@@ -1,11 +1,16 @@
 //! CSV for Excel: UTF-8 with a BOM, `;` between cells, decimal comma, CRLF line ends.
 //!
 //! Text cells that Excel would run as a formula (starting with `=`, `+`, `-`, `@`) are written
-//! with a leading apostrophe; [`crate::domain::input`] strips it again on import, so a file
-//! exported and imported back is unchanged.
+//! with a leading apostrophe, and so is a text that starts with an apostrophe;
+//! [`crate::domain::input`] strips one apostrophe before any of these again on import, so a
+//! file exported and imported back is unchanged.
 
 use super::row::Row;
 use super::schema::schema;
+
+/// First characters that get a leading apostrophe: Excel's formula characters, and the
+/// apostrophe itself (so that a text that really starts with one reads back unchanged).
+pub const GUARDED: [char; 5] = ['=', '+', '-', '@', '\''];
 
 #[derive(Default)]
 pub struct CsvWriter {
@@ -32,7 +37,7 @@ impl CsvWriter {
     pub fn text(&mut self, s: &str) -> &mut Self {
         self.sep();
         let guarded;
-        let s = if s.starts_with(['=', '+', '-', '@']) {
+        let s = if s.starts_with(GUARDED) {
             guarded = format!("'{s}");
             guarded.as_str()
         } else {
@@ -48,11 +53,12 @@ impl CsvWriter {
         self
     }
 
-    /// A number with a decimal comma; empty for `None`.
+    /// A number with a decimal comma, in full precision (the shortest decimal that reads
+    /// back as the same number); empty for `None` or a value that is not finite.
     pub fn number(&mut self, v: Option<f64>) -> &mut Self {
         self.sep();
-        if let Some(v) = v {
-            self.out.push_str(&decimal_comma(v));
+        if let Some(v) = v.filter(|v| v.is_finite()) {
+            self.out.push_str(&shortest_decimal_comma(v));
         }
         self
     }
@@ -68,8 +74,18 @@ impl CsvWriter {
     }
 }
 
-/// A number as Excel in a Russian locale writes it: decimal comma, at most 6 decimals,
-/// no trailing zeros.
+/// The shortest decimal that reads back as exactly `v`, with a decimal comma and no exponent
+/// (`0,1`, `68,25`, `0,30000000000000004`); `-0` is written `0`.
+pub fn shortest_decimal_comma(v: f64) -> String {
+    if v == 0.0 {
+        return "0".to_string();
+    }
+    // Rust's `Display` for f64 is the shortest round-trip decimal, never in exponent form.
+    format!("{v}").replace('.', ",")
+}
+
+/// A number for reading, as Excel in a Russian locale shows it: decimal comma, at most 6
+/// decimals, no trailing zeros. (Files use [`shortest_decimal_comma`].)
 pub fn decimal_comma(v: f64) -> String {
     let s = format!("{v:.6}");
     let s = if s.contains('.') {
@@ -113,6 +129,18 @@ mod tests {
         assert_eq!(decimal_comma(12.0), "12");
         assert_eq!(decimal_comma(1.0 / 3.0), "0,333333");
         assert_eq!(decimal_comma(-0.0000001), "0");
+    }
+
+    #[test]
+    fn files_keep_full_precision() {
+        assert_eq!(shortest_decimal_comma(0.1 + 0.2), "0,30000000000000004");
+        assert_eq!(shortest_decimal_comma(68.25), "68,25");
+        assert_eq!(shortest_decimal_comma(-0.0), "0");
+        assert_eq!(shortest_decimal_comma(1e-7), "0,0000001");
+        assert_eq!(shortest_decimal_comma(3.0), "3");
+        let mut w = CsvWriter::new();
+        w.number(Some(1.0 / 3.0)).number(Some(f64::NAN)).end_line();
+        assert_eq!(w.finish(), "\u{feff}0,3333333333333333;\r\n");
     }
 
     #[test]

@@ -69,12 +69,21 @@ fn decode<'a>(file: &str, bytes: &'a [u8], problems: &mut Vec<Problem>) -> Optio
 
 /// Reads CSV records (RFC 4180 quoting) one at a time, each with the 1-based line it starts
 /// on. Cells borrow from the text; only a quoted cell with doubled quotes is copied.
+///
+/// Stricter than RFC 4180 readers that guess: text between a closing quote and the next
+/// separator (`"a"b;`) is an error for that record, and a quote left open to the end of the
+/// file is an error that ends the reading — neither is silently dropped or swallowed. Spaces
+/// around a quoted cell are allowed. On well-formed input the records are those of the `csv`
+/// crate (a property test checks it).
 struct CsvRecords<'a> {
     text: &'a str,
     pos: usize,
     line: usize,
     sep: u8,
 }
+
+/// A CSV record, or why the record at a line cannot be read.
+type CsvRecord<'a> = Result<(usize, Vec<Cow<'a, str>>), (usize, String)>;
 
 impl<'a> CsvRecords<'a> {
     fn new(text: &'a str, sep: char) -> Self {
@@ -85,10 +94,25 @@ impl<'a> CsvRecords<'a> {
             sep: sep as u8,
         }
     }
+
+    /// Moves past the end of the current line (after an error in it).
+    fn skip_line(&mut self) {
+        let bytes = self.text.as_bytes();
+        while self.pos < bytes.len() && bytes[self.pos] != b'\n' && bytes[self.pos] != b'\r' {
+            self.pos += 1;
+        }
+        if bytes.get(self.pos) == Some(&b'\r') {
+            self.pos += 1;
+        }
+        if bytes.get(self.pos) == Some(&b'\n') {
+            self.pos += 1;
+        }
+        self.line += 1;
+    }
 }
 
 impl<'a> Iterator for CsvRecords<'a> {
-    type Item = (usize, Vec<Cow<'a, str>>);
+    type Item = CsvRecord<'a>;
 
     fn next(&mut self) -> Option<Self::Item> {
         let bytes = self.text.as_bytes();
@@ -106,11 +130,18 @@ impl<'a> Iterator for CsvRecords<'a> {
             }
             if i < bytes.len() && bytes[i] == b'"' {
                 // Quoted cell: up to the closing quote; "" is a quote.
+                let open_line = self.line;
                 let mut j = i + 1;
                 let mut escaped = false;
                 loop {
                     match bytes.get(j) {
-                        None => break,
+                        None => {
+                            self.pos = bytes.len();
+                            return Some(Err((
+                                open_line,
+                                "кавычка, открытая в этой строке, не закрыта до конца файла: проверьте кавычки".to_string(),
+                            )));
+                        }
                         Some(b'"') if bytes.get(j + 1) == Some(&b'"') => {
                             escaped = true;
                             j += 2;
@@ -123,20 +154,28 @@ impl<'a> Iterator for CsvRecords<'a> {
                         Some(_) => j += 1,
                     }
                 }
-                let inner = &self.text[i + 1..j.min(bytes.len())];
+                let inner = &self.text[i + 1..j];
                 cells.push(if escaped {
                     Cow::Owned(inner.replace("\"\"", "\""))
                 } else {
                     Cow::Borrowed(inner)
                 });
-                // Skip to the separator or the end of the line (text after the quote is ignored).
-                let mut k = (j + 1).min(bytes.len());
+                // Only spaces may stand between the closing quote and the separator.
+                let mut k = j + 1;
                 while k < bytes.len()
+                    && (bytes[k] == b' ' || bytes[k] == b'\t')
                     && bytes[k] != self.sep
-                    && bytes[k] != b'\n'
-                    && bytes[k] != b'\r'
                 {
                     k += 1;
+                }
+                if k < bytes.len() && bytes[k] != self.sep && bytes[k] != b'\n' && bytes[k] != b'\r'
+                {
+                    self.pos = k;
+                    self.skip_line();
+                    return Some(Err((
+                        start_line,
+                        "после закрывающей кавычки идёт текст: ячейка с кавычками должна заканчиваться кавычкой (внутри ячейки кавычка пишется двумя \"\")".to_string(),
+                    )));
                 }
                 self.pos = k;
             } else {
@@ -160,14 +199,14 @@ impl<'a> Iterator for CsvRecords<'a> {
                         1
                     };
                     self.line += 1;
-                    return Some((start_line, cells));
+                    return Some(Ok((start_line, cells)));
                 }
                 Some(b'\n') => {
                     self.pos += 1;
                     self.line += 1;
-                    return Some((start_line, cells));
+                    return Some(Ok((start_line, cells)));
                 }
-                _ => return Some((start_line, cells)),
+                _ => return Some(Ok((start_line, cells))),
             }
         }
     }
@@ -224,10 +263,18 @@ pub fn parse_csv(file: &str, bytes: &[u8]) -> Parsed {
     }
     let sep = detect_separator(text);
     let mut records = CsvRecords::new(text, sep);
-    let Some((_, header)) = records.next() else {
-        out.problems
-            .push(Problem::error(file, Place::File, None, "файл пуст"));
-        return out;
+    let header = match records.next() {
+        Some(Ok((_, header))) => header,
+        Some(Err((line, message))) => {
+            out.problems
+                .push(Problem::error(file, Place::Line(line), None, message));
+            return out;
+        }
+        None => {
+            out.problems
+                .push(Problem::error(file, Place::File, None, "файл пуст"));
+            return out;
+        }
     };
     // Map each header cell to a contract column (or None for unknown columns).
     let s = schema();
@@ -284,7 +331,15 @@ pub fn parse_csv(file: &str, bytes: &[u8]) -> Parsed {
     }
     note_absent_columns(file, |col| seen.contains_key(&col), &mut out.problems);
 
-    for (line, cells) in records {
+    for record in records {
+        let (line, cells) = match record {
+            Ok(r) => r,
+            Err((line, message)) => {
+                out.problems
+                    .push(Problem::error(file, Place::Line(line), None, message));
+                continue;
+            }
+        };
         if cells.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
@@ -376,7 +431,9 @@ pub fn parse_json(file: &str, bytes: &[u8]) -> Parsed {
     let Some(text) = decode(file, bytes, &mut out.problems) else {
         return out;
     };
-    let value: serde_json::Value = match serde_json::from_str(text) {
+    // The strict reader: a repeated key in an object is refused (which value was meant?),
+    // as in bundles.
+    let value = match super::canonical::parse_json(text) {
         Ok(v) => v,
         Err(e) => {
             out.problems.push(Problem::error(
@@ -385,9 +442,7 @@ pub fn parse_json(file: &str, bytes: &[u8]) -> Parsed {
                 None,
                 format!(
                     "некорректный JSON: строка {}, позиция {}: {}",
-                    e.line(),
-                    e.column(),
-                    json_error_ru(&e)
+                    e.line, e.column, e.message
                 ),
             ));
             return out;
@@ -479,15 +534,6 @@ pub fn row_from_json(
     build_row(file, place, &fields, problems)
 }
 
-fn json_error_ru(e: &serde_json::Error) -> String {
-    use serde_json::error::Category;
-    match e.classify() {
-        Category::Eof => "файл обрывается раньше, чем закончился JSON".to_string(),
-        Category::Syntax => format!("синтаксическая ошибка ({e})"),
-        _ => e.to_string(),
-    }
-}
-
 // ---------------------------------------------------------------- cells → row
 
 /// A cell as it came from the file.
@@ -532,10 +578,10 @@ impl Cell<'_> {
 }
 
 /// Drops the apostrophe that [`crate::domain::csv_write`] puts before a text starting with a
-/// formula character.
+/// formula character or an apostrophe.
 fn unguard(s: &str) -> &str {
     match s.strip_prefix('\'') {
-        Some(rest) if rest.starts_with(['=', '+', '-', '@']) => rest,
+        Some(rest) if rest.starts_with(super::csv_write::GUARDED) => rest,
         _ => s,
     }
 }
@@ -1037,5 +1083,121 @@ mod tests {
             t.trim_start_matches('\u{feff}').trim().split(';').count(),
             schema().columns.len()
         );
+    }
+    #[test]
+    fn text_after_a_closing_quote_and_an_unclosed_quote_are_errors() {
+        let head = "school_id;school_name;municipality;school_type;year\n";
+        let csv = format!("{head}s1;\"Школа\" № 1;М;basic;2024\ns2;Б;М;basic;2024\n");
+        let p = parse_csv("q.csv", csv.as_bytes());
+        let errors = |p: &Parsed| -> Vec<String> {
+            p.problems
+                .iter()
+                .filter(|p| p.is_error())
+                .map(ToString::to_string)
+                .collect()
+        };
+        assert_eq!(
+            errors(&p),
+            vec!["ошибка: q.csv, строка 2: после закрывающей кавычки идёт текст: ячейка с кавычками должна заканчиваться кавычкой (внутри ячейки кавычка пишется двумя \"\")"]
+        );
+        assert_eq!(p.rows.len(), 1, "the next line is still read");
+        assert_eq!(p.places, vec![Place::Line(3)]);
+
+        let csv = format!("{head}s1;А;М;basic;2024\ns2;\"Б;М;basic;2024\ns3;В;М;basic;2024\n");
+        let p = parse_csv("u.csv", csv.as_bytes());
+        assert_eq!(
+            errors(&p),
+            vec!["ошибка: u.csv, строка 3: кавычка, открытая в этой строке, не закрыта до конца файла: проверьте кавычки"]
+        );
+        assert_eq!(
+            p.rows.len(),
+            1,
+            "nothing after the open quote is taken as data"
+        );
+        // In the header too.
+        let p = parse_csv("h.csv", b"school_id;\"school_name\nx");
+        assert_eq!(
+            messages(&p),
+            vec!["ошибка: h.csv, строка 1: кавычка, открытая в этой строке, не закрыта до конца файла: проверьте кавычки"]
+        );
+    }
+
+    #[test]
+    fn json_tables_with_a_repeated_key_are_refused() {
+        let json = br#"[{"school_id": "s1", "school_name": "A", "municipality": "M",
+            "school_type": "basic", "year": 2024, "oge_rus_mean": 3, "oge_rus_mean": 5}]"#;
+        let p = parse_file("d.json", json);
+        assert!(p.rows.is_empty());
+        let m = messages(&p);
+        assert_eq!(m.len(), 1, "{m:?}");
+        assert!(
+            m[0].starts_with("ошибка: d.json: некорректный JSON: строка 2, позиция ")
+                && m[0].ends_with("поле «oge_rus_mean» повторяется в одном объекте"),
+            "{m:?}"
+        );
+    }
+
+    mod against_the_csv_crate {
+        use super::*;
+        use proptest::prelude::*;
+
+        /// A cell as a spreadsheet would write it: plain, or quoted with separators, quotes
+        /// and line breaks inside.
+        fn cell() -> impl Strategy<Value = String> {
+            prop_oneof![
+                "[A-Za-zА-Яа-я0-9 .,_-]{0,8}".prop_map(|s| s.trim().to_string()),
+                "[A-Za-zА-я0-9;,\"\n\r. ]{0,10}"
+                    .prop_map(|s| format!("\"{}\"", s.replace('"', "\"\""))),
+            ]
+        }
+
+        fn file() -> impl Strategy<Value = (char, Vec<Vec<String>>, bool)> {
+            (
+                prop_oneof![Just(';'), Just(','), Just('\t')],
+                (1usize..6).prop_flat_map(|n| {
+                    proptest::collection::vec(proptest::collection::vec(cell(), n), 1..8)
+                }),
+                any::<bool>(),
+            )
+        }
+
+        proptest! {
+            #[test]
+            fn well_formed_files_read_the_same((sep, records, crlf) in file()) {
+                let end = if crlf { "\r\n" } else { "\n" };
+                let text: String = records
+                    .iter()
+                    .map(|r| r.join(&sep.to_string()) + end)
+                    .collect();
+                let ours: Vec<Vec<String>> = CsvRecords::new(&text, sep)
+                    .map(|r| r.expect("well-formed").1.into_iter().map(|c| c.into_owned()).collect())
+                    .collect();
+                let theirs: Vec<Vec<String>> = ::csv::ReaderBuilder::new()
+                    .has_headers(false)
+                    .flexible(true)
+                    .delimiter(sep as u8)
+                    .from_reader(text.as_bytes())
+                    .records()
+                    .map(|r| r.expect("well-formed").iter().map(str::to_string).collect())
+                    .collect();
+                // Records with only empty cells are skipped by `parse_csv` (and an empty line by
+                // the csv crate): compare the others.
+                let filled = |v: Vec<Vec<String>>| -> Vec<Vec<String>> {
+                    v.into_iter().filter(|r| r.iter().any(|c| !c.is_empty())).collect()
+                };
+                prop_assert_eq!(filled(ours), filled(theirs));
+            }
+
+            #[test]
+            fn any_text_is_read_without_panicking(text in "\\PC{0,200}", sep in prop_oneof![Just(';'), Just(',')]) {
+                for r in CsvRecords::new(&text, sep) {
+                    if let Err((line, m)) = r {
+                        prop_assert!(line >= 1 && !m.is_empty());
+                    }
+                }
+                let _ = parse_csv("x.csv", text.as_bytes());
+                let _ = parse_file("x.json", text.as_bytes());
+            }
+        }
     }
 }

@@ -3,12 +3,12 @@
 
 use crate::app::actions;
 use crate::app::components::{Dialog, ProblemList};
-use crate::app::format::{count, date_time, pct};
 use crate::app::state::{app_state, AppState, NoticeKind, Progress};
 use crate::domain::bundle::{
     plan_import, Class, CreatedBy, ImportPlan, Incoming, Resolution, Resolutions, Role,
 };
 use crate::domain::problem::Problem;
+use crate::format::{count, date_time, pct};
 use crate::storage::browser::{self, Persistence};
 use leptos::prelude::*;
 use leptos::task::spawn_local;

@@ -1,9 +1,10 @@
 //! Home: choose a role; see what is stored; open the demonstration region.
 
-use crate::app::format::count;
+use crate::app::actions;
 use crate::app::state::app_state;
-use crate::app::{actions, format};
 use crate::domain::records::Snapshot;
+use crate::format;
+use crate::format::count;
 use leptos::prelude::*;
 
 /// What the home page says about the stored data.

@@ -3,7 +3,6 @@
 
 use crate::app::actions;
 use crate::app::chart::{paint, Chart};
-use crate::app::format::{count, date_time, num, pct};
 use crate::app::state::app_state;
 use crate::charts::{
     identification_scatter, index_histogram, IdentificationScatter, IndexHistogram,
@@ -12,6 +11,7 @@ use crate::domain::identify::method::method;
 use crate::domain::identify::{Identification, ResultsCategory, SchoolResult, SocialCategory};
 use crate::domain::records::Snapshot;
 use crate::domain::schema::schema;
+use crate::format::{count, date_time, num, pct};
 use leptos::prelude::*;
 use std::collections::BTreeMap;
 

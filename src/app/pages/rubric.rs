@@ -11,11 +11,11 @@ mod list;
 mod results;
 mod save;
 
-use crate::app::format::{count, date_time};
 use crate::app::state::app_state;
 use crate::charts::RubricHeatmap;
 use crate::domain::records::AssessmentRecord;
 use crate::domain::rubric::{self, federal, Assessment, Rule};
+use crate::format::{count, date_time};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use save::SaveStatus;

@@ -3,10 +3,10 @@
 //! later issues.)
 
 use crate::app::actions;
-use crate::app::format::num;
 use crate::app::state::app_state;
 use crate::domain::row::Row;
 use crate::domain::schema::schema;
+use crate::format::num;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 

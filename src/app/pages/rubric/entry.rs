@@ -8,10 +8,10 @@
 
 use super::save::{self, SaveStatus, TEXT_DELAY_MS};
 use super::{rule_hint, short_title};
-use crate::app::format::plural;
 use crate::app::state::{app_state, AppState};
 use crate::domain::records::{AssessmentRecord, Origin, RecordMeta};
 use crate::domain::rubric::{federal, Evidence, Item, ItemAnswer, Rule};
+use crate::format::plural;
 use crate::storage::browser;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;

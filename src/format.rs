@@ -1,0 +1,126 @@
+//! Numbers, sizes and times as Russian readers expect them. Every function here is total:
+//! any value, any text gives a string (property-tested on arbitrary input), so nothing a file
+//! or the database holds can make a page panic while it is shown.
+
+use crate::domain::csv_write::decimal_comma;
+use crate::domain::time::Timestamp;
+
+/// A value with a decimal comma and at most `digits` decimals; «—» for no value or a value
+/// that is not finite.
+pub fn num(v: Option<f64>, digits: usize) -> String {
+    match v.filter(|v| v.is_finite()) {
+        Some(v) => {
+            let p = 10f64.powi(digits.min(12) as i32);
+            let r = (v * p).round() / p;
+            decimal_comma(if r.is_finite() { r } else { v })
+        }
+        None => "—".to_string(),
+    }
+}
+
+/// A share 0–1 as per cent, «12,5 %».
+pub fn pct(v: f64) -> String {
+    format!("{} %", num(Some(v * 100.0), 1))
+}
+
+/// The browser's offset from UTC, in minutes (0 outside the browser).
+pub fn local_offset_minutes() -> i32 {
+    #[cfg(target_arch = "wasm32")]
+    {
+        let minutes = -js_sys::Date::new_0().get_timezone_offset();
+        if minutes.is_finite() {
+            return minutes as i32;
+        }
+    }
+    0
+}
+
+/// «22.11.2025 13:15» in the browser's local time.
+pub fn date_time(t: &Timestamp) -> String {
+    t.display_ru(local_offset_minutes())
+}
+
+/// Russian plural: `plural(5, "школа", "школы", "школ")` → «школ».
+pub fn plural<'a>(n: usize, one: &'a str, few: &'a str, many: &'a str) -> &'a str {
+    let (m10, m100) = (n % 10, n % 100);
+    if m10 == 1 && m100 != 11 {
+        one
+    } else if (2..=4).contains(&m10) && !(12..=14).contains(&m100) {
+        few
+    } else {
+        many
+    }
+}
+
+/// «5 школ».
+pub fn count(n: usize, one: &str, few: &str, many: &str) -> String {
+    format!("{} {}", thousands(n), plural(n, one, few, many))
+}
+
+/// «45 000»: groups of three digits separated by a narrow no-break space.
+pub fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 * 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push('\u{202f}');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A size in Russian units: «512 Б», «1,5 МБ».
+pub fn human_bytes(b: f64) -> String {
+    const UNITS: [&str; 5] = ["Б", "КБ", "МБ", "ГБ", "ТБ"];
+    if !b.is_finite() || b < 0.0 {
+        return "—".to_string();
+    }
+    let mut v = b;
+    let mut i = 0;
+    while v >= 1024.0 && i + 1 < UNITS.len() {
+        v /= 1024.0;
+        i += 1;
+    }
+    if i == 0 {
+        format!("{v:.0} {}", UNITS[i])
+    } else {
+        format!("{} {}", num(Some(v), 1), UNITS[i])
+    }
+}
+
+/// At most `max` characters of `text`, with «…» when cut (on a character boundary).
+pub fn ellipsis(text: &str, max: usize) -> String {
+    let mut chars = text.chars();
+    let head: String = chars.by_ref().take(max).collect();
+    if chars.next().is_some() {
+        format!("{head}…")
+    } else {
+        head
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn examples() {
+        assert_eq!(num(Some(0.12345), 3), "0,123");
+        assert_eq!(num(None, 2), "—");
+        assert_eq!(num(Some(f64::NAN), 2), "—");
+        assert_eq!(num(Some(1e308), 3), "100000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000");
+        assert_eq!(pct(0.125), "12,5 %");
+        assert_eq!(count(45000, "школа", "школы", "школ"), "45\u{202f}000 школ");
+        assert_eq!(count(1, "школа", "школы", "школ"), "1 школа");
+        assert_eq!(count(22, "школа", "школы", "школ"), "22 школы");
+        assert_eq!(count(111, "школа", "школы", "школ"), "111 школ");
+        assert_eq!(human_bytes(512.0), "512 Б");
+        assert_eq!(human_bytes(1536.0 * 1024.0), "1,5 МБ");
+        assert_eq!(human_bytes(-1.0), "—");
+        assert_eq!(ellipsis("Школа № 1", 5), "Школа…");
+        assert_eq!(ellipsis("Школа", 5), "Школа");
+        let t = Timestamp::parse("2025-11-22T10:15:00Z").unwrap();
+        assert_eq!(date_time(&t), "22.11.2025 10:15");
+    }
+}
