@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! shkala identify --input FILE [--input FILE ...] [--params params.json]
-//!                 [--years 2019,2020,2021] --out FILE [--format json|csv]
+//!                 [--years 2019,2020,2021] --out FILE [--format json|csv] [--pretty]
 //! shkala template              empty CSV with every column of the row contract
 //! shkala rubric                the embedded rubric: lines and maximum per system
 //! shkala demo --out FILE [--schools N] [--municipalities N] [--years 2023,2024,2025] [--seed N]
@@ -10,6 +10,9 @@
 //! Exit status: 0 on success, 2 on invalid input or usage (messages on stderr, in Russian).
 
 use shkala::domain::{demo, identify, input, problem, rubric};
+
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -19,9 +22,10 @@ const USAGE: &str = "\
 
 Использование:
   shkala identify --input ФАЙЛ [--input ФАЙЛ ...] [--params params.json]
-                  [--years 2019,2020,2021] --out ФАЙЛ [--format json|csv]
+                  [--years 2019,2020,2021] --out ФАЙЛ [--format json|csv] [--pretty]
       Читает строки «школа × год» из CSV или JSON, проводит идентификацию
-      и записывает результат (JSON или CSV для Excel).
+      и записывает результат (JSON или CSV для Excel). JSON пишется одной
+      строкой; --pretty — с отступами.
   shkala template
       Печатает пустой CSV со всеми столбцами контракта строки.
   shkala rubric
@@ -153,8 +157,26 @@ fn write(path: &str, text: &str) -> Result<(), Failure> {
         .map_err(|e| Failure::from(format!("ошибка: {path}: не удаётся записать файл: {e}")))
 }
 
+fn write_json(path: &str, value: &impl serde::Serialize, pretty: bool) -> Result<(), Failure> {
+    use std::io::Write;
+    let fail = |e: &dyn std::fmt::Display| {
+        Failure::from(format!("ошибка: {path}: не удаётся записать файл: {e}"))
+    };
+    let file = std::fs::File::create(path).map_err(|e| fail(&e))?;
+    let mut w = std::io::BufWriter::with_capacity(1 << 20, file);
+    let written = if pretty {
+        serde_json::to_writer_pretty(&mut w, value)
+    } else {
+        serde_json::to_writer(&mut w, value)
+    };
+    written.map_err(|e| fail(&e))?;
+    w.flush().map_err(|e| fail(&e))
+}
+
 fn cmd_identify(args: &[String]) -> Result<(), Failure> {
-    let opts = Opts::parse(args, &["input", "params", "years", "out", "format"])?;
+    let pretty = args.iter().any(|a| a == "--pretty");
+    let args: Vec<String> = args.iter().filter(|a| *a != "--pretty").cloned().collect();
+    let opts = Opts::parse(&args, &["input", "params", "years", "out", "format"])?;
     let inputs = opts.all("input");
     if inputs.is_empty() {
         return Err("укажите хотя бы один входной файл: --input ФАЙЛ".into());
@@ -209,13 +231,11 @@ fn cmd_identify(args: &[String]) -> Result<(), Failure> {
     for n in &result.notes {
         eprintln!("примечание: {n}");
     }
-    let text = match format {
-        "csv" => identify::csv::to_csv(&result),
-        _ => {
-            serde_json::to_string_pretty(&result).map_err(|e| format!("ошибка записи JSON: {e}"))?
-        }
-    };
-    write(out, &text)?;
+    match format {
+        "csv" => write(out, &identify::csv::to_csv(&result))?,
+        // JSON goes straight to the file: a national result is tens of megabytes.
+        _ => write_json(out, &result, pretty)?,
+    }
     let o = &result.summary.overall;
     let count = |c| o.results[&c].count;
     eprintln!(

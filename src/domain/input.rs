@@ -604,11 +604,29 @@ pub fn parse_number(raw: &str) -> Result<Option<f64>, String> {
     if t.is_empty() {
         return Ok(None);
     }
-    // The common case — plain digits with a point — parses without copying.
+    // The common cases — plain digits with a point, or with one decimal comma — parse
+    // without allocating.
     if t.bytes()
         .all(|b| b.is_ascii_digit() || b == b'.' || b == b'-')
     {
         return match t.parse::<f64>() {
+            Ok(v) if v.is_finite() => Ok(Some(v)),
+            _ => Err(format!("«{t}» не является числом")),
+        };
+    }
+    let b = t.as_bytes();
+    if b.len() <= 64
+        && b.iter().filter(|&&c| c == b',').count() == 1
+        && b.iter()
+            .all(|&c| c.is_ascii_digit() || c == b',' || c == b'-')
+    {
+        let mut buf = [0u8; 64];
+        for (d, &c) in buf.iter_mut().zip(b) {
+            *d = if c == b',' { b'.' } else { c };
+        }
+        // Only ASCII bytes were copied.
+        let s = std::str::from_utf8(&buf[..b.len()]).unwrap_or("");
+        return match s.parse::<f64>() {
             Ok(v) if v.is_finite() => Ok(Some(v)),
             _ => Err(format!("«{t}» не является числом")),
         };
@@ -719,7 +737,11 @@ fn build_row(
             kind => match cell.number() {
                 Ok(None) => {}
                 Ok(Some(v)) => match check_range(kind, v) {
-                    Ok(()) => values.set(s.data_index(&c.id).expect("data column"), Some(v)),
+                    Ok(()) => {
+                        if let Some(d) = s.data_index_of_column(*col) {
+                            values.set(d, Some(v));
+                        }
+                    }
                     Err(m) => {
                         err(&c.id, format!("{m}, получено «{}»", cell.raw()), problems);
                         ok = false;
@@ -769,34 +791,61 @@ pub fn check_range(kind: Kind, v: f64) -> Result<(), &'static str> {
 /// Joins parsed files into one set of rows; a second row for the same (school_id, year) —
 /// in the same file or another — is an error naming both places, and is not used.
 pub fn merge(files: Vec<Parsed>) -> (Vec<Row>, Vec<Problem>) {
-    let mut rows = Vec::new();
     let mut problems = Vec::new();
-    let mut first = FirstSeen::new();
-    for parsed in files {
+    // (file index, row, place), in file order.
+    let mut all: Vec<(usize, Row, Place)> = Vec::new();
+    let mut names = Vec::with_capacity(files.len());
+    for (f, parsed) in files.into_iter().enumerate() {
         problems.extend(parsed.problems);
-        for (row, place) in parsed.rows.into_iter().zip(parsed.places) {
-            let key = (row.school_id.clone(), row.year);
-            if let Some((f, p)) = first.repeat(key, (parsed.file.clone(), place.clone())) {
-                let where_ = match p {
-                    Place::Line(n) => format!("{f}, строка {n}"),
-                    Place::Record(n) => format!("{f}, запись {n}"),
-                    Place::Path(path) => format!("{f}, {path}"),
-                    Place::File => f.clone(),
-                };
-                problems.push(Problem::error(
-                    &parsed.file,
-                    place,
-                    Some("school_id"),
-                    format!(
-                        "повторная строка для школы «{}» за {} год (первая — {where_})",
-                        row.school_id, row.year
-                    ),
-                ));
-                continue;
+        names.push(parsed.file);
+        all.extend(
+            parsed
+                .rows
+                .into_iter()
+                .zip(parsed.places)
+                .map(|(row, place)| (f, row, place)),
+        );
+    }
+    // Repeats of an earlier (school_id, year), each with the index of the first.
+    let mut repeats: Vec<(usize, usize)> = Vec::new();
+    {
+        let mut first = FirstSeen::new();
+        for (i, (_, row, _)) in all.iter().enumerate() {
+            if let Some(&j) = first.repeat(row.key(), i) {
+                repeats.push((i, j));
             }
-            rows.push(row);
         }
     }
+    for &(i, j) in &repeats {
+        let (f, row, place) = &all[i];
+        let (g, _, p) = &all[j];
+        let first_file = &names[*g];
+        let where_ = match p {
+            Place::Line(n) => format!("{first_file}, строка {n}"),
+            Place::Record(n) => format!("{first_file}, запись {n}"),
+            Place::Path(path) => format!("{first_file}, {path}"),
+            Place::File => first_file.clone(),
+        };
+        problems.push(Problem::error(
+            &names[*f],
+            place.clone(),
+            Some("school_id"),
+            format!(
+                "повторная строка для школы «{}» за {} год (первая — {where_})",
+                row.school_id, row.year
+            ),
+        ));
+    }
+    let mut skip = vec![false; all.len()];
+    for &(i, _) in &repeats {
+        skip[i] = true;
+    }
+    let rows = all
+        .into_iter()
+        .zip(skip)
+        .filter(|(_, s)| !s)
+        .map(|((_, row, _), _)| row)
+        .collect();
     (rows, problems)
 }
 

@@ -67,6 +67,10 @@ pub struct Schema {
     /// Positions in `columns` of the data columns, in order; a data column's index in
     /// [`crate::domain::row::Values`] is its position in this list.
     data: Vec<usize>,
+    /// For each column (by position in `columns`), its data index.
+    data_of: Vec<Option<usize>>,
+    /// Position in `columns` of each column id.
+    by_id: std::collections::HashMap<String, usize>,
 }
 
 /// Identity column ids, in contract order.
@@ -83,17 +87,29 @@ impl Schema {
         // The table is embedded and checked by the tests below; a broken table is a build defect.
         let file: SchemaFile = serde_json::from_str(include_str!("../data/columns.json"))
             .expect("src/data/columns.json is valid");
-        let data = file
+        let data: Vec<usize> = file
             .columns
             .iter()
             .enumerate()
             .filter(|(_, c)| !IDENTITY.contains(&c.id.as_str()))
             .map(|(i, _)| i)
             .collect();
+        let mut data_of = vec![None; file.columns.len()];
+        for (d, &c) in data.iter().enumerate() {
+            data_of[c] = Some(d);
+        }
+        let by_id = file
+            .columns
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.id.clone(), i))
+            .collect();
         Schema {
             groups: file.groups,
             columns: file.columns,
             data,
+            data_of,
+            by_id,
         }
     }
 
@@ -113,11 +129,21 @@ impl Schema {
 
     /// Data index of a data column id.
     pub fn data_index(&self, id: &str) -> Option<usize> {
-        self.data.iter().position(|&i| self.columns[i].id == id)
+        self.by_id.get(id).and_then(|&c| self.data_of[c])
+    }
+
+    /// Data index of the column at position `column` in [`Schema::columns`].
+    pub fn data_index_of_column(&self, column: usize) -> Option<usize> {
+        self.data_of.get(column).copied().flatten()
+    }
+
+    /// Position in [`Schema::columns`] of a column id.
+    pub fn position(&self, id: &str) -> Option<usize> {
+        self.by_id.get(id).copied()
     }
 
     pub fn column(&self, id: &str) -> Option<&Column> {
-        self.columns.iter().find(|c| c.id == id)
+        self.position(id).map(|i| &self.columns[i])
     }
 
     pub fn group_label<'a>(&'a self, id: &'a str) -> &'a str {
