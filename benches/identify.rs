@@ -53,3 +53,47 @@ fn parse_and_identify() -> (shkala::domain::input::Parsed, usize) {
     let n = identify(&p.rows, &Params::default()).unwrap().schools.len();
     (p, n)
 }
+
+/// The records as the browser's database keeps them (JSON text, an import's metadata).
+fn stored() -> &'static [String] {
+    use shkala::domain::records::{Origin, RecordMeta, SubmissionRecord};
+    use shkala::domain::time::Timestamp;
+    static STORED: OnceLock<Vec<String>> = OnceLock::new();
+    STORED.get_or_init(|| {
+        let at = Timestamp::parse("2025-11-22T10:00:00.000Z").unwrap();
+        let meta = RecordMeta {
+            modified_at: at.clone(),
+            origin: Origin::Imported {
+                file: "region.csv".into(),
+                bundle_sha256: "ab".repeat(32),
+                bundle_created_at: at,
+                organisation: String::new(),
+            },
+        };
+        rows()
+            .iter()
+            .map(|r| {
+                serde_json::to_string(&SubmissionRecord {
+                    row: r.clone(),
+                    meta: meta.clone(),
+                })
+                .unwrap()
+            })
+            .collect()
+    })
+}
+
+/// Reading 135,000 stored submissions back (what the data service does at start).
+#[divan::bench(sample_count = 10)]
+fn load_135k_stored_rows() -> Vec<shkala::domain::records::SubmissionRecord> {
+    stored()
+        .iter()
+        .map(|t| serde_json::from_str(t).unwrap())
+        .collect()
+}
+
+/// The input digest of 135,000 rows (the stale-result check).
+#[divan::bench(sample_count = 10)]
+fn digest_135k_rows() -> String {
+    shkala::domain::digest::RowsDigest::of(divan::black_box(rows())).hex()
+}

@@ -1,7 +1,14 @@
-#[cfg(target_arch = "wasm32")]
+//! Шкала: the domain (pure, native and wasm), the formatters, the messages between the page
+//! and its data service, and — in the browser — storage, the data service (a Web Worker) and
+//! the Leptos interface. See ARCHITECTURE.md.
+
+#[cfg(all(target_arch = "wasm32", feature = "ui"))]
 pub mod app;
 pub mod charts;
 pub mod domain;
 pub mod format;
+pub mod protocol;
+#[cfg(target_arch = "wasm32")]
+pub mod service;
 #[cfg(target_arch = "wasm32")]
 pub mod storage;

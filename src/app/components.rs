@@ -1,7 +1,9 @@
 //! Pieces shared by the pages.
 
+use super::actions;
 use super::state::{app_state, NoticeKind};
 use crate::domain::problem::{Problem, Severity};
+use crate::format::thousands;
 use leptos::html;
 use leptos::prelude::*;
 
@@ -28,10 +30,17 @@ pub fn StatusRegion() -> impl IntoView {
     }
 }
 
-/// The progress of long work, as a native `<progress>` with its label.
+/// The progress of long work, as a native `<progress>` with its label, and «Отменить» while
+/// the data service can still stop it.
 #[component]
 pub fn ProgressBar() -> impl IntoView {
     let state = app_state();
+    let can_cancel = move || {
+        state.progress.with(|p| {
+            p.as_ref()
+                .is_some_and(|p| p.request.is_some() && !p.cancelling)
+        })
+    };
     view! {
         <Show when=move || state.progress.with(Option::is_some)>
             <div class="progress" role="group" aria-label="Ход работы">
@@ -43,8 +52,75 @@ pub fn ProgressBar() -> impl IntoView {
                         None => view! { <progress id="work-progress"></progress> }.into_any(),
                     }
                 }}
+                <button type="button" id="work-cancel" on:click=move |_| actions::cancel(state) disabled=move || !can_cancel()>
+                    "Отменить"
+                </button>
             </div>
         </Show>
+    }
+}
+
+/// The rows of page `page` (0-based) of `total` rows in pages of `size`.
+pub fn page_range(total: usize, page: usize, size: usize) -> std::ops::Range<usize> {
+    let size = size.max(1);
+    let last = total.saturating_sub(1) / size;
+    let start = page.min(last) * size;
+    start..(start + size).min(total)
+}
+
+/// Navigation for a long table: previous / next, «строки 101–200 из 45 000», page size.
+/// Keeps `page` within the table when it shrinks.
+#[component]
+pub fn Pager(
+    /// Number of rows.
+    #[prop(into)]
+    total: Signal<usize>,
+    /// Current page, 0-based.
+    page: RwSignal<usize>,
+    /// Rows per page.
+    size: RwSignal<usize>,
+    /// What the table is, for screen readers («Страницы таблицы школ»).
+    #[prop(into)]
+    label: String,
+) -> impl IntoView {
+    let pages = move || total.get().div_ceil(size.get().max(1)).max(1);
+    Effect::new(move |_| {
+        let n = pages();
+        if page.get_untracked() >= n {
+            page.set(n - 1);
+        }
+    });
+    let shown = move || {
+        let r = page_range(total.get(), page.get(), size.get());
+        if total.get() == 0 {
+            "нет строк".to_string()
+        } else {
+            format!(
+                "строки {}–{} из {}",
+                thousands(r.start + 1),
+                thousands(r.end),
+                thousands(total.get())
+            )
+        }
+    };
+    view! {
+        <nav class="pager" aria-label=label>
+            <button type="button" on:click=move |_| page.update(|p| *p = p.saturating_sub(1)) disabled=move || page.get() == 0>
+                "← Предыдущая"
+            </button>
+            <span aria-live="polite">{shown}</span>
+            <button type="button" on:click=move |_| page.update(|p| *p += 1) disabled=move || page.get() + 1 >= pages()>
+                "Следующая →"
+            </button>
+            <label>
+                " По "
+                <select on:change=move |ev| { size.set(event_target_value(&ev).parse().unwrap_or(50)); page.set(0); }
+                    prop:value=move || size.get().to_string()>
+                    {[25usize, 50, 100, 200].into_iter().map(|n| view! { <option value=n.to_string()>{n}</option> }).collect_view()}
+                </select>
+                " строк"
+            </label>
+        </nav>
     }
 }
 

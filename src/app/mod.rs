@@ -4,6 +4,7 @@
 
 mod actions;
 mod chart;
+mod client;
 mod components;
 mod pages;
 pub mod state;
@@ -22,7 +23,7 @@ pub fn start() {
 pub fn App() -> impl IntoView {
     let state = state::AppState::new();
     provide_context(state);
-    state.reload();
+    actions::load(state);
     state.load_profile();
     view! {
         <Router>

@@ -1,14 +1,18 @@
 //! App-wide state, provided once at the root as small `Copy` values and read with
 //! `expect_context`.
 //!
-//! - [`AppState::snapshot`]: everything stored in IndexedDB, loaded at start and reloaded
-//!   after every write (one named sync: [`AppState::reload`]).
+//! - [`AppState::overview`]: what the pages keep of the database ([`Overview`]): one summary
+//!   per school, the small records, the run headers, the unreadable records. It is sent by
+//!   the data service at start and patched with the [`Change`] of every write
+//!   ([`AppState::patch`]) — never read again whole.
 //! - [`AppState::notice`]: the message announced in the live region (screen readers hear it).
-//! - [`AppState::progress`]: long work in progress (imports, identification).
+//! - [`AppState::progress`]: the work in progress, with the request to cancel.
+//! - [`AppState::profile`]: who this browser speaks for in exported files (`settings` store).
 
 use crate::domain::bundle::{CreatedBy, Role};
-use crate::domain::records::Snapshot;
-use crate::storage::{records as stored, StorageError};
+use crate::domain::catalog::{Change, Overview};
+use crate::storage::records::put_setting;
+use crate::storage::{Db, StorageError};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -25,28 +29,31 @@ pub struct Notice {
     pub text: String,
 }
 
-/// Work in progress: what is being done, and how far along it is (0–1), if known.
+/// Work in progress: what is being done, how far along it is (0–1), if known, and the data
+/// service's request that «Отменить» stops.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Progress {
     pub label: String,
     pub fraction: Option<f64>,
+    pub request: Option<u64>,
+    /// «Отменить» was pressed; the request has not answered yet.
+    pub cancelling: bool,
 }
 
 #[derive(Clone, Copy)]
 pub struct AppState {
-    /// `None` until the first load finishes.
-    pub snapshot: RwSignal<Option<Snapshot>>,
+    /// `None` until the data service has read the database.
+    pub overview: RwSignal<Option<Overview>>,
     pub load_error: RwSignal<Option<String>>,
     pub notice: RwSignal<Option<Notice>>,
     pub progress: RwSignal<Option<Progress>>,
-    /// Who this browser speaks for in exported files (kept in the `settings` store).
     pub profile: RwSignal<CreatedBy>,
 }
 
 impl AppState {
     pub fn new() -> Self {
         AppState {
-            snapshot: RwSignal::new(None),
+            overview: RwSignal::new(None),
             load_error: RwSignal::new(None),
             notice: RwSignal::new(None),
             progress: RwSignal::new(None),
@@ -60,7 +67,7 @@ impl AppState {
     /// Reads the profile from the `settings` store.
     pub fn load_profile(self) {
         spawn_local(async move {
-            if let Ok(db) = crate::storage::Db::get().await {
+            if let Ok(db) = Db::get().await {
                 if let Ok(Some(text)) = db
                     .get_value(crate::storage::stores::SETTINGS, PROFILE_KEY)
                     .await
@@ -73,37 +80,22 @@ impl AppState {
         });
     }
 
-    /// Saves the profile (one small write; no reload needed).
+    /// Saves the profile (one small write).
     pub fn save_profile(self, p: CreatedBy) {
         self.profile.set(p.clone());
         spawn_local(async move {
-            let op = crate::storage::Op::Put {
-                store: crate::storage::stores::SETTINGS,
-                key: PROFILE_KEY.into(),
-                value: serde_json::to_string(&p).expect("serialises"),
-            };
-            if let Err(e) = async {
-                crate::storage::Db::get()
-                    .await?
-                    .apply(&[op], |_, _| {})
-                    .await
-            }
-            .await
-            {
+            let op = put_setting(PROFILE_KEY, &p);
+            if let Err(e) = async { Db::get().await?.apply(&[op], |_, _| {}).await }.await {
                 self.fail(e);
             }
         });
     }
 
-    /// Reads everything from IndexedDB into [`AppState::snapshot`].
-    pub fn reload(self) {
-        spawn_local(async move {
-            match stored::load_snapshot().await {
-                Ok(s) => {
-                    self.snapshot.set(Some(s));
-                    self.load_error.set(None);
-                }
-                Err(e) => self.load_error.set(Some(e.to_string())),
+    /// Applies the change of a write to the overview.
+    pub fn patch(self, change: &Change) {
+        self.overview.update(|o| {
+            if let Some(o) = o {
+                o.apply(change);
             }
         });
     }
@@ -111,11 +103,11 @@ impl AppState {
     /// The stored schools as (id, name, municipality), by municipality and name — for pickers.
     pub fn school_choices(self) -> Memo<Vec<(String, String, String)>> {
         Memo::new(move |_| {
-            self.snapshot.with(|s| {
-                let mut v: Vec<(String, String, String)> = s
+            self.overview.with(|o| {
+                let mut v: Vec<(String, String, String)> = o
                     .as_ref()
-                    .map(|s| {
-                        s.schools
+                    .map(|o| {
+                        o.schools
                             .iter()
                             .map(|x| {
                                 (

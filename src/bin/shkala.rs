@@ -11,6 +11,7 @@
 
 use shkala::domain::{demo, identify, input, problem, rubric};
 
+#[cfg(not(target_arch = "wasm32"))]
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::path::Path;

@@ -1,7 +1,7 @@
 //! Диаграммы: чистые функции рисования на plotters.
 //!
 //! Каждая диаграмма — функция, обобщённая по [`DrawingBackend`]: в браузере она рисует на
-//! `<canvas>` ([`draw_on_canvas`]), в тестах — в строку SVG. Данные подготавливаются
+//! `<canvas>` (компонент `app::chart::Chart`), в тестах — в строку SVG. Данные подготавливаются
 //! заранее в маленькие структуры (`from_…` строят их из значений предметной области), так
 //! что функции рисования не делают ввода-вывода и не читают глобальных состояний.
 //!
@@ -34,27 +34,3 @@ pub type DrawResult<E> = Result<(), DrawingAreaErrorKind<E>>;
 
 /// Надпись на пустой диаграмме.
 pub const NO_DATA: &str = "Нет данных";
-
-/// Рисует на `<canvas>`: создаёт бэкенд холста (размер — атрибуты `width`/`height`
-/// элемента), передаёт `f` всю область и выводит результат. Ошибки — строкой по-русски.
-///
-/// ```ignore
-/// draw_on_canvas(&canvas, |area| rubric_heatmap(&area, &heatmap))?;
-/// ```
-#[cfg(target_arch = "wasm32")]
-pub fn draw_on_canvas<F>(canvas: &web_sys::HtmlCanvasElement, f: F) -> Result<(), String>
-where
-    F: FnOnce(
-        plotters::drawing::DrawingArea<plotters_canvas::CanvasBackend, plotters::coord::Shift>,
-    ) -> DrawResult<
-        <plotters_canvas::CanvasBackend as plotters::prelude::DrawingBackend>::ErrorType,
-    >,
-{
-    use plotters::prelude::IntoDrawingArea;
-    let backend = plotters_canvas::CanvasBackend::with_canvas_object(canvas.clone())
-        .ok_or_else(|| "не удалось получить контекст 2D у элемента <canvas>".to_string())?;
-    let root = backend.into_drawing_area();
-    f(root.clone()).map_err(|e| format!("ошибка рисования диаграммы: {e}"))?;
-    root.present()
-        .map_err(|e| format!("ошибка вывода диаграммы: {e}"))
-}

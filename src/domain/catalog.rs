@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 /// One year of a school.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct YearSummary {
     pub year: i32,
     /// Bit `g` is set when the row has a value in a column of data group `g` (the position
@@ -32,7 +32,7 @@ pub struct YearSummary {
 }
 
 /// One school as the pages list it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct SchoolSummary {
     pub school_id: String,
     pub school_name: String,

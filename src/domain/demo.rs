@@ -4,8 +4,14 @@
 //!
 //! No real school is described; names are invented.
 
+use super::records::{
+    AssessmentRecord, ImportCounts, LogAction, LogEntry, Origin, RecordMeta, SchoolIdentity,
+    SchoolRecord, SubmissionRecord, Writes,
+};
 use super::row::{Row, SchoolType};
 use super::rubric::{self, Assessment, ItemAnswer, OrgLevel, Organisation, Rule};
+use super::time::Timestamp;
+use std::collections::BTreeMap;
 
 /// What to generate.
 #[derive(Debug, Clone)]
@@ -480,6 +486,64 @@ pub fn rubric_assessments(spec: &DemoSpec, updated_at: &str) -> Vec<Assessment> 
             a
         })
         .collect()
+}
+
+/// The demonstration region as the writes of one transaction: its schools (identity of the
+/// latest year), rows and rubric assessments, all marked [`Origin::Demo`], and the journal
+/// entry.
+pub fn writes(spec: &DemoSpec, now: &Timestamp) -> Writes {
+    let rows = region(spec);
+    let meta = RecordMeta {
+        modified_at: now.clone(),
+        origin: Origin::Demo,
+    };
+    let mut latest: BTreeMap<&str, &Row> = BTreeMap::new();
+    for r in &rows {
+        let e = latest.entry(&r.school_id).or_insert(r);
+        if r.year > e.year {
+            *e = r;
+        }
+    }
+    let schools: Vec<SchoolRecord> = latest
+        .values()
+        .map(|r| SchoolRecord::new(SchoolIdentity::of_row(r), meta.clone()))
+        .collect();
+    let assessments: Vec<AssessmentRecord> = rubric_assessments(spec, now.as_str())
+        .into_iter()
+        .map(|a| AssessmentRecord::new(a, meta.clone()))
+        .collect();
+    let counts = ImportCounts {
+        new: schools.len() + rows.len() + assessments.len(),
+        ..ImportCounts::default()
+    };
+    let entry = LogEntry::new(
+        now,
+        LogAction::Demo,
+        None,
+        None,
+        format!(
+            "{REGION_NAME}: {} школ, {} строк, {} оценки механизмов управления",
+            schools.len(),
+            rows.len(),
+            assessments.len()
+        ),
+        counts,
+    );
+    Writes {
+        schools,
+        submissions: rows
+            .into_iter()
+            .map(|row| SubmissionRecord {
+                row,
+                meta: meta.clone(),
+            })
+            .collect(),
+        assessments,
+        runs: Vec::new(),
+        references: Vec::new(),
+        log: Vec::new(),
+        entry,
+    }
 }
 
 #[cfg(test)]

@@ -144,6 +144,12 @@ impl Bundle {
         }
     }
 
+    /// The file's text without indentation (large files: backups, collections).
+    pub fn to_json(&self) -> String {
+        // Serialising a value tree with string keys cannot fail.
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
     /// The file's text: indented JSON.
     pub fn to_json_pretty(&self) -> String {
         // Serialising a value tree with string keys cannot fail.

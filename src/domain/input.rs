@@ -856,23 +856,54 @@ pub fn template_csv() -> String {
 }
 
 /// Deserialising validates exactly like the JSON import; problems become one error message.
+/// The object is read key by key (no intermediate map): the browser's database holds 135,000
+/// rows at national scale and reads them all at start. Unknown keys are ignored, as by
+/// [`row_from_json`].
 impl<'de> Deserialize<'de> for Row {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        let mut problems = Vec::new();
-        let row = row_from_json(&value, "", Place::Record(1), &mut problems);
-        let errors: Vec<String> = problems
-            .iter()
-            .filter(|p| p.is_error())
-            .map(|p| match &p.column {
-                Some(c) => format!("«{c}»: {}", p.message),
-                None => p.message.clone(),
-            })
-            .collect();
-        match row {
-            Some(row) if errors.is_empty() => Ok(row),
-            _ => Err(serde::de::Error::custom(errors.join("; "))),
+        struct RowVisitor;
+        impl<'de> serde::de::Visitor<'de> for RowVisitor {
+            type Value = Row;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("объект с полями строки")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Row, A::Error> {
+                let s = schema();
+                let mut cells: Vec<(usize, serde_json::Value)> = Vec::with_capacity(24);
+                while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+                    match s.position(&key) {
+                        Some(c) => cells.push((c, map.next_value()?)),
+                        None => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                cells.sort_by_key(|(c, _)| *c);
+                let mut fields: Vec<(usize, Cell)> = Vec::with_capacity(cells.len() + 5);
+                for (i, c) in s.columns.iter().enumerate() {
+                    if c.required && !cells.iter().any(|(k, _)| *k == i) {
+                        fields.push((i, Cell::Text("")));
+                    }
+                }
+                fields.extend(cells.iter().map(|(c, v)| (*c, Cell::Json(v))));
+                fields.sort_by_key(|(c, _)| *c);
+                let mut problems = Vec::new();
+                let row = build_row("", Place::Record(1), &fields, &mut problems);
+                let errors: Vec<String> = problems
+                    .iter()
+                    .filter(|p| p.is_error())
+                    .map(|p| match &p.column {
+                        Some(c) => format!("«{c}»: {}", p.message),
+                        None => p.message.clone(),
+                    })
+                    .collect();
+                match row {
+                    Some(row) if errors.is_empty() => Ok(row),
+                    _ => Err(serde::de::Error::custom(errors.join("; "))),
+                }
+            }
         }
+        deserializer.deserialize_map(RowVisitor)
     }
 }
 

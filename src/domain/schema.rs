@@ -69,8 +69,9 @@ pub struct Schema {
     data: Vec<usize>,
     /// For each column (by position in `columns`), its data index.
     data_of: Vec<Option<usize>>,
-    /// Position in `columns` of each column id.
-    by_id: std::collections::HashMap<String, usize>,
+    /// Position in `columns` of each column id (looked up for every cell of every stored
+    /// row, so with a cheap hash: the keys are this table's own ids).
+    by_id: std::collections::HashMap<String, usize, std::hash::BuildHasherDefault<Fnv>>,
 }
 
 /// Identity column ids, in contract order.
@@ -157,6 +158,28 @@ impl Schema {
     /// Column ids in contract order, as a CSV header.
     pub fn ids(&self) -> impl Iterator<Item = &str> + '_ {
         self.columns.iter().map(|c| c.id.as_str())
+    }
+}
+
+/// FNV-1a, for short trusted keys.
+#[derive(Default)]
+pub struct Fnv(u64);
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for &b in bytes {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
     }
 }
 

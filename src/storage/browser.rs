@@ -49,14 +49,9 @@ pub async fn estimate() -> Option<(f64, f64)> {
     Some((e.get_usage()?, e.get_quota()?))
 }
 
-/// Now, as RFC 3339 UTC (`2025-11-22T10:15:00.000Z`).
-pub fn now() -> String {
-    String::from(js_sys::Date::new_0().to_iso_string())
-}
-
-/// Today's date, `YYYY-MM-DD`.
-pub fn today() -> String {
-    now().chars().take(10).collect()
+/// Now.
+pub fn now() -> crate::domain::time::Timestamp {
+    crate::domain::time::Timestamp::from_unix_millis(js_sys::Date::now())
 }
 
 /// The bytes of a picked or dropped file.
@@ -69,12 +64,18 @@ pub async fn read_file(file: &web_sys::File) -> Result<Vec<u8>, String> {
 
 /// Offers `text` to the user as a file download.
 pub fn download(file_name: &str, mime: &str, text: &str) -> Result<(), String> {
-    let err = |e: JsValue| format!("{e:?}");
     let parts = js_sys::Array::of1(&JsValue::from_str(text));
     let props = web_sys::BlobPropertyBag::new();
     props.set_type(mime);
-    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &props).map_err(err)?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(err)?;
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &props)
+        .map_err(|e| format!("{e:?}"))?;
+    download_blob(file_name, &blob)
+}
+
+/// Offers a Blob to the user as a file download.
+pub fn download_blob(file_name: &str, blob: &web_sys::Blob) -> Result<(), String> {
+    let err = |e: JsValue| format!("{e:?}");
+    let url = web_sys::Url::create_object_url_with_blob(blob).map_err(err)?;
     let document = web_sys::window()
         .and_then(|w| w.document())
         .ok_or("нет документа")?;
@@ -95,27 +96,7 @@ pub fn download(file_name: &str, mime: &str, text: &str) -> Result<(), String> {
     });
     if let Some(w) = web_sys::window() {
         let _ =
-            w.set_timeout_with_callback_and_timeout_and_arguments_0(revoke.unchecked_ref(), 10_000);
+            w.set_timeout_with_callback_and_timeout_and_arguments_0(revoke.unchecked_ref(), 60_000);
     }
     Ok(())
-}
-
-/// Human-readable size in Russian units.
-pub fn human_bytes(b: f64) -> String {
-    const UNITS: [&str; 4] = ["Б", "КБ", "МБ", "ГБ"];
-    let mut v = b;
-    let mut i = 0;
-    while v >= 1024.0 && i + 1 < UNITS.len() {
-        v /= 1024.0;
-        i += 1;
-    }
-    if i == 0 {
-        format!("{v:.0} {}", UNITS[i])
-    } else {
-        format!(
-            "{} {}",
-            crate::domain::csv_write::decimal_comma((v * 10.0).round() / 10.0),
-            UNITS[i]
-        )
-    }
 }

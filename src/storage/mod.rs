@@ -7,8 +7,12 @@
 //! - One user action = one read-write transaction over all the stores it touches
 //!   ([`Db::apply`]). Everything is prepared before the transaction opens, and only IndexedDB
 //!   requests are awaited inside it (any other await would let the browser commit it early).
-//!   It ends with `commit().await`; a transaction dropped on an error rolls back, so a failed
-//!   import leaves the database as it was.
+//!   Requests are issued in batches and the last of each batch awaited (the database runs them
+//!   in order), so a national import is not one round trip per record. It ends with
+//!   `commit().await`; a transaction dropped on an error, or aborted because the user
+//!   cancelled, rolls back, so a failed or cancelled write leaves the database as it was.
+//! - Reading ([`Db::load`]) goes store by store in chunks of keys, in one read-only
+//!   transaction, so that a store of 135,000 records is never one huge request.
 //!
 //! The mapping between domain records and these raw (key, JSON) pairs is in [`records`].
 
@@ -18,6 +22,7 @@ pub mod records;
 use indexed_db_futures::database::Database;
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::TransactionMode;
+use indexed_db_futures::KeyRange;
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 
@@ -49,13 +54,18 @@ pub mod stores {
         SETTINGS,
         DRAFTS,
     ];
+
+    /// The store's name as it is known in this build (for keys coming from the UI).
+    pub fn known(name: &str) -> Option<&'static str> {
+        ALL.into_iter().find(|s| *s == name)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum StorageError {
     #[error("хранилище браузера недоступно: {0}. Возможно, браузер запрещает сохранять данные (режим инкогнито или настройки приватности)")]
     Open(String),
-    #[error("недостаточно места в хранилище браузера: {0}. Освободите место или сохраните резервную копию и удалите старые расчёты")]
+    #[error("недостаточно места в хранилище браузера: {0}. Освободите место: сохраните резервную копию и удалите ненужные расчёты или данные")]
     Quota(String),
     #[error("ошибка хранилища браузера: {0}")]
     Other(String),
@@ -65,6 +75,8 @@ pub enum StorageError {
         key: String,
         message: String,
     },
+    #[error("отменено: ничего не записано")]
+    Cancelled,
 }
 
 impl From<indexed_db_futures::error::Error> for StorageError {
@@ -149,12 +161,16 @@ impl Op {
 /// Everything in a set of stores: store → key → JSON text.
 pub type Raw = BTreeMap<String, BTreeMap<String, String>>;
 
+/// How many records one read request returns, and how many writes are issued before one is
+/// awaited.
+pub const CHUNK: u32 = 2_000;
+
 thread_local! {
     static OPEN: RefCell<Option<Db>> = const { RefCell::new(None) };
 }
 
 impl Db {
-    /// The app's database, opened once per page.
+    /// The app's database, opened once per page (or worker).
     pub async fn get() -> Result<Db, StorageError> {
         if let Some(db) = OPEN.with(|o| o.borrow().clone()) {
             return Ok(db);
@@ -194,29 +210,89 @@ impl Db {
         }
     }
 
-    /// Reads the given stores in one read-only transaction.
-    pub async fn load(&self, names: &[&'static str]) -> Result<Raw, StorageError> {
+    /// Reads the given stores in one read-only transaction, [`CHUNK`] keys at a time;
+    /// `each(store, key, text)` sees every record, in key order.
+    pub async fn scan(
+        &self,
+        names: &[&'static str],
+        mut each: impl FnMut(&'static str, String, String),
+    ) -> Result<(), StorageError> {
         let tx = self
             .db
             .transaction(names.to_vec())
             .with_mode(TransactionMode::Readonly)
             .build()?;
-        let mut raw = Raw::new();
         for &name in names {
             let store = tx.object_store(name)?;
-            let keys: Vec<String> = store
-                .get_all_keys::<String>()
-                .primitive()?
-                .await?
-                .collect::<Result<_, _>>()?;
-            let values: Vec<String> = store
-                .get_all::<String>()
-                .primitive()?
-                .await?
-                .collect::<Result<_, _>>()?;
-            raw.insert(name.to_string(), keys.into_iter().zip(values).collect());
+            let mut after: Option<String> = None;
+            loop {
+                let (keys, values): (Vec<String>, Vec<String>) = match &after {
+                    None => {
+                        let k = store
+                            .get_all_keys::<String>()
+                            .with_limit(CHUNK)
+                            .primitive()?;
+                        let v = store.get_all::<String>().with_limit(CHUNK).primitive()?;
+                        (
+                            k.await?.collect::<Result<_, _>>()?,
+                            v.await?.collect::<Result<_, _>>()?,
+                        )
+                    }
+                    Some(last) => {
+                        let range = || KeyRange::LowerBound(last.as_str(), true);
+                        let k = store
+                            .get_all_keys::<String>()
+                            .with_query::<&str, _>(range())
+                            .with_limit(CHUNK)
+                            .primitive()?;
+                        let v = store
+                            .get_all::<String>()
+                            .with_query::<&str, _>(range())
+                            .with_limit(CHUNK)
+                            .primitive()?;
+                        (
+                            k.await?.collect::<Result<_, _>>()?,
+                            v.await?.collect::<Result<_, _>>()?,
+                        )
+                    }
+                };
+                let n = keys.len();
+                after = keys.last().cloned();
+                for (k, v) in keys.into_iter().zip(values) {
+                    each(name, k, v);
+                }
+                if n < CHUNK as usize {
+                    break;
+                }
+            }
         }
+        Ok(())
+    }
+
+    /// Reads the given stores whole (tests and small stores).
+    pub async fn load(&self, names: &[&'static str]) -> Result<Raw, StorageError> {
+        let mut raw = Raw::new();
+        for &name in names {
+            raw.insert(name.to_string(), BTreeMap::new());
+        }
+        self.scan(names, |store, key, text| {
+            if let Some(s) = raw.get_mut(store) {
+                s.insert(key, text);
+            }
+        })
+        .await?;
         Ok(raw)
+    }
+
+    /// The number of records in a store.
+    pub async fn count(&self, store: &'static str) -> Result<u32, StorageError> {
+        let tx = self
+            .db
+            .transaction(store)
+            .with_mode(TransactionMode::Readonly)
+            .build()?;
+        let n = tx.object_store(store)?.count().primitive()?.await?;
+        Ok(n)
     }
 
     /// Reads one value.
@@ -238,12 +314,46 @@ impl Db {
         Ok(value)
     }
 
+    /// Reads the values whose keys start with `prefix` (in key order).
+    pub async fn values_with_prefix(
+        &self,
+        store: &'static str,
+        prefix: &str,
+    ) -> Result<Vec<String>, StorageError> {
+        let tx = self
+            .db
+            .transaction(store)
+            .with_mode(TransactionMode::Readonly)
+            .build()?;
+        let upper = format!("{prefix}\u{10FFFF}");
+        let values = tx
+            .object_store(store)?
+            .get_all::<String>()
+            .with_query::<&str, _>(KeyRange::Bound(prefix, false, upper.as_str(), false))
+            .primitive()?
+            .await?
+            .collect::<Result<Vec<String>, _>>()?;
+        Ok(values)
+    }
+
     /// Applies a batch in ONE read-write transaction: all of it, or — on any error — nothing.
-    /// `progress(done, total)` is called as requests complete.
+    /// `progress(done, total)` is called as requests complete. `cancelled()` is asked between
+    /// batches of requests; when it says yes, the transaction is aborted and
+    /// [`StorageError::Cancelled`] returned (nothing written).
     pub async fn apply(
         &self,
         ops: &[Op],
+        progress: impl FnMut(usize, usize),
+    ) -> Result<(), StorageError> {
+        self.apply_cancellable(ops, progress, || false).await
+    }
+
+    /// [`Db::apply`] with a cancel check.
+    pub async fn apply_cancellable(
+        &self,
+        ops: &[Op],
         mut progress: impl FnMut(usize, usize),
+        cancelled: impl Fn() -> bool,
     ) -> Result<(), StorageError> {
         if ops.is_empty() {
             return Ok(());
@@ -261,29 +371,54 @@ impl Db {
             handles.insert(name, tx.object_store(name)?);
         }
         let total = ops.len();
-        for (done, op) in ops.iter().enumerate() {
-            let store = &handles[op.store()];
-            match op {
-                Op::Put { key, value, .. } => {
-                    store
-                        .put(value.as_str())
-                        .with_key(key.as_str())
-                        .primitive()?
-                        .await?;
-                }
-                Op::Add { key, value, .. } => {
-                    store
-                        .add(value.as_str())
-                        .with_key(key.as_str())
-                        .primitive()?
-                        .await?;
-                }
-                Op::Delete { key, .. } => store.delete(key.as_str()).primitive()?.await?,
-                Op::Clear { .. } => store.clear()?.await?,
+        for (b, batch) in ops.chunks(CHUNK as usize).enumerate() {
+            if cancelled() {
+                let _ = tx.abort().await;
+                return Err(StorageError::Cancelled);
             }
-            if done % 64 == 63 || done + 1 == total {
-                progress(done + 1, total);
+            // Issue the batch; the database runs requests in order, so awaiting the last one
+            // waits for all of them (a failed one aborts the transaction, and the await or
+            // the commit reports it).
+            let mut pending = None;
+            for op in batch {
+                let store = &handles[op.store()];
+                match op {
+                    Op::Put { key, value, .. } => {
+                        pending = Some(
+                            store
+                                .put(value.as_str())
+                                .with_key(key.as_str())
+                                .without_key_type()
+                                .primitive()?,
+                        );
+                    }
+                    Op::Add { key, value, .. } => {
+                        pending = Some(
+                            store
+                                .add(value.as_str())
+                                .with_key(key.as_str())
+                                .without_key_type()
+                                .primitive()?,
+                        );
+                    }
+                    Op::Delete { key, .. } => {
+                        store.delete(key.as_str()).primitive()?.await?;
+                        pending = None;
+                    }
+                    Op::Clear { .. } => {
+                        store.clear()?.await?;
+                        pending = None;
+                    }
+                }
             }
+            if let Some(request) = pending {
+                request.await?;
+            }
+            progress((b * CHUNK as usize + batch.len()).min(total), total);
+        }
+        if cancelled() {
+            let _ = tx.abort().await;
+            return Err(StorageError::Cancelled);
         }
         tx.commit().await?;
         Ok(())

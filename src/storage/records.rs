@@ -2,21 +2,29 @@
 //!
 //! Keys: a school's id; a submission's `["school_id", year]` as JSON (unambiguous whatever
 //! the id contains); the record's own id for assessments, runs, references and log entries.
+//!
+//! Reading is tolerant ([`load`]): a record that cannot be read — broken JSON, a value that a
+//! newer, stricter validation refuses, a key that does not match the content — is set aside
+//! with its store, key, reason and raw text, and everything else is read. The user sees the
+//! list, can export the raw records and delete them; nothing is dropped silently.
 
 use super::{stores, Db, Op, Raw, StorageError};
+use crate::domain::catalog::Unreadable;
 use crate::domain::records::{
-    AssessmentRecord, LogEntry, ReferenceRecord, RunRecord, SchoolRecord, Snapshot,
-    SubmissionRecord,
+    AssessmentRecord, LogEntry, ReferenceRecord, Removal, RunRecord, SchoolRecord, Snapshot,
+    SubmissionRecord, Writes,
 };
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 pub fn submission_key(school_id: &str, year: i32) -> String {
-    serde_json::to_string(&(school_id, year)).expect("a string and a number serialise")
+    // A string and a number always serialise.
+    serde_json::to_string(&(school_id, year)).unwrap_or_default()
 }
 
 fn json<T: Serialize>(v: &T) -> String {
-    serde_json::to_string(v).expect("records serialise to JSON")
+    // Records have string keys and finite numbers: serialising cannot fail.
+    serde_json::to_string(v).unwrap_or_default()
 }
 
 pub fn put_school(r: &SchoolRecord) -> Op {
@@ -62,6 +70,26 @@ pub fn add_log(r: &LogEntry) -> Op {
         value: json(r),
     }
 }
+/// A value of the `settings` store.
+pub fn put_setting<T: Serialize>(key: &str, value: &T) -> Op {
+    Op::Put {
+        store: stores::SETTINGS,
+        key: key.to_string(),
+        value: json(value),
+    }
+}
+/// A value of the `drafts` store.
+pub fn put_draft<T: Serialize>(key: &str, value: &T) -> Op {
+    Op::Put {
+        store: stores::DRAFTS,
+        key: key.to_string(),
+        value: json(value),
+    }
+}
+
+/// The key of the `settings` value that changes with every write of schools, rows or runs
+/// (so that a data service can tell that another tab has written).
+pub const DATA_VERSION: &str = "data_version";
 
 /// Ops that put records of every kind, then add log entries.
 fn record_ops(
@@ -112,45 +140,8 @@ pub fn clear_ops(log: &LogEntry) -> Vec<Op> {
     ops
 }
 
-fn parse_all<T: DeserializeOwned>(raw: &Raw, store: &str) -> Result<Vec<T>, StorageError> {
-    let Some(records) = raw.get(store) else {
-        return Ok(Vec::new());
-    };
-    records
-        .iter()
-        .map(|(key, text)| {
-            serde_json::from_str(text).map_err(|e| StorageError::Corrupt {
-                store: store.to_string(),
-                key: key.clone(),
-                message: e.to_string(),
-            })
-        })
-        .collect()
-}
-
-/// Reads a snapshot out of raw store contents.
-pub fn snapshot_from_raw(raw: &Raw) -> Result<Snapshot, StorageError> {
-    Ok(Snapshot {
-        schools: parse_all(raw, stores::SCHOOLS)?,
-        submissions: parse_all(raw, stores::SUBMISSIONS)?,
-        assessments: parse_all(raw, stores::ASSESSMENTS)?,
-        runs: parse_all(raw, stores::RUNS)?,
-        references: parse_all(raw, stores::REFERENCES)?,
-        log: parse_all(raw, stores::LOG)?,
-    })
-}
-
-/// Everything the app's database holds.
-pub async fn load_snapshot() -> Result<Snapshot, StorageError> {
-    load_snapshot_from(&Db::get().await?).await
-}
-
-pub async fn load_snapshot_from(db: &Db) -> Result<Snapshot, StorageError> {
-    snapshot_from_raw(&db.load(&stores::DATA).await?)
-}
-
 /// Ops for the writes of an import: records, then the restored log, then the import's entry.
-pub fn writes_ops(w: &crate::domain::bundle::Writes) -> Vec<Op> {
+pub fn writes_ops(w: &Writes) -> Vec<Op> {
     let mut ops = record_ops(
         &w.schools,
         &w.submissions,
@@ -161,4 +152,118 @@ pub fn writes_ops(w: &crate::domain::bundle::Writes) -> Vec<Op> {
     );
     ops.push(add_log(&w.entry));
     ops
+}
+
+/// Ops that delete records.
+pub fn removal_ops(r: &Removal) -> Vec<Op> {
+    let del = |store: &'static str, key: String| Op::Delete { store, key };
+    let mut ops = Vec::with_capacity(r.len());
+    ops.extend(r.schools.iter().map(|k| del(stores::SCHOOLS, k.clone())));
+    ops.extend(
+        r.submissions
+            .iter()
+            .map(|(id, y)| del(stores::SUBMISSIONS, submission_key(id, *y))),
+    );
+    ops.extend(
+        r.assessments
+            .iter()
+            .map(|k| del(stores::ASSESSMENTS, k.clone())),
+    );
+    ops.extend(r.runs.iter().map(|k| del(stores::RUNS, k.clone())));
+    ops.extend(
+        r.references
+            .iter()
+            .map(|k| del(stores::REFERENCES, k.clone())),
+    );
+    ops
+}
+
+/// A record set aside, with its raw text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SetAside {
+    pub unreadable: Unreadable,
+    pub raw: String,
+}
+
+/// The database as read: every readable record, and the others set aside.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Loaded {
+    pub snapshot: Snapshot,
+    pub set_aside: Vec<SetAside>,
+}
+
+fn parse<T: DeserializeOwned>(
+    text: &str,
+    key: &str,
+    key_of: impl Fn(&T) -> String,
+) -> Result<T, String> {
+    let record: T = serde_json::from_str(text).map_err(|e| e.to_string())?;
+    let own = key_of(&record);
+    if own != key {
+        return Err(format!(
+            "ключ записи не соответствует её содержимому (по содержимому — «{own}»)"
+        ));
+    }
+    Ok(record)
+}
+
+/// Reads one record of a data store into `loaded`, or sets it aside.
+pub fn take(loaded: &mut Loaded, store: &str, key: String, text: String) {
+    let s = &mut loaded.snapshot;
+    let outcome = match store {
+        stores::SCHOOLS => {
+            parse(&text, &key, |r: &SchoolRecord| r.school_id.clone()).map(|r| s.schools.push(r))
+        }
+        stores::SUBMISSIONS => parse(&text, &key, |r: &SubmissionRecord| {
+            submission_key(&r.row.school_id, r.row.year)
+        })
+        .map(|r| s.submissions.push(r)),
+        stores::ASSESSMENTS => {
+            parse(&text, &key, |r: &AssessmentRecord| r.id.clone()).map(|r| s.assessments.push(r))
+        }
+        stores::RUNS => parse(&text, &key, |r: &RunRecord| r.id.clone()).map(|r| s.runs.push(r)),
+        stores::REFERENCES => {
+            parse(&text, &key, |r: &ReferenceRecord| r.id.clone()).map(|r| s.references.push(r))
+        }
+        stores::LOG => parse(&text, &key, |r: &LogEntry| r.id.clone()).map(|r| s.log.push(r)),
+        _ => Err("неизвестное хранилище".to_string()),
+    };
+    if let Err(reason) = outcome {
+        loaded.set_aside.push(SetAside {
+            unreadable: Unreadable {
+                store: store.to_string(),
+                key,
+                reason,
+            },
+            raw: text,
+        });
+    }
+}
+
+/// Reads every data store, tolerating unreadable records.
+pub async fn load(db: &Db) -> Result<Loaded, StorageError> {
+    let mut loaded = Loaded::default();
+    db.scan(&stores::DATA, |store, key, text| {
+        take(&mut loaded, store, key, text)
+    })
+    .await?;
+    Ok(loaded)
+}
+
+/// Reads a snapshot out of raw store contents, tolerating unreadable records.
+pub fn loaded_from_raw(raw: &Raw) -> Loaded {
+    let mut loaded = Loaded::default();
+    for store in stores::DATA {
+        if let Some(records) = raw.get(store) {
+            for (key, text) in records {
+                take(&mut loaded, store, key.clone(), text.clone());
+            }
+        }
+    }
+    loaded
+}
+
+/// Everything the database holds that can be read (tests).
+pub async fn load_snapshot_from(db: &Db) -> Result<Snapshot, StorageError> {
+    Ok(load(db).await?.snapshot)
 }

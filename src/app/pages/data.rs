@@ -1,14 +1,15 @@
-//! Data: import (bundles and CSV), export (backup, one school, a collection, CSV), storage
-//! (usage, persistence, clearing) and the journal.
+//! Data: import (bundles and CSV), export (backup, one school, a selection, CSV), the
+//! demonstration region, records that could not be read, storage (usage, persistence,
+//! clearing) and the journal. Reading, previewing and writing run in the data service, with
+//! progress and «Отменить»; long lists are paginated.
 
 use crate::app::actions;
-use crate::app::components::{Dialog, ProblemList};
-use crate::app::state::{app_state, AppState, NoticeKind, Progress};
-use crate::domain::bundle::{
-    plan_import, Class, CreatedBy, ImportPlan, Incoming, Resolution, Resolutions, Role,
-};
+use crate::app::components::{page_range, Dialog, Pager, ProblemList};
+use crate::app::state::{app_state, NoticeKind};
+use crate::domain::bundle::{Class, CreatedBy, Resolution, Role};
 use crate::domain::problem::Problem;
-use crate::format::{count, date_time, pct};
+use crate::format::{count, date_time, ellipsis, human_bytes, pct};
+use crate::protocol::{Choice, Export, PlanView};
 use crate::storage::browser::{self, Persistence};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -21,89 +22,11 @@ pub fn DataPage() -> impl IntoView {
         <p class="lead">"Загрузка файлов школ и муниципалитетов, выгрузка резервной копии и файлов для передачи, хранилище браузера."</p>
         <ImportSection/>
         <ExportSection/>
+        <UnreadableSection/>
+        <DemoSection/>
         <StorageSection/>
         <Journal/>
     }
-}
-
-/// Reads the chosen files and builds the preview.
-/// (Runs in a spawned future: the state is passed in, since there is no reactive owner to look
-/// up a context from.)
-async fn preview(
-    state: AppState,
-    files: Vec<web_sys::File>,
-    problems: RwSignal<Vec<Problem>>,
-    plan: RwSignal<Option<ImportPlan>>,
-    resolutions: RwSignal<Resolutions>,
-) {
-    plan.set(None);
-    problems.set(Vec::new());
-    resolutions.set(Resolutions::new());
-    let total = files.len();
-    let mut incoming = Vec::new();
-    let mut found = Vec::new();
-    let mut refused = 0;
-    for (i, f) in files.iter().enumerate() {
-        let name = f.name();
-        state.progress.set(Some(Progress {
-            label: format!("Читаю «{name}»…"),
-            fraction: Some(i as f64 / total as f64),
-        }));
-        actions::yield_to_browser().await;
-        match browser::read_file(f).await {
-            Ok(bytes) => match Incoming::read(&name, &bytes) {
-                Ok((inc, notes)) => {
-                    incoming.push(inc);
-                    found.extend(notes);
-                }
-                Err(p) => {
-                    refused += 1;
-                    found.extend(p);
-                }
-            },
-            Err(e) => {
-                refused += 1;
-                found.push(Problem::error(
-                    &name,
-                    crate::domain::problem::Place::File,
-                    None,
-                    format!("не удаётся прочитать файл: {e}"),
-                ));
-            }
-        }
-    }
-    state.progress.set(Some(Progress {
-        label: "Сравниваю с данными в хранилище…".into(),
-        fraction: None,
-    }));
-    actions::yield_to_browser().await;
-    if refused == 0 && !incoming.is_empty() {
-        // Compare with the database as it is now (not with a snapshot that may still be
-        // loading, or that another tab has changed since).
-        match crate::storage::records::load_snapshot().await {
-            Ok(current) => {
-                let p = plan_import(&current, &incoming, &browser::now());
-                found.extend(p.warnings.iter().cloned());
-                plan.set(Some(p));
-            }
-            Err(e) => state.fail(e),
-        }
-    } else if refused > 0 {
-        state.say(
-            NoticeKind::Error,
-            format!(
-                "{}: исправьте ошибки и выберите файлы снова; ничего не загружено.",
-                count(
-                    refused,
-                    "файл не принят",
-                    "файла не приняты",
-                    "файлов не приняты"
-                )
-            ),
-        );
-    }
-    problems.set(found);
-    state.progress.set(None);
 }
 
 fn files_of(list: Option<web_sys::FileList>) -> Vec<web_sys::File> {
@@ -115,49 +38,78 @@ fn files_of(list: Option<web_sys::FileList>) -> Vec<web_sys::File> {
 fn ImportSection() -> impl IntoView {
     let state = app_state();
     let problems = RwSignal::new(Vec::<Problem>::new());
-    let plan = RwSignal::new(None::<ImportPlan>);
-    let resolutions = RwSignal::new(Resolutions::new());
+    let view_ = RwSignal::new(None::<PlanView>);
+    let choice = RwSignal::new(Choice::default());
     let over = RwSignal::new(false);
     let input = NodeRef::<leptos::html::Input>::new();
+    let start = move |files: Vec<web_sys::File>| {
+        if files.is_empty() {
+            return;
+        }
+        if let Some(p) = view_.get_untracked().and_then(|v| v.plan) {
+            actions::discard_plan(p);
+        }
+        view_.set(None);
+        problems.set(Vec::new());
+        choice.set(Choice::default());
+        spawn_local(async move {
+            if let Some(v) = actions::preview(state, files).await {
+                problems.set(v.problems.clone());
+                if v.refused > 0 {
+                    state.say(
+                        NoticeKind::Error,
+                        format!(
+                            "{}: исправьте ошибки и выберите файлы снова; ничего не загружено.",
+                            count(
+                                v.refused,
+                                "файл не принят",
+                                "файла не приняты",
+                                "файлов не приняты"
+                            )
+                        ),
+                    );
+                }
+                if v.plan.is_some() {
+                    view_.set(Some(v));
+                }
+            }
+        });
+    };
     let on_change = move |_| {
         let files = files_of(input.get().and_then(|i| i.files()));
         if let Some(i) = input.get() {
             i.set_value("");
         }
-        spawn_local(preview(state, files, problems, plan, resolutions));
+        start(files);
     };
     let on_drop = move |ev: web_sys::DragEvent| {
         ev.prevent_default();
         over.set(false);
-        let files = files_of(ev.data_transfer().and_then(|d| d.files()));
-        spawn_local(preview(state, files, problems, plan, resolutions));
+        start(files_of(ev.data_transfer().and_then(|d| d.files())));
     };
-    let cancel = move |_| {
-        plan.set(None);
+    let close = move || {
+        if let Some(p) = view_.get_untracked().and_then(|v| v.plan) {
+            actions::discard_plan(p);
+        }
+        view_.set(None);
         problems.set(Vec::new());
     };
     let apply = move |_| {
-        if let Some(p) = plan.get_untracked() {
-            let r = resolutions.get_untracked();
-            actions::apply_import(state, p, r, move |ok| {
-                if ok {
-                    plan.set(None);
-                    problems.set(Vec::new());
-                }
-            });
-        }
-    };
-    let all = move |r: Resolution| {
-        plan.with_untracked(|p| {
-            if let Some(p) = p {
-                resolutions.set(p.resolve_all(r));
+        let Some(plan) = view_.get_untracked().and_then(|v| v.plan) else {
+            return;
+        };
+        let c = choice.get_untracked();
+        spawn_local(async move {
+            if actions::apply_import(state, plan, c).await {
+                view_.set(None);
+                problems.set(Vec::new());
             }
-        })
+        });
     };
     view! {
         <section aria-labelledby="import-h">
             <h2 id="import-h">"Импорт"</h2>
-            <p>"Файлы Шкалы (данные школы, подборка школ, эталон, оценка механизмов, резервная копия) и таблицы CSV в контракте строки. Можно выбрать несколько файлов сразу. Сначала показывается, что изменится; загрузка — только после подтверждения."</p>
+            <p>"Файлы Шкалы (данные школы, подборка школ, эталон, оценка механизмов, резервная копия) и таблицы CSV в контракте строки. Можно выбрать несколько файлов сразу. Сначала показывается, что изменится; загрузка — только после подтверждения, одной транзакцией: всё или ничего."</p>
             <div
                 class=move || if over.get() { "dropzone over" } else { "dropzone" }
                 on:dragover=move |ev: web_sys::DragEvent| { ev.prevent_default(); over.set(true); }
@@ -168,80 +120,159 @@ fn ImportSection() -> impl IntoView {
                 <input id="import-files" type="file" multiple accept=".json,.csv,.txt,application/json,text/csv" node_ref=input on:change=on_change/>
             </div>
             <ProblemList problems=problems/>
-            {move || plan.get().map(|p| {
-                let counts = p.counts;
-                let conflicts: Vec<(usize, String, String, String)> = p.conflicts().map(|(i, item)| (i, item.label.clone(), item.reason.clone(), item.source_file.clone())).collect();
-                let groups: Vec<(&'static str, Vec<String>)> = [(Class::New, "Новые"), (Class::Updated, "Обновлённые"), (Class::Identical, "Без изменений")]
-                    .into_iter()
-                    .map(|(class, title)| (title, p.items.iter().filter(|i| i.kind == class).map(|i| i.label.clone()).collect()))
-                    .collect();
-                let has_changes = counts.new + counts.updated + counts.conflicts > 0;
-                view! {
-                    <div id="import-preview" class="alert info" role="region" aria-label="Что изменится">
-                        <h3>"Что изменится"</h3>
-                        <p><strong>{counts.summary()}</strong></p>
-                        {groups.into_iter().filter(|(_, v)| !v.is_empty()).map(|(title, labels)| {
-                            let n = labels.len();
-                            let more = n.saturating_sub(200);
-                            view! {
-                                <details class="list">
-                                    <summary>{format!("{title}: {n}")}</summary>
-                                    <ul>{labels.into_iter().take(200).map(|l| view! { <li>{l}</li> }).collect_view()}</ul>
-                                    {(more > 0).then(|| view! { <p class="hint">{format!("и ещё {more}")}</p> })}
-                                </details>
-                            }
-                        }).collect_view()}
-                        {(!conflicts.is_empty()).then(|| view! {
-                            <fieldset class="conflicts">
-                                <legend>{format!("Конфликты: {} — одна и та же запись с разным содержимым", conflicts.len())}</legend>
-                                <p class="actions">
-                                    <button type="button" on:click=move |_| all(Resolution::KeepMine)>"Во всех — оставить моё"</button>
-                                    <button type="button" on:click=move |_| all(Resolution::TakeTheirs)>"Во всех — взять из файла"</button>
-                                </p>
-                                <ul class="conflict-list">
-                                    {conflicts.into_iter().map(|(i, label, reason, file)| {
-                                        let name = format!("conflict-{i}");
-                                        let theirs = move || resolutions.with(|r| r.get(&i) == Some(&Resolution::TakeTheirs));
-                                        view! {
-                                            <li>
-                                                <strong>{label}</strong>
-                                                <span class="hint">{format!(" — {reason} (файл «{file}»)")}</span>
-                                                <div role="radiogroup" aria-label="Какую версию оставить">
-                                                    <label><input type="radio" name=name.clone() prop:checked=move || !theirs()
-                                                        on:change=move |_| resolutions.update(|r| { r.insert(i, Resolution::KeepMine); })/>" оставить моё"</label>
-                                                    <label><input type="radio" name=name prop:checked=theirs
-                                                        on:change=move |_| resolutions.update(|r| { r.insert(i, Resolution::TakeTheirs); })/>" взять из файла"</label>
-                                                </div>
-                                            </li>
-                                        }
-                                    }).collect_view()}
-                                </ul>
-                            </fieldset>
-                        })}
-                        <p class="actions">
-                            {if has_changes {
-                                view! { <button id="import-apply" type="button" class="primary" on:click=apply>"Загрузить в хранилище"</button> }.into_any()
-                            } else {
-                                view! { <span>"Все записи уже есть в хранилище — загружать нечего."</span> }.into_any()
-                            }}
-                            <button type="button" on:click=cancel>"Отменить"</button>
-                        </p>
-                    </div>
-                }
-            })}
+            {move || view_.get().map(|v| view! { <Preview v=v choice=choice apply=apply close=close/> })}
         </section>
+    }
+}
+
+/// What an import would change, with a choice for each conflict.
+#[component]
+fn Preview(
+    v: PlanView,
+    choice: RwSignal<Choice>,
+    apply: impl Fn(web_sys::MouseEvent) + 'static,
+    close: impl Fn() + Copy + 'static,
+) -> impl IntoView {
+    let counts = v.counts;
+    let has_changes = counts.new + counts.updated + counts.conflicts > 0;
+    let groups = v.groups.clone();
+    let conflicts = StoredValue::new(v.conflicts.clone());
+    let n_conflicts = v.conflicts.len();
+    let page = RwSignal::new(0usize);
+    let size = RwSignal::new(50usize);
+    let title = |c: Class| match c {
+        Class::New => "Новые",
+        Class::Updated => "Обновлённые",
+        Class::Identical => "Без изменений",
+        Class::Conflict => "Конфликты",
+    };
+    let all = move |r: Resolution| {
+        choice.set(Choice {
+            all: Some(r),
+            each: Default::default(),
+        })
+    };
+    let chosen = move |i: usize| {
+        choice.with(|c| {
+            c.each
+                .get(&i)
+                .copied()
+                .or(c.all)
+                .unwrap_or(Resolution::KeepMine)
+        })
+    };
+    let visible = move || {
+        let r = page_range(n_conflicts, page.get(), size.get());
+        conflicts.with_value(|c| c[r].to_vec())
+    };
+    view! {
+        <div id="import-preview" class="alert info" role="region" aria-label="Что изменится">
+            <h3>"Что изменится"</h3>
+            <p><strong>{counts.summary()}</strong></p>
+            {groups.into_iter().map(|(class, n, labels)| {
+                let more = n.saturating_sub(labels.len());
+                view! {
+                    <details class="list">
+                        <summary>{format!("{}: {n}", title(class))}</summary>
+                        <ul>{labels.into_iter().map(|l| view! { <li>{l}</li> }).collect_view()}</ul>
+                        {(more > 0).then(|| view! { <p class="hint">{format!("и ещё {more}")}</p> })}
+                    </details>
+                }
+            }).collect_view()}
+            {(n_conflicts > 0).then(|| view! {
+                <fieldset class="conflicts">
+                    <legend>{format!("Конфликты: {n_conflicts} — одна и та же запись с разным содержимым")}</legend>
+                    <p class="actions">
+                        <button type="button" on:click=move |_| all(Resolution::KeepMine)>"Во всех — оставить моё"</button>
+                        <button type="button" on:click=move |_| all(Resolution::TakeTheirs)>"Во всех — взять из файла"</button>
+                    </p>
+                    {(n_conflicts > 25).then(|| view! { <Pager total=Signal::derive(move || n_conflicts) page=page size=size label="Страницы списка конфликтов"/> })}
+                    <ul class="conflict-list">
+                        <For each=visible key=|c| c.index let(c)>
+                            {
+                                let i = c.index;
+                                let name = format!("conflict-{i}");
+                                let theirs = move || chosen(i) == Resolution::TakeTheirs;
+                                view! {
+                                    <li>
+                                        <strong>{c.label.clone()}</strong>
+                                        <span class="hint">{format!(" — {} (файл «{}»)", c.reason, c.file)}</span>
+                                        <div role="radiogroup" aria-label="Какую версию оставить">
+                                            <label><input type="radio" name=name.clone() prop:checked=move || !theirs()
+                                                on:change=move |_| choice.update(|c| { c.each.insert(i, Resolution::KeepMine); })/>" оставить моё"</label>
+                                            <label><input type="radio" name=name prop:checked=theirs
+                                                on:change=move |_| choice.update(|c| { c.each.insert(i, Resolution::TakeTheirs); })/>" взять из файла"</label>
+                                        </div>
+                                    </li>
+                                }
+                            }
+                        </For>
+                    </ul>
+                </fieldset>
+            })}
+            <p class="actions">
+                {if has_changes {
+                    view! { <button id="import-apply" type="button" class="primary" on:click=apply>"Загрузить в хранилище"</button> }.into_any()
+                } else {
+                    view! { <span>"Все записи уже есть в хранилище — загружать нечего."</span> }.into_any()
+                }}
+                <button type="button" on:click=move |_| close()>"Закрыть предпросмотр"</button>
+            </p>
+        </div>
     }
 }
 
 #[component]
 fn ExportSection() -> impl IntoView {
     let state = app_state();
-    let schools = state.school_choices();
     let empty = move || {
-        state
-            .snapshot
-            .with(|s| s.as_ref().is_none_or(|s| s.is_empty()))
+        state.overview.with(|o| {
+            o.as_ref().is_none_or(|o| {
+                o.schools.is_empty() && o.assessments.is_empty() && o.runs.is_empty()
+            })
+        })
     };
+    let muni = RwSignal::new(String::new());
+    let query = RwSignal::new(String::new());
+    const SHOWN: usize = 300;
+    let munis = Memo::new(move |_| {
+        state.overview.with(|o| {
+            o.as_ref()
+                .map(|o| {
+                    o.municipalities()
+                        .into_iter()
+                        .map(str::to_string)
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
+        })
+    });
+    // The schools matching the filter: (count, the first SHOWN as (id, label)).
+    let matching = Memo::new(move |_| {
+        let m = muni.get();
+        let q = query.get().trim().to_lowercase();
+        state.overview.with(|o| {
+            let Some(o) = o else { return (0, Vec::new()) };
+            let it = o.schools.iter().filter(|s| {
+                (m.is_empty() || s.municipality == m)
+                    && (q.is_empty()
+                        || s.school_name.to_lowercase().contains(&q)
+                        || s.school_id.to_lowercase().contains(&q))
+            });
+            let n = it.clone().count();
+            (
+                n,
+                it.take(SHOWN)
+                    .map(|s| {
+                        (
+                            s.school_id.clone(),
+                            format!("{} — {}", s.school_name, s.municipality),
+                        )
+                    })
+                    .collect::<Vec<_>>(),
+            )
+        })
+    });
     let selected = NodeRef::<leptos::html::Select>::new();
     let selected_ids = move || -> Vec<String> {
         let Some(sel) = selected.get() else {
@@ -265,6 +296,26 @@ fn ExportSection() -> impl IntoView {
         p.organisation = event_target_value(&ev).trim().to_string();
         state.save_profile(p);
     };
+    let by = move || profile.get_untracked();
+    let whole_municipality = move |_| {
+        let m = muni.get_untracked();
+        if m.is_empty() {
+            state.say(NoticeKind::Info, "Выберите муниципалитет.");
+            return;
+        }
+        let ids: Vec<String> = state.overview.with_untracked(|o| {
+            o.as_ref()
+                .map(|o| {
+                    o.schools
+                        .iter()
+                        .filter(|s| s.municipality == m)
+                        .map(|s| s.school_id.clone())
+                        .collect()
+                })
+                .unwrap_or_default()
+        });
+        actions::export(state, Export::Collection { ids, by: by() });
+    };
     view! {
         <section aria-labelledby="export-h">
             <h2 id="export-h">"Экспорт"</h2>
@@ -283,15 +334,30 @@ fn ExportSection() -> impl IntoView {
             </fieldset>
             <p class="actions">
                 <button id="export-backup" type="button" class="primary" on:click=move |_| actions::export_backup(state) disabled=empty>"Резервная копия (всё)"</button>
-                <button id="export-csv" type="button" on:click=move |_| actions::export_rows_csv(state) disabled=empty>"Все данные школ — CSV для Excel"</button>
+                <button id="export-csv" type="button" on:click=move |_| actions::export(state, Export::RowsCsv) disabled=empty>"Все данные школ — CSV для Excel"</button>
             </p>
+            <div class="filters">
+                <div class="field">
+                    <label for="export-muni">"Муниципалитет"</label>
+                    <select id="export-muni" on:change=move |ev| muni.set(event_target_value(&ev))>
+                        <option value="">"все"</option>
+                        {move || munis.get().into_iter().map(|m| view! { <option value=m.clone()>{m.clone()}</option> }).collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="export-search">"Поиск школы"</label>
+                    <input id="export-search" type="search" on:input=move |ev| query.set(event_target_value(&ev))/>
+                </div>
+            </div>
             <div class="field">
                 <label for="export-schools">"Школы для выгрузки (несколько — с Ctrl или Shift)"</label>
                 <select id="export-schools" multiple size="8" node_ref=selected>
-                    <For each=move || schools.get() key=|s| s.0.clone() let((id, name, muni))>
-                        <option value=id>{format!("{name} — {muni}")}</option>
-                    </For>
+                    {move || matching.get().1.into_iter().map(|(id, label)| view! { <option value=id>{label}</option> }).collect_view()}
                 </select>
+                {move || {
+                    let (n, _) = matching.get();
+                    (n > SHOWN).then(|| view! { <p class="hint">{format!("Показаны первые {SHOWN} из {n}: уточните поиск или выберите муниципалитет.")}</p> })
+                }}
             </div>
             <p class="actions">
                 <button type="button" on:click=move |_| {
@@ -306,11 +372,91 @@ fn ExportSection() -> impl IntoView {
                     if ids.is_empty() {
                         state.say(NoticeKind::Info, "Выберите школы для подборки (или нажмите «Резервная копия», чтобы выгрузить всё).");
                     } else {
-                        actions::export_collection(state, ids);
+                        actions::export(state, Export::Collection { ids, by: by() });
                     }
                 }>"Подборка выбранных школ"</button>
+                <button type="button" on:click=whole_municipality>"Все школы муниципалитета"</button>
             </p>
         </section>
+    }
+}
+
+/// Records of the database that could not be read: listed, exported as they are, deleted.
+#[component]
+fn UnreadableSection() -> impl IntoView {
+    let state = app_state();
+    let items = Memo::new(move |_| {
+        state
+            .overview
+            .with(|o| o.as_ref().map(|o| o.unreadable.clone()).unwrap_or_default())
+    });
+    let confirm = RwSignal::new(false);
+    view! {
+        <Show when=move || !items.with(Vec::is_empty)>
+            <section aria-labelledby="unreadable-h" class="alert error">
+                <h2 id="unreadable-h">"Записи, которые не удалось прочитать"</h2>
+                <p>"Эти записи хранилища повреждены или не проходят проверку этой версии Шкалы. Остальные данные прочитаны и работают; в резервную копию эти записи не входят. Выгрузите их как есть (например, чтобы передать разработчикам или исправить вручную), затем удалите."</p>
+                <div class="table-wrap" tabindex="0" role="region" aria-label="Нечитаемые записи">
+                    <table class="data">
+                        <thead><tr><th scope="col">"Хранилище"</th><th scope="col">"Ключ"</th><th scope="col">"Причина"</th></tr></thead>
+                        <tbody>
+                            {move || items.get().into_iter().take(200).map(|u| view! {
+                                <tr><td>{u.store}</td><td class="mono">{ellipsis(&u.key, 80)}</td><td>{ellipsis(&u.reason, 300)}</td></tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+                <p class="actions">
+                    <button id="unreadable-export" type="button" on:click=move |_| actions::export(state, Export::Unreadable)>"Выгрузить как есть"</button>
+                    <button type="button" class="danger" on:click=move |_| confirm.set(true)>"Удалить эти записи…"</button>
+                </p>
+                <Dialog open=confirm title="Удалить нечитаемые записи?">
+                    <p>{move || format!("Будет удалено: {}. Сначала выгрузите их как есть, если они могут понадобиться.", count(items.with(Vec::len), "запись", "записи", "записей"))}</p>
+                    <form method="dialog" class="actions">
+                        <button type="button" class="danger" on:click=move |_| {
+                            confirm.set(false);
+                            let keys = items.get_untracked().into_iter().map(|u| (u.store, u.key)).collect();
+                            actions::delete_unreadable(state, keys);
+                        }>"Удалить"</button>
+                        <button type="submit" autofocus>"Отмена"</button>
+                    </form>
+                </Dialog>
+            </section>
+        </Show>
+    }
+}
+
+/// The demonstration region: how much of it is stored, and removing exactly it.
+#[component]
+fn DemoSection() -> impl IntoView {
+    let state = app_state();
+    let demo = Memo::new(move |_| {
+        state.overview.with(|o| {
+            o.as_ref().map_or((0, 0), |o| {
+                let schools = o.schools.iter().filter(|s| s.demo).count();
+                (schools, o.demo_and_real_rows().0)
+            })
+        })
+    });
+    let confirm = RwSignal::new(false);
+    view! {
+        <Show when=move || demo.get() != (0, 0)>
+            <section aria-labelledby="demo-h">
+                <h2 id="demo-h">"Демонстрационный регион"</h2>
+                <p>{move || {
+                    let (s, r) = demo.get();
+                    format!("В хранилище {} и {} демонстрационного региона. Удаление затронет только их (и оценки механизмов и расчёты демонстрационного региона); ваши данные останутся.", count(s, "школа", "школы", "школ"), count(r, "строка", "строки", "строк"))
+                }}</p>
+                <p class="actions"><button type="button" class="danger" on:click=move |_| confirm.set(true)>"Удалить демонстрационный регион…"</button></p>
+                <Dialog open=confirm title="Удалить демонстрационный регион?">
+                    <p>"Будут удалены только демонстрационные записи. Данные, загруженные из файлов и введённые вами, останутся."</p>
+                    <form method="dialog" class="actions">
+                        <button type="button" class="danger" on:click=move |_| { confirm.set(false); actions::remove_demo(state); }>"Удалить"</button>
+                        <button type="submit" autofocus>"Отмена"</button>
+                    </form>
+                </Dialog>
+            </section>
+        </Show>
     }
 }
 
@@ -325,10 +471,9 @@ fn StorageSection() -> impl IntoView {
             persist.set(Some(browser::persistence().await));
         })
     };
-    refresh();
-    // The estimate changes with every write: refresh it when the snapshot changes.
+    // The estimate changes with every write: refresh it when the journal grows.
     Effect::new(move |_| {
-        state.snapshot.track();
+        state.overview.with(|o| o.as_ref().map(|o| o.log.len()));
         refresh();
     });
     let ask = move |_| {
@@ -342,7 +487,7 @@ fn StorageSection() -> impl IntoView {
         <section aria-labelledby="storage-h">
             <h2 id="storage-h">"Хранилище браузера"</h2>
             <p>{move || match usage.get() {
-                Some((used, quota)) => format!("Занято {} из доступных {} ({}).", browser::human_bytes(used), browser::human_bytes(quota), pct(if quota > 0.0 { used / quota } else { 0.0 })),
+                Some((used, quota)) => format!("Занято {} из доступных {} ({}).", human_bytes(used), human_bytes(quota), pct(if quota > 0.0 { used / quota } else { 0.0 })),
                 None => "Браузер не сообщает, сколько места занято.".to_string(),
             }}</p>
             <p>{move || match persist.get() {
@@ -361,7 +506,7 @@ fn StorageSection() -> impl IntoView {
                 <p class="actions">
                     <button type="button" class="primary" on:click=move |_| { actions::export_backup(state); backed_up.set(true); }>"Сохранить резервную копию"</button>
                     <Show when=move || backed_up.get()>
-                        <span role="status">"Резервная копия сохранена в папку загрузок."</span>
+                        <span role="status">"Резервная копия готовится и будет сохранена в папку загрузок."</span>
                     </Show>
                 </p>
                 <form method="dialog" class="actions">
@@ -377,21 +522,24 @@ fn StorageSection() -> impl IntoView {
 fn Journal() -> impl IntoView {
     let state = app_state();
     let entries = Memo::new(move |_| {
-        state.snapshot.with(|s| {
-            let mut v: Vec<_> = s.as_ref().map(|s| s.log.clone()).unwrap_or_default();
+        state.overview.with(|o| {
+            let mut v: Vec<_> = o.as_ref().map(|o| o.log.clone()).unwrap_or_default();
             v.sort_by(|a, b| b.at.cmp(&a.at));
-            v.truncate(100);
             v
         })
     });
+    let page = RwSignal::new(0usize);
+    let size = RwSignal::new(25usize);
+    let total = Signal::derive(move || entries.with(Vec::len));
     view! {
         <section aria-labelledby="log-h">
             <h2 id="log-h">"Журнал"</h2>
             {move || {
-                let e = entries.get();
-                if e.is_empty() {
+                if total.get() == 0 {
                     return view! { <p>"Журнал пуст."</p> }.into_any();
                 }
+                let r = page_range(total.get(), page.get(), size.get());
+                let e = entries.with(|e| e[r].to_vec());
                 view! {
                     <div class="table-wrap" tabindex="0" role="region" aria-label="Журнал импорта и экспорта">
                         <table class="data">
@@ -409,6 +557,9 @@ fn Journal() -> impl IntoView {
                     </div>
                 }.into_any()
             }}
+            <Show when=move || { total.get() > 25 }>
+                <Pager total=total page=page size=size label="Страницы журнала"/>
+            </Show>
         </section>
     }
 }

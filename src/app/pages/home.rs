@@ -2,7 +2,7 @@
 
 use crate::app::actions;
 use crate::app::state::app_state;
-use crate::domain::records::Snapshot;
+use crate::domain::catalog::Overview;
 use crate::format;
 use crate::format::count;
 use leptos::prelude::*;
@@ -13,27 +13,27 @@ struct Stored {
     schools: usize,
     municipalities: usize,
     rows: usize,
+    demo_rows: usize,
     years: Option<(i32, i32)>,
     assessments: usize,
     runs: usize,
+    unreadable: usize,
     last_action: Option<String>,
 }
 
 impl Stored {
-    fn of(s: &Snapshot) -> Stored {
-        let mut munis: Vec<&str> = s.schools.iter().map(|x| x.municipality.as_str()).collect();
-        munis.sort_unstable();
-        munis.dedup();
-        let years = s.submissions.iter().map(|r| r.row.year);
-        let years = years.clone().min().zip(years.max());
+    fn of(o: &Overview) -> Stored {
+        let (demo_rows, _) = o.demo_and_real_rows();
         Stored {
-            schools: s.schools.len(),
-            municipalities: munis.len(),
-            rows: s.submissions.len(),
-            years,
-            assessments: s.assessments.len(),
-            runs: s.runs.len(),
-            last_action: s
+            schools: o.schools.len(),
+            municipalities: o.municipalities().len(),
+            rows: o.rows(),
+            demo_rows,
+            years: o.year_range(),
+            assessments: o.assessments.len(),
+            runs: o.runs.len(),
+            unreadable: o.unreadable.len(),
+            last_action: o
                 .log
                 .iter()
                 .max_by(|a, b| a.at.cmp(&b.at))
@@ -48,7 +48,7 @@ impl Stored {
 #[component]
 pub fn Home() -> impl IntoView {
     let state = app_state();
-    let stored = Memo::new(move |_| state.snapshot.with(|s| s.as_ref().map(Stored::of)));
+    let stored = Memo::new(move |_| state.overview.with(|o| o.as_ref().map(Stored::of)));
     let load_demo = move |_| actions::load_demo(state);
     view! {
         <section class="hero">
@@ -96,6 +96,14 @@ pub fn Home() -> impl IntoView {
                         <li>{count(x.assessments, "оценка", "оценки", "оценок")} " механизмов управления"</li>
                         <li>{count(x.runs, "расчёт", "расчёта", "расчётов")} " идентификации"</li>
                     </ul>
+                    {(x.demo_rows > 0).then(|| view! {
+                        <p class="hint">{format!("Из них демонстрационный регион: {}. ", count(x.demo_rows, "строка", "строки", "строк"))}
+                            <a href="/data#demo-h">"Удалить демонстрационный регион"</a></p>
+                    })}
+                    {(x.unreadable > 0).then(|| view! {
+                        <p class="alert error" role="alert">{format!("{} не удалось прочитать. ", count(x.unreadable, "запись хранилища", "записи хранилища", "записей хранилища"))}
+                            <a href="/data#unreadable-h">"Что с ними сделать"</a></p>
+                    })}
                     {x.last_action.map(|l| view! { <p class="hint">"Последнее действие: " {l}</p> })}
                 }.into_any(),
             }}

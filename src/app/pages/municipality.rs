@@ -1,170 +1,324 @@
 //! Municipality / region workspace: what is stored and what is missing; the identification
-//! run and its lists.
+//! runs (which rows, whether a run is out of date, deleting runs) and a run's lists, tables
+//! and charts. Every long table is paginated, and sorting and filtering work on the summaries
+//! the page keeps, so they stay instant with 45,000 schools.
 
 use crate::app::actions;
 use crate::app::chart::{paint, Chart};
+use crate::app::components::{page_range, Dialog, Pager};
 use crate::app::state::app_state;
 use crate::charts::{
     identification_scatter, index_histogram, IdentificationScatter, IndexHistogram,
 };
+use crate::domain::catalog::{data_groups, RunHeader, SchoolSummary};
 use crate::domain::identify::method::method;
-use crate::domain::identify::{Identification, ResultsCategory, SchoolResult, SocialCategory};
-use crate::domain::records::Snapshot;
-use crate::domain::schema::schema;
+use crate::domain::identify::{
+    Identification, Params, ResultsCategory, SchoolResult, SocialCategory,
+};
+use crate::domain::records::RunScope;
 use crate::format::{count, date_time, num, pct};
+use crate::protocol::Export;
 use leptos::prelude::*;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
-/// One school's completeness: years with a row, and per indicator group the years with data.
-#[derive(Clone, PartialEq)]
-struct Completeness {
-    id: String,
-    name: String,
-    municipality: String,
-    school_type: String,
-    years: Vec<i32>,
-    /// (group label, years with at least one value in the group)
-    groups: Vec<(String, usize)>,
+/// How the completeness table is sorted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SortBy {
+    Municipality,
+    Name,
+    Gaps,
 }
 
-const GROUPS: [&str; 4] = ["ege", "oge", "vpr", "social"];
-
-fn completeness(s: &Snapshot) -> Vec<Completeness> {
-    let sc = schema();
-    let mut by_school: BTreeMap<&str, Vec<&crate::domain::row::Row>> = BTreeMap::new();
-    for r in &s.submissions {
-        by_school
-            .entry(r.row.school_id.as_str())
-            .or_default()
-            .push(&r.row);
-    }
-    let mut out: Vec<Completeness> = s
-        .schools
+/// Missing (year × group) cells of a school over its years, and missing years of the latest
+/// three.
+fn gaps(s: &SchoolSummary, groups: usize, latest: &[i32]) -> usize {
+    let missing_years = latest
         .iter()
-        .map(|school| {
-            let rows = by_school
-                .get(school.school_id.as_str())
-                .cloned()
-                .unwrap_or_default();
-            let mut years: Vec<i32> = rows.iter().map(|r| r.year).collect();
-            years.sort_unstable();
-            let groups = GROUPS
-                .iter()
-                .map(|g| {
-                    let cols: Vec<usize> = (0..sc.data_len())
-                        .filter(|&i| sc.data_column(i).group == *g)
-                        .collect();
-                    let n = rows
-                        .iter()
-                        .filter(|r| cols.iter().any(|&i| r.values.get(i).is_some()))
-                        .count();
-                    (sc.group_label(g).to_string(), n)
-                })
-                .collect();
-            Completeness {
-                id: school.school_id.clone(),
-                name: school.school_name.clone(),
-                municipality: school.municipality.clone(),
-                school_type: school.school_type.label().to_string(),
-                years,
-                groups,
-            }
-        })
-        .collect();
-    out.sort_by(|a, b| {
-        a.municipality
-            .cmp(&b.municipality)
-            .then(a.name.cmp(&b.name))
-    });
-    out
+        .filter(|y| !s.years.iter().any(|x| x.year == **y))
+        .count();
+    let missing_cells: usize = (0..groups).map(|g| s.years.len() - s.years_with(g)).sum();
+    missing_years + missing_cells
 }
 
 #[component]
 pub fn MunicipalityPage() -> impl IntoView {
-    let state = app_state();
-    let muni = RwSignal::new(String::new());
-    let table = Memo::new(move |_| {
-        state
-            .snapshot
-            .with(|s| s.as_ref().map(completeness).unwrap_or_default())
-    });
-    let munis = Memo::new(move |_| {
-        let mut m: Vec<String> = table.with(|t| t.iter().map(|c| c.municipality.clone()).collect());
-        m.sort();
-        m.dedup();
-        m
-    });
-    let shown = Memo::new(move |_| {
-        let m = muni.get();
-        table.with(|t| {
-            t.iter()
-                .filter(|c| m.is_empty() || c.municipality == m)
-                .cloned()
-                .collect::<Vec<_>>()
-        })
-    });
-    let latest_run = Memo::new(move |_| {
-        state.snapshot.with(|s| {
-            s.as_ref().and_then(|s| {
-                s.runs
-                    .iter()
-                    .max_by(|a, b| a.created_at.cmp(&b.created_at))
-                    .map(|r| (r.id.clone(), r.created_at.clone(), r.label.clone()))
-            })
-        })
-    });
-    let run = move |_| actions::run_identification(state);
     view! {
         <h1>"Муниципалитет / регион"</h1>
         <p class="lead">"Данные школ, пропуски, идентификация ШНРО и ШНСУ по методике «Эффективная школа»."</p>
+        <RunSection/>
+        <CompletenessSection/>
+    }
+}
+
+/// The identification: which rows, the runs, the latest run and whether it is out of date.
+#[component]
+fn RunSection() -> impl IntoView {
+    let state = app_state();
+    let (demo_rows, real_rows) = (
+        Memo::new(move |_| {
+            state
+                .overview
+                .with(|o| o.as_ref().map_or(0, |o| o.demo_and_real_rows().0))
+        }),
+        Memo::new(move |_| {
+            state
+                .overview
+                .with(|o| o.as_ref().map_or(0, |o| o.demo_and_real_rows().1))
+        }),
+    );
+    let mixed = move || demo_rows.get() > 0 && real_rows.get() > 0;
+    let scope = RwSignal::new(RunScope::All);
+    let runs = Memo::new(move |_| {
+        state.overview.with(|o| {
+            let mut r: Vec<RunHeader> = o.as_ref().map(|o| o.runs.clone()).unwrap_or_default();
+            r.sort_by(|a, b| b.created_at.cmp(&a.created_at));
+            r
+        })
+    });
+    let chosen = RwSignal::new(None::<String>);
+    // The run shown: the one chosen, or the latest.
+    let shown = Memo::new(move |_| {
+        let list = runs.get();
+        let wanted = chosen.get();
+        wanted
+            .and_then(|id| list.iter().find(|r| r.id == id).cloned())
+            .or_else(|| list.first().cloned())
+    });
+    // The digests of the rows stored now, asked again after every change of the schools.
+    let digests = LocalResource::new(move || {
+        state.overview.track();
+        actions::digests()
+    });
+    let stale = move || {
+        let run = shown.get()?;
+        let now = digests.get()?;
+        let current = now
+            .iter()
+            .find(|(s, _)| *s == run.scope)
+            .map(|(_, d)| d.clone())?;
+        Some(run.input_digest != current)
+    };
+    let run = move || actions::run_identification(state, scope.get_untracked(), Params::default());
+    let confirm_delete = RwSignal::new(false);
+    let has_rows = move || demo_rows.get() + real_rows.get() > 0;
+    view! {
         <section aria-labelledby="run-h">
             <h2 id="run-h">"Идентификация"</h2>
             <p>
-                "Расчёт идёт по данным всех школ этого браузера за три последних года, отдельно по средним, основным и вечерним школам. "
+                "Расчёт идёт по данным школ этого браузера за три последних года, отдельно по средним, основным и вечерним школам. "
                 <a href="/about">"Как считается"</a>
             </p>
+            <Show when=mixed>
+                <div class="alert warning" role="alert">
+                    <p><strong>"В хранилище вместе и демонстрационные, и реальные данные. "</strong>
+                        {move || format!("Демонстрационных строк: {}, остальных: {}. Вместе они дадут бессмысленные списки: выберите, по каким данным считать.", demo_rows.get(), real_rows.get())}
+                    </p>
+                </div>
+            </Show>
+            <Show when=mixed>
+                <fieldset class="scope">
+                    <legend>"По каким данным считать"</legend>
+                    {[RunScope::Real, RunScope::Demo, RunScope::All].into_iter().map(|s| view! {
+                        <label><input type="radio" name="run-scope" prop:checked=move || scope.get() == s
+                            on:change=move |_| scope.set(s)/>{format!(" {}", s.label())}</label>
+                    }).collect_view()}
+                </fieldset>
+            </Show>
             <p class="actions">
-                <button type="button" class="primary" on:click=run disabled=move || table.with(Vec::is_empty)>"Провести идентификацию"</button>
+                <button type="button" class="primary" on:click=move |_| run() disabled=move || !has_rows()>"Провести идентификацию"</button>
             </p>
-            {move || latest_run.get().map(|(id, at, label)| view! {
-                <p class="hint">{format!("Последний расчёт: {} ({})", label, date_time(&at))}</p>
-                <RunView run_id=id/>
+            {move || shown.get().map(|r| {
+                let id = r.id.clone();
+                view! {
+                    <div class="run-head">
+                        <label for="run-pick">"Расчёт"</label>
+                        <select id="run-pick" on:change=move |ev| chosen.set(Some(event_target_value(&ev))) prop:value=move || shown.get().map(|r| r.id).unwrap_or_default()>
+                            {move || runs.get().into_iter().map(|r| view! { <option value=r.id.clone()>{format!("{} — {}", date_time(&r.created_at), r.label)}</option> }).collect_view()}
+                        </select>
+                        <button type="button" class="danger" on:click=move |_| confirm_delete.set(true)>"Удалить расчёт…"</button>
+                    </div>
+                    {move || match stale() {
+                        Some(true) => view! {
+                            <div class="alert warning stale" role="status">
+                                <p><strong>"Данные изменились после этого расчёта: "</strong>"списки ниже не учитывают то, что импортировано или удалено позже."</p>
+                                <p class="actions"><button type="button" on:click=move |_| {
+                                    if let Some(r) = shown.get_untracked() { scope.set(r.scope); }
+                                    run();
+                                }>"Провести расчёт заново"</button></p>
+                            </div>
+                        }.into_any(),
+                        Some(false) => view! { <p class="hint">"Расчёт соответствует данным, которые хранятся сейчас."</p> }.into_any(),
+                        None => ().into_any(),
+                    }}
+                    <RunView run_id=id.clone()/>
+                    <Dialog open=confirm_delete title="Удалить расчёт?">
+                        <p>{format!("Будет удалён расчёт «{}». Данные школ останутся.", r.label)}</p>
+                        <form method="dialog" class="actions">
+                            <button type="button" class="danger" on:click=move |_| { confirm_delete.set(false); chosen.set(None); actions::delete_run(state, id.clone()); }>"Удалить"</button>
+                            <button type="submit" autofocus>"Отмена"</button>
+                        </form>
+                    </Dialog>
+                }
             })}
         </section>
+    }
+}
+
+/// Which schools have which data: filter by municipality and name, sort, page.
+#[component]
+fn CompletenessSection() -> impl IntoView {
+    let state = app_state();
+    let muni = RwSignal::new(String::new());
+    let query = RwSignal::new(String::new());
+    let sort = RwSignal::new(SortBy::Municipality);
+    let page = RwSignal::new(0usize);
+    let size = RwSignal::new(50usize);
+    let groups = data_groups();
+    let n_groups = groups.len();
+    let munis = Memo::new(move |_| {
+        state.overview.with(|o| {
+            o.as_ref()
+                .map(|o| {
+                    o.municipalities()
+                        .into_iter()
+                        .map(str::to_string)
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
+        })
+    });
+    let latest = Memo::new(move |_| {
+        state.overview.with(|o| {
+            o.as_ref()
+                .and_then(|o| o.year_range())
+                .map(|(a, b)| ((a.max(b - 2))..=b).collect::<Vec<i32>>())
+                .unwrap_or_default()
+        })
+    });
+    // Indices into the overview's schools, filtered and sorted.
+    let order = Memo::new(move |_| {
+        let m = muni.get();
+        let q = query.get().trim().to_lowercase();
+        let by = sort.get();
+        let latest = latest.get();
+        state.overview.with(|o| {
+            let Some(o) = o else { return Vec::new() };
+            let mut idx: Vec<(usize, usize)> = o
+                .schools
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| m.is_empty() || s.municipality == m)
+                .filter(|(_, s)| {
+                    q.is_empty()
+                        || s.school_name.to_lowercase().contains(&q)
+                        || s.school_id.to_lowercase().contains(&q)
+                })
+                .map(|(i, s)| {
+                    (
+                        i,
+                        if by == SortBy::Gaps {
+                            gaps(s, n_groups, &latest)
+                        } else {
+                            0
+                        },
+                    )
+                })
+                .collect();
+            let s = &o.schools;
+            match by {
+                SortBy::Municipality => idx.sort_by(|a, b| {
+                    (&s[a.0].municipality, &s[a.0].school_name)
+                        .cmp(&(&s[b.0].municipality, &s[b.0].school_name))
+                }),
+                SortBy::Name => idx.sort_by(|a, b| s[a.0].school_name.cmp(&s[b.0].school_name)),
+                SortBy::Gaps => idx.sort_by(|a, b| {
+                    b.1.cmp(&a.1)
+                        .then(s[a.0].school_name.cmp(&s[b.0].school_name))
+                }),
+            }
+            idx.into_iter().map(|(i, _)| i).collect::<Vec<usize>>()
+        })
+    });
+    let with_gaps = Memo::new(move |_| {
+        let latest = latest.get();
+        state.overview.with(|o| {
+            o.as_ref().map_or(0, |o| {
+                o.schools
+                    .iter()
+                    .filter(|s| gaps(s, n_groups, &latest) > 0)
+                    .count()
+            })
+        })
+    });
+    let total = Signal::derive(move || order.with(Vec::len));
+    let visible = move || {
+        let r = page_range(total.get(), page.get(), size.get());
+        let ids = order.with(|o| o[r].to_vec());
+        state.overview.with(|o| {
+            o.as_ref()
+                .map(|o| {
+                    ids.iter()
+                        .filter_map(|&i| o.schools.get(i).cloned())
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
+        })
+    };
+    let headers: Vec<String> = groups
+        .iter()
+        .map(|(_, label)| label.split(' ').next().unwrap_or_default().to_string())
+        .collect();
+    let labels: Vec<String> = groups.iter().map(|(_, l)| l.to_string()).collect();
+    view! {
         <section aria-labelledby="data-h">
             <h2 id="data-h">"Данные школ"</h2>
-            <div class="field">
-                <label for="muni-filter">"Муниципалитет"</label>
-                <select id="muni-filter" on:change=move |ev| muni.set(event_target_value(&ev))>
-                    <option value="">"все"</option>
-                    <For each=move || munis.get() key=|m| m.clone() let(m)>
-                        <option value=m.clone()>{m.clone()}</option>
-                    </For>
-                </select>
+            <div class="filters">
+                <div class="field">
+                    <label for="muni-filter">"Муниципалитет"</label>
+                    <select id="muni-filter" on:change=move |ev| { muni.set(event_target_value(&ev)); page.set(0); }>
+                        <option value="">"все"</option>
+                        {move || munis.get().into_iter().map(|m| view! { <option value=m.clone()>{m.clone()}</option> }).collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="school-search">"Поиск по названию или коду"</label>
+                    <input id="school-search" type="search" on:input=move |ev| { query.set(event_target_value(&ev)); page.set(0); }/>
+                </div>
+                <div class="field">
+                    <label for="school-sort">"Порядок"</label>
+                    <select id="school-sort" on:change=move |ev| sort.set(match event_target_value(&ev).as_str() {
+                        "name" => SortBy::Name,
+                        "gaps" => SortBy::Gaps,
+                        _ => SortBy::Municipality,
+                    })>
+                        <option value="muni">"по муниципалитету"</option>
+                        <option value="name">"по названию"</option>
+                        <option value="gaps">"сначала с пропусками"</option>
+                    </select>
+                </div>
             </div>
-            <p>{move || {
-                let t = shown.get();
-                let gaps = t.iter().filter(|c| c.years.len() < 3 || c.groups.iter().any(|(_, n)| *n < c.years.len())).count();
-                format!("{}; с пропусками: {}", count(t.len(), "школа", "школы", "школ"), gaps)
-            }}</p>
+            <p>{move || format!("{}; с пропусками (всего по хранилищу): {}", count(total.get(), "школа", "школы", "школ"), with_gaps.get())}</p>
+            <Pager total=total page=page size=size label="Страницы таблицы полноты данных"/>
             <div class="table-wrap" tabindex="0" role="region" aria-label="Полнота данных школ">
                 <table class="data">
                     <thead>
                         <tr>
                             <th scope="col">"Школа"</th><th scope="col">"Муниципалитет"</th><th scope="col">"Тип"</th><th scope="col">"Годы"</th>
-                            {GROUPS.iter().map(|g| view! { <th scope="col">{schema().group_label(g).split(' ').next().unwrap_or_default().to_string()}</th> }).collect_view()}
+                            {headers.into_iter().map(|h| view! { <th scope="col">{h}</th> }).collect_view()}
                         </tr>
                     </thead>
                     <tbody>
-                        <For each=move || shown.get() key=|c| c.id.clone() let(c)>
+                        <For each=visible key=|c| c.clone() let(c)>
                             <tr>
-                                <th scope="row"><a href=format!("/school?id={}", c.id)>{c.name.clone()}</a></th>
+                                <th scope="row"><a href=format!("/school?id={}", c.school_id)>{c.school_name.clone()}</a>{c.demo.then_some(" (демо)")}</th>
                                 <td>{c.municipality.clone()}</td>
-                                <td>{c.school_type.clone()}</td>
-                                <td>{c.years.iter().map(i32::to_string).collect::<Vec<_>>().join(", ")}</td>
-                                {c.groups.iter().map(|(label, n)| {
-                                    let full = *n == c.years.len() && *n > 0;
-                                    let text = if *n == 0 { "нет".to_string() } else { format!("{n} из {}", c.years.len()) };
+                                <td>{c.school_type.label()}</td>
+                                <td>{c.years.iter().map(|y| y.year.to_string()).collect::<Vec<_>>().join(", ")}</td>
+                                {labels.iter().enumerate().map(|(g, label)| {
+                                    let n = c.years_with(g);
+                                    let full = n == c.years.len() && n > 0;
+                                    let text = if n == 0 { "нет".to_string() } else { format!("{n} из {}", c.years.len()) };
                                     view! { <td class=if full { "ok" } else { "gap" } title=label.clone()>{if full { "✓ " } else { "✗ " }}{text}</td> }
                                 }).collect_view()}
                             </tr>
@@ -172,29 +326,54 @@ pub fn MunicipalityPage() -> impl IntoView {
                     </tbody>
                 </table>
             </div>
+            <Pager total=total page=page size=size label="Страницы таблицы полноты данных (внизу)"/>
         </section>
     }
 }
 
-/// The results of one stored run.
+/// The results of one stored run, read from the data service.
 #[component]
 fn RunView(#[prop(into)] run_id: String) -> impl IntoView {
     let state = app_state();
     let id = run_id.clone();
-    let result = Memo::new(move |_| {
-        state.snapshot.with(|s| {
-            s.as_ref()
-                .and_then(|s| s.runs.iter().find(|r| r.id == id).map(|r| r.result.clone()))
-        })
-    });
-    let state_ = state;
-    let export_reference = move |_| actions::export_reference(state_, run_id.clone());
+    let record = LocalResource::new(move || actions::run_record(id.clone()));
+    let reference_id = run_id.clone();
+    let export_reference = move |_| {
+        let by = state.profile.get_untracked();
+        let region = if by.organisation.is_empty() {
+            "регион".to_string()
+        } else {
+            by.organisation.clone()
+        };
+        actions::export(
+            state,
+            Export::Reference {
+                run: reference_id.clone(),
+                region,
+                by,
+            },
+        );
+    };
+    let csv_id = run_id.clone();
+    let export_csv = move |_| {
+        actions::export(
+            state,
+            Export::ResultsCsv {
+                run: csv_id.clone(),
+            },
+        )
+    };
     view! {
-        {move || result.get().map(|r| view! { <Results r=r/> })}
         <p class="actions">
+            <button type="button" on:click=export_csv>"Выгрузить результаты (CSV для Excel)"</button>
             <button type="button" on:click=export_reference>"Эталон для школ (файл)"</button>
-            <span class="hint">"Школы загрузят его, чтобы сравнить себя с ориентирами региона."</span>
+            <span class="hint">"Школы загрузят эталон, чтобы сравнить себя с ориентирами региона."</span>
         </p>
+        {move || match record.get().map(|r| r.clone()) {
+            None => view! { <p aria-busy="true">"Загружаю результаты расчёта…"</p> }.into_any(),
+            Some(Err(e)) => view! { <p class="alert error" role="alert">{e}</p> }.into_any(),
+            Some(Ok(r)) => view! { <Results r=r.result/> }.into_any(),
+        }}
     }
 }
 
@@ -208,11 +387,12 @@ fn Results(r: Identification) -> impl IntoView {
     };
     let results = |c: ResultsCategory| o.results.get(&c).copied().unwrap_or_default();
     let social = |c: SocialCategory| o.social.get(&c).copied().unwrap_or_default();
-    let names: BTreeMap<String, String> = r
-        .schools
-        .iter()
-        .map(|s| (s.school_id.clone(), s.school_name.clone()))
-        .collect();
+    let names: Arc<BTreeMap<String, String>> = Arc::new(
+        r.schools
+            .iter()
+            .map(|s| (s.school_id.clone(), s.school_name.clone()))
+            .collect(),
+    );
     let last_year = r.years.last().copied().unwrap_or_default();
     let list = |title: &'static str, filter: &dyn Fn(&SchoolResult) -> bool| {
         let items: Vec<SchoolResult> = r.schools.iter().filter(|s| filter(s)).cloned().collect();
@@ -225,8 +405,6 @@ fn Results(r: Identification) -> impl IntoView {
             </details>
         }
     };
-    let csv = r.clone();
-    let export_csv = move |_| actions::export_results_csv(&csv);
     view! {
         <ul class="tiles" aria-label="Итоги идентификации">
             {tile("ШНРО", results(ResultsCategory::Low).count, results(ResultsCategory::Low).share)}
@@ -238,7 +416,6 @@ fn Results(r: Identification) -> impl IntoView {
         </ul>
         <p class="hint">{format!("Оценено школ: {} из {}; исключены по типу: {}. Годы: {}. Доли — от оценённых школ.", o.assessed, o.schools, o.excluded, r.years.iter().map(i32::to_string).collect::<Vec<_>>().join(", "))}</p>
         {(!r.notes.is_empty()).then(|| view! { <ul class="notes">{r.notes.iter().map(|n| view! { <li>{n.clone()}</li> }).collect_view()}</ul> })}
-        <p class="actions"><button type="button" on:click=export_csv>"Выгрузить результаты (CSV для Excel)"</button></p>
         {list("ШНРО — школы с низкими результатами обучения", &|s| s.results_category == Some(ResultsCategory::Low))}
         {list("Школы «группы риска»", &|s| s.results_category == Some(ResultsCategory::Risk))}
         {list("Школы со стабильно высокими результатами", &|s| s.results_category == Some(ResultsCategory::High))}
@@ -343,10 +520,11 @@ fn ChartsSection(r: Identification) -> impl IntoView {
     }
 }
 
+/// A list of schools of a run, a page at a time.
 #[component]
 fn SchoolList(
     items: Vec<SchoolResult>,
-    names: BTreeMap<String, String>,
+    names: Arc<BTreeMap<String, String>>,
     year: i32,
 ) -> impl IntoView {
     if items.is_empty() {
@@ -358,7 +536,34 @@ fn SchoolList(
             .map(|c| format!("{} ({})", c.label, c.number))
             .unwrap_or_else(|| id.to_string())
     };
+    let total = items.len();
+    let items = StoredValue::new(items);
+    let page = RwSignal::new(0usize);
+    let size = RwSignal::new(50usize);
+    let rows = move || {
+        let r = page_range(total, page.get(), size.get());
+        let names = names.clone();
+        items.with_value(|items| {
+            items[r].iter().map(|s| {
+                let y = s.years.get(&year).cloned();
+                let weakest = y.as_ref().map(|y| y.weakest.ids().map(label).collect::<Vec<_>>().join("; ")).unwrap_or_default();
+                let partners = s.partners.iter().map(|p| names.get(p).cloned().unwrap_or_else(|| p.clone())).collect::<Vec<_>>().join("; ");
+                view! {
+                    <tr>
+                        <th scope="row"><a href=format!("/school?id={}", s.school_id)>{s.school_name.clone()}</a></th>
+                        <td>{s.municipality.clone()}</td>
+                        <td>{s.pool.as_deref().unwrap_or("—").to_string()}</td>
+                        <td class="num">{num(y.as_ref().and_then(|y| y.results_index), 3)}</td>
+                        <td class="num">{num(y.as_ref().and_then(|y| y.social_index), 3)}</td>
+                        <td>{weakest}</td>
+                        <td>{partners}</td>
+                    </tr>
+                }
+            }).collect_view()
+        })
+    };
     view! {
+        {(total > 25).then(|| view! { <Pager total=Signal::derive(move || total) page=page size=size label="Страницы списка школ"/> })}
         <div class="table-wrap" tabindex="0" role="region" aria-label="Список школ">
             <table class="data">
                 <thead><tr>
@@ -367,24 +572,7 @@ fn SchoolList(
                     <th scope="col" class="num">{format!("Индекс соц. условий, {year}")}</th>
                     <th scope="col">"Что снизило индекс"</th><th scope="col">"Школы-партнёры"</th>
                 </tr></thead>
-                <tbody>
-                    {items.into_iter().map(|s| {
-                        let y = s.years.get(&year).cloned();
-                        let weakest = y.as_ref().map(|y| y.weakest.ids().map(label).collect::<Vec<_>>().join("; ")).unwrap_or_default();
-                        let partners = s.partners.iter().map(|p| names.get(p).cloned().unwrap_or_else(|| p.clone())).collect::<Vec<_>>().join("; ");
-                        view! {
-                            <tr>
-                                <th scope="row"><a href=format!("/school?id={}", s.school_id)>{s.school_name.clone()}</a></th>
-                                <td>{s.municipality.clone()}</td>
-                                <td>{s.pool.as_deref().unwrap_or("—").to_string()}</td>
-                                <td class="num">{num(y.as_ref().and_then(|y| y.results_index), 3)}</td>
-                                <td class="num">{num(y.as_ref().and_then(|y| y.social_index), 3)}</td>
-                                <td>{weakest}</td>
-                                <td>{partners}</td>
-                            </tr>
-                        }
-                    }).collect_view()}
-                </tbody>
+                <tbody>{rows}</tbody>
             </table>
         </div>
     }

@@ -101,8 +101,8 @@ pub(crate) fn rule_hint(rule: &Rule) -> String {
 }
 
 /// One assessment: its header, the tabs «Заполнение» / «Результаты», and the draft both
-/// read. The draft is loaded from the snapshot once (when it arrives) and then owned here:
-/// later reloads of the snapshot do not overwrite what the user is typing.
+/// read. The draft is loaded from the overview once (when it arrives) and then owned here:
+/// later changes of the overview do not overwrite what the user is typing.
 #[component]
 fn AssessmentView(id: String, results: Memo<bool>) -> impl IntoView {
     let state = app_state();
@@ -111,7 +111,7 @@ fn AssessmentView(id: String, results: Memo<bool>) -> impl IntoView {
     let status = RwSignal::new(SaveStatus::Idle);
     let wanted = id.clone();
     Effect::new(move |_| {
-        state.snapshot.with(|s| {
+        state.overview.with(|s| {
             let Some(s) = s else { return };
             if draft.with_untracked(|d| d.as_ref().is_some_and(|d| d.id == wanted)) {
                 return;
@@ -220,11 +220,7 @@ fn Readings() -> impl IntoView {
     }
 }
 
-/// «изменено 22.11.2025 10:15».
-pub(crate) fn changed(at: &str) -> String {
-    if at.is_empty() {
-        "—".to_string()
-    } else {
-        date_time(at)
-    }
+/// «22.11.2025 10:15».
+pub(crate) fn changed(at: &crate::domain::time::Timestamp) -> String {
+    date_time(at)
 }

@@ -16,22 +16,19 @@ pub fn SchoolPage() -> impl IntoView {
     let query = use_query_map();
     let chosen = RwSignal::new(query.with_untracked(|q| q.get("id")).unwrap_or_default());
     let schools = state.school_choices();
-    let rows = Memo::new(move |_| {
+    // The school's rows come from the data service; asked again when the school's summary
+    // changes (an import touched it).
+    let rows = LocalResource::new(move || {
         let id = chosen.get();
-        state.snapshot.with(|s| {
-            let mut rows: Vec<Row> = s
-                .as_ref()
-                .map(|s| {
-                    s.submissions
-                        .iter()
-                        .filter(|r| r.row.school_id == id)
-                        .map(|r| r.row.clone())
-                        .collect()
-                })
-                .unwrap_or_default();
-            rows.sort_by_key(|r| r.year);
-            rows
-        })
+        let summary = state
+            .overview
+            .with(|o| o.as_ref().and_then(|o| o.school(&id).cloned()));
+        async move {
+            match summary {
+                Some(_) => actions::school_rows(id).await,
+                None => Vec::<Row>::new(),
+            }
+        }
     });
     let export = move |_| actions::export_school(state, chosen.get_untracked());
     view! {
@@ -50,11 +47,8 @@ pub fn SchoolPage() -> impl IntoView {
             </select>
         </div>
         {move || {
-            let rows = rows.get();
-            if rows.is_empty() {
-                return None;
-            }
-            let first = rows.last().cloned().expect("non-empty");
+            let rows = rows.get().map(|r| r.to_vec()).unwrap_or_default();
+            let first = rows.last().cloned()?;
             Some(view! {
                 <section aria-labelledby="school-data-h">
                     <h2 id="school-data-h">{first.school_name.clone()}</h2>

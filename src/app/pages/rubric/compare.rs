@@ -15,7 +15,7 @@ pub fn ComparisonSection() -> impl IntoView {
     let state = app_state();
     let r = federal();
     let comparison = Memo::new(move |_| {
-        state.snapshot.with(|s| {
+        state.overview.with(|s| {
             s.as_ref().map(|s| {
                 let list: Vec<Assessment> =
                     s.assessments.iter().map(|a| a.assessment.clone()).collect();

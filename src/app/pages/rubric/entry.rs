@@ -34,7 +34,7 @@ fn edit(
         if *answer == ItemAnswer::default() {
             d.assessment.answers.remove(item);
         }
-        d.assessment.updated_at = now.clone();
+        d.assessment.updated_at = now.to_string();
         d.meta = RecordMeta {
             modified_at: now,
             origin: Origin::Local,

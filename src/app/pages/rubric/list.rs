@@ -6,7 +6,6 @@ use super::results::overall_percent;
 use super::{changed, href, percent, save, title_of};
 use crate::app::actions;
 use crate::app::state::{app_state, NoticeKind};
-use crate::domain::bundle;
 use crate::domain::records::{AssessmentRecord, Origin, RecordMeta};
 use crate::domain::rubric::{federal, Assessment, OrgLevel, Organisation};
 use crate::format::count;
@@ -42,7 +41,7 @@ struct ListRow {
     year: i32,
     percent: f64,
     answered: usize,
-    modified: String,
+    modified: crate::domain::time::Timestamp,
     imported: bool,
 }
 
@@ -51,7 +50,7 @@ fn AssessmentList() -> impl IntoView {
     let state = app_state();
     let total = federal().items.len();
     let rows = Memo::new(move |_| {
-        state.snapshot.with(|s| {
+        state.overview.with(|s| {
             let mut rows: Vec<(OrgLevel, ListRow)> = s
                 .as_ref()
                 .map(|s| {
@@ -90,14 +89,8 @@ fn AssessmentList() -> impl IntoView {
     });
     let selected = RwSignal::new(Vec::<String>::new());
     let export = move |ids: Vec<String>| {
-        let made = state.snapshot.with_untracked(|s| {
-            s.as_ref().map(|s| {
-                bundle::rubric_assessments(s, &ids, &state.profile.get_untracked(), &browser::now())
-            })
-        });
-        if let Some(b) = made {
-            actions::export_bundle(state, b);
-        }
+        let by = state.profile.get_untracked();
+        actions::export(state, crate::protocol::Export::Assessments { ids, by });
     };
     let export_selected = move |_| {
         // Only ids still stored (an import or a clear may have changed the list).
@@ -254,7 +247,7 @@ fn NewAssessment() -> impl IntoView {
         };
         let now = browser::now();
         let mut assessment = Assessment::new(federal(), organisation, y);
-        assessment.updated_at = now.clone();
+        assessment.updated_at = now.to_string();
         let record = AssessmentRecord::new(
             assessment,
             RecordMeta {
@@ -262,7 +255,7 @@ fn NewAssessment() -> impl IntoView {
                 origin: Origin::Local,
             },
         );
-        let existing = state.snapshot.with_untracked(|s| {
+        let existing = state.overview.with_untracked(|s| {
             s.as_ref()
                 .and_then(|s| s.assessments.iter().find(|a| a.id == record.id))
                 .map(|a| Refusal::Duplicate {
@@ -292,7 +285,7 @@ fn NewAssessment() -> impl IntoView {
             busy.try_set(false);
         });
     };
-    let not_ready = move || busy.get() || state.snapshot.with(Option::is_none);
+    let not_ready = move || busy.get() || state.overview.with(Option::is_none);
     view! {
         <section aria-labelledby="rb-new-h">
             <h2 id="rb-new-h">"Новая оценка"</h2>

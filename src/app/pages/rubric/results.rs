@@ -19,7 +19,7 @@ pub fn Results(draft: RwSignal<Option<AssessmentRecord>>) -> impl IntoView {
     // Last year's assessment of the same organisation (the newest one if there are several).
     let previous = Memo::new(move |_| {
         let (key, year) = current.with(|a| a.as_ref().map(|a| (a.organisation.key(), a.year)))?;
-        state.snapshot.with(|s| {
+        state.overview.with(|s| {
             s.as_ref()?
                 .assessments
                 .iter()

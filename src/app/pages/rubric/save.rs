@@ -4,7 +4,7 @@
 //! written at once, text after 600 ms without typing (and at once when the field loses focus,
 //! [`flush`]). Writes never overlap: while one is running, newer versions wait in one slot and
 //! only the latest is written next. Each write is one transaction (`put_assessment`); the
-//! stored snapshot is then updated in memory instead of being read again, and the page shows a
+//! page's overview is then patched in memory instead of being read again, and the page shows a
 //! discreet «Сохранено в 10:15» instead of a page-wide notice. Failures are announced.
 
 use crate::app::state::{AppState, NoticeKind};
@@ -113,19 +113,15 @@ pub fn flush(state: AppState, status: RwSignal<SaveStatus>) {
     });
 }
 
-/// Writes one record in one transaction and puts it into the in-memory snapshot.
+/// Writes one record in one transaction and patches the page's overview with it.
 pub async fn write(state: AppState, record: &AssessmentRecord) -> Result<(), StorageError> {
     Db::get()
         .await?
         .apply(&[stored::put_assessment(record)], |_, _| {})
         .await?;
-    state.snapshot.update(|s| {
-        if let Some(s) = s {
-            match s.assessments.iter_mut().find(|a| a.id == record.id) {
-                Some(a) => *a = record.clone(),
-                None => s.assessments.push(record.clone()),
-            }
-        }
+    state.patch(&crate::domain::catalog::Change {
+        assessments: vec![record.clone()],
+        ..Default::default()
     });
     Ok(())
 }

@@ -1,0 +1,218 @@
+//! The page's side of the data service: starts the Web Worker, sends requests, routes
+//! progress and answers back to the caller, and cancels.
+//!
+//! One worker per page. Requests sent before the worker says it is ready wait in a queue. If
+//! the worker fails (it cannot start, or it crashes), every pending request is answered with
+//! a Russian message and a new worker is started for the next request.
+
+use crate::domain::catalog::Change;
+use crate::protocol::{encode, FromWorker, Request, Response, ToWorker};
+use futures_channel::oneshot;
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+/// The worker's script, as Trunk builds it (`data-loader-shim`; workers keep their name).
+const WORKER_URL: &str = "/shkala-worker_loader.js";
+
+type ProgressFn = Box<dyn Fn(String, Option<f64>)>;
+
+struct Pending {
+    done: oneshot::Sender<(Response, Option<web_sys::Blob>)>,
+    progress: ProgressFn,
+}
+
+struct Client {
+    worker: Option<web_sys::Worker>,
+    ready: bool,
+    /// Messages waiting for the worker to be ready.
+    waiting: Vec<js_sys::Object>,
+    pending: HashMap<u64, Pending>,
+    next_id: u64,
+    /// Called when the service read the database again (another tab wrote).
+    on_refresh: Option<Rc<dyn Fn(Change)>>,
+}
+
+thread_local! {
+    static CLIENT: RefCell<Client> = RefCell::new(Client {
+        worker: None,
+        ready: false,
+        waiting: Vec::new(),
+        pending: HashMap::new(),
+        next_id: 1,
+        on_refresh: None,
+    });
+}
+
+/// What to do when the service read the database again.
+pub fn on_refresh(f: impl Fn(Change) + 'static) {
+    CLIENT.with(|c| c.borrow_mut().on_refresh = Some(Rc::new(f)));
+}
+
+fn fail_all(message: &str) {
+    let pending: Vec<Pending> = CLIENT.with(|c| {
+        let mut c = c.borrow_mut();
+        c.worker = None;
+        c.ready = false;
+        c.waiting.clear();
+        c.pending.drain().map(|(_, p)| p).collect()
+    });
+    for p in pending {
+        let _ = p.done.send((
+            Response::Failed {
+                message: message.to_string(),
+            },
+            None,
+        ));
+    }
+}
+
+fn on_message(ev: web_sys::MessageEvent) {
+    let data = ev.data();
+    let json = js_sys::Reflect::get(&data, &"json".into())
+        .ok()
+        .and_then(|v| v.as_string())
+        .unwrap_or_default();
+    let Ok(message) = serde_json::from_str::<FromWorker>(&json) else {
+        return;
+    };
+    match message {
+        FromWorker::Ready => {
+            let (worker, waiting) = CLIENT.with(|c| {
+                let mut c = c.borrow_mut();
+                c.ready = true;
+                (c.worker.clone(), std::mem::take(&mut c.waiting))
+            });
+            if let Some(w) = worker {
+                for m in waiting {
+                    let _ = w.post_message(&m);
+                }
+            }
+        }
+        FromWorker::Progress {
+            id,
+            label,
+            fraction,
+        } => CLIENT.with(|c| {
+            if let Some(p) = c.borrow().pending.get(&id) {
+                (p.progress)(label, fraction);
+            }
+        }),
+        FromWorker::Done { id, response } => {
+            let blob = js_sys::Reflect::get(&data, &"blob".into())
+                .ok()
+                .and_then(|b| b.dyn_into::<web_sys::Blob>().ok());
+            let p = CLIENT.with(|c| c.borrow_mut().pending.remove(&id));
+            if let Some(p) = p {
+                let _ = p.done.send((response, blob));
+            }
+        }
+        FromWorker::Refresh { change } => {
+            let f = CLIENT.with(|c| c.borrow().on_refresh.clone());
+            if let Some(f) = f {
+                f(*change);
+            }
+        }
+    }
+}
+
+fn spawn_worker() -> Result<web_sys::Worker, String> {
+    let worker = web_sys::Worker::new(WORKER_URL).map_err(|e| format!("{e:?}"))?;
+    let on_msg = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(on_message);
+    worker.set_onmessage(Some(on_msg.as_ref().unchecked_ref()));
+    on_msg.forget();
+    let on_err = Closure::<dyn FnMut(web_sys::Event)>::new(|ev: web_sys::Event| {
+        let detail = ev
+            .dyn_ref::<web_sys::ErrorEvent>()
+            .map(|e| e.message())
+            .unwrap_or_default();
+        leptos::logging::error!("data service failed: {detail}");
+        fail_all(&format!(
+            "внутренняя ошибка обработчика данных{}; ничего не записано. Повторите действие: обработчик будет запущен заново",
+            if detail.is_empty() { String::new() } else { format!(" ({detail})") }
+        ));
+    });
+    worker.set_onerror(Some(on_err.as_ref().unchecked_ref()));
+    on_err.forget();
+    Ok(worker)
+}
+
+/// Sends a request (with files) and waits for its answer; `progress` hears how it goes.
+/// Returns the request's id at once through `started`, so that it can be cancelled.
+pub async fn call(
+    request: Request,
+    files: Vec<web_sys::File>,
+    progress: impl Fn(String, Option<f64>) + 'static,
+    started: impl FnOnce(u64),
+) -> (Response, Option<web_sys::Blob>) {
+    let (tx, rx) = oneshot::channel();
+    let sent: Result<u64, String> = CLIENT.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.worker.is_none() {
+            c.worker = Some(spawn_worker()?);
+            c.ready = false;
+        }
+        let id = c.next_id;
+        c.next_id += 1;
+        let obj = js_sys::Object::new();
+        let text = encode(&ToWorker { id, request });
+        let _ = js_sys::Reflect::set(&obj, &"json".into(), &text.into());
+        if !files.is_empty() {
+            let arr = js_sys::Array::new();
+            for f in &files {
+                arr.push(f);
+            }
+            let _ = js_sys::Reflect::set(&obj, &"files".into(), &arr);
+        }
+        c.pending.insert(
+            id,
+            Pending {
+                done: tx,
+                progress: Box::new(progress),
+            },
+        );
+        if c.ready {
+            if let Some(w) = &c.worker {
+                w.post_message(&obj).map_err(|e| format!("{e:?}"))?;
+            }
+        } else {
+            c.waiting.push(obj);
+        }
+        Ok(id)
+    });
+    match sent {
+        Ok(id) => started(id),
+        Err(e) => {
+            return (
+                Response::Failed {
+                    message: format!("не удалось запустить обработчик данных: {e}"),
+                },
+                None,
+            )
+        }
+    }
+    rx.await.unwrap_or((
+        Response::Failed {
+            message: "обработчик данных остановился; ничего не записано".into(),
+        },
+        None,
+    ))
+}
+
+/// Asks the service to stop a request.
+pub fn cancel(id: u64) {
+    CLIENT.with(|c| {
+        let c = c.borrow();
+        let obj = js_sys::Object::new();
+        let text = encode(&ToWorker {
+            id: 0,
+            request: Request::Cancel { id },
+        });
+        let _ = js_sys::Reflect::set(&obj, &"json".into(), &text.into());
+        if let (true, Some(w)) = (c.ready, &c.worker) {
+            let _ = w.post_message(&obj);
+        }
+    });
+}

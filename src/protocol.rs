@@ -1,0 +1,295 @@
+//! The messages between the page and the data service, a Web Worker that owns the stored rows
+//! and does the heavy work. Messages are JSON text; the files a user picks travel beside a
+//! request as `File` objects, and a file to download comes back beside a response as a `Blob`.
+//!
+//! The page sends [`ToWorker`]; the service answers each request with [`FromWorker::Done`],
+//! after any number of [`FromWorker::Progress`] messages. [`Request::Cancel`] is handled at
+//! once: the request it names stops at its next check and answers
+//! [`Response::Cancelled`] — or, if its write had already been committed,
+//! answers as usual (the page then says that the cancel came too late).
+//!
+//! Plain Rust with serde, compiled natively too, so the messages are tested without a browser.
+
+use crate::domain::bundle::{Class, Resolution};
+use crate::domain::catalog::{Change, Overview};
+use crate::domain::envelope::CreatedBy;
+use crate::domain::identify::Params;
+use crate::domain::problem::Problem;
+use crate::domain::records::{ImportCounts, RunRecord, RunScope};
+use crate::domain::row::Row;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// A message to the service.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ToWorker {
+    pub id: u64,
+    pub request: Request,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Request {
+    /// Open the database and read it. → [`Response::Loaded`].
+    Load,
+    /// Read the files sent beside the request (in this order) and preview their import.
+    /// → [`Response::Preview`].
+    Preview { files: Vec<String> },
+    /// Write a previewed import with the user's choices. → [`Response::Changed`].
+    ApplyImport { plan: u64, choice: Choice },
+    /// Forget a preview. → [`Response::Changed`] (empty).
+    DiscardPlan { plan: u64 },
+    /// Run the identification on the stored rows of a scope and store the run.
+    /// → [`Response::Changed`].
+    Identify { scope: RunScope, params: Params },
+    /// A stored run with its per-school results. → [`Response::Run`].
+    Run { id: String },
+    /// The digest of the rows stored now, per scope. → [`Response::Digests`].
+    Digests,
+    /// One school's stored rows. → [`Response::Rows`].
+    SchoolRows { school_id: String },
+    /// Build a file. → [`Response::File`] (the Blob beside it).
+    Export(Export),
+    /// Write the demonstration region. → [`Response::Changed`].
+    LoadDemo,
+    /// Delete exactly the demonstration records. → [`Response::Changed`].
+    RemoveDemo,
+    /// Delete a stored run. → [`Response::Changed`].
+    DeleteRun { id: String },
+    /// Empty every data store. → [`Response::Changed`].
+    Clear,
+    /// Delete records that could not be read, by (store, key). → [`Response::Changed`].
+    DeleteUnreadable { items: Vec<(String, String)> },
+    /// Stop the request with this id.
+    Cancel { id: u64 },
+}
+
+/// The user's choices for the conflicts of a preview: one for all, and overrides by index.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Choice {
+    /// For every conflict without its own choice (none = keep ours).
+    pub all: Option<Resolution>,
+    pub each: BTreeMap<usize, Resolution>,
+}
+
+/// A file to build.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "what", rename_all = "snake_case")]
+pub enum Export {
+    /// Everything readable, as a backup bundle.
+    Backup { by: CreatedBy },
+    /// One school's rows, for its municipality.
+    School { school_id: String, by: CreatedBy },
+    /// Some schools (all when empty) as a collection bundle.
+    Collection { ids: Vec<String>, by: CreatedBy },
+    /// All stored rows as CSV for Excel.
+    RowsCsv,
+    /// Rubric assessments (all when empty).
+    Assessments { ids: Vec<String>, by: CreatedBy },
+    /// The reference values of a run, for schools.
+    Reference {
+        run: String,
+        region: String,
+        by: CreatedBy,
+    },
+    /// A run's results as CSV for Excel.
+    ResultsCsv { run: String },
+    /// The records that could not be read, as they are stored.
+    Unreadable,
+}
+
+/// A message from the service.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum FromWorker {
+    /// The service has started and takes requests.
+    Ready,
+    Progress {
+        id: u64,
+        label: String,
+        /// 0–1, if known.
+        fraction: Option<f64>,
+    },
+    Done {
+        id: u64,
+        response: Response,
+    },
+    /// The database was changed by another tab and read again: replace the overview.
+    Refresh {
+        change: Box<Change>,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Response {
+    Loaded(Box<Overview>),
+    Preview(Box<PlanView>),
+    /// A write happened (or nothing needed writing); `change` patches the page's overview.
+    Changed {
+        change: Box<Change>,
+        message: String,
+    },
+    /// A file was built; it travels beside this message. Exports are journalled: `change`
+    /// carries the journal entry.
+    File {
+        name: String,
+        mime: String,
+        change: Box<Change>,
+    },
+    Run(Box<RunRecord>),
+    Digests(Vec<(RunScope, String)>),
+    Rows(Vec<Row>),
+    /// Stopped on the user's request; nothing was written.
+    Cancelled,
+    /// In Russian; nothing was written.
+    Failed {
+        message: String,
+    },
+}
+
+/// An import preview as the page shows it. The plan itself stays in the service.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct PlanView {
+    /// The plan's number, to apply or discard it; `None` when a file was refused.
+    pub plan: Option<u64>,
+    /// Files refused (each with its errors in `problems`).
+    pub refused: usize,
+    /// Errors of refused files, warnings and notes of the others.
+    pub problems: Vec<Problem>,
+    pub counts: ImportCounts,
+    /// For new, updated and identical records: the class, how many, and the first labels.
+    pub groups: Vec<(Class, usize, Vec<String>)>,
+    /// Every conflict.
+    pub conflicts: Vec<ConflictView>,
+}
+
+/// How many labels of each class a preview lists.
+pub const PREVIEW_LABELS: usize = 200;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConflictView {
+    /// Index of the item in the plan (what [`Choice::each`] refers to).
+    pub index: usize,
+    pub label: String,
+    pub reason: String,
+    pub file: String,
+}
+
+impl PlanView {
+    /// The view of a plan.
+    pub fn of(id: u64, plan: &crate::domain::bundle::ImportPlan, problems: Vec<Problem>) -> Self {
+        let groups = [Class::New, Class::Updated, Class::Identical]
+            .into_iter()
+            .map(|class| {
+                let items = plan.items.iter().filter(|i| i.kind == class);
+                let n = items.clone().count();
+                let labels = items
+                    .take(PREVIEW_LABELS)
+                    .map(|i| i.label.clone())
+                    .collect();
+                (class, n, labels)
+            })
+            .filter(|(_, n, _)| *n > 0)
+            .collect();
+        PlanView {
+            plan: Some(id),
+            refused: 0,
+            problems,
+            counts: plan.counts,
+            groups,
+            conflicts: plan
+                .conflicts()
+                .map(|(i, item)| ConflictView {
+                    index: i,
+                    label: item.label.clone(),
+                    reason: item.reason.clone(),
+                    file: item.source_file.clone(),
+                })
+                .collect(),
+        }
+    }
+}
+
+impl Choice {
+    /// The resolutions for the conflicts of a plan.
+    pub fn resolutions(
+        &self,
+        plan: &crate::domain::bundle::ImportPlan,
+    ) -> crate::domain::bundle::Resolutions {
+        plan.conflicts()
+            .filter_map(|(i, _)| self.each.get(&i).copied().or(self.all).map(|r| (i, r)))
+            .collect()
+    }
+}
+
+/// Text of a message (the service posts and reads these).
+pub fn encode<T: Serialize>(message: &T) -> String {
+    // Message types have string keys and finite numbers.
+    serde_json::to_string(message).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::bundle::{plan_import, Incoming};
+    use crate::domain::records::Snapshot;
+    use crate::domain::time::ts;
+
+    #[test]
+    fn messages_round_trip_as_json() {
+        let m = ToWorker {
+            id: 7,
+            request: Request::ApplyImport {
+                plan: 3,
+                choice: Choice {
+                    all: Some(Resolution::TakeTheirs),
+                    each: BTreeMap::from([(2, Resolution::KeepMine)]),
+                },
+            },
+        };
+        let text = encode(&m);
+        assert_eq!(serde_json::from_str::<ToWorker>(&text).unwrap(), m);
+        let d = FromWorker::Done {
+            id: 7,
+            response: Response::Failed {
+                message: "нет".into(),
+            },
+        };
+        assert_eq!(serde_json::from_str::<FromWorker>(&encode(&d)).unwrap(), d);
+    }
+
+    #[test]
+    fn a_preview_lists_conflicts_and_choices_apply_to_them() {
+        let csv = "school_id;school_name;municipality;school_type;year;oge_rus_mean\na;А;М;basic;2024;3,9\n";
+        let (inc, _) = Incoming::read("a.csv", csv.as_bytes()).unwrap();
+        let now = ts("2025-11-22T10:00:00Z");
+        let mut db = Snapshot::default();
+        db.apply(&plan_import(&db, &[inc], &now).writes(&Default::default()));
+        let changed = csv.replace("3,9", "4,1");
+        let (inc, _) = Incoming::read("b.csv", changed.as_bytes()).unwrap();
+        let plan = plan_import(&db, &[inc], &now);
+        let view = PlanView::of(1, &plan, Vec::new());
+        assert_eq!(view.conflicts.len(), 1);
+        assert_eq!(view.groups[0].0, Class::Identical);
+        let i = view.conflicts[0].index;
+        let keep = Choice::default().resolutions(&plan);
+        assert!(keep.is_empty());
+        let take = Choice {
+            all: Some(Resolution::TakeTheirs),
+            each: BTreeMap::new(),
+        };
+        assert_eq!(
+            take.resolutions(&plan).get(&i),
+            Some(&Resolution::TakeTheirs)
+        );
+        let mixed = Choice {
+            all: Some(Resolution::TakeTheirs),
+            each: BTreeMap::from([(i, Resolution::KeepMine)]),
+        };
+        assert_eq!(
+            mixed.resolutions(&plan).get(&i),
+            Some(&Resolution::KeepMine)
+        );
+    }
+}

@@ -1,0 +1,792 @@
+//! The data service: what runs in the Web Worker ([`worker`]) and owns the stored rows.
+//!
+//! The page never holds the rows (135,000 at national scale); the service reads the database
+//! once, keeps it in memory ([`Service::data`]), and does every heavy job off the page's
+//! thread: reading files, import previews and writes, identification, exports. After each
+//! write it updates its own copy with exactly the records written and answers with a
+//! [`Change`] that patches the page's [`Overview`] — nothing is read again.
+//!
+//! The page itself writes only small things (rubric answers, settings, drafts); the service
+//! reads the rubric assessments again before a preview or an export. Every write of schools,
+//! rows or runs also stores a new `data_version`; when the service finds another version than
+//! its own (another tab wrote), it reads the database again before it plans or computes.
+//!
+//! Jobs check [`Job::cancelled`] between their stages and between batches of writes; a
+//! cancelled job writes nothing.
+
+pub mod worker;
+
+use crate::domain::bundle::{self, plan_import, ImportPlan, Incoming};
+use crate::domain::catalog::{Change, Overview, RunHeader, Unreadable};
+use crate::domain::demo::{self, DemoSpec};
+use crate::domain::digest::RowsDigest;
+use crate::domain::identify::{self, Params, ResultsCategory, SocialCategory};
+use crate::domain::problem::{Place, Problem};
+use crate::domain::records::{
+    ImportCounts, LogAction, LogEntry, Removal, RunRecord, RunScope, Snapshot,
+};
+use crate::domain::reference::reference_pools;
+use crate::domain::time::Timestamp;
+use crate::format::count;
+use crate::protocol::{Choice, Export, PlanView, Request, Response};
+use crate::storage::records::{self as stored, Loaded, SetAside, DATA_VERSION};
+use crate::storage::{stores, Db, Op, StorageError};
+use std::cell::Cell;
+use std::collections::{BTreeMap, HashMap};
+use std::rc::Rc;
+
+/// What a job can tell the page while it works, and ask.
+pub struct Job {
+    /// Says how far the job is: a label and, if known, a fraction 0–1.
+    pub progress: Box<dyn Fn(&str, Option<f64>)>,
+    /// Set when the user cancelled.
+    pub cancel: Rc<Cell<bool>>,
+    /// Files sent with the request: (name, bytes).
+    pub files: Vec<(String, Vec<u8>)>,
+}
+
+impl Job {
+    pub fn cancelled(&self) -> bool {
+        self.cancel.get()
+    }
+}
+
+/// A file built by an export: name, MIME type, text.
+pub struct Built {
+    pub name: String,
+    pub mime: &'static str,
+    pub text: String,
+}
+
+/// Outcome of a job: the response, and a file to hand over beside it.
+pub type Outcome = (Response, Option<Built>);
+
+/// Why a job stopped.
+enum Stop {
+    Cancelled,
+    Failed(String),
+}
+
+impl From<StorageError> for Stop {
+    fn from(e: StorageError) -> Self {
+        match e {
+            StorageError::Cancelled => Stop::Cancelled,
+            e => Stop::Failed(format!("Ничего не изменено: {e}")),
+        }
+    }
+}
+
+/// Lets the worker's event loop run (a cancel message may be waiting).
+pub async fn breathe() {
+    gloo_timers::future::TimeoutFuture::new(0).await;
+}
+
+/// The clock.
+pub fn now() -> Timestamp {
+    Timestamp::from_unix_millis(js_sys::Date::now())
+}
+
+fn new_version() -> String {
+    format!(
+        "{}-{:08x}",
+        now(),
+        (js_sys::Math::random() * f64::from(u32::MAX)) as u32
+    )
+}
+
+pub struct Service {
+    db: Db,
+    /// The database as read, kept up to date by this service's own writes.
+    pub data: Loaded,
+    /// The `data_version` the copy corresponds to.
+    version: Option<String>,
+    plans: HashMap<u64, (ImportPlan, Option<String>)>,
+    next_plan: u64,
+    /// Digests of the rows per scope, until the next write.
+    digests: Option<Vec<(RunScope, String)>>,
+    /// The database was read again since the page last heard (another tab wrote).
+    reread: bool,
+}
+
+impl Service {
+    /// Opens the database and reads it.
+    pub async fn open(db: Db) -> Result<Service, StorageError> {
+        let mut s = Service {
+            db,
+            data: Loaded::default(),
+            version: None,
+            plans: HashMap::new(),
+            next_plan: 1,
+            digests: None,
+            reread: false,
+        };
+        s.reload().await?;
+        s.reread = false;
+        Ok(s)
+    }
+
+    async fn stored_version(&self) -> Result<Option<String>, StorageError> {
+        self.db.get_value(stores::SETTINGS, DATA_VERSION).await
+    }
+
+    async fn reload(&mut self) -> Result<(), StorageError> {
+        self.version = self.stored_version().await?;
+        self.data = stored::load(&self.db).await?;
+        self.digests = None;
+        self.reread = true;
+        Ok(())
+    }
+
+    /// Reads the database again if another tab wrote to it; `true` if it did.
+    async fn ensure_fresh(&mut self) -> Result<bool, StorageError> {
+        if self.stored_version().await? != self.version {
+            self.reload().await?;
+            return Ok(true);
+        }
+        Ok(false)
+    }
+
+    /// Reads again the stores the page writes itself (rubric assessments).
+    async fn refresh_assessments(&mut self) -> Result<(), StorageError> {
+        let mut fresh = Loaded::default();
+        self.db
+            .scan(&[stores::ASSESSMENTS], |store, key, text| {
+                stored::take(&mut fresh, store, key, text)
+            })
+            .await?;
+        self.data.snapshot.assessments = fresh.snapshot.assessments;
+        self.data
+            .set_aside
+            .retain(|s| s.unreadable.store != stores::ASSESSMENTS);
+        self.data.set_aside.extend(fresh.set_aside);
+        Ok(())
+    }
+
+    pub fn overview(&self) -> Overview {
+        Overview::of(&self.data.snapshot, self.unreadable())
+    }
+
+    fn unreadable(&self) -> Vec<Unreadable> {
+        self.data
+            .set_aside
+            .iter()
+            .map(|s| s.unreadable.clone())
+            .collect()
+    }
+
+    /// The change that replaces the page's whole overview (after a reload).
+    fn everything(&self) -> Change {
+        let o = self.overview();
+        Change {
+            cleared: true,
+            schools: o.schools,
+            assessments: o.assessments,
+            runs: o.runs,
+            references: o.references,
+            log: o.log,
+            unreadable: Some(o.unreadable),
+            ..Change::default()
+        }
+    }
+
+    /// Writes `ops` with a new data version, in one transaction.
+    async fn write(&mut self, mut ops: Vec<Op>, label: &str, job: &Job) -> Result<(), Stop> {
+        let version = new_version();
+        ops.push(stored::put_setting(DATA_VERSION, &version));
+        let total = ops.len();
+        (job.progress)(label, Some(0.0));
+        self.db
+            .apply_cancellable(
+                &ops,
+                |done, _| (job.progress)(label, Some(done as f64 / total as f64)),
+                || job.cancelled(),
+            )
+            .await?;
+        self.version = Some(version);
+        self.digests = None;
+        Ok(())
+    }
+
+    /// Handles one request.
+    pub async fn handle(&mut self, request: Request, job: &Job) -> Outcome {
+        let result = match request {
+            Request::Load => Ok((Response::Loaded(Box::new(self.overview())), None)),
+            Request::Preview { files } => self.preview(files, job).await,
+            Request::ApplyImport { plan, choice } => self.apply_import(plan, choice, job).await,
+            Request::DiscardPlan { plan } => {
+                self.plans.remove(&plan);
+                Ok((changed(Change::default(), String::new()), None))
+            }
+            Request::Identify { scope, params } => self.identify(scope, params, job).await,
+            Request::Run { id } => match self.data.snapshot.runs.iter().find(|r| r.id == id) {
+                Some(r) => Ok((Response::Run(Box::new(r.clone())), None)),
+                None => Err(Stop::Failed(
+                    "расчёт не найден (возможно, он удалён)".into(),
+                )),
+            },
+            Request::Digests => self.digests(job).await,
+            Request::SchoolRows { school_id } => {
+                let mut rows: Vec<_> = self
+                    .data
+                    .snapshot
+                    .submissions
+                    .iter()
+                    .filter(|s| s.row.school_id == school_id)
+                    .map(|s| s.row.clone())
+                    .collect();
+                rows.sort_by_key(|r| r.year);
+                Ok((Response::Rows(rows), None))
+            }
+            Request::Export(e) => self.export(e, job).await,
+            Request::LoadDemo => self.load_demo(job).await,
+            Request::RemoveDemo => self.remove_demo(job).await,
+            Request::DeleteRun { id } => self.delete_run(id, job).await,
+            Request::Clear => self.clear(job).await,
+            Request::DeleteUnreadable { items } => self.delete_unreadable(items, job).await,
+            Request::Cancel { .. } => Ok((changed(Change::default(), String::new()), None)),
+        };
+        match result {
+            Ok(outcome) => outcome,
+            Err(Stop::Cancelled) => (Response::Cancelled, None),
+            Err(Stop::Failed(message)) => (Response::Failed { message }, None),
+        }
+    }
+
+    async fn preview(&mut self, names: Vec<String>, job: &Job) -> Result<Outcome, Stop> {
+        let total = job.files.len().max(1);
+        let mut incoming = Vec::new();
+        let mut problems = Vec::new();
+        let mut refused = 0;
+        for (i, (name, bytes)) in job.files.iter().enumerate() {
+            (job.progress)(&format!("Читаю «{name}»…"), Some(i as f64 / total as f64));
+            breathe().await;
+            if job.cancelled() {
+                return Err(Stop::Cancelled);
+            }
+            match Incoming::read(name, bytes) {
+                Ok((inc, notes)) => {
+                    incoming.push(inc);
+                    problems.extend(notes);
+                }
+                Err(p) => {
+                    refused += 1;
+                    problems.extend(p);
+                }
+            }
+        }
+        for name in names.iter().skip(job.files.len()) {
+            refused += 1;
+            problems.push(Problem::error(
+                name,
+                Place::File,
+                None,
+                "файл не удалось прочитать",
+            ));
+        }
+        if refused > 0 || incoming.is_empty() {
+            return Ok((
+                Response::Preview(Box::new(PlanView {
+                    plan: None,
+                    refused,
+                    problems,
+                    ..PlanView::default()
+                })),
+                None,
+            ));
+        }
+        (job.progress)("Сравниваю с данными в хранилище…", None);
+        breathe().await;
+        self.ensure_fresh().await?;
+        self.refresh_assessments().await?;
+        if job.cancelled() {
+            return Err(Stop::Cancelled);
+        }
+        let plan = plan_import(&self.data.snapshot, &incoming, &now());
+        problems.extend(plan.warnings.iter().cloned());
+        let id = self.next_plan;
+        self.next_plan += 1;
+        let view = PlanView::of(id, &plan, problems);
+        // One preview at a time is kept: a new one replaces the old.
+        self.plans.clear();
+        self.plans.insert(id, (plan, self.version.clone()));
+        Ok((Response::Preview(Box::new(view)), None))
+    }
+
+    async fn apply_import(&mut self, id: u64, choice: Choice, job: &Job) -> Result<Outcome, Stop> {
+        let Some((plan, version)) = self.plans.remove(&id) else {
+            return Err(Stop::Failed(
+                "предпросмотр устарел: выберите файлы снова".into(),
+            ));
+        };
+        if self.stored_version().await? != version {
+            self.reload().await?;
+            return Err(Stop::Failed(
+                "данные в хранилище изменились после предпросмотра (например, в другой вкладке): выберите файлы снова, ничего не записано".into(),
+            ));
+        }
+        let writes = plan.writes(&choice.resolutions(&plan));
+        let ops = stored::writes_ops(&writes);
+        if let Err(e) = self.write(ops, "Загружаю данные…", job).await {
+            // A cancelled import can be applied again from the same preview.
+            self.plans.insert(id, (plan, version));
+            return Err(e);
+        }
+        self.data.snapshot.apply(&writes);
+        let change = Change::of_writes(&self.data.snapshot, &writes);
+        Ok((
+            changed(
+                change,
+                format!("Импорт выполнен: {}.", writes.entry.summary),
+            ),
+            None,
+        ))
+    }
+
+    async fn identify(
+        &mut self,
+        scope: RunScope,
+        params: Params,
+        job: &Job,
+    ) -> Result<Outcome, Stop> {
+        (job.progress)("Идёт идентификация…", None);
+        breathe().await;
+        self.ensure_fresh().await?;
+        let rows = self.data.snapshot.rows_in(scope);
+        if rows.is_empty() {
+            return Err(Stop::Failed(format!(
+                "Идентификация не проведена: нет данных ({})",
+                scope.label()
+            )));
+        }
+        let result = identify::identify(&rows, &params)
+            .map_err(|e| Stop::Failed(format!("Идентификация не проведена: {e}")))?;
+        breathe().await;
+        if job.cancelled() {
+            return Err(Stop::Cancelled);
+        }
+        let at = now();
+        let o = &result.summary.overall;
+        let low = o.results.get(&ResultsCategory::Low).map_or(0, |t| t.count);
+        let shnsu = o
+            .social
+            .get(&SocialCategory::Unfavourable)
+            .map_or(0, |t| t.count);
+        let years: Vec<String> = result.years.iter().map(i32::to_string).collect();
+        let run = RunRecord {
+            id: format!("run-{at}"),
+            created_at: at.clone(),
+            label: format!(
+                "{}, годы {}; {}",
+                count(o.schools, "школа", "школы", "школ"),
+                years.join(", "),
+                scope.label()
+            ),
+            scope,
+            input_digest: RowsDigest::of(&rows).hex(),
+            reference: reference_pools(&result, &rows),
+            result: crate::domain::run::without_components(result),
+        };
+        drop(rows);
+        self.write(vec![stored::put_run(&run)], "Сохраняю расчёт…", job)
+            .await?;
+        let change = Change {
+            runs: vec![RunHeader::of(&run)],
+            ..Change::default()
+        };
+        self.data.snapshot.runs.push(run);
+        Ok((
+            changed(
+                change,
+                format!("Идентификация проведена: ШНРО — {low}, ШНСУ — {shnsu}."),
+            ),
+            None,
+        ))
+    }
+
+    async fn digests(&mut self, job: &Job) -> Result<Outcome, Stop> {
+        if self.ensure_fresh().await? {
+            self.digests = None;
+        }
+        if self.digests.is_none() {
+            (job.progress)("Проверяю, изменились ли данные…", None);
+            let mut all = RowsDigest::default();
+            let mut real = RowsDigest::default();
+            let mut demo_only = RowsDigest::default();
+            for s in &self.data.snapshot.submissions {
+                let h = crate::domain::digest::row_hash(&s.row);
+                all.add_hash(&h);
+                if RunScope::Real.includes(&s.meta.origin) {
+                    real.add_hash(&h);
+                } else {
+                    demo_only.add_hash(&h);
+                }
+            }
+            self.digests = Some(vec![
+                (RunScope::All, all.hex()),
+                (RunScope::Real, real.hex()),
+                (RunScope::Demo, demo_only.hex()),
+            ]);
+        }
+        Ok((
+            Response::Digests(self.digests.clone().unwrap_or_default()),
+            None,
+        ))
+    }
+
+    /// Writes a journal entry for a file handed to the user.
+    async fn journal(&mut self, entry: LogEntry, job: &Job) -> Result<Change, Stop> {
+        self.write(vec![stored::add_log(&entry)], "Записываю в журнал…", job)
+            .await?;
+        self.data.snapshot.log.push(entry.clone());
+        Ok(Change {
+            log: vec![entry],
+            ..Change::default()
+        })
+    }
+
+    async fn export(&mut self, e: Export, job: &Job) -> Result<Outcome, Stop> {
+        (job.progress)("Готовлю файл…", None);
+        breathe().await;
+        self.ensure_fresh().await?;
+        self.refresh_assessments().await?;
+        let at = now();
+        let s = &self.data.snapshot;
+        let bundle_file = |b: bundle::Bundle, compact: bool| {
+            let name = bundle::suggested_file_name(&b);
+            let text = if compact {
+                b.to_json()
+            } else {
+                b.to_json_pretty()
+            };
+            let entry = bundle::export_log_entry(&b, &name, &at);
+            (
+                Built {
+                    name,
+                    mime: "application/json",
+                    text,
+                },
+                entry,
+            )
+        };
+        let csv_file = |name: String, text: String, summary: String| {
+            let entry = LogEntry::new(
+                &at,
+                LogAction::Export,
+                Some(name.clone()),
+                None,
+                summary,
+                ImportCounts::default(),
+            );
+            (
+                Built {
+                    name,
+                    mime: "text/csv;charset=utf-8",
+                    text,
+                },
+                entry,
+            )
+        };
+        let (built, entry) = match e {
+            Export::Backup { by } => bundle_file(bundle::backup(s, &by, &at), true),
+            Export::School { school_id, by } => {
+                let b = bundle::school_submission(s, &school_id, &by, &at).map_err(Stop::Failed)?;
+                bundle_file(b, false)
+            }
+            Export::Collection { ids, by } => {
+                bundle_file(bundle::collection(s, &ids, &by, &at), ids.is_empty())
+            }
+            Export::Assessments { ids, by } => {
+                bundle_file(bundle::rubric_assessments(s, &ids, &by, &at), false)
+            }
+            Export::Reference { run, region, by } => {
+                let r = s
+                    .runs
+                    .iter()
+                    .find(|r| r.id == run)
+                    .ok_or_else(|| Stop::Failed("расчёт не найден".into()))?;
+                if r.reference.is_empty() {
+                    return Err(Stop::Failed(
+                        "в этом расчёте нет значений эталона (он сделан прежней версией Шкалы): проведите идентификацию заново".into(),
+                    ));
+                }
+                bundle_file(bundle::reference(r, &region, &by, &at), false)
+            }
+            Export::RowsCsv => {
+                let mut rows = s.rows_in(RunScope::All);
+                rows.sort_by(|a, b| a.key().cmp(&b.key()));
+                let n = rows.len();
+                csv_file(
+                    format!("shkala-данные-{}.csv", at.date()),
+                    crate::domain::csv_write::rows_csv(&rows),
+                    format!("CSV: {n} строк"),
+                )
+            }
+            Export::ResultsCsv { run } => {
+                let r = s
+                    .runs
+                    .iter()
+                    .find(|r| r.id == run)
+                    .ok_or_else(|| Stop::Failed("расчёт не найден".into()))?;
+                csv_file(
+                    format!("shkala-идентификация-{}.csv", r.created_at.date()),
+                    identify::csv::to_csv(&r.result),
+                    format!("результаты расчёта «{}»", r.label),
+                )
+            }
+            Export::Unreadable => {
+                let items: Vec<serde_json::Value> = self
+                    .data
+                    .set_aside
+                    .iter()
+                    .map(|SetAside { unreadable: u, raw }| {
+                        serde_json::json!({"store": u.store, "key": u.key, "reason": u.reason, "raw": raw})
+                    })
+                    .collect();
+                let name = format!("shkala-нечитаемые-записи-{}.json", at.date());
+                let text = serde_json::to_string_pretty(&items).unwrap_or_default();
+                let entry = LogEntry::new(
+                    &at,
+                    LogAction::Export,
+                    Some(name.clone()),
+                    None,
+                    format!("нечитаемые записи как есть: {}", items.len()),
+                    ImportCounts::default(),
+                );
+                (
+                    Built {
+                        name,
+                        mime: "application/json",
+                        text,
+                    },
+                    entry,
+                )
+            }
+        };
+        if job.cancelled() {
+            return Err(Stop::Cancelled);
+        }
+        let change = self.journal(entry, job).await?;
+        Ok((
+            Response::File {
+                name: built.name.clone(),
+                mime: built.mime.to_string(),
+                change: Box::new(change),
+            },
+            Some(built),
+        ))
+    }
+
+    async fn load_demo(&mut self, job: &Job) -> Result<Outcome, Stop> {
+        (job.progress)("Создаю демонстрационный регион…", None);
+        breathe().await;
+        self.ensure_fresh().await?;
+        let writes = demo::writes(&DemoSpec::default(), &now());
+        let n = writes.submissions.len();
+        self.write(
+            stored::writes_ops(&writes),
+            "Сохраняю демонстрационный регион…",
+            job,
+        )
+        .await?;
+        self.data.snapshot.apply(&writes);
+        let change = Change::of_writes(&self.data.snapshot, &writes);
+        Ok((
+            changed(
+                change,
+                format!("Открыт {}: {n} строк данных.", demo::REGION_NAME),
+            ),
+            None,
+        ))
+    }
+
+    async fn remove(
+        &mut self,
+        removal: Removal,
+        entry: LogEntry,
+        label: &str,
+        message: String,
+        job: &Job,
+    ) -> Result<Outcome, Stop> {
+        let mut ops = stored::removal_ops(&removal);
+        ops.push(stored::add_log(&entry));
+        self.write(ops, label, job).await?;
+        self.data.snapshot.remove(&removal);
+        self.data.snapshot.log.push(entry.clone());
+        let change = Change::of_removal(&self.data.snapshot, &removal, &[entry]);
+        Ok((changed(change, message), None))
+    }
+
+    async fn remove_demo(&mut self, job: &Job) -> Result<Outcome, Stop> {
+        self.ensure_fresh().await?;
+        self.refresh_assessments().await?;
+        let removal = self.data.snapshot.demo_records();
+        if removal.is_empty() {
+            return Err(Stop::Failed(
+                "демонстрационных данных в хранилище нет".into(),
+            ));
+        }
+        let summary = format!(
+            "удалён {}: школ — {}, строк — {}, оценок механизмов — {}, расчётов по нему — {}",
+            demo::REGION_NAME,
+            removal.schools.len(),
+            removal.submissions.len(),
+            removal.assessments.len(),
+            removal.runs.len()
+        );
+        let entry = LogEntry::new(
+            &now(),
+            LogAction::Clear,
+            None,
+            None,
+            summary.clone(),
+            ImportCounts::default(),
+        );
+        let message = format!("Демонстрационный регион удалён: {summary}.");
+        self.remove(
+            removal,
+            entry,
+            "Удаляю демонстрационный регион…",
+            message,
+            job,
+        )
+        .await
+    }
+
+    async fn delete_run(&mut self, id: String, job: &Job) -> Result<Outcome, Stop> {
+        self.ensure_fresh().await?;
+        let Some(run) = self.data.snapshot.runs.iter().find(|r| r.id == id) else {
+            return Err(Stop::Failed(
+                "расчёт не найден (возможно, он уже удалён)".into(),
+            ));
+        };
+        let summary = format!("удалён расчёт «{}» от {}", run.label, run.created_at.date());
+        let entry = LogEntry::new(
+            &now(),
+            LogAction::Clear,
+            None,
+            None,
+            summary.clone(),
+            ImportCounts::default(),
+        );
+        let removal = Removal {
+            runs: vec![id],
+            ..Removal::default()
+        };
+        self.remove(
+            removal,
+            entry,
+            "Удаляю расчёт…",
+            format!("{}.", capitalise(&summary)),
+            job,
+        )
+        .await
+    }
+
+    async fn clear(&mut self, job: &Job) -> Result<Outcome, Stop> {
+        let entry = LogEntry::new(
+            &now(),
+            LogAction::Clear,
+            None,
+            None,
+            "Все данные удалены".into(),
+            ImportCounts::default(),
+        );
+        self.write(stored::clear_ops(&entry), "Удаляю данные…", job)
+            .await?;
+        self.data = Loaded {
+            snapshot: Snapshot {
+                log: vec![entry.clone()],
+                ..Snapshot::default()
+            },
+            set_aside: Vec::new(),
+        };
+        self.plans.clear();
+        let change = Change {
+            cleared: true,
+            log: vec![entry],
+            unreadable: Some(Vec::new()),
+            ..Change::default()
+        };
+        Ok((
+            changed(change, "Все данные удалены из этого браузера.".into()),
+            None,
+        ))
+    }
+
+    async fn delete_unreadable(
+        &mut self,
+        items: Vec<(String, String)>,
+        job: &Job,
+    ) -> Result<Outcome, Stop> {
+        let wanted: BTreeMap<(String, String), ()> = items.into_iter().map(|i| (i, ())).collect();
+        let mut ops = Vec::new();
+        for s in &self.data.set_aside {
+            let u = &s.unreadable;
+            if wanted.contains_key(&(u.store.clone(), u.key.clone())) {
+                if let Some(store) = stores::known(&u.store) {
+                    ops.push(Op::Delete {
+                        store,
+                        key: u.key.clone(),
+                    });
+                }
+            }
+        }
+        if ops.is_empty() {
+            return Err(Stop::Failed("эти записи уже удалены".into()));
+        }
+        let n = ops.len();
+        let entry = LogEntry::new(
+            &now(),
+            LogAction::Clear,
+            None,
+            None,
+            format!("удалены нечитаемые записи: {n}"),
+            ImportCounts::default(),
+        );
+        ops.push(stored::add_log(&entry));
+        self.write(ops, "Удаляю нечитаемые записи…", job).await?;
+        self.data.set_aside.retain(|s| {
+            !wanted.contains_key(&(s.unreadable.store.clone(), s.unreadable.key.clone()))
+        });
+        self.data.snapshot.log.push(entry.clone());
+        let change = Change {
+            log: vec![entry],
+            unreadable: Some(self.unreadable()),
+            ..Change::default()
+        };
+        Ok((
+            changed(change, format!("Удалено нечитаемых записей: {n}.")),
+            None,
+        ))
+    }
+}
+
+fn changed(change: Change, message: String) -> Response {
+    Response::Changed {
+        change: Box::new(change),
+        message,
+    }
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+impl Service {
+    /// If the database was read again since the last call, the change that replaces the
+    /// page's overview.
+    pub fn take_refresh(&mut self) -> Option<Change> {
+        std::mem::take(&mut self.reread).then(|| self.everything())
+    }
+}
+
+/// The response to a request made while the database could not be opened.
+pub fn unavailable(e: &StorageError) -> Response {
+    Response::Failed {
+        message: e.to_string(),
+    }
+}

@@ -1,0 +1,193 @@
+//! The Web Worker around [`super::Service`]: reads messages, runs requests one after
+//! another, posts progress and answers.
+//!
+//! A message from the page is a JS object `{json, files?}`: `json` is a
+//! [`crate::protocol::ToWorker`], `files` the picked `File`s. An answer is `{json, blob?}` with
+//! a [`crate::protocol::FromWorker`] and, for a built file, its `Blob`. Requests run in the
+//! order they arrive; a cancel is handled as soon as it arrives (it sets the flag the running
+//! request checks).
+
+use super::{Built, Job, Service};
+use crate::protocol::{encode, FromWorker, Request, Response, ToWorker};
+use crate::storage::Db;
+use std::cell::{Cell, RefCell};
+use std::collections::{HashMap, VecDeque};
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::{spawn_local, JsFuture};
+use web_sys::DedicatedWorkerGlobalScope;
+
+struct Queued {
+    message: ToWorker,
+    files: Vec<web_sys::File>,
+    cancel: Rc<Cell<bool>>,
+}
+
+#[derive(Default)]
+struct Loop {
+    service: Option<Service>,
+    queue: VecDeque<Queued>,
+    busy: bool,
+    cancels: HashMap<u64, Rc<Cell<bool>>>,
+}
+
+fn scope() -> DedicatedWorkerGlobalScope {
+    js_sys::global().unchecked_into()
+}
+
+/// Posts a message, with a file beside it.
+fn post(message: &FromWorker, file: Option<Built>) {
+    let obj = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&obj, &"json".into(), &encode(message).into());
+    if let Some(f) = file {
+        let parts = js_sys::Array::of1(&JsValue::from_str(&f.text));
+        let props = web_sys::BlobPropertyBag::new();
+        props.set_type(f.mime);
+        if let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &props) {
+            let _ = js_sys::Reflect::set(&obj, &"blob".into(), &blob);
+        }
+    }
+    let _ = scope().post_message(&obj);
+}
+
+/// Starts the worker: installs the message handler and says it is ready.
+pub fn start() {
+    console_error_panic_hook::set_once();
+    let state = Rc::new(RefCell::new(Loop::default()));
+    let on_message = {
+        let state = state.clone();
+        Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |ev: web_sys::MessageEvent| {
+            let data = ev.data();
+            let json = js_sys::Reflect::get(&data, &"json".into())
+                .ok()
+                .and_then(|v| v.as_string())
+                .unwrap_or_default();
+            let Ok(message) = serde_json::from_str::<ToWorker>(&json) else {
+                return;
+            };
+            if let Request::Cancel { id } = message.request {
+                if let Some(flag) = state.borrow().cancels.get(&id) {
+                    flag.set(true);
+                }
+                return;
+            }
+            let files: Vec<web_sys::File> = js_sys::Reflect::get(&data, &"files".into())
+                .ok()
+                .filter(|v| v.is_array())
+                .map(|v| {
+                    js_sys::Array::from(&v)
+                        .iter()
+                        .filter_map(|f| f.dyn_into::<web_sys::File>().ok())
+                        .collect()
+                })
+                .unwrap_or_default();
+            let cancel = Rc::new(Cell::new(false));
+            let mut s = state.borrow_mut();
+            s.cancels.insert(message.id, cancel.clone());
+            s.queue.push_back(Queued {
+                message,
+                files,
+                cancel,
+            });
+            if !s.busy {
+                s.busy = true;
+                spawn_local(drain(state.clone()));
+            }
+        })
+    };
+    scope().set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    on_message.forget();
+    post(&FromWorker::Ready, None);
+}
+
+async fn read(file: &web_sys::File) -> Result<Vec<u8>, String> {
+    let buf = JsFuture::from(file.array_buffer())
+        .await
+        .map_err(|e| format!("{e:?}"))?;
+    Ok(js_sys::Uint8Array::new(&buf).to_vec())
+}
+
+/// Runs the queued requests one after another.
+async fn drain(state: Rc<RefCell<Loop>>) {
+    loop {
+        let next = state.borrow_mut().queue.pop_front();
+        let Some(Queued {
+            message,
+            files,
+            cancel,
+        }) = next
+        else {
+            state.borrow_mut().busy = false;
+            return;
+        };
+        let id = message.id;
+        let mut read_files = Vec::with_capacity(files.len());
+        for f in &files {
+            if let Ok(bytes) = read(f).await {
+                read_files.push((f.name(), bytes));
+            }
+        }
+        let job = Job {
+            progress: Box::new(move |label: &str, fraction: Option<f64>| {
+                post(
+                    &FromWorker::Progress {
+                        id,
+                        label: label.to_string(),
+                        fraction,
+                    },
+                    None,
+                )
+            }),
+            cancel,
+            files: read_files,
+        };
+        // The service is taken out while it works (requests run one at a time).
+        let service = state.borrow_mut().service.take();
+        let mut service = match service {
+            Some(s) => Some(s),
+            None => match Db::get().await {
+                Ok(db) => match Service::open(db).await {
+                    Ok(s) => Some(s),
+                    Err(e) => {
+                        post(
+                            &FromWorker::Done {
+                                id,
+                                response: super::unavailable(&e),
+                            },
+                            None,
+                        );
+                        None
+                    }
+                },
+                Err(e) => {
+                    post(
+                        &FromWorker::Done {
+                            id,
+                            response: super::unavailable(&e),
+                        },
+                        None,
+                    );
+                    None
+                }
+            },
+        };
+        if let Some(s) = service.as_mut() {
+            let (response, file) = s.handle(message.request, &job).await;
+            if let Some(change) = s.take_refresh() {
+                if !matches!(response, Response::Loaded(_)) {
+                    post(
+                        &FromWorker::Refresh {
+                            change: Box::new(change),
+                        },
+                        None,
+                    );
+                }
+            }
+            post(&FromWorker::Done { id, response }, file);
+        }
+        let mut st = state.borrow_mut();
+        st.service = service;
+        st.cancels.remove(&id);
+    }
+}
