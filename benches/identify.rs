@@ -73,11 +73,10 @@ fn stored() -> &'static [String] {
         rows()
             .iter()
             .map(|r| {
-                serde_json::to_string(&SubmissionRecord {
+                shkala::domain::records::stored_submission::to_json(&SubmissionRecord {
                     row: r.clone(),
                     meta: meta.clone(),
                 })
-                .unwrap()
             })
             .collect()
     })
@@ -88,7 +87,7 @@ fn stored() -> &'static [String] {
 fn load_135k_stored_rows() -> Vec<shkala::domain::records::SubmissionRecord> {
     stored()
         .iter()
-        .map(|t| serde_json::from_str(t).unwrap())
+        .map(|t| shkala::domain::records::stored_submission::from_json(t).unwrap())
         .collect()
 }
 

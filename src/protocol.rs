@@ -27,8 +27,10 @@ pub struct ToWorker {
     pub request: Request,
 }
 
+/// Adjacently tagged (`{"type": …, "data": …}`): the tag comes first, so large contents are
+/// read without buffering, and maps with number keys survive.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(tag = "type", content = "data", rename_all = "snake_case")]
 pub enum Request {
     /// Open the database and read it. → [`Response::Loaded`].
     Load,
@@ -100,7 +102,7 @@ pub enum Export {
 
 /// A message from the service.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(tag = "type", content = "data", rename_all = "snake_case")]
 pub enum FromWorker {
     /// The service has started and takes requests.
     Ready,
@@ -114,14 +116,20 @@ pub enum FromWorker {
         id: u64,
         response: Response,
     },
-    /// The database was changed by another tab and read again: replace the overview.
+    /// Every record has been read (after a quick start, the page's overview comes first and
+    /// the records follow; requests made meanwhile wait for them).
+    Complete,
+    /// The service read the database again (another tab wrote, or the records were read
+    /// after a quick start): replace the overview, and tell the user `notice` if any.
     Refresh {
         change: Box<Change>,
+        notice: Option<String>,
     },
 }
 
+/// Adjacently tagged, as [`Request`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(tag = "type", content = "data", rename_all = "snake_case")]
 pub enum Response {
     Loaded(Box<Overview>),
     Preview(Box<PlanView>),
@@ -223,10 +231,16 @@ impl Choice {
     }
 }
 
-/// Text of a message (the service posts and reads these).
+/// Text of a message. Every message type serialises (tested for each variant); should one
+/// ever fail, the text is a [`Response::Failed`] saying so, never an empty string that would
+/// leave the other side waiting.
 pub fn encode<T: Serialize>(message: &T) -> String {
-    // Message types have string keys and finite numbers.
-    serde_json::to_string(message).unwrap_or_default()
+    serde_json::to_string(message).unwrap_or_else(|e| {
+        format!(
+            r#"{{"type":"done","data":{{"id":0,"response":{{"type":"failed","data":{{"message":"сообщение не удалось записать: {}"}}}}}}}}"#,
+            e.to_string().replace(['"', '\\'], "'")
+        )
+    })
 }
 
 #[cfg(test)]
@@ -257,6 +271,57 @@ mod tests {
             },
         };
         assert_eq!(serde_json::from_str::<FromWorker>(&encode(&d)).unwrap(), d);
+    }
+
+    #[test]
+    fn every_response_round_trips() {
+        use crate::domain::row::SchoolType;
+        let responses = vec![
+            Response::Loaded(Box::default()),
+            Response::Preview(Box::default()),
+            Response::Changed {
+                change: Box::default(),
+                message: "да".into(),
+            },
+            Response::File {
+                name: "a.json".into(),
+                mime: "application/json".into(),
+                change: Box::default(),
+            },
+            Response::Digests(vec![(RunScope::All, "rows-v2-x".into())]),
+            Response::Rows(vec![Row::new("s", "Ш", "М", SchoolType::Basic, 2024)]),
+            Response::Cancelled,
+            Response::Failed {
+                message: "нет".into(),
+            },
+        ];
+        for r in responses {
+            let m = FromWorker::Done { id: 1, response: r };
+            let text = serde_json::to_string(&m).expect("serialises");
+            assert_eq!(serde_json::from_str::<FromWorker>(&text).unwrap(), m);
+        }
+        let p = FromWorker::Progress {
+            id: 2,
+            label: "x".into(),
+            fraction: Some(0.5),
+        };
+        assert_eq!(serde_json::from_str::<FromWorker>(&encode(&p)).unwrap(), p);
+        // The fallback text of `encode` is a valid message.
+        let fallback = encode(&Unserialisable);
+        assert!(matches!(
+            serde_json::from_str::<FromWorker>(&fallback).unwrap(),
+            FromWorker::Done {
+                id: 0,
+                response: Response::Failed { .. }
+            }
+        ));
+    }
+
+    struct Unserialisable;
+    impl Serialize for Unserialisable {
+        fn serialize<S: serde::Serializer>(&self, _: S) -> Result<S::Ok, S::Error> {
+            Err(serde::ser::Error::custom("нельзя \"так\""))
+        }
     }
 
     #[test]

@@ -2,15 +2,21 @@
 //! `cargo test --target wasm32-unknown-unknown --test web` (see ./run test).
 #![cfg(target_arch = "wasm32")]
 
+use shkala::domain::catalog::Overview;
 use shkala::domain::records::{
     ImportCounts, LogAction, LogEntry, Origin, RecordMeta, SchoolIdentity, SchoolRecord, Snapshot,
     SubmissionRecord,
 };
 use shkala::domain::row::{Row, SchoolType};
+use shkala::domain::time::Timestamp;
+use shkala::protocol::{Choice, Request, Response};
+use shkala::service::{Job, Service};
 use shkala::storage::records::{
-    add_log, load_snapshot_from, put_school, put_submission, snapshot_ops, submission_key,
+    add_log, load, load_snapshot_from, put_school, put_submission, snapshot_ops, submission_key,
 };
-use shkala::storage::{stores, Db, Op, DB_VERSION};
+use shkala::storage::{stores, Db, Op, StorageError, DB_VERSION};
+use std::cell::Cell;
+use std::rc::Rc;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -28,9 +34,13 @@ async fn drop_db(db: Db, name: &str) {
     let _ = indexed_db_futures::database::Database::delete_by_name(name);
 }
 
+fn ts(s: &str) -> Timestamp {
+    Timestamp::parse(s).unwrap()
+}
+
 fn meta() -> RecordMeta {
     RecordMeta {
-        modified_at: "2025-11-22T10:00:00.000Z".into(),
+        modified_at: ts("2025-11-22T10:00:00.000Z"),
         origin: Origin::Local,
     }
 }
@@ -63,7 +73,7 @@ fn sample() -> Snapshot {
             },
         ],
         log: vec![LogEntry::new(
-            "2025-11-22T10:00:00.000Z",
+            &ts("2025-11-22T10:00:00.000Z"),
             LogAction::Import,
             Some("a.csv".into()),
             None,
@@ -187,27 +197,340 @@ async fn a_failed_batch_leaves_nothing_behind() {
 }
 
 #[wasm_bindgen_test]
-async fn corrupt_records_are_reported_with_store_and_key() {
+async fn a_corrupt_record_among_good_ones_is_set_aside_and_the_rest_loads() {
     let name = fresh("corrupt");
     let db = Db::open(&name, DB_VERSION).await.unwrap();
+    let good = sample();
+    db.apply(&snapshot_ops(&good), |_, _| {}).await.unwrap();
+    // Broken JSON, a row that a stricter validation refuses, a key that does not match the
+    // record, and a timestamp that is not RFC 3339.
+    let bad_row = r#"{"row":{"school_id":"s9","school_name":"Ш","municipality":"Г","school_type":"basic","year":2024,"oge_rus_mean":9},"meta":{"modified_at":"2025-11-22T10:00:00Z","origin":{"source":"local"}}}"#;
+    let bad_time = r#"{"school_id":"x2","school_name":"Ш","municipality":"Г","school_type":"basic","meta":{"modified_at":"вчера","origin":{"source":"local"}}}"#;
+    let wrong_key = r#"{"school_id":"другой","school_name":"Ш","municipality":"Г","school_type":"basic","meta":{"modified_at":"2025-11-22T10:00:00Z","origin":{"source":"local"}}}"#;
     db.apply(
-        &[Op::Put {
-            store: stores::SCHOOLS,
-            key: "x1".into(),
-            value: "{not json".into(),
-        }],
+        &[
+            Op::Put {
+                store: stores::SCHOOLS,
+                key: "x1".into(),
+                value: "{not json".into(),
+            },
+            Op::Put {
+                store: stores::SUBMISSIONS,
+                key: submission_key("s9", 2024),
+                value: bad_row.into(),
+            },
+            Op::Put {
+                store: stores::SCHOOLS,
+                key: "x2".into(),
+                value: bad_time.into(),
+            },
+            Op::Put {
+                store: stores::SCHOOLS,
+                key: "x3".into(),
+                value: wrong_key.into(),
+            },
+        ],
         |_, _| {},
     )
     .await
     .unwrap();
-    let err = load_snapshot_from(&db)
-        .await
-        .expect_err("corrupt JSON is an error");
-    let text = err.to_string();
-    assert!(
-        text.contains("«schools»") && text.contains("«x1»"),
-        "{text}"
+    let loaded = load(&db).await.expect("the database still loads");
+    assert_eq!(loaded.snapshot, good, "every good record is read");
+    let mut listed: Vec<(String, String)> = loaded
+        .set_aside
+        .iter()
+        .map(|s| (s.unreadable.store.clone(), s.unreadable.key.clone()))
+        .collect();
+    listed.sort();
+    assert_eq!(
+        listed,
+        vec![
+            ("schools".to_string(), "x1".to_string()),
+            ("schools".into(), "x2".into()),
+            ("schools".into(), "x3".into()),
+            ("submissions".into(), submission_key("s9", 2024)),
+        ]
     );
+    let reason = |key: &str| {
+        loaded
+            .set_aside
+            .iter()
+            .find(|s| s.unreadable.key == key)
+            .map(|s| s.unreadable.reason.clone())
+            .unwrap()
+    };
+    assert!(
+        reason(&submission_key("s9", 2024)).contains("«oge_rus_mean»"),
+        "{}",
+        reason(&submission_key("s9", 2024))
+    );
+    assert!(reason("x2").contains("RFC 3339"), "{}", reason("x2"));
+    assert!(
+        reason("x3").contains("ключ записи не соответствует"),
+        "{}",
+        reason("x3")
+    );
+    assert_eq!(
+        loaded.set_aside[0].raw.is_empty(),
+        false,
+        "the raw text is kept for export"
+    );
+
+    // The data service works on the rest: a backup is built and reads back.
+    let mut service = Service::open(db.clone()).await.unwrap();
+    let overview = service.overview();
+    assert_eq!(overview.unreadable.len(), 4);
+    let by = shkala::domain::bundle::CreatedBy {
+        role: shkala::domain::bundle::Role::Other,
+        organisation: String::new(),
+    };
+    let (response, file) = service
+        .handle(
+            Request::Export(shkala::protocol::Export::Backup { by }),
+            &job(vec![]),
+        )
+        .await;
+    assert!(matches!(response, Response::File { .. }), "{response:?}");
+    let text = file.unwrap().text;
+    let parsed = shkala::domain::bundle::parse_bundle("backup.json", text.as_bytes())
+        .expect("the backup is valid");
+    let shkala::domain::bundle::Payload::Backup(b) = parsed.payload else {
+        panic!("kind")
+    };
+    assert_eq!(b.snapshot.schools, good.schools);
+    assert_eq!(b.snapshot.submissions, good.submissions);
+    // Deleting the unreadable records leaves the good ones.
+    let items = overview
+        .unreadable
+        .iter()
+        .map(|u| (u.store.clone(), u.key.clone()))
+        .collect();
+    let (response, _) = service
+        .handle(Request::DeleteUnreadable { items }, &job(vec![]))
+        .await;
+    assert!(matches!(response, Response::Changed { .. }), "{response:?}");
+    let again = load(&db).await.unwrap();
+    assert!(again.set_aside.is_empty());
+    assert_eq!(again.snapshot.schools, good.schools);
+    drop_db(db, &name).await;
+}
+
+/// A job with files and no-one listening.
+fn job(files: Vec<(String, Vec<u8>)>) -> Job {
+    Job {
+        progress: Box::new(|_, _| {}),
+        cancel: Rc::new(Cell::new(false)),
+        files,
+    }
+}
+
+/// A CSV of `n` schools × 2 years.
+fn region_csv(n: usize, rus: &str) -> Vec<u8> {
+    let mut text =
+        String::from("school_id;school_name;municipality;school_type;year;oge_rus_mean\n");
+    for i in 0..n {
+        for y in [2024, 2025] {
+            text.push_str(&format!("s{i:05};Школа {i};М{};basic;{y};{rus}\n", i % 7));
+        }
+    }
+    text.into_bytes()
+}
+
+async fn preview(service: &mut Service, name: &str, bytes: Vec<u8>) -> u64 {
+    let (response, _) = service
+        .handle(
+            Request::Preview {
+                files: vec![name.into()],
+            },
+            &job(vec![(name.into(), bytes)]),
+        )
+        .await;
+    match response {
+        Response::Preview(v) => v.plan.expect("a plan"),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[wasm_bindgen_test]
+async fn an_import_cancelled_half_way_changes_nothing() {
+    let name = fresh("cancel");
+    let db = Db::open(&name, DB_VERSION).await.unwrap();
+    let before = sample();
+    db.apply(&snapshot_ops(&before), |_, _| {}).await.unwrap();
+    let mut service = Service::open(db.clone()).await.unwrap();
+    // 1,500 schools × 2 years: 4,500 records, written in batches of 2,000.
+    let plan = preview(&mut service, "big.csv", region_csv(1500, "3,9")).await;
+    let cancel = Rc::new(Cell::new(false));
+    let seen = Rc::new(Cell::new(0.0f64));
+    let job = {
+        let (flag, seen) = (cancel.clone(), seen.clone());
+        Job {
+            // The user presses «Отменить» once the first batch is written.
+            progress: Box::new(move |_, f| {
+                if let Some(f) = f {
+                    seen.set(f);
+                    if f > 0.0 {
+                        flag.set(true);
+                    }
+                }
+            }),
+            cancel: cancel.clone(),
+            files: vec![],
+        }
+    };
+    let (response, _) = service
+        .handle(
+            Request::ApplyImport {
+                plan,
+                choice: Choice::default(),
+            },
+            &job,
+        )
+        .await;
+    assert_eq!(response, Response::Cancelled);
+    assert!(
+        seen.get() > 0.0 && seen.get() < 1.0,
+        "cancelled half way ({})",
+        seen.get()
+    );
+    assert_eq!(
+        load_snapshot_from(&db).await.unwrap(),
+        before,
+        "the database is as it was"
+    );
+    assert_eq!(
+        service.overview(),
+        Overview::of(&before, vec![]),
+        "and so is the service's copy"
+    );
+    // The same preview can still be written.
+    let (response, _) = service
+        .handle(
+            Request::ApplyImport {
+                plan,
+                choice: Choice::default(),
+            },
+            &self::job(vec![]),
+        )
+        .await;
+    assert!(matches!(response, Response::Changed { .. }), "{response:?}");
+    assert_eq!(
+        load_snapshot_from(&db).await.unwrap().submissions.len(),
+        before.submissions.len() + 3000
+    );
+    // A storage-level cancel aborts the transaction too.
+    let ops: Vec<Op> = (0..3000)
+        .map(|i| Op::Put {
+            store: stores::SETTINGS,
+            key: format!("k{i}"),
+            value: "1".into(),
+        })
+        .collect();
+    let calls = Cell::new(0);
+    let err = db
+        .apply_cancellable(
+            &ops,
+            |_, _| {},
+            || {
+                calls.set(calls.get() + 1);
+                calls.get() > 1
+            },
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err, StorageError::Cancelled);
+    assert_eq!(db.get_value(stores::SETTINGS, "k0").await.unwrap(), None);
+    drop_db(db, &name).await;
+}
+
+#[wasm_bindgen_test]
+async fn after_a_write_the_patched_overview_equals_a_fresh_load() {
+    let name = fresh("patch");
+    let db = Db::open(&name, DB_VERSION).await.unwrap();
+    db.apply(&snapshot_ops(&sample()), |_, _| {}).await.unwrap();
+    let mut service = Service::open(db.clone()).await.unwrap();
+    let mut page = service.overview();
+    fn apply(page: &mut Overview, response: Response) {
+        match response {
+            Response::Changed { change, .. } | Response::File { change, .. } => page.apply(&change),
+            other => panic!("{other:?}"),
+        }
+    }
+    // An import that adds schools and changes a stored one, taking the file's version.
+    let plan = preview(&mut service, "a.csv", region_csv(30, "4,2")).await;
+    apply(
+        &mut page,
+        service
+            .handle(
+                Request::ApplyImport {
+                    plan,
+                    choice: Choice::default(),
+                },
+                &job(vec![]),
+            )
+            .await
+            .0,
+    );
+    let plan = preview(&mut service, "b.csv", region_csv(10, "3,1")).await;
+    let take = Choice {
+        all: Some(shkala::domain::bundle::Resolution::TakeTheirs),
+        each: Default::default(),
+    };
+    apply(
+        &mut page,
+        service
+            .handle(Request::ApplyImport { plan, choice: take }, &job(vec![]))
+            .await
+            .0,
+    );
+    // The demo region, a run, an export (journalled), removing the demo, deleting the run.
+    apply(
+        &mut page,
+        service.handle(Request::LoadDemo, &job(vec![])).await.0,
+    );
+    apply(
+        &mut page,
+        service
+            .handle(
+                Request::Identify {
+                    scope: shkala::domain::records::RunScope::Real,
+                    params: Default::default(),
+                },
+                &job(vec![]),
+            )
+            .await
+            .0,
+    );
+    apply(
+        &mut page,
+        service
+            .handle(
+                Request::Export(shkala::protocol::Export::RowsCsv),
+                &job(vec![]),
+            )
+            .await
+            .0,
+    );
+    apply(
+        &mut page,
+        service.handle(Request::RemoveDemo, &job(vec![])).await.0,
+    );
+    let run = page.runs[0].id.clone();
+    apply(
+        &mut page,
+        service
+            .handle(Request::DeleteRun { id: run }, &job(vec![]))
+            .await
+            .0,
+    );
+    let fresh = Service::open(db.clone()).await.unwrap().overview();
+    assert_eq!(page, fresh);
+    assert_eq!(
+        page.schools.len(),
+        31,
+        "30 imported and the sample's school; the demo is gone"
+    );
+    assert!(page.runs.is_empty());
     drop_db(db, &name).await;
 }
 
@@ -222,7 +545,7 @@ async fn an_import_plan_is_written_in_one_transaction_and_reads_back() {
     let plan = plan_import(
         &load_snapshot_from(&db).await.unwrap(),
         &[incoming],
-        "2025-11-22T10:00:00.000Z",
+        &ts("2025-11-22T10:00:00.000Z"),
     );
     assert_eq!(plan.counts.new, 4, "two schools and two submissions");
     let writes = plan.writes(&plan.resolve_all(shkala::domain::bundle::Resolution::KeepMine));

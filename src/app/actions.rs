@@ -112,12 +112,16 @@ pub fn cancel(state: AppState) {
 
 /// Reads the database through the service (at start).
 pub fn load(state: AppState) {
-    client::on_refresh(move |change: Change| {
+    client::on_refresh(move |change: Change, notice: Option<String>| {
         state.patch(&change);
-        state.say(
-            NoticeKind::Info,
-            "Данные изменены в другой вкладке: показано то, что хранится сейчас.",
-        );
+        if let Some(n) = notice {
+            state.say(NoticeKind::Info, n);
+        }
+    });
+    client::on_complete(move || {
+        if !state.ready.get_untracked() {
+            state.ready.set(true);
+        }
     });
     spawn_local(async move {
         let (response, _) = client::call(Request::Load, Vec::new(), |_, _| {}, |_| {}).await;

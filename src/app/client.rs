@@ -31,8 +31,10 @@ struct Client {
     waiting: Vec<js_sys::Object>,
     pending: HashMap<u64, Pending>,
     next_id: u64,
-    /// Called when the service read the database again (another tab wrote).
-    on_refresh: Option<Rc<dyn Fn(Change)>>,
+    /// Called when the service read the database again.
+    on_refresh: Option<Rc<dyn Fn(Change, Option<String>)>>,
+    /// Called when the service has read every record.
+    on_complete: Option<Rc<dyn Fn()>>,
 }
 
 thread_local! {
@@ -43,12 +45,18 @@ thread_local! {
         pending: HashMap::new(),
         next_id: 1,
         on_refresh: None,
+        on_complete: None,
     });
 }
 
 /// What to do when the service read the database again.
-pub fn on_refresh(f: impl Fn(Change) + 'static) {
+pub fn on_refresh(f: impl Fn(Change, Option<String>) + 'static) {
     CLIENT.with(|c| c.borrow_mut().on_refresh = Some(Rc::new(f)));
+}
+
+/// What to do when the service has read every record.
+pub fn on_complete(f: impl Fn() + 'static) {
+    CLIENT.with(|c| c.borrow_mut().on_complete = Some(Rc::new(f)));
 }
 
 fn fail_all(message: &str) {
@@ -109,10 +117,16 @@ fn on_message(ev: web_sys::MessageEvent) {
                 let _ = p.done.send((response, blob));
             }
         }
-        FromWorker::Refresh { change } => {
+        FromWorker::Complete => {
+            let f = CLIENT.with(|c| c.borrow().on_complete.clone());
+            if let Some(f) = f {
+                f();
+            }
+        }
+        FromWorker::Refresh { change, notice } => {
             let f = CLIENT.with(|c| c.borrow().on_refresh.clone());
             if let Some(f) = f {
-                f(*change);
+                f(*change, notice);
             }
         }
     }

@@ -105,11 +105,11 @@ pub fn Pager(
     };
     view! {
         <nav class="pager" aria-label=label>
-            <button type="button" on:click=move |_| page.update(|p| *p = p.saturating_sub(1)) disabled=move || page.get() == 0>
+            <button type="button" on:click=move |_| page.update(|p| *p = p.saturating_sub(1)) disabled=move || { page.get() == 0 }>
                 "← Предыдущая"
             </button>
             <span aria-live="polite">{shown}</span>
-            <button type="button" on:click=move |_| page.update(|p| *p += 1) disabled=move || page.get() + 1 >= pages()>
+            <button type="button" on:click=move |_| page.update(|p| *p += 1) disabled=move || { page.get() + 1 >= pages() }>
                 "Следующая →"
             </button>
             <label>

@@ -43,7 +43,7 @@ pub fn App() -> impl IntoView {
                     <A href="/about">"О методике"</A>
                 </nav>
             </header>
-            <main id="main" tabindex="-1">
+            <main id="main" tabindex="-1" data-ready=move || if state.ready.get() { "yes" } else { "no" }>
                 <components::LoadError/>
                 <Routes fallback=|| view! { <pages::NotFound/> }>
                     <Route path=path!("/") view=pages::home::Home/>
@@ -54,6 +54,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/about") view=pages::about::AboutPage/>
                 </Routes>
             </main>
+            <Show when=move || !state.ready.get() && state.overview.with(Option::is_some)>
+                <p class="reading" role="status">"Шкала дочитывает данные из хранилища; действия с данными начнутся, как только чтение закончится."</p>
+            </Show>
             <footer class="bottom">
                 "Все данные хранятся только в этом браузере (IndexedDB). Файлы передаются между участниками вручную."
             </footer>

@@ -48,6 +48,8 @@ pub struct AppState {
     pub notice: RwSignal<Option<Notice>>,
     pub progress: RwSignal<Option<Progress>>,
     pub profile: RwSignal<CreatedBy>,
+    /// The data service has read every record (until then, requests wait for it).
+    pub ready: RwSignal<bool>,
 }
 
 impl AppState {
@@ -61,6 +63,7 @@ impl AppState {
                 role: Role::Other,
                 organisation: String::new(),
             }),
+            ready: RwSignal::new(false),
         }
     }
 

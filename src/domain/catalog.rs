@@ -20,8 +20,9 @@ use super::time::Timestamp;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
-/// One year of a school.
+/// One year of a school. Serialised as `[year, groups, demo]` (the page receives 135,000).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(from = "(i32, u8, bool)", into = "(i32, u8, bool)")]
 pub struct YearSummary {
     pub year: i32,
     /// Bit `g` is set when the row has a value in a column of data group `g` (the position
@@ -31,8 +32,12 @@ pub struct YearSummary {
     pub demo: bool,
 }
 
-/// One school as the pages list it.
+type SchoolTuple = (String, String, String, SchoolType, bool, Vec<YearSummary>);
+
+/// One school as the pages list it. Serialised as
+/// `[id, name, municipality, type, demo, [years]]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(from = "SchoolTuple", into = "SchoolTuple")]
 pub struct SchoolSummary {
     pub school_id: String,
     pub school_name: String,
@@ -42,6 +47,44 @@ pub struct SchoolSummary {
     pub demo: bool,
     /// Years with a row, ascending.
     pub years: Vec<YearSummary>,
+}
+
+impl From<(i32, u8, bool)> for YearSummary {
+    fn from((year, groups, demo): (i32, u8, bool)) -> Self {
+        YearSummary { year, groups, demo }
+    }
+}
+
+impl From<YearSummary> for (i32, u8, bool) {
+    fn from(y: YearSummary) -> Self {
+        (y.year, y.groups, y.demo)
+    }
+}
+
+impl From<SchoolTuple> for SchoolSummary {
+    fn from((school_id, school_name, municipality, school_type, demo, years): SchoolTuple) -> Self {
+        SchoolSummary {
+            school_id,
+            school_name,
+            municipality,
+            school_type,
+            demo,
+            years,
+        }
+    }
+}
+
+impl From<SchoolSummary> for SchoolTuple {
+    fn from(s: SchoolSummary) -> Self {
+        (
+            s.school_id,
+            s.school_name,
+            s.municipality,
+            s.school_type,
+            s.demo,
+            s.years,
+        )
+    }
 }
 
 impl SchoolSummary {
@@ -195,6 +238,17 @@ pub struct Overview {
     pub unreadable: Vec<Unreadable>,
 }
 
+/// What the data service keeps beside the records so that a page opens without reading them
+/// all: the school summaries and run headers as of one `data_version` (stored in the
+/// `settings` store, written after each write; a cache whose version is not the stored one is
+/// ignored).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CatalogCache {
+    pub version: String,
+    pub schools: Vec<SchoolSummary>,
+    pub runs: Vec<RunHeader>,
+}
+
 /// What one write changed, record by record. Lists are ordered by key.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Change {
@@ -220,12 +274,34 @@ fn sorted<T: Clone, K: Ord>(items: &[T], key: impl Fn(&T) -> K) -> Vec<T> {
 }
 
 /// Puts `new` into the key-ordered `list` (replacing equal keys) and takes out `gone`.
+/// A few items are inserted in place; many (an import of a whole region) are merged in one
+/// pass, so that patching stays linear.
 fn patch<T: Clone>(list: &mut Vec<T>, new: &[T], gone: &[String], key: impl Fn(&T) -> &str) {
-    for item in new {
-        match list.binary_search_by(|x| key(x).cmp(key(item))) {
-            Ok(i) => list[i] = item.clone(),
-            Err(i) => list.insert(i, item.clone()),
+    if new.len() <= 32 {
+        for item in new {
+            match list.binary_search_by(|x| key(x).cmp(key(item))) {
+                Ok(i) => list[i] = item.clone(),
+                Err(i) => list.insert(i, item.clone()),
+            }
         }
+    } else {
+        let mut incoming: Vec<&T> = new.iter().collect();
+        incoming.sort_by(|a, b| key(a).cmp(key(b)));
+        let old = std::mem::take(list);
+        let mut merged = Vec::with_capacity(old.len() + incoming.len());
+        let mut inc = incoming.into_iter().peekable();
+        for x in old {
+            while inc.peek().is_some_and(|n| key(n) < key(&x)) {
+                merged.push(inc.next().cloned().expect("peeked"));
+            }
+            if inc.peek().is_some_and(|n| key(n) == key(&x)) {
+                merged.push(inc.next().cloned().expect("peeked"));
+            } else {
+                merged.push(x);
+            }
+        }
+        merged.extend(inc.cloned());
+        *list = merged;
     }
     if !gone.is_empty() {
         let gone: HashSet<&str> = gone.iter().map(String::as_str).collect();
@@ -466,6 +542,51 @@ mod tests {
         assert_eq!(o.rows(), 3);
     }
 
+    #[test]
+    fn a_large_change_is_merged_in_order() {
+        // Existing schools with even numbers; an import of 100 brings odd ones and replaces
+        // some even ones (more than the in-place limit, so the merge path runs).
+        let mut db = Snapshot::default();
+        let put = |db: &mut Snapshot, ids: Vec<usize>, name: &str, n: usize| -> Writes {
+            let rows: Vec<Row> = ids
+                .iter()
+                .map(|i| row(&format!("s{i:03}"), 2024, &format!("{name} {i}"), Some(4.0)))
+                .collect();
+            let w = Writes {
+                schools: rows
+                    .iter()
+                    .map(|r| SchoolRecord::new(SchoolIdentity::of_row(r), meta(Origin::Local)))
+                    .collect(),
+                submissions: rows
+                    .into_iter()
+                    .map(|row| SubmissionRecord {
+                        row,
+                        meta: meta(Origin::Local),
+                    })
+                    .collect(),
+                assessments: vec![],
+                runs: vec![],
+                references: vec![],
+                log: vec![],
+                entry: entry(n),
+            };
+            db.apply(&w);
+            w
+        };
+        put(&mut db, (0..200).step_by(2).collect(), "Старая", 0);
+        let mut overview = Overview::of(&db, Vec::new());
+        let mut ids: Vec<usize> = (1..200).step_by(2).take(60).collect();
+        ids.extend((0..80).step_by(2));
+        ids.reverse();
+        let w = put(&mut db, ids, "Новая", 1);
+        let change = Change::of_writes(&db, &w);
+        assert!(change.schools.len() > 32);
+        overview.apply(&change);
+        assert_eq!(overview, Overview::of(&db, Vec::new()));
+        assert_eq!(overview.school("s002").unwrap().school_name, "Новая 2");
+        assert_eq!(overview.school("s198").unwrap().school_name, "Старая 198");
+    }
+
     #[derive(Debug, Clone)]
     enum Step {
         Put {
@@ -542,5 +663,42 @@ mod tests {
                 prop_assert_eq!(&overview, &Overview::of(&db, Vec::new()));
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod cache_tests {
+    use super::*;
+    use crate::domain::demo::{region, DemoSpec};
+    use crate::domain::identify::identify;
+    use crate::domain::time::ts;
+
+    #[test]
+    fn the_cache_reads_back() {
+        let rows = region(&DemoSpec {
+            schools: 30,
+            municipalities: 3,
+            ..DemoSpec::default()
+        });
+        let result = identify(&rows, &Params::default()).unwrap();
+        let run = RunRecord {
+            id: "run-1".into(),
+            created_at: ts("2025-11-22T10:00:00Z"),
+            label: "x".into(),
+            scope: RunScope::All,
+            input_digest: String::new(),
+            reference: Vec::new(),
+            result,
+        };
+        let mut snapshot = Snapshot::default();
+        snapshot.runs.push(run);
+        let cache = CatalogCache {
+            version: "v".into(),
+            schools: Vec::new(),
+            runs: snapshot.runs.iter().map(RunHeader::of).collect(),
+        };
+        let text = serde_json::to_string(&cache).unwrap();
+        let back: CatalogCache = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, cache);
     }
 }

@@ -786,6 +786,71 @@ pub fn check_range(kind: Kind, v: f64) -> Result<(), &'static str> {
     })
 }
 
+// ---------------------------------------------------------------- positional rows
+
+/// A row from its parts in contract order — the identity fields, then every data column by
+/// data index (`None` = empty) — validated as the readers validate (the browser's database
+/// stores rows this way). The error names the column, in Russian.
+pub fn row_from_parts(
+    school_id: String,
+    school_name: String,
+    municipality: String,
+    school_type: &str,
+    year: i64,
+    values: &[Option<f64>],
+) -> Result<Row, String> {
+    let s = schema();
+    for (id, text) in [
+        ("school_id", &school_id),
+        ("school_name", &school_name),
+        ("municipality", &municipality),
+    ] {
+        if text.trim().is_empty() {
+            return Err(format!("«{id}»: обязательное поле не заполнено"));
+        }
+    }
+    let school_type = SchoolType::parse(school_type)
+        .ok_or_else(|| format!("«school_type»: неизвестный тип школы «{school_type}»"))?;
+    if !(1990..=2100).contains(&year) {
+        return Err(format!(
+            "«year»: год должен быть целым числом от 1990 до 2100, получено «{year}»"
+        ));
+    }
+    if values.len() > s.data_len() {
+        return Err(format!(
+            "в строке {} значений, а столбцов данных {}",
+            values.len(),
+            s.data_len()
+        ));
+    }
+    let mut out = Values::empty();
+    for (i, v) in values.iter().enumerate() {
+        if let Some(v) = *v {
+            let c = s.data_column(i);
+            check_range(c.kind, v).map_err(|m| format!("«{}»: {m}, получено «{v}»", c.id))?;
+            out.set(i, Some(v));
+        }
+    }
+    Ok(Row {
+        school_id,
+        school_name,
+        municipality,
+        school_type,
+        year: year as i32,
+        values: out,
+    })
+}
+
+/// The parts of a row in contract order, trailing empty columns left out (see
+/// [`row_from_parts`]).
+pub fn row_parts(row: &Row) -> Vec<Option<f64>> {
+    let mut v: Vec<Option<f64>> = (0..row.values.len()).map(|i| row.values.get(i)).collect();
+    while v.last() == Some(&None) {
+        v.pop();
+    }
+    v
+}
+
 // ---------------------------------------------------------------- several files
 
 /// Joins parsed files into one set of rows; a second row for the same (school_id, year) —
@@ -1164,6 +1229,41 @@ mod tests {
             schema().columns.len()
         );
     }
+    #[test]
+    fn positional_rows_round_trip_and_are_validated() {
+        let row = Row::new("s1", "Школа", "Город", SchoolType::Basic, 2024)
+            .with("oge_rus_mean", 3.75)
+            .with("ege_participants", 12.0);
+        let parts = row_parts(&row);
+        assert!(
+            parts.len() < schema().data_len(),
+            "trailing empties are left out"
+        );
+        let back = row_from_parts(
+            row.school_id.clone(),
+            row.school_name.clone(),
+            row.municipality.clone(),
+            row.school_type.id(),
+            i64::from(row.year),
+            &parts,
+        )
+        .unwrap();
+        assert_eq!(back, row);
+        let mut bad = parts.clone();
+        let i = schema().data_index("oge_rus_mean").unwrap();
+        bad[i] = Some(9.0);
+        let e =
+            row_from_parts("s1".into(), "Ш".into(), "Г".into(), "basic", 2024, &bad).unwrap_err();
+        assert_eq!(e, "«oge_rus_mean»: средний балл по пятибалльной шкале должен быть от 2 до 5, получено «9»");
+        assert!(row_from_parts("".into(), "Ш".into(), "Г".into(), "basic", 2024, &[]).is_err());
+        assert!(row_from_parts("s".into(), "Ш".into(), "Г".into(), "гимназия", 2024, &[]).is_err());
+        assert!(row_from_parts("s".into(), "Ш".into(), "Г".into(), "basic", 3000, &[]).is_err());
+        let too_many = vec![None; schema().data_len() + 1];
+        assert!(
+            row_from_parts("s".into(), "Ш".into(), "Г".into(), "basic", 2024, &too_many).is_err()
+        );
+    }
+
     #[test]
     fn text_after_a_closing_quote_and_an_unclosed_quote_are_errors() {
         let head = "school_id;school_name;municipality;school_type;year\n";

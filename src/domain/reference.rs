@@ -69,8 +69,8 @@ pub fn reference_pools(identification: &Identification, rows: &[Row]) -> Vec<Ref
         .filter(|r| r.excluded.is_none())
         .filter_map(|r| r.pool.as_deref().map(|p| (r.school_id.as_str(), p)))
         .collect();
-    type Columns = BTreeMap<String, (f64, f64)>;
-    let mut ranges: HashMap<(&str, i32), Columns> = HashMap::new();
+    // (min, max) by data index, per pool-year; named once at the end.
+    let mut acc: HashMap<(&str, i32), Vec<Option<(f64, f64)>>> = HashMap::new();
     for row in rows {
         if !identification.years.contains(&row.year) {
             continue;
@@ -78,19 +78,27 @@ pub fn reference_pools(identification: &Identification, rows: &[Row]) -> Vec<Ref
         let Some(pool) = pool_of.get(row.school_id.as_str()) else {
             continue;
         };
-        let columns = ranges.entry((pool, row.year)).or_default();
-        for i in 0..row.values.len() {
-            if let Some(v) = row.values.get(i) {
-                columns
-                    .entry(s.data_column(i).id.clone())
-                    .and_modify(|(lo, hi)| {
-                        *lo = lo.min(v);
-                        *hi = hi.max(v);
-                    })
-                    .or_insert((v, v));
+        let columns = acc
+            .entry((pool, row.year))
+            .or_insert_with(|| vec![None; s.data_len()]);
+        for (i, &v) in row.values.raw().iter().enumerate() {
+            if !v.is_nan() {
+                let c = &mut columns[i];
+                *c = Some(c.map_or((v, v), |(lo, hi)| (lo.min(v), hi.max(v))));
             }
         }
     }
+    let ranges: HashMap<(&str, i32), BTreeMap<String, (f64, f64)>> = acc
+        .into_iter()
+        .map(|(k, columns)| {
+            let named = columns
+                .into_iter()
+                .enumerate()
+                .filter_map(|(i, c)| c.map(|c| (s.data_column(i).id.clone(), c)))
+                .collect();
+            (k, named)
+        })
+        .collect();
     identification
         .pools
         .iter()

@@ -6,7 +6,7 @@
 //!
 //! ```json
 //! {"id": "run-…", "created_at": "…", "label": "…", "scope": "all" | "real" | "demo",
-//!  "input_digest": "rows-v1-…", "reference": [ReferencePool…],
+//!  "input_digest": "rows-v2-…", "reference": [ReferencePool…],
 //!  "params": {…}, "years": [2023, 2024, 2025], "pools": [PoolYear…],
 //!  "regional_means": {…}, "notes": […],
 //!  "schools": [[id, name, municipality, type, pool, excluded, results category,

@@ -17,7 +17,7 @@
 pub mod worker;
 
 use crate::domain::bundle::{self, plan_import, ImportPlan, Incoming};
-use crate::domain::catalog::{Change, Overview, RunHeader, Unreadable};
+use crate::domain::catalog::{summaries, CatalogCache, Change, Overview, RunHeader, Unreadable};
 use crate::domain::demo::{self, DemoSpec};
 use crate::domain::digest::RowsDigest;
 use crate::domain::identify::{self, Params, ResultsCategory, SocialCategory};
@@ -94,6 +94,14 @@ fn new_version() -> String {
     )
 }
 
+/// The `data_version` setting (stored as a JSON string, like every setting).
+async fn stored_version(db: &Db) -> Result<Option<String>, StorageError> {
+    Ok(db
+        .get_value(stores::SETTINGS, DATA_VERSION)
+        .await?
+        .and_then(|t| serde_json::from_str::<String>(&t).ok()))
+}
+
 pub struct Service {
     db: Db,
     /// The database as read, kept up to date by this service's own writes.
@@ -104,9 +112,21 @@ pub struct Service {
     next_plan: u64,
     /// Digests of the rows per scope, until the next write.
     digests: Option<Vec<(RunScope, String)>>,
-    /// The database was read again since the page last heard (another tab wrote).
+    /// The database was read again since the page last heard (another tab wrote, or the
+    /// records were read after a quick start and say otherwise than the cache).
     reread: bool,
+    /// What to tell the user about it.
+    reread_notice: Option<String>,
+    /// Every record has been read (after a quick start from the catalog cache, not yet).
+    complete: bool,
+    /// The overview the page was given at a quick start, until the records are read.
+    shown: Option<Overview>,
+    /// The catalog cache is older than the data (saved after the answer is sent).
+    cache_stale: bool,
 }
+
+/// The `settings` key of the [`CatalogCache`].
+pub const CATALOG: &str = "catalog";
 
 impl Service {
     /// Opens the database and reads it.
@@ -119,14 +139,123 @@ impl Service {
             next_plan: 1,
             digests: None,
             reread: false,
+            reread_notice: None,
+            complete: true,
+            shown: None,
+            cache_stale: false,
         };
         s.reload().await?;
         s.reread = false;
         Ok(s)
     }
 
+    /// Opens the database for the page. When the catalog cache is current, the overview is
+    /// made from it and the small stores at once, and the rows are read afterwards
+    /// ([`Service::complete`]): a national database opens in a second instead of the time it
+    /// takes the browser to hand over 135,000 records. Otherwise everything is read now.
+    pub async fn start(db: Db) -> Result<(Service, Overview), StorageError> {
+        let version = stored_version(&db).await?;
+        let cache: Option<CatalogCache> = db
+            .get_value(stores::SETTINGS, CATALOG)
+            .await?
+            .and_then(|t| serde_json::from_str(&t).ok());
+        match (version, cache) {
+            (Some(v), Some(cache)) if cache.version == v => {
+                let mut small = Loaded::default();
+                db.scan(
+                    &[stores::ASSESSMENTS, stores::REFERENCES, stores::LOG],
+                    |store, key, text| stored::take(&mut small, store, key, text),
+                )
+                .await?;
+                let unreadable = small
+                    .set_aside
+                    .iter()
+                    .map(|s| s.unreadable.clone())
+                    .collect();
+                let mut overview = Overview::of(&small.snapshot, unreadable);
+                overview.schools = cache.schools;
+                overview.runs = cache.runs;
+                let s = Service {
+                    db,
+                    data: small,
+                    version: Some(v),
+                    plans: HashMap::new(),
+                    next_plan: 1,
+                    digests: None,
+                    reread: false,
+                    reread_notice: None,
+                    complete: false,
+                    shown: Some(overview.clone()),
+                    cache_stale: false,
+                };
+                Ok((s, overview))
+            }
+            (version, _) => {
+                let s = Service::open(db).await?;
+                let overview = s.overview();
+                if version.is_some() {
+                    // The next start is quick.
+                    s.save_cache().await;
+                }
+                Ok((s, overview))
+            }
+        }
+    }
+
+    /// Reads every record after a quick start. If the records say otherwise than the cache
+    /// the page was given (unreadable records, a cache from an interrupted write), the page
+    /// hears it through [`Service::take_refresh`].
+    pub async fn complete(&mut self) -> Result<(), StorageError> {
+        if self.complete {
+            return Ok(());
+        }
+        self.reload().await?;
+        self.complete = true;
+        let shown = self.shown.take();
+        self.reread = shown.as_ref() != Some(&self.overview());
+        let unreadable = self.data.set_aside.len();
+        self.reread_notice = (unreadable > 0).then(|| {
+            format!(
+                "{} не удалось прочитать; остальное работает. См. раздел «Данные».",
+                count(
+                    unreadable,
+                    "запись хранилища",
+                    "записи хранилища",
+                    "записей хранилища"
+                )
+            )
+        });
+        Ok(())
+    }
+
+    /// Saves the catalog cache if a write made it stale (called after the answer is sent).
+    pub async fn flush_cache(&mut self) {
+        if std::mem::take(&mut self.cache_stale) {
+            self.save_cache().await;
+        }
+    }
+
+    /// Whether every record has been read.
+    pub fn is_complete(&self) -> bool {
+        self.complete
+    }
+
+    /// Stores the catalog cache for the current version (after a write of schools, rows or
+    /// runs). A failure only costs the next start its speed.
+    async fn save_cache(&self) {
+        let cache = CatalogCache {
+            version: self.version.clone().unwrap_or_default(),
+            schools: summaries(&self.data.snapshot, None),
+            runs: self.data.snapshot.runs.iter().map(RunHeader::of).collect(),
+        };
+        let op = stored::put_setting(CATALOG, &cache);
+        if let Err(e) = self.db.apply(&[op], |_, _| {}).await {
+            web_sys::console::warn_1(&format!("catalog cache not saved: {e}").into());
+        }
+    }
+
     async fn stored_version(&self) -> Result<Option<String>, StorageError> {
-        self.db.get_value(stores::SETTINGS, DATA_VERSION).await
+        stored_version(&self.db).await
     }
 
     async fn reload(&mut self) -> Result<(), StorageError> {
@@ -134,6 +263,8 @@ impl Service {
         self.data = stored::load(&self.db).await?;
         self.digests = None;
         self.reread = true;
+        self.reread_notice =
+            Some("Данные изменены в другой вкладке: показано то, что хранится сейчас.".into());
         Ok(())
     }
 
@@ -190,14 +321,28 @@ impl Service {
     }
 
     /// Writes `ops` with a new data version, in one transaction.
-    async fn write(&mut self, mut ops: Vec<Op>, label: &str, job: &Job) -> Result<(), Stop> {
+    async fn write(&mut self, ops: Vec<Op>, label: &str, job: &Job) -> Result<(), Stop> {
+        let n = ops.len();
+        self.write_iter(n, ops.into_iter(), label, job).await
+    }
+
+    /// Writes `total` ops made one at a time, with a new data version, in one transaction.
+    async fn write_iter(
+        &mut self,
+        total: usize,
+        ops: impl Iterator<Item = Op>,
+        label: &str,
+        job: &Job,
+    ) -> Result<(), Stop> {
         let version = new_version();
-        ops.push(stored::put_setting(DATA_VERSION, &version));
-        let total = ops.len();
+        let ops = ops.chain(std::iter::once(stored::put_setting(DATA_VERSION, &version)));
+        let total = total + 1;
         (job.progress)(label, Some(0.0));
         self.db
-            .apply_cancellable(
-                &ops,
+            .apply_iter(
+                &stored::WRITE_STORES,
+                total,
+                ops,
                 |done, _| (job.progress)(label, Some(done as f64 / total as f64)),
                 || job.cancelled(),
             )
@@ -209,6 +354,21 @@ impl Service {
 
     /// Handles one request.
     pub async fn handle(&mut self, request: Request, job: &Job) -> Outcome {
+        if !self.complete {
+            (job.progress)("Читаю данные из хранилища…", None);
+            if let Err(e) = self.complete().await {
+                return (unavailable(&e), None);
+            }
+        }
+        let catalog_changes = matches!(
+            request,
+            Request::ApplyImport { .. }
+                | Request::Identify { .. }
+                | Request::LoadDemo
+                | Request::RemoveDemo
+                | Request::DeleteRun { .. }
+                | Request::Clear
+        );
         let result = match request {
             Request::Load => Ok((Response::Loaded(Box::new(self.overview())), None)),
             Request::Preview { files } => self.preview(files, job).await,
@@ -245,6 +405,9 @@ impl Service {
             Request::DeleteUnreadable { items } => self.delete_unreadable(items, job).await,
             Request::Cancel { .. } => Ok((changed(Change::default(), String::new()), None)),
         };
+        if catalog_changes && matches!(result, Ok((Response::Changed { .. }, _))) {
+            self.cache_stale = true;
+        }
         match result {
             Ok(outcome) => outcome,
             Err(Stop::Cancelled) => (Response::Cancelled, None),
@@ -325,8 +488,8 @@ impl Service {
             ));
         }
         let writes = plan.writes(&choice.resolutions(&plan));
-        let ops = stored::writes_ops(&writes);
-        if let Err(e) = self.write(ops, "Загружаю данные…", job).await {
+        let (n, ops) = stored::writes_op_iter(&writes);
+        if let Err(e) = self.write_iter(n, ops, "Загружаю данные…", job).await {
             // A cancelled import can be applied again from the same preview.
             self.plans.insert(id, (plan, version));
             return Err(e);
@@ -582,12 +745,9 @@ impl Service {
         self.ensure_fresh().await?;
         let writes = demo::writes(&DemoSpec::default(), &now());
         let n = writes.submissions.len();
-        self.write(
-            stored::writes_ops(&writes),
-            "Сохраняю демонстрационный регион…",
-            job,
-        )
-        .await?;
+        let (total, ops) = stored::writes_op_iter(&writes);
+        self.write_iter(total, ops, "Сохраняю демонстрационный регион…", job)
+            .await?;
         self.data.snapshot.apply(&writes);
         let change = Change::of_writes(&self.data.snapshot, &writes);
         Ok((
@@ -779,8 +939,8 @@ fn capitalise(s: &str) -> String {
 impl Service {
     /// If the database was read again since the last call, the change that replaces the
     /// page's overview.
-    pub fn take_refresh(&mut self) -> Option<Change> {
-        std::mem::take(&mut self.reread).then(|| self.everything())
+    pub fn take_refresh(&mut self) -> Option<(Change, Option<String>)> {
+        std::mem::take(&mut self.reread).then(|| (self.everything(), self.reread_notice.take()))
     }
 }
 

@@ -143,23 +143,27 @@ async fn drain(state: Rc<RefCell<Loop>>) {
             files: read_files,
         };
         // The service is taken out while it works (requests run one at a time).
-        let service = state.borrow_mut().service.take();
-        let mut service = match service {
-            Some(s) => Some(s),
-            None => match Db::get().await {
-                Ok(db) => match Service::open(db).await {
-                    Ok(s) => Some(s),
-                    Err(e) => {
+        let mut service = state.borrow_mut().service.take();
+        let mut answered = false;
+        if service.is_none() {
+            let opened = match Db::get().await {
+                Ok(db) => Service::start(db).await,
+                Err(e) => Err(e),
+            };
+            match opened {
+                Ok((s, overview)) => {
+                    if matches!(message.request, Request::Load) {
                         post(
                             &FromWorker::Done {
                                 id,
-                                response: super::unavailable(&e),
+                                response: Response::Loaded(Box::new(overview)),
                             },
                             None,
                         );
-                        None
+                        answered = true;
                     }
-                },
+                    service = Some(s);
+                }
                 Err(e) => {
                     post(
                         &FromWorker::Done {
@@ -168,23 +172,33 @@ async fn drain(state: Rc<RefCell<Loop>>) {
                         },
                         None,
                     );
-                    None
-                }
-            },
-        };
-        if let Some(s) = service.as_mut() {
-            let (response, file) = s.handle(message.request, &job).await;
-            if let Some(change) = s.take_refresh() {
-                if !matches!(response, Response::Loaded(_)) {
-                    post(
-                        &FromWorker::Refresh {
-                            change: Box::new(change),
-                        },
-                        None,
-                    );
+                    answered = true;
                 }
             }
-            post(&FromWorker::Done { id, response }, file);
+        }
+        if let Some(s) = service.as_mut() {
+            if answered {
+                // After a quick start the records are read now, before the next request.
+                if let Err(e) = s.complete().await {
+                    web_sys::console::error_1(&format!("reading the database: {e}").into());
+                }
+            } else {
+                let (response, file) = s.handle(message.request, &job).await;
+                post(&FromWorker::Done { id, response }, file);
+                s.flush_cache().await;
+            }
+            if s.is_complete() {
+                post(&FromWorker::Complete, None);
+            }
+            if let Some((change, notice)) = s.take_refresh() {
+                post(
+                    &FromWorker::Refresh {
+                        change: Box::new(change),
+                        notice,
+                    },
+                    None,
+                );
+            }
         }
         let mut st = state.borrow_mut();
         st.service = service;

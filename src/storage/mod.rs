@@ -163,7 +163,7 @@ pub type Raw = BTreeMap<String, BTreeMap<String, String>>;
 
 /// How many records one read request returns, and how many writes are issued before one is
 /// awaited.
-pub const CHUNK: u32 = 2_000;
+pub const CHUNK: u32 = 20_000;
 
 thread_local! {
     static OPEN: RefCell<Option<Db>> = const { RefCell::new(None) };
@@ -352,7 +352,7 @@ impl Db {
     pub async fn apply_cancellable(
         &self,
         ops: &[Op],
-        mut progress: impl FnMut(usize, usize),
+        progress: impl FnMut(usize, usize),
         cancelled: impl Fn() -> bool,
     ) -> Result<(), StorageError> {
         if ops.is_empty() {
@@ -361,27 +361,53 @@ impl Db {
         let mut names: Vec<&'static str> = ops.iter().map(Op::store).collect();
         names.sort_unstable();
         names.dedup();
+        self.apply_iter(&names, ops.len(), ops.iter().cloned(), progress, cancelled)
+            .await
+    }
+
+    /// Applies `total` ops made one by one by `ops` (so that a national import never holds
+    /// all its JSON at once), in ONE read-write transaction over `names`, with the same
+    /// guarantees as [`Db::apply_cancellable`].
+    pub async fn apply_iter(
+        &self,
+        names: &[&'static str],
+        total: usize,
+        mut ops: impl Iterator<Item = Op>,
+        mut progress: impl FnMut(usize, usize),
+        cancelled: impl Fn() -> bool,
+    ) -> Result<(), StorageError> {
+        if total == 0 {
+            return Ok(());
+        }
         let tx = self
             .db
-            .transaction(names.clone())
+            .transaction(names.to_vec())
             .with_mode(TransactionMode::Readwrite)
             .build()?;
         let mut handles = BTreeMap::new();
-        for name in names {
+        for &name in names {
             handles.insert(name, tx.object_store(name)?);
         }
-        let total = ops.len();
-        for (b, batch) in ops.chunks(CHUNK as usize).enumerate() {
+        let mut done = 0;
+        loop {
             if cancelled() {
                 let _ = tx.abort().await;
                 return Err(StorageError::Cancelled);
             }
-            // Issue the batch; the database runs requests in order, so awaiting the last one
+            // Issue a batch; the database runs requests in order, so awaiting the last one
             // waits for all of them (a failed one aborts the transaction, and the await or
             // the commit reports it).
             let mut pending = None;
-            for op in batch {
-                let store = &handles[op.store()];
+            let mut n = 0;
+            for op in ops.by_ref().take(CHUNK as usize) {
+                n += 1;
+                let Some(store) = handles.get(op.store()) else {
+                    let _ = tx.abort().await;
+                    return Err(StorageError::Other(format!(
+                        "хранилище «{}» не открыто для записи",
+                        op.store()
+                    )));
+                };
                 match op {
                     Op::Put { key, value, .. } => {
                         pending = Some(
@@ -414,7 +440,13 @@ impl Db {
             if let Some(request) = pending {
                 request.await?;
             }
-            progress((b * CHUNK as usize + batch.len()).min(total), total);
+            done += n;
+            if n > 0 {
+                progress(done.min(total), total);
+            }
+            if n < CHUNK as usize {
+                break;
+            }
         }
         if cancelled() {
             let _ = tx.abort().await;

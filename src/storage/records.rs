@@ -11,8 +11,8 @@
 use super::{stores, Db, Op, Raw, StorageError};
 use crate::domain::catalog::Unreadable;
 use crate::domain::records::{
-    AssessmentRecord, LogEntry, ReferenceRecord, Removal, RunRecord, SchoolRecord, Snapshot,
-    SubmissionRecord, Writes,
+    stored_submission, AssessmentRecord, LogEntry, ReferenceRecord, Removal, RunRecord,
+    SchoolRecord, Snapshot, SubmissionRecord, Writes,
 };
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -34,11 +34,13 @@ pub fn put_school(r: &SchoolRecord) -> Op {
         value: json(r),
     }
 }
+/// A submission is stored positionally (see
+/// [`crate::domain::records::stored_submission`]).
 pub fn put_submission(r: &SubmissionRecord) -> Op {
     Op::Put {
         store: stores::SUBMISSIONS,
         key: submission_key(&r.row.school_id, r.row.year),
-        value: json(r),
+        value: stored_submission::to_json(r),
     }
 }
 pub fn put_assessment(r: &AssessmentRecord) -> Op {
@@ -140,6 +142,33 @@ pub fn clear_ops(log: &LogEntry) -> Vec<Op> {
     ops
 }
 
+/// The stores a write of records may touch.
+pub const WRITE_STORES: [&str; 7] = [
+    stores::SCHOOLS,
+    stores::SUBMISSIONS,
+    stores::ASSESSMENTS,
+    stores::RUNS,
+    stores::REFERENCES,
+    stores::LOG,
+    stores::SETTINGS,
+];
+
+/// The ops of [`writes_ops`], made one at a time, and how many there are.
+pub fn writes_op_iter(w: &Writes) -> (usize, impl Iterator<Item = Op> + '_) {
+    let n = w.len() + w.log.len() + 1;
+    let ops = w
+        .schools
+        .iter()
+        .map(put_school)
+        .chain(w.submissions.iter().map(put_submission))
+        .chain(w.assessments.iter().map(put_assessment))
+        .chain(w.runs.iter().map(put_run))
+        .chain(w.references.iter().map(put_reference))
+        .chain(w.log.iter().map(add_log))
+        .chain(std::iter::once(add_log(&w.entry)));
+    (n, ops)
+}
+
 /// Ops for the writes of an import: records, then the restored log, then the import's entry.
 pub fn writes_ops(w: &Writes) -> Vec<Op> {
     let mut ops = record_ops(
@@ -214,10 +243,18 @@ pub fn take(loaded: &mut Loaded, store: &str, key: String, text: String) {
         stores::SCHOOLS => {
             parse(&text, &key, |r: &SchoolRecord| r.school_id.clone()).map(|r| s.schools.push(r))
         }
-        stores::SUBMISSIONS => parse(&text, &key, |r: &SubmissionRecord| {
-            submission_key(&r.row.school_id, r.row.year)
-        })
-        .map(|r| s.submissions.push(r)),
+        stores::SUBMISSIONS => stored_submission::from_json(&text)
+            .and_then(|r| {
+                let own = submission_key(&r.row.school_id, r.row.year);
+                if own == key {
+                    Ok(r)
+                } else {
+                    Err(format!(
+                        "ключ записи не соответствует её содержимому (по содержимому — «{own}»)"
+                    ))
+                }
+            })
+            .map(|r| s.submissions.push(r)),
         stores::ASSESSMENTS => {
             parse(&text, &key, |r: &AssessmentRecord| r.id.clone()).map(|r| s.assessments.push(r))
         }

@@ -19,8 +19,9 @@ use crate::domain::records::RunScope;
 use crate::format::{count, date_time, num, pct};
 use crate::protocol::Export;
 use leptos::prelude::*;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
+use wasm_bindgen::JsCast;
 
 /// How the completeness table is sorted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -372,13 +373,13 @@ fn RunView(#[prop(into)] run_id: String) -> impl IntoView {
         {move || match record.get().map(|r| r.clone()) {
             None => view! { <p aria-busy="true">"Загружаю результаты расчёта…"</p> }.into_any(),
             Some(Err(e)) => view! { <p class="alert error" role="alert">{e}</p> }.into_any(),
-            Some(Ok(r)) => view! { <Results r=r.result/> }.into_any(),
+            Some(Ok(r)) => view! { <Results r=Arc::new(r.result)/> }.into_any(),
         }}
     }
 }
 
 #[component]
-fn Results(r: Identification) -> impl IntoView {
+fn Results(r: Arc<Identification>) -> impl IntoView {
     let o = &r.summary.overall;
     let tile = |label: &'static str, n: usize, share: f64| {
         view! {
@@ -387,24 +388,32 @@ fn Results(r: Identification) -> impl IntoView {
     };
     let results = |c: ResultsCategory| o.results.get(&c).copied().unwrap_or_default();
     let social = |c: SocialCategory| o.social.get(&c).copied().unwrap_or_default();
-    let names: Arc<BTreeMap<String, String>> = Arc::new(
-        r.schools
-            .iter()
-            .map(|s| (s.school_id.clone(), s.school_name.clone()))
-            .collect(),
-    );
     let last_year = r.years.last().copied().unwrap_or_default();
-    let list = |title: &'static str, filter: &dyn Fn(&SchoolResult) -> bool| {
-        let items: Vec<SchoolResult> = r.schools.iter().filter(|s| filter(s)).cloned().collect();
-        let n = items.len();
-        let names = names.clone();
+    // A list is built when it is opened (a national run has 45,000 schools).
+    let list = |title: &'static str, filter: fn(&SchoolResult) -> bool| {
+        let n = r.schools.iter().filter(|s| filter(s)).count();
+        let open = RwSignal::new(false);
+        let r = r.clone();
         view! {
-            <details class="list">
+            <details class="list" on:toggle=move |ev| {
+                if let Some(d) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlDetailsElement>().ok()) {
+                    open.set(d.open());
+                }
+            }>
                 <summary>{format!("{title}: {n}")}</summary>
-                <SchoolList items=items names=names year=last_year/>
+                <Show when=move || open.get()>
+                    <SchoolList r=r.clone() filter=filter year=last_year/>
+                </Show>
             </details>
         }
     };
+    // The charts are built a moment later, in a task of their own.
+    let charts_ready = RwSignal::new(false);
+    set_timeout(
+        move || charts_ready.set(true),
+        std::time::Duration::from_millis(30),
+    );
+    let for_charts = r.clone();
     view! {
         <ul class="tiles" aria-label="Итоги идентификации">
             {tile("ШНРО", results(ResultsCategory::Low).count, results(ResultsCategory::Low).share)}
@@ -416,21 +425,23 @@ fn Results(r: Identification) -> impl IntoView {
         </ul>
         <p class="hint">{format!("Оценено школ: {} из {}; исключены по типу: {}. Годы: {}. Доли — от оценённых школ.", o.assessed, o.schools, o.excluded, r.years.iter().map(i32::to_string).collect::<Vec<_>>().join(", "))}</p>
         {(!r.notes.is_empty()).then(|| view! { <ul class="notes">{r.notes.iter().map(|n| view! { <li>{n.clone()}</li> }).collect_view()}</ul> })}
-        {list("ШНРО — школы с низкими результатами обучения", &|s| s.results_category == Some(ResultsCategory::Low))}
-        {list("Школы «группы риска»", &|s| s.results_category == Some(ResultsCategory::Risk))}
-        {list("Школы со стабильно высокими результатами", &|s| s.results_category == Some(ResultsCategory::High))}
-        {list("ШНСУ — школы в неблагоприятных социальных условиях", &|s| s.social_category == Some(SocialCategory::Unfavourable))}
-        {list("Резильентные школы (высокие результаты в неблагоприятных условиях)", &|s| s.resilient)}
-        {list("Недостаточно данных", &|s| s.results_category == Some(ResultsCategory::Insufficient))}
+        {list("ШНРО — школы с низкими результатами обучения", |s| s.results_category == Some(ResultsCategory::Low))}
+        {list("Школы «группы риска»", |s| s.results_category == Some(ResultsCategory::Risk))}
+        {list("Школы со стабильно высокими результатами", |s| s.results_category == Some(ResultsCategory::High))}
+        {list("ШНСУ — школы в неблагоприятных социальных условиях", |s| s.social_category == Some(SocialCategory::Unfavourable))}
+        {list("Резильентные школы (высокие результаты в неблагоприятных условиях)", |s| s.resilient)}
+        {list("Недостаточно данных", |s| s.results_category == Some(ResultsCategory::Insufficient))}
         <MunicipalityTable r=r.clone()/>
-        <ChartsSection r=r.clone()/>
+        <Show when=move || charts_ready.get()>
+            <ChartsSection r=for_charts.clone()/>
+        </Show>
     }
 }
 
 /// The scatter of results against social conditions and the distribution of the results
 /// index, for one pool and year.
 #[component]
-fn ChartsSection(r: Identification) -> impl IntoView {
+fn ChartsSection(r: Arc<Identification>) -> impl IntoView {
     let pools: Vec<String> = {
         let mut p: Vec<String> = r.pools.iter().map(|p| p.pool.clone()).collect();
         p.dedup();
@@ -520,13 +531,20 @@ fn ChartsSection(r: Identification) -> impl IntoView {
     }
 }
 
-/// A list of schools of a run, a page at a time.
+/// A list of schools of a run (those `filter` takes), a page at a time.
 #[component]
 fn SchoolList(
-    items: Vec<SchoolResult>,
-    names: Arc<BTreeMap<String, String>>,
+    r: Arc<Identification>,
+    filter: fn(&SchoolResult) -> bool,
     year: i32,
 ) -> impl IntoView {
+    let items: Vec<usize> = r
+        .schools
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| filter(s))
+        .map(|(i, _)| i)
+        .collect();
     if items.is_empty() {
         return view! { <p>"Нет школ."</p> }.into_any();
     }
@@ -536,31 +554,34 @@ fn SchoolList(
             .map(|c| format!("{} ({})", c.label, c.number))
             .unwrap_or_else(|| id.to_string())
     };
+    let names: Arc<HashMap<String, String>> = Arc::new(
+        r.schools
+            .iter()
+            .map(|s| (s.school_id.clone(), s.school_name.clone()))
+            .collect(),
+    );
     let total = items.len();
-    let items = StoredValue::new(items);
     let page = RwSignal::new(0usize);
     let size = RwSignal::new(50usize);
     let rows = move || {
-        let r = page_range(total, page.get(), size.get());
-        let names = names.clone();
-        items.with_value(|items| {
-            items[r].iter().map(|s| {
-                let y = s.years.get(&year).cloned();
-                let weakest = y.as_ref().map(|y| y.weakest.ids().map(label).collect::<Vec<_>>().join("; ")).unwrap_or_default();
-                let partners = s.partners.iter().map(|p| names.get(p).cloned().unwrap_or_else(|| p.clone())).collect::<Vec<_>>().join("; ");
-                view! {
-                    <tr>
-                        <th scope="row"><a href=format!("/school?id={}", s.school_id)>{s.school_name.clone()}</a></th>
-                        <td>{s.municipality.clone()}</td>
-                        <td>{s.pool.as_deref().unwrap_or("—").to_string()}</td>
-                        <td class="num">{num(y.as_ref().and_then(|y| y.results_index), 3)}</td>
-                        <td class="num">{num(y.as_ref().and_then(|y| y.social_index), 3)}</td>
-                        <td>{weakest}</td>
-                        <td>{partners}</td>
-                    </tr>
-                }
-            }).collect_view()
-        })
+        let range = page_range(total, page.get(), size.get());
+        items[range].iter().map(|&i| {
+            let s = &r.schools[i];
+            let y = s.years.get(&year).cloned();
+            let weakest = y.as_ref().map(|y| y.weakest.ids().map(label).collect::<Vec<_>>().join("; ")).unwrap_or_default();
+            let partners = s.partners.iter().map(|p| names.get(p).cloned().unwrap_or_else(|| p.clone())).collect::<Vec<_>>().join("; ");
+            view! {
+                <tr>
+                    <th scope="row"><a href=format!("/school?id={}", s.school_id)>{s.school_name.clone()}</a></th>
+                    <td>{s.municipality.clone()}</td>
+                    <td>{s.pool.as_deref().unwrap_or("—").to_string()}</td>
+                    <td class="num">{num(y.as_ref().and_then(|y| y.results_index), 3)}</td>
+                    <td class="num">{num(y.as_ref().and_then(|y| y.social_index), 3)}</td>
+                    <td>{weakest}</td>
+                    <td>{partners}</td>
+                </tr>
+            }
+        }).collect_view()
     };
     view! {
         {(total > 25).then(|| view! { <Pager total=Signal::derive(move || total) page=page size=size label="Страницы списка школ"/> })}
@@ -580,7 +601,7 @@ fn SchoolList(
 }
 
 #[component]
-fn MunicipalityTable(r: Identification) -> impl IntoView {
+fn MunicipalityTable(r: Arc<Identification>) -> impl IntoView {
     let rows: Vec<_> = r
         .summary
         .municipalities

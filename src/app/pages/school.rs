@@ -39,7 +39,7 @@ pub fn SchoolPage() -> impl IntoView {
         })}
         <div class="field">
             <label for="school-select">"Школа"</label>
-            <select id="school-select" on:change=move |ev| chosen.set(event_target_value(&ev)) prop:value=move || chosen.get()>
+            <select id="school-select" on:change=move |ev| chosen.set(event_target_value(&ev)) prop:value=move || { schools.track(); chosen.get() }>
                 <option value="">"— выберите школу —"</option>
                 <For each=move || schools.get() key=|s| s.0.clone() let((id, name, muni))>
                     <option value=id.clone()>{format!("{name} ({muni})")}</option>
