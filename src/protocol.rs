@@ -116,6 +116,14 @@ pub enum FromWorker {
         id: u64,
         response: Response,
     },
+    /// Part of the school summaries of the answer to request `id`, sent ahead of it so that
+    /// the page reads a national list in several short tasks instead of one long one. The
+    /// parts, in order, are the answer's `schools` (of [`Response::Loaded`] or
+    /// [`Response::Changed`]), which are sent empty.
+    Part {
+        id: u64,
+        schools: Vec<crate::domain::catalog::SchoolSummary>,
+    },
     /// Every record has been read (after a quick start, the page's overview comes first and
     /// the records follow; requests made meanwhile wait for them).
     Complete,
@@ -170,6 +178,41 @@ pub struct PlanView {
     pub groups: Vec<(Class, usize, Vec<String>)>,
     /// Every conflict.
     pub conflicts: Vec<ConflictView>,
+}
+
+/// How many school summaries go in one [`FromWorker::Part`].
+pub const PART: usize = 5_000;
+
+/// Splits the school summaries off a large answer into parts (see [`FromWorker::Part`]).
+pub fn split_parts(response: &mut Response) -> Vec<Vec<crate::domain::catalog::SchoolSummary>> {
+    let schools = match response {
+        Response::Loaded(o) => &mut o.schools,
+        Response::Changed { change, .. } => &mut change.schools,
+        _ => return Vec::new(),
+    };
+    if schools.len() <= PART {
+        return Vec::new();
+    }
+    let all = std::mem::take(schools);
+    let mut parts = Vec::with_capacity(all.len() / PART + 1);
+    let mut it = all.into_iter().peekable();
+    while it.peek().is_some() {
+        parts.push(it.by_ref().take(PART).collect());
+    }
+    parts
+}
+
+/// Puts the parts received ahead of an answer back into it.
+pub fn join_parts(response: &mut Response, parts: Vec<Vec<crate::domain::catalog::SchoolSummary>>) {
+    if parts.is_empty() {
+        return;
+    }
+    let schools = match response {
+        Response::Loaded(o) => &mut o.schools,
+        Response::Changed { change, .. } => &mut change.schools,
+        _ => return,
+    };
+    *schools = parts.into_iter().flatten().collect();
 }
 
 /// How many labels of each class a preview lists.
@@ -271,6 +314,44 @@ mod tests {
             },
         };
         assert_eq!(serde_json::from_str::<FromWorker>(&encode(&d)).unwrap(), d);
+    }
+
+    #[test]
+    fn large_answers_travel_in_parts() {
+        use crate::domain::catalog::SchoolSummary;
+        use crate::domain::row::SchoolType;
+        let schools: Vec<SchoolSummary> = (0..PART * 2 + 7)
+            .map(|i| SchoolSummary {
+                school_id: format!("s{i:06}"),
+                school_name: "Ш".into(),
+                municipality: "М".into(),
+                school_type: SchoolType::Basic,
+                demo: false,
+                years: vec![],
+            })
+            .collect();
+        let whole = Response::Loaded(Box::new(Overview {
+            schools: schools.clone(),
+            ..Overview::default()
+        }));
+        let mut sent = whole.clone();
+        let parts = split_parts(&mut sent);
+        assert_eq!(parts.len(), 3);
+        assert_eq!(parts[2].len(), 7);
+        let Response::Loaded(o) = &sent else { panic!() };
+        assert!(o.schools.is_empty());
+        // Through JSON, as the messages travel.
+        let parts: Vec<Vec<SchoolSummary>> = parts
+            .iter()
+            .map(|p| serde_json::from_str(&serde_json::to_string(p).unwrap()).unwrap())
+            .collect();
+        join_parts(&mut sent, parts);
+        assert_eq!(sent, whole);
+        let mut small = Response::Changed {
+            change: Box::default(),
+            message: String::new(),
+        };
+        assert!(split_parts(&mut small).is_empty());
     }
 
     #[test]

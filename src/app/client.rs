@@ -5,8 +5,8 @@
 //! the worker fails (it cannot start, or it crashes), every pending request is answered with
 //! a Russian message and a new worker is started for the next request.
 
-use crate::domain::catalog::Change;
-use crate::protocol::{encode, FromWorker, Request, Response, ToWorker};
+use crate::domain::catalog::{Change, SchoolSummary};
+use crate::protocol::{encode, join_parts, FromWorker, Request, Response, ToWorker};
 use futures_channel::oneshot;
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -18,10 +18,13 @@ use wasm_bindgen::JsCast;
 const WORKER_URL: &str = "/shkala-worker_loader.js";
 
 type ProgressFn = Box<dyn Fn(String, Option<f64>)>;
+type RefreshFn = Rc<dyn Fn(Change, Option<String>)>;
 
 struct Pending {
     done: oneshot::Sender<(Response, Option<web_sys::Blob>)>,
     progress: ProgressFn,
+    /// School summaries sent ahead of the answer.
+    parts: Vec<Vec<SchoolSummary>>,
 }
 
 struct Client {
@@ -32,7 +35,7 @@ struct Client {
     pending: HashMap<u64, Pending>,
     next_id: u64,
     /// Called when the service read the database again.
-    on_refresh: Option<Rc<dyn Fn(Change, Option<String>)>>,
+    on_refresh: Option<RefreshFn>,
     /// Called when the service has read every record.
     on_complete: Option<Rc<dyn Fn()>>,
 }
@@ -108,12 +111,18 @@ fn on_message(ev: web_sys::MessageEvent) {
                 (p.progress)(label, fraction);
             }
         }),
-        FromWorker::Done { id, response } => {
+        FromWorker::Part { id, schools } => CLIENT.with(|c| {
+            if let Some(p) = c.borrow_mut().pending.get_mut(&id) {
+                p.parts.push(schools);
+            }
+        }),
+        FromWorker::Done { id, mut response } => {
             let blob = js_sys::Reflect::get(&data, &"blob".into())
                 .ok()
                 .and_then(|b| b.dyn_into::<web_sys::Blob>().ok());
             let p = CLIENT.with(|c| c.borrow_mut().pending.remove(&id));
             if let Some(p) = p {
+                join_parts(&mut response, p.parts);
                 let _ = p.done.send((response, blob));
             }
         }
@@ -185,6 +194,7 @@ pub async fn call(
             Pending {
                 done: tx,
                 progress: Box::new(progress),
+                parts: Vec::new(),
             },
         );
         if c.ready {

@@ -269,7 +269,7 @@ pub struct Change {
 
 fn sorted<T: Clone, K: Ord>(items: &[T], key: impl Fn(&T) -> K) -> Vec<T> {
     let mut v = items.to_vec();
-    v.sort_by(|a, b| key(a).cmp(&key(b)));
+    v.sort_by_key(key);
     v
 }
 
@@ -534,7 +534,7 @@ mod tests {
         let social = groups.iter().position(|(g, _)| *g == "social").unwrap();
         assert_eq!(a.years_with(oge), 1);
         assert_eq!(a.years_with(social), 1);
-        assert_eq!(a.years[0].demo, false);
+        assert!(!a.years[0].demo);
         assert_eq!(o.demo_and_real_rows(), (1, 2));
         assert_eq!(o.schools[1].school_name, "Б");
         assert!(!o.schools[1].demo);

@@ -70,7 +70,9 @@ pub fn reference_pools(identification: &Identification, rows: &[Row]) -> Vec<Ref
         .filter_map(|r| r.pool.as_deref().map(|p| (r.school_id.as_str(), p)))
         .collect();
     // (min, max) by data index, per pool-year; named once at the end.
-    let mut acc: HashMap<(&str, i32), Vec<Option<(f64, f64)>>> = HashMap::new();
+    type ByIndex = Vec<Option<(f64, f64)>>;
+    type ByName = BTreeMap<String, (f64, f64)>;
+    let mut acc: HashMap<(&str, i32), ByIndex> = HashMap::new();
     for row in rows {
         if !identification.years.contains(&row.year) {
             continue;
@@ -88,7 +90,7 @@ pub fn reference_pools(identification: &Identification, rows: &[Row]) -> Vec<Ref
             }
         }
     }
-    let ranges: HashMap<(&str, i32), BTreeMap<String, (f64, f64)>> = acc
+    let ranges: HashMap<(&str, i32), ByName> = acc
         .into_iter()
         .map(|(k, columns)| {
             let named = columns

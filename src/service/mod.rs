@@ -35,10 +35,12 @@ use std::cell::Cell;
 use std::collections::{BTreeMap, HashMap};
 use std::rc::Rc;
 
+/// Says how far a job is: a label and, if known, a fraction 0–1.
+pub type ProgressFn = Box<dyn Fn(&str, Option<f64>)>;
+
 /// What a job can tell the page while it works, and ask.
 pub struct Job {
-    /// Says how far the job is: a label and, if known, a fraction 0–1.
-    pub progress: Box<dyn Fn(&str, Option<f64>)>,
+    pub progress: ProgressFn,
     /// Set when the user cancelled.
     pub cancel: Rc<Cell<bool>>,
     /// Files sent with the request: (name, bytes).
@@ -349,6 +351,7 @@ impl Service {
             .await?;
         self.version = Some(version);
         self.digests = None;
+        self.cache_stale = true;
         Ok(())
     }
 
@@ -360,15 +363,6 @@ impl Service {
                 return (unavailable(&e), None);
             }
         }
-        let catalog_changes = matches!(
-            request,
-            Request::ApplyImport { .. }
-                | Request::Identify { .. }
-                | Request::LoadDemo
-                | Request::RemoveDemo
-                | Request::DeleteRun { .. }
-                | Request::Clear
-        );
         let result = match request {
             Request::Load => Ok((Response::Loaded(Box::new(self.overview())), None)),
             Request::Preview { files } => self.preview(files, job).await,
@@ -405,9 +399,6 @@ impl Service {
             Request::DeleteUnreadable { items } => self.delete_unreadable(items, job).await,
             Request::Cancel { .. } => Ok((changed(Change::default(), String::new()), None)),
         };
-        if catalog_changes && matches!(result, Ok((Response::Changed { .. }, _))) {
-            self.cache_stale = true;
-        }
         match result {
             Ok(outcome) => outcome,
             Err(Stop::Cancelled) => (Response::Cancelled, None),

@@ -8,7 +8,7 @@
 //! request checks).
 
 use super::{Built, Job, Service};
-use crate::protocol::{encode, FromWorker, Request, Response, ToWorker};
+use crate::protocol::{encode, split_parts, FromWorker, Request, Response, ToWorker};
 use crate::storage::Db;
 use std::cell::{Cell, RefCell};
 use std::collections::{HashMap, VecDeque};
@@ -49,6 +49,14 @@ fn post(message: &FromWorker, file: Option<Built>) {
         }
     }
     let _ = scope().post_message(&obj);
+}
+
+/// Posts the answer to request `id`, with a large list of schools sent ahead in parts.
+fn answer(id: u64, mut response: Response, file: Option<Built>) {
+    for schools in split_parts(&mut response) {
+        post(&FromWorker::Part { id, schools }, None);
+    }
+    post(&FromWorker::Done { id, response }, file);
 }
 
 /// Starts the worker: installs the message handler and says it is ready.
@@ -153,13 +161,7 @@ async fn drain(state: Rc<RefCell<Loop>>) {
             match opened {
                 Ok((s, overview)) => {
                     if matches!(message.request, Request::Load) {
-                        post(
-                            &FromWorker::Done {
-                                id,
-                                response: Response::Loaded(Box::new(overview)),
-                            },
-                            None,
-                        );
+                        answer(id, Response::Loaded(Box::new(overview)), None);
                         answered = true;
                     }
                     service = Some(s);
@@ -184,7 +186,7 @@ async fn drain(state: Rc<RefCell<Loop>>) {
                 }
             } else {
                 let (response, file) = s.handle(message.request, &job).await;
-                post(&FromWorker::Done { id, response }, file);
+                answer(id, response, file);
                 s.flush_cache().await;
             }
             if s.is_complete() {

@@ -90,8 +90,10 @@ test('the demo region opens with one click on an empty database', async (t) => {
   await p.getByText('Идентификация проведена').waitFor({ timeout: 60000 });
   await p.getByRole('list', { name: 'Итоги идентификации' }).waitFor();
   await p.screenshot({ path: join(out, '03-municipality-run.png'), fullPage: false });
-  // The scatter and the histogram are drawn on canvases with text alternatives.
+  // The scatter and the histogram are drawn on canvases with text alternatives (a moment
+  // after the lists).
   const charts = p.locator('canvas.chart');
+  await charts.nth(1).waitFor();
   await charts.first().scrollIntoViewIfNeeded();
   assert.equal(await charts.count(), 2);
   assert.match(await p.getByText(/Школ на диаграмме: \d+/).textContent(), /ШНРО — \d+/);
@@ -273,6 +275,125 @@ test('a rubric assessment is entered through the UI, survives a reload and is sc
   await p.getByRole('button', { name: 'Начать оценку' }).click();
   await p.getByRole('alert').getByText('Такая оценка уже есть: Демонстрационный край (регион), 2025').waitFor();
   await p.screenshot({ path: join(out, '09-rubric-list.png'), fullPage: true });
+});
+
+
+/// A CSV of `n` schools × 2 years.
+function bigCsv(n, rus = '60') {
+  const lines = [];
+  for (let i = 0; i < n; i++) for (const y of [2024, 2025]) lines.push(`b${String(i).padStart(5, '0')};Школа ${i};Район ${i % 9};basic;${y};5;${rus};10;${i % 7}`);
+  return csv(lines);
+}
+
+async function countStore(p, store) {
+  return p.evaluate((store) => new Promise((res, rej) => {
+    const q = indexedDB.open('shkala');
+    q.onsuccess = () => { const r = q.result.transaction(store).objectStore(store).count(); r.onsuccess = () => { q.result.close(); res(r.result); }; r.onerror = rej; };
+    q.onerror = rej;
+  }), store);
+}
+
+async function putRaw(p, store, key, value) {
+  await p.evaluate(([store, key, value]) => new Promise((res, rej) => {
+    const q = indexedDB.open('shkala');
+    q.onsuccess = () => { const tx = q.result.transaction(store, 'readwrite'); tx.objectStore(store).put(value, key); tx.oncomplete = () => { q.result.close(); res(); }; tx.onerror = rej; };
+    q.onerror = rej;
+  }), [store, key, value]);
+}
+
+test('an unreadable record among good ones is listed, exported as it is and deleted; the rest works', async (t) => {
+  const p = await page(t);
+  await importFiles(p, [['schools.csv', GOOD, 'text/csv']]);
+  await applyImport(p);
+  await putRaw(p, 'schools', 'сломанная', '{"school_id": "сломанная", "school_name": ');
+  await putRaw(p, 'submissions', '["s9",2024]', '{"r":["s9","Школа 9","Город","secondary",2024,[null,150]],"m":{"modified_at":"2025-11-22T10:00:00Z","origin":{"source":"local"}}}');
+  await p.goto(base + '/');
+  await p.getByRole('alert').getByText('2 записи хранилища не удалось прочитать').waitFor({ timeout: 30000 });
+  await p.getByText('2 школы').waitFor();
+  await p.goto(base + '/data');
+  const section = p.locator('section[aria-labelledby="unreadable-h"]');
+  await section.waitFor();
+  const text = await section.innerText();
+  assert.match(text, /schools\s+сломанная/);
+  assert.match(text, /submissions\s+\["s9",2024\]/);
+  assert.match(text, /«ege_no_cert_pct»: доля должна быть от 0 до 100 %/);
+  await p.screenshot({ path: join(out, '10-unreadable.png'), fullPage: true });
+  const raw = await download(p, () => p.locator('#unreadable-export').click());
+  assert.equal(raw.length, 2);
+  assert.ok(raw.some((r) => r.store === 'schools' && r.raw.startsWith('{"school_id": "сломанная"')));
+  const b = await backup(p);
+  assert.equal(b.payload.snapshot.schools.length, 2, 'the backup holds the readable records');
+  await section.getByRole('button', { name: 'Удалить эти записи…' }).click();
+  await p.getByRole('dialog').getByRole('button', { name: 'Удалить', exact: true }).click();
+  await p.getByText('Удалено нечитаемых записей: 2.').waitFor();
+  assert.equal(await section.count(), 0);
+  await p.reload();
+  await p.getByRole('heading', { name: 'Импорт' }).waitFor();
+  await p.waitForTimeout(500);
+  assert.equal(await p.locator('section[aria-labelledby="unreadable-h"]').count(), 0);
+});
+
+test('an import cancelled while it is written leaves the database as it was', async (t) => {
+  const p = await page(t);
+  await importFiles(p, [['schools.csv', GOOD, 'text/csv']]);
+  await applyImport(p);
+  const before = await backup(p);
+  await importFiles(p, [['big.csv', bigCsv(6000), 'text/csv']]);
+  await p.locator('#import-apply').click();
+  await p.locator('#work-cancel:not([disabled])').click({ timeout: 10000 });
+  await p.locator('.status').getByText('Отменено: ничего не изменено.').waitFor({ timeout: 60000 });
+  // Read the database directly (the preview stays on the page).
+  assert.equal(await countStore(p, 'submissions'), before.payload.snapshot.submissions.length);
+  assert.equal(await countStore(p, 'schools'), before.payload.snapshot.schools.length);
+  // The same preview can be written afterwards.
+  await p.locator('#import-apply').click();
+  await p.locator('.status.success').getByText('Импорт выполнен').waitFor({ timeout: 60000 });
+  assert.equal(await countStore(p, 'submissions'), before.payload.snapshot.submissions.length + 12000);
+  await p.goto(base + '/');
+  await p.getByText('6 002 школы'.replace(' ', '\u202f')).waitFor();
+});
+
+test('demonstration data is marked, warned about, kept apart and removed exactly', async (t) => {
+  const p = await page(t);
+  await p.getByRole('button', { name: 'Открыть демонстрационный регион' }).click();
+  await p.locator('.status.success').waitFor({ timeout: 30000 });
+  await importFiles(p, [['schools.csv', GOOD, 'text/csv']]);
+  await applyImport(p);
+  await p.goto(base + '/municipality');
+  await p.getByRole('alert').getByText('В хранилище вместе и демонстрационные, и реальные данные.').waitFor();
+  await p.getByLabel('без демонстрационных данных').check();
+  await p.getByRole('button', { name: 'Провести идентификацию' }).click();
+  await p.getByText('Идентификация проведена').waitFor({ timeout: 60000 });
+  assert.match(await p.locator('#run-pick').innerText(), /2 школы.*без демонстрационных данных/);
+  await p.screenshot({ path: join(out, '11-mixed.png'), fullPage: false });
+  await p.goto(base + '/data');
+  await p.getByRole('button', { name: 'Удалить демонстрационный регион…' }).click();
+  await p.getByRole('dialog').getByRole('button', { name: 'Удалить', exact: true }).click();
+  await p.getByText('Демонстрационный регион удалён').waitFor({ timeout: 30000 });
+  await p.goto(base + '/');
+  await p.getByText('2 школы в 1 муниципалитете').waitFor();
+  await p.getByText('0 оценок механизмов управления').waitFor();
+  await p.getByText('1 расчёт идентификации').waitFor();
+});
+
+test('a run made before the data changed says so and is made again in one click', async (t) => {
+  const p = await page(t);
+  await importFiles(p, [['schools.csv', GOOD, 'text/csv']]);
+  await applyImport(p);
+  await p.goto(base + '/municipality');
+  await p.getByRole('button', { name: 'Провести идентификацию' }).click();
+  await p.getByText('Идентификация проведена').waitFor({ timeout: 60000 });
+  await p.getByText('Расчёт соответствует данным, которые хранятся сейчас.').waitFor();
+  await importFiles(p, [['more.csv', csv(['s3;Школа № 3;Город;secondary;2025;4;60;12;2']), 'text/csv']]);
+  await applyImport(p);
+  await p.goto(base + '/municipality');
+  const stale = p.locator('.stale');
+  await stale.getByText('Данные изменились после этого расчёта').waitFor();
+  await p.screenshot({ path: join(out, '12-stale.png'), fullPage: false });
+  await stale.getByRole('button', { name: 'Провести расчёт заново' }).click();
+  await p.getByText('Идентификация проведена').waitFor({ timeout: 60000 });
+  await p.getByText('Расчёт соответствует данным, которые хранятся сейчас.').waitFor();
+  assert.match(await p.locator('#run-pick').innerText(), /3 школы/);
 });
 
 let failed = 0;

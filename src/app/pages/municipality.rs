@@ -370,7 +370,7 @@ fn RunView(#[prop(into)] run_id: String) -> impl IntoView {
             <button type="button" on:click=export_reference>"Эталон для школ (файл)"</button>
             <span class="hint">"Школы загрузят эталон, чтобы сравнить себя с ориентирами региона."</span>
         </p>
-        {move || match record.get().map(|r| r.clone()) {
+        {move || match record.get() {
             None => view! { <p aria-busy="true">"Загружаю результаты расчёта…"</p> }.into_any(),
             Some(Err(e)) => view! { <p class="alert error" role="alert">{e}</p> }.into_any(),
             Some(Ok(r)) => view! { <Results r=Arc::new(r.result)/> }.into_any(),
