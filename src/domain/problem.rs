@@ -165,9 +165,96 @@ pub fn has_errors(problems: &[Problem]) -> bool {
     problems.iter().any(Problem::is_error)
 }
 
+/// serde's English error messages, in Russian where they follow a known pattern.
+pub fn serde_error_ru(e: &serde_json::Error) -> String {
+    use serde_json::error::Category;
+    let at = if e.line() > 0 {
+        format!(" (строка {}, позиция {})", e.line(), e.column())
+    } else {
+        String::new()
+    };
+    match e.classify() {
+        Category::Eof => return format!("текст обрывается раньше, чем закончился JSON{at}"),
+        Category::Syntax => return format!("некорректный JSON{at}"),
+        Category::Io => return format!("ошибка чтения{at}"),
+        Category::Data => {}
+    }
+    let full = e.to_string();
+    // serde_json appends « at line N column M» to data errors read from text.
+    let m = match full.rfind(" at line ") {
+        Some(k) if e.line() > 0 => full[..k].to_string(),
+        _ => full,
+    };
+    if let Some(rest) = m.strip_prefix("missing field ") {
+        return format!("нет поля {}{at}", quote_ticks(rest));
+    }
+    if let Some(rest) = m.strip_prefix("unknown variant ") {
+        return format!(
+            "недопустимое значение {}{at}",
+            quote_ticks(rest)
+                .replace(", expected one of ", "; допустимо: ")
+                .replace(", expected ", "; допустимо: ")
+        );
+    }
+    if let Some(rest) = m.strip_prefix("invalid type: ") {
+        return format!(
+            "неверный тип значения: {}{at}",
+            quote_ticks(rest).replace(", expected ", ", ожидалось: ")
+        );
+    }
+    if let Some(rest) = m.strip_prefix("invalid value: ") {
+        return format!(
+            "недопустимое значение: {}{at}",
+            quote_ticks(rest).replace(", expected ", ", ожидалось: ")
+        );
+    }
+    format!("{m}{at}")
+}
+
+/// `` `x` `` → «x».
+fn quote_ticks(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut open = true;
+    for c in s.chars() {
+        if c == '`' {
+            out.push(if open { '«' } else { '»' });
+            open = !open;
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn serde_messages_in_russian() {
+        let e = serde_json::from_str::<serde_json::Value>("{\"a\": ").unwrap_err();
+        assert_eq!(
+            serde_error_ru(&e),
+            "текст обрывается раньше, чем закончился JSON (строка 1, позиция 6)"
+        );
+        let e = serde_json::from_str::<serde_json::Value>("{a}").unwrap_err();
+        assert_eq!(
+            serde_error_ru(&e),
+            "некорректный JSON (строка 1, позиция 2)"
+        );
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code)]
+        struct S {
+            x: u8,
+        }
+        let e = serde_json::from_str::<S>("{}").unwrap_err();
+        assert_eq!(serde_error_ru(&e), "нет поля «x» (строка 1, позиция 2)");
+        let e = serde_json::from_value::<S>(serde_json::json!({"x": "a"})).unwrap_err();
+        assert_eq!(
+            serde_error_ru(&e),
+            "неверный тип значения: string \"a\", ожидалось: u8"
+        );
+    }
 
     #[test]
     fn messages_name_file_place_and_field() {

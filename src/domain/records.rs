@@ -169,12 +169,13 @@ pub mod stored_submission {
     /// A stored record, in either form; the error is in Russian.
     pub fn from_json(text: &str) -> Result<SubmissionRecord, String> {
         if text.trim_start().starts_with("{\"r\"") {
-            let In { r, m } = serde_json::from_str(text).map_err(|e| e.to_string())?;
+            let In { r, m } = serde_json::from_str(text)
+                .map_err(|e| crate::domain::problem::serde_error_ru(&e))?;
             let (id, name, muni, kind, year, values) = r;
             let row = row_from_parts(id, name, muni, &kind, year, &values)?;
             Ok(SubmissionRecord { row, meta: m })
         } else {
-            serde_json::from_str(text).map_err(|e| e.to_string())
+            serde_json::from_str(text).map_err(|e| crate::domain::problem::serde_error_ru(&e))
         }
     }
 }

@@ -10,6 +10,7 @@
 
 use super::{stores, Db, Op, Raw, StorageError};
 use crate::domain::catalog::Unreadable;
+use crate::domain::problem::serde_error_ru;
 use crate::domain::records::{
     stored_submission, AssessmentRecord, LogEntry, ReferenceRecord, Removal, RunRecord,
     SchoolRecord, Snapshot, SubmissionRecord, Writes,
@@ -226,7 +227,7 @@ fn parse<T: DeserializeOwned>(
     key: &str,
     key_of: impl Fn(&T) -> String,
 ) -> Result<T, String> {
-    let record: T = serde_json::from_str(text).map_err(|e| e.to_string())?;
+    let record: T = serde_json::from_str(text).map_err(|e| serde_error_ru(&e))?;
     let own = key_of(&record);
     if own != key {
         return Err(format!(

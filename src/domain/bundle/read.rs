@@ -6,7 +6,7 @@ use super::payload::Payload;
 use super::validate::check_payload;
 use crate::domain::canonical::{canonical_sha256, parse_json};
 use crate::domain::envelope::{Bundle, CreatedBy, Kind, Role, FORMAT, VERSION};
-use crate::domain::problem::{Place, Problem};
+use crate::domain::problem::{serde_error_ru, Place, Problem};
 use crate::domain::time::Timestamp;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
@@ -290,50 +290,6 @@ pub(super) fn into_path(mut p: Problem) -> Problem {
         p.place = Place::Path(format!("{path}.{c}"));
     }
     p
-}
-
-/// serde's English error messages, in Russian where they follow a known pattern.
-fn serde_error_ru(e: &serde_json::Error) -> String {
-    let m = e.to_string();
-    if let Some(rest) = m.strip_prefix("missing field ") {
-        return format!("нет поля {}", quote_ticks(rest));
-    }
-    if let Some(rest) = m.strip_prefix("unknown variant ") {
-        return format!(
-            "недопустимое значение {}",
-            quote_ticks(rest)
-                .replace(", expected one of ", "; допустимо: ")
-                .replace(", expected ", "; допустимо: ")
-        );
-    }
-    if let Some(rest) = m.strip_prefix("invalid type: ") {
-        return format!(
-            "неверный тип значения: {}",
-            quote_ticks(rest).replace(", expected ", ", ожидалось: ")
-        );
-    }
-    if let Some(rest) = m.strip_prefix("invalid value: ") {
-        return format!(
-            "недопустимое значение: {}",
-            quote_ticks(rest).replace(", expected ", ", ожидалось: ")
-        );
-    }
-    m
-}
-
-/// `` `x` `` → «x».
-fn quote_ticks(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut open = true;
-    for c in s.chars() {
-        if c == '`' {
-            out.push(if open { '«' } else { '»' });
-            open = !open;
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }
 
 pub(super) fn typed<T: DeserializeOwned>(
