@@ -128,6 +128,17 @@ impl AppState {
         })
     }
 
+    /// The municipalities of the stored schools, in order — for filters.
+    pub fn municipalities(self) -> Memo<Vec<String>> {
+        Memo::new(move |_| {
+            self.overview.with(|o| {
+                o.as_ref()
+                    .map(|o| o.municipalities().into_iter().map(str::to_string).collect())
+                    .unwrap_or_default()
+            })
+        })
+    }
+
     pub fn say(self, kind: NoticeKind, text: impl Into<String>) {
         self.notice.set(Some(Notice {
             kind,

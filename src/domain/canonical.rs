@@ -27,6 +27,17 @@ pub struct JsonError {
     pub message: String,
 }
 
+/// «некорректный JSON: строка 2, позиция 5: …».
+impl std::fmt::Display for JsonError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "некорректный JSON: строка {}, позиция {}: {}",
+            self.line, self.column, self.message
+        )
+    }
+}
+
 /// Parses a JSON text (RFC 8259; a leading byte-order mark is allowed).
 pub fn parse_json(text: &str) -> Result<Value, JsonError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);

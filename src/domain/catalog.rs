@@ -88,6 +88,14 @@ impl From<SchoolSummary> for SchoolTuple {
 }
 
 impl SchoolSummary {
+    /// Whether the school's name or id contains `query` (already trimmed and lowercased; an
+    /// empty query matches every school).
+    pub fn matches(&self, query: &str) -> bool {
+        query.is_empty()
+            || self.school_name.to_lowercase().contains(query)
+            || self.school_id.to_lowercase().contains(query)
+    }
+
     /// Years whose row has data in group `g`.
     pub fn years_with(&self, g: usize) -> usize {
         self.years

@@ -436,15 +436,8 @@ pub fn parse_json(file: &str, bytes: &[u8]) -> Parsed {
     let value = match super::canonical::parse_json(text) {
         Ok(v) => v,
         Err(e) => {
-            out.problems.push(Problem::error(
-                file,
-                Place::File,
-                None,
-                format!(
-                    "некорректный JSON: строка {}, позиция {}: {}",
-                    e.line, e.column, e.message
-                ),
-            ));
+            out.problems
+                .push(Problem::error(file, Place::File, None, e.to_string()));
             return out;
         }
     };

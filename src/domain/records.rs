@@ -535,7 +535,7 @@ impl Snapshot {
     pub fn rows_in(&self, scope: RunScope) -> Vec<Row> {
         self.submissions
             .iter()
-            .filter(|s| scope.includes(&s.meta.origin))
+            .filter(|s| scope.includes(s.meta.origin == Origin::Demo))
             .map(|s| s.row.clone())
             .collect()
     }
@@ -716,6 +716,53 @@ mod tests {
         assert_eq!(a.id, b.id);
         assert_ne!(a.id, c.id);
         assert!(a.id.starts_with("log-2025-11-22T10:00:00Z-"));
+    }
+
+    #[test]
+    fn demonstration_records_are_exactly_the_marked_ones() {
+        let demo = RecordMeta {
+            modified_at: ts("2025-11-22T10:00:00Z"),
+            origin: Origin::Demo,
+        };
+        let row = |id: &str, y: i32| Row::new(id, "Ш", "Г", SchoolType::Basic, y);
+        let mut s = Snapshot::default();
+        s.schools.push(SchoolRecord::new(
+            SchoolIdentity::of_row(&row("d1", 2024)),
+            demo.clone(),
+        ));
+        s.schools.push(SchoolRecord::new(
+            SchoolIdentity::of_row(&row("r1", 2024)),
+            meta(),
+        ));
+        // A demonstration school whose 2025 row came from a file: that row is not demo.
+        s.submissions.push(SubmissionRecord {
+            row: row("d1", 2024),
+            meta: demo.clone(),
+        });
+        s.submissions.push(SubmissionRecord {
+            row: row("d1", 2025),
+            meta: meta(),
+        });
+        s.submissions.push(SubmissionRecord {
+            row: row("r1", 2024),
+            meta: meta(),
+        });
+        let mut a = Assessment::default();
+        a.organisation.name = "Край".into();
+        a.year = 2025;
+        s.assessments.push(AssessmentRecord::new(a, demo.clone()));
+        let removal = s.demo_records();
+        assert_eq!(removal.schools, vec!["d1".to_string()]);
+        assert_eq!(removal.submissions, vec![("d1".to_string(), 2024)]);
+        assert_eq!(removal.assessments.len(), 1);
+        assert_eq!(s.rows_in(RunScope::Demo).len(), 1);
+        assert_eq!(s.rows_in(RunScope::Real).len(), 2);
+        assert_eq!(s.rows_in(RunScope::All).len(), 3);
+        s.remove(&removal);
+        assert_eq!(s.schools.len(), 1);
+        assert_eq!(s.submissions.len(), 2, "the file's row of d1 stays");
+        assert!(s.assessments.is_empty());
+        assert!(s.demo_records().is_empty());
     }
 
     #[test]

@@ -26,7 +26,6 @@ use super::identify::{
     ComponentList, ComponentValues, Identification, Params, PoolYear, RegionalMean, ResultsBand,
     ResultsCategory, SchoolResult, SocialBand, SocialCategory, YearMap, YearResult,
 };
-use super::records::Origin;
 use super::reference::ReferencePool;
 use super::row::SchoolType;
 use super::time::Timestamp;
@@ -70,12 +69,12 @@ impl RunScope {
         }
     }
 
-    /// Whether a record of this origin is in the scope.
-    pub fn includes(self, origin: &Origin) -> bool {
+    /// Whether a record is in the scope, given whether it is demonstration data.
+    pub fn includes(self, demo: bool) -> bool {
         match self {
             RunScope::All => true,
-            RunScope::Real => *origin != Origin::Demo,
-            RunScope::Demo => *origin == Origin::Demo,
+            RunScope::Real => !demo,
+            RunScope::Demo => demo,
         }
     }
 }
@@ -357,12 +356,10 @@ mod tests {
     }
 
     #[test]
-    fn scopes_select_by_origin() {
-        assert!(RunScope::All.includes(&Origin::Demo));
-        assert!(!RunScope::Real.includes(&Origin::Demo));
-        assert!(RunScope::Real.includes(&Origin::Local));
-        assert!(RunScope::Demo.includes(&Origin::Demo));
-        assert!(!RunScope::Demo.includes(&Origin::Local));
+    fn scopes_select_demonstration_data_or_not() {
+        assert!(RunScope::All.includes(true) && RunScope::All.includes(false));
+        assert!(!RunScope::Real.includes(true) && RunScope::Real.includes(false));
+        assert!(RunScope::Demo.includes(true) && !RunScope::Demo.includes(false));
         for s in RunScope::ALL {
             assert_eq!(RunScope::parse(s.id()), Some(s));
         }

@@ -23,7 +23,7 @@ use crate::domain::digest::RowsDigest;
 use crate::domain::identify::{self, Params, ResultsCategory, SocialCategory};
 use crate::domain::problem::{Place, Problem};
 use crate::domain::records::{
-    ImportCounts, LogAction, LogEntry, Removal, RunRecord, RunScope, Snapshot,
+    ImportCounts, LogAction, LogEntry, Origin, Removal, RunRecord, RunScope, Snapshot,
 };
 use crate::domain::reference::reference_pools;
 use crate::domain::time::Timestamp;
@@ -569,7 +569,7 @@ impl Service {
             for s in &self.data.snapshot.submissions {
                 let h = crate::domain::digest::row_hash(&s.row);
                 all.add_hash(&h);
-                if RunScope::Real.includes(&s.meta.origin) {
+                if RunScope::Real.includes(s.meta.origin == Origin::Demo) {
                     real.add_hash(&h);
                 } else {
                     demo_only.add_hash(&h);
@@ -750,14 +750,23 @@ impl Service {
         ))
     }
 
+    /// Deletes records in one transaction, with a journal entry saying `summary`.
     async fn remove(
         &mut self,
         removal: Removal,
-        entry: LogEntry,
+        summary: String,
         label: &str,
         message: String,
         job: &Job,
     ) -> Result<Outcome, Stop> {
+        let entry = LogEntry::new(
+            &now(),
+            LogAction::Clear,
+            None,
+            None,
+            summary,
+            ImportCounts::default(),
+        );
         let mut ops = stored::removal_ops(&removal);
         ops.push(stored::add_log(&entry));
         self.write(ops, label, job).await?;
@@ -784,18 +793,10 @@ impl Service {
             removal.assessments.len(),
             removal.runs.len()
         );
-        let entry = LogEntry::new(
-            &now(),
-            LogAction::Clear,
-            None,
-            None,
-            summary.clone(),
-            ImportCounts::default(),
-        );
         let message = format!("Демонстрационный регион удалён: {summary}.");
         self.remove(
             removal,
-            entry,
+            summary,
             "Удаляю демонстрационный регион…",
             message,
             job,
@@ -811,26 +812,13 @@ impl Service {
             ));
         };
         let summary = format!("удалён расчёт «{}» от {}", run.label, run.created_at.date());
-        let entry = LogEntry::new(
-            &now(),
-            LogAction::Clear,
-            None,
-            None,
-            summary.clone(),
-            ImportCounts::default(),
-        );
+        let message = format!("{}.", capitalise(&summary));
         let removal = Removal {
             runs: vec![id],
             ..Removal::default()
         };
-        self.remove(
-            removal,
-            entry,
-            "Удаляю расчёт…",
-            format!("{}.", capitalise(&summary)),
-            job,
-        )
-        .await
+        self.remove(removal, summary, "Удаляю расчёт…", message, job)
+            .await
     }
 
     async fn clear(&mut self, job: &Job) -> Result<Outcome, Stop> {

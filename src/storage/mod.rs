@@ -161,9 +161,11 @@ impl Op {
 /// Everything in a set of stores: store → key → JSON text.
 pub type Raw = BTreeMap<String, BTreeMap<String, String>>;
 
-/// How many records one read request returns, and how many writes are issued before one is
-/// awaited.
-pub const CHUNK: u32 = 20_000;
+/// How many records one read request returns.
+pub const READ_CHUNK: u32 = 5_000;
+
+/// How many writes are issued before one is awaited; also how often a cancel is looked at.
+pub const WRITE_BATCH: usize = 2_000;
 
 thread_local! {
     static OPEN: RefCell<Option<Db>> = const { RefCell::new(None) };
@@ -210,7 +212,7 @@ impl Db {
         }
     }
 
-    /// Reads the given stores in one read-only transaction, [`CHUNK`] keys at a time;
+    /// Reads the given stores in one read-only transaction, [`READ_CHUNK`] keys at a time;
     /// `each(store, key, text)` sees every record, in key order.
     pub async fn scan(
         &self,
@@ -230,9 +232,12 @@ impl Db {
                     None => {
                         let k = store
                             .get_all_keys::<String>()
-                            .with_limit(CHUNK)
+                            .with_limit(READ_CHUNK)
                             .primitive()?;
-                        let v = store.get_all::<String>().with_limit(CHUNK).primitive()?;
+                        let v = store
+                            .get_all::<String>()
+                            .with_limit(READ_CHUNK)
+                            .primitive()?;
                         (
                             k.await?.collect::<Result<_, _>>()?,
                             v.await?.collect::<Result<_, _>>()?,
@@ -243,12 +248,12 @@ impl Db {
                         let k = store
                             .get_all_keys::<String>()
                             .with_query::<&str, _>(range())
-                            .with_limit(CHUNK)
+                            .with_limit(READ_CHUNK)
                             .primitive()?;
                         let v = store
                             .get_all::<String>()
                             .with_query::<&str, _>(range())
-                            .with_limit(CHUNK)
+                            .with_limit(READ_CHUNK)
                             .primitive()?;
                         (
                             k.await?.collect::<Result<_, _>>()?,
@@ -261,7 +266,7 @@ impl Db {
                 for (k, v) in keys.into_iter().zip(values) {
                     each(name, k, v);
                 }
-                if n < CHUNK as usize {
+                if n < READ_CHUNK as usize {
                     break;
                 }
             }
@@ -399,7 +404,7 @@ impl Db {
             // the commit reports it).
             let mut pending = None;
             let mut n = 0;
-            for op in ops.by_ref().take(CHUNK as usize) {
+            for op in ops.by_ref().take(WRITE_BATCH) {
                 n += 1;
                 let Some(store) = handles.get(op.store()) else {
                     let _ = tx.abort().await;
@@ -444,7 +449,7 @@ impl Db {
             if n > 0 {
                 progress(done.min(total), total);
             }
-            if n < CHUNK as usize {
+            if n < WRITE_BATCH {
                 break;
             }
         }

@@ -235,30 +235,17 @@ fn ExportSection() -> impl IntoView {
     let muni = RwSignal::new(String::new());
     let query = RwSignal::new(String::new());
     const SHOWN: usize = 300;
-    let munis = Memo::new(move |_| {
-        state.overview.with(|o| {
-            o.as_ref()
-                .map(|o| {
-                    o.municipalities()
-                        .into_iter()
-                        .map(str::to_string)
-                        .collect::<Vec<_>>()
-                })
-                .unwrap_or_default()
-        })
-    });
+    let munis = state.municipalities();
     // The schools matching the filter: (count, the first SHOWN as (id, label)).
     let matching = Memo::new(move |_| {
         let m = muni.get();
         let q = query.get().trim().to_lowercase();
         state.overview.with(|o| {
             let Some(o) = o else { return (0, Vec::new()) };
-            let it = o.schools.iter().filter(|s| {
-                (m.is_empty() || s.municipality == m)
-                    && (q.is_empty()
-                        || s.school_name.to_lowercase().contains(&q)
-                        || s.school_id.to_lowercase().contains(&q))
-            });
+            let it = o
+                .schools
+                .iter()
+                .filter(|s| (m.is_empty() || s.municipality == m) && s.matches(&q));
             let n = it.clone().count();
             (
                 n,

@@ -177,18 +177,7 @@ fn CompletenessSection() -> impl IntoView {
     let size = RwSignal::new(50usize);
     let groups = data_groups();
     let n_groups = groups.len();
-    let munis = Memo::new(move |_| {
-        state.overview.with(|o| {
-            o.as_ref()
-                .map(|o| {
-                    o.municipalities()
-                        .into_iter()
-                        .map(str::to_string)
-                        .collect::<Vec<_>>()
-                })
-                .unwrap_or_default()
-        })
-    });
+    let munis = state.municipalities();
     let latest = Memo::new(move |_| {
         state.overview.with(|o| {
             o.as_ref()
@@ -210,11 +199,7 @@ fn CompletenessSection() -> impl IntoView {
                 .iter()
                 .enumerate()
                 .filter(|(_, s)| m.is_empty() || s.municipality == m)
-                .filter(|(_, s)| {
-                    q.is_empty()
-                        || s.school_name.to_lowercase().contains(&q)
-                        || s.school_id.to_lowercase().contains(&q)
-                })
+                .filter(|(_, s)| s.matches(&q))
                 .map(|(i, s)| {
                     (
                         i,

@@ -51,17 +51,7 @@ pub fn parse_bundle_as(
     };
     let value = match parse_json(text) {
         Ok(v) => v,
-        Err(e) => {
-            return Err(vec![Problem::error(
-                file,
-                Place::File,
-                None,
-                format!(
-                    "некорректный JSON: строка {}, позиция {}: {}",
-                    e.line, e.column, e.message
-                ),
-            )])
-        }
+        Err(e) => return Err(vec![Problem::error(file, Place::File, None, e.to_string())]),
     };
     if !value.is_object() {
         return Err(vec![Problem::error(
