@@ -15,7 +15,9 @@ use crate::domain::catalog::{Change, Overview};
 use crate::domain::envelope::CreatedBy;
 use crate::domain::identify::Params;
 use crate::domain::problem::Problem;
-use crate::domain::records::{ImportCounts, RunRecord, RunScope};
+use crate::domain::records::{
+    ImportCounts, RunRecord, RunScope, SchoolDocuments, SchoolIdentity, SchoolRecord,
+};
 use crate::domain::row::Row;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -48,10 +50,17 @@ pub enum Request {
     Run { id: String },
     /// The digest of the rows stored now, per scope. → [`Response::Digests`].
     Digests,
-    /// One school's stored rows. → [`Response::Rows`].
+    /// One school's stored record and rows. → [`Response::School`].
     SchoolRows { school_id: String },
     /// Build a file. → [`Response::File`] (the Blob beside it).
     Export(Export),
+    /// Store a school's confirmed draft: its record with documents and its rows, as edited
+    /// here. → [`Response::Changed`].
+    SaveSchool {
+        school: SchoolIdentity,
+        rows: Vec<Row>,
+        documents: SchoolDocuments,
+    },
     /// Write the demonstration region. → [`Response::Changed`].
     LoadDemo,
     /// Delete exactly the demonstration records. → [`Response::Changed`].
@@ -155,7 +164,11 @@ pub enum Response {
     },
     Run(Box<RunRecord>),
     Digests(Vec<(RunScope, String)>),
-    Rows(Vec<Row>),
+    /// A school's record (with its documents), if stored, and its rows, oldest first.
+    School {
+        record: Option<Box<SchoolRecord>>,
+        rows: Vec<Row>,
+    },
     /// Stopped on the user's request; nothing was written.
     Cancelled,
     /// In Russian; nothing was written.
@@ -370,7 +383,10 @@ mod tests {
                 change: Box::default(),
             },
             Response::Digests(vec![(RunScope::All, "rows-v2-x".into())]),
-            Response::Rows(vec![Row::new("s", "Ш", "М", SchoolType::Basic, 2024)]),
+            Response::School {
+                record: None,
+                rows: vec![Row::new("s", "Ш", "М", SchoolType::Basic, 2024)],
+            },
             Response::Cancelled,
             Response::Failed {
                 message: "нет".into(),

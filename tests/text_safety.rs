@@ -63,7 +63,7 @@ proptest! {
         let b = Bundle::from_payload(
             CreatedBy { role: Role::School, organisation: id.clone() },
             &Timestamp::parse("2025-11-22T10:00:00Z").unwrap(),
-            &Payload::SchoolSubmission(SchoolSubmission { school: SchoolIdentity::of_row(&row), rows: vec![row] }),
+            &Payload::SchoolSubmission(SchoolSubmission { school: SchoolIdentity::of_row(&row), rows: vec![row], self_assessments: Vec::new(), programme: None }),
         );
         let name = suggested_file_name(&b);
         prop_assert!(name.ends_with("-2025-11-22.json"));

@@ -6,7 +6,7 @@ use super::client;
 use super::state::{AppState, NoticeKind, Progress};
 use crate::domain::catalog::Change;
 use crate::domain::identify::Params;
-use crate::domain::records::{RunRecord, RunScope};
+use crate::domain::records::{RunRecord, RunScope, SchoolDocuments, SchoolIdentity, SchoolRecord};
 use crate::domain::row::Row;
 use crate::protocol::{Choice, Export, PlanView, Request, Response};
 use crate::storage::browser;
@@ -260,8 +260,8 @@ pub async fn digests() -> Vec<(RunScope, String)> {
     }
 }
 
-/// One school's stored rows, oldest first.
-pub async fn school_rows(school_id: String) -> Vec<Row> {
+/// One school's stored record (with its documents) and rows, oldest first.
+pub async fn school_data(school_id: String) -> (Option<SchoolRecord>, Vec<Row>) {
     match client::call(
         Request::SchoolRows { school_id },
         Vec::new(),
@@ -271,7 +271,30 @@ pub async fn school_rows(school_id: String) -> Vec<Row> {
     .await
     .0
     {
-        Response::Rows(r) => r,
-        _ => Vec::new(),
+        Response::School { record, rows } => (record.map(|r| *r), rows),
+        _ => (None, Vec::new()),
     }
+}
+
+/// Stores a school's confirmed draft; `true` when written.
+pub async fn save_school(
+    state: AppState,
+    school: SchoolIdentity,
+    rows: Vec<Row>,
+    documents: SchoolDocuments,
+) -> bool {
+    matches!(
+        call(
+            state,
+            "Сохраняю данные школы…",
+            Request::SaveSchool {
+                school,
+                rows,
+                documents,
+            },
+            Vec::new()
+        )
+        .await,
+        Some(Response::Changed { .. })
+    )
 }

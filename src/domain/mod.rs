@@ -1,11 +1,14 @@
-//! The domain: row contract, identification engine, rubric scoring, bundle format.
+//! The domain: row contract, identification engine, rubric scoring, school self-assessment,
+//! bundle format.
 //!
 //! Invariant: nothing under `domain` knows about the web or does IO. No leptos, web-sys,
 //! wasm-bindgen, no file system. Inputs are strings/bytes and values; outputs are values.
 //!
 //! Dependencies between the modules run one way (no cycles): `schema` → `row` → `input`;
 //! `canonical`, `time` and `envelope` are leaves; `identify` → `reference` → `run` →
-//! `records` → `bundle`; `catalog` reads `records`.
+//! `records` → `bundle`; `reference` → `placement`; `catalog` reads `records`. `rubric` (the federal rubric) and
+//! `self_assessment` (the school questionnaire of seed 000 §5) are leaves: `self_assessment`
+//! reads only `input`'s range rule and `problem`'s severities.
 pub mod bundle;
 pub mod canonical;
 pub mod catalog;
@@ -15,12 +18,17 @@ pub mod digest;
 pub mod envelope;
 pub mod identify;
 pub mod input;
+pub mod placement;
 pub mod problem;
+pub mod programme;
 pub mod records;
 pub mod reference;
 pub mod row;
 pub mod rubric;
 pub mod run;
 pub mod schema;
+pub mod school_entry;
+pub mod self_assessment;
 pub mod stats;
 pub mod time;
+pub mod workspace;

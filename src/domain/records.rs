@@ -20,9 +20,11 @@
 
 use super::canonical::sha256_hex;
 use super::envelope::Bundle;
+use super::programme::Programme;
 use super::row::{Row, SchoolType};
 use super::rubric::{Assessment, OrgLevel};
 pub use super::run::{RunRecord, RunScope};
+use super::self_assessment::SelfAssessment;
 use super::time::Timestamp;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -78,13 +80,32 @@ impl SchoolIdentity {
     }
 }
 
+/// What a school reports about itself besides its rows: its self-assessments (one per year)
+/// and its improvement programme. Sent in the school's file, kept with the school's record.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct SchoolDocuments {
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub self_assessments: Vec<SelfAssessment>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub programme: Option<Programme>,
+}
+
+impl SchoolDocuments {
+    pub fn is_empty(&self) -> bool {
+        self.self_assessments.is_empty() && self.programme.is_none()
+    }
+}
+
 /// A school. Key: `school_id`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SchoolRecord {
     pub school_id: String,
     pub school_name: String,
     pub municipality: String,
     pub school_type: SchoolType,
+    /// The school's self-assessments and programme, if it sent or entered any.
+    #[serde(default, skip_serializing_if = "SchoolDocuments::is_empty")]
+    pub documents: SchoolDocuments,
     pub meta: RecordMeta,
 }
 
@@ -95,6 +116,7 @@ impl SchoolRecord {
             school_name: identity.school_name,
             municipality: identity.municipality,
             school_type: identity.school_type,
+            documents: SchoolDocuments::default(),
             meta,
         }
     }
@@ -239,6 +261,8 @@ pub enum LogAction {
     Clear,
     Demo,
     Restore,
+    /// A school's own data entered and confirmed in this browser.
+    Entry,
 }
 
 impl LogAction {
@@ -249,6 +273,7 @@ impl LogAction {
             LogAction::Clear => "очистка",
             LogAction::Demo => "демонстрационные данные",
             LogAction::Restore => "восстановление из резервной копии",
+            LogAction::Entry => "ввод данных школы",
         }
     }
 }

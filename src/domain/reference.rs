@@ -1,5 +1,8 @@
 //! Reference values of a region: what a school needs to place itself among the region's
-//! schools without their data (column ranges, regional means and band cuts per pool-year).
+//! schools without their data (column ranges and deciles, regional means and band cuts per
+//! pool-year).
+//!
+//! A school places itself with [`crate::domain::placement::place`].
 //!
 //! The values come from one identification and the rows it was computed on, and are taken
 //! when the run is made (a stored run keeps them), so a reference exported later describes
@@ -8,6 +11,7 @@
 use super::identify::{Identification, Params, ResultsBand, SocialBand};
 use super::row::Row;
 use super::schema::schema;
+use super::stats::deciles;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 
@@ -26,7 +30,9 @@ pub struct ReferencePayload {
 /// Bands by index value: a results index ≤ `results_cut_low` is in the low band, ≥
 /// `results_cut_high` in the high band. A social index (higher = worse conditions) ≥
 /// `social_cut_unfavourable` is in the unfavourable band, ≤ `social_cut_favourable` in the
-/// favourable one. A cut is `None` when nobody is in that band.
+/// favourable one. A cut is `None` when nobody is in that band. Compared as the engine ranks,
+/// on indices rounded to 10 decimals ([`crate::domain::stats::rank_key`]), this gives every
+/// school of the run its band, ties at a cut included (see [`crate::domain::placement`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ReferencePool {
     pub pool: String,
@@ -38,6 +44,12 @@ pub struct ReferencePool {
     pub columns: BTreeMap<String, (f64, f64)>,
     /// Regional means used for the gap flags that year, by column.
     pub regional_means: BTreeMap<String, f64>,
+    /// Deciles of each data column over the same schools as `columns` (11 values: 0 %, 10 %,
+    /// …, 100 %, by nearest rank, see [`crate::domain::stats::deciles`]), so that a school can
+    /// be told what share of its group has a better value. Absent in references made before
+    /// they were added (and then not written).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub quantiles: BTreeMap<String, Vec<f64>>,
     /// The highest results index in the low band.
     pub results_cut_low: Option<f64>,
     /// The lowest results index in the high band.
@@ -60,7 +72,13 @@ impl ReferencePayload {
     }
 }
 
-/// * Cuts: from the bands of the result (see [`ReferencePool`]).
+/// The reference values of every pool-year of a run, from the run and the rows it was
+/// computed on:
+///
+/// * columns, deciles: over the rows, in the window, of the schools the run placed in a pool
+///   (excluded schools do not count), exactly the rows the engine normalised over;
+/// * regional means: those the run used (official or computed), by year;
+/// * cuts: from the bands of the result (see [`ReferencePool`]).
 pub fn reference_pools(identification: &Identification, rows: &[Row]) -> Vec<ReferencePool> {
     let s = schema();
     let pool_of: HashMap<&str, &str> = identification
@@ -69,10 +87,9 @@ pub fn reference_pools(identification: &Identification, rows: &[Row]) -> Vec<Ref
         .filter(|r| r.excluded.is_none())
         .filter_map(|r| r.pool.as_deref().map(|p| (r.school_id.as_str(), p)))
         .collect();
-    // (min, max) by data index, per pool-year; named once at the end.
-    type ByIndex = Vec<Option<(f64, f64)>>;
-    type ByName = BTreeMap<String, (f64, f64)>;
-    let mut acc: HashMap<(&str, i32), ByIndex> = HashMap::new();
+    // The rows of each pool-year, then one column at a time through one buffer: memory stays
+    // at one pool-year's column, whatever the size of the region.
+    let mut by_group: HashMap<(&str, i32), Vec<&Row>> = HashMap::new();
     for row in rows {
         if !identification.years.contains(&row.year) {
             continue;
@@ -80,25 +97,27 @@ pub fn reference_pools(identification: &Identification, rows: &[Row]) -> Vec<Ref
         let Some(pool) = pool_of.get(row.school_id.as_str()) else {
             continue;
         };
-        let columns = acc
-            .entry((pool, row.year))
-            .or_insert_with(|| vec![None; s.data_len()]);
-        for (i, &v) in row.values.raw().iter().enumerate() {
-            if !v.is_nan() {
-                let c = &mut columns[i];
-                *c = Some(c.map_or((v, v), |(lo, hi)| (lo.min(v), hi.max(v))));
-            }
-        }
+        by_group.entry((pool, row.year)).or_default().push(row);
     }
-    let ranges: HashMap<(&str, i32), ByName> = acc
+    type Columns = (BTreeMap<String, (f64, f64)>, BTreeMap<String, Vec<f64>>);
+    let mut buffer = Vec::new();
+    let columns: HashMap<(&str, i32), Columns> = by_group
         .into_iter()
-        .map(|(k, columns)| {
-            let named = columns
-                .into_iter()
-                .enumerate()
-                .filter_map(|(i, c)| c.map(|c| (s.data_column(i).id.clone(), c)))
-                .collect();
-            (k, named)
+        .map(|(k, group)| {
+            let (mut ranges, mut quantiles) = (BTreeMap::new(), BTreeMap::new());
+            for i in 0..s.data_len() {
+                buffer.clear();
+                buffer.extend(group.iter().filter_map(|r| r.values.get(i)));
+                buffer.sort_unstable_by(f64::total_cmp);
+                if let (Some(&lo), Some(&hi), Some(q)) =
+                    (buffer.first(), buffer.last(), deciles(&buffer))
+                {
+                    let id = &s.data_column(i).id;
+                    ranges.insert(id.clone(), (lo, hi));
+                    quantiles.insert(id.clone(), q);
+                }
+            }
+            (k, (ranges, quantiles))
         })
         .collect();
     identification
@@ -133,14 +152,18 @@ pub fn reference_pools(identification: &Identification, rows: &[Row]) -> Vec<Ref
                 pool: py.pool.clone(),
                 year: py.year,
                 schools: py.schools,
-                columns: ranges
+                columns: columns
                     .get(&(py.pool.as_str(), py.year))
-                    .cloned()
+                    .map(|c| c.0.clone())
                     .unwrap_or_default(),
                 regional_means: identification
                     .regional_means
                     .get(&py.year.to_string())
                     .map(|m| m.iter().map(|(k, v)| (k.clone(), v.value)).collect())
+                    .unwrap_or_default(),
+                quantiles: columns
+                    .get(&(py.pool.as_str(), py.year))
+                    .map(|c| c.1.clone())
                     .unwrap_or_default(),
                 results_cut_low: low,
                 results_cut_high: high,

@@ -44,6 +44,10 @@ pub struct Column {
     #[serde(default)]
     pub required: bool,
     pub label: String,
+    /// The seed's wording of the indicator and its meaning (the method's tables), shown as
+    /// help on data entry; empty for columns the tables do not name.
+    #[serde(default)]
+    pub help: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -172,6 +172,59 @@ pub fn rank_key(x: f64) -> f64 {
     (x * 1e10).round() / 1e10
 }
 
+/// Deciles of a sorted list by nearest rank: 11 values, `q[0]` the minimum and, for k = 1…10,
+/// `q[k]` the smallest value with at least k × 10 % of the values at or below it (the value at
+/// position ⌈k·n/10⌉, counting from 1), so `q[10]` is the maximum. Every decile is one of the
+/// values; `None` for an empty list. `sorted` must be ascending (NaN-free).
+///
+/// Example: [1, 2, 3, 4, 5] → [1, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5].
+pub fn deciles(sorted: &[f64]) -> Option<Vec<f64>> {
+    let n = sorted.len();
+    if n == 0 {
+        return None;
+    }
+    Some(
+        (0..=10usize)
+            .map(|k| sorted[(k * n).div_ceil(10).max(1) - 1])
+            .collect(),
+    )
+}
+
+/// Whether `q` is a usable list of [`deciles`]: 11 finite values, ascending.
+fn usable_deciles(q: &[f64]) -> bool {
+    q.len() == 11 && q.iter().all(|v| v.is_finite()) && q.windows(2).all(|w| w[0] <= w[1])
+}
+
+/// The share of the values (per cent, a whole ten, rounded down) that are certainly below
+/// `x`, read from their [`deciles`]: the largest k × 10 with x > q[k]. Certain because the
+/// ⌈k·n/10⌉ values at or below q[k] are all below x. `None` if `q` is not 11 ascending finite
+/// values or `x` is not finite.
+///
+/// Example: deciles of [1, 2, 3, 4, 5], x = 4.5 → 80 (4 of 5 values are below).
+pub fn share_below(q: &[f64], x: f64) -> Option<u32> {
+    if !usable_deciles(q) || !x.is_finite() {
+        return None;
+    }
+    Some(q.iter().rposition(|&v| x > v).map_or(0, |k| k as u32 * 10))
+}
+
+/// The share of the values (per cent, a whole ten, rounded down) that are certainly above
+/// `x`: the largest (10 − j) × 10 with x < q[j]. Certain because the n − ⌈j·n/10⌉ + 1 values
+/// at or above q[j] are all above x, and that is at least (10 − j)·n/10. `None` as in
+/// [`share_below`].
+///
+/// Example: deciles of [1, 2, 3, 4, 5], x = 1.5 → 70 (in fact 4 of 5 values are above).
+pub fn share_above(q: &[f64], x: f64) -> Option<u32> {
+    if !usable_deciles(q) || !x.is_finite() {
+        return None;
+    }
+    Some(
+        q.iter()
+            .position(|&v| x < v)
+            .map_or(0, |j| (10 - j as u32) * 10),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -286,5 +339,46 @@ mod tests {
     fn rank_key_merges_float_noise() {
         assert_ne!(0.1 + 0.2, 0.3);
         assert_eq!(rank_key(0.1 + 0.2), rank_key(0.3));
+    }
+
+    #[test]
+    fn deciles_by_nearest_rank_and_certain_shares() {
+        let v = [1.0, 2.0, 3.0, 4.0, 5.0];
+        let q = deciles(&v).unwrap();
+        assert_eq!(
+            q,
+            vec![1.0, 1.0, 1.0, 2.0, 2.0, 3.0, 3.0, 4.0, 4.0, 5.0, 5.0]
+        );
+        assert_eq!(deciles(&[]), None);
+        assert_eq!(deciles(&[7.0]), Some(vec![7.0; 11]));
+        assert_eq!(share_below(&q, 4.5), Some(80));
+        assert_eq!(share_below(&q, 3.5), Some(60));
+        assert_eq!(share_below(&q, 1.0), Some(0));
+        assert_eq!(share_below(&q, 9.0), Some(100));
+        assert_eq!(share_above(&q, 1.5), Some(70));
+        assert_eq!(share_above(&q, 0.0), Some(100));
+        assert_eq!(share_above(&q, 5.0), Some(0));
+        assert_eq!(share_below(&q[..10], 4.5), None);
+        assert_eq!(share_below(&q, f64::NAN), None);
+        let mut unsorted = q.clone();
+        unsorted.swap(0, 10);
+        assert_eq!(share_above(&unsorted, 1.5), None);
+        // The claims are never more than the truth, for every list size and position.
+        for n in 1..=40usize {
+            let values: Vec<f64> = (0..n).map(|i| (i / 2) as f64).collect(); // with ties
+            let q = deciles(&values).unwrap();
+            for x in (-1..=(n as i32)).map(|x| x as f64 * 0.5) {
+                let below = values.iter().filter(|&&v| v < x).count() as f64 / n as f64;
+                let above = values.iter().filter(|&&v| v > x).count() as f64 / n as f64;
+                assert!(
+                    share_below(&q, x).unwrap() as f64 / 100.0 <= below + 1e-12,
+                    "{n} {x}"
+                );
+                assert!(
+                    share_above(&q, x).unwrap() as f64 / 100.0 <= above + 1e-12,
+                    "{n} {x}"
+                );
+            }
+        }
     }
 }

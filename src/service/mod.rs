@@ -23,9 +23,11 @@ use crate::domain::digest::RowsDigest;
 use crate::domain::identify::{self, Params, ResultsCategory, SocialCategory};
 use crate::domain::problem::{Place, Problem};
 use crate::domain::records::{
-    ImportCounts, LogAction, LogEntry, Origin, Removal, RunRecord, RunScope, Snapshot,
+    ImportCounts, LogAction, LogEntry, Origin, Removal, RunRecord, RunScope, SchoolDocuments,
+    SchoolIdentity, Snapshot,
 };
 use crate::domain::reference::reference_pools;
+use crate::domain::row::Row;
 use crate::domain::time::Timestamp;
 use crate::format::count;
 use crate::protocol::{Choice, Export, PlanView, Request, Response};
@@ -389,12 +391,18 @@ impl Service {
                     .map(|s| s.row.clone())
                     .collect();
                 rows.sort_by_key(|r| r.year);
-                Ok((Response::Rows(rows), None))
+                let record = self.data.snapshot.school(&school_id).cloned().map(Box::new);
+                Ok((Response::School { record, rows }, None))
             }
             Request::Export(e) => self.export(e, job).await,
             Request::LoadDemo => self.load_demo(job).await,
             Request::RemoveDemo => self.remove_demo(job).await,
             Request::DeleteRun { id } => self.delete_run(id, job).await,
+            Request::SaveSchool {
+                school,
+                rows,
+                documents,
+            } => self.save_school(school, rows, documents, job).await,
             Request::Clear => self.clear(job).await,
             Request::DeleteUnreadable { items } => self.delete_unreadable(items, job).await,
             Request::Cancel { .. } => Ok((changed(Change::default(), String::new()), None)),
@@ -802,6 +810,52 @@ impl Service {
             job,
         )
         .await
+    }
+
+    /// Stores a school's confirmed draft (checked again here: the rows must be the school's
+    /// and valid, the documents valid).
+    async fn save_school(
+        &mut self,
+        school: SchoolIdentity,
+        rows: Vec<Row>,
+        documents: SchoolDocuments,
+        job: &Job,
+    ) -> Result<Outcome, Stop> {
+        self.ensure_fresh().await?;
+        let mut problems = crate::domain::school_entry::identity_problems(&school);
+        for r in &rows {
+            if r.school_id != school.school_id {
+                problems.push(format!(
+                    "строка за {} год относится к школе «{}»",
+                    r.year, r.school_id
+                ));
+            }
+        }
+        for sa in &documents.self_assessments {
+            problems.extend(crate::domain::workspace::self_assessment_errors(sa));
+        }
+        if let Some(p) = &documents.programme {
+            problems.extend(crate::domain::programme::validate(p));
+        }
+        if rows.is_empty() {
+            problems.push("нет ни одной строки данных".into());
+        }
+        if !problems.is_empty() {
+            return Err(Stop::Failed(format!(
+                "Данные школы не сохранены: {}",
+                problems.join("; ")
+            )));
+        }
+        let writes = crate::domain::workspace::confirm(&school, &rows, documents, &now());
+        let (n, ops) = stored::writes_op_iter(&writes);
+        self.write_iter(n, ops, "Сохраняю данные школы…", job)
+            .await?;
+        self.data.snapshot.apply(&writes);
+        let change = Change::of_writes(&self.data.snapshot, &writes);
+        Ok((
+            changed(change, format!("Сохранено: {}.", writes.entry.summary)),
+            None,
+        ))
     }
 
     async fn delete_run(&mut self, id: String, job: &Job) -> Result<Outcome, Stop> {

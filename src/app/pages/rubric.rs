@@ -9,7 +9,7 @@ mod compare;
 mod entry;
 mod list;
 mod results;
-mod save;
+pub(crate) mod save;
 
 use crate::app::state::app_state;
 use crate::charts::RubricHeatmap;

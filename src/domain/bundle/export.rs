@@ -44,9 +44,9 @@ pub fn school_submission(
             .filter(|s| s.row.school_id == school_id)
             .map(|s| &s.row),
     );
-    let school = match (snapshot.school(school_id), rows.last()) {
-        (Some(record), _) => record.identity(),
-        (None, Some(latest)) => SchoolIdentity::of_row(latest),
+    let (school, documents) = match (snapshot.school(school_id), rows.last()) {
+        (Some(record), _) => (record.identity(), record.documents.clone()),
+        (None, Some(latest)) => (SchoolIdentity::of_row(latest), Default::default()),
         (None, None) => return Err(format!("школа «{school_id}» не найдена")),
     };
     if rows.is_empty() {
@@ -58,7 +58,12 @@ pub fn school_submission(
     Ok(Bundle::from_payload(
         created_by.clone(),
         now,
-        &Payload::SchoolSubmission(SchoolSubmission { school, rows }),
+        &Payload::SchoolSubmission(SchoolSubmission {
+            school,
+            rows,
+            self_assessments: documents.self_assessments,
+            programme: documents.programme,
+        }),
     ))
 }
 

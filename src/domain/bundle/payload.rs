@@ -1,19 +1,26 @@
 //! The typed payloads of the bundle kinds.
 
 use crate::domain::envelope::{Bundle, CreatedBy, Kind};
+use crate::domain::programme::Programme;
 use crate::domain::records::{SchoolIdentity, Snapshot};
 pub use crate::domain::reference::{ReferencePayload, ReferencePool};
 use crate::domain::row::Row;
 use crate::domain::rubric::Assessment;
+use crate::domain::self_assessment::SelfAssessment;
 use crate::domain::time::Timestamp;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-/// One school's rows, sent by the school. Every row belongs to `school`.
+/// One school's rows, sent by the school, with its self-assessments and programme if it has
+/// any. Every row and self-assessment belongs to `school`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SchoolSubmission {
     pub school: SchoolIdentity,
     pub rows: Vec<Row>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub self_assessments: Vec<SelfAssessment>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub programme: Option<Programme>,
 }
 
 /// Rows of many schools; `schools` optionally gives their current identities (otherwise each

@@ -37,7 +37,7 @@ use crate::domain::problem::Problem;
 pub use crate::domain::records::Writes;
 use crate::domain::records::{
     AssessmentRecord, ImportCounts, LogAction, LogEntry, Origin, RecordMeta, ReferenceRecord,
-    RunRecord, SchoolIdentity, SchoolRecord, Snapshot, SubmissionRecord, Upserts,
+    RunRecord, SchoolDocuments, SchoolIdentity, SchoolRecord, Snapshot, SubmissionRecord, Upserts,
 };
 use crate::domain::row::Row;
 use crate::domain::time::Timestamp;
@@ -108,7 +108,9 @@ impl Record {
     /// compared, nor an assessment's `updated_at` or a reference's `received_at`.
     pub fn same_content(&self, other: &Record) -> bool {
         match (self, other) {
-            (Record::School(a), Record::School(b)) => a.identity() == b.identity(),
+            (Record::School(a), Record::School(b)) => {
+                a.identity() == b.identity() && a.documents == b.documents
+            }
             (Record::Submission(a), Record::Submission(b)) => a.row == b.row,
             (Record::Assessment(a), Record::Assessment(b)) => {
                 let (a, b) = (&a.assessment, &b.assessment);
@@ -351,6 +353,21 @@ impl<'a> Planner<'a> {
 
     fn add(&mut self, record: Record, source: &Source) {
         let key = record.key();
+        // A school record that brings no documents (a table, a collection, an older file)
+        // leaves the documents we have as they are.
+        let record = match record {
+            Record::School(mut r) if r.documents.is_empty() => {
+                let before = match self.seen.get(&key) {
+                    Some(&j) => Some(self.items[j].record.clone()),
+                    None => self.existing(&key),
+                };
+                if let Some(Record::School(b)) = before {
+                    r.documents = b.documents;
+                }
+                Record::School(r)
+            }
+            r => r,
+        };
         let (kind, mine, reason) = if let Some(&j) = self.seen.get(&key) {
             let earlier = &self.items[j];
             if earlier.record.same_content(&record) {
@@ -429,14 +446,20 @@ impl<'a> Planner<'a> {
 
     /// Schools (given identities first, then identities of the latest rows of the others),
     /// then the rows.
-    fn rows(&mut self, given: &[SchoolIdentity], rows: &[Row], source: &Source, meta: &RecordMeta) {
+    fn rows(
+        &mut self,
+        given: &[SchoolIdentity],
+        documents: &SchoolDocuments,
+        rows: &[Row],
+        source: &Source,
+        meta: &RecordMeta,
+    ) {
         let mut done: HashSet<&str> = HashSet::new();
         for identity in given {
             if done.insert(&identity.school_id) {
-                self.add(
-                    Record::School(SchoolRecord::new(identity.clone(), meta.clone())),
-                    source,
-                );
+                let mut record = SchoolRecord::new(identity.clone(), meta.clone());
+                record.documents = documents.clone();
+                self.add(Record::School(record), source);
             }
         }
         let mut latest: BTreeMap<&str, &Row> = BTreeMap::new();
@@ -491,6 +514,7 @@ pub fn plan_import(current: &Snapshot, incoming: &[Incoming], now: &Timestamp) -
                 };
                 p.rows(
                     &[],
+                    &SchoolDocuments::default(),
                     rows,
                     &Source {
                         file,
@@ -517,9 +541,25 @@ pub fn plan_import(current: &Snapshot, incoming: &[Incoming], now: &Timestamp) -
                 };
                 match &pb.payload {
                     Payload::SchoolSubmission(s) => {
-                        p.rows(std::slice::from_ref(&s.school), &s.rows, &source, &meta)
+                        let documents = SchoolDocuments {
+                            self_assessments: s.self_assessments.clone(),
+                            programme: s.programme.clone(),
+                        };
+                        p.rows(
+                            std::slice::from_ref(&s.school),
+                            &documents,
+                            &s.rows,
+                            &source,
+                            &meta,
+                        )
                     }
-                    Payload::Collection(c) => p.rows(&c.schools, &c.rows, &source, &meta),
+                    Payload::Collection(c) => p.rows(
+                        &c.schools,
+                        &SchoolDocuments::default(),
+                        &c.rows,
+                        &source,
+                        &meta,
+                    ),
                     Payload::RubricAssessment(r) => {
                         for a in &r.assessments {
                             p.add(

@@ -179,6 +179,8 @@ fn submission_bundle() -> Bundle {
     let payload = Payload::SchoolSubmission(SchoolSubmission {
         school: identity("s1"),
         rows: vec![row("s1", 2024, 61.5), row("s1", 2025, 63.25)],
+        self_assessments: Vec::new(),
+        programme: None,
     });
     Bundle::from_payload(school_by(), &ts("2025-11-20T09:00:00Z"), &payload)
 }
@@ -630,7 +632,7 @@ fn a_broken_backup_names_the_record() {
         "ошибка: b.json, поле payload.snapshot.submissions[3].meta: нет поля «origin»",
         "ошибка: b.json, поле payload.snapshot.assessments[0].id: ключ записи «x» не соответствует организации и году оценки (должен быть «municipality|name:г. приморск|2024»)",
         "ошибка: b.json, поле payload.snapshot.references[0].bundle.sha256: контрольная сумма не совпадает: файл повреждён или изменён вручную",
-        "ошибка: b.json, поле payload.snapshot.log[0]: недопустимое значение «steal»; допустимо: «import», «export», «clear», «demo», «restore»",
+        "ошибка: b.json, поле payload.snapshot.log[0]: недопустимое значение «steal»; допустимо: «import», «export», «clear», «demo», «restore», «entry»",
     ];
     for e in expected {
         assert!(
@@ -671,6 +673,8 @@ fn suggested_file_names() {
         &Payload::SchoolSubmission(SchoolSubmission {
             school: identity("a/b:c*?"),
             rows: vec![],
+            self_assessments: Vec::new(),
+            programme: None,
         }),
     );
     assert_eq!(
@@ -793,6 +797,8 @@ fn garbled_bundles_never_panic() {
         &Payload::SchoolSubmission(SchoolSubmission {
             school: identity("s1"),
             rows: vec![row("s1", 2024, 61.5)],
+            self_assessments: Vec::new(),
+            programme: None,
         }),
     );
     let text = serde_json::to_string(&b).unwrap();
@@ -859,7 +865,12 @@ fn submission_from(created_at: &str, rows: Vec<Row>) -> Bundle {
     Bundle::from_payload(
         school_by(),
         &ts(created_at),
-        &Payload::SchoolSubmission(SchoolSubmission { school, rows }),
+        &Payload::SchoolSubmission(SchoolSubmission {
+            school,
+            rows,
+            self_assessments: Vec::new(),
+            programme: None,
+        }),
     )
 }
 

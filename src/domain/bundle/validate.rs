@@ -7,13 +7,15 @@ use super::payload::{
 use super::read::{array_at, into_path, typed, warn_unknown_keys};
 use crate::domain::envelope::Kind;
 use crate::domain::input::{row_from_json, rows_from_json_array};
-use crate::domain::problem::{FirstSeen, Place, Problem};
+use crate::domain::problem::{serde_error_ru, FirstSeen, Place, Problem};
+use crate::domain::programme::Programme;
 use crate::domain::records::{
     assessment_key, AssessmentRecord, LogEntry, RecordMeta, ReferenceRecord, RunRecord,
     SchoolIdentity, SchoolRecord, Snapshot, SubmissionRecord,
 };
 use crate::domain::row::Row;
 use crate::domain::rubric::{federal, validate_assessment, Assessment};
+use crate::domain::self_assessment::SelfAssessment;
 use crate::domain::time::Timestamp;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
@@ -103,7 +105,13 @@ pub(super) fn check_payload(
     let errors_before = problems.iter().filter(|p| p.is_error()).count();
     let payload = match kind {
         Kind::SchoolSubmission => {
-            warn_unknown_keys(file, obj, &["school", "rows"], "payload", problems);
+            warn_unknown_keys(
+                file,
+                obj,
+                &["school", "rows", "self_assessments", "programme"],
+                "payload",
+                problems,
+            );
             let school = match obj.get("school") {
                 Some(v) => identity_at(file, v, "payload.school", problems),
                 None => {
@@ -142,10 +150,13 @@ pub(super) fn check_payload(
                     "в файле нет ни одной строки данных",
                 ));
             }
+            let (self_assessments, programme) = documents_at(file, obj, school.as_ref(), problems);
             school.map(|school| {
                 Payload::SchoolSubmission(SchoolSubmission {
                     school,
                     rows: rows.into_iter().map(|(_, r)| r).collect(),
+                    self_assessments,
+                    programme,
                 })
             })
         }
@@ -495,4 +506,84 @@ fn check_snapshot(
         |_, _, _| {},
     );
     Some(snap)
+}
+
+/// The self-assessments and programme of a school's file: each read on its own (an unreadable
+/// one is an error at its path, the rest of the file still reads), checked against the
+/// questionnaire and the programme's rules.
+fn documents_at(
+    file: &str,
+    obj: &Map<String, Value>,
+    school: Option<&SchoolIdentity>,
+    problems: &mut Vec<Problem>,
+) -> (Vec<SelfAssessment>, Option<Programme>) {
+    let err =
+        |path: String, message: String| Problem::error(file, Place::Path(path), None, message);
+    let mut assessments = Vec::new();
+    let items = array_at(
+        file,
+        obj,
+        "self_assessments",
+        "payload.self_assessments",
+        false,
+        problems,
+    )
+    .unwrap_or(&[]);
+    let mut years = FirstSeen::new();
+    for (i, v) in items.iter().enumerate() {
+        let path = format!("payload.self_assessments[{i}]");
+        match serde_json::from_value::<SelfAssessment>(v.clone()) {
+            Err(e) => problems.push(err(path, serde_error_ru(&e))),
+            Ok(sa) => {
+                if let Some(s) = school {
+                    if sa.school_id != s.school_id {
+                        problems.push(err(
+                            format!("{path}.school_id"),
+                            format!(
+                                "самооценка относится к школе «{}», а файл содержит данные школы «{}»",
+                                sa.school_id, s.school_id
+                            ),
+                        ));
+                        continue;
+                    }
+                }
+                if let Some(j) = years.repeat(sa.year, i) {
+                    problems.push(err(
+                        format!("{path}.year"),
+                        format!(
+                            "самооценка за {} год уже есть (payload.self_assessments[{j}])",
+                            sa.year
+                        ),
+                    ));
+                    continue;
+                }
+                let found = crate::domain::workspace::self_assessment_errors(&sa);
+                let bad = !found.is_empty();
+                for m in found {
+                    problems.push(err(path.clone(), m));
+                }
+                if !bad {
+                    assessments.push(sa);
+                }
+            }
+        }
+    }
+    let programme = match obj.get("programme") {
+        None | Some(Value::Null) => None,
+        Some(v) => match serde_json::from_value::<Programme>(v.clone()) {
+            Err(e) => {
+                problems.push(err("payload.programme".into(), serde_error_ru(&e)));
+                None
+            }
+            Ok(p) => {
+                let found = crate::domain::programme::validate(&p);
+                let bad = !found.is_empty();
+                for m in found {
+                    problems.push(err("payload.programme".into(), m));
+                }
+                (!bad).then_some(p)
+            }
+        },
+    };
+    (assessments, programme)
 }

@@ -100,6 +100,36 @@ pub fn window(
     Ok(recent)
 }
 
+/// Which of a school's rows gives its identity (name, municipality, type): the latest row in
+/// the window, or else the latest row. `year_at(k)` is the year of row `k` of `n`, oldest
+/// first. The engine and [`crate::domain::placement`] both decide it here.
+pub fn identity_position(n: usize, year_at: impl Fn(usize) -> i32, window: &[i32]) -> usize {
+    (0..n)
+        .rev()
+        .find(|&k| window.contains(&year_at(k)))
+        .unwrap_or(n.saturating_sub(1))
+}
+
+/// The pool of a school type (by position in `params.pools`), or why the school is left out
+/// (seed footnote 2: «В перечень школ не включаются школы, реализующие адаптированные
+/// образовательные программы, начальные школы, образовательные организации при
+/// исправительных колониях»), in Russian.
+pub fn pool_or_exclusion(t: SchoolType, params: &Params) -> (Option<usize>, Option<String>) {
+    if params.excluded_types.contains(&t) {
+        return (
+            None,
+            Some(format!("исключена из идентификации: {} школа", t.label())),
+        );
+    }
+    match params.pool_of(t) {
+        Some(p) => (Some(p), None),
+        None => (
+            None,
+            Some(format!("тип «{t}» не входит ни в одну группу школ")),
+        ),
+    }
+}
+
 /// The first 16 bytes of an id, big-endian, for fast comparisons: ids that differ there
 /// compare like their prefixes; only longer ids with equal prefixes need the full strings.
 fn prefix(id: &str) -> u128 {
@@ -166,35 +196,11 @@ pub fn frame<'a>(rows: &'a [Row], params: &Params) -> Result<Frame<'a>, Identify
         }
         let group = &keys[i..j];
         let row = |k: usize| &rows[group[k].3 as usize];
-        // Identity from the latest row in the window, or else the latest row.
-        let latest_k = (0..group.len())
-            .rev()
-            .find(|&k| slot_of(group[k].2).is_some())
-            .unwrap_or(group.len() - 1);
-        let latest = row(latest_k);
+        let latest = row(identity_position(group.len(), |k| group[k].2, &years));
         if (0..group.len()).any(|k| row(k).school_type != latest.school_type) {
             changed_type += 1;
         }
-        let (pool, excluded) = if params.excluded_types.contains(&latest.school_type) {
-            (
-                None,
-                Some(format!(
-                    "исключена из идентификации: {} школа",
-                    latest.school_type.label()
-                )),
-            )
-        } else {
-            match params.pool_of(latest.school_type) {
-                Some(p) => (Some(p), None),
-                None => (
-                    None,
-                    Some(format!(
-                        "тип «{}» не входит ни в одну группу школ",
-                        latest.school_type
-                    )),
-                ),
-            }
-        };
+        let (pool, excluded) = pool_or_exclusion(latest.school_type, params);
         let si = schools.len() as u32;
         for &(_, _, year, row_index) in group {
             match slot_of(year) {

@@ -7,10 +7,10 @@
 //! - An indicator with Russian and maths variants is the mean of the variants the school has.
 
 use super::eligibility::Frame;
-use super::method::{Component, Method, Rule};
+use super::method::{Component, Method, Rule, Variant};
 use super::output::RegionalMean;
 use super::Params;
-use crate::domain::stats::{mean, normalise_scaled, WeightedMean};
+use crate::domain::stats::{mean, normalise_scaled, Direction, WeightedMean};
 use std::collections::BTreeMap;
 
 /// Regional means of the gap variants, by window slot.
@@ -151,15 +151,107 @@ impl Scored {
     }
 }
 
-/// How one variant is turned into [0, 1] in one pool-year.
-#[derive(Clone, Copy)]
-enum Scale {
+/// How one variant is turned into [0, 1] in one pool-year. Decided by [`Scale::min_max`] or
+/// [`Scale::gap`] and applied by [`components`]: the engine and
+/// [`crate::domain::placement`] (a school placed by a region's reference) go through the same
+/// functions, which is what makes them agree to the bit.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Scale {
     /// Min–max (formulas 1–3) with max > min; `inv` is 1 / (max − min).
     MinMax { lo: f64, hi: f64, inv: f64 },
     /// 1 − flag, flagged when below `mean` by more than `threshold`.
     Gap { mean: f64, threshold: f64 },
     /// Not usable here (max = min, no regional mean, no threshold, nobody has it).
     Unused,
+}
+
+impl Scale {
+    /// Formulas 1–3 over the pool-year's range; unused when nobody has the column (`lo > hi`,
+    /// the empty range (∞, −∞)) or when its maximum equals its minimum (no information).
+    pub fn min_max(lo: f64, hi: f64) -> Scale {
+        if hi > lo {
+            Scale::MinMax {
+                lo,
+                hi,
+                inv: 1.0 / (hi - lo),
+            }
+        } else {
+            Scale::Unused
+        }
+    }
+
+    /// The gap flag against the regional mean; unused without a mean or a threshold.
+    pub fn gap(mean: Option<f64>, threshold: Option<f64>) -> Scale {
+        match (mean, threshold) {
+            (Some(mean), Some(threshold)) => Scale::Gap { mean, threshold },
+            _ => Scale::Unused,
+        }
+    }
+
+    /// The normalised value of `x` (0 = worst, 1 = best); `None` when the scale is unused.
+    #[inline]
+    pub fn apply(self, x: f64, direction: Direction) -> Option<f64> {
+        match self {
+            Scale::MinMax { lo, hi, inv } => Some(normalise_scaled(x, lo, hi, inv, direction)),
+            Scale::Gap { mean, threshold } => Some(if gap_flag(x, mean, threshold) {
+                0.0
+            } else {
+                1.0
+            }),
+            Scale::Unused => None,
+        }
+    }
+}
+
+/// The seed's «второй способ»: a school mean below the regional mean by more than the
+/// threshold is flagged (a weak result, entering as 0).
+///
+/// Example: OGE mathematics 2.8 against a regional mean 3.95, threshold 1 → flagged.
+#[inline]
+pub fn gap_flag(x: f64, mean: f64, threshold: f64) -> bool {
+    mean - x > threshold
+}
+
+/// The scales of one pool-year for a table of components (`[component][variant]`):
+/// `range(variant)` gives the column's (min, max) there, (∞, −∞) when nobody has it;
+/// `gap(component, variant)` the regional mean and threshold of a gap variant. Columns whose
+/// maximum equals their minimum are added to `dropped`.
+pub fn scales(
+    table: &[Component],
+    mut range: impl FnMut(&Variant) -> (f64, f64),
+    mut gap: impl FnMut(usize, usize, &Variant) -> (Option<f64>, Option<f64>),
+    dropped: &mut Vec<String>,
+) -> Vec<Vec<Scale>> {
+    table
+        .iter()
+        .enumerate()
+        .map(|(c, comp)| {
+            comp.variants
+                .iter()
+                .enumerate()
+                .map(|(vi, var)| match comp.rule {
+                    Rule::Minmax => {
+                        let (lo, hi) = range(var);
+                        if lo <= hi && hi <= lo {
+                            dropped.push(var.column.clone());
+                        }
+                        Scale::min_max(lo, hi)
+                    }
+                    Rule::Gap => {
+                        let (mean, threshold) = gap(c, vi, var);
+                        Scale::gap(mean, threshold)
+                    }
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// An index: the arithmetic mean of the components present («многомерная средняя»), in table
+/// order; `None` if there are none.
+#[inline]
+pub fn index(components: &[f64]) -> Option<f64> {
+    mean(components.iter().copied().filter(|v| !v.is_nan()))
 }
 
 /// Pass 2 over the rows: every component and both indices of every entry.
@@ -184,46 +276,13 @@ pub fn score(
     let mut social_scales = Vec::with_capacity(frame.groups.len());
     for (gi, g) in frame.groups.iter().enumerate() {
         let mut dropped_here = Vec::new();
-        let mut scales = |table: &[Component]| -> Vec<Vec<Scale>> {
-            table
-                .iter()
-                .enumerate()
-                .map(|(c, comp)| {
-                    comp.variants
-                        .iter()
-                        .enumerate()
-                        .map(|(vi, var)| match comp.rule {
-                            Rule::Minmax => {
-                                let (lo, hi) = ranges.of(gi, var.index);
-                                if lo > hi {
-                                    Scale::Unused // nobody has this column
-                                } else if hi <= lo {
-                                    dropped_here.push(var.column.clone());
-                                    Scale::Unused
-                                } else {
-                                    Scale::MinMax {
-                                        lo,
-                                        hi,
-                                        inv: 1.0 / (hi - lo),
-                                    }
-                                }
-                            }
-                            Rule::Gap => means
-                                .index_of(c, vi)
-                                .and_then(|k| {
-                                    Some(Scale::Gap {
-                                        mean: means.get(g.slot, k)?,
-                                        threshold: means.thresholds[k]?,
-                                    })
-                                })
-                                .unwrap_or(Scale::Unused),
-                        })
-                        .collect()
-                })
-                .collect()
+        let range = |var: &Variant| ranges.of(gi, var.index);
+        let gap = |c: usize, vi: usize, _: &Variant| match means.index_of(c, vi) {
+            Some(k) => (means.get(g.slot, k), means.thresholds[k]),
+            None => (None, None),
         };
-        result_scales.push(scales(&method.results));
-        social_scales.push(scales(&method.social));
+        result_scales.push(scales(&method.results, range, gap, &mut dropped_here));
+        social_scales.push(scales(&method.social, range, gap, &mut dropped_here));
         dropped.push(dropped_here);
     }
     let mut social_values = vec![f64::NAN; method.social.len()];
@@ -234,9 +293,9 @@ pub fn score(
         let g = step.group as usize;
         let out = &mut results[p * nr..(p + 1) * nr];
         components(&method.results, &result_scales[g], raw, out);
-        results_index[e] = mean(out.iter().copied().filter(|v| !v.is_nan()));
+        results_index[e] = index(out);
         components(&method.social, &social_scales[g], raw, &mut social_values);
-        social_index[e] = mean(social_values.iter().copied().filter(|v| !v.is_nan()));
+        social_index[e] = index(&social_values);
     }
     (
         Scored {
@@ -250,25 +309,18 @@ pub fn score(
     )
 }
 
-/// The components of one row: each the mean of its usable variants, NaN if it has none.
-fn components(table: &[Component], scales: &[Vec<Scale>], raw: &[f64], out: &mut [f64]) {
+/// The components of one row (`raw`: its data cells by data index, NaN = empty): each the
+/// mean of its usable variants, in variant order («the mean of the variants the school
+/// has»), NaN if it has none.
+pub fn components(table: &[Component], scales: &[Vec<Scale>], raw: &[f64], out: &mut [f64]) {
     for ((comp, scales), out) in table.iter().zip(scales).zip(out.iter_mut()) {
         let (mut sum, mut count) = (0.0, 0u32);
         for (var, scale) in comp.variants.iter().zip(scales) {
-            let x = raw[var.index];
+            let x = raw.get(var.index).copied().unwrap_or(f64::NAN);
             if x.is_nan() {
                 continue;
             }
-            let v = match *scale {
-                Scale::MinMax { lo, hi, inv } => {
-                    Some(normalise_scaled(x, lo, hi, inv, comp.direction))
-                }
-                Scale::Gap { mean, threshold } => {
-                    Some(if mean - x > threshold { 0.0 } else { 1.0 })
-                }
-                Scale::Unused => None,
-            };
-            if let Some(v) = v {
+            if let Some(v) = scale.apply(x, comp.direction) {
                 sum += v;
                 count += 1;
             }

@@ -1,0 +1,277 @@
+//! The self-assessment: the questionnaire of seed 000 (school items of 5.1, 5.3, 5.4, 5.6) as
+//! stored in `src/data/self_assessment.json`, one year at a time, each item with its seed
+//! wording, source, answer and evidence; and the summary by block with the change against
+//! the school's previous year («с учетом динамики показателей (по предыдущим годам)»).
+
+use super::{save, Ws};
+use crate::domain::input::parse_number;
+use crate::domain::self_assessment::{
+    check_answer, questionnaire, summary, AnswerType, AnswerValue, Item, Summary,
+};
+use crate::domain::workspace::Workspace;
+use leptos::prelude::*;
+
+/// The year being assessed: the latest of the draft by default.
+fn default_year(w: &Workspace) -> i32 {
+    w.draft
+        .years
+        .last()
+        .copied()
+        .unwrap_or_else(super::this_year)
+}
+
+#[component]
+pub fn Assess(ws: Ws) -> impl IntoView {
+    let q = questionnaire();
+    let year = RwSignal::new(
+        ws.current
+            .with_untracked(|w| w.as_ref().map(default_year))
+            .unwrap_or_else(super::this_year),
+    );
+    let years = Memo::new(move |_| {
+        ws.current
+            .with(|w| {
+                w.as_ref().map(|w| {
+                    let mut y = w.draft.years.clone();
+                    y.extend(w.self_assessments.iter().map(|s| s.year));
+                    y.sort_unstable();
+                    y.dedup();
+                    y
+                })
+            })
+            .unwrap_or_default()
+    });
+    let block = RwSignal::new(q.blocks.first().map(|b| b.id.clone()).unwrap_or_default());
+    view! {
+        <section aria-labelledby="assess-h">
+            <h2 id="assess-h">"Самооценка школы"</h2>
+            <p>{q.note.clone()}</p>
+            <div class="filters no-print">
+                <div class="field">
+                    <label for="assess-year">"Год самооценки"</label>
+                    <select id="assess-year" prop:value=move || year.get().to_string() on:change=move |ev| {
+                        if let Ok(y) = event_target_value(&ev).parse() { year.set(y) }
+                    }>
+                        {move || years.get().into_iter().map(|y| view! { <option value=y.to_string()>{y}</option> }).collect_view()}
+                    </select>
+                </div>
+            </div>
+            <AssessSummary ws=ws year=year.into()/>
+            <nav class="rb-systems no-print" aria-label="Блоки анкеты">
+                <ul>
+                    {q.blocks.iter().map(|b| {
+                        let id = b.id.clone();
+                        let id2 = id.clone();
+                        let label = format!("{} {}", b.id, b.title);
+                        view! { <li><button type="button" aria-pressed=move || (block.get() == id).to_string() on:click=move |_| block.set(id2.clone())>{label}</button></li> }
+                    }).collect_view()}
+                </ul>
+            </nav>
+            {move || {
+                let b = block.get();
+                let y = year.get();
+                ws.revision.track();
+                let title = q.block(&b).map(|b| format!("{} {}", b.id, b.title)).unwrap_or_default();
+                view! {
+                    <h3>{title}</h3>
+                    <ol class="sa-items">
+                        {q.items.iter().filter(|i| i.block == b).map(|item| view! { <ItemForm ws=ws item=item year=y/> }).collect_view()}
+                    </ol>
+                }
+            }}
+        </section>
+    }
+}
+
+/// One item: wording, source, answer, evidence (and link for values held elsewhere).
+#[component]
+fn ItemForm(ws: Ws, item: &'static Item, year: i32) -> impl IntoView {
+    let dom = format!("sa-{}", item.id.replace('.', "-"));
+    let answer = move || {
+        ws.current.with(|w| {
+            w.as_ref()
+                .and_then(|w| w.self_assessment(year))
+                .and_then(|s| s.answers.get(&item.id).cloned())
+                .unwrap_or_default()
+        })
+    };
+    let initial = ws.current.with_untracked(|w| {
+        w.as_ref()
+            .and_then(|w| w.self_assessment(year))
+            .and_then(|s| s.answers.get(&item.id).cloned())
+            .unwrap_or_default()
+    });
+    let problem = Memo::new(move |_| check_answer(item, &answer()).err());
+    let set = move |delay: u32, f: Box<dyn FnOnce(&mut crate::domain::self_assessment::Answer)>| {
+        ws.edit(delay, move |w| {
+            let sa = w.self_assessment_mut(year);
+            let a = sa.answers.entry(item.id.clone()).or_default();
+            f(a);
+            if *a == Default::default() {
+                sa.answers.remove(&item.id);
+            }
+        })
+    };
+    let input = match item.answer {
+        AnswerType::YesNo => {
+            let name = format!("{dom}-v");
+            let choice = move |v: AnswerValue| move |_| set(0, Box::new(move |a| a.value = v));
+            view! {
+                <fieldset class="yes-no">
+                    <legend class="visually-hidden">"Ответ"</legend>
+                    <label><input type="radio" name=name.clone() prop:checked=move || answer().value == AnswerValue::Yes on:change=choice(AnswerValue::Yes)/>" да"</label>
+                    <label><input type="radio" name=name.clone() prop:checked=move || answer().value == AnswerValue::No on:change=choice(AnswerValue::No)/>" нет"</label>
+                    <label><input type="radio" name=name prop:checked=move || answer().value == AnswerValue::Empty on:change=choice(AnswerValue::Empty)/>" не знаю / нет ответа"</label>
+                </fieldset>
+            }
+            .into_any()
+        }
+        _ => {
+            let text = match initial.value {
+                AnswerValue::Number(v) => crate::domain::csv_write::shortest_decimal_comma(v),
+                _ => String::new(),
+            };
+            let typed = RwSignal::new(None::<String>);
+            let id = format!("{dom}-v");
+            view! {
+                <label for=id.clone()>{format!("Значение{}", if item.unit.is_empty() { String::new() } else { format!(", {}", item.unit) })}</label>
+                <input type="text" inputmode="decimal" id=id size="8" prop:value=text on:input=move |ev| {
+                    let t = event_target_value(&ev);
+                    match parse_number(&t) {
+                        Ok(v) => {
+                            typed.set(None);
+                            let value = v.map_or(AnswerValue::Empty, AnswerValue::Number);
+                            set(save::TEXT_DELAY_MS, Box::new(move |a| a.value = value));
+                        }
+                        Err(m) => typed.set(Some(m)),
+                    }
+                }/>
+                {move || typed.get().map(|m| view! { <span class="cell-error" role="alert">{m}</span> })}
+            }
+            .into_any()
+        }
+    };
+    let evidence_id = format!("{dom}-e");
+    let link_id = format!("{dom}-l");
+    let source = if item.source.is_empty() {
+        "в источнике не указан".to_string()
+    } else {
+        item.source.clone()
+    };
+    view! {
+        <li class="sa-item" id=dom.clone()>
+            <p class="sa-group">{item.group.clone()}{item.subgroup.clone().map(|s| format!(" — {s}"))}</p>
+            <p class="sa-text">{item.text.clone()}</p>
+            <p class="sa-source">"Источник информации: "{source}{item.external.then_some(" · значение подтверждается внешним источником — укажите ссылку")}</p>
+            {(!item.note.is_empty()).then(|| view! { <p class="hint">{item.note.clone()}</p> })}
+            <div class="sa-answer">{input}</div>
+            <div class="sa-evidence">
+                <label for=evidence_id.clone()>"Подтверждение (документ, приказ, раздел формы)"</label>
+                <input type="text" id=evidence_id prop:value=initial.evidence.clone() on:input=move |ev| {
+                    let v = event_target_value(&ev);
+                    set(save::TEXT_DELAY_MS, Box::new(move |a| a.evidence = v));
+                }/>
+                {item.external.then(|| view! {
+                    <label for=link_id.clone()>"Ссылка (https://…)"</label>
+                    <input type="url" id=link_id prop:value=initial.link.clone() on:input=move |ev| {
+                        let v = event_target_value(&ev);
+                        set(save::TEXT_DELAY_MS, Box::new(move |a| a.link = v));
+                    }/>
+                })}
+            </div>
+            {move || problem.get().map(|m| view! { <p class="cell-error" role="alert">{m}</p> })}
+        </li>
+    }
+}
+
+/// The summary of one year, by block, with the change against the nearest earlier year.
+#[component]
+pub fn AssessSummary(ws: Ws, year: Signal<i32>) -> impl IntoView {
+    let data = Memo::new(move |_| {
+        let y = year.get();
+        ws.current.with(|w| {
+            let w = w.as_ref()?;
+            let current = w.self_assessment(y)?;
+            Some(summary(current, &w.self_assessments))
+        })
+    });
+    view! {
+        <section class="sa-summary" aria-labelledby="sa-sum-h" data-testid="sa-summary">
+            <h3 id="sa-sum-h">{move || format!("Сводка самооценки за {} год", year.get())}</h3>
+            {move || match data.get() {
+                None => view! { <p>"Ответов за этот год пока нет."</p> }.into_any(),
+                Some(s) => view! { <SummaryTable summary=s/> }.into_any(),
+            }}
+        </section>
+    }
+}
+
+/// The summary as a table and lists (also used by the report and the stored school view).
+#[component]
+pub fn SummaryTable(summary: Summary) -> impl IntoView {
+    let q = questionnaire();
+    let text = |id: &str| {
+        q.item(id)
+            .map(|i| i.text.clone())
+            .unwrap_or_else(|| id.to_string())
+    };
+    let previous = summary.previous_year;
+    let rows = summary
+        .blocks
+        .iter()
+        .map(|b| {
+            view! {
+                <tr>
+                    <th scope="row">{format!("{} {}", b.block, b.title)}</th>
+                    <td class="num">{format!("{} из {}", b.answered, b.total)}</td>
+                    <td class="num">{b.strengths.len()}</td>
+                    <td class="num">{b.gaps.len()}</td>
+                    <td class="num">{b.unanswered.len()}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let strengths: Vec<String> = summary
+        .blocks
+        .iter()
+        .flat_map(|b| b.strengths.iter().map(|i| text(i)))
+        .collect();
+    let gaps: Vec<String> = summary
+        .blocks
+        .iter()
+        .flat_map(|b| b.gaps.iter().map(|i| text(i)))
+        .collect();
+    let changes: Vec<String> = summary
+        .blocks
+        .iter()
+        .flat_map(|b| b.changes.iter())
+        .map(|c| {
+            let unit = q.item(&c.item).map(|i| i.unit.as_str()).unwrap_or("");
+            format!("{} — {}", text(&c.item), c.describe(unit))
+        })
+        .collect();
+    view! {
+        <table class="data">
+            <thead><tr><th scope="col">"Блок"</th><th scope="col" class="num">"Отвечено"</th><th scope="col" class="num">"Сильные стороны"</th><th scope="col" class="num">"Дефициты"</th><th scope="col" class="num">"Без ответа"</th></tr></thead>
+            <tbody>{rows}</tbody>
+        </table>
+        <div class="two-col">
+            <div>
+                <h4>"Сильные стороны"</h4>
+                {if strengths.is_empty() { view! { <p>"—"</p> }.into_any() } else { view! { <ul>{strengths.into_iter().map(|s| view! { <li>{s}</li> }).collect_view()}</ul> }.into_any() }}
+            </div>
+            <div>
+                <h4>"Дефициты"</h4>
+                {if gaps.is_empty() { view! { <p>"—"</p> }.into_any() } else { view! { <ul data-testid="sa-gaps">{gaps.into_iter().map(|s| view! { <li>{s}</li> }).collect_view()}</ul> }.into_any() }}
+            </div>
+        </div>
+        <h4>{match previous { Some(p) => format!("Динамика к {p} году"), None => "Динамика".to_string() }}</h4>
+        {if previous.is_none() {
+            view! { <p>"Самооценки за прошлые годы нет — динамика появится со второго года."</p> }.into_any()
+        } else if changes.is_empty() {
+            view! { <p>"Ответы, данные в оба года, не изменились или несопоставимы."</p> }.into_any()
+        } else {
+            view! { <ul>{changes.into_iter().map(|s| view! { <li>{s}</li> }).collect_view()}</ul> }.into_any()
+        }}
+    }
+}

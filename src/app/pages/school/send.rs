@@ -1,0 +1,164 @@
+//! Sending: what the school's file will contain, checked; saving the draft as the school's
+//! data; the file for the municipality. A file made after a correction is newer, so the
+//! municipality's import takes it as an update of the earlier one.
+
+use super::Ws;
+use crate::app::actions;
+use crate::app::state::NoticeKind;
+use crate::domain::row::Row;
+use crate::domain::self_assessment::questionnaire;
+use crate::format::plural;
+use leptos::prelude::*;
+
+/// What the file will hold.
+#[derive(Clone, PartialEq)]
+struct Contents {
+    school: String,
+    rows: Vec<(i32, usize, &'static str)>,
+    assessments: Vec<(i32, usize)>,
+    programme: Option<(usize, usize, usize)>,
+    problems: Vec<String>,
+}
+
+#[component]
+pub fn Send(ws: Ws) -> impl IntoView {
+    let state = ws.state;
+    // Rows stored earlier for years the draft does not have also travel in the file.
+    let stored = LocalResource::new(move || {
+        let id = ws.current.with_untracked(|w| {
+            w.as_ref()
+                .map(|w| w.profile.school_id.trim().to_string())
+                .unwrap_or_default()
+        });
+        async move {
+            if id.is_empty() {
+                Vec::<Row>::new()
+            } else {
+                actions::school_data(id).await.1
+            }
+        }
+    });
+    let contents = Memo::new(move |_| {
+        let stored = stored.get().map(|r| r.to_vec()).unwrap_or_default();
+        ws.current.with(|w| {
+            let w = w.as_ref()?;
+            let p = &w.profile;
+            let mut problems = Vec::new();
+            let rows = match w.draft.rows(p) {
+                Ok(r) => r,
+                Err(e) => {
+                    problems.extend(e);
+                    Vec::new()
+                }
+            };
+            let docs = w.documents();
+            for sa in &docs.self_assessments {
+                problems.extend(crate::domain::workspace::self_assessment_errors(sa));
+            }
+            if let Some(pr) = &docs.programme {
+                problems.extend(crate::domain::programme::validate(pr));
+            }
+            let mut list: Vec<(i32, usize, &'static str)> = rows
+                .iter()
+                .map(|r| (r.year, r.values.filled(), "из черновика"))
+                .collect();
+            for r in &stored {
+                if !list.iter().any(|(y, _, _)| *y == r.year) {
+                    list.push((r.year, r.values.filled(), "сохранено ранее"));
+                }
+            }
+            list.sort_by_key(|x| x.0);
+            Some(Contents {
+                school: format!(
+                    "{} (код {}), {}, тип: {}",
+                    p.school_name,
+                    p.school_id,
+                    p.municipality,
+                    p.school_type.label()
+                ),
+                rows: list,
+                assessments: docs
+                    .self_assessments
+                    .iter()
+                    .map(|s| (s.year, s.answers.len()))
+                    .collect(),
+                programme: docs
+                    .programme
+                    .as_ref()
+                    .map(|p| (p.zones.len(), p.targets.len(), p.measures.len())),
+                problems,
+            })
+        })
+    });
+    let busy = RwSignal::new(false);
+    let save = move |export: bool| {
+        let Some((school, rows, documents)) = ws.current.with_untracked(|w| {
+            let w = w.as_ref()?;
+            let rows = w.draft.rows(&w.profile).ok()?;
+            let mut school = w.profile.clone();
+            school.school_id = school.school_id.trim().to_string();
+            Some((school, rows, w.documents()))
+        }) else {
+            state.say(
+                NoticeKind::Error,
+                "Сначала исправьте ошибки, перечисленные выше.",
+            );
+            return;
+        };
+        busy.set(true);
+        leptos::task::spawn_local(async move {
+            let id = school.school_id.clone();
+            if actions::save_school(state, school, rows, documents).await {
+                let at = crate::storage::browser::now();
+                ws.edit(0, |w| w.confirmed_at = Some(at));
+                stored.refetch();
+                if export {
+                    actions::export_school(state, id);
+                }
+            }
+            busy.set(false);
+        });
+    };
+    let q = questionnaire();
+    let total_items = q.items.len();
+    view! {
+        <section aria-labelledby="send-h">
+            <h2 id="send-h">"Отправка в муниципалитет"</h2>
+            <p>"Файл школы — один JSON-файл: строки данных по годам, самооценка и программа. Перед выгрузкой черновик сохраняется как данные школы. Если потом что-то исправить и выгрузить снова, новый файл новее прежнего, и муниципалитет при импорте увидит его как обновление, а не конфликт."</p>
+            {move || contents.get().map(|c| view! {
+                <div class="file-contents" data-testid="file-contents">
+                    <h3>"Что будет в файле"</h3>
+                    <dl>
+                        <dt>"Школа"</dt><dd>{c.school.clone()}</dd>
+                        <dt>"Строки данных"</dt>
+                        <dd>{if c.rows.is_empty() { "нет".to_string() } else {
+                            c.rows.iter().map(|(y, n, from)| format!("{y} год: {n} {} ({from})", plural(*n, "показатель", "показателя", "показателей"))).collect::<Vec<_>>().join("; ")
+                        }}</dd>
+                        <dt>"Самооценка"</dt>
+                        <dd>{if c.assessments.is_empty() { "нет".to_string() } else {
+                            c.assessments.iter().map(|(y, n)| format!("{y} год: ответов {n} из {total_items}")).collect::<Vec<_>>().join("; ")
+                        }}</dd>
+                        <dt>"Программа повышения качества"</dt>
+                        <dd>{match c.programme {
+                            None => "нет".to_string(),
+                            Some((z, t, m)) => format!("проблемных зон: {z}, целей: {t}, мероприятий: {m}"),
+                        }}</dd>
+                    </dl>
+                    {(!c.problems.is_empty()).then(|| view! {
+                        <div class="alert error" role="alert">
+                            <p>"Файл не может быть выгружен, пока не исправлено:"</p>
+                            <ul>{c.problems.iter().map(|p| view! { <li>{p.clone()}</li> }).collect_view()}</ul>
+                        </div>
+                    })}
+                </div>
+            })}
+            {move || ws.current.with(|w| w.as_ref().and_then(|w| w.confirmed_at.clone())).map(|at| view! {
+                <p class="hint">{format!("Последнее сохранение данных школы: {}", crate::format::date_time(&at))}</p>
+            })}
+            <p class="actions">
+                <button type="button" id="send-save" prop:disabled=move || busy.get() on:click=move |_| save(false)>"Сохранить данные школы"</button>
+                <button type="button" id="send-export" class="primary" prop:disabled=move || busy.get() on:click=move |_| save(true)>"Сохранить и выгрузить файл для муниципалитета"</button>
+            </p>
+        </section>
+    }
+}

@@ -1,0 +1,481 @@
+//! A school's workspace in this browser: its profile, the draft of its rows, its
+//! self-assessments, its improvement programme and the reference file it places itself
+//! against. Saved as the user goes (the `drafts` store, key [`Workspace::store_key`]); the
+//! draft becomes the school's stored data only when the user confirms it ([`confirm`]).
+//!
+//! Several workspaces may live in one browser (a municipality specialist filling in for small
+//! schools); each is keyed by the id it was created with, so correcting the school's id does
+//! not lose the draft.
+
+use super::bundle::{Incoming, ParsedBundle, Payload};
+use super::programme::Programme;
+use super::records::{
+    ImportCounts, LogAction, LogEntry, Origin, RecordMeta, SchoolDocuments, SchoolIdentity,
+    SchoolRecord, SubmissionRecord, Writes,
+};
+use super::reference::ReferencePayload;
+use super::row::Row;
+use super::school_entry::Draft;
+use super::self_assessment::SelfAssessment;
+use super::time::Timestamp;
+use serde::{Deserialize, Serialize};
+
+/// A reference file the school placed itself against.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SavedReference {
+    pub file: String,
+    pub sha256: String,
+    pub created_at: Timestamp,
+    pub organisation: String,
+    pub payload: ReferencePayload,
+}
+
+impl SavedReference {
+    /// The reference of a read bundle, or why it is not one (in Russian).
+    pub fn of_bundle(pb: &ParsedBundle) -> Result<SavedReference, String> {
+        match &pb.payload {
+            Payload::Reference(r) => Ok(SavedReference {
+                file: pb.file.clone(),
+                sha256: pb.bundle.sha256.clone(),
+                created_at: pb.bundle.created_at.clone(),
+                organisation: pb.bundle.created_by.organisation.clone(),
+                payload: r.clone(),
+            }),
+            other => Err(format!(
+                "файл «{}» — не файл эталона, а {}: эталон выгружается на странице «Муниципалитет / регион» после идентификации",
+                pb.file,
+                other.kind().label()
+            )),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Workspace {
+    /// The id the workspace was created with (its storage key).
+    pub key: String,
+    pub profile: SchoolIdentity,
+    pub draft: Draft,
+    /// One per year, oldest first.
+    #[serde(default)]
+    pub self_assessments: Vec<SelfAssessment>,
+    #[serde(default)]
+    pub programme: Programme,
+    #[serde(default)]
+    pub reference: Option<SavedReference>,
+    #[serde(default)]
+    pub updated_at: Option<Timestamp>,
+    /// When the draft was last confirmed as the school's data.
+    #[serde(default)]
+    pub confirmed_at: Option<Timestamp>,
+}
+
+/// The prefix of workspace keys in the `drafts` store.
+pub const STORE_PREFIX: &str = "school:";
+
+impl Workspace {
+    /// A new workspace for `profile`, its draft covering the three years ending `last_year`.
+    pub fn new(profile: SchoolIdentity, last_year: i32) -> Workspace {
+        Workspace {
+            key: profile.school_id.trim().to_string(),
+            profile,
+            draft: Draft::new(last_year),
+            self_assessments: Vec::new(),
+            programme: Programme::default(),
+            reference: None,
+            updated_at: None,
+            confirmed_at: None,
+        }
+    }
+
+    /// A workspace for a stored school: its identity, rows and documents.
+    pub fn of_stored(record: &SchoolRecord, rows: &[Row], last_year: i32) -> Workspace {
+        let last = rows.iter().map(|r| r.year).max().unwrap_or(last_year);
+        let mut w = Workspace::new(record.identity(), last);
+        w.draft.fill_from_rows(rows);
+        w.self_assessments = record.documents.self_assessments.clone();
+        w.programme = record.documents.programme.clone().unwrap_or_default();
+        w
+    }
+
+    pub fn store_key(&self) -> String {
+        format!("{STORE_PREFIX}{}", self.key)
+    }
+
+    /// The self-assessment of a year, if started.
+    pub fn self_assessment(&self, year: i32) -> Option<&SelfAssessment> {
+        self.self_assessments.iter().find(|s| s.year == year)
+    }
+
+    /// The self-assessment of a year, started if need be.
+    pub fn self_assessment_mut(&mut self, year: i32) -> &mut SelfAssessment {
+        let i = match self.self_assessments.iter().position(|s| s.year == year) {
+            Some(i) => i,
+            None => {
+                self.self_assessments.push(SelfAssessment {
+                    school_id: self.profile.school_id.clone(),
+                    year,
+                    answers: Default::default(),
+                });
+                self.self_assessments.sort_by_key(|s| s.year);
+                self.self_assessments
+                    .iter()
+                    .position(|s| s.year == year)
+                    .unwrap_or(0)
+            }
+        };
+        &mut self.self_assessments[i]
+    }
+
+    /// What the school's file carries besides rows: self-assessments with at least one
+    /// answer (under the profile's current id) and the programme unless empty.
+    pub fn documents(&self) -> SchoolDocuments {
+        SchoolDocuments {
+            self_assessments: self
+                .self_assessments
+                .iter()
+                .filter(|s| !s.answers.is_empty())
+                .map(|s| SelfAssessment {
+                    school_id: self.profile.school_id.trim().to_string(),
+                    ..s.clone()
+                })
+                .collect(),
+            programme: (!self.programme.is_empty()).then(|| self.programme.clone()),
+        }
+    }
+}
+
+/// The errors of a self-assessment (warnings, such as an external value without its link,
+/// do not stop saving or sending).
+pub fn self_assessment_errors(sa: &SelfAssessment) -> Vec<String> {
+    super::self_assessment::questionnaire()
+        .findings(sa)
+        .iter()
+        .filter(|f| f.severity == super::problem::Severity::Error)
+        .map(ToString::to_string)
+        .collect()
+}
+
+/// Takes the school's own rows from a read file (a CSV or JSON table, the school's file of
+/// last year, a collection) into the draft, and from a school's file also the self-assessments
+/// of years the workspace does not have (they give the dynamics). A workspace without an id
+/// adopts the identity of a file that holds exactly one school. Returns what was taken, in
+/// Russian, or why nothing was.
+pub fn take_own_rows(w: &mut Workspace, incoming: &Incoming) -> Result<String, String> {
+    let (file, rows, assessments): (&str, &[Row], &[SelfAssessment]) = match incoming {
+        Incoming::Rows { file, rows, .. } => (file, rows, &[]),
+        Incoming::Bundle(pb) => match &pb.payload {
+            Payload::SchoolSubmission(s) => (&pb.file, &s.rows, &s.self_assessments),
+            Payload::Collection(c) => (&pb.file, &c.rows, &[]),
+            other => {
+                return Err(format!(
+                    "в файле «{}» нет строк школ: это {}",
+                    pb.file,
+                    other.kind().label()
+                ))
+            }
+        },
+    };
+    let id = w.profile.school_id.trim().to_string();
+    let mut ids: Vec<&str> = rows.iter().map(|r| r.school_id.as_str()).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let chosen = if id.is_empty() {
+        match ids.as_slice() {
+            [one] => {
+                if let Some(latest) = rows.iter().max_by_key(|r| r.year) {
+                    w.profile = SchoolIdentity::of_row(latest);
+                }
+                one.to_string()
+            }
+            [] => return Err(format!("в файле «{file}» нет строк")),
+            _ => {
+                return Err(format!(
+                    "в файле «{file}» строки {} школ: сначала укажите идентификатор своей школы в профиле",
+                    ids.len()
+                ))
+            }
+        }
+    } else {
+        id
+    };
+    let own: Vec<Row> = rows
+        .iter()
+        .filter(|r| r.school_id == chosen)
+        .cloned()
+        .collect();
+    if own.is_empty() {
+        return Err(format!(
+            "в файле «{file}» нет строк школы с идентификатором «{chosen}»"
+        ));
+    }
+    let years = w.draft.fill_from_rows(&own);
+    let mut taken = vec![format!(
+        "строки за {} г.",
+        years
+            .iter()
+            .map(i32::to_string)
+            .collect::<Vec<_>>()
+            .join(", ")
+    )];
+    let mut sa_years = Vec::new();
+    for sa in assessments {
+        if sa.school_id == chosen && w.self_assessment(sa.year).is_none() {
+            w.self_assessments.push(sa.clone());
+            sa_years.push(sa.year.to_string());
+        }
+    }
+    w.self_assessments.sort_by_key(|s| s.year);
+    if !sa_years.is_empty() {
+        taken.push(format!("самооценка за {} г.", sa_years.join(", ")));
+    }
+    Ok(format!("Из файла «{file}» взяты {}.", taken.join(" и ")))
+}
+
+/// The writes that make a confirmed draft the school's stored data: the school's record with
+/// its documents and one submission per row, all marked as edited here ([`Origin::Local`]), and
+/// a journal entry. Stored years that the draft does not have are left as they are.
+pub fn confirm(
+    school: &SchoolIdentity,
+    rows: &[Row],
+    documents: SchoolDocuments,
+    now: &Timestamp,
+) -> Writes {
+    let meta = RecordMeta {
+        modified_at: now.clone(),
+        origin: Origin::Local,
+    };
+    let mut record = SchoolRecord::new(school.clone(), meta.clone());
+    let years: Vec<String> = rows.iter().map(|r| r.year.to_string()).collect();
+    let mut summary = format!(
+        "данные школы «{}» ({}) за {} г.",
+        school.school_name,
+        school.school_id,
+        years.join(", ")
+    );
+    let sa: Vec<String> = documents
+        .self_assessments
+        .iter()
+        .map(|s| s.year.to_string())
+        .collect();
+    if !sa.is_empty() {
+        summary.push_str(&format!("; самооценка за {} г.", sa.join(", ")));
+    }
+    if documents.programme.is_some() {
+        summary.push_str("; программа повышения качества");
+    }
+    record.documents = documents;
+    Writes {
+        schools: vec![record],
+        submissions: rows
+            .iter()
+            .map(|r| SubmissionRecord {
+                row: r.clone(),
+                meta: meta.clone(),
+            })
+            .collect(),
+        assessments: Vec::new(),
+        runs: Vec::new(),
+        references: Vec::new(),
+        log: Vec::new(),
+        entry: LogEntry::new(
+            now,
+            LogAction::Entry,
+            None,
+            None,
+            summary,
+            ImportCounts::default(),
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::bundle::plan::Resolution;
+    use crate::domain::bundle::{self, plan_import, Class, CreatedBy, Role};
+    use crate::domain::programme::{ProblemZone, ZoneOrigin};
+    use crate::domain::records::Snapshot;
+    use crate::domain::row::SchoolType;
+    use crate::domain::self_assessment::{Answer, AnswerValue};
+    use crate::domain::time::ts;
+
+    fn school() -> SchoolIdentity {
+        SchoolIdentity {
+            school_id: "S1".into(),
+            school_name: "Школа № 1".into(),
+            municipality: "Город".into(),
+            school_type: SchoolType::Secondary,
+        }
+    }
+
+    fn by() -> CreatedBy {
+        CreatedBy {
+            organisation: "Школа № 1".into(),
+            role: Role::School,
+        }
+    }
+
+    /// A workspace filled by typing: two years, a self-assessment, a programme.
+    fn filled() -> Workspace {
+        let mut w = Workspace::new(school(), 2024);
+        w.draft.set(2023, "oge_math_2_pct", "12,5");
+        w.draft.set(2024, "oge_math_2_pct", "9");
+        w.draft.set(2024, "students_total", "410");
+        w.self_assessment_mut(2024)
+            .answers
+            .insert("5.1.01".into(), Answer::new(AnswerValue::Yes));
+        w.programme.add_zones([ProblemZone {
+            text: "ОГЭ по математике".into(),
+            origin: ZoneOrigin::Own,
+        }]);
+        w
+    }
+
+    /// The school's side: confirm, then the file is built from what was stored.
+    fn school_file(w: &Workspace, at: &str) -> (Snapshot, bundle::Bundle) {
+        let rows = w.draft.rows(&w.profile).expect("valid draft");
+        let mut s = Snapshot::default();
+        s.apply(&confirm(&w.profile, &rows, w.documents(), &ts(at)));
+        let b = bundle::school_submission(&s, "S1", &by(), &ts(at)).expect("school file");
+        (s, b)
+    }
+
+    fn read(name: &str, b: &bundle::Bundle) -> Incoming {
+        let text = serde_json::to_string(b).unwrap();
+        Incoming::read(name, text.as_bytes()).expect("readable").0
+    }
+
+    #[test]
+    fn a_confirmed_draft_travels_whole_and_a_corrected_file_is_an_update() {
+        let w = filled();
+        let (stored, b1) = school_file(&w, "2025-01-10T09:00:00Z");
+        // Stored on the school's side as edited here.
+        assert_eq!(stored.submissions.len(), 2);
+        assert!(stored
+            .submissions
+            .iter()
+            .all(|s| s.meta.origin == Origin::Local));
+        assert_eq!(stored.log[0].action, LogAction::Entry);
+        // The municipality imports it: everything new, documents kept with the school.
+        let mut muni = Snapshot::default();
+        let plan = plan_import(&muni, &[read("s1.json", &b1)], &ts("2025-01-11T09:00:00Z"));
+        assert!(plan.items.iter().all(|i| i.kind == Class::New));
+        muni.apply(&plan.writes(&plan.resolve_all(Resolution::KeepMine)));
+        let rec = muni.school("S1").expect("school stored");
+        assert_eq!(rec.documents, w.documents());
+        assert_eq!(rec.documents.self_assessments.len(), 1);
+        // The school corrects a value and sends again, later.
+        let mut w2 = w.clone();
+        w2.draft.set(2024, "oge_math_2_pct", "8");
+        let (_, b2) = school_file(&w2, "2025-02-01T09:00:00Z");
+        let plan = plan_import(&muni, &[read("s1.json", &b2)], &ts("2025-02-02T09:00:00Z"));
+        let kinds: Vec<(String, Class)> = plan
+            .items
+            .iter()
+            .map(|i| (i.label.clone(), i.kind))
+            .collect();
+        assert!(
+            plan.items.iter().all(|i| i.kind != Class::Conflict),
+            "{kinds:?}"
+        );
+        assert_eq!(
+            plan.items
+                .iter()
+                .filter(|i| i.kind == Class::Updated)
+                .count(),
+            1,
+            "{kinds:?}"
+        );
+        // A changed self-assessment alone updates the school's record.
+        let mut w3 = w2.clone();
+        w3.self_assessment_mut(2024)
+            .answers
+            .insert("5.1.03".into(), Answer::new(AnswerValue::Yes));
+        let (_, b3) = school_file(&w3, "2025-03-01T09:00:00Z");
+        muni.apply(&plan.writes(&plan.resolve_all(Resolution::KeepMine)));
+        let plan = plan_import(&muni, &[read("s1.json", &b3)], &ts("2025-03-02T09:00:00Z"));
+        let updated: Vec<&str> = plan
+            .items
+            .iter()
+            .filter(|i| i.kind == Class::Updated)
+            .map(|i| i.label.as_str())
+            .collect();
+        assert_eq!(updated.len(), 1, "{updated:?}");
+        assert!(updated[0].starts_with("школа"), "{updated:?}");
+    }
+
+    #[test]
+    fn a_table_without_documents_leaves_the_schools_documents_alone() {
+        let w = filled();
+        let (_, b1) = school_file(&w, "2025-01-10T09:00:00Z");
+        let mut muni = Snapshot::default();
+        let plan = plan_import(&muni, &[read("s1.json", &b1)], &ts("2025-01-11T09:00:00Z"));
+        muni.apply(&plan.writes(&plan.resolve_all(Resolution::KeepMine)));
+        // The region's CSV with the same school and rows.
+        let rows = w.draft.rows(&w.profile).unwrap();
+        let csv = crate::domain::csv_write::rows_csv(&rows);
+        let inc = Incoming::read("region.csv", csv.as_bytes()).expect("csv").0;
+        let plan = plan_import(&muni, &[inc], &ts("2025-01-12T09:00:00Z"));
+        assert!(
+            plan.items.iter().all(|i| i.kind == Class::Identical),
+            "{:?}",
+            plan.items
+                .iter()
+                .map(|i| (&i.label, i.kind))
+                .collect::<Vec<_>>()
+        );
+    }
+
+    #[test]
+    fn own_rows_are_taken_from_last_years_file_with_its_self_assessment() {
+        let w = filled();
+        let (_, b1) = school_file(&w, "2025-01-10T09:00:00Z");
+        let mut fresh = Workspace::new(
+            SchoolIdentity {
+                school_id: String::new(),
+                school_name: String::new(),
+                municipality: String::new(),
+                school_type: SchoolType::Secondary,
+            },
+            2025,
+        );
+        let msg = take_own_rows(&mut fresh, &read("s1.json", &b1)).unwrap();
+        assert!(msg.contains("2023, 2024"), "{msg}");
+        assert!(msg.contains("самооценка за 2024"), "{msg}");
+        assert_eq!(fresh.profile, school());
+        assert_eq!(fresh.draft.text(2024, "oge_math_2_pct"), "9");
+        assert_eq!(fresh.draft.years, vec![2023, 2024, 2025]);
+        // A file of another school is refused with its id.
+        let mut other = Workspace::new(
+            SchoolIdentity {
+                school_id: "S2".into(),
+                ..school()
+            },
+            2025,
+        );
+        let err = take_own_rows(&mut other, &read("s1.json", &b1)).unwrap_err();
+        assert!(err.contains("«S2»"), "{err}");
+    }
+
+    #[test]
+    fn an_external_value_without_a_link_warns_but_does_not_stop_sending() {
+        let mut w = filled();
+        let q = crate::domain::self_assessment::questionnaire();
+        let ext = q
+            .items
+            .iter()
+            .find(|i| i.external)
+            .expect("an external item");
+        let value = match ext.answer {
+            crate::domain::self_assessment::AnswerType::YesNo => AnswerValue::No,
+            _ => AnswerValue::Number(1.0),
+        };
+        w.self_assessment_mut(2024)
+            .answers
+            .insert(ext.id.clone(), Answer::new(value));
+        let sa = w.self_assessment(2024).unwrap();
+        assert!(self_assessment_errors(sa).is_empty());
+        assert!(!crate::domain::self_assessment::validate(sa).is_empty());
+    }
+}
