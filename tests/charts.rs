@@ -7,12 +7,14 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use shkala::charts::{
-    identification_scatter, index_histogram, rubric_bars, rubric_heatmap, theme, BarRow, Cuts,
-    DrawResult, HeatmapRow, IdentificationScatter, IndexHistogram, RubricBars, RubricHeatmap,
-    ScatterPoint, NO_DATA,
+    identification_scatter, index_histogram, rubric_bars, rubric_heatmap, school_trajectory, theme,
+    BarRow, Cuts, DrawResult, HeatmapRow, IdentificationScatter, IndexHistogram, RubricBars,
+    RubricHeatmap, ScatterPoint, SchoolTrajectory, TrajectoryPoint, NO_DATA,
 };
 use shkala::domain::demo::{region, DemoSpec};
 use shkala::domain::identify::{identify, Params, ResultsBand, ResultsCategory};
+use shkala::domain::placement::place;
+use shkala::domain::reference::{reference_pools, ReferencePayload};
 use shkala::domain::rubric::{
     compare, federal, score, Assessment, ItemAnswer, OrgLevel, Organisation, Rule,
 };
@@ -722,4 +724,266 @@ fn histogram_edges_and_empty() {
     };
     let svg = render(400, 300, |a| index_histogram(a, &empty));
     assert_eq!(count_text(&svg, NO_DATA), 1);
+}
+
+// ---------------------------------------------------------------------------------------
+// Траектория школы
+// ---------------------------------------------------------------------------------------
+
+/// Три года; в среднем нет индекса результатов (и границ по нему).
+fn trajectory_fixture() -> SchoolTrajectory {
+    SchoolTrajectory {
+        title: "СОШ № 7: индекс результатов по годам".into(),
+        points: vec![
+            TrajectoryPoint {
+                year: 2023,
+                results_index: Some(0.2841),
+                low_cut: Some(0.3125),
+                high_cut: Some(0.6417),
+                social_index: Some(0.71),
+                unfavourable_cut: Some(0.66),
+            },
+            TrajectoryPoint {
+                year: 2024,
+                results_index: None,
+                low_cut: None,
+                high_cut: None,
+                social_index: Some(0.68),
+                unfavourable_cut: Some(0.65),
+            },
+            TrajectoryPoint {
+                year: 2025,
+                results_index: Some(0.4562),
+                low_cut: Some(0.3301),
+                high_cut: Some(0.6589),
+                social_index: Some(0.64),
+                unfavourable_cut: Some(0.67),
+            },
+        ],
+    }
+}
+
+/// Число ломаных цвета `colour` длиннее 30 пикселей по горизонтали (не штрихи пунктира и
+/// не образцы легенды).
+fn count_lines(svg: &str, colour: RGBColor) -> usize {
+    let stroke = format!("stroke=\"{}\"", hex(colour));
+    svg.lines()
+        .filter(|l| l.trim_start().starts_with("<polyline") && l.contains(&stroke))
+        .filter(|l| {
+            let points = l.split("points=\"").nth(1).unwrap_or("");
+            let xs: Vec<i32> = points
+                .split_whitespace()
+                .filter_map(|p| p.split(',').next()?.parse().ok())
+                .collect();
+            let (min, max) = (xs.iter().min(), xs.iter().max());
+            matches!((min, max), (Some(a), Some(b)) if b - a > 30)
+        })
+        .count()
+}
+
+/// При `CHARTS_PREVIEW_DIR` записывает рисунок туда — посмотреть глазами.
+fn preview(name: &str, svg: &str) {
+    if let Ok(dir) = std::env::var("CHARTS_PREVIEW_DIR") {
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(PathBuf::from(dir).join(format!("{name}.svg")), svg).unwrap();
+    }
+}
+
+const BRAND: RGBColor = RGBColor(0x1F, 0x4E, 0x79);
+const SOCIAL_GREY: RGBColor = RGBColor(0x8A, 0x8A, 0x8A);
+
+#[test]
+fn school_trajectory_snapshot() {
+    let data = trajectory_fixture();
+    let svg = render(800, 420, |a| school_trajectory(a, &data));
+    check_svg("school_trajectory", &svg);
+}
+
+#[test]
+fn school_trajectory_content() {
+    let data = trajectory_fixture();
+    let svg = render(800, 420, |a| school_trajectory(a, &data));
+    for year in ["2023", "2024", "2025"] {
+        assert_eq!(count_text(&svg, year), 1, "подпись года {year}");
+    }
+    assert_eq!(count_text(&svg, "0,284"), 1, "значение 2023 года");
+    assert_eq!(count_text(&svg, "0,456"), 1, "значение 2025 года");
+    assert_eq!(count_text(&svg, "нет индекса"), 1, "год без индекса");
+    for tick in ["0", "0,25", "0,5", "0,75", "1"] {
+        assert_eq!(count_text(&svg, tick), 1, "деление «{tick}»");
+    }
+    for label in [
+        "индекс школы",
+        "граница 25 % низких",
+        "граница 25 % высоких",
+        "индекс социальных условий (выше — хуже)",
+    ] {
+        assert_eq!(count_text(&svg, label), 1, "легенда «{label}»");
+    }
+    // Год без индекса — разрыв: у линии школы из двух точек нет ни одного отрезка, у
+    // социального индекса (все три года) — одна ломаная.
+    assert_eq!(count_lines(&svg, BRAND), 0);
+    assert_eq!(count_lines(&svg, SOCIAL_GREY), 1);
+    // Маркеры школы: две точки и образец в легенде.
+    assert_eq!(
+        svg.lines()
+            .filter(|l| l.trim_start().starts_with("<circle") && l.contains(&hex(BRAND)))
+            .count(),
+        2 + 1
+    );
+    // Зона нижних 25 % — по одной на год с границей.
+    assert_eq!(count_filled(&svg, "rect", theme::LOW_ZONE), 2);
+
+    // Соседние годы с индексом соединены.
+    let mut joined = data.clone();
+    joined.points[1].results_index = Some(0.35);
+    let svg = render(800, 420, |a| school_trajectory(a, &joined));
+    assert_eq!(count_lines(&svg, BRAND), 1);
+    assert_eq!(count_text(&svg, "0,350"), 1);
+    assert_eq!(count_text(&svg, "нет индекса"), 0);
+}
+
+#[test]
+fn school_trajectory_edges_and_empty() {
+    let empty = SchoolTrajectory {
+        title: "Пусто".into(),
+        points: vec![],
+    };
+    let svg = render(400, 300, |a| school_trajectory(a, &empty));
+    assert_eq!(count_text(&svg, NO_DATA), 1);
+    assert!(has_text(&svg, "Пусто"));
+
+    // Только NaN и None — тоже «Нет данных».
+    let nothing = SchoolTrajectory {
+        title: "Без индексов".into(),
+        points: vec![TrajectoryPoint {
+            year: 2025,
+            results_index: Some(f64::NAN),
+            low_cut: Some(0.3),
+            high_cut: None,
+            social_index: None,
+            unfavourable_cut: Some(f64::NAN),
+        }],
+    };
+    let svg = render(400, 300, |a| school_trajectory(a, &nothing));
+    assert_eq!(count_text(&svg, NO_DATA), 1);
+
+    // Один год, значения на краях и за краями шкалы, NaN в границах, крошечный рисунок.
+    let one = SchoolTrajectory {
+        title: "Один год".into(),
+        points: vec![TrajectoryPoint {
+            year: 2025,
+            results_index: Some(1.0),
+            low_cut: Some(f64::NAN),
+            high_cut: Some(1.2),
+            social_index: Some(-0.1),
+            unfavourable_cut: None,
+        }],
+    }
+    .with_title("Один год, другой заголовок");
+    for (w, h) in [(800, 420), (120, 80), (10, 10)] {
+        let svg = render(w, h, |a| school_trajectory(a, &one));
+        preview(&format!("school_trajectory_one_{w}"), &svg);
+        assert_eq!(count_text(&svg, NO_DATA), 0);
+        if w >= 120 {
+            assert_eq!(count_text(&svg, "1,000"), 1);
+            assert_eq!(count_text(&svg, "2025"), 1);
+        }
+    }
+    // Много лет на узком рисунке: подписи годов прореживаются, но ничего не ломается.
+    let many = SchoolTrajectory {
+        title: "Двадцать лет".into(),
+        points: (0..20)
+            .map(|i| TrajectoryPoint {
+                year: 2006 + i,
+                results_index: (i % 7 != 3).then_some(f64::from(i) / 20.0),
+                low_cut: Some(0.3),
+                high_cut: Some(0.7),
+                social_index: None,
+                unfavourable_cut: None,
+            })
+            .collect(),
+    };
+    let svg = render(300, 240, |a| school_trajectory(a, &many));
+    preview("school_trajectory_many", &svg);
+    assert!(has_text(&svg, "2006"));
+    assert!(!has_text(&svg, "2007"));
+}
+
+/// Демонстрационный край: траектория школы из её размещения по справочнику; границы,
+/// восстановленные по расстояниям, — границы справочника.
+#[test]
+fn school_trajectory_from_placement() {
+    let rows = region(&DemoSpec::default());
+    let params = Params::default();
+    let ident = identify(&rows, &params).unwrap();
+    let reference = ReferencePayload::new(
+        "Демонстрационный край",
+        &ident.years,
+        &params,
+        &reference_pools(&ident, &rows),
+    );
+    // Школа пула с индексом результатов во все годы окна.
+    let school = ident
+        .schools
+        .iter()
+        .find(|s| {
+            s.pool.is_some()
+                && s.years.len() == ident.years.len()
+                && s.years.values().all(|y| y.results_index.is_some())
+        })
+        .expect("школа с индексами за все годы");
+    let own: Vec<_> = rows
+        .iter()
+        .filter(|r| r.school_id == school.school_id)
+        .cloned()
+        .collect();
+    let placement = place(&reference, &own).unwrap();
+    let pool = placement.pool.clone().unwrap();
+    let data = SchoolTrajectory::from_placement(&placement);
+    assert_eq!(data.points.len(), placement.years.len());
+    assert!(data.title.starts_with(&placement.school_name));
+    let close = |a: Option<f64>, b: Option<f64>| match (a, b) {
+        (Some(a), Some(b)) => (a - b).abs() <= 1e-12,
+        (None, None) => true,
+        _ => false,
+    };
+    for (point, year) in data.points.iter().zip(&placement.years) {
+        let py = reference
+            .pools
+            .iter()
+            .find(|p| p.pool == pool && p.year == year.year)
+            .unwrap();
+        assert_eq!(point.year, year.year);
+        assert_eq!(point.results_index, year.results_index);
+        assert_eq!(point.social_index, year.social_index);
+        assert!(point.low_cut.is_some() && point.high_cut.is_some());
+        assert!(
+            close(point.low_cut, py.results_cut_low),
+            "{}: {:?} {:?}",
+            year.year,
+            point.low_cut,
+            py.results_cut_low
+        );
+        assert!(
+            close(point.high_cut, py.results_cut_high),
+            "{}: {:?} {:?}",
+            year.year,
+            point.high_cut,
+            py.results_cut_high
+        );
+        if point.social_index.is_some() {
+            assert!(close(point.unfavourable_cut, py.social_cut_unfavourable));
+        }
+    }
+    let svg = render(800, 420, |a| school_trajectory(a, &data));
+    preview("school_trajectory_demo", &svg);
+    for point in &data.points {
+        assert_eq!(count_text(&svg, &point.year.to_string()), 1);
+        let value = point.results_index.unwrap();
+        let shown = format!("{value:.3}").replace('.', ",");
+        assert!(has_text(&svg, &shown), "значение {shown}");
+    }
+    let renamed = data.with_title("Другой заголовок");
+    assert_eq!(renamed.title, "Другой заголовок");
 }

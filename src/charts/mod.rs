@@ -8,7 +8,8 @@
 //! * [`rubric_heatmap`] — системы × этапы управленческого цикла, процент от максимума;
 //! * [`rubric_bars`] — процент от максимума по системам, с прошлым годом;
 //! * [`identification_scatter`] — школы пула за год: социальный индекс × индекс результатов;
-//! * [`index_histogram`] — распределение индекса результатов пула за год.
+//! * [`index_histogram`] — распределение индекса результатов пула за год;
+//! * [`school_trajectory`] — индекс результатов школы по годам и границы 25 % её группы.
 //!
 //! Пустые данные не ошибка: рисуется заголовок и «Нет данных». Палитра, шрифты и маркеры —
 //! в [`theme`]. Размеры текста раскладываются по оценке ширины символа
@@ -19,6 +20,7 @@
 mod draw;
 mod identification;
 mod rubric;
+mod school;
 pub mod theme;
 
 pub use identification::{
@@ -26,6 +28,7 @@ pub use identification::{
     ScatterPoint,
 };
 pub use rubric::{rubric_bars, rubric_heatmap, BarRow, HeatmapRow, RubricBars, RubricHeatmap};
+pub use school::{school_trajectory, SchoolTrajectory, TrajectoryPoint};
 
 use plotters::drawing::DrawingAreaErrorKind;
 

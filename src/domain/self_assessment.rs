@@ -882,6 +882,17 @@ fn direction(item: &Item, then: &AnswerValue, now: &AnswerValue) -> Option<Direc
     })
 }
 
+/// The errors of a self-assessment (warnings, such as an external value without its link,
+/// do not stop saving or sending).
+pub fn errors(sa: &SelfAssessment) -> Vec<String> {
+    questionnaire()
+        .findings(sa)
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .map(ToString::to_string)
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -124,6 +124,11 @@ impl Workspace {
                     .unwrap_or(0)
             }
         };
+        // Answers belong to the school as it is named now (the id may have been corrected).
+        let id = self.profile.school_id.trim().to_string();
+        for s in &mut self.self_assessments {
+            s.school_id.clone_from(&id);
+        }
         &mut self.self_assessments[i]
     }
 
@@ -143,17 +148,6 @@ impl Workspace {
             programme: (!self.programme.is_empty()).then(|| self.programme.clone()),
         }
     }
-}
-
-/// The errors of a self-assessment (warnings, such as an external value without its link,
-/// do not stop saving or sending).
-pub fn self_assessment_errors(sa: &SelfAssessment) -> Vec<String> {
-    super::self_assessment::questionnaire()
-        .findings(sa)
-        .iter()
-        .filter(|f| f.severity == super::problem::Severity::Error)
-        .map(ToString::to_string)
-        .collect()
 }
 
 /// Takes the school's own rows from a read file (a CSV or JSON table, the school's file of
@@ -475,7 +469,7 @@ mod tests {
             .answers
             .insert(ext.id.clone(), Answer::new(value));
         let sa = w.self_assessment(2024).unwrap();
-        assert!(self_assessment_errors(sa).is_empty());
+        assert!(crate::domain::self_assessment::errors(sa).is_empty());
         assert!(!crate::domain::self_assessment::validate(sa).is_empty());
     }
 }

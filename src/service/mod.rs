@@ -832,7 +832,7 @@ impl Service {
             }
         }
         for sa in &documents.self_assessments {
-            problems.extend(crate::domain::workspace::self_assessment_errors(sa));
+            problems.extend(crate::domain::self_assessment::errors(sa));
         }
         if let Some(p) = &documents.programme {
             problems.extend(crate::domain::programme::validate(p));

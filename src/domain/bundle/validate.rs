@@ -557,7 +557,7 @@ fn documents_at(
                     ));
                     continue;
                 }
-                let found = crate::domain::workspace::self_assessment_errors(&sa);
+                let found = crate::domain::self_assessment::errors(&sa);
                 let bad = !found.is_empty();
                 for m in found {
                     problems.push(err(path.clone(), m));

@@ -124,7 +124,11 @@ fn Grid(ws: Ws, years: Vec<i32>) -> impl IntoView {
             .iter()
             .map(|&year| view! { <Cell ws=ws year=year column=c.id.clone()/> })
             .collect_view();
-        let label = format!("{} ({})", c.label, unit(c.kind));
+        let label = if c.label.ends_with('%') {
+            c.label.clone()
+        } else {
+            format!("{} ({})", c.label, unit(c.kind))
+        };
         body.push(
             view! {
                 <tr>

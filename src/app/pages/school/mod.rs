@@ -170,11 +170,14 @@ pub fn SchoolPage() -> impl IntoView {
         })
     });
     let flush = move |_| save::flush(state, ws.status);
+    // The workspace view is drawn again only when another workspace is opened (not on every
+    // keystroke, which would take the focus away).
+    let open_key = Memo::new(move |_| ws.current.with(|w| w.as_ref().map(|w| w.key.clone())));
     view! {
         <h1>"Школа"</h1>
         <p class="lead">"Самодиагностика школы: введите данные за три года, сравните школу с региональными ориентирами, пройдите самооценку, составьте программу повышения качества и отправьте один файл в муниципалитет. Всё сохраняется в этом браузере по мере ввода."</p>
         <profile::Picker ws=ws list=list tab=tab loaded=loaded stored_id=stored_id/>
-        {move || ws.current.with(Option::is_some).then(|| view! {
+        {move || open_key.get().map(|_| view! {
             <WorkingOn ws=ws/>
             <nav class="ws-tabs no-print" aria-label="Разделы самодиагностики">
                 <ul>

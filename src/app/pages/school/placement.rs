@@ -5,7 +5,9 @@
 //! what is missing for placement.
 
 use super::Ws;
+use crate::app::chart::{paint, Chart};
 use crate::app::state::NoticeKind;
+use crate::charts::{school_trajectory, SchoolTrajectory};
 use crate::domain::bundle::parse_bundle;
 use crate::domain::identify::Params;
 use crate::domain::placement::{missing_without_reference, place, Placement as Placed};
@@ -149,7 +151,7 @@ pub fn Placement(ws: Ws) -> impl IntoView {
                 }}
             </div>
             {move || ws.current.with(|w| w.as_ref().and_then(|w| w.reference.clone())).map(|r| view! {
-                <p class="hint" data-testid="reference-name">{format!("Эталон: {} — файл «{}», создан {} ({}).", r.payload.region, r.file, crate::format::date_time(&r.created_at), r.organisation)}</p>
+                <p class="hint" data-testid="reference-name">{format!("Эталон: {} — файл «{}», создан {}{}.", r.payload.region, r.file, crate::format::date_time(&r.created_at), if r.organisation.is_empty() { String::new() } else { format!(" ({})", r.organisation) })}</p>
             })}
             {move || match result.get() {
                 None => ().into_any(),
@@ -238,8 +240,18 @@ pub fn PlacementView(p: Placed) -> impl IntoView {
             }
         })
         .collect_view();
+    let chart = SchoolTrajectory::from_placement(&p);
+    let has_index = p.years.iter().any(|y| y.results_index.is_some());
     view! {
         {p.excluded.clone().map(|e| view! { <p class="alert warning">{e}</p> })}
+        {has_index.then(|| view! {
+            <Chart
+                width=800
+                height=420
+                label="Индекс образовательных результатов школы по годам и границы 25 % групп её пула из эталона; те же числа — в таблице под рисунком."
+                draw=move |c| paint(c, |a| school_trajectory(&a, &chart))
+            />
+        })}
         {p.pool_label.clone().map(|l| view! { <p>{format!("Группа школ: {l}.")}</p> })}
         <div class="table-wrap" role="region" aria-label="Индексы и группы школы по годам" tabindex="0">
             <table class="data" data-testid="placement">

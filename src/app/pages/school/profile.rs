@@ -19,7 +19,30 @@ pub fn Picker(
     stored_id: RwSignal<String>,
 ) -> impl IntoView {
     let state = ws.state;
-    let schools = state.school_choices();
+    // Stored schools matching the search (a national database holds 45,000: the list shows the
+    // first SHOWN and says how many match).
+    const SHOWN: usize = 300;
+    let query = RwSignal::new(String::new());
+    let matching = Memo::new(move |_| {
+        let q = query.get().trim().to_lowercase();
+        state.overview.with(|o| {
+            let Some(o) = o else {
+                return (0, Vec::new());
+            };
+            let it = o.schools.iter().filter(|s| s.matches(&q));
+            let n = it.clone().count();
+            let shown: Vec<(String, String)> = it
+                .take(SHOWN)
+                .map(|s| {
+                    (
+                        s.school_id.clone(),
+                        format!("{} ({})", s.school_name, s.municipality),
+                    )
+                })
+                .collect();
+            (n, shown)
+        })
+    });
     let open = move |key: String| {
         save::flush(state, ws.status);
         let w = list.with_untracked(|l| l.iter().find(|w| w.key == key).cloned());
@@ -67,12 +90,21 @@ pub fn Picker(
                 </div>
                 <p class="actions"><button type="button" id="ws-new" on:click=create>"Новая школа"</button></p>
                 <div class="field">
-                    <label for="school-select">"Школы из файлов и демонстрационного региона"</label>
-                    <select id="school-select" on:change=move |ev| { stored_id.set(event_target_value(&ev)); ws.current.set(None); } prop:value=move || { schools.track(); stored_id.get() }>
+                    <label for="school-search">"Поиск среди школ из файлов и демонстрационного региона"</label>
+                    <input id="school-search" type="search" placeholder="название или код" prop:value=move || query.get() on:input=move |ev| query.set(event_target_value(&ev))/>
+                </div>
+                <div class="field">
+                    <label for="school-select">{move || {
+                        let (n, shown) = matching.get();
+                        if n > shown.len() {
+                            format!("Школа (показаны {} из {n}; уточните поиск)", shown.len())
+                        } else {
+                            format!("Школа ({n})")
+                        }
+                    }}</label>
+                    <select id="school-select" on:change=move |ev| { stored_id.set(event_target_value(&ev)); ws.current.set(None); } prop:value=move || { matching.track(); stored_id.get() }>
                         <option value="">"— выберите школу —"</option>
-                        <For each=move || schools.get() key=|s| s.0.clone() let((id, name, muni))>
-                            <option value=id.clone()>{format!("{name} ({muni})")}</option>
-                        </For>
+                        {move || matching.get().1.into_iter().map(|(id, label)| view! { <option value=id>{label}</option> }).collect_view()}
                     </select>
                 </div>
             </div>

@@ -46,8 +46,16 @@ fn suggestions(ws: Ws) -> Vec<ProblemZone> {
             for b in &s.blocks {
                 for id in &b.gaps {
                     if let Some(item) = q.item(id) {
+                        let answer = sa
+                            .answers
+                            .get(id)
+                            .map(|a| a.value.display(&item.unit))
+                            .unwrap_or_default();
                         out.push(ProblemZone {
-                            text: format!("Самооценка {}: {}", sa.year, item.text),
+                            text: format!(
+                                "Самооценка {} г., дефицит: «{}» — ответ «{answer}»",
+                                sa.year, item.text
+                            ),
                             origin: ZoneOrigin::SelfAssessment { item: id.clone() },
                         });
                     }

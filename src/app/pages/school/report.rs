@@ -35,7 +35,7 @@ pub fn Report(ws: Ws) -> impl IntoView {
         .find(|s| !s.answers.is_empty())
         .map(|s| summary(s, &w.self_assessments));
     let prog = w.programme.clone();
-    let today = crate::storage::browser::now().date().to_string();
+    let today = crate::format::date_time(&crate::storage::browser::now());
     view! {
         <article class="report" aria-labelledby="report-h">
             <p class="actions no-print"><button type="button" id="report-print" class="primary" on:click=print>"Печать / Сохранить как PDF"</button></p>
@@ -66,7 +66,8 @@ pub fn Report(ws: Ws) -> impl IntoView {
                     <h4>"Проблемные зоны"</h4>
                     <ol>{prog.zones.iter().map(|z| view! { <li>{z.text.clone()}</li> }).collect_view()}</ol>
                     <h4>"Цели и мониторинг"</h4>
-                    <table class="data">
+                    {prog.targets.is_empty().then(|| view! { <p>"Цели не заданы."</p> })}
+                    <table class="data" class:hidden=prog.targets.is_empty()>
                         <thead><tr><th scope="col">"Показатель"</th><th scope="col" class="num">"Исходное"</th><th scope="col" class="num">"Цель"</th><th scope="col">"Год"</th><th scope="col">"Входной"</th><th scope="col">"Промежуточный"</th><th scope="col">"Итоговый"</th><th scope="col">"Достигнута"</th></tr></thead>
                         <tbody>{prog.targets.iter().map(|t| {
                             let point = |c: &crate::domain::programme::Checkpoint| format!("{} {}", num(c.value, 2), c.date);
@@ -81,7 +82,8 @@ pub fn Report(ws: Ws) -> impl IntoView {
                         }).collect_view()}</tbody>
                     </table>
                     <h4>"Мероприятия"</h4>
-                    <table class="data">
+                    {prog.measures.is_empty().then(|| view! { <p>"Мероприятия не заданы."</p> })}
+                    <table class="data" class:hidden=prog.measures.is_empty()>
                         <thead><tr><th scope="col">"Мероприятие"</th><th scope="col">"Начало"</th><th scope="col">"Срок"</th><th scope="col">"Ответственный"</th></tr></thead>
                         <tbody>{prog.measures.iter().map(|m| view! { <tr><td>{m.text.clone()}</td><td>{m.start.clone()}</td><td>{m.due.clone()}</td><td>{m.responsible.clone()}</td></tr> }).collect_view()}</tbody>
                     </table>

@@ -53,7 +53,7 @@ pub fn Send(ws: Ws) -> impl IntoView {
             };
             let docs = w.documents();
             for sa in &docs.self_assessments {
-                problems.extend(crate::domain::workspace::self_assessment_errors(sa));
+                problems.extend(crate::domain::self_assessment::errors(sa));
             }
             if let Some(pr) = &docs.programme {
                 problems.extend(crate::domain::programme::validate(pr));
