@@ -568,3 +568,79 @@ async fn an_import_plan_is_written_in_one_transaction_and_reads_back() {
     );
     drop_db(db, &name).await;
 }
+
+#[wasm_bindgen_test]
+async fn a_confirmed_school_is_written_with_its_documents_and_read_back() {
+    use shkala::domain::records::SchoolIdentity;
+    use shkala::domain::self_assessment::{Answer, AnswerValue, SelfAssessment};
+    use shkala::domain::workspace::Workspace;
+    let name = fresh("school");
+    let db = Db::open(&name, DB_VERSION).await.unwrap();
+    db.apply(&snapshot_ops(&sample()), |_, _| {}).await.unwrap();
+    let mut service = Service::open(db.clone()).await.unwrap();
+    let mut page = service.overview();
+    let school = SchoolIdentity {
+        school_id: "S7".into(),
+        school_name: "Школа № 7".into(),
+        municipality: "Город".into(),
+        school_type: SchoolType::Secondary,
+    };
+    let mut w = Workspace::new(school.clone(), 2025);
+    w.draft.set(2025, "oge_math_2_pct", "12,5");
+    w.draft.set(2024, "students_total", "400");
+    let mut sa = SelfAssessment::new("S7", 2025);
+    sa.answers
+        .insert("5.1.01".into(), Answer::new(AnswerValue::Yes));
+    w.self_assessments.push(sa);
+    let rows = w.draft.rows(&school).unwrap();
+    let response = service
+        .handle(
+            Request::SaveSchool {
+                school: school.clone(),
+                rows,
+                documents: w.documents(),
+            },
+            &job(vec![]),
+        )
+        .await
+        .0;
+    match response {
+        Response::Changed { change, message } => {
+            assert!(message.contains("Школа № 7"), "{message}");
+            page.apply(&change);
+        }
+        other => panic!("{other:?}"),
+    }
+    // Read again from the database: the record keeps its documents, the rows are there.
+    let back = load_snapshot_from(&db).await.unwrap();
+    let record = back.school("S7").expect("stored");
+    assert_eq!(record.documents, w.documents());
+    assert_eq!(
+        back.submission("S7", 2025)
+            .unwrap()
+            .row
+            .values
+            .get_by_id("oge_math_2_pct"),
+        Some(12.5)
+    );
+    assert_eq!(Service::open(db.clone()).await.unwrap().overview(), page);
+    // A draft with a row of another school is refused whole.
+    let mut bad = w.draft.rows(&school).unwrap();
+    bad[0].school_id = "other".into();
+    let response = service
+        .handle(
+            Request::SaveSchool {
+                school,
+                rows: bad,
+                documents: w.documents(),
+            },
+            &job(vec![]),
+        )
+        .await
+        .0;
+    assert!(
+        matches!(&response, Response::Failed { message } if message.contains("относится к школе «other»")),
+        "{response:?}"
+    );
+    drop_db(db, &name).await;
+}
