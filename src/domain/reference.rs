@@ -10,10 +10,11 @@
 
 use super::identify::{Identification, Params, ResultsBand, SocialBand};
 use super::row::Row;
-use super::schema::schema;
+use super::schema::{schema, Fnv};
 use super::stats::deciles;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
+use std::hash::BuildHasherDefault;
 
 /// A region's reference: enough to place a school among the region's schools later.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -81,45 +82,69 @@ impl ReferencePayload {
 /// * cuts: from the bands of the result (see [`ReferencePool`]).
 pub fn reference_pools(identification: &Identification, rows: &[Row]) -> Vec<ReferencePool> {
     let s = schema();
-    let pool_of: HashMap<&str, &str> = identification
+    let years = &identification.years;
+    let mut pool_ids: Vec<&str> = identification
+        .pools
+        .iter()
+        .map(|p| p.pool.as_str())
+        .collect();
+    pool_ids.sort_unstable();
+    pool_ids.dedup();
+    // School id → pool (by position in `pool_ids`), with a cheap hash: one lookup per row.
+    let pool_of: HashMap<&str, usize, BuildHasherDefault<Fnv>> = identification
         .schools
         .iter()
         .filter(|r| r.excluded.is_none())
-        .filter_map(|r| r.pool.as_deref().map(|p| (r.school_id.as_str(), p)))
+        .filter_map(|r| {
+            let p = r.pool.as_deref()?;
+            Some((r.school_id.as_str(), pool_ids.binary_search(&p).ok()?))
+        })
         .collect();
-    // The rows of each pool-year, then one column at a time through one buffer: memory stays
-    // at one pool-year's column, whatever the size of the region.
-    let mut by_group: HashMap<(&str, i32), Vec<&Row>> = HashMap::new();
+    // The rows of each pool-year (`pool × window slot`), in input order.
+    let mut by_group: Vec<Vec<&Row>> = vec![Vec::new(); pool_ids.len() * years.len()];
     for row in rows {
-        if !identification.years.contains(&row.year) {
-            continue;
-        }
-        let Some(pool) = pool_of.get(row.school_id.as_str()) else {
+        let Some(slot) = years.iter().position(|&y| y == row.year) else {
             continue;
         };
-        by_group.entry((pool, row.year)).or_default().push(row);
+        let Some(&pool) = pool_of.get(row.school_id.as_str()) else {
+            continue;
+        };
+        by_group[pool * years.len() + slot].push(row);
     }
+    // Per pool-year: the column ranges and deciles, one column at a time (sorted once).
     type Columns = (BTreeMap<String, (f64, f64)>, BTreeMap<String, Vec<f64>>);
-    let mut buffer = Vec::new();
-    let columns: HashMap<(&str, i32), Columns> = by_group
-        .into_iter()
-        .map(|(k, group)| {
+    let mut by_column: Vec<Vec<f64>> = vec![Vec::new(); s.data_len()];
+    let columns: Vec<Columns> = by_group
+        .iter()
+        .map(|group| {
+            for c in by_column.iter_mut() {
+                c.clear();
+                c.reserve(group.len());
+            }
+            for row in group {
+                for (c, &v) in by_column.iter_mut().zip(row.values.raw()) {
+                    if !v.is_nan() {
+                        c.push(v);
+                    }
+                }
+            }
             let (mut ranges, mut quantiles) = (BTreeMap::new(), BTreeMap::new());
-            for i in 0..s.data_len() {
-                buffer.clear();
-                buffer.extend(group.iter().filter_map(|r| r.values.get(i)));
-                buffer.sort_unstable_by(f64::total_cmp);
-                if let (Some(&lo), Some(&hi), Some(q)) =
-                    (buffer.first(), buffer.last(), deciles(&buffer))
-                {
+            for (i, values) in by_column.iter_mut().enumerate() {
+                values.sort_unstable_by(f64::total_cmp);
+                if let Some(q) = deciles(values) {
                     let id = &s.data_column(i).id;
-                    ranges.insert(id.clone(), (lo, hi));
+                    ranges.insert(id.clone(), (q[0], q[10]));
                     quantiles.insert(id.clone(), q);
                 }
             }
-            (k, (ranges, quantiles))
+            (ranges, quantiles)
         })
         .collect();
+    let columns_of = |pool: &str, year: i32| {
+        let p = pool_ids.binary_search(&pool).ok()?;
+        let slot = years.iter().position(|&y| y == year)?;
+        columns.get(p * years.len() + slot)
+    };
     identification
         .pools
         .iter()
@@ -152,8 +177,7 @@ pub fn reference_pools(identification: &Identification, rows: &[Row]) -> Vec<Ref
                 pool: py.pool.clone(),
                 year: py.year,
                 schools: py.schools,
-                columns: columns
-                    .get(&(py.pool.as_str(), py.year))
+                columns: columns_of(&py.pool, py.year)
                     .map(|c| c.0.clone())
                     .unwrap_or_default(),
                 regional_means: identification
@@ -161,8 +185,7 @@ pub fn reference_pools(identification: &Identification, rows: &[Row]) -> Vec<Ref
                     .get(&py.year.to_string())
                     .map(|m| m.iter().map(|(k, v)| (k.clone(), v.value)).collect())
                     .unwrap_or_default(),
-                quantiles: columns
-                    .get(&(py.pool.as_str(), py.year))
+                quantiles: columns_of(&py.pool, py.year)
                     .map(|c| c.1.clone())
                     .unwrap_or_default(),
                 results_cut_low: low,

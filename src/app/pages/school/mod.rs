@@ -77,6 +77,8 @@ pub struct Ws {
     pub status: RwSignal<SaveStatus>,
     /// Bumped when many cells change at once (paste, import), so that the inputs redraw.
     pub revision: RwSignal<u32>,
+    /// Every workspace of this browser (the open one kept current).
+    pub list: RwSignal<Vec<Workspace>>,
 }
 
 impl Ws {
@@ -110,14 +112,15 @@ pub fn this_year() -> i32 {
 pub fn SchoolPage() -> impl IntoView {
     let state = app_state();
     let query = use_query_map();
+    let list: RwSignal<Vec<Workspace>> = RwSignal::new(Vec::new());
     let ws = Ws {
         state,
         current: RwSignal::new(None),
         status: RwSignal::new(SaveStatus::Idle),
         revision: RwSignal::new(0),
+        list,
     };
     let tab = RwSignal::new(Tab::Profile);
-    let list: RwSignal<Vec<Workspace>> = RwSignal::new(Vec::new());
     let loaded = RwSignal::new(false);
     // Which stored school is shown read-only (from `?id=` or the picker).
     let stored_id = RwSignal::new(query.with_untracked(|q| q.get("id")).unwrap_or_default());
@@ -154,18 +157,18 @@ pub fn SchoolPage() -> impl IntoView {
         }
         loaded.set(true);
     });
-    // Keep the picker's list in step with the open workspace.
+    // Keep the picker's copy of the open workspace current, so that switching away and back
+    // opens the latest version, never an older one.
     Effect::new(move |_| {
         ws.current.with(|w| {
             if let Some(w) = w {
-                list.update(|l| match l.iter_mut().find(|x| x.key == w.key) {
-                    Some(x) => {
-                        if x.profile != w.profile {
-                            *x = w.clone()
-                        }
-                    }
-                    None => l.push(w.clone()),
-                });
+                let known = list.with_untracked(|l| l.iter().find(|x| x.key == w.key) == Some(w));
+                if !known {
+                    list.update(|l| match l.iter_mut().find(|x| x.key == w.key) {
+                        Some(x) => *x = w.clone(),
+                        None => l.push(w.clone()),
+                    });
+                }
             }
         })
     });

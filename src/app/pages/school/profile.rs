@@ -167,10 +167,12 @@ pub fn ProfileForm(ws: Ws) -> impl IntoView {
             return;
         }
         let state = ws.state;
+        save::discard(&key);
         leptos::task::spawn_local(async move {
             match save::remove(&key).await {
                 Ok(()) => {
                     ws.current.set(None);
+                    ws.list.update(|l| l.retain(|w| w.key != key));
                     state.say(NoticeKind::Success, "Черновик удалён.");
                 }
                 Err(e) => state.fail(e),

@@ -51,6 +51,16 @@ pub async fn remove(key: &str) -> Result<(), StorageError> {
         .await
 }
 
+/// Forgets a pending write of workspace `key` (it is being deleted).
+pub fn discard(key: &str) {
+    PENDING.with(|p| {
+        let mut p = p.borrow_mut();
+        if p.as_ref().is_some_and(|w| w.key == key) {
+            *p = None;
+        }
+    });
+}
+
 /// Schedules `w` to be written now (`delay_ms` = 0) or after `delay_ms` without newer changes.
 pub fn schedule(state: AppState, w: Workspace, delay_ms: u32, status: RwSignal<SaveStatus>) {
     PENDING.with(|p| *p.borrow_mut() = Some(w));

@@ -15,6 +15,8 @@ use leptos::prelude::*;
 struct Contents {
     school: String,
     rows: Vec<(i32, usize, &'static str)>,
+    /// The rows themselves, oldest first.
+    values: Vec<Row>,
     assessments: Vec<(i32, usize)>,
     programme: Option<(usize, usize, usize)>,
     problems: Vec<String>,
@@ -62,12 +64,15 @@ pub fn Send(ws: Ws) -> impl IntoView {
                 .iter()
                 .map(|r| (r.year, r.values.filled(), "из черновика"))
                 .collect();
+            let mut values = rows.clone();
             for r in &stored {
                 if !list.iter().any(|(y, _, _)| *y == r.year) {
                     list.push((r.year, r.values.filled(), "сохранено ранее"));
+                    values.push(r.clone());
                 }
             }
             list.sort_by_key(|x| x.0);
+            values.sort_by_key(|r| r.year);
             Some(Contents {
                 school: format!(
                     "{} (код {}), {}, тип: {}",
@@ -77,6 +82,7 @@ pub fn Send(ws: Ws) -> impl IntoView {
                     p.school_type.label()
                 ),
                 rows: list,
+                values,
                 assessments: docs
                     .self_assessments
                     .iter()
@@ -144,6 +150,10 @@ pub fn Send(ws: Ws) -> impl IntoView {
                             Some((z, t, m)) => format!("проблемных зон: {z}, целей: {t}, мероприятий: {m}"),
                         }}</dd>
                     </dl>
+                    {(!c.values.is_empty()).then(|| {
+                        let values = c.values.clone();
+                        view! { <details><summary>"Значения, которые уйдут в файле"</summary><super::placement::Trajectory rows=values/></details> }
+                    })}
                     {(!c.problems.is_empty()).then(|| view! {
                         <div class="alert error" role="alert">
                             <p>"Файл не может быть выгружен, пока не исправлено:"</p>
