@@ -29,11 +29,12 @@
 //! with the cut to 10 decimals is in the band even if the difference is +1e−16.
 
 use super::csv_write::decimal_comma;
+use super::identify::categories::{results_category, social_category};
 use super::identify::eligibility::{identity_position, pool_or_exclusion};
 use super::identify::explain::weakest_of;
 use super::identify::indices::{components, gap_flag, index, scales, Scale};
 use super::identify::method::{method, Component, Rule, Variant};
-use super::identify::{Params, ResultsBand, SocialBand};
+use super::identify::{Params, ResultsBand, ResultsCategory, SocialBand, SocialCategory};
 use super::reference::{ReferencePayload, ReferencePool};
 use super::row::Row;
 use super::schema::{schema, Kind};
@@ -58,6 +59,12 @@ pub struct Placement {
     pub years: Vec<YearPlacement>,
     /// What is missing for the placement, year by year.
     pub missing: Vec<Missing>,
+    /// The category the school would get by the three-year rules applied to its bands in the
+    /// reference's window (the engine's own rules); `None` for an excluded school.
+    #[serde(default)]
+    pub results_category: Option<ResultsCategory>,
+    #[serde(default)]
+    pub social_category: Option<SocialCategory>,
 }
 
 /// One year of a placement.
@@ -213,6 +220,8 @@ pub fn place(reference: &ReferencePayload, rows: &[Row]) -> Result<Placement, Pl
         excluded,
         years: Vec::new(),
         missing: Vec::new(),
+        results_category: None,
+        social_category: None,
     };
     let Some(pool) = pool.map(|p| &params.pools[p]) else {
         return Ok(placement);
@@ -267,6 +276,21 @@ pub fn place(reference: &ReferencePayload, rows: &[Row]) -> Result<Placement, Pl
     }
     missing.sort_by_key(|m| m.year);
     placement.missing = missing;
+    let band = |year: i32| placement.years.iter().find(|y| y.year == year);
+    let results: Vec<Option<ResultsBand>> = window
+        .iter()
+        .map(|&y| band(y).and_then(|b| b.results_band))
+        .collect();
+    let social: Vec<Option<SocialBand>> = window
+        .iter()
+        .map(|&y| band(y).and_then(|b| b.social_band))
+        .collect();
+    placement.results_category = Some(results_category(&results, params.risk_years));
+    placement.social_category = Some(social_category(
+        &social,
+        params.social_rule,
+        params.social_min_years,
+    ));
     Ok(placement)
 }
 

@@ -477,6 +477,12 @@ test('a school fills its data, places itself, self-assesses, prints and sends it
   await p.emulateMedia({ media: 'print' });
   assert.equal(await p.locator('button:visible').count(), 0, 'no buttons in print');
   assert.equal(await p.locator('nav:visible').count(), 0, 'no navigation in print');
+  // What is printed is what is rendered: no button or navigation text in it.
+  const printed = await p.evaluate(() => document.body.innerText);
+  for (const label of ['Печать / Сохранить как PDF', 'Новая школа', '7. Отправка', 'Муниципалитет / регион', 'Перейти к содержанию']) {
+    assert.ok(!printed.includes(label), `printed page has «${label}»`);
+  }
+  assert.match(printed, /Самодиагностика: Школа № 7/);
   await p.screenshot({ path: join(out, '16-school-report-print.png'), fullPage: true });
   const pdf = await p.pdf({ format: 'A4', path: join(out, '16-school-report.pdf') });
   const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) ?? []).length;
@@ -504,6 +510,20 @@ test('a school fills its data, places itself, self-assesses, prints and sends it
   await stored.getByTestId('stored-self-assessment').waitFor();
   assert.match(await stored.getByTestId('stored-programme').innerText(), /мероприятий: 1/);
   await m.screenshot({ path: join(out, '17-municipality-sees-school.png'), fullPage: true });
+  // The school corrects a value and sends again: the municipality sees an update, not a conflict.
+  await p.locator('#tab-entry').click();
+  await p.locator(`#c-${year}-oge_math_2_pct`).fill('5');
+  await p.locator('#tab-send').click();
+  await contents.getByText('ответов 2 из').waitFor();
+  const again = await download(p, () => p.locator('#send-export').click());
+  assert.ok(again.created_at > file.created_at, 'the corrected file is newer');
+  await importFiles(m, [['школа-S7.json', JSON.stringify(again), 'application/json']]);
+  const preview = m.locator('#import-preview');
+  await preview.waitFor();
+  assert.match(await preview.locator('strong').first().innerText(), /новых: 0, обновлено: 1, без изменений: \d+, конфликтов: 0/);
+  await applyImport(m);
+  await m.goto(base + '/school?id=S7');
+  assert.match(await m.getByTestId('stored-school').locator('tr', { hasText: 'Доля участников ОГЭ, получивших оценку «2» по математике' }).innerText(), /\t3\t5$/);
 });
 
 test('a school takes its own rows from a region\'s CSV into its draft', async (t) => {
@@ -548,6 +568,7 @@ test('a school placed by the reference file agrees with the municipal run', asyn
     const runSocial = Number(school[`social_index_${y}`].replace(',', '.'));
     assert.ok(Math.abs(social - runSocial) < 0.0005, `${y}: ${social} ≠ ${runSocial}`);
   }
+  assert.match(await p.getByTestId('placement-category').innerText(), /По трёхлетним правилам методики: .+; .+\./);
   await p.screenshot({ path: join(out, '18-school-placement.png'), fullPage: true });
 });
 
@@ -570,5 +591,5 @@ for (const c of browser.contexts()) await c.close();
 await browser.close();
 server.close();
 const ran = tests.filter((x) => !only || x.name.includes(only)).length;
-console.log(failed ? `\n${failed} из ${ran} тестов не прошли` : `\nвсе ${ran} тестов прошли`);
+console.log(failed ? `\nне прошли: ${failed} из ${ran}` : `\nвсе тесты прошли (${ran})`);
 process.exit(failed ? 1 : 0);

@@ -55,6 +55,8 @@ fn every_school_agrees(rows: &[Row], params: &Params) -> Seen {
         assert_eq!(p.school_name, school.school_name, "{id}");
         assert_eq!(p.excluded, school.excluded, "{id}");
         assert_eq!(p.pool.as_deref(), school.pool.as_deref(), "{id}");
+        assert_eq!(p.results_category, school.results_category, "{id}");
+        assert_eq!(p.social_category, school.social_category, "{id}");
         if school.excluded.is_some() {
             seen.excluded += 1;
             assert!(p.years.is_empty() && p.missing.is_empty(), "{id}");

@@ -253,6 +253,10 @@ pub fn PlacementView(p: Placed) -> impl IntoView {
             />
         })}
         {p.pool_label.clone().map(|l| view! { <p>{format!("Группа школ: {l}.")}</p> })}
+        {p.results_category.map(|r| {
+            let social = p.social_category.map(|s| s.label()).unwrap_or("—");
+            view! { <p data-testid="placement-category"><strong>{format!("По трёхлетним правилам методики: {}; {}.", r.label(), social)}</strong></p> }
+        })}
         <div class="table-wrap" role="region" aria-label="Индексы и группы школы по годам" tabindex="0">
             <table class="data" data-testid="placement">
                 <thead><tr>

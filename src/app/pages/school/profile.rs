@@ -135,7 +135,22 @@ pub fn ProfileForm(ws: Ws) -> impl IntoView {
     };
     let problems = Memo::new(move |_| {
         ws.current
-            .with(|w| w.as_ref().map(|w| identity_problems(&w.profile)))
+            .with(|w| {
+                w.as_ref().map(|w| {
+                    let mut p = identity_problems(&w.profile);
+                    let id = w.profile.school_id.trim();
+                    if let Some(other) = ws.list.with(|l| {
+                        l.iter()
+                            .find(|x| x.key != w.key && !id.is_empty() && x.profile.school_id.trim() == id)
+                            .map(|x| x.profile.school_name.clone())
+                    }) {
+                        p.push(format!(
+                            "в этом браузере уже есть черновик школы с кодом «{id}» («{other}»): после сохранения оба черновика будут данными одной школы"
+                        ));
+                    }
+                    p
+                })
+            })
             .unwrap_or_default()
     });
     let exclusion = Memo::new(move |_| {

@@ -15,6 +15,24 @@ use crate::domain::schema::{schema, Kind};
 use crate::domain::self_assessment::{questionnaire, summary};
 use leptos::prelude::*;
 
+/// Why the school needs a programme by its placement (ШНРО, «группа риска», ШНСУ), if it does.
+fn basis_of(ws: Ws) -> Option<String> {
+    use crate::domain::identify::{ResultsCategory, SocialCategory};
+    let rows = draft_rows(ws);
+    let p = ws.current.with_untracked(|w| {
+        let r = w.as_ref()?.reference.as_ref()?;
+        place(&r.payload, &rows).ok()
+    })?;
+    let mut why = Vec::new();
+    if let Some(c @ (ResultsCategory::Low | ResultsCategory::Risk)) = p.results_category {
+        why.push(c.label());
+    }
+    if let Some(c @ SocialCategory::Unfavourable) = p.social_category {
+        why.push(c.label());
+    }
+    (!why.is_empty()).then(|| format!("по эталону региона: {}", why.join("; ")))
+}
+
 /// Zones suggested by the latest placement year and the latest self-assessment.
 fn suggestions(ws: Ws) -> Vec<ProblemZone> {
     let rows = draft_rows(ws);
@@ -153,8 +171,16 @@ pub fn ProgrammeForm(ws: Ws) -> impl IntoView {
     });
     let prefill = move |_| {
         let zones = suggestions(ws);
+        let basis = basis_of(ws);
         let mut added = 0;
-        ws.edit_all(|w| added = w.programme.add_zones(zones));
+        ws.edit_all(|w| {
+            added = w.programme.add_zones(zones);
+            if let Some(b) = basis {
+                if w.programme.basis.trim().is_empty() {
+                    w.programme.basis = b;
+                }
+            }
+        });
         state.say(
             NoticeKind::Info,
             if added == 0 {
@@ -165,22 +191,23 @@ pub fn ProgrammeForm(ws: Ws) -> impl IntoView {
         );
     };
     let s = schema();
-    let basis_initial = p().basis;
     view! {
         <section aria-labelledby="prog-h">
             <h2 id="prog-h">"Программа повышения качества образования"</h2>
             <p>"Методика проекта: «разработка и утверждение школьных планов-программ повышения качества образования в ШНРО, на основании углубленного анализа и выявленных проблемных зон». Программу составляет школа из ШНРО, «группы риска» или ШНСУ — или любая школа, которая этого хочет. Мониторинг — «входного, промежуточного, итогового» значений."</p>
-            <div class="field">
-                <label for="prog-basis">"Основание (категория школы или решение школы)"</label>
-                <input id="prog-basis" type="text" prop:value=basis_initial on:input=move |ev| {
-                    let v = event_target_value(&ev);
-                    edit(save::TEXT_DELAY_MS, Box::new(move |p| p.basis = v));
-                }/>
-            </div>
+            {basis_of(ws).map(|b| view! { <p class="alert warning" data-testid="prog-need">{format!("Школе нужна программа: {b}.")}</p> })}
             {move || {
                 ws.revision.track();
                 let prog = p();
                 view! {
+            <div class="field">
+                <label for="prog-basis">"Основание (категория школы или решение школы)"</label>
+                <input id="prog-basis" type="text" prop:value=prog.basis.clone() on:input=move |ev| {
+                    let v = event_target_value(&ev);
+                    edit(save::TEXT_DELAY_MS, Box::new(move |p| p.basis = v));
+                }/>
+            </div>
+
                     <h3>"Проблемные зоны"</h3>
                     <p class="actions no-print"><button type="button" id="prog-prefill" on:click=prefill>"Заполнить по слабым показателям и дефицитам самооценки"</button>
                         <button type="button" on:click=move |_| ws.edit_all(|w| w.programme.zones.push(ProblemZone { text: String::new(), origin: ZoneOrigin::Own }))>"+ своя зона"</button></p>
