@@ -470,6 +470,7 @@ test('a school fills its data, places itself, self-assesses, prints and sends it
   await p.locator('#prog-add-measure').click();
   await p.getByLabel('Мероприятие, мероприятие 1').fill('Методический семинар по математике');
   await p.locator('.save-line[data-status="saved"]').waitFor();
+  await p.screenshot({ path: join(out, '14b-school-programme.png'), fullPage: true });
   // Report, printed to PDF.
   await p.locator('#tab-report').click();
   await p.locator('#report-print').waitFor();

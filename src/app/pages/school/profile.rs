@@ -89,11 +89,11 @@ pub fn Picker(
                     </select>
                 </div>
                 <p class="actions"><button type="button" id="ws-new" on:click=create>"Новая школа"</button></p>
-                <div class="field">
+                <div class="field" class:hidden=move || matching.with(|m| m.0 == 0 && query.with(String::is_empty))>
                     <label for="school-search">"Поиск среди школ из файлов и демонстрационного региона"</label>
                     <input id="school-search" type="search" placeholder="название или код" prop:value=move || query.get() on:input=move |ev| query.set(event_target_value(&ev))/>
                 </div>
-                <div class="field">
+                <div class="field" class:hidden=move || matching.with(|m| m.0 == 0 && query.with(String::is_empty))>
                     <label for="school-select">{move || {
                         let (n, shown) = matching.get();
                         if n > shown.len() {

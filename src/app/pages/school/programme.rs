@@ -215,7 +215,7 @@ pub fn ProgrammeForm(ws: Ws) -> impl IntoView {
                         {prog.zones.iter().enumerate().map(|(i, z)| view! {
                             <li>
                                 <label class="visually-hidden" for=format!("zone-{i}")>{format!("Проблемная зона {}", i + 1)}</label>
-                                <textarea id=format!("zone-{i}") rows="2" prop:value=z.text.clone() on:input=move |ev| {
+                                <textarea id=format!("zone-{i}") rows="3" prop:value=z.text.clone() on:input=move |ev| {
                                     let v = event_target_value(&ev);
                                     edit(save::TEXT_DELAY_MS, Box::new(move |p| if let Some(z) = p.zones.get_mut(i) { z.text = v }));
                                 }></textarea>
@@ -280,7 +280,7 @@ pub fn ProgrammeForm(ws: Ws) -> impl IntoView {
                     <h3>"Мероприятия"</h3>
                     <p class="actions no-print"><button type="button" id="prog-add-measure" on:click=move |_| ws.edit_all(|w| w.programme.measures.push(Measure::default()))>"+ мероприятие"</button></p>
                     <div class="table-wrap" role="region" aria-label="Мероприятия программы" tabindex="0">
-                    <table class="data">
+                    <table class="data prog-measures">
                         <thead><tr><th scope="col">"Мероприятие"</th><th scope="col">"Начало"</th><th scope="col">"Срок"</th><th scope="col">"Ответственный"</th><th scope="col" class="no-print"></th></tr></thead>
                         <tbody>
                         {prog.measures.iter().enumerate().map(|(i, m)| {
