@@ -6,9 +6,11 @@
 //!
 //! Dependencies between the modules run one way (no cycles): `schema` → `row` → `input`;
 //! `canonical`, `time` and `envelope` are leaves; `identify` → `reference` → `run` →
-//! `records` → `bundle`; `reference` → `placement`; `catalog` reads `records`. `rubric` (the federal rubric) and
+//! `records` → `bundle`; `reference` → `placement`; `catalog` reads `records`; `analysis` (runs
+//! compared, the cross-table, stable improvement) reads `identify` and `run`. `rubric` (the federal rubric) and
 //! `self_assessment` (the school questionnaire of seed 000 §5) are leaves: `self_assessment`
 //! reads only `input`'s range rule and `problem`'s severities.
+pub mod analysis;
 pub mod bundle;
 pub mod canonical;
 pub mod catalog;
