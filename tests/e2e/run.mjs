@@ -573,6 +573,49 @@ test('a school placed by the reference file agrees with the municipal run', asyn
   await p.screenshot({ path: join(out, '18-school-placement.png'), fullPage: true });
 });
 
+test('two runs compared list exactly the schools whose category changed; the cross-table opens its schools', async (t) => {
+  const p = await page(t);
+  await p.getByRole('button', { name: 'Открыть демонстрационный регион' }).click();
+  await p.locator('.status.success').waitFor({ timeout: 30000 });
+  await p.goto(base + '/municipality');
+  await p.getByRole('button', { name: 'Провести идентификацию' }).click();
+  await p.getByText('Идентификация проведена').waitFor({ timeout: 60000 });
+  const before = parseCsv((await downloadText(p, () => p.getByRole('button', { name: 'Выгрузить результаты (CSV для Excel)' }).click())).text);
+  // The cross-table: its ШНРО × ШНСУ cell lists the schools that are in both lists.
+  const both = before.filter((r) => r.results_category === 'low' && r.social_category === 'unfavourable');
+  const table = p.getByTestId('cross-table');
+  await table.waitFor();
+  if (both.length > 0) {
+    await table.getByRole('button', { name: `ШНРО, функционирующие в неблагоприятных социальных условиях (ШНРО и ШНСУ): ${both.length} — показать школы`, exact: true }).click();
+    for (const s of both) await p.locator('.cell-list').getByText(s.school_name, { exact: true }).waitFor();
+  }
+  // Five schools get a bad latest year; the region is identified again.
+  const latest = Math.max(...Object.keys(before[0]).filter((k) => k.startsWith('results_index_')).map((k) => Number(k.slice(14))));
+  const changed = before.filter((r) => r.pool).slice(0, 5);
+  const rows = changed.map((r) => `${r.school_id};${r.school_name};${r.municipality};${r.school_type};${latest};50;10;20;1`);
+  await importFiles(p, [['поправки.csv', csv(rows), 'text/csv']]);
+  await applyImport(p);
+  await p.goto(base + '/municipality');
+  await p.getByRole('button', { name: 'Провести идентификацию' }).click();
+  await p.getByText('Идентификация проведена').waitFor({ timeout: 60000 });
+  const after = parseCsv((await downloadText(p, () => p.getByRole('button', { name: 'Выгрузить результаты (CSV для Excel)' }).click())).text);
+  const cat = (rs) => new Map(rs.map((r) => [r.school_id, `${r.results_category}|${r.social_category}`]));
+  const [a, b] = [cat(before), cat(after)];
+  const differ = [...a.keys()].filter((id) => b.has(id) && a.get(id) !== b.get(id)).length;
+  assert.ok(differ > 0, 'some category changed');
+  // Compare: the older run first.
+  const options = await p.locator('#cmp-a option').evaluateAll((os) => os.map((o) => o.value).filter(Boolean));
+  assert.equal(options.length, 2);
+  const ids = await p.locator('#run-pick option').evaluateAll((os) => os.map((o) => o.value));
+  await p.locator('#cmp-a').selectOption(ids[ids.length - 1]);
+  await p.locator('#cmp-b').selectOption(ids[0]);
+  await p.locator('#cmp-go').click();
+  const summary = await p.getByTestId('compare-summary').innerText();
+  assert.match(summary, new RegExp(`^Категория изменилась у ${differ} `), summary);
+  await p.getByTestId('compare-table').scrollIntoViewIfNeeded();
+  await p.screenshot({ path: join(out, '19-runs-compared.png') });
+});
+
 let failed = 0;
 const only = process.env.E2E_ONLY;
 for (const { name, fn } of tests.filter((x) => !only || x.name.includes(only))) {

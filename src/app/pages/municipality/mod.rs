@@ -3,6 +3,8 @@
 //! and charts. Every long table is paginated, and sorting and filtering work on the summaries
 //! the page keeps, so they stay instant with 45,000 schools.
 
+mod analysis;
+
 use crate::app::actions;
 use crate::app::chart::{paint, Chart};
 use crate::app::components::{page_range, Dialog, Pager};
@@ -48,6 +50,7 @@ pub fn MunicipalityPage() -> impl IntoView {
         <h1>"Муниципалитет / регион"</h1>
         <p class="lead">"Данные школ, пропуски, идентификация ШНРО и ШНСУ по методике «Эффективная школа»."</p>
         <RunSection/>
+        <analysis::CompareSection/>
         <CompletenessSection/>
     }
 }
@@ -417,6 +420,8 @@ fn Results(r: Arc<Identification>) -> impl IntoView {
         {list("Резильентные школы (высокие результаты в неблагоприятных условиях)", |s| s.resilient)}
         {list("Недостаточно данных", |s| s.results_category == Some(ResultsCategory::Insufficient))}
         <MunicipalityTable r=r.clone()/>
+        <analysis::CrossTableView r=r.clone()/>
+        <analysis::ImprovementView r=r.clone()/>
         <Show when=move || charts_ready.get()>
             <ChartsSection r=for_charts.clone()/>
         </Show>
