@@ -331,7 +331,8 @@ mod tests {
         let rows = w.draft.rows(&w.profile).expect("valid draft");
         let mut s = Snapshot::default();
         s.apply(&confirm(&w.profile, &rows, w.documents(), &ts(at)));
-        let b = bundle::school_submission(&s, "S1", &by(), &ts(at)).expect("school file");
+        let b = bundle::school_submission(&s, &w.profile.school_id, &by(), &ts(at))
+            .expect("school file");
         (s, b)
     }
 
@@ -397,6 +398,62 @@ mod tests {
             .collect();
         assert_eq!(updated.len(), 1, "{updated:?}");
         assert!(updated[0].starts_with("школа"), "{updated:?}");
+    }
+
+    #[test]
+    fn municipalities_send_their_schools_documents_up_and_the_region_merges_them() {
+        // Two municipalities, each with one school that sent its file.
+        let mut w1 = filled();
+        w1.profile.municipality = "Город".into();
+        let mut w2 = filled();
+        w2.profile = SchoolIdentity {
+            school_id: "S2".into(),
+            school_name: "Школа № 2".into(),
+            municipality: "Район".into(),
+            school_type: SchoolType::Basic,
+        };
+        let muni = |w: &Workspace, at: &str| {
+            let (_, b) = school_file(w, at);
+            let mut s = Snapshot::default();
+            let plan = plan_import(&s, &[read("школа.json", &b)], &ts(at));
+            s.apply(&plan.writes(&plan.resolve_all(Resolution::KeepMine)));
+            bundle::collection(&s, &[], &by(), &ts(at))
+        };
+        let c1 = muni(&w1, "2025-01-10T09:00:00Z");
+        let c2 = muni(&w2, "2025-01-11T09:00:00Z");
+        assert!(c1.payload["documents"]["S1"]["self_assessments"].is_array());
+        // The region imports both collections in one go.
+        let region = Snapshot::default();
+        let plan = plan_import(
+            &region,
+            &[read("город.json", &c1), read("район.json", &c2)],
+            &ts("2025-01-12T09:00:00Z"),
+        );
+        assert!(plan.items.iter().all(|i| i.kind == Class::New));
+        let mut region = region;
+        region.apply(&plan.writes(&plan.resolve_all(Resolution::KeepMine)));
+        assert_eq!(region.schools.len(), 2);
+        assert_eq!(region.submissions.len(), 4);
+        for (id, w) in [("S1", &w1), ("S2", &w2)] {
+            let rec = region.school(id).expect("school");
+            let mut expected = w.documents();
+            for sa in &mut expected.self_assessments {
+                sa.school_id = id.into();
+            }
+            assert_eq!(rec.documents, expected, "{id}");
+        }
+        // A collection whose documents name a school it does not carry is refused.
+        let mut bad = serde_json::to_value(&c1).unwrap();
+        bad["payload"]["documents"]["X9"] = bad["payload"]["documents"]["S1"].clone();
+        let text = serde_json::to_string(&bad).unwrap();
+        let err = match Incoming::read("bad.json", text.as_bytes()) {
+            Err(e) => e,
+            Ok(_) => panic!("refused"),
+        };
+        assert!(
+            err.iter().any(|p| p.to_string().contains("школы «X9» нет")),
+            "{err:?}"
+        );
     }
 
     #[test]

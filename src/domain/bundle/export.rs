@@ -90,10 +90,20 @@ pub fn collection(
         .map(SchoolRecord::identity)
         .collect();
     schools.sort_by(|a, b| a.school_id.cmp(&b.school_id));
+    let documents = snapshot
+        .schools
+        .iter()
+        .filter(|s| wanted(&s.school_id) && !s.documents.is_empty())
+        .map(|s| (s.school_id.clone(), s.documents.clone()))
+        .collect();
     Bundle::from_payload(
         created_by.clone(),
         now,
-        &Payload::Collection(Collection { rows, schools }),
+        &Payload::Collection(Collection {
+            rows,
+            schools,
+            documents,
+        }),
     )
 }
 

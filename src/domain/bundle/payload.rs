@@ -2,7 +2,7 @@
 
 use crate::domain::envelope::{Bundle, CreatedBy, Kind};
 use crate::domain::programme::Programme;
-use crate::domain::records::{SchoolIdentity, Snapshot};
+use crate::domain::records::{SchoolDocuments, SchoolIdentity, Snapshot};
 pub use crate::domain::reference::{ReferencePayload, ReferencePool};
 use crate::domain::row::Row;
 use crate::domain::rubric::Assessment;
@@ -10,6 +10,7 @@ use crate::domain::self_assessment::SelfAssessment;
 use crate::domain::time::Timestamp;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use std::collections::BTreeMap;
 
 /// One school's rows, sent by the school, with its self-assessments and programme if it has
 /// any. Every row and self-assessment belongs to `school`.
@@ -30,6 +31,10 @@ pub struct Collection {
     pub rows: Vec<Row>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub schools: Vec<SchoolIdentity>,
+    /// The self-assessments and programmes of the schools that have any, by school id (a
+    /// municipality sends its schools' documents up to the region with their rows).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub documents: BTreeMap<String, SchoolDocuments>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -449,17 +449,22 @@ impl<'a> Planner<'a> {
     fn rows(
         &mut self,
         given: &[SchoolIdentity],
-        documents: &SchoolDocuments,
+        documents: &BTreeMap<String, SchoolDocuments>,
         rows: &[Row],
         source: &Source,
         meta: &RecordMeta,
     ) {
+        let record = |identity: SchoolIdentity| {
+            let mut r = SchoolRecord::new(identity, meta.clone());
+            if let Some(d) = documents.get(&r.school_id) {
+                r.documents = d.clone();
+            }
+            r
+        };
         let mut done: HashSet<&str> = HashSet::new();
         for identity in given {
             if done.insert(&identity.school_id) {
-                let mut record = SchoolRecord::new(identity.clone(), meta.clone());
-                record.documents = documents.clone();
-                self.add(Record::School(record), source);
+                self.add(Record::School(record(identity.clone())), source);
             }
         }
         let mut latest: BTreeMap<&str, &Row> = BTreeMap::new();
@@ -475,10 +480,7 @@ impl<'a> Planner<'a> {
             }
             let newer_here = self.latest_year.get(id).is_some_and(|&y| y > row.year);
             if !newer_here {
-                self.add(
-                    Record::School(SchoolRecord::new(SchoolIdentity::of_row(row), meta.clone())),
-                    source,
-                );
+                self.add(Record::School(record(SchoolIdentity::of_row(row))), source);
             }
         }
         for row in rows {
@@ -514,7 +516,7 @@ pub fn plan_import(current: &Snapshot, incoming: &[Incoming], now: &Timestamp) -
                 };
                 p.rows(
                     &[],
-                    &SchoolDocuments::default(),
+                    &BTreeMap::new(),
                     rows,
                     &Source {
                         file,
@@ -541,10 +543,13 @@ pub fn plan_import(current: &Snapshot, incoming: &[Incoming], now: &Timestamp) -
                 };
                 match &pb.payload {
                     Payload::SchoolSubmission(s) => {
-                        let documents = SchoolDocuments {
-                            self_assessments: s.self_assessments.clone(),
-                            programme: s.programme.clone(),
-                        };
+                        let documents = BTreeMap::from([(
+                            s.school.school_id.clone(),
+                            SchoolDocuments {
+                                self_assessments: s.self_assessments.clone(),
+                                programme: s.programme.clone(),
+                            },
+                        )]);
                         p.rows(
                             std::slice::from_ref(&s.school),
                             &documents,
@@ -553,13 +558,9 @@ pub fn plan_import(current: &Snapshot, incoming: &[Incoming], now: &Timestamp) -
                             &meta,
                         )
                     }
-                    Payload::Collection(c) => p.rows(
-                        &c.schools,
-                        &SchoolDocuments::default(),
-                        &c.rows,
-                        &source,
-                        &meta,
-                    ),
+                    Payload::Collection(c) => {
+                        p.rows(&c.schools, &c.documents, &c.rows, &source, &meta)
+                    }
                     Payload::RubricAssessment(r) => {
                         for a in &r.assessments {
                             p.add(

@@ -557,6 +557,7 @@ fn collection_schools_are_checked() {
         &Payload::Collection(Collection {
             rows: vec![row("s1", 2024, 60.0)],
             schools: vec![identity("s1"), identity("s2")],
+            documents: Default::default(),
         }),
     );
     assert!(matches!(parse_ok(&b).payload, Payload::Collection(ref c) if c.schools.len() == 2));

@@ -11,7 +11,7 @@ use crate::domain::problem::{serde_error_ru, FirstSeen, Place, Problem};
 use crate::domain::programme::Programme;
 use crate::domain::records::{
     assessment_key, AssessmentRecord, LogEntry, RecordMeta, ReferenceRecord, RunRecord,
-    SchoolIdentity, SchoolRecord, Snapshot, SubmissionRecord,
+    SchoolDocuments, SchoolIdentity, SchoolRecord, Snapshot, SubmissionRecord,
 };
 use crate::domain::row::Row;
 use crate::domain::rubric::{federal, validate_assessment, Assessment};
@@ -19,6 +19,7 @@ use crate::domain::self_assessment::SelfAssessment;
 use crate::domain::time::Timestamp;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
+use std::collections::BTreeMap;
 
 /// Validates `items` as rows; `path(i)` is the path of item `i`. Returns the valid rows with
 /// their item index; reports duplicate (school_id, year).
@@ -150,7 +151,13 @@ pub(super) fn check_payload(
                     "в файле нет ни одной строки данных",
                 ));
             }
-            let (self_assessments, programme) = documents_at(file, obj, school.as_ref(), problems);
+            let (self_assessments, programme) = documents_at(
+                file,
+                obj,
+                "payload",
+                school.as_ref().map(|s| s.school_id.as_str()),
+                problems,
+            );
             school.map(|school| {
                 Payload::SchoolSubmission(SchoolSubmission {
                     school,
@@ -161,7 +168,13 @@ pub(super) fn check_payload(
             })
         }
         Kind::Collection => {
-            warn_unknown_keys(file, obj, &["rows", "schools"], "payload", problems);
+            warn_unknown_keys(
+                file,
+                obj,
+                &["rows", "schools", "documents"],
+                "payload",
+                problems,
+            );
             let items = array_at(file, obj, "rows", "payload.rows", true, problems).unwrap_or(&[]);
             let rows = rows_at(file, items, &|i| format!("payload.rows[{i}]"), problems);
             let school_items =
@@ -186,9 +199,61 @@ pub(super) fn check_payload(
                     }
                 }
             }
+            let mut documents = BTreeMap::new();
+            match obj.get("documents") {
+                None | Some(Value::Null) => {}
+                Some(Value::Object(by_school)) => {
+                    for (id, v) in by_school {
+                        let at = format!("payload.documents.{id}");
+                        let known = schools.iter().any(|s| &s.school_id == id)
+                            || rows.iter().any(|(_, r)| &r.school_id == id);
+                        if !known {
+                            problems.push(Problem::error(
+                                file,
+                                Place::Path(at),
+                                None,
+                                format!("школы «{id}» нет ни в строках, ни в списке школ файла"),
+                            ));
+                            continue;
+                        }
+                        let Some(inner) = v.as_object() else {
+                            problems.push(Problem::error(
+                                file,
+                                Place::Path(at),
+                                None,
+                                "ожидался объект с полями self_assessments и programme",
+                            ));
+                            continue;
+                        };
+                        warn_unknown_keys(
+                            file,
+                            inner,
+                            &["self_assessments", "programme"],
+                            &at,
+                            problems,
+                        );
+                        let (self_assessments, programme) =
+                            documents_at(file, inner, &at, Some(id), problems);
+                        let d = SchoolDocuments {
+                            self_assessments,
+                            programme,
+                        };
+                        if !d.is_empty() {
+                            documents.insert(id.clone(), d);
+                        }
+                    }
+                }
+                Some(_) => problems.push(Problem::error(
+                    file,
+                    Place::Path("payload.documents".into()),
+                    None,
+                    "ожидался объект: документы по идентификатору школы",
+                )),
+            }
             Some(Payload::Collection(Collection {
                 rows: rows.into_iter().map(|(_, r)| r).collect(),
                 schools,
+                documents,
             }))
         }
         Kind::RubricAssessment => {
@@ -514,7 +579,8 @@ fn check_snapshot(
 fn documents_at(
     file: &str,
     obj: &Map<String, Value>,
-    school: Option<&SchoolIdentity>,
+    at: &str,
+    school_id: Option<&str>,
     problems: &mut Vec<Problem>,
 ) -> (Vec<SelfAssessment>, Option<Programme>) {
     let err =
@@ -524,24 +590,24 @@ fn documents_at(
         file,
         obj,
         "self_assessments",
-        "payload.self_assessments",
+        &format!("{at}.self_assessments"),
         false,
         problems,
     )
     .unwrap_or(&[]);
     let mut years = FirstSeen::new();
     for (i, v) in items.iter().enumerate() {
-        let path = format!("payload.self_assessments[{i}]");
+        let path = format!("{at}.self_assessments[{i}]");
         match serde_json::from_value::<SelfAssessment>(v.clone()) {
             Err(e) => problems.push(err(path, serde_error_ru(&e))),
             Ok(sa) => {
-                if let Some(s) = school {
-                    if sa.school_id != s.school_id {
+                if let Some(id) = school_id {
+                    if sa.school_id != id {
                         problems.push(err(
                             format!("{path}.school_id"),
                             format!(
-                                "самооценка относится к школе «{}», а файл содержит данные школы «{}»",
-                                sa.school_id, s.school_id
+                                "самооценка относится к школе «{}», а записана для школы «{id}»",
+                                sa.school_id
                             ),
                         ));
                         continue;
@@ -551,7 +617,7 @@ fn documents_at(
                     problems.push(err(
                         format!("{path}.year"),
                         format!(
-                            "самооценка за {} год уже есть (payload.self_assessments[{j}])",
+                            "самооценка за {} год уже есть ({at}.self_assessments[{j}])",
                             sa.year
                         ),
                     ));
@@ -572,14 +638,14 @@ fn documents_at(
         None | Some(Value::Null) => None,
         Some(v) => match serde_json::from_value::<Programme>(v.clone()) {
             Err(e) => {
-                problems.push(err("payload.programme".into(), serde_error_ru(&e)));
+                problems.push(err(format!("{at}.programme"), serde_error_ru(&e)));
                 None
             }
             Ok(p) => {
                 let found = crate::domain::programme::validate(&p);
                 let bad = !found.is_empty();
                 for m in found {
-                    problems.push(err("payload.programme".into(), m));
+                    problems.push(err(format!("{at}.programme"), m));
                 }
                 (!bad).then_some(p)
             }
