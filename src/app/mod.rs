@@ -3,6 +3,7 @@
 //! state (the stored snapshot, the status line) in [`state`].
 
 mod actions;
+mod autosave;
 mod chart;
 mod client;
 mod components;

@@ -9,8 +9,9 @@ mod compare;
 mod entry;
 mod list;
 mod results;
-pub(crate) mod save;
+mod save;
 
+use crate::app::autosave::SaveStatus;
 use crate::app::state::app_state;
 use crate::charts::RubricHeatmap;
 use crate::domain::records::AssessmentRecord;
@@ -18,7 +19,6 @@ use crate::domain::rubric::{self, federal, Assessment, Rule};
 use crate::format::{count, date_time};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
-use save::SaveStatus;
 
 #[component]
 pub fn RubricPage() -> impl IntoView {

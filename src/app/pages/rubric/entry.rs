@@ -6,8 +6,9 @@
 //! they appear and then report every keystroke), so that a change elsewhere never rewrites
 //! what is being typed.
 
-use super::save::{self, SaveStatus, TEXT_DELAY_MS};
+use super::save;
 use super::{rule_hint, short_title};
+use crate::app::autosave::{SaveStatus, TEXT_DELAY_MS};
 use crate::app::state::{app_state, AppState};
 use crate::domain::records::{AssessmentRecord, Origin, RecordMeta};
 use crate::domain::rubric::{federal, Evidence, Item, ItemAnswer, Rule};
