@@ -6,7 +6,7 @@
 //! Inputs are not controlled by the draft (they show its text when drawn and then report
 //! every keystroke), so typing is never interrupted; a paste or an import redraws them.
 
-use super::{save, Ws};
+use super::{first_problems, read_picked, save, Ws};
 use crate::app::state::NoticeKind;
 use crate::domain::bundle::Incoming;
 use crate::domain::schema::schema;
@@ -39,31 +39,12 @@ pub fn Entry(ws: Ws) -> impl IntoView {
     };
     let file_input = NodeRef::<leptos::html::Input>::new();
     let import = move |_| {
-        let Some(input) = file_input.get() else {
-            return;
-        };
-        let Some(file) = input.files().and_then(|f| f.get(0)) else {
-            return;
-        };
-        input.set_value("");
-        leptos::task::spawn_local(async move {
-            let name = file.name();
-            let bytes = match crate::storage::browser::read_file(&file).await {
-                Ok(b) => b,
-                Err(e) => {
-                    state.say(NoticeKind::Error, format!("Файл «{name}» не прочитан: {e}"));
-                    return;
-                }
-            };
+        read_picked(state, file_input, move |name, bytes| {
             match Incoming::read(&name, &bytes) {
-                Err(problems) => {
-                    let text: Vec<String> =
-                        problems.iter().take(5).map(ToString::to_string).collect();
-                    state.say(
-                        NoticeKind::Error,
-                        format!("Файл не принят: {}", text.join("; ")),
-                    );
-                }
+                Err(problems) => state.say(
+                    NoticeKind::Error,
+                    format!("Файл не принят: {}", first_problems(&problems)),
+                ),
                 Ok((incoming, _)) => {
                     let mut outcome = Err(String::new());
                     ws.edit_all(|w| outcome = take_own_rows(w, &incoming));

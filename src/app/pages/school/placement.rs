@@ -4,7 +4,7 @@
 //! components that pull it down in plain words. Without a reference: its own trajectory and
 //! what is missing for placement.
 
-use super::Ws;
+use super::{first_problems, read_picked, Ws};
 use crate::app::chart::{paint, Chart};
 use crate::app::state::NoticeKind;
 use crate::charts::{school_trajectory, SchoolTrajectory};
@@ -47,30 +47,9 @@ pub fn Placement(ws: Ws) -> impl IntoView {
     let state = ws.state;
     let file_input = NodeRef::<leptos::html::Input>::new();
     let take = move |_| {
-        let Some(input) = file_input.get() else {
-            return;
-        };
-        let Some(file) = input.files().and_then(|f| f.get(0)) else {
-            return;
-        };
-        input.set_value("");
-        leptos::task::spawn_local(async move {
-            let name = file.name();
-            let bytes = match crate::storage::browser::read_file(&file).await {
-                Ok(b) => b,
-                Err(e) => {
-                    state.say(NoticeKind::Error, format!("Файл «{name}» не прочитан: {e}"));
-                    return;
-                }
-            };
+        read_picked(state, file_input, move |name, bytes| {
             let reference = parse_bundle(&name, &bytes)
-                .map_err(|p| {
-                    p.iter()
-                        .take(5)
-                        .map(ToString::to_string)
-                        .collect::<Vec<_>>()
-                        .join("; ")
-                })
+                .map_err(|p| first_problems(&p))
                 .and_then(|pb| SavedReference::of_bundle(&pb));
             match reference {
                 Ok(r) => {
