@@ -103,31 +103,6 @@ impl AppState {
         });
     }
 
-    /// The stored schools as (id, name, municipality), by municipality and name — for pickers.
-    pub fn school_choices(self) -> Memo<Vec<(String, String, String)>> {
-        Memo::new(move |_| {
-            self.overview.with(|o| {
-                let mut v: Vec<(String, String, String)> = o
-                    .as_ref()
-                    .map(|o| {
-                        o.schools
-                            .iter()
-                            .map(|x| {
-                                (
-                                    x.school_id.clone(),
-                                    x.school_name.clone(),
-                                    x.municipality.clone(),
-                                )
-                            })
-                            .collect()
-                    })
-                    .unwrap_or_default();
-                v.sort_by(|a, b| a.2.cmp(&b.2).then(a.1.cmp(&b.1)));
-                v
-            })
-        })
-    }
-
     /// The municipalities of the stored schools, in order — for filters.
     pub fn municipalities(self) -> Memo<Vec<String>> {
         Memo::new(move |_| {

@@ -379,6 +379,22 @@ impl Overview {
         (demo, self.rows() - demo)
     }
 
+    /// The schools of `municipality` (all when empty) whose name or id contains `query`
+    /// (trimmed, any case): how many, and the first `limit` of them in overview order — a
+    /// picker over a national database shows a page of them and says how many match.
+    pub fn search(
+        &self,
+        municipality: &str,
+        query: &str,
+        limit: usize,
+    ) -> (usize, Vec<&SchoolSummary>) {
+        let q = query.trim().to_lowercase();
+        let it = self.schools.iter().filter(|s| {
+            (municipality.is_empty() || s.municipality == municipality) && s.matches(&q)
+        });
+        (it.clone().count(), it.take(limit).collect())
+    }
+
     pub fn municipalities(&self) -> BTreeSet<&str> {
         self.schools
             .iter()
@@ -507,6 +523,36 @@ mod tests {
             format!("запись {n}"),
             ImportCounts::default(),
         )
+    }
+
+    #[test]
+    fn search_counts_every_match_and_returns_the_first_ones() {
+        let mut s = Snapshot::default();
+        for (id, name, muni) in [
+            ("a1", "Школа № 1", "Город"),
+            ("a2", "Школа № 2", "Город"),
+            ("b1", "Лицей", "Район"),
+            ("b2", "Школа № 12", "Район"),
+        ] {
+            let mut r = Row::new(id, name, muni, SchoolType::Basic, 2025);
+            r = r.with("deviant_pct", 1.0);
+            s.submissions.push(SubmissionRecord {
+                row: r,
+                meta: meta(Origin::Local),
+            });
+        }
+        let o = Overview::of(&s, Vec::new());
+        let ids =
+            |v: Vec<&SchoolSummary>| v.iter().map(|x| x.school_id.clone()).collect::<Vec<_>>();
+        let (n, first) = o.search("", "  ШКОЛА ", 2);
+        assert_eq!(
+            (n, ids(first)),
+            (3, vec!["a1".to_string(), "a2".to_string()])
+        );
+        let (n, first) = o.search("Район", "школа", 10);
+        assert_eq!((n, ids(first)), (1, vec!["b2".to_string()]));
+        assert_eq!(o.search("", "b", 10).0, 2, "ids match too");
+        assert_eq!(o.search("", "", 0), (4, Vec::new()));
     }
 
     #[test]

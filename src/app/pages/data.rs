@@ -238,18 +238,14 @@ fn ExportSection() -> impl IntoView {
     let munis = state.municipalities();
     // The schools matching the filter: (count, the first SHOWN as (id, label)).
     let matching = Memo::new(move |_| {
-        let m = muni.get();
-        let q = query.get().trim().to_lowercase();
+        let (m, q) = (muni.get(), query.get());
         state.overview.with(|o| {
             let Some(o) = o else { return (0, Vec::new()) };
-            let it = o
-                .schools
-                .iter()
-                .filter(|s| (m.is_empty() || s.municipality == m) && s.matches(&q));
-            let n = it.clone().count();
+            let (n, first) = o.search(&m, &q, SHOWN);
             (
                 n,
-                it.take(SHOWN)
+                first
+                    .into_iter()
                     .map(|s| {
                         (
                             s.school_id.clone(),

@@ -24,15 +24,14 @@ pub fn Picker(
     const SHOWN: usize = 300;
     let query = RwSignal::new(String::new());
     let matching = Memo::new(move |_| {
-        let q = query.get().trim().to_lowercase();
+        let q = query.get();
         state.overview.with(|o| {
             let Some(o) = o else {
                 return (0, Vec::new());
             };
-            let it = o.schools.iter().filter(|s| s.matches(&q));
-            let n = it.clone().count();
-            let shown: Vec<(String, String)> = it
-                .take(SHOWN)
+            let (n, first) = o.search("", &q, SHOWN);
+            let shown: Vec<(String, String)> = first
+                .into_iter()
                 .map(|s| {
                     (
                         s.school_id.clone(),
