@@ -8,6 +8,8 @@
 //! перенесённые строки в логические, отличает вводные строки от оцениваемых и сверяет
 //! результат с рубрикой.
 
+mod common;
+
 use shkala::domain::rubric::{federal, Item, Rubric, Rule};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -85,29 +87,7 @@ const HAND_COUNTED_SYSTEM_MAX: [(&str, i32); 9] = [
 ];
 
 fn seed_bytes() -> Vec<u8> {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let shared = root.join("../shared/seeds").join(SEED_NAME);
-    let vendored = root.join("tests/fixtures/seeds").join(SEED_NAME);
-    let shared_bytes = std::fs::read(&shared).ok();
-    let vendored_bytes = std::fs::read(&vendored).ok();
-    match (shared_bytes, vendored_bytes) {
-        (Some(s), Some(v)) => {
-            assert!(
-                s == v,
-                "копия {} отличается от {}: обновите копию в tests/fixtures/seeds",
-                vendored.display(),
-                shared.display()
-            );
-            s
-        }
-        (Some(s), None) => s,
-        (None, Some(v)) => v,
-        (None, None) => panic!(
-            "нет источника ни в {}, ни в {}",
-            shared.display(),
-            vendored.display()
-        ),
-    }
+    common::seed_bytes(SEED_NAME)
 }
 
 fn norm(s: &str) -> String {

@@ -7,6 +7,8 @@
 //! разбирает таблицы сам и сверяет с анкетой каждый пункт: номер строки (из идентификатора),
 //! показатель, подзаголовок, индикатор и источник.
 
+mod common;
+
 use shkala::domain::self_assessment::{questionnaire, Item, Questionnaire};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -34,29 +36,7 @@ const HAND_PICKED: [(&str, &[&str]); 4] = [
 ];
 
 fn seed_bytes() -> Vec<u8> {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let shared = root.join("../shared/seeds").join(SEED_NAME);
-    let vendored = root.join("tests/fixtures/seeds").join(SEED_NAME);
-    let shared_bytes = std::fs::read(&shared).ok();
-    let vendored_bytes = std::fs::read(&vendored).ok();
-    match (shared_bytes, vendored_bytes) {
-        (Some(s), Some(v)) => {
-            assert!(
-                s == v,
-                "копия {} отличается от {}: обновите копию в tests/fixtures/seeds",
-                vendored.display(),
-                shared.display()
-            );
-            s
-        }
-        (Some(s), None) => s,
-        (None, Some(v)) => v,
-        (None, None) => panic!(
-            "нет источника ни в {}, ни в {}",
-            shared.display(),
-            vendored.display()
-        ),
-    }
+    common::seed_bytes(SEED_NAME)
 }
 
 fn seed_text() -> String {
