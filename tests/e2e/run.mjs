@@ -75,6 +75,20 @@ function data(b) {
   };
 }
 
+/// Runs the identification from the municipality page and waits for it.
+async function identified(p) {
+  await p.goto(base + '/municipality');
+  await p.getByRole('button', { name: 'Провести идентификацию' }).click();
+  await p.getByText('Идентификация проведена').waitFor({ timeout: 60000 });
+}
+
+/// Opens the demonstration region and identifies it.
+async function demoIdentified(p) {
+  await p.getByRole('button', { name: 'Открыть демонстрационный регион' }).click();
+  await p.locator('.status.success').waitFor({ timeout: 30000 });
+  await identified(p);
+}
+
 const tests = [];
 function test(name, fn) { tests.push({ name, fn }); }
 
@@ -85,9 +99,7 @@ test('the demo region opens with one click on an empty database', async (t) => {
   await p.locator('.status.success').waitFor({ timeout: 30000 });
   await p.getByText('240 школ в 12 муниципалитетах').waitFor();
   await p.screenshot({ path: join(out, '02-home-demo.png'), fullPage: true });
-  await p.goto(base + '/municipality');
-  await p.getByRole('button', { name: 'Провести идентификацию' }).click();
-  await p.getByText('Идентификация проведена').waitFor({ timeout: 60000 });
+  await identified(p);
   await p.getByRole('list', { name: 'Итоги идентификации' }).waitFor();
   await p.screenshot({ path: join(out, '03-municipality-run.png'), fullPage: false });
   // The scatter and the histogram are drawn on canvases with text alternatives (a moment
@@ -120,11 +132,7 @@ test('an imported CSV is still there after a reload', async (t) => {
 
 test('a backup exported, cleared and imported again gives identical data', async (t) => {
   const p = await page(t);
-  await p.getByRole('button', { name: 'Открыть демонстрационный регион' }).click();
-  await p.locator('.status.success').waitFor({ timeout: 30000 });
-  await p.goto(base + '/municipality');
-  await p.getByRole('button', { name: 'Провести идентификацию' }).click();
-  await p.getByText('Идентификация проведена').waitFor({ timeout: 60000 });
+  await demoIdentified(p);
   const first = await backup(p);
   assert.equal(first.format, 'shkala');
   assert.equal(first.kind, 'backup');
@@ -380,9 +388,7 @@ test('a run made before the data changed says so and is made again in one click'
   const p = await page(t);
   await importFiles(p, [['schools.csv', GOOD, 'text/csv']]);
   await applyImport(p);
-  await p.goto(base + '/municipality');
-  await p.getByRole('button', { name: 'Провести идентификацию' }).click();
-  await p.getByText('Идентификация проведена').waitFor({ timeout: 60000 });
+  await identified(p);
   await p.getByText('Расчёт соответствует данным, которые хранятся сейчас.').waitFor();
   await importFiles(p, [['more.csv', csv(['s3;Школа № 3;Город;secondary;2025;4;60;12;2']), 'text/csv']]);
   await applyImport(p);
@@ -543,11 +549,7 @@ test('a school takes its own rows from a region\'s CSV into its draft', async (t
 
 test('a school placed by the reference file agrees with the municipal run', async (t) => {
   const p = await page(t);
-  await p.getByRole('button', { name: 'Открыть демонстрационный регион' }).click();
-  await p.locator('.status.success').waitFor({ timeout: 30000 });
-  await p.goto(base + '/municipality');
-  await p.getByRole('button', { name: 'Провести идентификацию' }).click();
-  await p.getByText('Идентификация проведена').waitFor({ timeout: 60000 });
+  await demoIdentified(p);
   const reference = await download(p, () => p.getByRole('button', { name: 'Эталон для школ (файл)' }).click());
   const results = parseCsv((await downloadText(p, () => p.getByRole('button', { name: 'Выгрузить результаты (CSV для Excel)' }).click())).text);
   const years = reference.payload.years;
@@ -575,11 +577,7 @@ test('a school placed by the reference file agrees with the municipal run', asyn
 
 test('two runs compared list exactly the schools whose category changed; the cross-table opens its schools', async (t) => {
   const p = await page(t);
-  await p.getByRole('button', { name: 'Открыть демонстрационный регион' }).click();
-  await p.locator('.status.success').waitFor({ timeout: 30000 });
-  await p.goto(base + '/municipality');
-  await p.getByRole('button', { name: 'Провести идентификацию' }).click();
-  await p.getByText('Идентификация проведена').waitFor({ timeout: 60000 });
+  await demoIdentified(p);
   const before = parseCsv((await downloadText(p, () => p.getByRole('button', { name: 'Выгрузить результаты (CSV для Excel)' }).click())).text);
   // The cross-table: its ШНРО × ШНСУ cell lists the schools that are in both lists.
   const both = before.filter((r) => r.results_category === 'low' && r.social_category === 'unfavourable');
@@ -595,9 +593,7 @@ test('two runs compared list exactly the schools whose category changed; the cro
   const rows = changed.map((r) => `${r.school_id};${r.school_name};${r.municipality};${r.school_type};${latest};50;10;20;1`);
   await importFiles(p, [['поправки.csv', csv(rows), 'text/csv']]);
   await applyImport(p);
-  await p.goto(base + '/municipality');
-  await p.getByRole('button', { name: 'Провести идентификацию' }).click();
-  await p.getByText('Идентификация проведена').waitFor({ timeout: 60000 });
+  await identified(p);
   const after = parseCsv((await downloadText(p, () => p.getByRole('button', { name: 'Выгрузить результаты (CSV для Excel)' }).click())).text);
   const cat = (rs) => new Map(rs.map((r) => [r.school_id, `${r.results_category}|${r.social_category}`]));
   const [a, b] = [cat(before), cat(after)];

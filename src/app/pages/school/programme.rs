@@ -7,7 +7,7 @@ use super::placement::draft_rows;
 use super::{save, Ws};
 use crate::app::state::NoticeKind;
 use crate::domain::input::parse_number;
-use crate::domain::placement::place;
+use crate::domain::placement::{place, Placement};
 use crate::domain::programme::{
     validate, Better, Checkpoint, Measure, ProblemZone, Programme, Target, ZoneOrigin,
 };
@@ -15,14 +15,19 @@ use crate::domain::schema::{schema, Kind};
 use crate::domain::self_assessment::{questionnaire, summary};
 use leptos::prelude::*;
 
-/// Why the school needs a programme by its placement (ШНРО, «группа риска», ШНСУ), if it does.
-fn basis_of(ws: Ws) -> Option<String> {
-    use crate::domain::identify::{ResultsCategory, SocialCategory};
+/// The school placed by its reference, if it has one and can be placed.
+fn placed(ws: Ws) -> Option<Placement> {
     let rows = draft_rows(ws);
-    let p = ws.current.with_untracked(|w| {
+    ws.current.with_untracked(|w| {
         let r = w.as_ref()?.reference.as_ref()?;
         place(&r.payload, &rows).ok()
-    })?;
+    })
+}
+
+/// Why the school needs a programme by its placement (ШНРО, «группа риска», ШНСУ), if it does.
+fn basis_of(p: Option<&Placement>) -> Option<String> {
+    use crate::domain::identify::{ResultsCategory, SocialCategory};
+    let p = p?;
     let mut why = Vec::new();
     if let Some(c @ (ResultsCategory::Low | ResultsCategory::Risk)) = p.results_category {
         why.push(c.label());
@@ -33,24 +38,21 @@ fn basis_of(ws: Ws) -> Option<String> {
     (!why.is_empty()).then(|| format!("по эталону региона: {}", why.join("; ")))
 }
 
-/// Zones suggested by the latest placement year and the latest self-assessment.
-fn suggestions(ws: Ws) -> Vec<ProblemZone> {
-    let rows = draft_rows(ws);
+/// Zones suggested by the latest placed year and the latest self-assessment.
+fn suggestions(ws: Ws, placement: Option<&Placement>) -> Vec<ProblemZone> {
     ws.current.with_untracked(|w| {
         let Some(w) = w.as_ref() else {
             return Vec::new();
         };
         let mut out = Vec::new();
-        if let Some(r) = &w.reference {
-            if let Ok(p) = place(&r.payload, &rows) {
-                if let Some(y) = p.years.iter().rev().find(|y| !y.weakest.is_empty()) {
-                    out.extend(y.weakest.iter().map(|k| ProblemZone {
-                        text: format!("{} ({} год)", k.sentence, y.year),
-                        origin: ZoneOrigin::Component {
-                            id: k.component.clone(),
-                        },
-                    }));
-                }
+        if let Some(p) = placement {
+            if let Some(y) = p.years.iter().rev().find(|y| !y.weakest.is_empty()) {
+                out.extend(y.weakest.iter().map(|k| ProblemZone {
+                    text: format!("{} ({} год)", k.sentence, y.year),
+                    origin: ZoneOrigin::Component {
+                        id: k.component.clone(),
+                    },
+                }));
             }
         }
         if let Some(sa) = w
@@ -170,8 +172,9 @@ pub fn ProgrammeForm(ws: Ws) -> impl IntoView {
             .unwrap_or_default()
     });
     let prefill = move |_| {
-        let zones = suggestions(ws);
-        let basis = basis_of(ws);
+        let placement = placed(ws);
+        let zones = suggestions(ws, placement.as_ref());
+        let basis = basis_of(placement.as_ref());
         let mut added = 0;
         ws.edit_all(|w| {
             added = w.programme.add_zones(zones);
@@ -195,7 +198,7 @@ pub fn ProgrammeForm(ws: Ws) -> impl IntoView {
         <section aria-labelledby="prog-h">
             <h2 id="prog-h">"Программа повышения качества образования"</h2>
             <p>"Методика проекта: «разработка и утверждение школьных планов-программ повышения качества образования в ШНРО, на основании углубленного анализа и выявленных проблемных зон». Программу составляет школа из ШНРО, «группы риска» или ШНСУ — или любая школа, которая этого хочет. Мониторинг — «входного, промежуточного, итогового» значений."</p>
-            {basis_of(ws).map(|b| view! { <p class="alert warning" data-testid="prog-need">{format!("Школе нужна программа: {b}.")}</p> })}
+            {basis_of(placed(ws).as_ref()).map(|b| view! { <p class="alert warning" data-testid="prog-need">{format!("Школе нужна программа: {b}.")}</p> })}
             {move || {
                 ws.revision.track();
                 let prog = p();
