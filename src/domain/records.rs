@@ -94,6 +94,20 @@ impl SchoolDocuments {
     pub fn is_empty(&self) -> bool {
         self.self_assessments.is_empty() && self.programme.is_none()
     }
+
+    /// What stops the documents from being stored or sent, in Russian: the self-assessments'
+    /// errors (not their warnings) and the programme's problems.
+    pub fn problems(&self) -> Vec<String> {
+        let mut out: Vec<String> = self
+            .self_assessments
+            .iter()
+            .flat_map(super::self_assessment::errors)
+            .collect();
+        if let Some(p) = &self.programme {
+            out.extend(super::programme::validate(p));
+        }
+        out
+    }
 }
 
 /// A school. Key: `school_id`.

@@ -831,12 +831,7 @@ impl Service {
                 ));
             }
         }
-        for sa in &documents.self_assessments {
-            problems.extend(crate::domain::self_assessment::errors(sa));
-        }
-        if let Some(p) = &documents.programme {
-            problems.extend(crate::domain::programme::validate(p));
-        }
+        problems.extend(documents.problems());
         if rows.is_empty() {
             problems.push("нет ни одной строки данных".into());
         }

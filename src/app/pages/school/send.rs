@@ -54,12 +54,7 @@ pub fn Send(ws: Ws) -> impl IntoView {
                 }
             };
             let docs = w.documents();
-            for sa in &docs.self_assessments {
-                problems.extend(crate::domain::self_assessment::errors(sa));
-            }
-            if let Some(pr) = &docs.programme {
-                problems.extend(crate::domain::programme::validate(pr));
-            }
+            problems.extend(docs.problems());
             let mut list: Vec<(i32, usize, &'static str)> = rows
                 .iter()
                 .map(|r| (r.year, r.values.filled(), "из черновика"))
