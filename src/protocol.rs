@@ -67,6 +67,20 @@ pub enum Request {
     RemoveDemo,
     /// Delete a stored run. → [`Response::Changed`].
     DeleteRun { id: String },
+    /// Set the support of a project year for some schools (participant, partner and
+    /// agreement; an empty support clears the year), in one transaction.
+    /// → [`Response::Changed`].
+    SetSupport {
+        year: i32,
+        changes: Vec<(String, crate::domain::support::Support)>,
+    },
+    /// Give a stored run another name. → [`Response::Changed`].
+    RenameRun { id: String, label: String },
+    /// A school's categories in every stored run, oldest run first. → [`Response::History`].
+    SchoolHistory { school_id: String },
+    /// The documents (self-assessments, programme) of the stored schools that have any, of
+    /// one municipality or of all. → [`Response::Documents`].
+    Documents { municipality: Option<String> },
     /// Empty every data store. → [`Response::Changed`].
     Clear,
     /// Delete records that could not be read, by (store, key). → [`Response::Changed`].
@@ -169,6 +183,9 @@ pub enum Response {
         record: Option<Box<SchoolRecord>>,
         rows: Vec<Row>,
     },
+    History(Vec<crate::domain::analysis::HistoryEntry>),
+    /// Schools with their documents, ordered by municipality and name.
+    Documents(Vec<(SchoolIdentity, SchoolDocuments)>),
     /// Stopped on the user's request; nothing was written.
     Cancelled,
     /// In Russian; nothing was written.
@@ -341,6 +358,9 @@ mod tests {
                 school_type: SchoolType::Basic,
                 demo: false,
                 years: vec![],
+                support: Default::default(),
+                has_programme: false,
+                self_assessment_years: vec![],
             })
             .collect();
         let whole = Response::Loaded(Box::new(Overview {

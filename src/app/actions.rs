@@ -298,3 +298,66 @@ pub async fn save_school(
         Some(Response::Changed { .. })
     )
 }
+
+/// Gives a stored run another name.
+pub fn rename_run(state: AppState, id: String, label: String) {
+    write(
+        state,
+        "Переименовываю расчёт…",
+        Request::RenameRun { id, label },
+    );
+}
+
+/// A school's categories in every stored run, oldest first.
+pub async fn school_history(school_id: String) -> Vec<crate::domain::analysis::HistoryEntry> {
+    match client::call(
+        Request::SchoolHistory { school_id },
+        Vec::new(),
+        |_, _| {},
+        |_| {},
+    )
+    .await
+    .0
+    {
+        Response::History(h) => h,
+        _ => Vec::new(),
+    }
+}
+
+/// The stored schools' documents (self-assessments and programmes), of one municipality or of
+/// all; an error in Russian when the service could not answer.
+pub async fn documents(
+    municipality: Option<String>,
+) -> Result<Vec<(SchoolIdentity, SchoolDocuments)>, String> {
+    match client::call(
+        Request::Documents { municipality },
+        Vec::new(),
+        |_, _| {},
+        |_| {},
+    )
+    .await
+    .0
+    {
+        Response::Documents(d) => Ok(d),
+        Response::Failed { message } => Err(message),
+        _ => Err("нет ответа от службы данных".into()),
+    }
+}
+
+/// Sets the support of a project year for some schools; `true` when written.
+pub async fn set_support(
+    state: AppState,
+    year: i32,
+    changes: Vec<(String, crate::domain::support::Support)>,
+) -> bool {
+    matches!(
+        call(
+            state,
+            "Сохраняю участников и партнёров…",
+            Request::SetSupport { year, changes },
+            Vec::new()
+        )
+        .await,
+        Some(Response::Changed { .. })
+    )
+}

@@ -50,6 +50,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=pages::home::Home/>
                     <Route path=path!("/school") view=pages::school::SchoolPage/>
                     <Route path=path!("/municipality") view=pages::municipality::MunicipalityPage/>
+                    <Route path=path!("/report") view=pages::report::ReportPage/>
                     <Route path=path!("/rubric") view=pages::rubric::RubricPage/>
                     <Route path=path!("/data") view=pages::data::DataPage/>
                     <Route path=path!("/about") view=pages::about::AboutPage/>

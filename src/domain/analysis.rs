@@ -714,5 +714,143 @@ pub fn improvement_csv(list: &[Improvement]) -> String {
     w.finish()
 }
 
+/// A file name from a list's title: letters, digits and spaces kept (spaces as hyphens), the
+/// rest dropped, at most 60 characters, lower case («ШНРО — школы с низкими …» →
+/// «шнро-школы-с-низкими-…»).
+pub fn file_stem(title: &str) -> String {
+    let kept: String = title
+        .chars()
+        .filter(|c| c.is_alphanumeric() || c.is_whitespace())
+        .flat_map(char::to_lowercase)
+        .collect();
+    let stem = kept
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join("-")
+        .chars()
+        .take(60)
+        .collect::<String>();
+    if stem.is_empty() {
+        "список".into()
+    } else {
+        stem
+    }
+}
+
+/// A list of schools of a run for Excel: the school, its pool and categories, the indices of
+/// `year`, the weakest components of that year (by their seed wording) and the suggested
+/// partners (by name).
+pub fn school_list_csv(r: &Identification, schools: &[&SchoolResult], year: i32) -> String {
+    let method = crate::domain::identify::method::method();
+    let names: std::collections::HashMap<&str, &str> = r
+        .schools
+        .iter()
+        .map(|s| (s.school_id.as_str(), s.school_name.as_str()))
+        .collect();
+    let pools: std::collections::HashMap<&str, &str> = r
+        .params
+        .pools
+        .iter()
+        .map(|p| (p.id.as_str(), p.label.as_str()))
+        .collect();
+    let mut w = CsvWriter::new();
+    for h in [
+        "Муниципалитет",
+        "Идентификатор школы",
+        "Школа",
+        "Тип",
+        "Группа школ",
+        "Категория по результатам",
+        "Категория по социальным условиям",
+        "Резильентная",
+    ] {
+        w.text(h);
+    }
+    w.text(&format!("Индекс образовательных результатов {year}"))
+        .text(&format!("Индекс социальных условий {year}"))
+        .text(&format!("Что снизило индекс в {year}"))
+        .text("Школы-партнёры")
+        .end_line();
+    for s in schools {
+        let y = s.years.get(&year);
+        let weakest = y
+            .map(|y| {
+                y.weakest
+                    .ids()
+                    .map(|id| {
+                        method
+                            .result_component(id)
+                            .map(|c| c.label.clone())
+                            .unwrap_or_else(|| id.to_string())
+                    })
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            })
+            .unwrap_or_default();
+        let partners = s
+            .partners
+            .iter()
+            .map(|p| names.get(p.as_str()).copied().unwrap_or(p.as_str()))
+            .collect::<Vec<_>>()
+            .join("; ");
+        w.text(&s.municipality)
+            .text(&s.school_id)
+            .text(&s.school_name)
+            .text(s.school_type.label())
+            .text(
+                s.pool
+                    .as_deref()
+                    .map(|p| pools.get(p).copied().unwrap_or(p))
+                    .unwrap_or(""),
+            )
+            .text(s.results_category.map_or("", |c| c.label()))
+            .text(s.social_category.map_or("", |c| c.label()))
+            .text(if s.resilient { "да" } else { "нет" })
+            .number(y.and_then(|y| y.results_index))
+            .number(y.and_then(|y| y.social_index))
+            .text(&weakest)
+            .text(&partners)
+            .end_line();
+    }
+    w.finish()
+}
+
+/// The run's counts per municipality for Excel (the page's table «По муниципалитетам»).
+pub fn municipalities_csv(r: &Identification) -> String {
+    let mut w = CsvWriter::new();
+    for h in [
+        "Муниципалитет",
+        "Школ",
+        "Оценено",
+        "ШНРО",
+        "Группа риска",
+        "Стабильно высокие",
+        "ШНСУ",
+        "Резильентные",
+        "ШНРО и ШНСУ одновременно",
+    ] {
+        w.text(h);
+    }
+    w.end_line();
+    let n = |v: usize| Some(v as f64);
+    for (m, c) in &r.summary.municipalities {
+        let get = |cat| c.results.get(&cat).map_or(0, |t| t.count);
+        w.text(m)
+            .number(n(c.schools))
+            .number(n(c.assessed))
+            .number(n(get(ResultsCategory::Low)))
+            .number(n(get(ResultsCategory::Risk)))
+            .number(n(get(ResultsCategory::High)))
+            .number(n(c
+                .social
+                .get(&SocialCategory::Unfavourable)
+                .map_or(0, |t| t.count)))
+            .number(n(c.resilient.count))
+            .number(n(c.low_and_unfavourable.count))
+            .end_line();
+    }
+    w.finish()
+}
+
 #[cfg(test)]
 mod tests;

@@ -2,7 +2,8 @@
 //!
 //! The pages never hold the rows themselves (135,000 at national scale): they keep an
 //! [`Overview`] — one [`SchoolSummary`] per school (identity, years, which indicator groups
-//! have data, whether the data is the demonstration region), the small records (assessments,
+//! have data, whether the data is the demonstration region, its project support and which
+//! documents it has), the small records (assessments,
 //! references, the journal), the headers of the stored runs and the records that could not be
 //! read. The data service that owns the rows sends it once at start, and after each write
 //! sends a [`Change`] describing exactly the records the write touched; [`Overview::apply`]
@@ -16,6 +17,7 @@ use super::records::{
 };
 use super::row::{Row, SchoolType};
 use super::schema::schema;
+use super::support::Support;
 use super::time::Timestamp;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, HashSet};
@@ -32,12 +34,11 @@ pub struct YearSummary {
     pub demo: bool,
 }
 
-type SchoolTuple = (String, String, String, SchoolType, bool, Vec<YearSummary>);
-
 /// One school as the pages list it. Serialised as
-/// `[id, name, municipality, type, demo, [years]]`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(from = "SchoolTuple", into = "SchoolTuple")]
+/// `[id, name, municipality, type, demo, [years]]`, followed by
+/// `support, has_programme, [self-assessment years]` when any of these is set (the page
+/// receives 135,000; a cache written before these existed reads with them empty).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct SchoolSummary {
     pub school_id: String,
     pub school_name: String,
@@ -47,6 +48,12 @@ pub struct SchoolSummary {
     pub demo: bool,
     /// Years with a row, ascending.
     pub years: Vec<YearSummary>,
+    /// The school's place in the project by year (from the school record).
+    pub support: BTreeMap<i32, Support>,
+    /// The school record has an improvement programme.
+    pub has_programme: bool,
+    /// Years of the school's self-assessments, ascending.
+    pub self_assessment_years: Vec<i32>,
 }
 
 impl From<(i32, u8, bool)> for YearSummary {
@@ -61,29 +68,55 @@ impl From<YearSummary> for (i32, u8, bool) {
     }
 }
 
-impl From<SchoolTuple> for SchoolSummary {
-    fn from((school_id, school_name, municipality, school_type, demo, years): SchoolTuple) -> Self {
-        SchoolSummary {
-            school_id,
-            school_name,
-            municipality,
-            school_type,
-            demo,
-            years,
+impl Serialize for SchoolSummary {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let extra = !self.support.is_empty()
+            || self.has_programme
+            || !self.self_assessment_years.is_empty();
+        let mut seq = serializer.serialize_seq(Some(if extra { 9 } else { 6 }))?;
+        seq.serialize_element(&self.school_id)?;
+        seq.serialize_element(&self.school_name)?;
+        seq.serialize_element(&self.municipality)?;
+        seq.serialize_element(&self.school_type)?;
+        seq.serialize_element(&self.demo)?;
+        seq.serialize_element(&self.years)?;
+        if extra {
+            seq.serialize_element(&self.support)?;
+            seq.serialize_element(&self.has_programme)?;
+            seq.serialize_element(&self.self_assessment_years)?;
         }
+        seq.end()
     }
 }
 
-impl From<SchoolSummary> for SchoolTuple {
-    fn from(s: SchoolSummary) -> Self {
-        (
-            s.school_id,
-            s.school_name,
-            s.municipality,
-            s.school_type,
-            s.demo,
-            s.years,
-        )
+impl<'de> Deserialize<'de> for SchoolSummary {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SchoolSummary;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("массив [id, название, муниципалитет, тип, демо, годы, …]")
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<SchoolSummary, A::Error> {
+                let missing = |i: usize| serde::de::Error::invalid_length(i, &Visitor);
+                Ok(SchoolSummary {
+                    school_id: seq.next_element()?.ok_or_else(|| missing(0))?,
+                    school_name: seq.next_element()?.ok_or_else(|| missing(1))?,
+                    municipality: seq.next_element()?.ok_or_else(|| missing(2))?,
+                    school_type: seq.next_element()?.ok_or_else(|| missing(3))?,
+                    demo: seq.next_element()?.ok_or_else(|| missing(4))?,
+                    years: seq.next_element()?.ok_or_else(|| missing(5))?,
+                    support: seq.next_element()?.unwrap_or_default(),
+                    has_programme: seq.next_element()?.unwrap_or_default(),
+                    self_assessment_years: seq.next_element()?.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_seq(Visitor)
     }
 }
 
@@ -146,6 +179,19 @@ pub fn summaries(snapshot: &Snapshot, only: Option<&HashSet<&str>>) -> Vec<Schoo
                 school_type: r.school_type,
                 demo: r.meta.origin == Origin::Demo,
                 years: Vec::new(),
+                support: r.support.clone(),
+                has_programme: r.documents.programme.is_some(),
+                self_assessment_years: {
+                    let mut y: Vec<i32> = r
+                        .documents
+                        .self_assessments
+                        .iter()
+                        .map(|a| a.year)
+                        .collect();
+                    y.sort_unstable();
+                    y.dedup();
+                    y
+                },
             },
         );
     }
@@ -166,6 +212,9 @@ pub fn summaries(snapshot: &Snapshot, only: Option<&HashSet<&str>>) -> Vec<Schoo
                 school_type: row.school_type,
                 demo: true,
                 years: Vec::new(),
+                support: BTreeMap::new(),
+                has_programme: false,
+                self_assessment_years: Vec::new(),
             }
         });
         if without_record.contains(row.school_id.as_str()) {
@@ -597,6 +646,60 @@ mod tests {
     }
 
     #[test]
+    fn a_summary_carries_the_schools_support_and_documents() {
+        use crate::domain::programme::Programme;
+        use crate::domain::self_assessment::SelfAssessment;
+        let mut s = Snapshot::default();
+        let mut record = SchoolRecord::new(
+            SchoolIdentity::of_row(&row("a", 2025, "А", None)),
+            meta(Origin::Local),
+        );
+        record.support.insert(
+            2025,
+            Support {
+                participant: true,
+                ..Support::default()
+            },
+        );
+        record.documents.programme = Some(Programme::default());
+        for year in [2025, 2024] {
+            record.documents.self_assessments.push(SelfAssessment {
+                school_id: "a".into(),
+                year,
+                ..SelfAssessment::default()
+            });
+        }
+        s.schools.push(record.clone());
+        s.submissions.push(SubmissionRecord {
+            row: row("b", 2024, "Б", Some(3.0)),
+            meta: meta(Origin::Local),
+        });
+        let o = Overview::of(&s, Vec::new());
+        let a = o.school("a").unwrap();
+        assert_eq!(a.support, record.support);
+        assert!(a.has_programme);
+        assert_eq!(a.self_assessment_years, [2024, 2025]);
+        let b = o.school("b").unwrap();
+        assert!(b.support.is_empty() && !b.has_programme && b.self_assessment_years.is_empty());
+        // Through JSON: a school without any of these stays a six-element array, and one
+        // written before they existed reads.
+        let text = serde_json::to_string(&o.schools).unwrap();
+        let back: Vec<SchoolSummary> = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, o.schools);
+        let plain = serde_json::to_value(b).unwrap();
+        assert_eq!(plain.as_array().unwrap().len(), 6);
+        assert_eq!(
+            serde_json::to_value(a).unwrap().as_array().unwrap().len(),
+            9
+        );
+        let old: SchoolSummary =
+            serde_json::from_str(r#"["c","В","М","basic",false,[[2024,1,false]]]"#).unwrap();
+        assert_eq!(old.years.len(), 1);
+        assert!(old.support.is_empty() && !old.has_programme);
+        assert!(serde_json::from_str::<SchoolSummary>(r#"["c","В","М"]"#).is_err());
+    }
+
+    #[test]
     fn a_large_change_is_merged_in_order() {
         // Existing schools with even numbers; an import of 100 brings odd ones and replaces
         // some even ones (more than the in-place limit, so the merge path runs).
@@ -686,8 +789,12 @@ mod tests {
                     Step::Put { id, year, value, demo } => {
                         let origin = if demo { Origin::Demo } else { Origin::Local };
                         let r = row(&format!("s{id}"), year, &format!("Школа {id}.{n}"), value.map(f64::from));
+                        let mut school = SchoolRecord::new(SchoolIdentity::of_row(&r), meta(origin.clone()));
+                        if value.is_some_and(|v| v % 2 == 0) {
+                            school.support.insert(year, Support { participant: true, ..Support::default() });
+                        }
                         let w = Writes {
-                            schools: vec![SchoolRecord::new(SchoolIdentity::of_row(&r), meta(origin.clone()))],
+                            schools: vec![school],
                             submissions: vec![SubmissionRecord { row: r, meta: meta(origin) }],
                             assessments: vec![],
                             runs: vec![],

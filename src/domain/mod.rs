@@ -9,7 +9,17 @@
 //! `records` → `bundle`; `reference` → `placement`; `catalog` reads `records`; `analysis` (runs
 //! compared, the cross-table, stable improvement) reads `identify` and `run`. `rubric` (the federal rubric) and
 //! `self_assessment` (the school questionnaire of seed 000 §5) are leaves: `self_assessment`
-//! reads only `input`'s range rule and `problem`'s severities.
+//! reads only `input`'s range rule and `problem`'s severities. `support` (the project's
+//! participants, partner schools and figures) reads `identify`, `programme` and `csv_write`;
+//! `records` (and so `bundle` and `catalog`) keep it on the school record. `monitoring` (the
+//! municipal monitoring of the self-assessments by school, item and year, and of the
+//! programmes) reads `self_assessment`, `programme` and `records`, and writes its CSV with
+//! `csv_write`.
+//! `report` (the analytical report as data, with the drafted addressed recommendations) reads
+//! `identify`, `analysis`, `records`, `self_assessment` and the leaves `schema` and `row`;
+//! `report_sections` (its monitoring and project-figures sections) reads `report`,
+//! `monitoring` and `support`. `project` (the support decisions as writes) reads `records` and
+//! `support`.
 pub mod analysis;
 pub mod bundle;
 pub mod canonical;
@@ -20,11 +30,15 @@ pub mod digest;
 pub mod envelope;
 pub mod identify;
 pub mod input;
+pub mod monitoring;
 pub mod placement;
 pub mod problem;
 pub mod programme;
+pub mod project;
 pub mod records;
 pub mod reference;
+pub mod report;
+pub mod report_sections;
 pub mod row;
 pub mod rubric;
 pub mod run;
@@ -32,5 +46,6 @@ pub mod schema;
 pub mod school_entry;
 pub mod self_assessment;
 pub mod stats;
+pub mod support;
 pub mod time;
 pub mod workspace;

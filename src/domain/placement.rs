@@ -791,5 +791,8 @@ fn range_text(lo: f64, hi: f64, kind: Kind) -> String {
     }
 }
 
+mod profile;
+pub use profile::{social_profile, ProfileLine, SocialProfile};
+
 #[cfg(test)]
 mod tests;

@@ -106,6 +106,9 @@ pub struct Measure {
     pub due: String,
     #[serde(default)]
     pub responsible: String,
+    /// The school marked the measure as carried out (absent in older files: not done).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub done: bool,
 }
 
 /// The programme.
@@ -303,6 +306,7 @@ mod tests {
                 start: "2025-10-01".into(),
                 due: "2025-09-01".into(),
                 responsible: "Зам. директора".into(),
+                done: false,
             }],
             ..Default::default()
         };
@@ -340,5 +344,20 @@ mod tests {
         assert!(v.get("final").is_some());
         let back: Target = serde_json::from_value(v).unwrap();
         assert_eq!(back, t);
+    }
+
+    #[test]
+    fn done_is_written_only_when_set_and_old_files_read() {
+        let old: Measure =
+            serde_json::from_str(r#"{"text":"Семинар","due":"2025-05-01"}"#).unwrap();
+        assert!(!old.done);
+        assert_eq!(
+            serde_json::to_string(&old).unwrap(),
+            r#"{"text":"Семинар","start":"","due":"2025-05-01","responsible":""}"#
+        );
+        let done = Measure { done: true, ..old };
+        let json = serde_json::to_string(&done).unwrap();
+        assert!(json.ends_with(r#","done":true}"#), "{json}");
+        assert_eq!(serde_json::from_str::<Measure>(&json).unwrap(), done);
     }
 }

@@ -25,9 +25,10 @@ use super::row::{Row, SchoolType};
 use super::rubric::{Assessment, OrgLevel};
 pub use super::run::{RunRecord, RunScope};
 use super::self_assessment::SelfAssessment;
+use super::support::Support;
 use super::time::Timestamp;
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// When a record was last written, and where it came from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -120,6 +121,9 @@ pub struct SchoolRecord {
     /// The school's self-assessments and programme, if it sent or entered any.
     #[serde(default, skip_serializing_if = "SchoolDocuments::is_empty")]
     pub documents: SchoolDocuments,
+    /// The school's place in the project, by year (participant, partner school, agreement).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub support: BTreeMap<i32, Support>,
     pub meta: RecordMeta,
 }
 
@@ -131,6 +135,7 @@ impl SchoolRecord {
             municipality: identity.municipality,
             school_type: identity.school_type,
             documents: SchoolDocuments::default(),
+            support: BTreeMap::new(),
             meta,
         }
     }
@@ -277,6 +282,8 @@ pub enum LogAction {
     Restore,
     /// A school's own data entered and confirmed in this browser.
     Entry,
+    /// Participants of the support project and their partner schools set in this browser.
+    Support,
 }
 
 impl LogAction {
@@ -288,6 +295,7 @@ impl LogAction {
             LogAction::Demo => "демонстрационные данные",
             LogAction::Restore => "восстановление из резервной копии",
             LogAction::Entry => "ввод данных школы",
+            LogAction::Support => "поддержка школ: участники и партнёры",
         }
     }
 }

@@ -398,6 +398,39 @@ impl Service {
             Request::LoadDemo => self.load_demo(job).await,
             Request::RemoveDemo => self.remove_demo(job).await,
             Request::DeleteRun { id } => self.delete_run(id, job).await,
+            Request::RenameRun { id, label } => self.rename_run(id, label, job).await,
+            Request::SetSupport { year, changes } => self.set_support(year, changes, job).await,
+            Request::SchoolHistory { school_id } => {
+                let mut runs: Vec<&RunRecord> = self.data.snapshot.runs.iter().collect();
+                runs.sort_by(|a, b| a.created_at.cmp(&b.created_at));
+                let list: Vec<(&str, &str, &crate::domain::identify::Identification)> = runs
+                    .iter()
+                    .map(|r| (r.label.as_str(), r.created_at.as_str(), &r.result))
+                    .collect();
+                Ok((
+                    Response::History(crate::domain::analysis::history(&list, &school_id)),
+                    None,
+                ))
+            }
+            Request::Documents { municipality } => {
+                let mut list: Vec<(SchoolIdentity, SchoolDocuments)> = self
+                    .data
+                    .snapshot
+                    .schools
+                    .iter()
+                    .filter(|s| !s.documents.is_empty())
+                    .filter(|s| municipality.as_ref().is_none_or(|m| &s.municipality == m))
+                    .map(|s| (s.identity(), s.documents.clone()))
+                    .collect();
+                list.sort_by(|a, b| {
+                    (&a.0.municipality, &a.0.school_name, &a.0.school_id).cmp(&(
+                        &b.0.municipality,
+                        &b.0.school_name,
+                        &b.0.school_id,
+                    ))
+                });
+                Ok((Response::Documents(list), None))
+            }
             Request::SaveSchool {
                 school,
                 rows,
@@ -841,7 +874,14 @@ impl Service {
                 problems.join("; ")
             )));
         }
-        let writes = crate::domain::workspace::confirm(&school, &rows, documents, &now());
+        let mut writes = crate::domain::workspace::confirm(&school, &rows, documents, &now());
+        // The project's decisions about the school (made here by a municipality) stay.
+        if let (Some(stored), Some(new)) = (
+            self.data.snapshot.school(&school.school_id),
+            writes.schools.first_mut(),
+        ) {
+            new.support = stored.support.clone();
+        }
         let (n, ops) = stored::writes_op_iter(&writes);
         self.write_iter(n, ops, "Сохраняю данные школы…", job)
             .await?;
@@ -868,6 +908,59 @@ impl Service {
         };
         self.remove(removal, summary, "Удаляю расчёт…", message, job)
             .await
+    }
+
+    async fn set_support(
+        &mut self,
+        year: i32,
+        changes: Vec<(String, crate::domain::support::Support)>,
+        job: &Job,
+    ) -> Result<Outcome, Stop> {
+        self.ensure_fresh().await?;
+        let writes =
+            crate::domain::project::support_writes(&self.data.snapshot, year, &changes, &now())
+                .map_err(|p| Stop::Failed(format!("Не сохранено: {}.", p.join("; "))))?;
+        if writes.schools.is_empty() {
+            return Ok((changed(Change::default(), "Изменений нет.".into()), None));
+        }
+        let (n, ops) = stored::writes_op_iter(&writes);
+        self.write_iter(n, ops, "Сохраняю участников и партнёров…", job)
+            .await?;
+        self.data.snapshot.apply(&writes);
+        let change = Change::of_writes(&self.data.snapshot, &writes);
+        let message = format!("Сохранено: {}.", writes.entry.summary);
+        Ok((changed(change, message), None))
+    }
+
+    async fn rename_run(&mut self, id: String, label: String, job: &Job) -> Result<Outcome, Stop> {
+        self.ensure_fresh().await?;
+        let label = label.trim().to_string();
+        if label.is_empty() {
+            return Err(Stop::Failed(
+                "Название расчёта не может быть пустым.".into(),
+            ));
+        }
+        if label.chars().count() > 200 {
+            return Err(Stop::Failed(
+                "Название расчёта длиннее 200 знаков: сократите его.".into(),
+            ));
+        }
+        let Some(i) = self.data.snapshot.runs.iter().position(|r| r.id == id) else {
+            return Err(Stop::Failed(
+                "расчёт не найден (возможно, он удалён)".into(),
+            ));
+        };
+        let mut run = self.data.snapshot.runs[i].clone();
+        run.label = label;
+        self.write(vec![stored::put_run(&run)], "Переименовываю расчёт…", job)
+            .await?;
+        let change = Change {
+            runs: vec![RunHeader::of(&run)],
+            ..Change::default()
+        };
+        let message = format!("Расчёт переименован: «{}».", run.label);
+        self.data.snapshot.runs[i] = run;
+        Ok((changed(change, message), None))
     }
 
     async fn clear(&mut self, job: &Job) -> Result<Outcome, Stop> {

@@ -3,6 +3,7 @@
 // tests/e2e/out/ (not committed).
 import { chromium } from 'playwright-core';
 import { mkdir, readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import assert from 'node:assert/strict';
@@ -610,6 +611,171 @@ test('two runs compared list exactly the schools whose category changed; the cro
   assert.match(summary, new RegExp(`^Категория изменилась у ${differ} `), summary);
   await p.getByTestId('compare-table').scrollIntoViewIfNeeded();
   await p.screenshot({ path: join(out, '19-runs-compared.png') });
+});
+
+test('two runs with different parameters are compared exactly; a run is renamed and keeps its name', async (t) => {
+  const p = await page(t);
+  await demoIdentified(p);
+  const results = async () => parseCsv((await downloadText(p, () => p.getByRole('button', { name: 'Выгрузить результаты (CSV для Excel)' }).click())).text);
+  const before = await results();
+  // The parameters with the seed's words; the band share set to 30 %.
+  await p.locator('#run-params summary').click();
+  await p.locator('#seed-band_share').getByText('За каждый год выделяется 25 % школ').waitFor();
+  await p.locator('#param-band_share').fill('30');
+  await p.locator('#param-band_share').press('Tab');
+  await p.locator('#run-params summary').getByText('изменены').waitFor();
+  await p.locator('#run-params').screenshot({ path: join(out, '20-run-parameters.png') });
+  await p.getByRole('button', { name: 'Провести идентификацию' }).click();
+  await p.waitForFunction(() => document.querySelectorAll('#run-pick option').length === 2, null, { timeout: 60000 });
+  await p.locator('.run-params').getByText('Параметры расчёта изменены').waitFor();
+  assert.match(await p.locator('.run-params').innerText(), /30 %/);
+  const after = await results();
+  const cat = (rs) => new Map(rs.map((r) => [r.school_id, `${r.results_category}|${r.social_category}`]));
+  const [a, b] = [cat(before), cat(after)];
+  const differ = [...a.keys()].filter((id) => b.has(id) && a.get(id) !== b.get(id));
+  assert.ok(differ.length > 0, 'a wider band changes some categories');
+  const ids = await p.locator('#run-pick option').evaluateAll((os) => os.map((o) => o.value));
+  await p.locator('#cmp-a').selectOption(ids[1]);
+  await p.locator('#cmp-b').selectOption(ids[0]);
+  await p.locator('#cmp-go').click();
+  const summary = await p.getByTestId('compare-summary').innerText();
+  assert.match(summary, new RegExp(`^Категория изменилась у ${differ.length} `), summary);
+  const listed = parseCsv((await downloadText(p, () => p.getByRole('button', { name: 'Сравнение (CSV)' }).click())).text);
+  assert.deepEqual(listed.map((r) => r['Идентификатор школы']).sort(), [...differ].sort());
+  // Renamed, and still so after a reload.
+  await p.getByRole('button', { name: 'Переименовать…' }).click();
+  await p.locator('#run-label').fill('Доля групп 30 %');
+  await p.getByRole('button', { name: 'Сохранить', exact: true }).click();
+  await p.getByText('Расчёт переименован: «Доля групп 30 %».').waitFor();
+  await p.reload();
+  await p.locator('#run-pick').waitFor();
+  assert.match(await p.locator('#run-pick').innerText(), /Доля групп 30 %/);
+});
+
+test('a partner is assigned to a participant in the school card and is still there after a reload', async (t) => {
+  const p = await page(t);
+  await demoIdentified(p);
+  const openCard = async () => {
+    await p.locator('details.list summary', { hasText: 'ШНРО — школы с низкими' }).click();
+    const first = p.locator('details.list[open] button.card-open').first();
+    const name = await first.innerText();
+    await first.click();
+    await p.locator('#school-card').getByRole('heading', { name: `Карточка школы: ${name}` }).waitFor();
+    return name;
+  };
+  const name = await openCard();
+  const card = p.locator('#school-card');
+  await card.getByTestId('card-history').waitFor();
+  await card.getByTestId('social-profile').waitFor();
+  assert.match(await card.getByTestId('card-categories').innerText(), /ШНРО|низкими/);
+  const candidate = await card.locator('[data-testid=partner-candidates] li strong').first().innerText();
+  await card.locator('[data-testid=partner-candidates] li').first().getByRole('button', { name: 'Выбрать' }).click();
+  await card.locator('#support-participant').check();
+  await card.locator('#support-number').fill('17-П');
+  await card.locator('#support-date').fill('2026-02-01');
+  await card.locator('#support-save').click();
+  await p.getByText('Сохранено: поддержка школ').waitFor();
+  await card.screenshot({ path: join(out, '21-school-card.png') });
+  const agreements = await p.getByTestId('project-figures').locator('tr[data-figure="agreements"]').innerText();
+  assert.match(agreements, /\t1\t1\t/, agreements);
+  const lines = parseCsv((await downloadText(p, () => p.getByRole('button', { name: 'Участники и партнёры (CSV)' }).click())).text);
+  const line = lines.find((l) => l['Школа'] === name);
+  assert.equal(line['Школа-партнёр'], candidate);
+  assert.equal(line['Участник проекта'], 'да');
+  assert.equal(line['№ соглашения'], '17-П');
+  await p.reload();
+  await openCard();
+  assert.equal(await card.locator('#support-number').inputValue(), '17-П');
+  assert.equal(await card.locator('#support-date').inputValue(), '2026-02-01');
+  assert.equal(await card.locator('#support-participant').isChecked(), true);
+  assert.match(await card.locator('#support-partner option:checked').innerText(), new RegExp(candidate.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+});
+
+test('three school files with self-assessments and programmes show in the monitoring table and the programme list', async (t) => {
+  const p = await page(t);
+  const files = ['MON-1.json', 'MON-2.json', 'MON-3.json'].map((n) => [n, readFileSync(join(root, 'tests', 'fixtures', 'monitoring', n), 'utf8'), 'application/json']);
+  await importFiles(p, files);
+  await applyImport(p);
+  await p.goto(base + '/municipality');
+  await p.locator('#monitoring-build').click();
+  const shares = p.getByTestId('monitoring-shares');
+  await shares.waitFor();
+  // 5.1.01: 2024 — yes, yes (100 %); 2025 — yes, no, yes (67 %, −33 п.п.).
+  const line = await shares.locator('tr[data-item="5.1.01"]').innerText();
+  assert.match(line, /100 %/, line);
+  assert.match(line, /67 % \(-33 п\.п\.\)/, line);
+  const coverage = await p.getByTestId('monitoring-coverage').innerText();
+  assert.match(coverage, /2024 год: самооценка есть у 2 из 3 школ/);
+  assert.match(coverage, /2025 год: самооценка есть у 3 из 3 школ/);
+  await p.getByText('не менее 3 лет').first().waitFor();
+  const programmes = p.getByTestId('programmes');
+  const m1 = await programmes.locator('tr[data-school="MON-1"]').innerText();
+  const m2 = await programmes.locator('tr[data-school="MON-2"]').innerText();
+  assert.match(m1, /Школа мониторинга № 1\tСеверный район\tШНРО по итогам идентификации\t2\t1\t1\t0\t1\t/, m1);
+  assert.match(m2, /\t1\t0\t0\t1\t0\t/, m2);
+  assert.equal(await programmes.locator('tr[data-school="MON-3"]').count(), 0);
+  const csvShares = parseCsv((await downloadText(p, () => p.getByRole('button', { name: 'Доли по муниципалитетам (CSV)' }).click())).text);
+  assert.ok(csvShares.length > 0);
+  await shares.scrollIntoViewIfNeeded();
+  await p.screenshot({ path: join(out, '22-monitoring.png'), fullPage: false });
+  // One municipality only.
+  await p.locator('#monitoring-muni').selectOption('Южный район');
+  await p.locator('#monitoring-build').click();
+  await p.getByTestId('monitoring-coverage').getByText('2025 год: самооценка есть у 1 из 1 школ').waitFor();
+  await p.getByTestId('programmes-empty').waitFor();
+});
+
+test('the analytical report is edited, kept, and printed to PDF with every section', async (t) => {
+  const p = await page(t);
+  await demoIdentified(p);
+  await p.getByRole('link', { name: 'Аналитическая справка' }).click();
+  const recs = p.locator('section[data-section="recommendations"]');
+  await recs.waitFor();
+  for (const id of ['method', 'counts', 'cross', 'changes', 'lists', 'charts', 'monitoring', 'figures', 'recommendations']) {
+    await p.locator(`section[data-section="${id}"]`).waitFor();
+  }
+  const first = recs.locator('textarea').first();
+  await first.fill('Проверено специалистом: провести методический семинар по математике.');
+  await recs.getByText(/^Сохранено/).waitFor();
+  await p.reload();
+  await recs.waitFor();
+  assert.equal(await recs.locator('textarea').first().inputValue(), 'Проверено специалистом: провести методический семинар по математике.');
+  await p.emulateMedia({ media: 'print' });
+  assert.equal(await recs.locator('textarea').first().isVisible(), false);
+  await recs.getByText('Проверено специалистом: провести методический семинар по математике.').waitFor();
+  assert.equal(await p.locator('#report-print').isVisible(), false);
+  await p.screenshot({ path: join(out, '23-report-print.png'), clip: { x: 0, y: 0, width: 1280, height: 1800 } });
+  const at = await recs.boundingBox();
+  await p.screenshot({ path: join(out, '24-report-recommendations.png'), fullPage: true, clip: { x: 0, y: at.y, width: 1280, height: 1200 } });
+  const pdf = await p.pdf({ path: join(out, '23-report.pdf'), format: 'A4', printBackground: true });
+  const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) || []).length;
+  assert.ok(pages >= 3, `pages: ${pages}`);
+  await p.emulateMedia({ media: 'screen' });
+});
+
+test('two municipalities\' collection files merge into one regional run', async (t) => {
+  const p = await page(t);
+  await p.getByRole('button', { name: 'Открыть демонстрационный регион' }).click();
+  await p.locator('.status.success').waitFor({ timeout: 30000 });
+  await p.goto(base + '/data');
+  await p.waitForFunction(() => document.querySelectorAll('#export-muni option').length > 2);
+  const munis = (await p.locator('#export-muni option').evaluateAll((os) => os.map((o) => o.value))).filter(Boolean);
+  assert.ok(munis.length >= 2);
+  const files = [];
+  for (const m of munis.slice(0, 2)) {
+    await p.locator('#export-muni').selectOption(m);
+    const { name, text } = await downloadText(p, () => p.getByRole('button', { name: 'Все школы муниципалитета' }).click());
+    files.push([name, text, 'application/json']);
+  }
+  const schools = files.reduce((n, [, text]) => n + JSON.parse(text).payload.schools.length, 0);
+  const region = await page(t);
+  await importFiles(region, files);
+  await applyImport(region);
+  await identified(region);
+  const hint = await region.locator('.hint', { hasText: 'Оценено школ' }).innerText();
+  assert.match(hint, new RegExp(`из ${schools};`), hint);
+  const municipalities = await region.locator('table.data', { hasText: 'Резильентные' }).first().locator('tbody tr').count();
+  assert.equal(municipalities, 2);
 });
 
 let failed = 0;

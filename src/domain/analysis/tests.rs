@@ -592,3 +592,72 @@ fn results_serialise_and_read_back() {
         h
     );
 }
+
+/// Splits a CSV written for Excel into cells (no quoted separators in these tests).
+fn csv_cells(text: &str) -> Vec<Vec<String>> {
+    text.trim_start_matches('\u{feff}')
+        .split("\r\n")
+        .filter(|l| !l.is_empty())
+        .map(|l| l.split(';').map(str::to_string).collect())
+        .collect()
+}
+
+#[test]
+fn a_list_csv_has_a_line_per_school_with_its_indices_and_weakest_components() {
+    let r = demo_run(&Params::default());
+    let year = *r.years.last().expect("a window");
+    let low: Vec<&SchoolResult> = r
+        .schools
+        .iter()
+        .filter(|s| s.results_category == Some(ResultsCategory::Low))
+        .collect();
+    assert!(!low.is_empty());
+    let cells = csv_cells(&school_list_csv(&r, &low, year));
+    assert_eq!(cells.len(), low.len() + 1);
+    assert_eq!(cells[0][0], "Муниципалитет");
+    assert_eq!(
+        cells[0][8],
+        format!("Индекс образовательных результатов {year}")
+    );
+    for (line, s) in cells[1..].iter().zip(&low) {
+        assert_eq!(line[1], s.school_id);
+        assert_eq!(line[5], ResultsCategory::Low.label());
+        let index = s.years.get(&year).and_then(|y| y.results_index);
+        let read = parse_number(&line[8]).expect("a number");
+        assert_eq!(read, index, "full precision, read back");
+        if let Some(first) = s.years.get(&year).and_then(|y| y.weakest.ids().next()) {
+            let label = &crate::domain::identify::method::method()
+                .result_component(first)
+                .expect("known")
+                .label;
+            assert!(line[10].contains(label.as_str()), "{}", line[10]);
+        }
+    }
+}
+
+#[test]
+fn the_municipality_csv_adds_up_to_the_overall_counts() {
+    let r = demo_run(&Params::default());
+    let cells = csv_cells(&municipalities_csv(&r));
+    assert_eq!(cells.len(), r.summary.municipalities.len() + 1);
+    let col = |i: usize| -> usize {
+        cells[1..]
+            .iter()
+            .map(|l| l[i].parse::<usize>().expect("a count"))
+            .sum()
+    };
+    let o = &r.summary.overall;
+    assert_eq!(col(2), o.assessed);
+    assert_eq!(col(3), o.results[&ResultsCategory::Low].count);
+    assert_eq!(col(6), o.social[&SocialCategory::Unfavourable].count);
+}
+
+#[test]
+fn a_file_stem_keeps_words_only() {
+    assert_eq!(
+        file_stem("ШНРО — школы с низкими результатами обучения"),
+        "шнро-школы-с-низкими-результатами-обучения"
+    );
+    assert_eq!(file_stem("«»—"), "список");
+    assert!(file_stem(&"очень ".repeat(40)).chars().count() <= 60);
+}

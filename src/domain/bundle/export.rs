@@ -67,7 +67,8 @@ pub fn school_submission(
     ))
 }
 
-/// Rows of the given schools (an empty list means every school), with the schools' records.
+/// Rows of the given schools (an empty list means every school), with the schools' records
+/// (identities, documents and project support).
 pub fn collection(
     snapshot: &Snapshot,
     school_ids: &[String],
@@ -96,6 +97,12 @@ pub fn collection(
         .filter(|s| wanted(&s.school_id) && !s.documents.is_empty())
         .map(|s| (s.school_id.clone(), s.documents.clone()))
         .collect();
+    let support = snapshot
+        .schools
+        .iter()
+        .filter(|s| wanted(&s.school_id) && !s.support.is_empty())
+        .map(|s| (s.school_id.clone(), s.support.clone()))
+        .collect();
     Bundle::from_payload(
         created_by.clone(),
         now,
@@ -103,6 +110,7 @@ pub fn collection(
             rows,
             schools,
             documents,
+            support,
         }),
     )
 }

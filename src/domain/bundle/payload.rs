@@ -7,6 +7,7 @@ pub use crate::domain::reference::{ReferencePayload, ReferencePool};
 use crate::domain::row::Row;
 use crate::domain::rubric::Assessment;
 use crate::domain::self_assessment::SelfAssessment;
+use crate::domain::support::Support;
 use crate::domain::time::Timestamp;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -35,6 +36,10 @@ pub struct Collection {
     /// municipality sends its schools' documents up to the region with their rows).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub documents: BTreeMap<String, SchoolDocuments>,
+    /// The schools' place in the project by year (participant, partner, agreement), by
+    /// school id, for the schools that have any. Files written before it read without it.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub support: BTreeMap<String, BTreeMap<i32, Support>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -40,6 +40,7 @@ use crate::domain::records::{
     RunRecord, SchoolDocuments, SchoolIdentity, SchoolRecord, Snapshot, SubmissionRecord, Upserts,
 };
 use crate::domain::row::Row;
+use crate::domain::support::Support;
 use crate::domain::time::Timestamp;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -109,7 +110,7 @@ impl Record {
     pub fn same_content(&self, other: &Record) -> bool {
         match (self, other) {
             (Record::School(a), Record::School(b)) => {
-                a.identity() == b.identity() && a.documents == b.documents
+                a.identity() == b.identity() && a.documents == b.documents && a.support == b.support
             }
             (Record::Submission(a), Record::Submission(b)) => a.row == b.row,
             (Record::Assessment(a), Record::Assessment(b)) => {
@@ -354,15 +355,21 @@ impl<'a> Planner<'a> {
     fn add(&mut self, record: Record, source: &Source) {
         let key = record.key();
         // A school record that brings no documents (a table, a collection, an older file)
-        // leaves the documents we have as they are.
+        // leaves the documents we have as they are; one that brings no project support (a
+        // table, a school's file, an older file) leaves the support we have.
         let record = match record {
-            Record::School(mut r) if r.documents.is_empty() => {
+            Record::School(mut r) if r.documents.is_empty() || r.support.is_empty() => {
                 let before = match self.seen.get(&key) {
                     Some(&j) => Some(self.items[j].record.clone()),
                     None => self.existing(&key),
                 };
                 if let Some(Record::School(b)) = before {
-                    r.documents = b.documents;
+                    if r.documents.is_empty() {
+                        r.documents = b.documents;
+                    }
+                    if r.support.is_empty() {
+                        r.support = b.support;
+                    }
                 }
                 Record::School(r)
             }
@@ -450,6 +457,7 @@ impl<'a> Planner<'a> {
         &mut self,
         given: &[SchoolIdentity],
         documents: &BTreeMap<String, SchoolDocuments>,
+        support: &BTreeMap<String, BTreeMap<i32, Support>>,
         rows: &[Row],
         source: &Source,
         meta: &RecordMeta,
@@ -458,6 +466,9 @@ impl<'a> Planner<'a> {
             let mut r = SchoolRecord::new(identity, meta.clone());
             if let Some(d) = documents.get(&r.school_id) {
                 r.documents = d.clone();
+            }
+            if let Some(s) = support.get(&r.school_id) {
+                r.support = s.clone();
             }
             r
         };
@@ -517,6 +528,7 @@ pub fn plan_import(current: &Snapshot, incoming: &[Incoming], now: &Timestamp) -
                 p.rows(
                     &[],
                     &BTreeMap::new(),
+                    &BTreeMap::new(),
                     rows,
                     &Source {
                         file,
@@ -553,14 +565,20 @@ pub fn plan_import(current: &Snapshot, incoming: &[Incoming], now: &Timestamp) -
                         p.rows(
                             std::slice::from_ref(&s.school),
                             &documents,
+                            &BTreeMap::new(),
                             &s.rows,
                             &source,
                             &meta,
                         )
                     }
-                    Payload::Collection(c) => {
-                        p.rows(&c.schools, &c.documents, &c.rows, &source, &meta)
-                    }
+                    Payload::Collection(c) => p.rows(
+                        &c.schools,
+                        &c.documents,
+                        &c.support,
+                        &c.rows,
+                        &source,
+                        &meta,
+                    ),
                     Payload::RubricAssessment(r) => {
                         for a in &r.assessments {
                             p.add(

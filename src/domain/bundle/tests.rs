@@ -12,6 +12,7 @@ use crate::domain::records::{
 use crate::domain::reference::reference_pools;
 use crate::domain::row::{Row, SchoolType};
 use crate::domain::rubric::{federal, Assessment, ItemAnswer, OrgLevel, Organisation};
+use crate::domain::support::{Agreement, Support};
 use crate::domain::time::ts;
 use serde_json::{json, Value};
 
@@ -558,6 +559,7 @@ fn collection_schools_are_checked() {
             rows: vec![row("s1", 2024, 60.0)],
             schools: vec![identity("s1"), identity("s2")],
             documents: Default::default(),
+            support: Default::default(),
         }),
     );
     assert!(matches!(parse_ok(&b).payload, Payload::Collection(ref c) if c.schools.len() == 2));
@@ -633,7 +635,7 @@ fn a_broken_backup_names_the_record() {
         "ошибка: b.json, поле payload.snapshot.submissions[3].meta: нет поля «origin»",
         "ошибка: b.json, поле payload.snapshot.assessments[0].id: ключ записи «x» не соответствует организации и году оценки (должен быть «municipality|name:г. приморск|2024»)",
         "ошибка: b.json, поле payload.snapshot.references[0].bundle.sha256: контрольная сумма не совпадает: файл повреждён или изменён вручную",
-        "ошибка: b.json, поле payload.snapshot.log[0]: недопустимое значение «steal»; допустимо: «import», «export», «clear», «demo», «restore», «entry»",
+        "ошибка: b.json, поле payload.snapshot.log[0]: недопустимое значение «steal»; допустимо: «import», «export», «clear», «demo», «restore», «entry», «support»",
     ];
     for e in expected {
         assert!(
@@ -1359,4 +1361,185 @@ fn a_backup_restored_into_an_empty_database_is_the_same_database() {
     );
     assert_eq!(plan.counts.identical, plan.items.len());
     assert!(plan.writes(&Resolutions::new()).is_empty());
+}
+
+// ---------------------------------------------------------------- project support
+
+fn support_2025(partner: &str, number: &str) -> std::collections::BTreeMap<i32, Support> {
+    std::collections::BTreeMap::from([(
+        2025,
+        Support {
+            participant: true,
+            partner: Some(Agreement {
+                partner_id: partner.into(),
+                number: number.into(),
+                date: "2025-03-31".into(),
+            }),
+            note: "сопровождает методическая служба".into(),
+        },
+    )])
+}
+
+#[test]
+fn a_collection_carries_the_schools_support() {
+    let mut source = Snapshot::default();
+    for id in ["s1", "s2"] {
+        source
+            .schools
+            .push(SchoolRecord::new(identity(id), meta(Origin::Local)));
+        source.submissions.push(SubmissionRecord {
+            row: row(id, 2025, 60.0),
+            meta: meta(Origin::Local),
+        });
+    }
+    source.schools[0].support = support_2025("s2", "12");
+    let b = collection(&source, &[], &by(Role::Municipality, "УО"), &ts(NOW));
+    assert_eq!(
+        b.payload["support"]["s1"]["2025"]["partner"]["number"],
+        json!("12")
+    );
+    assert!(
+        b.payload["support"].get("s2").is_none(),
+        "no support, not sent"
+    );
+    let Payload::Collection(c) = parse_ok(&b).payload else {
+        panic!("kind")
+    };
+    assert_eq!(c.support.len(), 1);
+    assert_eq!(c.support["s1"], source.schools[0].support);
+
+    // Into an empty database: the school record comes with its support.
+    let plan = plan_import(&Snapshot::default(), &[bundle_of("c.json", &b)], &ts(NOW));
+    let w = plan.writes(&Resolutions::new());
+    let s1 = w.schools.iter().find(|s| s.school_id == "s1").unwrap();
+    assert_eq!(s1.support, source.schools[0].support);
+    // Back into the database it came from: nothing changes.
+    let plan = plan_import(&source, &[bundle_of("c.json", &b)], &ts(NOW));
+    assert_eq!(plan.counts.identical, plan.counts.total());
+    // Other support is other content.
+    let mut edited = source.clone();
+    edited.schools[0].support = support_2025("s2", "13");
+    let plan = plan_import(&edited, &[bundle_of("c.json", &b)], &ts(NOW));
+    assert_eq!(
+        classes(&plan)[0],
+        (school_key("s1"), Class::Conflict),
+        "support edited here"
+    );
+
+    // A collection written before support existed reads, without it.
+    let mut v = serde_json::to_value(&b).unwrap();
+    v["payload"].as_object_mut().unwrap().remove("support");
+    let text = seal(v).to_string();
+    let Payload::Collection(c) = parse_bundle("old.json", text.as_bytes()).unwrap().payload else {
+        panic!("kind")
+    };
+    assert!(c.support.is_empty());
+    assert_eq!(c.rows.len(), 2);
+}
+
+#[test]
+fn a_file_without_support_keeps_the_stored_support() {
+    let mut current = db();
+    current.schools[0].support = support_2025("s2", "12");
+    // A newer school file with a new name and no support.
+    let mut school = identity("s1");
+    school.school_name = "МБОУ СОШ № 1 им. А. С. Пушкина".into();
+    let b = Bundle::from_payload(
+        school_by(),
+        &ts("2025-09-01T00:00:00Z"),
+        &Payload::SchoolSubmission(SchoolSubmission {
+            school,
+            rows: vec![row("s1", 2025, 70.0)],
+            self_assessments: Vec::new(),
+            programme: None,
+        }),
+    );
+    let plan = plan_import(&current, &[bundle_of("s1.json", &b)], &ts(NOW));
+    assert_eq!(classes(&plan)[0], (school_key("s1"), Class::Updated));
+    let w = plan.writes(&Resolutions::new());
+    assert_eq!(w.schools[0].school_name, "МБОУ СОШ № 1 им. А. С. Пушкина");
+    assert_eq!(w.schools[0].support, current.schools[0].support);
+    // The same identity and no support: identical, not an update that drops the support.
+    let b = submission_from("2025-09-01T00:00:00Z", vec![row("s1", 2025, 70.0)]);
+    let plan = plan_import(&current, &[bundle_of("s1.json", &b)], &ts(NOW));
+    assert_eq!(classes(&plan)[0], (school_key("s1"), Class::Identical));
+    // A table keeps it too.
+    let t = Incoming::rows("t.csv", b"csv", vec![row("s1", 2025, 70.0)]);
+    let plan = plan_import(&current, &[t], &ts(NOW));
+    assert_eq!(classes(&plan)[0], (school_key("s1"), Class::Identical));
+}
+
+#[test]
+fn malformed_support_is_named_by_its_place() {
+    let b = Bundle::from_payload(
+        by(Role::Municipality, "УО"),
+        &ts(NOW),
+        &Payload::Collection(Collection {
+            rows: vec![row("s1", 2025, 60.0)],
+            schools: vec![identity("s1")],
+            documents: Default::default(),
+            support: Default::default(),
+        }),
+    );
+    let mut v = serde_json::to_value(&b).unwrap();
+    v["payload"]["support"] = json!({
+        "s1": {
+            "2024": {"participant": true, "partner": {"partner_id": "s1", "date": "31.03.2025"}},
+            "2025": {"participant": "да"},
+            "20x5": {},
+            "2023": {"participant": true, "partner": {"partner_id": "s2", "number": "5"}}
+        },
+        "s9": {"2025": {"participant": true}},
+        "s1 ": []
+    });
+    let text = |p: &Place| match p {
+        Place::Path(s) => s.clone(),
+        other => format!("{other:?}"),
+    };
+    let mut found = errors("c.json", &seal(v.clone()));
+    found.sort_by_key(|(p, _)| text(p));
+    let places: Vec<String> = found.iter().map(|(p, _)| text(p)).collect();
+    assert_eq!(
+        places,
+        [
+            "payload.support.s1 ",
+            "payload.support.s1.2024.partner",
+            "payload.support.s1.2024.partner",
+            "payload.support.s1.2025",
+            "payload.support.s1.20x5",
+            "payload.support.s9",
+        ],
+        "{found:?}"
+    );
+    let message = |p: &str| {
+        found
+            .iter()
+            .filter(|(x, _)| *x == path(p))
+            .map(|(_, m)| m.as_str())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        message("payload.support.s1 "),
+        ["школы «s1 » нет ни в строках, ни в списке школ файла"]
+    );
+    let partner = message("payload.support.s1.2024.partner");
+    assert!(partner[0].contains("сама эта школа"), "{partner:?}");
+    assert!(partner[1].starts_with("дата соглашения:"), "{partner:?}");
+    assert_eq!(
+        message("payload.support.s1.20x5"),
+        ["«20x5» не является годом (нужен год от 1990 до 2100)"]
+    );
+    assert_eq!(
+        message("payload.support.s9"),
+        ["школы «s9» нет ни в строках, ни в списке школ файла"]
+    );
+    // Not an object at all.
+    v["payload"]["support"] = json!([]);
+    assert_eq!(
+        errors("c.json", &seal(v)),
+        vec![(
+            path("payload.support"),
+            "ожидался объект: участие в проекте по идентификатору школы".to_string()
+        )]
+    );
 }

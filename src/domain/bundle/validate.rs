@@ -16,6 +16,7 @@ use crate::domain::records::{
 use crate::domain::row::Row;
 use crate::domain::rubric::{federal, validate_assessment, Assessment};
 use crate::domain::self_assessment::SelfAssessment;
+use crate::domain::support::{validate_agreement, Support};
 use crate::domain::time::Timestamp;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
@@ -171,7 +172,7 @@ pub(super) fn check_payload(
             warn_unknown_keys(
                 file,
                 obj,
-                &["rows", "schools", "documents"],
+                &["rows", "schools", "documents", "support"],
                 "payload",
                 problems,
             );
@@ -250,10 +251,15 @@ pub(super) fn check_payload(
                     "ожидался объект: документы по идентификатору школы",
                 )),
             }
+            let support = match obj.get("support") {
+                None | Some(Value::Null) => BTreeMap::new(),
+                Some(v) => support_at(file, v, &schools, &rows, problems),
+            };
             Some(Payload::Collection(Collection {
                 rows: rows.into_iter().map(|(_, r)| r).collect(),
                 schools,
                 documents,
+                support,
             }))
         }
         Kind::RubricAssessment => {
@@ -324,6 +330,91 @@ pub(super) fn check_payload(
     };
     let errors_after = problems.iter().filter(|p| p.is_error()).count();
     payload.filter(|_| errors_after == errors_before)
+}
+
+/// The `support` of a collection: `{school id: {year: support}}`, each school known to the
+/// file, each year a number, each support readable and its agreement valid; every problem at
+/// `payload.support.<id>[.<year>[.partner]]`.
+fn support_at(
+    file: &str,
+    v: &Value,
+    schools: &[SchoolIdentity],
+    rows: &[(usize, Row)],
+    problems: &mut Vec<Problem>,
+) -> BTreeMap<String, BTreeMap<i32, Support>> {
+    let err =
+        |path: String, message: String| Problem::error(file, Place::Path(path), None, message);
+    let mut out = BTreeMap::new();
+    let Some(by_school) = v.as_object() else {
+        problems.push(err(
+            "payload.support".into(),
+            "ожидался объект: участие в проекте по идентификатору школы".into(),
+        ));
+        return out;
+    };
+    for (id, v) in by_school {
+        let at = format!("payload.support.{id}");
+        let known = schools.iter().any(|s| &s.school_id == id)
+            || rows.iter().any(|(_, r)| &r.school_id == id);
+        if !known {
+            problems.push(err(
+                at,
+                format!("школы «{id}» нет ни в строках, ни в списке школ файла"),
+            ));
+            continue;
+        }
+        let Some(by_year) = v.as_object() else {
+            problems.push(err(
+                at,
+                "ожидался объект: участие в проекте по годам".into(),
+            ));
+            continue;
+        };
+        let mut years = BTreeMap::new();
+        for (key, v) in by_year {
+            let path = format!("{at}.{key}");
+            let Some(year) = key
+                .trim()
+                .parse::<i32>()
+                .ok()
+                .filter(|y| (1990..=2100).contains(y))
+            else {
+                problems.push(err(
+                    path,
+                    format!("«{key}» не является годом (нужен год от 1990 до 2100)"),
+                ));
+                continue;
+            };
+            if let Some(fields) = v.as_object() {
+                warn_unknown_keys(
+                    file,
+                    fields,
+                    &["participant", "partner", "note"],
+                    &path,
+                    problems,
+                );
+            }
+            let Some(support) = typed::<Support>(file, v, &path, problems) else {
+                continue;
+            };
+            if let Some(a) = &support.partner {
+                let found = validate_agreement(a, id);
+                if !found.is_empty() {
+                    for m in found {
+                        problems.push(err(format!("{path}.partner"), m));
+                    }
+                    continue;
+                }
+            }
+            if years.insert(year, support).is_some() {
+                problems.push(err(path, format!("{year} год указан дважды")));
+            }
+        }
+        if !years.is_empty() {
+            out.insert(id.clone(), years);
+        }
+    }
+    out
 }
 
 /// Rubric validation, plus a year and an organisation.

@@ -201,6 +201,155 @@ impl Params {
     pub fn pool_of(&self, t: SchoolType) -> Option<usize> {
         self.pools.iter().position(|p| p.types.contains(&t))
     }
+
+    /// Whether basic and evening schools are ranked together in one pool.
+    pub fn basic_and_evening_joined(&self) -> bool {
+        let (b, e) = (
+            self.pool_of(SchoolType::Basic),
+            self.pool_of(SchoolType::Evening),
+        );
+        b.is_some() && b == e
+    }
+
+    /// Ranks basic and evening schools together (one pool «Основные и вечерние (сменные)
+    /// школы», seed: «по совокупности основных/ вечерних школ») or apart (the seed's three
+    /// groups). Types that are excluded stay out of every pool.
+    pub fn set_basic_and_evening_joined(&mut self, joined: bool) {
+        let both = [SchoolType::Basic, SchoolType::Evening];
+        let at = self
+            .pools
+            .iter()
+            .position(|p| p.types.iter().any(|t| both.contains(t)))
+            .unwrap_or(self.pools.len());
+        for p in &mut self.pools {
+            p.types.retain(|t| !both.contains(t));
+        }
+        self.pools.retain(|p| !p.types.is_empty());
+        let at = at.min(self.pools.len());
+        let wanted: Vec<SchoolType> = both
+            .into_iter()
+            .filter(|t| !self.excluded_types.contains(t))
+            .collect();
+        let new: Vec<Pool> = if joined && !wanted.is_empty() {
+            vec![Pool {
+                id: "basic_evening".into(),
+                label: "Основные и вечерние (сменные) школы".into(),
+                types: wanted,
+            }]
+        } else {
+            wanted.into_iter().map(Pool::of_type).collect()
+        };
+        for (i, p) in new.into_iter().enumerate() {
+            self.pools.insert(at + i, p);
+        }
+    }
+
+    /// Leaves a type out of the identification, or takes it back (into the pool the type has
+    /// by default: the seed's groups, basic and evening as joined now; other types in a pool
+    /// of their own).
+    pub fn set_excluded(&mut self, t: SchoolType, excluded: bool) {
+        let joined = self.basic_and_evening_joined();
+        if excluded {
+            if !self.excluded_types.contains(&t) {
+                self.excluded_types.push(t);
+            }
+            for p in &mut self.pools {
+                p.types.retain(|x| *x != t);
+            }
+            self.pools.retain(|p| !p.types.is_empty());
+        } else {
+            self.excluded_types.retain(|x| *x != t);
+            if self.pool_of(t).is_some() {
+                return;
+            }
+            match t {
+                SchoolType::Basic | SchoolType::Evening => {
+                    self.set_basic_and_evening_joined(joined)
+                }
+                _ => {
+                    let at = if t == SchoolType::Secondary {
+                        0
+                    } else {
+                        self.pools.len()
+                    };
+                    self.pools.insert(at, Pool::of_type(t));
+                }
+            }
+        }
+        let order = |t: &SchoolType| SchoolType::ALL.iter().position(|x| x == t);
+        self.excluded_types.sort_by_key(order);
+    }
+}
+
+impl Pool {
+    /// A pool of one school type, named as the seed names the group.
+    pub fn of_type(t: SchoolType) -> Pool {
+        let label = match t {
+            SchoolType::Secondary => "Средние школы",
+            SchoolType::Basic => "Основные школы",
+            SchoolType::Evening => "Вечерние (сменные) школы",
+            SchoolType::Primary => "Начальные школы",
+            SchoolType::Adapted => "Школы с адаптированными программами",
+            SchoolType::Penitentiary => "Школы при исправительных учреждениях",
+        };
+        Pool {
+            id: t.id().into(),
+            label: label.into(),
+            types: vec![t],
+        }
+    }
+}
+
+/// The years of the window as typed («2022, 2023, 2024»; empty — the latest in the data).
+pub fn parse_years(text: &str) -> Result<Vec<i32>, String> {
+    let mut years = Vec::new();
+    for part in text.split([',', ';', ' ']).filter(|p| !p.trim().is_empty()) {
+        match part.trim().parse::<i32>() {
+            Ok(y) if (1990..=2100).contains(&y) => years.push(y),
+            _ => return Err(format!("«{}» не является годом", part.trim())),
+        }
+    }
+    years.sort();
+    years.dedup();
+    Ok(years)
+}
+
+/// One parameter as the run panel shows it: its label, the seed's words and where they are
+/// (from `src/data/parameters.json`).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct ParameterText {
+    pub id: String,
+    pub label: String,
+    pub seed: String,
+    pub source: String,
+}
+
+/// The texts of the parameters, in the panel's order.
+pub fn parameter_texts() -> &'static [ParameterText] {
+    #[derive(Deserialize)]
+    struct File {
+        parameters: Vec<ParameterText>,
+    }
+    static TEXTS: std::sync::OnceLock<Vec<ParameterText>> = std::sync::OnceLock::new();
+    TEXTS.get_or_init(|| {
+        serde_json::from_str::<File>(include_str!("../../data/parameters.json"))
+            .map(|f| f.parameters)
+            .unwrap_or_default()
+    })
+}
+
+/// The text of one parameter (a fallback with its id when the table lacks it).
+pub fn parameter_text(id: &str) -> ParameterText {
+    parameter_texts()
+        .iter()
+        .find(|p| p.id == id)
+        .cloned()
+        .unwrap_or_else(|| ParameterText {
+            id: id.into(),
+            label: id.into(),
+            seed: String::new(),
+            source: String::new(),
+        })
 }
 
 #[cfg(test)]
@@ -233,5 +382,76 @@ mod tests {
         assert!(e.iter().any(|m| m.contains("«foo»")));
         let e = Params::from_json(r#"{"band_shar": 0.2}"#).unwrap_err();
         assert!(e[0].contains("band_shar"), "{e:?}");
+    }
+
+    #[test]
+    fn joining_basic_and_evening_makes_one_pool_and_back() {
+        let mut p = Params::default();
+        assert!(!p.basic_and_evening_joined());
+        p.set_basic_and_evening_joined(true);
+        assert!(p.basic_and_evening_joined());
+        assert_eq!(p.pools.len(), 2);
+        assert_eq!(p.pools[0].id, "secondary");
+        assert_eq!(
+            p.pools[1].types,
+            vec![SchoolType::Basic, SchoolType::Evening]
+        );
+        assert!(p.validate().is_ok());
+        p.set_basic_and_evening_joined(false);
+        assert_eq!(p, Params::default());
+    }
+
+    #[test]
+    fn excluding_and_taking_back_a_type_keeps_the_pools_valid() {
+        let mut p = Params::default();
+        p.set_excluded(SchoolType::Evening, true);
+        assert_eq!(p.pool_of(SchoolType::Evening), None);
+        assert!(p.validate().is_ok());
+        p.set_excluded(SchoolType::Evening, false);
+        assert_eq!(p, Params::default());
+        p.set_excluded(SchoolType::Primary, false);
+        assert!(p.validate().is_ok());
+        assert_eq!(p.pools.last().map(|x| x.id.as_str()), Some("primary"));
+        assert!(!p.excluded_types.contains(&SchoolType::Primary));
+        // Joined, then evening excluded: the joined pool keeps basic only.
+        let mut p = Params::default();
+        p.set_basic_and_evening_joined(true);
+        p.set_excluded(SchoolType::Evening, true);
+        assert_eq!(p.pool_of(SchoolType::Basic), Some(1));
+        assert!(p.validate().is_ok());
+    }
+
+    #[test]
+    fn years_are_read_sorted_and_bad_ones_named() {
+        assert_eq!(parse_years("2024, 2022;2023"), Ok(vec![2022, 2023, 2024]));
+        assert_eq!(parse_years(""), Ok(vec![]));
+        assert!(parse_years("2024, двадцать")
+            .unwrap_err()
+            .contains("«двадцать»"));
+    }
+
+    #[test]
+    fn every_parameter_has_its_seed_wording() {
+        let texts = parameter_texts();
+        for id in [
+            "window",
+            "years",
+            "pools",
+            "band_share",
+            "risk_years",
+            "social_rule",
+            "social_min_years",
+            "gap_thresholds",
+            "excluded_types",
+            "regional_means",
+            "weakest_max",
+            "partners_max",
+        ] {
+            let t = texts.iter().find(|t| t.id == id);
+            assert!(
+                t.is_some_and(|t| !t.seed.is_empty() && !t.label.is_empty()),
+                "{id}"
+            );
+        }
     }
 }

@@ -655,3 +655,37 @@ fn words_use_a_decimal_comma_and_the_column_labels() {
     assert_eq!(lower_first("ЕГЭ"), "ЕГЭ");
     assert_eq!(lower_first(""), "");
 }
+
+#[test]
+fn the_social_profile_places_each_characteristic_in_the_group() {
+    let reference = group_reference();
+    // deviant_pct of the group is 1…10; a school with 9.5 has 9 of 10 (1…9) below it.
+    let rows = vec![newcomer(2025).with("deviant_pct", 9.5)];
+    let p = social_profile(&reference, &rows).expect("a profile");
+    assert_eq!(
+        (p.year, p.pool.as_str(), p.schools),
+        (2025, "secondary", 10)
+    );
+    let deviant = p
+        .lines
+        .iter()
+        .find(|l| l.column == "deviant_pct")
+        .expect("line");
+    assert_eq!(deviant.value, Some(9.5));
+    assert_eq!(deviant.range, Some((1.0, 10.0)));
+    assert_eq!(deviant.share_lower, Some(90));
+    assert_eq!(deviant.sentence(), "выше, чем у 90 % школ группы");
+    let empty = p
+        .lines
+        .iter()
+        .find(|l| l.column == "free_meals_pct")
+        .expect("line");
+    assert_eq!(empty.value, None);
+    assert_eq!(empty.sentence(), "нет значения");
+    assert!(p.lines.iter().all(|l| l.column != "students_total"));
+    // A year outside the reference, or an excluded type: no profile.
+    assert_eq!(social_profile(&reference, &[newcomer(2020)]), None);
+    let mut primary = newcomer(2025);
+    primary.school_type = SchoolType::Primary;
+    assert_eq!(social_profile(&reference, &[primary]), None);
+}

@@ -5,26 +5,17 @@
 //! результатов»), and two runs compared. The computations are `domain::analysis`; this module
 //! only shows them and hands their CSV for Excel to the browser.
 
+use super::support::save_csv;
 use crate::app::actions;
-use crate::app::state::{app_state, NoticeKind};
+use crate::app::state::app_state;
 use crate::domain::analysis::{
     compare, comparison_csv, cross_table, cross_table_csv, cross_table_schools_csv,
     improvement_csv, stable_improvement, Comparison, SchoolRef, READING,
 };
 use crate::domain::identify::Identification;
 use crate::format::{date_time, num, plural};
-use crate::storage::browser;
 use leptos::prelude::*;
 use std::sync::Arc;
-
-/// Saves a CSV built on the page, and says so.
-fn save_csv(name: &str, text: &str) {
-    let state = app_state();
-    match browser::download(name, "text/csv;charset=utf-8", text) {
-        Ok(()) => state.say(NoticeKind::Success, format!("Файл «{name}» сохранён.")),
-        Err(e) => state.say(NoticeKind::Error, format!("Файл не сохранён: {e}")),
-    }
-}
 
 /// How many names a list shows on the page (all of them are in the CSV).
 const NAMES_SHOWN: usize = 30;

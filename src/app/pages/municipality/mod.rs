@@ -4,6 +4,10 @@
 //! the page keeps, so they stay instant with 45,000 schools.
 
 mod analysis;
+mod card;
+pub(crate) mod monitoring;
+mod params;
+mod support;
 
 use crate::app::actions;
 use crate::app::chart::{paint, Chart};
@@ -17,13 +21,31 @@ use crate::domain::identify::method::method;
 use crate::domain::identify::{
     Identification, Params, ResultsCategory, SchoolResult, SocialCategory,
 };
-use crate::domain::records::RunScope;
+use crate::domain::records::{RunRecord, RunScope};
 use crate::format::{count, date_time, num, pct};
 use crate::protocol::Export;
 use leptos::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 use wasm_bindgen::JsCast;
+
+/// A stored run as the pages under it need it.
+#[derive(Clone)]
+pub struct RunData {
+    pub result: Arc<Identification>,
+    /// The run's reference values (for the school card's placement and social profile).
+    pub reference: Vec<crate::domain::reference::ReferencePool>,
+}
+
+/// What the parts of a run's view share: the run, the open school card, the project year.
+#[derive(Clone, Copy)]
+pub struct RunContext {
+    pub data: StoredValue<RunData>,
+    /// The school whose card is open.
+    pub card: RwSignal<Option<String>>,
+    /// The year of the support project the participants and partners are for.
+    pub project_year: RwSignal<i32>,
+}
 
 /// How the completeness table is sorted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,6 +73,7 @@ pub fn MunicipalityPage() -> impl IntoView {
         <p class="lead">"Данные школ, пропуски, идентификация ШНРО и ШНСУ по методике «Эффективная школа»."</p>
         <RunSection/>
         <analysis::CompareSection/>
+        <monitoring::MonitoringSection/>
         <CompletenessSection/>
     }
 }
@@ -103,8 +126,21 @@ fn RunSection() -> impl IntoView {
             .map(|(_, d)| d.clone())?;
         Some(run.input_digest != current)
     };
-    let run = move || actions::run_identification(state, scope.get_untracked(), Params::default());
+    let params = RwSignal::new(Params::default());
+    let params_ok = Memo::new(move |_| params.with(|p| p.validate().is_ok()));
+    let data_years = Signal::derive(move || {
+        state.overview.with(|o| {
+            o.as_ref()
+                .and_then(|o| o.year_range())
+                .map(|(a, b)| (a.max(b - 4)..=b).collect::<Vec<i32>>())
+                .unwrap_or_default()
+        })
+    });
+    let run =
+        move || actions::run_identification(state, scope.get_untracked(), params.get_untracked());
     let confirm_delete = RwSignal::new(false);
+    let renaming = RwSignal::new(false);
+    let new_label = RwSignal::new(String::new());
     let has_rows = move || demo_rows.get() + real_rows.get() > 0;
     view! {
         <section aria-labelledby="run-h">
@@ -129,8 +165,9 @@ fn RunSection() -> impl IntoView {
                     }).collect_view()}
                 </fieldset>
             </Show>
+            <params::ParamsPanel params=params years=data_years/>
             <p class="actions">
-                <button type="button" class="primary" on:click=move |_| run() disabled=move || !has_rows()>"Провести идентификацию"</button>
+                <button type="button" class="primary" on:click=move |_| run() disabled=move || !has_rows() || !params_ok.get()>"Провести идентификацию"</button>
             </p>
             {move || shown.get().map(|r| {
                 let id = r.id.clone();
@@ -140,6 +177,7 @@ fn RunSection() -> impl IntoView {
                         <select id="run-pick" on:change=move |ev| chosen.set(Some(event_target_value(&ev))) prop:value=move || shown.get().map(|r| r.id).unwrap_or_default()>
                             {move || runs.get().into_iter().map(|r| view! { <option value=r.id.clone()>{format!("{} — {}", date_time(&r.created_at), r.label)}</option> }).collect_view()}
                         </select>
+                        <button type="button" on:click=move |_| { new_label.set(shown.get_untracked().map(|r| r.label).unwrap_or_default()); renaming.set(true); }>"Переименовать…"</button>
                         <button type="button" class="danger" on:click=move |_| confirm_delete.set(true)>"Удалить расчёт…"</button>
                     </div>
                     {move || match stale() {
@@ -155,7 +193,24 @@ fn RunSection() -> impl IntoView {
                         Some(false) => view! { <p class="hint">"Расчёт соответствует данным, которые хранятся сейчас."</p> }.into_any(),
                         None => ().into_any(),
                     }}
-                    <RunView run_id=id.clone()/>
+                    <RunView run_id=id.clone() params=params/>
+                    <Dialog open=renaming title="Название расчёта">
+                        <form method="dialog" on:submit=move |ev| {
+                            ev.prevent_default();
+                            renaming.set(false);
+                            if let Some(r) = shown.get_untracked() { actions::rename_run(state, r.id, new_label.get_untracked()); }
+                        }>
+                            <div class="field">
+                                <label for="run-label">"Название"</label>
+                                <input id="run-label" type="text" maxlength="200" required prop:value=move || new_label.get()
+                                    on:input=move |ev| new_label.set(event_target_value(&ev))/>
+                            </div>
+                            <p class="actions">
+                                <button type="submit" class="primary">"Сохранить"</button>
+                                <button type="button" on:click=move |_| renaming.set(false)>"Отмена"</button>
+                            </p>
+                        </form>
+                    </Dialog>
                     <Dialog open=confirm_delete title="Удалить расчёт?">
                         <p>{format!("Будет удалён расчёт «{}». Данные школ останутся.", r.label)}</p>
                         <form method="dialog" class="actions">
@@ -322,7 +377,7 @@ fn CompletenessSection() -> impl IntoView {
 
 /// The results of one stored run, read from the data service.
 #[component]
-fn RunView(#[prop(into)] run_id: String) -> impl IntoView {
+fn RunView(#[prop(into)] run_id: String, params: RwSignal<Params>) -> impl IntoView {
     let state = app_state();
     let id = run_id.clone();
     let record = LocalResource::new(move || actions::run_record(id.clone()));
@@ -343,6 +398,7 @@ fn RunView(#[prop(into)] run_id: String) -> impl IntoView {
             },
         );
     };
+    let report_id = run_id.clone();
     let csv_id = run_id.clone();
     let export_csv = move |_| {
         actions::export(
@@ -356,12 +412,36 @@ fn RunView(#[prop(into)] run_id: String) -> impl IntoView {
         <p class="actions">
             <button type="button" on:click=export_csv>"Выгрузить результаты (CSV для Excel)"</button>
             <button type="button" on:click=export_reference>"Эталон для школ (файл)"</button>
+            <a class="button" href=format!("/report?run={}", report_id)>"Аналитическая справка"</a>
             <span class="hint">"Школы загрузят эталон, чтобы сравнить себя с ориентирами региона."</span>
         </p>
         {move || match record.get() {
             None => view! { <p aria-busy="true">"Загружаю результаты расчёта…"</p> }.into_any(),
             Some(Err(e)) => view! { <p class="alert error" role="alert">{e}</p> }.into_any(),
-            Some(Ok(r)) => view! { <Results r=Arc::new(r.result)/> }.into_any(),
+            Some(Ok(r)) => {
+                let own = r.result.params.clone();
+                let project_year = r.result.years.last().map_or(0, |y| y + 1);
+                let RunRecord { reference, result, .. } = r;
+                let result = Arc::new(result);
+                let years = result.years.clone();
+                provide_context(RunContext {
+                    data: StoredValue::new(RunData { result: result.clone(), reference }),
+                    card: RwSignal::new(None),
+                    project_year: RwSignal::new(project_year),
+                });
+                let same = own == Params::default();
+                view! {
+                    <div class="run-params">
+                        <p>{if same { "Параметры расчёта — как в методике. ".to_string() } else { "Параметры расчёта изменены: ".to_string() + &crate::domain::report::method_paragraph(&own, &years) }}
+                            <button type="button" class="link" on:click=move |_| {
+                                params.set(own.clone());
+                                if let Some(d) = document().get_element_by_id("run-params") { let _ = d.set_attribute("open", ""); }
+                            }>"Взять параметры этого расчёта"</button>
+                        </p>
+                    </div>
+                    <Results r=result/>
+                }.into_any()
+            }
         }}
     }
 }
@@ -390,7 +470,7 @@ fn Results(r: Arc<Identification>) -> impl IntoView {
             }>
                 <summary>{format!("{title}: {n}")}</summary>
                 <Show when=move || open.get()>
-                    <SchoolList r=r.clone() filter=filter year=last_year/>
+                    <SchoolList r=r.clone() filter=filter year=last_year title=title/>
                 </Show>
             </details>
         }
@@ -419,7 +499,9 @@ fn Results(r: Arc<Identification>) -> impl IntoView {
         {list("ШНСУ — школы в неблагоприятных социальных условиях", |s| s.social_category == Some(SocialCategory::Unfavourable))}
         {list("Резильентные школы (высокие результаты в неблагоприятных условиях)", |s| s.resilient)}
         {list("Недостаточно данных", |s| s.results_category == Some(ResultsCategory::Insufficient))}
+        <card::SchoolCard/>
         <MunicipalityTable r=r.clone()/>
+        <support::ProjectSection/>
         <analysis::CrossTableView r=r.clone()/>
         <analysis::ImprovementView r=r.clone()/>
         <Show when=move || charts_ready.get()>
@@ -527,6 +609,7 @@ fn SchoolList(
     r: Arc<Identification>,
     filter: fn(&SchoolResult) -> bool,
     year: i32,
+    title: &'static str,
 ) -> impl IntoView {
     let items: Vec<usize> = r
         .schools
@@ -538,6 +621,8 @@ fn SchoolList(
     if items.is_empty() {
         return view! { <p>"Нет школ."</p> }.into_any();
     }
+    let csv_items = items.clone();
+    let csv_r = r.clone();
     let label = |id: &str| {
         method()
             .result_component(id)
@@ -562,7 +647,7 @@ fn SchoolList(
             let partners = s.partners.iter().map(|p| names.get(p).cloned().unwrap_or_else(|| p.clone())).collect::<Vec<_>>().join("; ");
             view! {
                 <tr>
-                    <th scope="row"><a href=format!("/school?id={}", s.school_id)>{s.school_name.clone()}</a></th>
+                    <th scope="row"><card::CardButton school_id=s.school_id.clone() name=s.school_name.clone()/></th>
                     <td>{s.municipality.clone()}</td>
                     <td>{s.pool.as_deref().unwrap_or("—").to_string()}</td>
                     <td class="num">{num(y.as_ref().and_then(|y| y.results_index), 3)}</td>
@@ -573,7 +658,16 @@ fn SchoolList(
             }
         }).collect_view()
     };
+    let export = move |_| {
+        let chosen: Vec<&SchoolResult> = csv_items.iter().map(|&i| &csv_r.schools[i]).collect();
+        let text = crate::domain::analysis::school_list_csv(&csv_r, &chosen, year);
+        support::save_csv(
+            &format!("{}.csv", crate::domain::analysis::file_stem(title)),
+            &text,
+        );
+    };
     view! {
+        <p class="actions"><button type="button" on:click=export>"Список (CSV для Excel)"</button></p>
         {(total > 25).then(|| view! { <Pager total=Signal::derive(move || total) page=page size=size label="Страницы списка школ"/> })}
         <div class="table-wrap" tabindex="0" role="region" aria-label="Список школ">
             <table class="data">
@@ -592,6 +686,13 @@ fn SchoolList(
 
 #[component]
 fn MunicipalityTable(r: Arc<Identification>) -> impl IntoView {
+    let csv_r = r.clone();
+    let export = move |_| {
+        support::save_csv(
+            "итоги-по-муниципалитетам.csv",
+            &crate::domain::analysis::municipalities_csv(&csv_r),
+        )
+    };
     let rows: Vec<_> = r
         .summary
         .municipalities
@@ -618,6 +719,7 @@ fn MunicipalityTable(r: Arc<Identification>) -> impl IntoView {
         .collect();
     view! {
         <h3>"По муниципалитетам"</h3>
+        <p class="actions"><button type="button" on:click=export>"Таблица (CSV для Excel)"</button></p>
         <div class="table-wrap" tabindex="0" role="region" aria-label="Итоги по муниципалитетам">
             <table class="data">
                 <thead><tr>

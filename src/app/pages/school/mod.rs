@@ -6,12 +6,12 @@
 //! Schools received in files (or the demo region) are shown read-only by [`stored`]; a
 //! municipality specialist can open a workspace from one of them.
 
-mod assess;
+pub(crate) mod assess;
 mod entry;
-mod placement;
+pub(crate) mod placement;
 mod profile;
 mod programme;
-mod report;
+pub(crate) mod report;
 pub mod save;
 mod send;
 mod stored;

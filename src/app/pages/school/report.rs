@@ -61,6 +61,18 @@ pub fn Report(ws: Ws) -> impl IntoView {
             </section>
             <section class="report-part">
                 <h3>"Программа повышения качества образования"</h3>
+                <ProgrammeView prog=prog/>
+            </section>
+        </article>
+    }
+    .into_any()
+}
+
+/// A programme as a document: basis, problem zones, targets with the three monitoring points,
+/// measures (also in the municipality's school card).
+#[component]
+pub fn ProgrammeView(prog: crate::domain::programme::Programme) -> impl IntoView {
+    view! {
                 {if prog.is_empty() { view! { <p>"Программа не составлена."</p> }.into_any() } else { view! {
                     {(!prog.basis.is_empty()).then(|| view! { <p>{format!("Основание: {}", prog.basis)}</p> })}
                     <h4>"Проблемные зоны"</h4>
@@ -88,8 +100,5 @@ pub fn Report(ws: Ws) -> impl IntoView {
                         <tbody>{prog.measures.iter().map(|m| view! { <tr><td>{m.text.clone()}</td><td>{m.start.clone()}</td><td>{m.due.clone()}</td><td>{m.responsible.clone()}</td></tr> }).collect_view()}</tbody>
                     </table>
                 }.into_any() }}
-            </section>
-        </article>
     }
-    .into_any()
 }

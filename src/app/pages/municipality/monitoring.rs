@@ -1,0 +1,317 @@
+//! Monitoring from the schools' files: the municipal monitoring table of the self-assessments
+//! (schools × indicators × years, the share of schools meeting each indicator per
+//! municipality and its change from last year, seed 003: «в разрезе образовательных
+//! организаций», «глубиной не менее 3 лет») and the programmes with their entry, interim and
+//! final values (seed 001), which are late or off target. Built when opened, from the
+//! documents the data service keeps with the school records.
+
+use super::support::save_csv;
+use crate::app::actions;
+use crate::app::components::{page_range, Pager};
+use crate::app::state::app_state;
+use crate::domain::monitoring::{
+    depth_note, monitoring_coverage_csv, monitoring_csv_long, monitoring_shares_csv,
+    monitoring_table, programme_csv, programme_list, programme_targets_csv, Judgement,
+    MonitoringTable, ProgrammeRow,
+};
+use crate::domain::records::{SchoolDocuments, SchoolIdentity};
+use crate::format::num;
+use leptos::prelude::*;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// Every stored school (of a municipality, or all) with its documents (empty for a school
+/// that sent none, so that the coverage counts it).
+pub type Documents = Arc<Vec<(SchoolIdentity, SchoolDocuments)>>;
+
+/// Reads the documents and joins them to every stored school of the scope.
+pub async fn load_documents(
+    state: crate::app::state::AppState,
+    municipality: Option<String>,
+) -> Result<Documents, String> {
+    let with_docs = actions::documents(municipality.clone()).await?;
+    let mut docs: HashMap<String, SchoolDocuments> = with_docs
+        .into_iter()
+        .map(|(s, d)| (s.school_id, d))
+        .collect();
+    let mut all: Vec<(SchoolIdentity, SchoolDocuments)> = state.overview.with_untracked(|o| {
+        o.as_ref()
+            .map(|o| {
+                o.schools
+                    .iter()
+                    .filter(|s| municipality.as_ref().is_none_or(|m| &s.municipality == m))
+                    .map(|s| {
+                        (
+                            SchoolIdentity {
+                                school_id: s.school_id.clone(),
+                                school_name: s.school_name.clone(),
+                                municipality: s.municipality.clone(),
+                                school_type: s.school_type,
+                            },
+                            docs.remove(&s.school_id).unwrap_or_default(),
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    });
+    all.sort_by(|a, b| {
+        (&a.0.municipality, &a.0.school_name).cmp(&(&b.0.municipality, &b.0.school_name))
+    });
+    Ok(Arc::new(all))
+}
+
+/// Today as `YYYY-MM-DD` (local date).
+pub fn today() -> String {
+    let d = js_sys::Date::new_0();
+    format!(
+        "{:04}-{:02}-{:02}",
+        d.get_full_year(),
+        d.get_month() + 1,
+        d.get_date()
+    )
+}
+
+#[component]
+pub fn MonitoringSection() -> impl IntoView {
+    let state = app_state();
+    let muni = RwSignal::new(String::new());
+    let loaded = RwSignal::new(None::<Result<Documents, String>>);
+    let load = move || {
+        let m = muni.get_untracked();
+        loaded.set(None);
+        leptos::task::spawn_local(async move {
+            let r = load_documents(state, (!m.is_empty()).then_some(m)).await;
+            loaded.set(Some(r));
+        });
+    };
+    let munis = state.municipalities();
+    view! {
+        <section aria-labelledby="monitoring-h">
+            <h2 id="monitoring-h">"Мониторинг по файлам школ"</h2>
+            <p>"Самооценки и программы повышения качества образования, пришедшие в файлах школ: муниципальный мониторинг «в разрезе образовательных организаций» и мониторинг программ (входной, промежуточный, итоговый замеры)."</p>
+            <div class="filters">
+                <div class="field">
+                    <label for="monitoring-muni">"Муниципалитет"</label>
+                    <select id="monitoring-muni" on:change=move |ev| muni.set(event_target_value(&ev))>
+                        <option value="">"все"</option>
+                        {move || munis.get().into_iter().map(|m| view! { <option value=m.clone()>{m.clone()}</option> }).collect_view()}
+                    </select>
+                </div>
+            </div>
+            <p class="actions"><button type="button" class="primary" id="monitoring-build" on:click=move |_| load()>"Собрать мониторинг"</button></p>
+            {move || match loaded.get() {
+                None => ().into_any(),
+                Some(Err(e)) => view! { <p class="alert error" role="alert">{e}</p> }.into_any(),
+                Some(Ok(d)) => view! { <MonitoringView docs=d/> }.into_any(),
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn MonitoringView(docs: Documents) -> impl IntoView {
+    let refs: Vec<(SchoolIdentity, &SchoolDocuments)> =
+        docs.iter().map(|(s, d)| (s.clone(), d)).collect();
+    let table = Arc::new(monitoring_table(&refs));
+    let today = today();
+    let programmes = Arc::new(programme_list(&refs, &today));
+    let targets_csv = programme_targets_csv(&refs, &today);
+    view! {
+        <TableView table=table/>
+        <ProgrammesView rows=programmes targets_csv=targets_csv/>
+    }
+}
+
+fn share_text(share: Option<f64>, change: Option<f64>) -> String {
+    let s = share.map_or("—".to_string(), |v| format!("{} %", num(Some(v), 0)));
+    match change {
+        Some(c) if c > 0.0 => format!("{s} (+{} п.п.)", num(Some(c), 0)),
+        Some(c) if c < 0.0 => format!("{s} ({} п.п.)", num(Some(c), 0)),
+        Some(_) => format!("{s} (без изменений)"),
+        None => s,
+    }
+}
+
+#[component]
+fn TableView(table: Arc<MonitoringTable>) -> impl IntoView {
+    let t = table.clone();
+    let (a, b, c) = (table.clone(), table.clone(), table.clone());
+    let exports = view! {
+        <p class="actions">
+            <button type="button" on:click=move |_| save_csv("мониторинг-доли.csv", &monitoring_shares_csv(&a))>"Доли по муниципалитетам (CSV)"</button>
+            <button type="button" on:click=move |_| save_csv("мониторинг-по-школам.csv", &monitoring_csv_long(&b))>"Ответы школ (CSV)"</button>
+            <button type="button" on:click=move |_| save_csv("мониторинг-охват.csv", &monitoring_coverage_csv(&c))>"Охват (CSV)"</button>
+        </p>
+    };
+    if t.years.is_empty() {
+        return view! {
+            <h3>"Муниципальный мониторинг"</h3>
+            <p data-testid="monitoring-empty">"Самооценки школ ещё не поступали: импортируйте файлы школ."</p>
+        }
+        .into_any();
+    }
+    let years = t.years.clone();
+    let group_names: Vec<(String, String)> = t
+        .groups
+        .iter()
+        .map(|g| {
+            (
+                if g.whole {
+                    String::new()
+                } else {
+                    g.municipality.clone()
+                },
+                g.municipality.clone(),
+            )
+        })
+        .collect();
+    let group = RwSignal::new(t.groups.iter().position(|g| g.whole).unwrap_or_default());
+    let tg = t.clone();
+    let coverage = move || {
+        let g = &tg.groups[group.get().min(tg.groups.len() - 1)];
+        g.coverage
+            .iter()
+            .map(|c| {
+                view! { <li>{format!("{} год: самооценка есть у {} из {} школ ({})", c.year, c.assessed, c.schools, c.share.map_or("—".into(), |s| format!("{} %", num(Some(s), 0))))}</li> }
+            })
+            .collect_view()
+    };
+    let ts = t.clone();
+    let share_rows = move || {
+        let g = &ts.groups[group.get().min(ts.groups.len() - 1)];
+        ts.items
+            .iter()
+            .zip(&g.cells)
+            .map(|(item, cells)| {
+                view! {
+                    <tr data-item=item.id.clone()>
+                        <th scope="row">{format!("{} {}", item.id, item.text)}</th>
+                        {cells.iter().map(|c| view! { <td class="num">{share_text(c.share, c.change_pp)}</td> }).collect_view()}
+                    </tr>
+                }
+            })
+            .collect_view()
+    };
+    // Schools × years for one chosen indicator.
+    let item = RwSignal::new(0usize);
+    let page = RwSignal::new(0usize);
+    let size = RwSignal::new(25usize);
+    let total = Signal::derive({
+        let n = t.schools.len();
+        move || n
+    });
+    let tc = t.clone();
+    let school_rows = move || {
+        let i = item.get().min(tc.items.len().saturating_sub(1));
+        let range = page_range(tc.schools.len(), page.get(), size.get());
+        tc.schools[range]
+            .iter()
+            .map(|s| {
+                view! {
+                    <tr>
+                        <th scope="row">{s.identity.school_name.clone()}</th>
+                        <td>{s.identity.municipality.clone()}</td>
+                        {s.cells.get(i).map(|cells| cells.iter().map(|c| {
+                            let class = match c.judgement {
+                                Judgement::Meets => "ok",
+                                Judgement::DoesNotMeet => "gap",
+                                _ => "",
+                            };
+                            view! { <td class=class>{format!("{} — {}", c.shown, c.judgement.label())}</td> }
+                        }).collect_view())}
+                    </tr>
+                }
+            })
+            .collect_view()
+    };
+    let items: Vec<(usize, String)> = t
+        .items
+        .iter()
+        .enumerate()
+        .map(|(i, x)| (i, format!("{} {}", x.id, x.text)))
+        .collect();
+    let year_heads = years.clone();
+    view! {
+        <h3>"Муниципальный мониторинг"</h3>
+        {depth_note(&t).map(|n| view! { <p class="alert warning" role="status">{n}</p> })}
+        {exports}
+        <div class="filters">
+            <div class="field">
+                <label for="monitoring-group">"Показать долю по"</label>
+                <select id="monitoring-group" on:change=move |ev| group.set(event_target_value(&ev).parse().unwrap_or_default())>
+                    {group_names.into_iter().enumerate().map(|(i, (m, label))| view! {
+                        <option value=i.to_string() selected=m.is_empty()>{label}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+        </div>
+        <ul class="coverage" data-testid="monitoring-coverage">{coverage}</ul>
+        <div class="table-wrap" tabindex="0" role="region" aria-label="Доля школ, соответствующих показателю, по годам">
+            <table class="data compact" data-testid="monitoring-shares">
+                <caption>"Доля школ, соответствующих показателю (из школ, чей ответ оценивается), и изменение к прошлому году"</caption>
+                <thead><tr><th scope="col">"Показатель"</th>{years.iter().map(|y| view! { <th scope="col" class="num">{*y}</th> }).collect_view()}</tr></thead>
+                <tbody>{share_rows}</tbody>
+            </table>
+        </div>
+        <h4>"По школам"</h4>
+        <div class="field">
+            <label for="monitoring-item">"Показатель"</label>
+            <select id="monitoring-item" on:change=move |ev| { item.set(event_target_value(&ev).parse().unwrap_or_default()); page.set(0); }>
+                {items.into_iter().map(|(i, text)| view! { <option value=i.to_string()>{text}</option> }).collect_view()}
+            </select>
+        </div>
+        <Pager total=total page=page size=size label="Страницы мониторинга по школам"/>
+        <div class="table-wrap" tabindex="0" role="region" aria-label="Ответы школ по годам">
+            <table class="data compact" data-testid="monitoring-schools">
+                <thead><tr><th scope="col">"Школа"</th><th scope="col">"Муниципалитет"</th>{year_heads.iter().map(|y| view! { <th scope="col">{*y}</th> }).collect_view()}</tr></thead>
+                <tbody>{school_rows}</tbody>
+            </table>
+        </div>
+    }
+    .into_any()
+}
+
+#[component]
+fn ProgrammesView(rows: Arc<Vec<ProgrammeRow>>, targets_csv: String) -> impl IntoView {
+    let all = rows.clone();
+    let export = move |_| save_csv("программы.csv", &programme_csv(&all));
+    let export_targets = move |_| save_csv("программы-цели.csv", &targets_csv);
+    let late = rows
+        .iter()
+        .filter(|r| r.late > 0 || r.overdue_measures > 0)
+        .count();
+    let off = rows.iter().filter(|r| r.off_target > 0).count();
+    view! {
+        <h3>"Программы повышения качества образования"</h3>
+        {if rows.is_empty() {
+            view! { <p data-testid="programmes-empty">"Программы в файлах школ не поступали."</p> }.into_any()
+        } else {
+            view! {
+                <p>{format!("Программ: {}; с просроченными замерами или мероприятиями: {late}; с отклонением от цели: {off}.", rows.len())}</p>
+                <p class="actions">
+                    <button type="button" on:click=export>"Программы (CSV)"</button>
+                    <button type="button" on:click=export_targets>"Цели и замеры (CSV)"</button>
+                </p>
+                <div class="table-wrap" tabindex="0" role="region" aria-label="Программы школ">
+                    <table class="data" data-testid="programmes">
+                        <thead><tr><th scope="col">"Школа"</th><th scope="col">"Муниципалитет"</th><th scope="col">"Основание"</th><th scope="col" class="num">"Целей"</th><th scope="col" class="num">"Достигнуто"</th><th scope="col" class="num">"Отклонение"</th><th scope="col" class="num">"Просрочен замер"</th><th scope="col" class="num">"Просрочено мероприятий"</th><th scope="col">"Состояние"</th></tr></thead>
+                        <tbody>{rows.iter().map(|r| {
+                            let class = if r.off_target > 0 || r.late > 0 || r.overdue_measures > 0 { "gap" } else { "" };
+                            view! {
+                                <tr class=class data-school=r.identity.school_id.clone()>
+                                    <th scope="row">{r.identity.school_name.clone()}</th>
+                                    <td>{r.identity.municipality.clone()}</td>
+                                    <td>{r.basis.clone()}</td>
+                                    <td class="num">{r.targets}</td><td class="num">{r.reached}</td><td class="num">{r.off_target}</td>
+                                    <td class="num">{r.late}</td><td class="num">{r.overdue_measures}</td>
+                                    <td>{r.status.clone()}</td>
+                                </tr>
+                            }
+                        }).collect_view()}</tbody>
+                    </table>
+                </div>
+            }.into_any()
+        }}
+    }
+}

@@ -1,0 +1,408 @@
+//! The support project of a year: who takes part («по согласованию с ОМСУ»), which partner
+//! school is assigned to each with the agreement, and the project's figures computed from what
+//! is stored. The decisions are written to the schools' records through the data service.
+
+use super::card::CardButton;
+use super::RunContext;
+use crate::app::actions;
+use crate::app::components::{page_range, Pager};
+use crate::app::state::app_state;
+use crate::domain::csv_write::CsvWriter;
+use crate::domain::identify::{ResultsCategory, SocialCategory};
+use crate::domain::support::{
+    figures_csv, project_figures, Agreement, PartnerCandidate, Support, SupportView,
+    FIGURES_READING,
+};
+use crate::format::num;
+use crate::storage::browser;
+use leptos::prelude::*;
+use std::collections::HashMap;
+
+/// Downloads a CSV built on the page (small tables) and says so.
+pub fn save_csv(name: &str, text: &str) {
+    let state = app_state();
+    match browser::download(name, "text/csv;charset=utf-8", text) {
+        Ok(()) => state.say(
+            crate::app::state::NoticeKind::Success,
+            format!("Файл «{name}» сохранён в папку загрузок."),
+        ),
+        Err(e) => state.say(
+            crate::app::state::NoticeKind::Error,
+            format!("Не удалось сохранить файл: {e}"),
+        ),
+    }
+}
+
+/// The school's support in the project year, as stored.
+fn stored_support(school_id: &str, year: i32) -> Support {
+    app_state().overview.with(|o| {
+        o.as_ref()
+            .and_then(|o| o.school(school_id))
+            .and_then(|s| s.support.get(&year).cloned())
+            .unwrap_or_default()
+    })
+}
+
+/// The card's form: participant this year, the partner school (ranked candidates with why),
+/// the agreement's number and date, a note.
+#[component]
+pub fn SupportEditor(school_id: String, candidates: Vec<PartnerCandidate>) -> impl IntoView {
+    let state = app_state();
+    let ctx = expect_context::<RunContext>();
+    let year = ctx.project_year;
+    let participant = RwSignal::new(false);
+    let partner = RwSignal::new(String::new());
+    let number = RwSignal::new(String::new());
+    let date = RwSignal::new(String::new());
+    let note = RwSignal::new(String::new());
+    let id = school_id.clone();
+    // The form shows what is stored for the year (again after a save or a change of year).
+    Effect::new(move |_| {
+        let s = stored_support(&id, year.get());
+        state.overview.track();
+        participant.set(s.participant);
+        partner.set(s.partner_id().unwrap_or_default().to_string());
+        number.set(
+            s.partner
+                .as_ref()
+                .map(|a| a.number.clone())
+                .unwrap_or_default(),
+        );
+        date.set(
+            s.partner
+                .as_ref()
+                .map(|a| a.date.clone())
+                .unwrap_or_default(),
+        );
+        note.set(s.note.clone());
+    });
+    let names: HashMap<String, String> = candidates
+        .iter()
+        .map(|c| (c.school_id.clone(), c.school_name.clone()))
+        .collect();
+    let save_id = school_id.clone();
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let p = partner.get_untracked();
+        let support = Support {
+            participant: participant.get_untracked(),
+            partner: (!p.trim().is_empty()).then(|| Agreement {
+                partner_id: p,
+                number: number.get_untracked().trim().to_string(),
+                date: date.get_untracked().trim().to_string(),
+            }),
+            note: note.get_untracked().trim().to_string(),
+        };
+        let id = save_id.clone();
+        let y = year.get_untracked();
+        leptos::task::spawn_local(async move {
+            actions::set_support(state, y, vec![(id, support)]).await;
+        });
+    };
+    let other_partner = move || {
+        let p = partner.get();
+        (!p.is_empty() && !names.contains_key(&p)).then(|| {
+            let name = state
+                .overview
+                .with(|o| {
+                    o.as_ref()
+                        .and_then(|o| o.school(&p))
+                        .map(|s| s.school_name.clone())
+                })
+                .unwrap_or_else(|| p.clone());
+            view! { <option value=p.clone()>{format!("{name} (назначена ранее)")}</option> }
+        })
+    };
+    let list = candidates.clone();
+    view! {
+        <form class="support-form" on:submit=save aria-label="Поддержка школы в году проекта">
+            <div class="filters">
+                <div class="field">
+                    <label for="support-year">"Год проекта"</label>
+                    <input id="support-year" type="number" min="1990" max="2100" prop:value=move || year.get().to_string()
+                        on:change=move |ev| { if let Ok(y) = event_target_value(&ev).trim().parse::<i32>() { if (1990..=2100).contains(&y) { year.set(y) } } }/>
+                </div>
+                <label class="check"><input type="checkbox" id="support-participant" prop:checked=move || participant.get()
+                    on:change=move |ev| participant.set(event_target_checked(&ev))/>" участник проекта в этом году"</label>
+            </div>
+            <div class="filters">
+                <div class="field">
+                    <label for="support-partner">"Школа-партнёр"</label>
+                    <select id="support-partner" prop:value=move || partner.get() on:change=move |ev| partner.set(event_target_value(&ev))>
+                        <option value="">"— не назначена —"</option>
+                        {candidates.into_iter().map(|c| {
+                            let text = format!("{} — {}{}", c.school_name, c.municipality, if c.suggested { " (предложена расчётом)" } else { "" });
+                            view! { <option value=c.school_id.clone()>{text}</option> }
+                        }).collect_view()}
+                        {other_partner}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="support-number">"№ соглашения"</label>
+                    <input id="support-number" type="text" size="10" prop:value=move || number.get() on:input=move |ev| number.set(event_target_value(&ev))/>
+                </div>
+                <div class="field">
+                    <label for="support-date">"Дата соглашения"</label>
+                    <input id="support-date" type="date" prop:value=move || date.get() on:input=move |ev| date.set(event_target_value(&ev))/>
+                </div>
+            </div>
+            <div class="field">
+                <label for="support-note">"Примечание"</label>
+                <input id="support-note" type="text" prop:value=move || note.get() on:input=move |ev| note.set(event_target_value(&ev))/>
+            </div>
+            <p class="actions"><button type="submit" class="primary" id="support-save">"Сохранить поддержку"</button></p>
+        </form>
+        <h5>"Кого предложить школой-партнёром"</h5>
+        {if list.is_empty() {
+            view! { <p>"Кандидатов нет: в группе школы нет школ с высокими результатами (или школа не участвует в расчёте)."</p> }.into_any()
+        } else {
+            view! {
+                <p class="hint">"Правило методики: школы той же группы со стабильно высокими результатами, затем с высокими результатами в последний год; среди них — сначала того же муниципалитета, затем с самыми похожими социальными условиями."</p>
+                <ol class="candidates" data-testid="partner-candidates">
+                    {list.into_iter().map(|c| {
+                        let id = c.school_id.clone();
+                        view! {
+                            <li><strong>{c.school_name.clone()}</strong>{format!(" ({}) — {}", c.municipality, c.why)}" "
+                                <button type="button" class="link" on:click=move |_| partner.set(id.clone())>"Выбрать"</button></li>
+                        }
+                    }).collect_view()}
+                </ol>
+            }.into_any()
+        }}
+    }
+}
+
+/// One line of the participants table.
+#[derive(Clone, PartialEq)]
+struct Line {
+    school_id: String,
+    school_name: String,
+    municipality: String,
+    category: String,
+    support: Support,
+    partner_name: String,
+}
+
+/// The project year: figures, participants and partners, bulk marking, CSV.
+#[component]
+pub fn ProjectSection() -> impl IntoView {
+    let state = app_state();
+    let ctx = expect_context::<RunContext>();
+    let year = ctx.project_year;
+    let run = ctx.data.get_value();
+    let r = run.result.clone();
+    let r2 = r.clone();
+    let figures = Memo::new(move |_| {
+        let y = year.get();
+        state.overview.with(|o| {
+            let o = o.as_ref()?;
+            let views: Vec<SupportView> = o
+                .schools
+                .iter()
+                .map(|s| SupportView {
+                    school_id: &s.school_id,
+                    municipality: &s.municipality,
+                    support: &s.support,
+                    has_programme: s.has_programme,
+                })
+                .collect();
+            Some(project_figures(&r, &views, y))
+        })
+    });
+    // ШНРО and ШНСУ of the run and every participant of the year.
+    let lines = Memo::new(move |_| {
+        let y = year.get();
+        state.overview.with(|o| {
+            let Some(o) = o.as_ref() else {
+                return Vec::new();
+            };
+            let name_of = |id: &str| {
+                o.school(id)
+                    .map(|s| s.school_name.clone())
+                    .unwrap_or_else(|| id.to_string())
+            };
+            let mut out: Vec<Line> = Vec::new();
+            let mut seen = std::collections::HashSet::new();
+            for s in &r2.schools {
+                let low = s.results_category == Some(ResultsCategory::Low);
+                let unf = s.social_category == Some(SocialCategory::Unfavourable);
+                let support = o
+                    .school(&s.school_id)
+                    .and_then(|x| x.support.get(&y).cloned())
+                    .unwrap_or_default();
+                if !(low || unf || support.participant) {
+                    continue;
+                }
+                seen.insert(s.school_id.clone());
+                let category = [low.then_some("ШНРО"), unf.then_some("ШНСУ")]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                out.push(Line {
+                    partner_name: support.partner_id().map(name_of).unwrap_or_default(),
+                    school_id: s.school_id.clone(),
+                    school_name: s.school_name.clone(),
+                    municipality: s.municipality.clone(),
+                    category,
+                    support,
+                });
+            }
+            // Participants that are not in the run (another year's data, a later import).
+            for s in &o.schools {
+                if seen.contains(&s.school_id) {
+                    continue;
+                }
+                if let Some(support) = s.support.get(&y).filter(|x| x.participant) {
+                    out.push(Line {
+                        partner_name: support.partner_id().map(name_of).unwrap_or_default(),
+                        school_id: s.school_id.clone(),
+                        school_name: s.school_name.clone(),
+                        municipality: s.municipality.clone(),
+                        category: "нет в расчёте".into(),
+                        support: support.clone(),
+                    });
+                }
+            }
+            out.sort_by(|a, b| {
+                (&a.municipality, &a.school_name).cmp(&(&b.municipality, &b.school_name))
+            });
+            out
+        })
+    });
+    let page = RwSignal::new(0usize);
+    let size = RwSignal::new(50usize);
+    let total = Signal::derive(move || lines.with(Vec::len));
+    let mark_all = move |_| {
+        let y = year.get_untracked();
+        let changes: Vec<(String, Support)> = lines.with_untracked(|l| {
+            l.iter()
+                .filter(|x| !x.support.participant && x.category != "нет в расчёте")
+                .map(|x| {
+                    (
+                        x.school_id.clone(),
+                        Support {
+                            participant: true,
+                            ..x.support.clone()
+                        },
+                    )
+                })
+                .collect()
+        });
+        if changes.is_empty() {
+            state.say(
+                crate::app::state::NoticeKind::Info,
+                "Все ШНРО и ШНСУ уже отмечены участниками.",
+            );
+            return;
+        }
+        leptos::task::spawn_local(async move {
+            actions::set_support(state, y, changes).await;
+        });
+    };
+    let export_figures = move |_| {
+        if let Some(f) = figures.get_untracked() {
+            save_csv(
+                &format!("показатели-проекта-{}.csv", f.year),
+                &figures_csv(&f),
+            );
+        }
+    };
+    let export_lines = move |_| {
+        let y = year.get_untracked();
+        let mut w = CsvWriter::new();
+        for h in [
+            "Муниципалитет",
+            "Код школы",
+            "Школа",
+            "Категория",
+            "Участник проекта",
+            "Школа-партнёр",
+            "№ соглашения",
+            "Дата соглашения",
+            "Примечание",
+        ] {
+            w.text(h);
+        }
+        w.end_line();
+        lines.with_untracked(|l| {
+            for x in l {
+                let a = x.support.partner.clone().unwrap_or_default();
+                w.text(&x.municipality)
+                    .text(&x.school_id)
+                    .text(&x.school_name)
+                    .text(&x.category)
+                    .text(if x.support.participant {
+                        "да"
+                    } else {
+                        "нет"
+                    })
+                    .text(&x.partner_name)
+                    .text(&a.number)
+                    .text(&a.date)
+                    .text(&x.support.note)
+                    .end_line();
+            }
+        });
+        let text = w.finish();
+        save_csv(&format!("участники-проекта-{y}.csv"), &text);
+    };
+    view! {
+        <section aria-labelledby="project-h" class="project">
+            <h3 id="project-h">{move || format!("Проект «Эффективная школа» в {} году: участники и школы-партнёры", year.get())}</h3>
+            <div class="filters">
+                <div class="field">
+                    <label for="project-year">"Год проекта"</label>
+                    <input id="project-year" type="number" min="1990" max="2100" prop:value=move || year.get().to_string()
+                        on:change=move |ev| { if let Ok(y) = event_target_value(&ev).trim().parse::<i32>() { if (1990..=2100).contains(&y) { year.set(y) } } }/>
+                </div>
+            </div>
+            <p class="hint">"Перечень участников утверждается «по согласованию с ОМСУ» и может отличаться от списков идентификации. Отметьте участников и закрепите за каждым школу-партнёр в карточке школы."</p>
+            <h4>"Показатели проекта"</h4>
+            {move || figures.get().map(|f| view! {
+                <div class="table-wrap" tabindex="0" role="region" aria-label="Показатели проекта">
+                    <table class="data compact" data-testid="project-figures">
+                        <thead><tr><th scope="col">"Показатель"</th><th scope="col" class="num">"Число"</th><th scope="col" class="num">"Из"</th><th scope="col" class="num">"Доля"</th></tr></thead>
+                        <tbody>{f.figures().into_iter().map(|x| view! {
+                            <tr data-figure=x.id><th scope="row">{x.label.clone()}</th><td class="num">{x.count}</td>
+                                <td class="num">{x.of.map(|n| n.to_string()).unwrap_or_else(|| "—".into())}</td>
+                                <td class="num">{x.percent().map(|p| format!("{} %", num(Some(p), 1))).unwrap_or_else(|| "—".into())}</td></tr>
+                        }).collect_view()}</tbody>
+                    </table>
+                </div>
+            })}
+            <details><summary>"Как считаются показатели"</summary><p>{FIGURES_READING}</p></details>
+            <p class="actions">
+                <button type="button" on:click=export_figures>"Показатели (CSV)"</button>
+                <button type="button" on:click=mark_all>"Отметить участниками всех ШНРО и ШНСУ"</button>
+                <button type="button" on:click=export_lines>"Участники и партнёры (CSV)"</button>
+            </p>
+            <h4>{move || format!("ШНРО, ШНСУ и участники: {}", total.get())}</h4>
+            <Pager total=total page=page size=size label="Страницы списка участников"/>
+            <div class="table-wrap" tabindex="0" role="region" aria-label="Участники проекта и школы-партнёры">
+                <table class="data" data-testid="participants">
+                    <thead><tr><th scope="col">"Школа"</th><th scope="col">"Муниципалитет"</th><th scope="col">"Категория"</th><th scope="col">"Участник"</th><th scope="col">"Школа-партнёр"</th><th scope="col">"Соглашение"</th></tr></thead>
+                    <tbody>
+                        {move || {
+                            let range = page_range(total.get(), page.get(), size.get());
+                            lines.with(|l| l[range].to_vec()).into_iter().map(|x| {
+                                let a = x.support.partner.clone().unwrap_or_default();
+                                let agreement = [(!a.number.is_empty()).then(|| format!("№ {}", a.number)), (!a.date.is_empty()).then(|| format!("от {}", a.date))].into_iter().flatten().collect::<Vec<_>>().join(" ");
+                                view! {
+                                    <tr data-school=x.school_id.clone()>
+                                        <th scope="row"><CardButton school_id=x.school_id.clone() name=x.school_name.clone()/></th>
+                                        <td>{x.municipality.clone()}</td>
+                                        <td>{x.category.clone()}</td>
+                                        <td>{if x.support.participant { "да" } else { "нет" }}</td>
+                                        <td>{if x.partner_name.is_empty() { "не назначена".to_string() } else { x.partner_name.clone() }}</td>
+                                        <td>{if agreement.is_empty() { "—".to_string() } else { agreement }}</td>
+                                    </tr>
+                                }
+                            }).collect_view()
+                        }}
+                    </tbody>
+                </table>
+            </div>
+        </section>
+    }
+}
