@@ -644,3 +644,139 @@ async fn a_confirmed_school_is_written_with_its_documents_and_read_back() {
     );
     drop_db(db, &name).await;
 }
+
+#[wasm_bindgen_test]
+async fn support_decisions_and_a_renamed_run_are_written_read_back_and_patched() {
+    use shkala::domain::support::{Agreement, Support};
+    let name = fresh("support");
+    let db = Db::open(&name, DB_VERSION).await.unwrap();
+    db.apply(&snapshot_ops(&sample()), |_, _| {}).await.unwrap();
+    let mut service = Service::open(db.clone()).await.unwrap();
+    let mut page = service.overview();
+    fn apply(page: &mut Overview, response: Response) {
+        match response {
+            Response::Changed { change, .. } => page.apply(&change),
+            other => panic!("{other:?}"),
+        }
+    }
+    apply(
+        &mut page,
+        service.handle(Request::LoadDemo, &job(vec![])).await.0,
+    );
+    apply(
+        &mut page,
+        service
+            .handle(
+                Request::Identify {
+                    scope: shkala::domain::records::RunScope::All,
+                    params: Default::default(),
+                },
+                &job(vec![]),
+            )
+            .await
+            .0,
+    );
+    let partner = page
+        .schools
+        .iter()
+        .find(|s| s.school_id != "s1")
+        .unwrap()
+        .school_id
+        .clone();
+    let support = Support {
+        participant: true,
+        partner: Some(Agreement {
+            partner_id: partner.clone(),
+            number: "5".into(),
+            date: "2026-02-01".into(),
+        }),
+        note: String::new(),
+    };
+    apply(
+        &mut page,
+        service
+            .handle(
+                Request::SetSupport {
+                    year: 2026,
+                    changes: vec![("s1".into(), support.clone())],
+                },
+                &job(vec![]),
+            )
+            .await
+            .0,
+    );
+    let run = page.runs[0].id.clone();
+    apply(
+        &mut page,
+        service
+            .handle(
+                Request::RenameRun {
+                    id: run.clone(),
+                    label: "  Основной расчёт  ".into(),
+                },
+                &job(vec![]),
+            )
+            .await
+            .0,
+    );
+    // A partner that is the school itself is refused, nothing written.
+    let bad = Support {
+        partner: Some(Agreement {
+            partner_id: "s1".into(),
+            ..Agreement::default()
+        }),
+        ..support.clone()
+    };
+    match service
+        .handle(
+            Request::SetSupport {
+                year: 2026,
+                changes: vec![("s1".into(), bad)],
+            },
+            &job(vec![]),
+        )
+        .await
+        .0
+    {
+        Response::Failed { message } => assert!(message.contains("сама эта школа"), "{message}"),
+        other => panic!("{other:?}"),
+    }
+    // Read again: the support and the name are stored; the patched page equals a fresh one.
+    let back = load_snapshot_from(&db).await.unwrap();
+    assert_eq!(
+        back.school("s1").unwrap().support.get(&2026),
+        Some(&support)
+    );
+    assert_eq!(back.runs[0].label, "Основной расчёт");
+    assert_eq!(Service::open(db.clone()).await.unwrap().overview(), page);
+    assert_eq!(
+        page.school("s1").unwrap().support.get(&2026),
+        Some(&support)
+    );
+    // The school's history has the run; the documents list is empty (nobody sent any).
+    match service
+        .handle(
+            Request::SchoolHistory {
+                school_id: "s1".into(),
+            },
+            &job(vec![]),
+        )
+        .await
+        .0
+    {
+        Response::History(h) => {
+            assert_eq!(h.len(), 1);
+            assert_eq!(h[0].run_label, "Основной расчёт");
+        }
+        other => panic!("{other:?}"),
+    }
+    match service
+        .handle(Request::Documents { municipality: None }, &job(vec![]))
+        .await
+        .0
+    {
+        Response::Documents(d) => assert!(d.is_empty()),
+        other => panic!("{other:?}"),
+    }
+    drop_db(db, &name).await;
+}

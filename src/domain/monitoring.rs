@@ -225,6 +225,8 @@ pub fn monitoring_table(schools: &[(SchoolIdentity, &SchoolDocuments)]) -> Monit
 ///
 /// * Years: every year of any school's self-assessment, ascending. A school with more than
 ///   one self-assessment for a year is read from the last of them in its list.
+/// * A school that sent no self-assessment at all has no line of the table; it counts among
+///   its group's schools in the coverage.
 /// * A school without a self-assessment for a year (also a school with none at all) is
 ///   «нет самооценки» for every item of that year and is not counted in that year's
 ///   coverage; it still counts among the group's schools.
@@ -257,14 +259,25 @@ pub fn monitoring_table_with(
             answer: i.answer,
         })
         .collect();
-    let mut order: Vec<&(SchoolIdentity, &SchoolDocuments)> = schools.iter().collect();
+    // Every school counts in its municipality's coverage; only the schools that sent a
+    // self-assessment get a line (a national store of 45,000 schools with a few hundred
+    // self-assessments stays small).
+    let mut totals: BTreeMap<&str, usize> = BTreeMap::new();
+    for (s, _) in schools {
+        *totals.entry(s.municipality.as_str()).or_default() += 1;
+    }
+    let mut order: Vec<&(SchoolIdentity, &SchoolDocuments)> = schools
+        .iter()
+        .filter(|(_, d)| !d.self_assessments.is_empty())
+        .collect();
     order.sort_by(|a, b| school_key(&a.0).cmp(&school_key(&b.0)));
     let rows: Vec<MonitoringSchool> = order
         .into_iter()
         .map(|(identity, docs)| school_row(q, &years, identity, docs))
         .collect();
 
-    let mut by_municipality: BTreeMap<&str, Vec<&MonitoringSchool>> = BTreeMap::new();
+    let mut by_municipality: BTreeMap<&str, Vec<&MonitoringSchool>> =
+        totals.keys().map(|m| (*m, Vec::new())).collect();
     for r in &rows {
         by_municipality
             .entry(r.identity.municipality.as_str())
@@ -273,10 +286,20 @@ pub fn monitoring_table_with(
     }
     let mut groups: Vec<MonitoringGroup> = by_municipality
         .iter()
-        .map(|(m, members)| group(m, false, members, &years, items.len()))
+        .map(|(m, members)| {
+            let total = totals.get(m).copied().unwrap_or(members.len());
+            group(m, false, members, total, &years, items.len())
+        })
         .collect();
     let all: Vec<&MonitoringSchool> = rows.iter().collect();
-    groups.push(group(ALL_MUNICIPALITIES, true, &all, &years, items.len()));
+    groups.push(group(
+        ALL_MUNICIPALITIES,
+        true,
+        &all,
+        schools.len(),
+        &years,
+        items.len(),
+    ));
     MonitoringTable {
         years,
         items,
@@ -361,10 +384,12 @@ fn percent(part: usize, whole: usize) -> Option<f64> {
     (whole > 0).then(|| part as f64 / whole as f64 * 100.0)
 }
 
+/// `members`: the group's schools with a self-assessment; `total`: all its schools.
 fn group(
     name: &str,
     whole: bool,
     members: &[&MonitoringSchool],
+    total: usize,
     years: &[i32],
     items: usize,
 ) -> MonitoringGroup {
@@ -378,9 +403,9 @@ fn group(
                 .count();
             Coverage {
                 year: *year,
-                schools: members.len(),
+                schools: total,
                 assessed,
-                share: percent(assessed, members.len()),
+                share: percent(assessed, total),
             }
         })
         .collect();
@@ -1279,18 +1304,8 @@ mod tests {
             cov(None),
             [(2023, 4, 2, Some(50.0)), (2024, 4, 3, Some(75.0))]
         );
-        // b2 — «нет самооценки» в оба года; в доли не входит.
-        let b2 = t
-            .schools
-            .iter()
-            .find(|s| s.identity.school_id == "b2")
-            .unwrap();
-        assert_eq!(b2.assessed, [false, false]);
-        assert!(b2
-            .cells
-            .iter()
-            .flatten()
-            .all(|c| c.judgement == Judgement::NoSelfAssessment && c.shown == "—"));
+        // b2 sent no self-assessment: it counts in the coverage and has no line of its own.
+        assert!(t.schools.iter().all(|s| s.identity.school_id != "b2"));
         assert_numbers(
             numbers(&t, Some(BIKIN), "5.1.01", 2024),
             (1, 1, 0, Some(0.0), None),

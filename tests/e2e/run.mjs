@@ -642,6 +642,13 @@ test('two runs with different parameters are compared exactly; a run is renamed 
   assert.match(summary, new RegExp(`^Категория изменилась у ${differ.length} `), summary);
   const listed = parseCsv((await downloadText(p, () => p.getByRole('button', { name: 'Сравнение (CSV)' }).click())).text);
   assert.deepEqual(listed.map((r) => r['Идентификатор школы']).sort(), [...differ].sort());
+  // The first run gives its parameters (the method's) back to the panel.
+  await p.locator('#run-pick').selectOption(ids[1]);
+  await p.locator('.run-params').getByText('Параметры расчёта — как в методике.').waitFor();
+  await p.getByRole('button', { name: 'Взять параметры этого расчёта' }).click();
+  await p.locator('#run-params summary').getByText('как в методике').waitFor();
+  assert.equal(await p.locator('#param-band_share').inputValue(), '25');
+  await p.locator('#run-pick').selectOption(ids[0]);
   // Renamed, and still so after a reload.
   await p.getByRole('button', { name: 'Переименовать…' }).click();
   await p.locator('#run-label').fill('Доля групп 30 %');

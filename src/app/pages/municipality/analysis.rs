@@ -95,7 +95,7 @@ pub fn CrossTableView(r: Arc<Identification>) -> impl IntoView {
                     <div class="cell-list" role="region" aria-label="Школы выбранной клетки">
                         <h4>{format!("{} ({})", c.label(), c.schools.len())}</h4>
                         {(c.schools.len() > CELL_SHOWN).then(|| view! { <p class="hint">{format!("Показаны первые {CELL_SHOWN}; все — в файле «Школы по клеткам (CSV)».")}</p> })}
-                        <ul>{c.schools.iter().take(CELL_SHOWN).map(|s| view! { <li><a href=format!("/school?id={}", s.school_id)>{s.school_name.clone()}</a>{format!(" — {}", s.municipality)}</li> }).collect_view()}</ul>
+                        <ul>{c.schools.iter().take(CELL_SHOWN).map(|s| view! { <li><super::card::CardButton school_id=s.school_id.clone() name=s.school_name.clone()/>{format!(" — {}", s.municipality)}</li> }).collect_view()}</ul>
                     </div>
                 })
             })}
@@ -127,7 +127,7 @@ pub fn ImprovementView(r: Arc<Identification>) -> impl IntoView {
             view! {
                 <tr>
                     <td class="num">{k + 1}</td>
-                    <td><a href=format!("/school?id={}", i.school.school_id)>{i.school.school_name.clone()}</a></td>
+                    <td><super::card::CardButton school_id=i.school.school_id.clone() name=i.school.school_name.clone()/></td>
                     <td>{i.school.municipality.clone()}</td>
                     <td>{i.pool_label.clone()}</td>
                     <td>{path}</td>

@@ -284,7 +284,7 @@ pub fn ProgrammeForm(ws: Ws) -> impl IntoView {
                     <p class="actions no-print"><button type="button" id="prog-add-measure" on:click=move |_| ws.edit_all(|w| w.programme.measures.push(Measure::default()))>"+ мероприятие"</button></p>
                     <div class="table-wrap" role="region" aria-label="Мероприятия программы" tabindex="0">
                     <table class="data prog-measures">
-                        <thead><tr><th scope="col">"Мероприятие"</th><th scope="col">"Начало"</th><th scope="col">"Срок"</th><th scope="col">"Ответственный"</th><th scope="col" class="no-print"></th></tr></thead>
+                        <thead><tr><th scope="col">"Мероприятие"</th><th scope="col">"Начало"</th><th scope="col">"Срок"</th><th scope="col">"Ответственный"</th><th scope="col">"Выполнено"</th><th scope="col" class="no-print"></th></tr></thead>
                         <tbody>
                         {prog.measures.iter().enumerate().map(|(i, m)| {
                             let text = move |label: &'static str, v: String, f: fn(&mut Measure, String)| view! {
@@ -305,6 +305,10 @@ pub fn ProgrammeForm(ws: Ws) -> impl IntoView {
                                     <td>{date("Начало", m.start.clone(), |m, x| m.start = x)}</td>
                                     <td>{date("Срок", m.due.clone(), |m, x| m.due = x)}</td>
                                     <td>{text("Ответственный", m.responsible.clone(), |m, x| m.responsible = x)}</td>
+                                    <td><input type="checkbox" aria-label=format!("Выполнено, мероприятие {}", i + 1) prop:checked=m.done on:change=move |ev| {
+                                        let x = event_target_checked(&ev);
+                                        edit(0, Box::new(move |p| if let Some(m) = p.measures.get_mut(i) { m.done = x }));
+                                    }/></td>
                                     <td class="no-print"><button type="button" class="link" on:click=move |_| ws.edit_all(|w| { if i < w.programme.measures.len() { w.programme.measures.remove(i); } })>"Убрать"</button></td>
                                 </tr>
                             }

@@ -96,8 +96,8 @@ pub fn ProgrammeView(prog: crate::domain::programme::Programme) -> impl IntoView
                     <h4>"Мероприятия"</h4>
                     {prog.measures.is_empty().then(|| view! { <p>"Мероприятия не заданы."</p> })}
                     <table class="data" class:hidden=prog.measures.is_empty()>
-                        <thead><tr><th scope="col">"Мероприятие"</th><th scope="col">"Начало"</th><th scope="col">"Срок"</th><th scope="col">"Ответственный"</th></tr></thead>
-                        <tbody>{prog.measures.iter().map(|m| view! { <tr><td>{m.text.clone()}</td><td>{m.start.clone()}</td><td>{m.due.clone()}</td><td>{m.responsible.clone()}</td></tr> }).collect_view()}</tbody>
+                        <thead><tr><th scope="col">"Мероприятие"</th><th scope="col">"Начало"</th><th scope="col">"Срок"</th><th scope="col">"Ответственный"</th><th scope="col">"Выполнено"</th></tr></thead>
+                        <tbody>{prog.measures.iter().map(|m| view! { <tr><td>{m.text.clone()}</td><td>{m.start.clone()}</td><td>{m.due.clone()}</td><td>{m.responsible.clone()}</td><td>{if m.done { "да" } else { "нет" }}</td></tr> }).collect_view()}</tbody>
                     </table>
                 }.into_any() }}
     }
