@@ -207,3 +207,40 @@ pub fn Dialog(
         </dialog>
     }
 }
+
+/// «Доступна новая версия — обновить»: shown when the service worker has a new build ready
+/// (the start script sends `shkala-update`); the button lets the new build take over and the
+/// page reloads. Stored data is not touched: it lives in IndexedDB, not in the cache.
+#[component]
+pub fn UpdateNotice() -> impl IntoView {
+    let ready = RwSignal::new(false);
+    let window = web_sys::window();
+    if let Some(w) = &window {
+        let flagged = js_sys::Reflect::get(w, &"shkalaUpdateReady".into())
+            .map(|v| v.as_bool() == Some(true))
+            .unwrap_or(false);
+        ready.set(flagged);
+        let handle = window_event_listener_untyped("shkala-update", move |_| ready.set(true));
+        on_cleanup(move || handle.remove());
+    }
+    let update = move |_| {
+        let Some(w) = web_sys::window() else { return };
+        let applied = js_sys::Reflect::get(&w, &"shkalaApplyUpdate".into())
+            .ok()
+            .and_then(|f| wasm_bindgen::JsCast::dyn_into::<js_sys::Function>(f).ok())
+            .and_then(|f| f.call0(&w).ok())
+            .and_then(|v| v.as_bool())
+            .unwrap_or(false);
+        if !applied {
+            let _ = w.location().reload();
+        }
+    };
+    view! {
+        <Show when=move || ready.get()>
+            <div class="update-notice" role="status">
+                <span>"Доступна новая версия «Шкалы». Данные сохранятся."</span>
+                <button type="button" class="primary" id="update-apply" on:click=update>"Доступна новая версия — обновить"</button>
+            </div>
+        </Show>
+    }
+}

@@ -41,6 +41,7 @@ pub fn App() -> impl IntoView {
                     <A href="/municipality">"Муниципалитет / регион"</A>
                     <A href="/rubric">"Механизмы управления"</A>
                     <A href="/data">"Данные"</A>
+                    <A href="/guide">"Как работать"</A>
                     <A href="/about">"О методике"</A>
                 </nav>
             </header>
@@ -53,6 +54,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/report") view=pages::report::ReportPage/>
                     <Route path=path!("/rubric") view=pages::rubric::RubricPage/>
                     <Route path=path!("/data") view=pages::data::DataPage/>
+                    <Route path=path!("/guide") view=pages::guide::GuidePage/>
                     <Route path=path!("/about") view=pages::about::AboutPage/>
                 </Routes>
             </main>
@@ -62,6 +64,7 @@ pub fn App() -> impl IntoView {
             <footer class="bottom">
                 "Все данные хранятся только в этом браузере (IndexedDB). Файлы передаются между участниками вручную."
             </footer>
+            <components::UpdateNotice/>
             <components::StatusRegion/>
         </Router>
     }

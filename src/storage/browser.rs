@@ -82,7 +82,8 @@ pub fn download_blob(file_name: &str, blob: &web_sys::Blob) -> Result<(), String
     let a: web_sys::HtmlAnchorElement = document.create_element("a").map_err(err)?.unchecked_into();
     a.set_href(&url);
     a.set_download(file_name);
-    a.set_attribute("style", "display:none").map_err(err)?;
+    // `hidden`, not a style attribute: the Content-Security-Policy forbids inline styles.
+    a.set_hidden(true);
     document
         .body()
         .ok_or("нет body")?

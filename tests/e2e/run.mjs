@@ -2,12 +2,14 @@
 // playwright-core. Run by ./run test after `trunk build --release`. Screenshots go to
 // tests/e2e/out/ (not committed).
 import { chromium } from 'playwright-core';
-import { mkdir, readFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import assert from 'node:assert/strict';
 import { serve } from './serve.mjs';
+import { writeServiceWorker, CSP } from '../../scripts/post-build.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
@@ -783,6 +785,386 @@ test('two municipalities\' collection files merge into one regional run', async 
   assert.match(hint, new RegExp(`из ${schools};`), hint);
   const municipalities = await region.locator('table.data', { hasText: 'Резильентные' }).first().locator('tbody tr').count();
   assert.equal(municipalities, 2);
+});
+
+test('once opened, the app starts and works in every workspace with the network off', async (t) => {
+  const p = await page(t);
+  await p.evaluate(() => navigator.serviceWorker.ready.then(() => true));
+  await p.context().setOffline(true);
+  try {
+    await p.reload();
+    await p.getByRole('heading', { name: 'Что хранится в этом браузере' }).waitFor();
+    await p.getByRole('button', { name: 'Открыть демонстрационный регион' }).click();
+    await p.locator('.status.success').waitFor({ timeout: 30000 });
+    const nav = p.getByRole('navigation', { name: 'Разделы' });
+    await nav.getByRole('link', { name: 'Муниципалитет / регион' }).click();
+    await p.getByRole('button', { name: 'Провести идентификацию' }).click();
+    await p.getByText('Идентификация проведена').waitFor({ timeout: 60000 });
+    await p.getByRole('link', { name: 'Аналитическая справка' }).click();
+    await p.locator('section[data-section="recommendations"]').waitFor();
+    await nav.getByRole('link', { name: 'Школа' }).click();
+    await p.locator('#ws-new').waitFor();
+    await nav.getByRole('link', { name: 'Механизмы управления' }).click();
+    await p.locator('h1').first().waitFor();
+    await nav.getByRole('link', { name: 'Данные' }).click();
+    await p.locator('#export-backup').waitFor();
+    await nav.getByRole('link', { name: 'О методике' }).click();
+    await p.locator('h1').first().waitFor();
+    // A deep link typed while offline is served too.
+    await p.goto(base + '/municipality');
+    await p.locator('#run-pick').waitFor();
+  } finally {
+    await p.context().setOffline(false);
+  }
+});
+
+test('a new build is announced, taken on request, and the stored data stays', async (t) => {
+  const p = await page(t);
+  await p.evaluate(() => navigator.serviceWorker.ready.then(() => true));
+  await importFiles(p, [['schools.csv', GOOD, 'text/csv']]);
+  await applyImport(p);
+  const next = await mkdtemp(join(tmpdir(), 'shkala-next-'));
+  await cp(join(root, 'dist'), next, { recursive: true });
+  const html = join(next, 'index.html');
+  await writeFile(html, (await readFile(html, 'utf8')).replace('</title>', '</title><meta name="shkala-build" content="next" />'));
+  await writeServiceWorker(next);
+  server.setRoot(next);
+  try {
+    await p.evaluate(() => navigator.serviceWorker.getRegistration().then((r) => r.update()));
+    const button = p.getByRole('button', { name: 'Доступна новая версия — обновить' });
+    await button.waitFor({ timeout: 30000 });
+    await p.screenshot({ path: join(out, '25-update-notice.png') });
+    await Promise.all([p.waitForEvent('load'), button.click()]);
+    await p.locator('meta[name="shkala-build"]').waitFor({ state: 'attached' });
+    await p.goto(base + '/municipality');
+    await p.getByText('<img src=x onerror=alert(1)>').first().waitFor();
+  } finally {
+    server.setRoot(join(root, 'dist'));
+  }
+});
+
+test('markup and script in every text field of imported files show as typed and run nothing', async (t) => {
+  const p = await page(t);
+  const outside = [];
+  p.on('request', (r) => { if (!r.url().startsWith(base) && !r.url().startsWith('blob:') && !r.url().startsWith('data:')) outside.push(r.url()); });
+  const csp = await p.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
+  assert.equal(csp, CSP);
+  assert.equal(await p.locator('script:not([src])').count(), 0, 'no inline script in the page');
+  const payloads = [
+    '<script>alert(1)</script>',
+    '"><img src=x onerror=alert(2)>',
+    "';alert(3);//",
+    '<svg onload=alert(4)>',
+    'javascript:alert(5)',
+    '<iframe src="https://example.org"></iframe>',
+    '<a href="http://example.org/x">ссылка</a>',
+    '{{constructor.constructor(\'alert(6)\')()}}',
+  ];
+  const cell = (v) => `"${v.replaceAll('"', '""')}"`;
+  const rows = payloads.map((x, i) => `P${i};${cell(x)};${cell(x + ' район')};secondary;2025;1;60;10;2`);
+  await importFiles(p, [['injection.csv', csv(rows), 'text/csv']]);
+  await applyImport(p);
+  // The same strings through a bundle: a backup exported and imported into an empty browser.
+  const b = await backup(p);
+  const q = await page(t);
+  q.on('request', (r) => { if (!r.url().startsWith(base) && !r.url().startsWith('blob:') && !r.url().startsWith('data:')) outside.push(r.url()); });
+  await importFiles(q, [['backup.json', JSON.stringify(b), 'application/json']]);
+  await applyImport(q);
+  for (const x of [p, q]) {
+    await x.goto(base + '/municipality');
+    for (const v of payloads) await x.getByText(v, { exact: true }).first().waitFor();
+    assert.equal(await x.locator('main script, main img[src="x"], main iframe, main svg[onload]').count(), 0);
+    await x.goto(base + '/school?id=P1');
+    await x.getByRole('heading', { name: payloads[1] }).waitFor();
+  }
+  // The CSP itself: a script added at run time does not run.
+  const ran = await p.evaluate(() => {
+    const s = document.createElement('script');
+    s.textContent = 'window.__ran = true';
+    document.head.appendChild(s);
+    return window.__ran === true;
+  });
+  assert.equal(ran, false);
+  t.errors = t.errors.filter((e) => !e.includes('Content Security Policy'));
+  assert.deepEqual(t.dialogs, [], 'no dialog');
+  assert.deepEqual(outside, [], 'no request outside the app');
+});
+
+/// Runs axe-core (WCAG 2.1 A and AA) on the page as it is; returns the serious and critical
+/// violations as text. The audit's context bypasses the CSP to inject axe.
+async function audit(p, where) {
+  await p.addScriptTag({ path: join(root, 'node_modules', 'axe-core', 'axe.min.js') });
+  const result = await p.evaluate(async () => {
+    // eslint-disable-next-line no-undef
+    const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+    return r.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+  });
+  return result.map((x) => `${where}: ${x}`);
+}
+
+test('every page with data passes an automated accessibility audit (no serious or critical violations)', async (t) => {
+  const context = await browser.newContext({ bypassCSP: true, viewport: { width: 1280, height: 900 }, locale: 'ru-RU', acceptDownloads: true });
+  const p = await context.newPage();
+  p.on('pageerror', (e) => t.errors.push(String(e)));
+  await p.goto(base + '/');
+  await p.getByRole('heading', { name: 'Что хранится в этом браузере' }).waitFor();
+  await demoIdentified(p);
+  // The audit can fail: an unnamed button and an image without alt are caught.
+  await p.evaluate(() => {
+    const d = document.createElement('div');
+    d.id = 'audit-probe';
+    d.innerHTML = '<button></button><img src="/favicon.svg">';
+    document.querySelector('main').appendChild(d);
+  });
+  const probe = await audit(p, 'probe');
+  assert.ok(probe.some((x) => x.includes('button-name')) && probe.some((x) => x.includes('image-alt')), probe.join('\n'));
+  await p.evaluate(() => document.getElementById('audit-probe').remove());
+  const found = [];
+  // Municipality: a list and a school card open, the project year, the monitoring.
+  await p.locator('details.list summary', { hasText: 'ШНРО — школы с низкими' }).click();
+  await p.locator('details.list[open] button.card-open').first().click();
+  await p.locator('#school-card').getByTestId('card-history').waitFor();
+  await p.locator('#run-params summary').click();
+  await p.locator('#monitoring-build').click();
+  found.push(...(await audit(p, '/municipality')));
+  const school = await p.locator('#school-card').getAttribute('data-school');
+  for (const [path, ready] of [
+    ['/', 'h1'],
+    [`/school?id=${school}`, 'h1'],
+    ['/report', 'section[data-section="recommendations"]'],
+    ['/rubric', 'h1'],
+    ['/data', '#export-backup'],
+    ['/about', 'h1'],
+    ['/guide', 'h1'],
+  ]) {
+    await p.goto(base + path);
+    await p.locator(ready).first().waitFor();
+    await p.waitForTimeout(300);
+    found.push(...(await audit(p, path)));
+    if (path === '/guide') await p.screenshot({ path: join(out, '26-guide.png') });
+  }
+  await p.goto(base + '/school');
+  await p.locator('#ws-new').click();
+  await p.locator('#p-id').waitFor();
+  found.push(...(await audit(p, '/school (новая школа)')));
+  await p.locator('#tab-entry').click();
+  found.push(...(await audit(p, '/school (ввод данных)')));
+  await p.locator('#tab-assess').click();
+  found.push(...(await audit(p, '/school (самооценка)')));
+  await context.close();
+  assert.deepEqual(found, []);
+});
+
+test('keyboard only: a file is chosen, previewed and imported, with the focus visible', async (t) => {
+  const p = await page(t);
+  await p.goto(base + '/data');
+  await p.locator('#import-files').waitFor();
+  const focused = () => p.evaluate(() => document.activeElement?.id ?? '');
+  const tabTo = async (id) => {
+    for (let i = 0; i < 80 && (await focused()) !== id; i++) await p.keyboard.press('Tab');
+    assert.equal(await focused(), id, `Tab reaches #${id}`);
+    const outline = await p.evaluate(() => {
+      const s = getComputedStyle(document.activeElement);
+      return `${s.outlineStyle} ${s.outlineWidth} ${s.boxShadow}`;
+    });
+    assert.ok(!/^none 0px none$/.test(outline), `the focus on #${id} is visible (${outline})`);
+  };
+  await tabTo('import-files');
+  const [chooser] = await Promise.all([p.waitForEvent('filechooser'), p.keyboard.press('Space')]);
+  await chooser.setFiles({ name: 'schools.csv', mimeType: 'text/csv', buffer: Buffer.from(GOOD) });
+  await tabTo('import-apply');
+  await p.keyboard.press('Enter');
+  await p.locator('.status.success').waitFor({ timeout: 30000 });
+  await p.goto(base + '/municipality');
+  await p.getByText('<img src=x onerror=alert(1)>').first().waitFor();
+});
+
+test('the user guide screenshots are taken from the real app', async (t) => {
+  // Every picture src/data/guide.json names («Как работать»), taken from the app itself:
+  // 1280 × 800, what the window shows (not the full page), into public/guide/.
+  const dir = join(root, 'public', 'guide');
+  await mkdir(dir, { recursive: true });
+  const wanted = new Set(JSON.parse(readFileSync(join(root, 'src', 'data', 'guide.json'), 'utf8')).sections
+    .flatMap((s) => s.steps.map((x) => x.image).filter(Boolean))
+    .map((i) => i.replace(/^\/?guide\//, '')));
+  const taken = new Set();
+  const shot = async (p, name) => {
+    // No notice over the picture (while a dialog is open the page behind it is inert).
+    const close = p.locator('.status .close');
+    if ((await p.locator('dialog[open]').count()) === 0 && (await close.isVisible())) await close.click();
+    await p.locator('.progress').waitFor({ state: 'hidden' });
+    await p.screenshot({ path: join(dir, `${name}.png`) });
+    taken.add(`${name}.png`);
+  };
+  // Scrolls the element to the top of the window, `gap` pixels below its edge (in the school's
+  // workspace the bar «Вы работаете со школой» is sticky: the gap keeps headings under it).
+  const atTop = (locator, gap = 12) => locator.first().evaluate((el, gap) => {
+    el.scrollIntoView({ block: 'start' });
+    window.scrollBy(0, -gap);
+  }, gap);
+  const open = async () => {
+    const p = await page(t);
+    await p.setViewportSize({ width: 1280, height: 800 });
+    return p;
+  };
+
+  // The seminar: an empty browser, the demonstration region, the identification.
+  const p = await open();
+  await p.getByRole('button', { name: 'Открыть демонстрационный регион' }).waitFor();
+  await shot(p, 'presenter-home');
+  await demoIdentified(p);
+  await p.getByRole('list', { name: 'Итоги идентификации' }).waitFor();
+  await atTop(p.locator('#run-h'));
+  await shot(p, 'municipality-run');
+  // The ШНРО list, a school card, its partners.
+  const list = p.locator('details.list summary', { hasText: 'ШНРО — школы с низкими' });
+  await list.click();
+  const firstSchool = p.locator('details.list[open] button.card-open').first();
+  await firstSchool.waitFor();
+  await atTop(list);
+  await shot(p, 'municipality-lists');
+  await firstSchool.click();
+  const card = p.locator('#school-card');
+  await card.getByTestId('social-profile').waitFor();
+  await card.getByTestId('card-history').waitFor();
+  const schoolId = await card.getAttribute('data-school');
+  await p.waitForTimeout(200); // the card's chart is drawn in an effect
+  await atTop(card);
+  await shot(p, 'municipality-card');
+  await card.getByTestId('partner-candidates').waitFor();
+  await atTop(card.getByRole('heading', { name: 'Поддержка и школа-партнёр' }));
+  await shot(p, 'municipality-partners');
+  await card.getByRole('button', { name: 'Закрыть карточку' }).click();
+  // The scatter and the histogram (two canvases once the card is closed).
+  await p.locator('canvas.chart').nth(1).waitFor();
+  await p.waitForTimeout(200);
+  await atTop(p.getByRole('heading', { name: 'Диаграммы', exact: true }));
+  await shot(p, 'presenter-charts');
+  // The reference for schools, for the school's place below.
+  const reference = await download(p, () => p.getByRole('button', { name: 'Эталон для школ (файл)' }).click());
+  // The analytical report and its recommendations.
+  await p.getByRole('link', { name: 'Аналитическая справка' }).click();
+  await p.locator('section[data-section="counts"]').waitFor();
+  const recs = p.locator('section[data-section="recommendations"]');
+  await recs.waitFor();
+  await p.waitForTimeout(200);
+  await p.evaluate(() => window.scrollTo(0, 0));
+  await shot(p, 'municipality-report');
+  await atTop(recs);
+  await shot(p, 'municipality-report-recommendations');
+
+  // The school: the same ШНРО school opened as a draft, placed by the reference.
+  await p.goto(base + '/school');
+  await p.locator(`#school-select option[value="${schoolId}"]`).waitFor({ state: 'attached' });
+  await p.locator('#ws-select option', { hasText: '— пока нет —' }).waitFor({ state: 'attached' });
+  await shot(p, 'school-start');
+  await p.locator('#school-select').selectOption(schoolId);
+  await p.getByRole('button', { name: 'Открыть для заполнения (черновик)' }).click();
+  await p.locator('#entry-h').waitFor();
+  const bar = p.locator('.working-on');
+  await p.locator('#tab-profile').click();
+  await p.locator('#p-id').waitFor();
+  await atTop(bar, 8);
+  await shot(p, 'school-profile');
+  await p.locator('#tab-entry').click();
+  await p.locator('#entry-h').waitFor();
+  await atTop(bar, 8);
+  await shot(p, 'school-entry');
+  await p.locator('#tab-placement').click();
+  await p.locator('#ref-file').setInputFiles({ name: 'эталон.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(reference)) });
+  await p.getByTestId('placement-category').waitFor();
+  await p.waitForTimeout(200); // the trajectory is drawn in an effect
+  await atTop(bar, 8);
+  await shot(p, 'school-placement');
+  await atTop(p.getByTestId('placement-category'), 64);
+  await shot(p, 'school-placement-table');
+  await p.locator('#tab-assess').click();
+  await p.locator('#sa-5-1-01').getByLabel('да', { exact: true }).check();
+  await p.locator('#sa-5-1-03').getByLabel('нет', { exact: true }).check();
+  await p.getByTestId('sa-summary').getByTestId('sa-gaps').waitFor();
+  await atTop(p.locator('#assess-h'), 64);
+  await shot(p, 'school-assess');
+  await p.locator('#tab-programme').click();
+  await p.locator('#prog-prefill').click();
+  await p.getByTestId('prog-zones').locator('textarea').first().waitFor();
+  await atTop(p.locator('#prog-h'), 64);
+  await shot(p, 'school-programme');
+  await p.locator('#tab-report').click();
+  await p.locator('#report-print').waitFor();
+  await p.waitForTimeout(200);
+  await atTop(bar, 8);
+  await shot(p, 'school-report');
+  await p.locator('#tab-send').click();
+  await p.getByTestId('file-contents').waitFor();
+  await p.locator('.save-line[data-status="saved"]').waitFor();
+  await atTop(bar, 8);
+  await shot(p, 'school-send');
+
+  // Sending up: the municipality's collection, then removing the demonstration region (asked only).
+  await p.goto(base + '/data');
+  await p.waitForFunction(() => document.querySelectorAll('#export-muni option').length > 2);
+  await p.locator('#profile-role').selectOption('municipality');
+  await p.locator('#profile-org').fill('Управление образования (демонстрация)');
+  await p.locator('#profile-org').press('Tab');
+  const muni = (await p.locator('#export-muni option').evaluateAll((os) => os.map((o) => o.value))).filter(Boolean)[0];
+  await p.locator('#export-muni').selectOption(muni);
+  await atTop(p.locator('#export-h'));
+  await shot(p, 'municipality-send-up');
+  await atTop(p.locator('#demo-h'));
+  await p.getByRole('button', { name: 'Удалить демонстрационный регион…' }).click();
+  await p.getByRole('dialog').waitFor();
+  await shot(p, 'presenter-remove-demo');
+  await p.getByRole('dialog').getByRole('button', { name: 'Отмена' }).click();
+
+  // A municipality's own browser: files refused, files of three schools, completeness, monitoring.
+  const n = await open();
+  const fixture = (f) => readFileSync(join(root, 'tests', 'fixtures', 'monitoring', f), 'utf8');
+  const tampered = JSON.parse(fixture('MON-1.json'));
+  tampered.payload.school.school_name = 'Школа мониторинга № 1 (исправлено вручную)';
+  await importFiles(n, [
+    ['школа-MON-1.json', JSON.stringify(tampered), 'application/json'],
+    ['таблица.csv', csv(['s1;Школа № 1;Город;secondary;2025;120;70;20;1']), 'text/csv'],
+  ]);
+  await n.getByRole('alert').getByText(/контрольная сумма не совпадает/).first().waitFor();
+  await atTop(n.locator('#import-h'));
+  await shot(n, 'problems-bad-file');
+  await importFiles(n, ['MON-1.json', 'MON-2.json', 'MON-3.json'].map((f) => [f, fixture(f), 'application/json']));
+  const preview = n.locator('#import-preview');
+  await preview.waitFor();
+  await preview.locator('details.list summary').first().click();
+  await atTop(n.locator('#import-h'));
+  await shot(n, 'municipality-import');
+  await applyImport(n);
+  await n.goto(base + '/municipality');
+  await n.locator('#school-sort').selectOption('gaps');
+  await n.locator('section[aria-labelledby="data-h"] tbody tr').first().waitFor();
+  await atTop(n.locator('#data-h'));
+  await shot(n, 'municipality-completeness');
+  await n.locator('#monitoring-build').click();
+  await n.getByTestId('monitoring-shares').waitFor();
+  await atTop(n.locator('#monitoring-h'));
+  await shot(n, 'municipality-monitoring');
+  // Clearing offers a backup first (asked only).
+  await n.goto(base + '/data');
+  await atTop(n.locator('#storage-h'));
+  await n.getByRole('button', { name: 'Удалить все данные…' }).click();
+  await n.getByRole('dialog').waitFor();
+  await shot(n, 'problems-storage');
+  await n.getByRole('dialog').getByRole('button', { name: 'Отмена' }).click();
+  // A record that cannot be read.
+  await putRaw(n, 'schools', 'сломанная', '{"school_id": "сломанная", "school_name": ');
+  await n.goto(base + '/');
+  await n.getByRole('alert').getByText(/не удалось прочитать/).waitFor({ timeout: 30000 });
+  await n.goto(base + '/data');
+  const unreadable = n.locator('section[aria-labelledby="unreadable-h"]');
+  await unreadable.waitFor();
+  await atTop(unreadable);
+  await shot(n, 'problems-unreadable');
+
+  assert.deepEqual([...wanted].filter((x) => !taken.has(x)), [], 'every picture the guide names is taken');
+  assert.deepEqual([...taken].filter((x) => !wanted.has(x)), [], 'every picture taken is in the guide');
 });
 
 let failed = 0;

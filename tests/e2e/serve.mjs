@@ -7,8 +7,10 @@ import { extname, join, normalize } from 'node:path';
 const TYPES = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.wasm': 'application/wasm',
   '.css': 'text/css', '.svg': 'image/svg+xml', '.json': 'application/json', '.png': 'image/png',
+  '.webmanifest': 'application/manifest+json',
 };
 
+/// `server.setRoot(dir)` serves another build from then on (the update test).
 export function serve(root, port = 0) {
   const server = createServer(async (req, res) => {
     const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '');
@@ -26,5 +28,6 @@ export function serve(root, port = 0) {
       res.writeHead(500); res.end(String(e));
     }
   });
+  server.setRoot = (dir) => { root = dir; };
   return new Promise((resolve) => server.listen(port, '127.0.0.1', () => resolve(server)));
 }

@@ -2,6 +2,7 @@
 
 pub mod about;
 pub mod data;
+pub mod guide;
 pub mod home;
 pub mod municipality;
 pub mod report;
