@@ -74,6 +74,7 @@ pub async fn call(
             if !message.is_empty() {
                 state.say(NoticeKind::Success, late(&message));
             }
+            after_write(state);
             Some(Response::Changed { change, message })
         }
         Response::File { name, mime, change } => {
@@ -360,4 +361,51 @@ pub async fn set_support(
         .await,
         Some(Response::Changed { .. })
     )
+}
+
+thread_local! {
+    /// Whether this page has asked the browser to keep the data already.
+    static ASKED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// The share of the quota from which the user is warned.
+const QUOTA_WARNING: f64 = 0.8;
+
+/// After a write: on the first real data, ask the browser to keep it (and say what it
+/// answered); when the storage is nearly full, warn before the browser's quota runs out.
+fn after_write(state: AppState) {
+    let real = state.overview.with_untracked(|o| {
+        o.as_ref()
+            .is_some_and(|o| o.demo_and_real_rows().1 > 0 || !o.assessments.is_empty())
+    });
+    spawn_local(async move {
+        if real && !ASKED.with(|a| a.replace(true)) {
+            use browser::Persistence;
+            if browser::persistence().await != Persistence::Persistent {
+                match browser::request_persistence().await {
+                    Persistence::Persistent => state.storage_note.set(Some((
+                        NoticeKind::Info,
+                        "Браузер обещал не удалять данные «Шкалы» при нехватке места.".into(),
+                    ))),
+                    Persistence::BestEffort => state.storage_note.set(Some((
+                        NoticeKind::Warning,
+                        "Браузер не обещал хранить данные при нехватке места: регулярно сохраняйте резервную копию (раздел «Данные»).".into(),
+                    ))),
+                    Persistence::Unknown => {}
+                }
+            }
+        }
+        if let Some((used, quota)) = browser::estimate().await {
+            if quota > 0.0 && used / quota >= QUOTA_WARNING {
+                state.storage_note.set(Some((
+                    NoticeKind::Warning,
+                    format!(
+                        "Место в браузере почти закончилось: занято {} из {}. Сохраните резервную копию и удалите лишнее; объём по хранилищам — в разделе «Данные».",
+                        crate::format::human_bytes(used),
+                        crate::format::human_bytes(quota)
+                    ),
+                )));
+            }
+        }
+    });
 }

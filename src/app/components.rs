@@ -15,6 +15,7 @@ pub fn StatusRegion() -> impl IntoView {
         Some(NoticeKind::Error) => "status error",
         Some(NoticeKind::Success) => "status success",
         Some(NoticeKind::Info) => "status info",
+        Some(NoticeKind::Warning) => "status warning",
         None => "status empty",
     };
     view! {

@@ -61,6 +61,10 @@ pub fn App() -> impl IntoView {
             <Show when=move || !state.ready.get() && state.overview.with(Option::is_some)>
                 <p class="reading" role="status">"Шкала дочитывает данные из хранилища; действия с данными начнутся, как только чтение закончится."</p>
             </Show>
+            {move || state.storage_note.get().map(|(kind, text)| view! {
+                <p class=if kind == state::NoticeKind::Warning { "storage-note warning" } else { "storage-note" } role="status" data-testid="storage-note">{text}
+                    " "<button type="button" class="link" on:click=move |_| state.storage_note.set(None)>"Скрыть"</button></p>
+            })}
             <footer class="bottom">
                 "Все данные хранятся только в этом браузере (IndexedDB). Файлы передаются между участниками вручную."
             </footer>

@@ -20,6 +20,8 @@ use leptos::task::spawn_local;
 pub enum NoticeKind {
     Info,
     Success,
+    /// Something to act on soon (storage nearly full, data not promised to be kept).
+    Warning,
     Error,
 }
 
@@ -50,6 +52,10 @@ pub struct AppState {
     pub profile: RwSignal<CreatedBy>,
     /// The data service has read every record (until then, requests wait for it).
     pub ready: RwSignal<bool>,
+    /// What the browser answered when asked to keep the data (asked on the first real data),
+    /// and a warning when the storage is nearly full; shown above the footer, never in place
+    /// of the outcome of the write that caused it.
+    pub storage_note: RwSignal<Option<(NoticeKind, String)>>,
 }
 
 impl AppState {
@@ -64,6 +70,7 @@ impl AppState {
                 organisation: String::new(),
             }),
             ready: RwSignal::new(false),
+            storage_note: RwSignal::new(None),
         }
     }
 

@@ -22,8 +22,36 @@ pub struct Parsed {
     pub problems: Vec<Problem>,
 }
 
-/// Reads a file by its content: a JSON array (first non-blank byte `[`) or CSV.
+/// What a binary file that is not a table of text really is, by its first bytes.
+fn binary_kind(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
+        Some("архив ZIP — так устроены книги Excel (.xlsx) и документы Word (.docx)")
+    } else if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+        Some("документ старого формата Microsoft Office (.xls или .doc)")
+    } else if bytes.starts_with(b"%PDF") {
+        Some("документ PDF")
+    } else {
+        None
+    }
+}
+
+/// Reads a file by its content: a JSON array (first non-blank byte `[`) or CSV. A workbook
+/// or another binary file under a table's name is named for what it is.
 pub fn parse_file(file: &str, bytes: &[u8]) -> Parsed {
+    if let Some(kind) = binary_kind(bytes) {
+        return Parsed {
+            file: file.to_string(),
+            problems: vec![Problem::error(
+                file,
+                Place::File,
+                None,
+                format!(
+                    "это не таблица в тексте, а {kind}. Откройте файл в Excel и сохраните его как «CSV UTF-8 (разделитель — запятая)», затем загрузите CSV."
+                ),
+            )],
+            ..Parsed::default()
+        };
+    }
     let first = bytes
         .strip_prefix(b"\xEF\xBB\xBF")
         .unwrap_or(bytes)
@@ -962,6 +990,29 @@ impl<'de> Deserialize<'de> for Row {
             }
         }
         deserializer.deserialize_map(RowVisitor)
+    }
+}
+
+#[cfg(test)]
+mod binary_tests {
+    use super::*;
+
+    #[test]
+    fn a_workbook_renamed_to_csv_is_named_for_what_it_is() {
+        for (bytes, what) in [
+            (&b"PK\x03\x04\x14\x00rest"[..], "архив ZIP"),
+            (&[0xD0, 0xCF, 0x11, 0xE0, 0xA1][..], "старого формата"),
+            (&b"%PDF-1.7"[..], "PDF"),
+        ] {
+            let p = parse_file("t.csv", bytes);
+            assert!(p.rows.is_empty());
+            assert_eq!(p.problems.len(), 1);
+            let m = p.problems[0].to_string();
+            assert!(
+                m.contains("t.csv") && m.contains(what) && m.contains("CSV UTF-8"),
+                "{m}"
+            );
+        }
     }
 }
 

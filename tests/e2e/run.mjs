@@ -1167,6 +1167,169 @@ test('the user guide screenshots are taken from the real app', async (t) => {
   assert.deepEqual([...taken].filter((x) => !wanted.has(x)), [], 'every picture taken is in the guide');
 });
 
+/// The broken-file matrix: the file is refused (or, where said, imported) with a Russian
+/// message that names the file and the place, and the stored data is exactly as before.
+async function refusedFile(t, name, bytes, mime, expect) {
+  const p = await page(t);
+  await importFiles(p, [['schools.csv', GOOD, 'text/csv']]);
+  await applyImport(p);
+  const before = data(await backup(p));
+  await p.goto(base + '/data');
+  await p.locator('#import-files').setInputFiles({ name, mimeType: mime, buffer: Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes) });
+  const alert = p.locator('[role="alert"]', { hasText: name }).first();
+  await alert.waitFor({ timeout: 60000 });
+  const text = await alert.innerText();
+  assert.match(text, expect, text);
+  assert.equal(await p.locator('#import-apply').count(), 0, 'nothing can be applied');
+  assert.deepEqual(data(await backup(p)), before, 'the database is as before');
+  return text;
+}
+
+/// A real backup bundle (of the good CSV), to break.
+async function aBackup(t) {
+  const p = await page(t);
+  await importFiles(p, [['schools.csv', GOOD, 'text/csv']]);
+  await applyImport(p);
+  const b = await backup(p);
+  await p.close();
+  return b;
+}
+
+test('broken files: truncated JSON names the file and the line', async (t) => {
+  const b = JSON.stringify(await aBackup(t));
+  await refusedFile(t, 'обрезанный.json', b.slice(0, Math.floor(b.length / 2)), 'application/json', /некорректный JSON: строка \d+, позиция \d+/);
+});
+
+test('broken files: a bundle from a newer format version is refused with the version', async (t) => {
+  const b = await aBackup(t);
+  await refusedFile(t, 'новый.json', JSON.stringify({ ...b, version: 99 }), 'application/json', /верси/i);
+});
+
+test('broken files: a checksum mismatch is refused', async (t) => {
+  const b = await aBackup(t);
+  b.payload.snapshot.schools[0].school_name = 'Подделка';
+  await refusedFile(t, 'сумма.json', JSON.stringify(b), 'application/json', /контрольная сумма не совпадает/);
+});
+
+test('broken files: a file of the wrong kind is refused where a reference is asked for', async (t) => {
+  const p = await page(t);
+  await importFiles(p, [['schools.csv', GOOD, 'text/csv']]);
+  await applyImport(p);
+  const b = await backup(p);
+  await p.goto(base + '/school');
+  await p.locator('#ws-new').click();
+  await p.locator('#p-id').fill('K1');
+  await p.locator('#p-name').fill('Школа К');
+  await p.locator('#p-muni').fill('Город');
+  await p.locator('#tab-placement').click();
+  await p.locator('#ref-file').setInputFiles({ name: 'копия.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(b)) });
+  const notice = p.locator('.status', { hasText: 'Эталон не загружен' });
+  await notice.waitFor();
+  assert.match(await notice.innerText(), /Эталон не загружен: .*копия\.json.*kind.*«резервная копия».*ожидается «эталон региона»/s);
+});
+
+test('broken files: a CSV in Windows-1251 is refused with the encoding named', async (t) => {
+  // «Школа» in Windows-1251.
+  const cp1251 = Buffer.concat([Buffer.from(HEADER + '\r\ns9;'), Buffer.from([0xd8, 0xea, 0xee, 0xeb, 0xe0]), Buffer.from(';Город;secondary;2025;1;60;10;2\r\n')]);
+  await refusedFile(t, 'win1251.csv', cp1251, 'text/csv', /UTF-8|1251/);
+});
+
+test('broken files: an XLSX or ZIP renamed to .csv is recognised and refused', async (t) => {
+  const zip = Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00, 0x06, 0x00]), Buffer.alloc(200, 7)]);
+  await refusedFile(t, 'таблица.csv', zip, 'text/csv', /таблица\.csv.*архив ZIP.*Excel.*CSV UTF-8/s);
+});
+
+test('broken files: an empty file and a header-only CSV are refused', async (t) => {
+  await refusedFile(t, 'пустой.csv', '', 'text/csv', /пуст/i);
+  await refusedFile(t, 'заголовок.csv', '\ufeff' + HEADER + '\r\n', 'text/csv', /нет ни одной строки|нет строк|пуст/i);
+});
+
+test('broken files: a CSV of 10,000 columns is read or refused without freezing', async (t) => {
+  const extra = Array.from({ length: 10000 - 9 }, (_, i) => `x${i}`);
+  const head = HEADER + ';' + extra.join(';');
+  const row = 's9;Школа;Город;secondary;2025;1;60;10;2;' + extra.map(() => '1').join(';');
+  const p = await page(t);
+  await importFiles(p, [['wide.csv', '\ufeff' + head + '\r\n' + row + '\r\n', 'text/csv']]);
+  const apply = p.locator('#import-apply');
+  await apply.waitFor({ timeout: 60000 });
+  // The 9,991 unknown columns do not flood the preview.
+  const warnings = await p.locator('main').innerText();
+  assert.ok(warnings.length < 200000, `the preview stays short (${warnings.length} characters)`);
+  await applyImport(p);
+  await p.goto(base + '/municipality');
+  await p.getByRole('button', { name: 'Провести идентификацию' }).waitFor();
+  await p.getByText('Школа', { exact: true }).first().waitFor();
+});
+
+test('broken files: a 50 MB file shows progress and is refused or read without freezing the page', async (t) => {
+  const p = await page(t);
+  await importFiles(p, [['schools.csv', GOOD, 'text/csv']]);
+  await applyImport(p);
+  const before = data(await backup(p));
+  await p.goto(base + '/data');
+  const big = Buffer.alloc(50 * 1024 * 1024, 0x20);
+  Buffer.from('{"format": "shkala", "payload": "').copy(big, 0);
+  const dir = await mkdtemp(join(tmpdir(), 'shkala-big-'));
+  await writeFile(join(dir, 'огромный.json'), big);
+  const started = Date.now();
+  await p.locator('#import-files').setInputFiles(join(dir, 'огромный.json'));
+  // The page answers while the file is read (the work is in the data service).
+  const ping = await p.evaluate(() => new Promise((r) => { const t0 = performance.now(); setTimeout(() => r(performance.now() - t0), 0); }));
+  assert.ok(ping < 1000, `the page answers (${ping} ms)`);
+  await p.locator('[role="alert"]', { hasText: 'огромный.json' }).first().waitFor({ timeout: 120000 });
+  console.log(`    50 МБ: отказ через ${((Date.now() - started) / 1000).toFixed(1)} с`);
+  assert.deepEqual(data(await backup(p)), before);
+});
+
+test('broken files: names in emoji and right-to-left scripts are imported and shown as typed', async (t) => {
+  const p = await page(t);
+  const names = ['🏫📚✨', 'مدرسة رقم ١', 'בית ספר 7', '‮Школа‬'];
+  const rows = names.map((n, i) => `E${i};${n};${n} 🌍;secondary;2025;1;60;10;2`);
+  await importFiles(p, [['😀 файл ‏עברית‏.csv', csv(rows), 'text/csv']]);
+  await applyImport(p);
+  await p.goto(base + '/municipality');
+  for (const n of names) await p.getByText(n, { exact: true }).first().waitFor();
+  await p.goto(base + '/data');
+  await p.getByText('😀 файл ‏עברית‏.csv').first().waitFor();
+});
+
+test('a page closed in the middle of a large import leaves the database entirely before or entirely after', async (t) => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'ru-RU' });
+  let p = await context.newPage();
+  p.on('pageerror', (e) => t.errors.push(String(e)));
+  await p.goto(base + '/data');
+  await importFiles(p, [['schools.csv', GOOD, 'text/csv']]);
+  await applyImport(p);
+  const rows = await countStore(p, 'submissions');
+  const schools = await countStore(p, 'schools');
+  await importFiles(p, [['big.csv', bigCsv(8000), 'text/csv']]);
+  await p.locator('#import-apply').click();
+  // Closed while the write runs (the progress bar with «Отменить» is up).
+  await p.locator('#work-cancel').waitFor({ timeout: 10000 });
+  await p.close({ runBeforeUnload: false });
+  p = await context.newPage();
+  p.on('pageerror', (e) => t.errors.push(String(e)));
+  await p.goto(base + '/');
+  await p.getByRole('heading', { name: 'Что хранится в этом браузере' }).waitFor();
+  const [r, s] = [await countStore(p, 'submissions'), await countStore(p, 'schools')];
+  console.log(`    после закрытия: строк ${r} (было ${rows}), школ ${s} (было ${schools})`);
+  assert.ok((r === rows && s === schools) || (r === rows + 16000 && s === schools + 8000), `${r} rows, ${s} schools`);
+  await context.close();
+});
+
+test('the browser is asked to keep the data on the first real data; store sizes are shown', async (t) => {
+  const p = await page(t);
+  await importFiles(p, [['schools.csv', GOOD, 'text/csv']]);
+  await applyImport(p);
+  const note = await p.getByTestId('storage-note').innerText();
+  assert.match(note, /Браузер (обещал не удалять|не обещал хранить) данные/);
+  await p.goto(base + '/data');
+  await p.locator('#storage-measure').click();
+  const sizes = p.getByTestId('store-sizes');
+  await sizes.waitFor();
+  assert.match(await sizes.locator('tr', { hasText: 'данные школ по годам' }).innerText(), /\t3\t/);
+});
+
 let failed = 0;
 const only = process.env.E2E_ONLY;
 for (const { name, fn } of tests.filter((x) => !only || x.name.includes(only))) {

@@ -466,6 +466,41 @@ fn StorageSection() -> impl IntoView {
     };
     let confirm = RwSignal::new(false);
     let backed_up = RwSignal::new(false);
+    // Bytes of the stored text per store, read on request (a national store is large).
+    let sizes = RwSignal::new(None::<Result<Vec<(&'static str, usize, usize)>, String>>);
+    let measure = move |_| {
+        sizes.set(None);
+        spawn_local(async move {
+            let result = async {
+                let db = crate::storage::Db::get().await.map_err(|e| e.to_string())?;
+                let mut out = Vec::new();
+                for store in crate::storage::stores::ALL {
+                    let values = db
+                        .values_with_prefix(store, "")
+                        .await
+                        .map_err(|e| e.to_string())?;
+                    out.push((store, values.len(), values.iter().map(String::len).sum()));
+                }
+                Ok::<_, String>(out)
+            }
+            .await;
+            sizes.set(Some(result));
+        });
+    };
+    let store_label = |s: &str| {
+        match s {
+            "schools" => "школы",
+            "submissions" => "данные школ по годам",
+            "assessments" => "оценки механизмов",
+            "runs" => "расчёты",
+            "references" => "эталоны",
+            "log" => "журнал",
+            "settings" => "настройки",
+            "drafts" => "черновики",
+            other => other,
+        }
+        .to_string()
+    };
     view! {
         <section aria-labelledby="storage-h">
             <h2 id="storage-h">"Хранилище браузера"</h2>
@@ -482,8 +517,21 @@ fn StorageSection() -> impl IntoView {
                 <Show when=move || persist.get() != Some(Persistence::Persistent)>
                     <button type="button" on:click=ask>"Попросить браузер не удалять данные"</button>
                 </Show>
+                <button type="button" id="storage-measure" on:click=measure>"Размер по хранилищам"</button>
                 <button type="button" class="danger" on:click=move |_| { backed_up.set(false); confirm.set(true); }>"Удалить все данные…"</button>
             </p>
+            {move || sizes.get().map(|r| match r {
+                Err(e) => view! { <p class="alert error" role="alert">{format!("Размер не измерен: {e}")}</p> }.into_any(),
+                Ok(list) => view! {
+                    <table class="data compact" data-testid="store-sizes">
+                        <caption>"Объём записей (текст JSON; браузер хранит их со своими накладными расходами)"</caption>
+                        <thead><tr><th scope="col">"Хранилище"</th><th scope="col" class="num">"Записей"</th><th scope="col" class="num">"Объём"</th></tr></thead>
+                        <tbody>{list.into_iter().map(|(s, n, b)| view! {
+                            <tr><th scope="row">{store_label(s)}</th><td class="num">{n}</td><td class="num">{human_bytes(b as f64)}</td></tr>
+                        }).collect_view()}</tbody>
+                    </table>
+                }.into_any(),
+            })}
             <Dialog open=confirm title="Удалить все данные из этого браузера?">
                 <p>"Будут удалены школы, данные, оценки механизмов, расчёты и журнал. Отменить это нельзя. Сначала сохраните резервную копию — её можно будет загрузить обратно в разделе «Импорт»."</p>
                 <p class="actions">

@@ -8,7 +8,7 @@ use super::{first_problems, read_picked, Ws};
 use crate::app::chart::{paint, Chart};
 use crate::app::state::NoticeKind;
 use crate::charts::{school_trajectory, SchoolTrajectory};
-use crate::domain::bundle::parse_bundle;
+use crate::domain::bundle::{parse_bundle_as, Kind};
 use crate::domain::identify::Params;
 use crate::domain::placement::{missing_without_reference, place, Placement as Placed};
 use crate::domain::row::Row;
@@ -48,7 +48,7 @@ pub fn Placement(ws: Ws) -> impl IntoView {
     let file_input = NodeRef::<leptos::html::Input>::new();
     let take = move |_| {
         read_picked(state, file_input, move |name, bytes| {
-            let reference = parse_bundle(&name, &bytes)
+            let reference = parse_bundle_as(&name, &bytes, &[Kind::Reference])
                 .map_err(|p| first_problems(&p))
                 .and_then(|pb| SavedReference::of_bundle(&pb));
             match reference {
