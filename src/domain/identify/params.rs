@@ -100,6 +100,9 @@ impl Default for Params {
     }
 }
 
+/// The longest window of years: every year a row may have (1990 to 2100).
+pub const MAX_WINDOW: usize = 111;
+
 impl Params {
     /// Reads parameters from JSON; keys left out keep their defaults.
     pub fn from_json(text: &str) -> Result<Params, Vec<String>> {
@@ -120,6 +123,14 @@ impl Params {
         let window = self.window_len();
         if window == 0 {
             e.push("window: окно должно содержать хотя бы один год".into());
+        }
+        // A longer window cannot hold data (a row's year is from 1990 to 2100), and a huge one
+        // would take all memory for its empty years.
+        if self.years.is_empty() && self.window > MAX_WINDOW {
+            e.push(format!(
+                "window: окно не может быть длиннее {MAX_WINDOW} лет (годы данных — с 1990 по 2100), задано {}",
+                self.window
+            ));
         }
         if self.risk_years == 0 || self.risk_years > window {
             e.push(format!(
@@ -382,6 +393,36 @@ mod tests {
         assert!(e.iter().any(|m| m.contains("«foo»")));
         let e = Params::from_json(r#"{"band_shar": 0.2}"#).unwrap_err();
         assert!(e[0].contains("band_shar"), "{e:?}");
+    }
+
+    /// Found by the fuzzer (tests/fixtures/fuzz/params/window-huge.json): a window of
+    /// 544285146808718718 years passed the checks, and identification asked for 60 GB.
+    #[test]
+    fn a_window_longer_than_the_years_of_data_is_refused() {
+        let e = Params::from_json(r#"{"window": 544285146808718718}"#).unwrap_err();
+        assert!(e.iter().any(|m| m.starts_with("window:")), "{e:?}");
+        let e = Params::from_json(r#"{"window": 112}"#).unwrap_err();
+        assert!(e.iter().any(|m| m.contains("111")), "{e:?}");
+        assert!(Params::from_json(r#"{"window": 111}"#).is_ok());
+        // Explicit years set the window themselves.
+        assert!(Params::from_json(r#"{"window": 1000, "years": [2024, 2025]}"#).is_ok());
+    }
+
+    /// Found by the fuzzer (tests/fixtures/fuzz/params/partners-max-huge.json): the number of
+    /// partners to suggest sized a buffer, and 4294967296 asked for 32 GB.
+    #[test]
+    fn a_huge_number_of_partners_identifies() {
+        use crate::domain::demo::{region, DemoSpec};
+        let p = Params::from_json(r#"{"partners_max": 4294967296}"#).unwrap();
+        let rows = region(&DemoSpec {
+            schools: 12,
+            municipalities: 3,
+            years: vec![2023, 2024, 2025],
+            seed: 7,
+        });
+        let r = crate::domain::identify::identify(&rows, &p).unwrap();
+        let d = crate::domain::identify::identify(&rows, &Params::default()).unwrap();
+        assert_eq!(r.schools.len(), d.schools.len());
     }
 
     #[test]

@@ -139,13 +139,15 @@ pub fn suggest(frame: &Frame, indexed: &Indexed, cats: &Categories, params: &Par
             .get(school.municipality)
             .map(Vec::as_slice)
             .unwrap_or_default();
-        let mut chosen: Vec<usize> = Vec::with_capacity(params.partners_max);
+        // Capacities are bounded by the candidates: `partners_max` comes from a file and may
+        // be anything (4294967296 asked for 32 GB).
+        let mut chosen: Vec<usize> = Vec::with_capacity(params.partners_max.min(pc.all.len()));
         for tier in 0..2u8 {
             if chosen.len() >= params.partners_max {
                 break;
             }
             let need = params.partners_max - chosen.len();
-            let mut best: Vec<(f64, usize)> = Vec::with_capacity(need + 1);
+            let mut best: Vec<(f64, usize)> = Vec::with_capacity(need.min(local.len()) + 1);
             for &k in local {
                 let c = &pc.all[k];
                 if c.school == si || c.tier != tier {
