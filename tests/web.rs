@@ -780,3 +780,76 @@ async fn support_decisions_and_a_renamed_run_are_written_read_back_and_patched()
     }
     drop_db(db, &name).await;
 }
+
+#[wasm_bindgen_test]
+async fn every_released_schema_version_upgrades_with_its_records_readable() {
+    use shkala::storage::records::load;
+    for (version, text) in [
+        (1u32, include_str!("fixtures/db/v1.json")),
+        (2u32, include_str!("fixtures/db/v2.json")),
+    ] {
+        let name = fresh(&format!("export-v{version}"));
+        let export: serde_json::Value = serde_json::from_str(text).unwrap();
+        let old = Db::open(&name, version)
+            .await
+            .expect("opens at the old version");
+        let mut ops = Vec::new();
+        let mut count = 0;
+        for (store, records) in export["stores"].as_object().unwrap() {
+            let store = stores::known(store).expect("a known store");
+            for r in records.as_array().unwrap() {
+                ops.push(Op::Put {
+                    store,
+                    key: r[0].as_str().unwrap().to_string(),
+                    value: r[1].as_str().unwrap().to_string(),
+                });
+                if stores::DATA.contains(&store) {
+                    count += 1;
+                }
+            }
+        }
+        old.apply(&ops, |_, _| {})
+            .await
+            .expect("the old records are written");
+        old.close();
+        let db = Db::open(&name, DB_VERSION).await.expect("upgrades");
+        for s in stores::ALL {
+            assert!(
+                db.store_names().contains(&s.to_string()),
+                "v{version}: store {s}"
+            );
+        }
+        let loaded = load(&db).await.unwrap();
+        assert!(
+            loaded.set_aside.is_empty(),
+            "v{version}: every record reads"
+        );
+        let s = &loaded.snapshot;
+        assert_eq!(
+            s.schools.len() + s.submissions.len() + s.runs.len() + s.log.len(),
+            count,
+            "v{version}: all records"
+        );
+        assert_eq!(s.runs.len(), 1);
+        assert_eq!(
+            s.submission("S3", 2025)
+                .unwrap()
+                .row
+                .values
+                .get_by_id("oge_math_2_pct"),
+            Some(6.0)
+        );
+        if version >= 2 {
+            assert!(s.school("S0").unwrap().support.contains_key(&2026));
+            assert!(db
+                .get_value(stores::DRAFTS, "report:run-2025-11-22T10:05:00Z:регион")
+                .await
+                .unwrap()
+                .is_some());
+        }
+        // The service opens it and gives the page its overview.
+        let service = Service::open(db.clone()).await.unwrap();
+        assert_eq!(service.overview().schools.len(), 10);
+        drop_db(db, &name).await;
+    }
+}
