@@ -451,7 +451,7 @@ pub fn history(runs: &[(&str, &str, &Identification)], school_id: &str) -> Vec<H
 }
 
 /// [`history`] over stored runs, in the given order, dated by their creation time.
-pub fn history_of_runs(runs: &[RunRecord], school_id: &str) -> Vec<HistoryEntry> {
+pub fn history_of_runs(runs: &[&RunRecord], school_id: &str) -> Vec<HistoryEntry> {
     let list: Vec<(&str, &str, &Identification)> = runs
         .iter()
         .map(|r| (r.label.as_str(), r.created_at.as_str(), &r.result))

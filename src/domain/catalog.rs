@@ -17,7 +17,7 @@ use super::records::{
 };
 use super::row::{Row, SchoolType};
 use super::schema::schema;
-use super::support::Support;
+use super::support::{Support, SupportView};
 use super::time::Timestamp;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, HashSet};
@@ -54,6 +54,18 @@ pub struct SchoolSummary {
     pub has_programme: bool,
     /// Years of the school's self-assessments, ascending.
     pub self_assessment_years: Vec<i32>,
+}
+
+impl SchoolSummary {
+    /// What the project figures need of the school.
+    pub fn support_view(&self) -> SupportView<'_> {
+        SupportView {
+            school_id: &self.school_id,
+            municipality: &self.municipality,
+            support: &self.support,
+            has_programme: self.has_programme,
+        }
+    }
 }
 
 impl From<(i32, u8, bool)> for YearSummary {

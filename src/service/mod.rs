@@ -403,12 +403,8 @@ impl Service {
             Request::SchoolHistory { school_id } => {
                 let mut runs: Vec<&RunRecord> = self.data.snapshot.runs.iter().collect();
                 runs.sort_by(|a, b| a.created_at.cmp(&b.created_at));
-                let list: Vec<(&str, &str, &crate::domain::identify::Identification)> = runs
-                    .iter()
-                    .map(|r| (r.label.as_str(), r.created_at.as_str(), &r.result))
-                    .collect();
                 Ok((
-                    Response::History(crate::domain::analysis::history(&list, &school_id)),
+                    Response::History(crate::domain::analysis::history_of_runs(&runs, &school_id)),
                     None,
                 ))
             }

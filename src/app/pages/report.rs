@@ -11,6 +11,7 @@ use crate::app::autosave::{self, AutoSave, SaveStatus, Saved, TEXT_DELAY_MS};
 use crate::app::chart::{paint, Chart};
 use crate::app::state::{app_state, AppState};
 use crate::charts::{identification_scatter, IdentificationScatter};
+use crate::domain::catalog::SchoolSummary;
 use crate::domain::monitoring::monitoring_table;
 use crate::domain::records::{RunRecord, SchoolDocuments};
 use crate::domain::report::{
@@ -196,12 +197,7 @@ fn Document(d: Arc<Loaded>, municipality: String) -> impl IntoView {
                 .schools
                 .iter()
                 .filter(|s| m.is_none_or(|m| s.municipality == m))
-                .map(|s| SupportView {
-                    school_id: &s.school_id,
-                    municipality: &s.municipality,
-                    support: &s.support,
-                    has_programme: s.has_programme,
-                })
+                .map(SchoolSummary::support_view)
                 .collect();
             project_figures(r, &views, year)
         })

@@ -7,6 +7,7 @@ use super::RunContext;
 use crate::app::actions;
 use crate::app::components::{page_range, Pager};
 use crate::app::state::app_state;
+use crate::domain::catalog::SchoolSummary;
 use crate::domain::csv_write::CsvWriter;
 use crate::domain::identify::{ResultsCategory, SocialCategory};
 use crate::domain::support::{
@@ -196,16 +197,8 @@ pub fn ProjectSection() -> impl IntoView {
         let y = year.get();
         state.overview.with(|o| {
             let o = o.as_ref()?;
-            let views: Vec<SupportView> = o
-                .schools
-                .iter()
-                .map(|s| SupportView {
-                    school_id: &s.school_id,
-                    municipality: &s.municipality,
-                    support: &s.support,
-                    has_programme: s.has_programme,
-                })
-                .collect();
+            let views: Vec<SupportView> =
+                o.schools.iter().map(SchoolSummary::support_view).collect();
             Some(project_figures(&r, &views, y))
         })
     });
