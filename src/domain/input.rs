@@ -8,7 +8,7 @@
 use super::problem::{FirstSeen, Place, Problem};
 use super::row::{Row, SchoolType, Values};
 use super::schema::{schema, Kind};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
@@ -35,9 +35,24 @@ fn binary_kind(bytes: &[u8]) -> Option<&'static str> {
     }
 }
 
+/// How a file is to be read beyond its content: which sheet of a workbook, and a column
+/// mapping for a file whose header is not the contract's.
+#[derive(Debug, Clone, Default)]
+pub struct ReadOptions {
+    /// The sheet to read; `None`: the first sheet whose header names the contract's required
+    /// columns (or, with a mapping, the mapping's columns), else the first sheet.
+    pub sheet: Option<String>,
+    pub mapping: Option<ColumnMapping>,
+}
+
 /// Reads a file by its content: a JSON array (first non-blank byte `[`) or CSV. A workbook
 /// or another binary file under a table's name is named for what it is.
 pub fn parse_file(file: &str, bytes: &[u8]) -> Parsed {
+    parse_file_with(file, bytes, &ReadOptions::default())
+}
+
+/// [`parse_file`] with a sheet and a column mapping.
+pub fn parse_file_with(file: &str, bytes: &[u8], options: &ReadOptions) -> Parsed {
     if let Some(kind) = binary_kind(bytes) {
         return Parsed {
             file: file.to_string(),
@@ -59,8 +74,102 @@ pub fn parse_file(file: &str, bytes: &[u8]) -> Parsed {
         .find(|b| !b.is_ascii_whitespace());
     match first {
         Some(b'[') | Some(b'{') => parse_json(file, bytes),
-        _ => parse_csv(file, bytes),
+        _ => parse_csv_with(file, bytes, options.mapping.as_ref()),
     }
+}
+
+/// The first rows of a table file as they stand, for the mapping step: the sheets (of a
+/// workbook), the header and up to `max_rows` records as text.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct TablePreview {
+    pub file: String,
+    /// The sheets of a workbook (empty for CSV).
+    pub sheets: Vec<String>,
+    /// The sheet read (for a workbook).
+    pub sheet: Option<String>,
+    pub header: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+}
+
+impl TablePreview {
+    /// True when the header names every required column of the contract by its id or
+    /// Russian label, so the file can be read without a mapping.
+    pub fn reads_by_names(&self) -> bool {
+        let s = schema();
+        let found: Vec<usize> = self
+            .header
+            .iter()
+            .filter_map(|h| resolve_header(h))
+            .collect();
+        s.columns
+            .iter()
+            .enumerate()
+            .all(|(i, c)| !c.required || found.contains(&i))
+    }
+
+    /// The values of a column of the preview (by position), empty cells left out.
+    pub fn column_values(&self, position: usize) -> impl Iterator<Item = &str> {
+        self.rows
+            .iter()
+            .filter_map(move |r| r.get(position))
+            .map(|c| c.trim())
+            .filter(|c| !c.is_empty())
+    }
+}
+
+/// Reads the header and the first `max_rows` records of a CSV file (or a workbook) without
+/// matching them to the contract. A JSON file has no columns to map: an error.
+pub fn preview_table(
+    file: &str,
+    bytes: &[u8],
+    options: &ReadOptions,
+    max_rows: usize,
+) -> Result<TablePreview, Problem> {
+    let _ = options;
+    if let Some(kind) = binary_kind(bytes) {
+        return Err(Problem::error(
+            file,
+            Place::File,
+            None,
+            format!("это не таблица в тексте, а {kind}"),
+        ));
+    }
+    let mut problems = Vec::new();
+    let Some(text) = decode(file, bytes, &mut problems) else {
+        return Err(problems
+            .pop()
+            .unwrap_or_else(|| Problem::error(file, Place::File, None, "файл не читается")));
+    };
+    let first = text.trim_start().chars().next();
+    if matches!(first, Some('[') | Some('{')) {
+        return Err(Problem::error(
+            file,
+            Place::File,
+            None,
+            "файл JSON читается по ключам контракта строки; сопоставление столбцов нужно только для таблиц (CSV, XLSX)",
+        ));
+    }
+    let mut records = CsvRecords::new(text, detect_separator(text));
+    let header = match records.next() {
+        Some(Ok((_, h))) => h.into_iter().map(Cow::into_owned).collect(),
+        Some(Err((line, message))) => {
+            return Err(Problem::error(file, Place::Line(line), None, message))
+        }
+        None => return Err(Problem::error(file, Place::File, None, "файл пуст")),
+    };
+    let rows = records
+        .filter_map(Result::ok)
+        .map(|(_, cells)| cells.into_iter().map(Cow::into_owned).collect::<Vec<_>>())
+        .filter(|cells| cells.iter().any(|c| !c.trim().is_empty()))
+        .take(max_rows)
+        .collect();
+    Ok(TablePreview {
+        file: file.to_string(),
+        sheets: Vec::new(),
+        sheet: None,
+        header,
+        rows,
+    })
 }
 
 /// Decodes UTF-8 (dropping a BOM), or explains why not.
@@ -300,17 +409,21 @@ mod separator_tests {
 
 /// Finds the contract column a header cell names: the id (any case) or the Russian label.
 fn resolve_header(cell: &str) -> Option<usize> {
-    let h = cell.trim().trim_matches('\u{feff}').trim();
-    let lower = h.to_lowercase();
+    let lower = normalise_header(cell);
     let s = schema();
     s.columns.iter().position(|c| c.id == lower).or_else(|| {
         s.columns
             .iter()
-            .position(|c| c.label.to_lowercase() == lower)
+            .position(|c| normalise_header(&c.label) == lower)
     })
 }
 
 pub fn parse_csv(file: &str, bytes: &[u8]) -> Parsed {
+    parse_csv_with(file, bytes, None)
+}
+
+/// Reads a CSV file; with a mapping, its columns are read as the mapping says.
+pub fn parse_csv_with(file: &str, bytes: &[u8], mapping: Option<&ColumnMapping>) -> Parsed {
     let mut out = Parsed {
         file: file.to_string(),
         ..Parsed::default()
@@ -325,8 +438,8 @@ pub fn parse_csv(file: &str, bytes: &[u8]) -> Parsed {
     }
     let sep = detect_separator(text);
     let mut records = CsvRecords::new(text, sep);
-    let header = match records.next() {
-        Some(Ok((_, header))) => header,
+    let header: Vec<String> = match records.next() {
+        Some(Ok((_, header))) => header.into_iter().map(Cow::into_owned).collect(),
         Some(Err((line, message))) => {
             out.problems
                 .push(Problem::error(file, Place::Line(line), None, message));
@@ -338,101 +451,247 @@ pub fn parse_csv(file: &str, bytes: &[u8]) -> Parsed {
             return out;
         }
     };
-    // Map each header cell to a contract column (or None for unknown columns).
+    let Some(plan) = plan_columns(
+        file,
+        &header,
+        &|_| Place::Line(1),
+        mapping,
+        &mut out.problems,
+    ) else {
+        return out;
+    };
+    for record in records {
+        match record {
+            Ok((line, cells)) => {
+                let cells: Vec<Cell> = cells.iter().map(|c| Cell::Text(c.as_ref())).collect();
+                read_record(file, &plan, &cells, &|_| Place::Line(line), &mut out);
+            }
+            Err((line, message)) => {
+                out.problems
+                    .push(Problem::error(file, Place::Line(line), None, message));
+            }
+        }
+    }
+    out
+}
+
+/// How one column of a file is read: the contract column, and whether its shares are given
+/// as fractions (0–1) to be read as percentages.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Target {
+    column: usize,
+    fraction: bool,
+}
+
+/// For each column of a file (by position), how it is read; `None` = not used.
+#[derive(Debug, Clone, Default)]
+struct ColumnPlan {
+    targets: Vec<Option<Target>>,
+}
+
+/// A reading of a file's columns chosen by a person (the mapping step), for files whose
+/// header is not the contract's: each of the file's columns, by its header text, is read as a
+/// contract column or ignored. Saved by name so that next year's file of the same form opens
+/// with it.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ColumnMapping {
+    pub name: String,
+    pub columns: Vec<MappedColumn>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MappedColumn {
+    /// The file's header text (matched ignoring case and surrounding spaces).
+    pub source: String,
+    /// The contract column id; `None` = the column is ignored.
+    pub target: Option<String>,
+    /// A share given as a fraction (0–1) is multiplied by 100.
+    #[serde(default)]
+    pub fraction: bool,
+}
+
+impl ColumnMapping {
+    /// Reads a mapping from JSON (the CLI's `--mapping`, the app's saved mappings).
+    pub fn from_json(text: &str) -> Result<ColumnMapping, String> {
+        serde_json::from_str(text).map_err(|e| super::problem::serde_error_ru(&e))
+    }
+
+    fn find(&self, header: &str) -> Option<&MappedColumn> {
+        let key = normalise_header(header);
+        self.columns
+            .iter()
+            .find(|m| normalise_header(&m.source) == key)
+    }
+}
+
+/// A header cell as compared: spaces at the ends, a BOM and case do not matter; runs of
+/// spaces and line breaks inside (merged or wrapped header cells) count as one space.
+pub fn normalise_header(cell: &str) -> String {
+    cell.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}')
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+/// Matches each header cell to a contract column: by the mapping where it names the cell,
+/// otherwise by the contract's id or Russian label. Unknown columns are warned about and not
+/// used; a repeated column or a missing required one is an error (then `None`: no row can be
+/// read). `at(position)` is where a header cell is.
+fn plan_columns(
+    file: &str,
+    header: &[String],
+    at: &dyn Fn(usize) -> Place,
+    mapping: Option<&ColumnMapping>,
+    problems: &mut Vec<Problem>,
+) -> Option<ColumnPlan> {
     let s = schema();
-    let mut mapping: Vec<Option<usize>> = Vec::with_capacity(header.len());
+    let mut targets: Vec<Option<Target>> = Vec::with_capacity(header.len());
     let mut seen: HashMap<usize, usize> = HashMap::new();
-    let mut header_ok = true;
+    let mut ok = true;
+    if let Some(m) = mapping {
+        for mc in &m.columns {
+            if let Some(id) = &mc.target {
+                if s.position(id).is_none() {
+                    problems.push(Problem::error(
+                        file,
+                        Place::File,
+                        Some(&mc.source),
+                        format!(
+                            "в сопоставлении «{}» столбец файла отнесён к неизвестному столбцу «{id}»",
+                            m.name
+                        ),
+                    ));
+                    ok = false;
+                }
+            }
+            if !header
+                .iter()
+                .any(|h| normalise_header(h) == normalise_header(&mc.source))
+            {
+                problems.push(Problem::warning(
+                    file,
+                    Place::File,
+                    Some(&mc.source),
+                    format!("в файле нет столбца из сопоставления «{}»", m.name),
+                ));
+            }
+        }
+    }
     for (pos, cell) in header.iter().enumerate() {
         let name = cell.trim();
         if name.is_empty() {
-            mapping.push(None);
+            targets.push(None);
             continue;
         }
-        match resolve_header(name) {
-            Some(col) => {
-                if let Some(first) = seen.insert(col, pos) {
-                    out.problems.push(Problem::error(
+        let target = match mapping.and_then(|m| m.find(name)) {
+            Some(mc) => match &mc.target {
+                None => {
+                    targets.push(None);
+                    continue;
+                }
+                Some(id) => s.position(id).map(|column| Target {
+                    column,
+                    fraction: mc.fraction && s.columns[column].kind == Kind::Share,
+                }),
+            },
+            None => resolve_header(name).map(|column| Target {
+                column,
+                fraction: false,
+            }),
+        };
+        match target {
+            Some(t) => {
+                if let Some(first) = seen.insert(t.column, pos) {
+                    problems.push(Problem::error(
                         file,
-                        Place::Line(1),
-                        Some(&s.columns[col].id),
+                        at(pos),
+                        Some(&s.columns[t.column].id),
                         format!(
                             "столбец повторяется в заголовке (позиции {} и {})",
                             first + 1,
                             pos + 1
                         ),
                     ));
-                    header_ok = false;
+                    ok = false;
                 }
-                mapping.push(Some(col));
+                targets.push(Some(t));
             }
             None => {
-                out.problems.push(Problem::warning(
-                    file,
-                    Place::Line(1),
-                    Some(name),
-                    "неизвестный столбец — он не будет использован",
-                ));
-                mapping.push(None);
+                if mapping.is_none_or(|m| m.find(name).is_none()) {
+                    problems.push(Problem::warning(
+                        file,
+                        at(pos),
+                        Some(name),
+                        "неизвестный столбец — он не будет использован",
+                    ));
+                }
+                targets.push(None);
             }
         }
     }
     for (i, c) in s.columns.iter().enumerate() {
         if c.required && !seen.contains_key(&i) {
-            out.problems.push(Problem::error(
+            problems.push(Problem::error(
                 file,
-                Place::Line(1),
+                at(0),
                 Some(&c.id),
                 format!("нет обязательного столбца «{}» ({})", c.id, c.label),
             ));
-            header_ok = false;
+            ok = false;
         }
     }
-    if !header_ok {
-        return out;
+    if !ok {
+        return None;
     }
-    note_absent_columns(file, |col| seen.contains_key(&col), &mut out.problems);
+    note_absent_columns(file, |col| seen.contains_key(&col), problems);
+    Some(ColumnPlan { targets })
+}
 
-    for record in records {
-        let (line, cells) = match record {
-            Ok(r) => r,
-            Err((line, message)) => {
-                out.problems
-                    .push(Problem::error(file, Place::Line(line), None, message));
-                continue;
-            }
-        };
-        if cells.iter().all(|c| c.trim().is_empty()) {
-            continue;
-        }
-        if cells.len() > mapping.len()
-            && cells[mapping.len()..].iter().any(|c| !c.trim().is_empty())
-        {
-            out.problems.push(Problem::error(
-                file,
-                Place::Line(line),
-                None,
-                format!(
-                    "в строке {} ячеек, а в заголовке {}: проверьте разделитель и кавычки",
-                    cells.len(),
-                    mapping.len()
-                ),
-            ));
-            continue;
-        }
-        let mut fields: Vec<(usize, Cell)> = Vec::with_capacity(mapping.len());
-        for (pos, col) in mapping.iter().enumerate() {
-            if let Some(col) = col {
-                let raw = cells.get(pos).map(|c| c.as_ref()).unwrap_or("");
-                fields.push((*col, Cell::Text(raw)));
-            }
-        }
-        if let Some(row) = build_row(file, Place::Line(line), &fields, &mut out.problems) {
-            out.rows.push(row);
-            out.places.push(Place::Line(line));
+/// Reads one record of a table by the plan: a blank record is skipped; a record with more
+/// filled cells than the header has columns is an error. `at(position)` is where a cell is
+/// (`None`: the record as a whole).
+fn read_record(
+    file: &str,
+    plan: &ColumnPlan,
+    cells: &[Cell],
+    at: &dyn Fn(Option<usize>) -> Place,
+    out: &mut Parsed,
+) {
+    if cells.iter().all(Cell::is_blank) {
+        return;
+    }
+    let width = plan.targets.len();
+    if cells.len() > width && cells[width..].iter().any(|c| !c.is_blank()) {
+        out.problems.push(Problem::error(
+            file,
+            at(None),
+            None,
+            format!(
+                "в строке {} ячеек, а в заголовке {}: проверьте разделитель и кавычки",
+                cells.len(),
+                width
+            ),
+        ));
+        return;
+    }
+    let mut fields: Vec<Field> = Vec::with_capacity(width);
+    for (pos, target) in plan.targets.iter().enumerate() {
+        if let Some(t) = target {
+            fields.push(Field {
+                column: t.column,
+                position: Some(pos),
+                fraction: t.fraction,
+                cell: cells.get(pos).cloned().unwrap_or(Cell::Text("")),
+            });
         }
     }
-    out
+    if let Some(row) = build_row(file, at, &fields, &mut out.problems) {
+        out.rows.push(row);
+        out.places.push(at(None));
+    }
 }
 
 /// Says which data columns a file does not have (they count as empty in every row).
@@ -578,26 +837,55 @@ pub fn row_from_json(
         return None;
     };
     let s = schema();
-    let mut fields: Vec<(usize, Cell)> = Vec::with_capacity(obj.len());
+    let mut fields: Vec<Field> = Vec::with_capacity(obj.len());
     for (i, c) in s.columns.iter().enumerate() {
-        match obj.get(&c.id) {
-            Some(v) => fields.push((i, Cell::Json(v))),
-            None if c.required => fields.push((i, Cell::Text(""))),
-            None => {}
-        }
+        let cell = match obj.get(&c.id) {
+            Some(v) => Cell::Json(v),
+            None if c.required => Cell::Text(""),
+            None => continue,
+        };
+        fields.push(Field {
+            column: i,
+            position: None,
+            fraction: false,
+            cell,
+        });
     }
-    build_row(file, place, &fields, problems)
+    build_row(file, &|_| place.clone(), &fields, problems)
 }
 
 // ---------------------------------------------------------------- cells → row
 
 /// A cell as it came from the file.
+#[derive(Clone)]
 enum Cell<'a> {
     Text(&'a str),
     Json(&'a serde_json::Value),
+    /// A number stored as a number (a workbook's numeric cell).
+    Number(f64),
+    /// A workbook cell that is neither text nor a number: what it is and how it shows
+    /// («дата 01.09.2024», «логическое значение ИСТИНА», «ошибка Excel #DIV/0!»).
+    Other(String),
+}
+
+/// A cell with the contract column it is read as, where it is in its record, and whether a
+/// share in it is a fraction (0–1) to be read as a percentage.
+struct Field<'a> {
+    column: usize,
+    position: Option<usize>,
+    fraction: bool,
+    cell: Cell<'a>,
 }
 
 impl Cell<'_> {
+    fn is_blank(&self) -> bool {
+        match self {
+            Cell::Text(s) => s.trim().is_empty(),
+            Cell::Json(v) => v.is_null(),
+            Cell::Number(_) | Cell::Other(_) => false,
+        }
+    }
+
     /// The cell as text (for identity fields); numbers are written without a trailing `.0`.
     fn text(&self) -> Result<String, String> {
         match self {
@@ -606,6 +894,8 @@ impl Cell<'_> {
             Cell::Json(serde_json::Value::Number(n)) => Ok(n.to_string()),
             Cell::Json(serde_json::Value::Null) => Ok(String::new()),
             Cell::Json(v) => Err(format!("ожидался текст, получено {}", json_kind(v))),
+            Cell::Number(v) => Ok(shortest_decimal(*v)),
+            Cell::Other(what) => Err(format!("ожидался текст, а в ячейке {what}")),
         }
     }
 
@@ -620,6 +910,9 @@ impl Cell<'_> {
                 .ok_or_else(|| format!("число {n} вне допустимого диапазона")),
             Cell::Json(serde_json::Value::Null) => Ok(None),
             Cell::Json(v) => Err(format!("ожидалось число, получено {}", json_kind(v))),
+            Cell::Number(v) if v.is_finite() => Ok(Some(*v)),
+            Cell::Number(_) => Err("число вне допустимого диапазона".to_string()),
+            Cell::Other(what) => Err(format!("ожидалось число, а в ячейке {what}")),
         }
     }
 
@@ -628,7 +921,19 @@ impl Cell<'_> {
             Cell::Text(s) => s.trim().to_string(),
             Cell::Json(serde_json::Value::String(s)) => s.trim().to_string(),
             Cell::Json(v) => v.to_string(),
+            Cell::Number(v) => shortest_decimal(*v),
+            Cell::Other(what) => what.clone(),
         }
+    }
+}
+
+/// A number as a person would type it: no trailing `.0` for whole numbers (a workbook stores
+/// a school id or a year as a number).
+fn shortest_decimal(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        format!("{}", v as i64)
+    } else {
+        format!("{v}")
     }
 }
 
@@ -713,22 +1018,23 @@ pub fn parse_number(raw: &str) -> Result<Option<f64>, String> {
 /// Builds and validates a row from (column index, cell) pairs. Missing data columns stay empty.
 fn build_row(
     file: &str,
-    place: Place,
-    fields: &[(usize, Cell)],
+    at: &dyn Fn(Option<usize>) -> Place,
+    fields: &[Field],
     problems: &mut Vec<Problem>,
 ) -> Option<Row> {
     let s = schema();
     let mut ok = true;
-    let err = |col: &str, msg: String, problems: &mut Vec<Problem>| {
-        problems.push(Problem::error(file, place.clone(), Some(col), msg));
-    };
     let mut school_id = String::new();
     let mut school_name = String::new();
     let mut municipality = String::new();
     let mut school_type = None;
     let mut year = None;
     let mut values = Values::empty();
-    for (col, cell) in fields {
+    for field in fields {
+        let (col, cell) = (&field.column, &field.cell);
+        let err = |col: &str, msg: String, problems: &mut Vec<Problem>| {
+            problems.push(Problem::error(file, at(field.position), Some(col), msg));
+        };
         let c = &s.columns[*col];
         match c.kind {
             Kind::Text => match cell.text() {
@@ -791,10 +1097,10 @@ fn build_row(
             },
             kind => match cell.number() {
                 Ok(None) => {}
-                Ok(Some(v)) => match check_range(kind, v) {
+                Ok(Some(v)) => match check_range(kind, as_percentage(v, field.fraction)) {
                     Ok(()) => {
                         if let Some(d) = s.data_index_of_column(*col) {
-                            values.set(d, Some(v));
+                            values.set(d, Some(as_percentage(v, field.fraction)));
                         }
                     }
                     Err(m) => {
@@ -820,6 +1126,16 @@ fn build_row(
         year: year?,
         values,
     })
+}
+
+/// A share given as a fraction (0–1) read as a percentage. Rounded to 10 decimal places so
+/// that 0.07 reads as 7, not 7.000000000000001 (the shares are whole or tenths of a percent).
+fn as_percentage(v: f64, fraction: bool) -> f64 {
+    if fraction {
+        (v * 100.0 * 1e10).round() / 1e10
+    } else {
+        v
+    }
 }
 
 /// The allowed values of each numeric kind, with the Russian rule for messages.
@@ -944,6 +1260,10 @@ pub fn merge(files: Vec<Parsed>) -> (Vec<Row>, Vec<Problem>) {
             Place::Line(n) => format!("{first_file}, строка {n}"),
             Place::Record(n) => format!("{first_file}, запись {n}"),
             Place::Path(path) => format!("{first_file}, {path}"),
+            Place::Cell { sheet, row, column } => format!(
+                "{first_file}, ячейка {}",
+                Place::cell_reference(sheet, *row, *column)
+            ),
             Place::File => first_file.clone(),
         };
         problems.push(Problem::error(
@@ -999,16 +1319,22 @@ impl<'de> Deserialize<'de> for Row {
                     }
                 }
                 cells.sort_by_key(|(c, _)| *c);
-                let mut fields: Vec<(usize, Cell)> = Vec::with_capacity(cells.len() + 5);
+                let field = |column: usize, cell| Field {
+                    column,
+                    position: None,
+                    fraction: false,
+                    cell,
+                };
+                let mut fields: Vec<Field> = Vec::with_capacity(cells.len() + 5);
                 for (i, c) in s.columns.iter().enumerate() {
                     if c.required && !cells.iter().any(|(k, _)| *k == i) {
-                        fields.push((i, Cell::Text("")));
+                        fields.push(field(i, Cell::Text("")));
                     }
                 }
-                fields.extend(cells.iter().map(|(c, v)| (*c, Cell::Json(v))));
-                fields.sort_by_key(|(c, _)| *c);
+                fields.extend(cells.iter().map(|(c, v)| field(*c, Cell::Json(v))));
+                fields.sort_by_key(|f| f.column);
                 let mut problems = Vec::new();
-                let row = build_row("", Place::Record(1), &fields, &mut problems);
+                let row = build_row("", &|_| Place::Record(1), &fields, &mut problems);
                 let errors: Vec<String> = problems
                     .iter()
                     .filter(|p| p.is_error())
@@ -1052,6 +1378,70 @@ mod binary_tests {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_mapping_reads_another_form_renamed_reordered_and_with_fractions() {
+        let csv = "Год;Наименование ОО;Код ОО;Район;Вид;Доля семей с низким доходом;Лишнее\n\
+                   2024;Школа №1;s1;Район А;secondary;0,07;x\n\
+                   2024;Школа №2;s2;Район А;basic;0,255;y\n";
+        let by_names = parse_csv("f.csv", csv.as_bytes());
+        assert!(by_names.rows.is_empty());
+        assert!(by_names.problems.iter().any(|p| p.is_error()
+            && p.column.as_deref() == Some("school_id")
+            && p.message.contains("нет обязательного столбца")));
+        let col = |source: &str, target: Option<&str>, fraction: bool| MappedColumn {
+            source: source.into(),
+            target: target.map(str::to_string),
+            fraction,
+        };
+        let mapping = ColumnMapping {
+            name: "Форма района".into(),
+            columns: vec![
+                col("год", Some("year"), false),
+                col("Наименование  ОО", Some("school_name"), false),
+                col("Код ОО", Some("school_id"), false),
+                col("Район", Some("municipality"), false),
+                col("Вид", Some("school_type"), false),
+                col("Доля семей с низким доходом", Some("deviant_pct"), true),
+                col("Лишнее", None, false),
+            ],
+        };
+        let parsed = parse_csv_with("f.csv", csv.as_bytes(), Some(&mapping));
+        assert!(
+            !parsed.problems.iter().any(|p| p.is_error()),
+            "{:?}",
+            parsed.problems
+        );
+        assert_eq!(parsed.rows.len(), 2);
+        let d = schema().data_index("deviant_pct").unwrap();
+        assert_eq!(parsed.rows[0].school_id, "s1");
+        assert_eq!(parsed.rows[0].values.get(d), Some(7.0));
+        assert_eq!(parsed.rows[1].values.get(d), Some(25.5));
+        // The ignored column is not called unknown.
+        assert!(!parsed
+            .problems
+            .iter()
+            .any(|p| p.column.as_deref() == Some("Лишнее")));
+        // Without the fraction flag 0,07 is read as 0,07 %.
+        let mut plain = mapping.clone();
+        plain.columns[5].fraction = false;
+        let parsed = parse_csv_with("f.csv", csv.as_bytes(), Some(&plain));
+        assert_eq!(parsed.rows[0].values.get(d), Some(0.07));
+        // A mapping to a column the contract does not have is refused by name.
+        let mut wrong = mapping.clone();
+        wrong.columns[0].target = Some("yaer".into());
+        let parsed = parse_csv_with("f.csv", csv.as_bytes(), Some(&wrong));
+        assert!(parsed.rows.is_empty());
+        assert!(parsed
+            .problems
+            .iter()
+            .any(|p| p.message.contains("неизвестному столбцу «yaer»")));
+        let preview = preview_table("f.csv", csv.as_bytes(), &ReadOptions::default(), 1).unwrap();
+        assert_eq!(preview.header.len(), 7);
+        assert_eq!(preview.rows.len(), 1);
+        assert!(!preview.reads_by_names());
+        assert_eq!(preview.column_values(5).collect::<Vec<_>>(), vec!["0,07"]);
+    }
+
     use super::*;
     use crate::domain::problem::{has_errors, Severity};
 

@@ -72,6 +72,39 @@ pub enum Place {
     Record(usize),
     /// A JSON path such as `payload.rows[3].year`.
     Path(String),
+    /// A cell of a workbook's sheet: row 1-based as Excel numbers rows, column 0-based
+    /// (shown as Excel's letters: `Лист1!F12`).
+    Cell {
+        sheet: String,
+        row: usize,
+        column: usize,
+    },
+}
+
+impl Place {
+    /// Excel's reference of a cell: `Лист1!F12` (the sheet quoted when it has spaces or
+    /// punctuation, as Excel writes it: `'Данные 2024'!B3`).
+    pub fn cell_reference(sheet: &str, row: usize, column: usize) -> String {
+        let plain = sheet.chars().all(|c| c.is_alphanumeric() || c == '_');
+        let sheet = if plain {
+            sheet.to_string()
+        } else {
+            format!("'{}'", sheet.replace('\'', "''"))
+        };
+        format!("{sheet}!{}{row}", column_letters(column))
+    }
+}
+
+/// Excel's letters of a 0-based column: 0 → `A`, 25 → `Z`, 26 → `AA`.
+pub fn column_letters(column: usize) -> String {
+    let mut n = column + 1;
+    let mut out = Vec::new();
+    while n > 0 {
+        let r = (n - 1) % 26;
+        out.push(char::from(b'A' + r as u8));
+        n = (n - 1) / 26;
+    }
+    out.iter().rev().collect()
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -152,6 +185,14 @@ impl fmt::Display for Problem {
                 write!(f, ", поле {p}")?;
                 return write!(f, ": {}", self.message);
             }
+            Place::Cell {
+                ref sheet,
+                row,
+                column,
+            } => {
+                write!(f, ", ячейка {}", Place::cell_reference(sheet, row, column))?;
+                "поле"
+            }
         };
         if let Some(c) = &self.column {
             write!(f, ", {field} «{c}»")?;
@@ -228,6 +269,35 @@ fn quote_ticks(s: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn cell_references_read_as_excel_writes_them() {
+        assert_eq!(super::column_letters(0), "A");
+        assert_eq!(super::column_letters(5), "F");
+        assert_eq!(super::column_letters(25), "Z");
+        assert_eq!(super::column_letters(26), "AA");
+        assert_eq!(super::column_letters(701), "ZZ");
+        assert_eq!(super::column_letters(702), "AAA");
+        assert_eq!(super::Place::cell_reference("Лист1", 12, 5), "Лист1!F12");
+        assert_eq!(
+            super::Place::cell_reference("Данные 2024", 3, 1),
+            "'Данные 2024'!B3"
+        );
+        let p = super::Problem::error(
+            "a.xlsx",
+            super::Place::Cell {
+                sheet: "Лист1".into(),
+                row: 12,
+                column: 5,
+            },
+            Some("year"),
+            "год должен быть целым числом",
+        );
+        assert_eq!(
+            p.to_string(),
+            "ошибка: a.xlsx, ячейка Лист1!F12, поле «year»: год должен быть целым числом"
+        );
+    }
+
     use super::*;
 
     #[test]
