@@ -14,6 +14,7 @@ use crate::domain::bundle::{Class, Resolution};
 use crate::domain::catalog::{Change, Overview};
 use crate::domain::envelope::CreatedBy;
 use crate::domain::identify::Params;
+use crate::domain::input::{ReadOptions, TablePreview};
 use crate::domain::problem::Problem;
 use crate::domain::records::{
     ImportCounts, RunRecord, RunScope, SchoolDocuments, SchoolIdentity, SchoolRecord,
@@ -36,9 +37,22 @@ pub struct ToWorker {
 pub enum Request {
     /// Open the database and read it. → [`Response::Loaded`].
     Load,
-    /// Read the files sent beside the request (in this order) and preview their import.
+    /// Read the files sent beside the request (in this order) and preview their import; a
+    /// table file is read with its options (sheet, column mapping) when given.
     /// → [`Response::Preview`].
-    Preview { files: Vec<String> },
+    Preview {
+        files: Vec<String>,
+        #[serde(default)]
+        options: BTreeMap<String, ReadOptions>,
+    },
+    /// Look at the table files sent beside the request before importing them: their sheets,
+    /// header, first rows as they stand and as they would be read (with the options given),
+    /// and the suggested column mapping. → [`Response::Inspected`].
+    Inspect {
+        files: Vec<String>,
+        #[serde(default)]
+        options: BTreeMap<String, ReadOptions>,
+    },
     /// Write a previewed import with the user's choices. → [`Response::Changed`].
     ApplyImport { plan: u64, choice: Choice },
     /// Forget a preview. → [`Response::Changed`] (empty).
@@ -164,6 +178,8 @@ pub enum FromWorker {
 pub enum Response {
     Loaded(Box<Overview>),
     Preview(Box<PlanView>),
+    /// What the table files of an [`Request::Inspect`] hold, in the order sent.
+    Inspected(Vec<Inspection>),
     /// A write happened (or nothing needed writing); `change` patches the page's overview.
     Changed {
         change: Box<Change>,
@@ -209,6 +225,69 @@ pub struct PlanView {
     /// Every conflict.
     pub conflicts: Vec<ConflictView>,
 }
+
+/// A table file looked at before its import (see [`Request::Inspect`]).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Inspection {
+    pub file: String,
+    /// `None` for a Shkala bundle or a JSON file (read by its keys, nothing to map).
+    pub table: Option<TablePreview>,
+    /// Why the file cannot be looked at as a table, if so.
+    pub refused: Option<Problem>,
+    /// True when the header names the contract's columns (the file reads without a mapping).
+    pub reads_by_names: bool,
+    /// The first rows as they would be read with the options given.
+    pub rows: Vec<Row>,
+    /// How many rows the whole file gives with these options, and its problems (the first
+    /// ones; `problems_total` counts all).
+    pub rows_total: usize,
+    pub problems: Vec<Problem>,
+    pub problems_total: usize,
+}
+
+impl Inspection {
+    /// Looks at one file: a bundle or a JSON file has no table; a table file gives its
+    /// preview, whether it reads by names, and its rows and problems as read with `options`.
+    pub fn of(file: &str, bytes: &[u8], options: &ReadOptions) -> Inspection {
+        let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+        if matches!(
+            body.iter().find(|b| !b.is_ascii_whitespace()),
+            Some(b'{') | Some(b'[')
+        ) {
+            return Inspection {
+                file: file.to_string(),
+                reads_by_names: true,
+                ..Inspection::default()
+            };
+        }
+        let table = match crate::domain::input::preview_table(file, bytes, options, INSPECT_ROWS) {
+            Ok(t) => t,
+            Err(p) => {
+                return Inspection {
+                    file: file.to_string(),
+                    refused: Some(p),
+                    ..Inspection::default()
+                }
+            }
+        };
+        let parsed = crate::domain::input::parse_file_with(file, bytes, options);
+        let (rows, problems) = crate::domain::input::merge(vec![parsed]);
+        Inspection {
+            file: file.to_string(),
+            reads_by_names: table.reads_by_names(),
+            table: Some(table),
+            refused: None,
+            rows_total: rows.len(),
+            rows: rows.into_iter().take(INSPECT_ROWS).collect(),
+            problems_total: problems.len(),
+            problems: problems.into_iter().take(INSPECT_PROBLEMS).collect(),
+        }
+    }
+}
+
+/// How many rows and problems an [`Inspection`] carries.
+pub const INSPECT_ROWS: usize = 10;
+pub const INSPECT_PROBLEMS: usize = 50;
 
 /// How many school summaries go in one [`FromWorker::Part`].
 pub const PART: usize = 5_000;
@@ -318,6 +397,40 @@ pub fn encode<T: Serialize>(message: &T) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn an_inspection_says_whether_a_table_reads_by_names_and_reads_it_with_a_mapping() {
+        use crate::domain::input::{ColumnMapping, MappedColumn, ReadOptions};
+        let csv = "Код;Название;МО;Тип;Год\ns1;Школа;Район;secondary;2024\n";
+        let look = Inspection::of("f.csv", csv.as_bytes(), &ReadOptions::default());
+        assert!(!look.reads_by_names);
+        assert_eq!(look.table.as_ref().map(|t| t.header.len()), Some(5));
+        assert_eq!(look.rows_total, 0);
+        assert!(look.problems.iter().any(|p| p.is_error()));
+        let map = |s: &str, t: &str| MappedColumn {
+            source: s.into(),
+            target: Some(t.into()),
+            fraction: false,
+        };
+        let options = ReadOptions {
+            sheet: None,
+            mapping: Some(ColumnMapping {
+                name: "m".into(),
+                columns: vec![
+                    map("Код", "school_id"),
+                    map("Название", "school_name"),
+                    map("МО", "municipality"),
+                    map("Тип", "school_type"),
+                    map("Год", "year"),
+                ],
+            }),
+        };
+        let look = Inspection::of("f.csv", csv.as_bytes(), &options);
+        assert_eq!(look.rows_total, 1);
+        assert_eq!(look.rows[0].school_id, "s1");
+        let bundle = Inspection::of("b.json", b"{\"format\": 1}", &ReadOptions::default());
+        assert!(bundle.table.is_none() && bundle.reads_by_names);
+    }
+
     use super::*;
     use crate::domain::bundle::{plan_import, Incoming};
     use crate::domain::records::Snapshot;

@@ -341,6 +341,7 @@ async fn preview(service: &mut Service, name: &str, bytes: Vec<u8>) -> u64 {
         .handle(
             Request::Preview {
                 files: vec![name.into()],
+                options: Default::default(),
             },
             &job(vec![(name.into(), bytes)]),
         )

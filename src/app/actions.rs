@@ -207,7 +207,10 @@ pub async fn preview(state: AppState, files: Vec<web_sys::File>) -> Option<PlanV
     match call(
         state,
         "Читаю файлы…",
-        Request::Preview { files: names },
+        Request::Preview {
+            files: names,
+            options: Default::default(),
+        },
         files,
     )
     .await

@@ -37,7 +37,8 @@ fn binary_kind(bytes: &[u8]) -> Option<&'static str> {
 
 /// How a file is to be read beyond its content: which sheet of a workbook, and a column
 /// mapping for a file whose header is not the contract's.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct ReadOptions {
     /// The sheet to read; `None`: the first sheet whose header names the contract's required
     /// columns (or, with a mapping, the mapping's columns), else the first sheet.

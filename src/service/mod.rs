@@ -21,6 +21,7 @@ use crate::domain::catalog::{summaries, CatalogCache, Change, Overview, RunHeade
 use crate::domain::demo::{self, DemoSpec};
 use crate::domain::digest::RowsDigest;
 use crate::domain::identify::{self, Params, ResultsCategory, SocialCategory};
+use crate::domain::input::ReadOptions;
 use crate::domain::problem::{Place, Problem};
 use crate::domain::records::{
     ImportCounts, LogAction, LogEntry, Origin, Removal, RunRecord, RunScope, SchoolDocuments,
@@ -30,7 +31,7 @@ use crate::domain::reference::reference_pools;
 use crate::domain::row::Row;
 use crate::domain::time::Timestamp;
 use crate::format::count;
-use crate::protocol::{Choice, Export, PlanView, Request, Response};
+use crate::protocol::{Choice, Export, Inspection, PlanView, Request, Response};
 use crate::storage::records::{self as stored, Loaded, SetAside, DATA_VERSION};
 use crate::storage::{stores, Db, Op, StorageError};
 use std::cell::Cell;
@@ -367,7 +368,8 @@ impl Service {
         }
         let result = match request {
             Request::Load => Ok((Response::Loaded(Box::new(self.overview())), None)),
-            Request::Preview { files } => self.preview(files, job).await,
+            Request::Preview { files, options } => self.preview(files, options, job).await,
+            Request::Inspect { files, options } => self.inspect(files, options, job).await,
             Request::ApplyImport { plan, choice } => self.apply_import(plan, choice, job).await,
             Request::DiscardPlan { plan } => {
                 self.plans.remove(&plan);
@@ -443,7 +445,34 @@ impl Service {
         }
     }
 
-    async fn preview(&mut self, names: Vec<String>, job: &Job) -> Result<Outcome, Stop> {
+    /// The table files as they stand and as they would be read (the mapping step).
+    async fn inspect(
+        &mut self,
+        names: Vec<String>,
+        options: BTreeMap<String, ReadOptions>,
+        job: &Job,
+    ) -> Result<Outcome, Stop> {
+        let total = job.files.len().max(1);
+        let mut out = Vec::with_capacity(job.files.len());
+        for (i, (name, bytes)) in job.files.iter().enumerate() {
+            (job.progress)(&format!("Смотрю «{name}»…"), Some(i as f64 / total as f64));
+            breathe().await;
+            if job.cancelled() {
+                return Err(Stop::Cancelled);
+            }
+            let opts = options.get(name).cloned().unwrap_or_default();
+            out.push(Inspection::of(name, bytes, &opts));
+        }
+        let _ = names;
+        Ok((Response::Inspected(out), None))
+    }
+
+    async fn preview(
+        &mut self,
+        names: Vec<String>,
+        options: BTreeMap<String, ReadOptions>,
+        job: &Job,
+    ) -> Result<Outcome, Stop> {
         let total = job.files.len().max(1);
         let mut incoming = Vec::new();
         let mut problems = Vec::new();
@@ -454,7 +483,8 @@ impl Service {
             if job.cancelled() {
                 return Err(Stop::Cancelled);
             }
-            match Incoming::read(name, bytes) {
+            let opts = options.get(name).cloned().unwrap_or_default();
+            match Incoming::read_with(name, bytes, &opts) {
                 Ok((inc, notes)) => {
                     incoming.push(inc);
                     problems.extend(notes);

@@ -209,13 +209,22 @@ impl Incoming {
     /// (CSV, or a JSON array). A file with any error is refused with all its problems; an
     /// accepted file comes with its warnings and notes.
     pub fn read(file: &str, bytes: &[u8]) -> Result<(Incoming, Vec<Problem>), Vec<Problem>> {
+        Self::read_with(file, bytes, &crate::domain::input::ReadOptions::default())
+    }
+
+    /// [`Incoming::read`] with a sheet and a column mapping for a table file.
+    pub fn read_with(
+        file: &str,
+        bytes: &[u8],
+        options: &crate::domain::input::ReadOptions,
+    ) -> Result<(Incoming, Vec<Problem>), Vec<Problem>> {
         let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
         if body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{') {
             let parsed = super::parse_bundle(file, bytes)?;
             let warnings = parsed.warnings.clone();
             return Ok((Incoming::Bundle(parsed), warnings));
         }
-        let parsed = crate::domain::input::parse_file(file, bytes);
+        let parsed = crate::domain::input::parse_file_with(file, bytes, options);
         // Duplicate (school, year) rows inside the file are errors too.
         let (rows, problems) = crate::domain::input::merge(vec![parsed]);
         if problems.iter().any(Problem::is_error) {
