@@ -201,15 +201,44 @@ pub fn export_school(state: AppState, school_id: String) {
     export(state, Export::School { school_id, by });
 }
 
-/// Reads files and previews their import.
-pub async fn preview(state: AppState, files: Vec<web_sys::File>) -> Option<PlanView> {
+/// Looks at the table files before their import: sheets, header, first rows as read with
+/// `options`, the problems (the mapping step).
+pub async fn inspect(
+    state: AppState,
+    files: Vec<web_sys::File>,
+    options: std::collections::BTreeMap<String, crate::domain::input::ReadOptions>,
+) -> Option<Vec<crate::protocol::Inspection>> {
+    let names = files.iter().map(|f| f.name()).collect();
+    match call(
+        state,
+        "Смотрю файлы…",
+        Request::Inspect {
+            files: names,
+            options,
+        },
+        files,
+    )
+    .await
+    {
+        Some(Response::Inspected(v)) => Some(v),
+        _ => None,
+    }
+}
+
+/// Reads files (a table with its sheet and column mapping, if chosen) and previews their
+/// import.
+pub async fn preview(
+    state: AppState,
+    files: Vec<web_sys::File>,
+    options: std::collections::BTreeMap<String, crate::domain::input::ReadOptions>,
+) -> Option<PlanView> {
     let names = files.iter().map(|f| f.name()).collect();
     match call(
         state,
         "Читаю файлы…",
         Request::Preview {
             files: names,
-            options: Default::default(),
+            options,
         },
         files,
     )

@@ -9,7 +9,11 @@ use crate::app::state::{app_state, NoticeKind};
 use crate::domain::bundle::{Class, CreatedBy, Resolution, Role};
 use crate::domain::problem::Problem;
 use crate::format::{count, date_time, ellipsis, human_bytes, pct};
-use crate::protocol::{Choice, Export, PlanView};
+use crate::domain::input::ReadOptions;
+use crate::domain::mapping::SavedMappings;
+use crate::protocol::{Choice, Export, Inspection, PlanView};
+use super::mapping::{self, MappingStep};
+use std::collections::BTreeMap;
 use crate::storage::browser::{self, Persistence};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -42,18 +46,12 @@ fn ImportSection() -> impl IntoView {
     let choice = RwSignal::new(Choice::default());
     let over = RwSignal::new(false);
     let input = NodeRef::<leptos::html::Input>::new();
-    let start = move |files: Vec<web_sys::File>| {
-        if files.is_empty() {
-            return;
-        }
-        if let Some(p) = view_.get_untracked().and_then(|v| v.plan) {
-            actions::discard_plan(p);
-        }
-        view_.set(None);
-        problems.set(Vec::new());
-        choice.set(Choice::default());
+    // The files picked, kept while their columns are being mapped.
+    let picked = StoredValue::new_local(Vec::<web_sys::File>::new());
+    let step = RwSignal::new(None::<(Vec<Inspection>, SavedMappings)>);
+    let read = move |files: Vec<web_sys::File>, options: BTreeMap<String, ReadOptions>| {
         spawn_local(async move {
-            if let Some(v) = actions::preview(state, files).await {
+            if let Some(v) = actions::preview(state, files, options).await {
                 problems.set(v.problems.clone());
                 if v.refused > 0 {
                     state.say(
@@ -75,6 +73,38 @@ fn ImportSection() -> impl IntoView {
             }
         });
     };
+    let start = move |files: Vec<web_sys::File>| {
+        if files.is_empty() {
+            return;
+        }
+        if let Some(p) = view_.get_untracked().and_then(|v| v.plan) {
+            actions::discard_plan(p);
+        }
+        view_.set(None);
+        step.set(None);
+        problems.set(Vec::new());
+        choice.set(Choice::default());
+        picked.set_value(files.clone());
+        spawn_local(async move {
+            let Some(found) = actions::inspect(state, files.clone(), BTreeMap::new()).await else {
+                return;
+            };
+            if mapping::needed(&found) {
+                let saved = mapping::saved().await;
+                step.set(Some((found, saved)));
+            } else {
+                read(files, BTreeMap::new());
+            }
+        });
+    };
+    let mapped = Callback::new(move |options: BTreeMap<String, ReadOptions>| {
+        step.set(None);
+        read(picked.get_value(), options);
+    });
+    let unmapped = Callback::new(move |_: ()| {
+        step.set(None);
+        picked.set_value(Vec::new());
+    });
     let on_change = move |_| {
         let files = files_of(input.get().and_then(|i| i.files()));
         if let Some(i) = input.get() {
@@ -109,7 +139,7 @@ fn ImportSection() -> impl IntoView {
     view! {
         <section aria-labelledby="import-h">
             <h2 id="import-h">"Импорт"</h2>
-            <p>"Файлы Шкалы (данные школы, подборка школ, эталон, оценка механизмов, резервная копия) и таблицы CSV в контракте строки. Можно выбрать несколько файлов сразу. Сначала показывается, что изменится; загрузка — только после подтверждения, одной транзакцией: всё или ничего."</p>
+            <p>"Файлы Шкалы (данные школы, подборка школ, эталон, оценка механизмов, резервная копия) и таблицы CSV или книги Excel (XLSX). Таблицу другой формы можно сопоставить с контрактом строки по столбцам. Можно выбрать несколько файлов сразу. Сначала показывается, что изменится; загрузка — только после подтверждения, одной транзакцией: всё или ничего."</p>
             <div
                 class=move || if over.get() { "dropzone over" } else { "dropzone" }
                 on:dragover=move |ev: web_sys::DragEvent| { ev.prevent_default(); over.set(true); }
@@ -117,9 +147,12 @@ fn ImportSection() -> impl IntoView {
                 on:drop=on_drop
             >
                 <label for="import-files">"Перетащите файлы сюда или выберите их: "</label>
-                <input id="import-files" type="file" multiple accept=".json,.csv,.txt,application/json,text/csv" node_ref=input on:change=on_change/>
+                <input id="import-files" type="file" multiple accept=".json,.csv,.txt,.xlsx,application/json,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" node_ref=input on:change=on_change/>
             </div>
             <ProblemList problems=problems/>
+            {move || step.get().map(|(found, saved)| view! {
+                <MappingStep files=picked inspections=found saved=saved done=mapped cancel=unmapped/>
+            })}
             {move || view_.get().map(|v| view! { <Preview v=v choice=choice apply=apply close=close/> })}
         </section>
     }

@@ -4,6 +4,7 @@ pub mod about;
 pub mod data;
 pub mod guide;
 pub mod home;
+pub mod mapping;
 pub mod municipality;
 pub mod report;
 pub mod rubric;
