@@ -156,7 +156,7 @@ impl ContextScatter {
             return None;
         }
         (a.is_finite() && b.is_finite() && a < b)
-            .then(|| ((a, intercept + slope * a), (b, intercept + slope * b)))
+            .then_some(((a, intercept + slope * a), (b, intercept + slope * b)))
     }
 }
 
