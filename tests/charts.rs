@@ -6,13 +6,16 @@
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use shkala::charts::{context_scatter, context_scatter_text, ContextPoint, ContextScatter};
 use shkala::charts::{
     identification_scatter, index_histogram, rubric_bars, rubric_heatmap, school_trajectory, theme,
     BarRow, Cuts, DrawResult, HeatmapRow, IdentificationScatter, IndexHistogram, RubricBars,
     RubricHeatmap, ScatterPoint, SchoolTrajectory, TrajectoryPoint, NO_DATA,
 };
 use shkala::domain::demo::{region, DemoSpec};
-use shkala::domain::identify::{identify, Params, ResultsBand, ResultsCategory};
+use shkala::domain::identify::{
+    identify, ContextCategory, ContextFit, Params, ResultsBand, ResultsCategory,
+};
 use shkala::domain::placement::place;
 use shkala::domain::reference::{reference_pools, ReferencePayload};
 use shkala::domain::rubric::{
@@ -986,4 +989,158 @@ fn school_trajectory_from_placement() {
     }
     let renamed = data.with_title("Другой заголовок");
     assert_eq!(renamed.title, "Другой заголовок");
+}
+
+// ---------------------------------------------------------------------------------------
+// Контекстуализированные результаты
+// ---------------------------------------------------------------------------------------
+
+/// The worked example of the README («Contextualised results»): slope 0.68, intercept 0.16,
+/// R² = 289/380; B and D above expectation, both ШНСУ, D in every year.
+fn context_fixture() -> ContextScatter {
+    use ContextCategory::*;
+    let point = |name: &str, social, results, category, unfavourable, resilient| ContextPoint {
+        name: name.into(),
+        social,
+        results,
+        category,
+        unfavourable,
+        resilient,
+    };
+    ContextScatter {
+        title: "Средние школы, 2025: результаты с учётом социального контекста".into(),
+        points: vec![
+            point("Школа A", 0.0, 0.1, Below, false, false),
+            point("Школа B", 0.25, 0.5, Above, true, false),
+            point("Школа C", 0.5, 0.3, Below, false, false),
+            point("Школа D", 0.75, 0.8, Above, true, true),
+            point("Школа E", 1.0, 0.8, Within, false, false),
+        ],
+        fit: Some(ContextFit {
+            pool: "secondary".into(),
+            year: 2025,
+            n: 5,
+            slope: Some(0.68),
+            intercept: Some(0.16),
+            r2: Some(289.0 / 380.0),
+            note: None,
+        }),
+        share: 0.25,
+        without_place: 1,
+    }
+}
+
+#[test]
+fn context_scatter_snapshot_and_content() {
+    let data = context_fixture();
+    let svg = render(800, 600, |a| context_scatter(a, &data));
+    check_svg("context_scatter", &svg);
+    preview("context_scatter", &svg);
+    let above = theme::context_style(ContextCategory::Above).colour;
+    let below = theme::context_style(ContextCategory::Below).colour;
+    let within = theme::context_style(ContextCategory::Within).colour;
+    // Points plus the legend's sample; the grey circles also hold the ring's sample.
+    assert_eq!(count_filled(&svg, "polygon", above), 2 + 1);
+    assert_eq!(count_filled(&svg, "polygon", below), 2 + 1);
+    assert_eq!(count_filled(&svg, "circle", within), 1 + 1 + 1);
+    let stroke = format!("stroke=\"{}\"", hex(theme::RESILIENT));
+    let rings = svg
+        .lines()
+        .filter(|l| l.trim_start().starts_with("<circle") && l.contains(&stroke))
+        .count();
+    assert_eq!(rings, 1 + 1, "D and the legend's sample");
+    assert_eq!(count_lines(&svg, theme::FIT_LINE), 1, "the fitted line");
+    for text in [
+        "выше ожидаемого — 2",
+        "в пределах ожидаемого — 1",
+        "ниже ожидаемого — 2",
+        "выше ожидаемого во все годы, ШНСУ — 1",
+        "ожидаемый результат, R² = 0,76",
+        "средние значения",
+        "без индекса или линии (не показаны) — 1",
+    ] {
+        assert_eq!(count_text(&svg, text), 1, "«{text}»");
+    }
+    // The mean lines: mean social index 0.5 above the plot, mean results index 0.5 at right.
+    assert_eq!(count_text(&svg, "0,50"), 2);
+}
+
+#[test]
+fn context_scatter_text_names_the_line_the_counts_and_the_schools() {
+    let text = context_scatter_text(&context_fixture());
+    let all = text.join("\n");
+    for part in [
+        "Средние школы, 2025: результаты с учётом социального контекста.",
+        "Ожидаемый индекс результатов = 0,16 + 0,68 × социальный индекс (наклон 0,68, свободный член 0,16); R² = 0,761; по 5 школам.",
+        "Выше ожидаемого — 2, в пределах ожидаемого — 1, ниже ожидаемого — 2 (выше и ниже — по 25 % школ",
+        "социальный индекс 0,5, индекс результатов 0,5",
+        "Выше ожидаемого в неблагоприятных социальных условиях (ШНСУ): Школа B, Школа D (во все годы окна).",
+        "не показаны): 1.",
+    ] {
+        assert!(all.contains(part), "«{part}» in\n{all}");
+    }
+    // No line: said why, no counts.
+    let mut data = context_fixture();
+    data.points.clear();
+    data.fit = Some(ContextFit {
+        pool: "secondary".into(),
+        year: 2025,
+        n: 2,
+        slope: None,
+        intercept: None,
+        r2: None,
+        note: Some("школ с обоими индексами меньше трёх (n = 2): линия не строится".into()),
+    });
+    let all = context_scatter_text(&data).join("\n");
+    assert!(all.contains("Линия ожидаемого результата не построена (2 школы): школ с обоими индексами меньше трёх"), "{all}");
+    assert!(!all.contains("Выше ожидаемого —"), "{all}");
+    let svg = render(400, 300, |a| context_scatter(a, &data));
+    assert_eq!(count_text(&svg, NO_DATA), 1);
+    check_svg("context_scatter_empty", &svg);
+}
+
+#[test]
+fn context_scatter_from_identification_and_from_a_result_without_context() {
+    let rows = region(&DemoSpec::default());
+    let result = identify(&rows, &Params::default()).unwrap();
+    let year = *result.years.last().unwrap();
+    let data = ContextScatter::from_identification(&result, "secondary", year);
+    let in_pool = result
+        .schools
+        .iter()
+        .filter(|s| s.pool.as_deref() == Some("secondary"))
+        .filter(|s| s.years.contains_key(&year))
+        .count();
+    assert!(!data.points.is_empty());
+    assert_eq!(data.points.len() + data.without_place, in_pool);
+    let fit = data.fit.clone().unwrap();
+    assert_eq!(fit.n, data.points.len());
+    // The line passes through the means.
+    let ((mx, my), slope, intercept) = (
+        data.means().unwrap(),
+        fit.slope.unwrap(),
+        fit.intercept.unwrap(),
+    );
+    assert!((intercept + slope * mx - my).abs() < 1e-9);
+    let svg = render(800, 600, |a| context_scatter(a, &data));
+    assert_eq!(count_lines(&svg, theme::FIT_LINE), 1);
+    assert!(context_scatter_text(&data).len() >= 5);
+
+    // A result stored before the contextualised results: the same picture.
+    let mut old = result.clone();
+    old.context = Default::default();
+    for s in &mut old.schools {
+        s.context_resilient = false;
+        for (_, y) in &mut s.years.0 {
+            y.expected = None;
+            y.residual = None;
+            y.context_category = None;
+        }
+    }
+    assert_eq!(
+        ContextScatter::from_identification(&old, "secondary", year),
+        data
+    );
+    let missing = ContextScatter::from_identification(&result, "нет такого пула", year);
+    assert!(missing.points.is_empty() && missing.fit.is_none());
 }

@@ -66,6 +66,71 @@ fn identify_writes_the_json_contract() {
     assert_eq!(v["summary"]["overall"]["assessed"], 4);
 }
 
+/// The contextualised results are in the JSON: a line per pool-year, each school-year's
+/// expected value, residual and category, `context_resilient`, and the stderr summary.
+#[test]
+fn identify_writes_the_contextualised_results() {
+    let input = temp("demo-context.csv");
+    let o = shkala(&["demo", "--out", input.to_str().unwrap(), "--schools", "60"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = temp("context.json");
+    let o = shkala(&[
+        "identify",
+        "--input",
+        input.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("Контекстуализированные результаты"),
+        "{}",
+        stderr(&o)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    assert_eq!(v["params"]["context_share"], 0.25);
+    let fits = v["context"]["fits"].as_array().unwrap();
+    assert_eq!(fits.len(), v["pools"].as_array().unwrap().len());
+    let fitted: Vec<_> = fits.iter().filter(|f| f["slope"].is_number()).collect();
+    assert!(!fitted.is_empty(), "{fits:?}");
+    for f in &fitted {
+        assert!(
+            f["intercept"].is_number() && f["n"].as_u64().unwrap() >= 3,
+            "{f}"
+        );
+        let r2 = f["r2"].as_f64().unwrap();
+        assert!((0.0..=1.0).contains(&r2), "{f}");
+    }
+    let schools = v["schools"].as_array().unwrap();
+    let mut seen = std::collections::BTreeSet::new();
+    for s in schools {
+        assert!(s["context_resilient"].is_boolean());
+        for y in s["years"].as_object().unwrap().values() {
+            if let Some(c) = y.get("context_category") {
+                seen.insert(c.as_str().unwrap().to_string());
+                let (e, r, i) = (
+                    y["expected"].as_f64().unwrap(),
+                    y["residual"].as_f64().unwrap(),
+                    y["results_index"].as_f64().unwrap(),
+                );
+                assert!((e + r - i).abs() < 1e-9, "{y}");
+            }
+        }
+    }
+    assert_eq!(
+        seen.into_iter().collect::<Vec<_>>(),
+        ["above", "below", "within"]
+    );
+    let resilient = schools
+        .iter()
+        .filter(|s| s["context_resilient"] == true)
+        .count();
+    assert_eq!(
+        v["summary"]["overall"]["context_resilient"]["count"],
+        resilient
+    );
+}
+
 #[test]
 fn years_option_and_csv_format() {
     let input = temp("good2.csv");

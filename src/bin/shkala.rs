@@ -259,6 +259,13 @@ fn cmd_identify(args: &[String]) -> Result<(), Failure> {
         o.social[&identify::SocialCategory::Unfavourable].count,
         o.resilient.count,
     );
+    let fits = &result.context.fits;
+    eprintln!(
+        "Контекстуализированные результаты (сверх методики): выше ожидаемого во все годы окна в неблагоприятных условиях (ШНСУ) — {}; линия построена для {} из {} групп-лет.",
+        o.context_resilient.count,
+        fits.iter().filter(|f| f.slope.is_some()).count(),
+        fits.len(),
+    );
     Ok(())
 }
 

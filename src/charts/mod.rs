@@ -9,7 +9,9 @@
 //! * [`rubric_bars`] — процент от максимума по системам, с прошлым годом;
 //! * [`identification_scatter`] — школы пула за год: социальный индекс × индекс результатов;
 //! * [`index_histogram`] — распределение индекса результатов пула за год;
-//! * [`school_trajectory`] — индекс результатов школы по годам и границы 25 % её группы.
+//! * [`school_trajectory`] — индекс результатов школы по годам и границы 25 % её группы;
+//! * [`context_scatter`] — сверх методики: школы пула за год против линии ожидаемого
+//!   результата (контекстуализированные результаты), с текстом [`context_scatter_text`].
 //!
 //! Пустые данные не ошибка: рисуется заголовок и «Нет данных». Палитра, шрифты и маркеры —
 //! в [`theme`]. Размеры текста раскладываются по оценке ширины символа
@@ -17,12 +19,14 @@
 //! и в SVG (в SVG plotters пишет `font-size` в 1,24 раза меньше, чем на холсте, — текст там
 //! немного мельче, раскладка та же).
 
+mod context;
 mod draw;
 mod identification;
 mod rubric;
 mod school;
 pub mod theme;
 
+pub use context::{context_scatter, context_scatter_text, ContextPoint, ContextScatter};
 pub use identification::{
     identification_scatter, index_histogram, Cuts, IdentificationScatter, IndexHistogram,
     ScatterPoint,

@@ -173,3 +173,33 @@ pub fn category_style(category: ResultsCategory) -> CategoryStyle {
 /// Обводка резильентных школ (высокие результаты в неблагоприятных условиях):
 /// чёрное кольцо вокруг маркера.
 pub const RESILIENT: RGBColor = RGBColor(0x00, 0x00, 0x00);
+
+/// Contextualised results: above expectation — blue ▲, within — grey ●, below — vermilion ▼
+/// (the colours of the high and low results categories, so «выше» reads like «высокие»).
+pub fn context_style(category: crate::domain::identify::ContextCategory) -> CategoryStyle {
+    use crate::domain::identify::ContextCategory;
+    match category {
+        ContextCategory::Above => CategoryStyle {
+            colour: RGBColor(0x00, 0x72, 0xB2),
+            marker: Marker::TriangleUp,
+            opacity: 0.9,
+            layer: 2,
+        },
+        ContextCategory::Within => CategoryStyle {
+            colour: RGBColor(0x8A, 0x8A, 0x8A),
+            marker: Marker::Circle,
+            opacity: 0.6,
+            layer: 0,
+        },
+        ContextCategory::Below => CategoryStyle {
+            colour: RGBColor(0xD5, 0x5E, 0x00),
+            marker: Marker::TriangleDown,
+            opacity: 0.9,
+            layer: 1,
+        },
+    }
+}
+
+/// The fitted line of the contextualised results (bluish green of Okabe–Ito: apart from the
+/// points' colours and from the dashed mean lines).
+pub const FIT_LINE: RGBColor = RGBColor(0x00, 0x9E, 0x73);

@@ -1890,6 +1890,7 @@ mod tests {
             pools: Vec::new(),
             regional_means: BTreeMap::new(),
             notes: Vec::new(),
+            context: Default::default(),
         };
         for (r, m) in [
             (&empty, None),

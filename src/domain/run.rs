@@ -16,15 +16,19 @@
 //! ```
 //!
 //! Left out, because they follow from the rest: the summary (recomputed by
-//! [`crate::domain::identify::summary::summarise`] when the run is read) and the normalised
-//! value of every component (kept only as the list of the weakest ones). A run stored by the
+//! [`crate::domain::identify::summary::summarise`] when the run is read), the contextualised
+//! results (recomputed from the indices, social categories and parameters by
+//! [`crate::domain::identify::context::apply_context`], so runs stored before that reading have
+//! them too) and the normalised value of every component (kept only as the list of the
+//! weakest ones). A run stored by the
 //! first release (a full result under `result`, and `input_sha256`) is read too; its digest is
 //! unknown, so it shows as out of date, and it has no reference values.
 
-use super::identify::summary::summarise;
+use super::identify::context::{apply_context, ensure_context};
 use super::identify::{
-    ComponentList, ComponentValues, Identification, Params, PoolYear, RegionalMean, ResultsBand,
-    ResultsCategory, SchoolResult, SocialBand, SocialCategory, YearMap, YearResult,
+    ComponentList, ComponentValues, Context, Identification, Params, PoolYear, RegionalMean,
+    ResultsBand, ResultsCategory, SchoolResult, SocialBand, SocialCategory, Summary, YearMap,
+    YearResult,
 };
 use super::reference::ReferencePool;
 use super::row::SchoolType;
@@ -211,6 +215,9 @@ fn school_result(s: StoredSchool) -> SchoolResult {
                             social_band: sb,
                             weakest,
                             components: ComponentValues::default(),
+                            expected: None,
+                            residual: None,
+                            context_category: None,
                         },
                     )
                 })
@@ -218,6 +225,7 @@ fn school_result(s: StoredSchool) -> SchoolResult {
         ),
         partners,
         resilient,
+        context_resilient: false,
     }
 }
 
@@ -248,6 +256,8 @@ impl<'de> Deserialize<'de> for RunRecord {
         let legacy = value.get("result").is_some() && value.get("schools").is_none();
         if legacy {
             let l = Legacy::deserialize(value).map_err(serde::de::Error::custom)?;
+            let mut result = without_components(l.result);
+            ensure_context(&mut result);
             return Ok(RunRecord {
                 id: l.id,
                 created_at: l.created_at,
@@ -255,12 +265,23 @@ impl<'de> Deserialize<'de> for RunRecord {
                 scope: RunScope::All,
                 input_digest: String::new(),
                 reference: Vec::new(),
-                result: without_components(l.result),
+                result,
             });
         }
         let s = Stored::deserialize(value).map_err(serde::de::Error::custom)?;
         let schools: Vec<SchoolResult> = s.schools.into_iter().map(school_result).collect();
-        let summary = summarise(&schools);
+        let mut result = Identification {
+            params: s.params,
+            years: s.years,
+            schools,
+            summary: Summary::default(),
+            pools: s.pools,
+            regional_means: s.regional_means,
+            notes: s.notes,
+            context: Context::default(),
+        };
+        // The contextualised results and the summary follow from the rest.
+        apply_context(&mut result);
         Ok(RunRecord {
             id: s.id,
             created_at: s.created_at,
@@ -268,15 +289,7 @@ impl<'de> Deserialize<'de> for RunRecord {
             scope: s.scope,
             input_digest: s.input_digest,
             reference: s.reference,
-            result: Identification {
-                params: s.params,
-                years: s.years,
-                schools,
-                summary,
-                pools: s.pools,
-                regional_means: s.regional_means,
-                notes: s.notes,
-            },
+            result,
         })
     }
 }

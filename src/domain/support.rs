@@ -534,6 +534,9 @@ mod tests {
             social_band: None,
             weakest: ComponentList::default(),
             components: ComponentValues::default(),
+            expected: None,
+            residual: None,
+            context_category: None,
         }
     }
 
@@ -562,6 +565,7 @@ mod tests {
             ]),
             partners: Vec::new(),
             resilient: false,
+            context_resilient: false,
         }
     }
 
@@ -574,6 +578,7 @@ mod tests {
             pools: Vec::new(),
             regional_means: BTreeMap::new(),
             notes: Vec::new(),
+            context: Default::default(),
         }
     }
 

@@ -378,6 +378,9 @@ fn school(id: &str, name: &str, indices: [Option<f64>; 3]) -> SchoolResult {
                             social_band: None,
                             weakest: ComponentList::default(),
                             components: ComponentValues::default(),
+                            expected: None,
+                            residual: None,
+                            context_category: None,
                         },
                     )
                 })
@@ -385,6 +388,7 @@ fn school(id: &str, name: &str, indices: [Option<f64>; 3]) -> SchoolResult {
         ),
         partners: Vec::new(),
         resilient: false,
+        context_resilient: false,
     }
 }
 
@@ -413,6 +417,7 @@ fn hand_made() -> Identification {
         pools: Vec::new(),
         regional_means: BTreeMap::new(),
         notes: Vec::new(),
+        context: Default::default(),
     }
 }
 

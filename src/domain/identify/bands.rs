@@ -51,8 +51,9 @@ pub fn index_and_band(
     }
 }
 
-/// Bands of the schools that have an index; `None` for those that have none.
-fn band_group(index: &[Option<f64>], share: f64) -> Vec<Option<Band>> {
+/// Bands of the schools that have an index; `None` for those that have none. Values are
+/// compared after [`rank_key`] (also the rule of [`super::context`]'s residual categories).
+pub(super) fn band_group(index: &[Option<f64>], share: f64) -> Vec<Option<Band>> {
     let present: Vec<(usize, f64)> = index
         .iter()
         .enumerate()

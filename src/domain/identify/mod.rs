@@ -10,13 +10,16 @@
 //! 4. [`categories`] — the three-year rules;
 //! 5. [`explain`] — the components that pulled each index down;
 //! 6. [`partners`] — partner schools for ШНРО and «группа риска», resilient schools;
-//! 7. [`summary`] — counts and shares, overall and per municipality.
+//! 7. [`summary`] — counts and shares, overall and per municipality;
+//! 8. [`context`] — beyond the seed: contextualised results (the results index against the
+//!    one expected from the social index, per pool-year), then the summary.
 //!
 //! Each stage is a pure function from typed input to typed output; every number comes from
 //! [`Params`]. The readings of the seed are listed in the README's method section.
 
 pub mod bands;
 pub mod categories;
+pub mod context;
 pub mod csv;
 pub mod eligibility;
 pub mod explain;
@@ -73,6 +76,9 @@ pub fn identify(rows: &[Row], params: &Params) -> Result<Identification, Identif
                     social_band: indexed.social_band[e],
                     weakest: explain::weakest(&scored, &indexed, params, e),
                     components: ComponentValues::from_slice(scored.results_of(e)),
+                    expected: None,
+                    residual: None,
+                    context_category: None,
                 },
             ));
         }
@@ -92,20 +98,24 @@ pub fn identify(rows: &[Row], params: &Params) -> Result<Identification, Identif
             years: YearMap(year_results),
             partners: std::mem::take(&mut partner_lists.partners[si]),
             resilient: partner_lists.resilient[si],
+            context_resilient: false,
         });
     }
-    let summary = summary::summarise(&schools);
     let pools = bands::pool_years(&frame, &scored, &indexed, params);
     let regional_means = indices::means_report(&frame, method, &means);
-    Ok(Identification {
+    let mut result = Identification {
         params: params.clone(),
         years,
         schools,
-        summary,
+        summary: Summary::default(),
         pools,
         regional_means,
         notes: frame.notes,
-    })
+        context: Context::default(),
+    };
+    // The last stage; it computes the summary too.
+    context::apply_context(&mut result);
+    Ok(result)
 }
 
 #[cfg(test)]

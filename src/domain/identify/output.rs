@@ -365,6 +365,17 @@ pub struct YearResult {
     pub weakest: ComponentList,
     /// Normalised value of each results component the school has (0 = worst, 1 = best).
     pub components: ComponentValues,
+    /// Contextualised results (beyond the seed, see [`super::context`]): the results index
+    /// expected from the social index by the pool-year's fitted line; `None` without a fit
+    /// or without both indices.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expected: Option<f64>,
+    /// Results index minus `expected`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub residual: Option<f64>,
+    /// The residual's place among the pool-year's residuals.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub context_category: Option<ContextCategory>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -386,6 +397,10 @@ pub struct SchoolResult {
     pub partners: Vec<String>,
     /// High results in unfavourable social conditions.
     pub resilient: bool,
+    /// Above expectation in every year of the window and ШНСУ (contextualised results,
+    /// beyond the seed; see [`super::context`]).
+    #[serde(default)]
+    pub context_resilient: bool,
 }
 
 /// A count and its share of the assessed schools.
@@ -407,6 +422,9 @@ pub struct Counts {
     pub resilient: Tally,
     /// ШНРО that are also ШНСУ.
     pub low_and_unfavourable: Tally,
+    /// Above expectation in every year and ШНСУ (contextualised results).
+    #[serde(default)]
+    pub context_resilient: Tally,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
@@ -431,6 +449,65 @@ pub struct PoolYear {
     pub dropped: Vec<String>,
 }
 
+/// Where a school's results index lies against the one expected from its social index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ContextCategory {
+    /// In the top `context_share` of the pool-year's residuals.
+    Above,
+    Within,
+    /// In the bottom `context_share` of the pool-year's residuals.
+    Below,
+}
+
+impl ContextCategory {
+    pub const ALL: [ContextCategory; 3] = [Self::Above, Self::Within, Self::Below];
+    pub fn id(self) -> &'static str {
+        match self {
+            Self::Above => "above",
+            Self::Within => "within",
+            Self::Below => "below",
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Above => "выше ожидаемого",
+            Self::Within => "в пределах ожидаемого",
+            Self::Below => "ниже ожидаемого",
+        }
+    }
+}
+
+/// The line of one pool-year: results index = intercept + slope × social index, by ordinary
+/// least squares over the schools with both indices.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ContextFit {
+    pub pool: String,
+    pub year: i32,
+    /// Schools of the pool-year with both indices.
+    pub n: usize,
+    /// `None`: no line (see `note`).
+    pub slope: Option<f64>,
+    pub intercept: Option<f64>,
+    /// 1 − SSres/SStot; `None` without a line or when every results index is the same.
+    pub r2: Option<f64>,
+    /// Why there is no line or no R², in Russian.
+    pub note: Option<String>,
+}
+
+/// Contextualised results of a run (beyond the seed): one fitted line per pool-year. The
+/// per-school values are in [`YearResult`] and [`SchoolResult::context_resilient`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct Context {
+    pub fits: Vec<ContextFit>,
+}
+
+impl Context {
+    pub fn fit(&self, pool: &str, year: i32) -> Option<&ContextFit> {
+        self.fits.iter().find(|f| f.pool == pool && f.year == year)
+    }
+}
+
 /// A regional mean used for a gap flag.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RegionalMean {
@@ -451,6 +528,10 @@ pub struct Identification {
     pub regional_means: BTreeMap<String, BTreeMap<String, RegionalMean>>,
     /// Remarks about the data (for example, fewer years than the window).
     pub notes: Vec<String>,
+    /// Contextualised results: the fitted line of each pool-year (beyond the seed). Empty in
+    /// results made before this reading; [`super::context::ensure_context`] computes it.
+    #[serde(default)]
+    pub context: Context,
 }
 
 impl Identification {

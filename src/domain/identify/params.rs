@@ -55,6 +55,10 @@ pub struct Params {
     pub weakest_max: usize,
     /// How many partner schools to suggest.
     pub partners_max: usize,
+    /// Contextualised results (beyond the seed): the share of each pool-year's residuals
+    /// read as «ниже ожидаемого» (bottom) and «выше ожидаемого» (top); see
+    /// [`super::context`].
+    pub context_share: f64,
 }
 
 impl Default for Params {
@@ -96,6 +100,7 @@ impl Default for Params {
             regional_means: BTreeMap::new(),
             weakest_max: 3,
             partners_max: 3,
+            context_share: 0.25,
         }
     }
 }
@@ -118,6 +123,12 @@ impl Params {
             e.push(format!(
                 "band_share: доля группы должна быть больше 0 и не больше 0,5, задано {}",
                 self.band_share
+            ));
+        }
+        if !(self.context_share > 0.0 && self.context_share <= 0.5) {
+            e.push(format!(
+                "context_share: доля школ выше и ниже ожидаемого должна быть больше 0 и не больше 0,5, задано {}",
+                self.context_share
             ));
         }
         let window = self.window_len();
@@ -391,6 +402,17 @@ mod tests {
         assert_eq!(e.len(), 3, "{e:?}");
         assert!(e[0].starts_with("band_share"));
         assert!(e.iter().any(|m| m.contains("«foo»")));
+        assert_eq!(Params::default().context_share, 0.25);
+        for bad in ["0", "0.6", "-0.1"] {
+            let e = Params::from_json(&format!(r#"{{"context_share": {bad}}}"#)).unwrap_err();
+            assert!(e[0].starts_with("context_share"), "{e:?}");
+        }
+        assert_eq!(
+            Params::from_json(r#"{"context_share": 0.5}"#)
+                .unwrap()
+                .context_share,
+            0.5
+        );
         let e = Params::from_json(r#"{"band_shar": 0.2}"#).unwrap_err();
         assert!(e[0].contains("band_shar"), "{e:?}");
     }
@@ -487,6 +509,7 @@ mod tests {
             "regional_means",
             "weakest_max",
             "partners_max",
+            "context_share",
         ] {
             let t = texts.iter().find(|t| t.id == id);
             assert!(

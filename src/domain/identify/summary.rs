@@ -42,6 +42,9 @@ fn count<'a>(schools: impl Iterator<Item = &'a SchoolResult>) -> Counts {
         if s.resilient {
             c.resilient.count += 1;
         }
+        if s.context_resilient {
+            c.context_resilient.count += 1;
+        }
         if s.results_category == Some(ResultsCategory::Low)
             && s.social_category == Some(SocialCategory::Unfavourable)
         {
@@ -60,5 +63,6 @@ fn count<'a>(schools: impl Iterator<Item = &'a SchoolResult>) -> Counts {
     c.social.values_mut().for_each(share);
     share(&mut c.resilient);
     share(&mut c.low_and_unfavourable);
+    share(&mut c.context_resilient);
     c
 }
