@@ -5,6 +5,7 @@
 
 mod analysis;
 mod card;
+mod context;
 pub(crate) mod monitoring;
 mod params;
 mod support;
@@ -489,6 +490,7 @@ fn Results(r: Arc<Identification>) -> impl IntoView {
             {tile("стабильно высокие", results(ResultsCategory::High).count, results(ResultsCategory::High).share)}
             {tile("ШНСУ", social(SocialCategory::Unfavourable).count, social(SocialCategory::Unfavourable).share)}
             {tile("резильентные", o.resilient.count, o.resilient.share)}
+            {tile("выше ожидаемого в ШНСУ", o.context_resilient.count, o.context_resilient.share)}
             {tile("недостаточно данных", results(ResultsCategory::Insufficient).count, results(ResultsCategory::Insufficient).share)}
         </ul>
         <p class="hint">{format!("Оценено школ: {} из {}; исключены по типу: {}. Годы: {}. Доли — от оценённых школ.", o.assessed, o.schools, o.excluded, r.years.iter().map(i32::to_string).collect::<Vec<_>>().join(", "))}</p>
@@ -498,6 +500,7 @@ fn Results(r: Arc<Identification>) -> impl IntoView {
         {list("Школы со стабильно высокими результатами", |s| s.results_category == Some(ResultsCategory::High))}
         {list("ШНСУ — школы в неблагоприятных социальных условиях", |s| s.social_category == Some(SocialCategory::Unfavourable))}
         {list("Резильентные школы (высокие результаты в неблагоприятных условиях)", |s| s.resilient)}
+        {list("Резильентные в прочтении контекста (выше ожидаемого во все годы, ШНСУ)", |s| s.context_resilient)}
         {list("Недостаточно данных", |s| s.results_category == Some(ResultsCategory::Insufficient))}
         <card::SchoolCard/>
         <MunicipalityTable r=r.clone()/>
@@ -506,6 +509,7 @@ fn Results(r: Arc<Identification>) -> impl IntoView {
         <analysis::ImprovementView r=r.clone()/>
         <Show when=move || charts_ready.get()>
             <ChartsSection r=for_charts.clone()/>
+            <context::ContextSection r=for_charts.clone()/>
         </Show>
     }
 }

@@ -1,0 +1,110 @@
+//! Contextualised results (a reading beyond the seed): per pool and year, the results index a
+//! school's social conditions lead one to expect (the least-squares line), each school above,
+//! within or below expectation, and the schools stably above expectation in unfavourable
+//! conditions. The lines as a table, the scatter with the line and its text alternative.
+
+use crate::app::chart::{paint, Chart};
+use crate::charts::{context_scatter, context_scatter_text, ContextScatter};
+use crate::domain::identify::Identification;
+use crate::format::{num, pct};
+use leptos::prelude::*;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+#[component]
+pub fn ContextSection(r: Arc<Identification>) -> impl IntoView {
+    let pool_labels: BTreeMap<String, String> = r
+        .params
+        .pools
+        .iter()
+        .map(|p| (p.id.clone(), p.label.clone()))
+        .collect();
+    let label_of = {
+        let l = pool_labels.clone();
+        move |id: &str| l.get(id).cloned().unwrap_or_else(|| id.to_string())
+    };
+    let pools: Vec<String> = {
+        let mut p: Vec<String> = r.context.fits.iter().map(|f| f.pool.clone()).collect();
+        p.dedup();
+        p
+    };
+    let pool = RwSignal::new(pools.first().cloned().unwrap_or_default());
+    let year = RwSignal::new(r.years.last().copied().unwrap_or_default());
+    let years = r.years.clone();
+    let share = r.params.context_share;
+    let fits = r.context.fits.clone();
+    let result = StoredValue::new(r);
+    let scatter = Memo::new(move |_| {
+        result.with_value(|r| ContextScatter::from_identification(r, &pool.get(), year.get()))
+    });
+    let text = move || scatter.with(context_scatter_text);
+    let fit_rows = fits
+        .into_iter()
+        .map(|f| {
+            let label = label_of(&f.pool);
+            view! {
+                <tr>
+                    <td>{label}</td>
+                    <td class="num">{f.year}</td>
+                    <td class="num">{f.n}</td>
+                    <td class="num">{num(f.slope, 3)}</td>
+                    <td class="num">{num(f.intercept, 3)}</td>
+                    <td class="num">{num(f.r2, 3)}</td>
+                    <td class="hint">{f.note.unwrap_or_default()}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="context" aria-labelledby="context-h">
+            <h3 id="context-h">"Контекстуализированные результаты"</h3>
+            <p>{format!(
+                "Прочтение за пределами методики (подход исследований школ, работающих в сложных социальных условиях): в каждой группе школ за каждый год строится линия наименьших квадратов — какой индекс образовательных результатов ожидать при данном индексе социальных условий. Отклонение школы от линии — её результат «с поправкой на контекст». {} школ группы с наибольшим отклонением вверх — «выше ожидаемого», столько же вниз — «ниже ожидаемого», остальные — «в пределах ожидаемого». Школа, которая выше ожидаемого во все годы окна и входит в ШНСУ, — резильентная в этом прочтении (в методике «резильентные» — стабильно высокие результаты в ШНСУ).",
+                pct(share)
+            )}</p>
+            <div class="table-scroll">
+                <table class="data compact" id="context-fits">
+                    <caption>"Линии ожидаемого результата по группам школ и годам"</caption>
+                    <thead>
+                        <tr>
+                            <th scope="col">"Группа школ"</th>
+                            <th scope="col" class="num">"Год"</th>
+                            <th scope="col" class="num">"Школ"</th>
+                            <th scope="col" class="num">"Наклон"</th>
+                            <th scope="col" class="num">"Свободный член"</th>
+                            <th scope="col" class="num">"R²"</th>
+                            <th scope="col">"Примечание"</th>
+                        </tr>
+                    </thead>
+                    <tbody>{fit_rows}</tbody>
+                </table>
+            </div>
+            <div class="chart-controls">
+                <div class="field">
+                    <label for="context-pool">"Группа школ"</label>
+                    <select id="context-pool" on:change=move |ev| pool.set(event_target_value(&ev))>
+                        {pools.into_iter().map(|p| {
+                            let label = pool_labels.get(&p).cloned().unwrap_or_else(|| p.clone());
+                            view! { <option value=p>{label}</option> }
+                        }).collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="context-year">"Год"</label>
+                    <select id="context-year" on:change=move |ev| year.set(event_target_value(&ev).parse().unwrap_or_default()) prop:value=move || year.get().to_string()>
+                        {years.into_iter().rev().map(|y| view! { <option value=y.to_string()>{y}</option> }).collect_view()}
+                    </select>
+                </div>
+            </div>
+            <Chart
+                width=900
+                height=620
+                label="Диаграмма рассеяния с линией ожидаемого результата: каждая школа — точка; по горизонтали индекс социальных условий, по вертикали индекс образовательных результатов; линия — ожидаемый результат; цвет точки — выше, в пределах или ниже ожидаемого. Итоги — в тексте под рисунком."
+                draw=move |c| scatter.with(|s| paint(c, |a| context_scatter(&a, s)))
+                data_title="Что на диаграмме"
+            >
+                <div id="context-text">{move || text().into_iter().map(|line| view! { <p>{line}</p> }).collect_view()}</div>
+            </Chart>
+        </section>
+    }
+}
