@@ -1,4 +1,5 @@
-//! Parse + identify on a generated region of 45,000 schools × 3 years.
+//! Parse + identify on a generated region of 45,000 schools × 3 years; the robustness of the
+//! lists on 1,500 schools.
 //!
 //! Run with `cargo bench --bench identify`. The budget for `identify` alone is 100 ms native on
 //! one core; measured figures are in the README's performance section.
@@ -52,6 +53,47 @@ fn parse_and_identify() -> (shkala::domain::input::Parsed, usize) {
     let p = shkala::domain::input::parse_csv("region.csv", divan::black_box(csv().as_bytes()));
     let n = identify(&p.rows, &Params::default()).unwrap().schools.len();
     (p, n)
+}
+
+/// The seminar-to-large region for the robustness of the lists: 1,500 schools × 3 years.
+fn rows_1500() -> &'static [Row] {
+    static ROWS: OnceLock<Vec<Row>> = OnceLock::new();
+    ROWS.get_or_init(|| {
+        region(&DemoSpec {
+            schools: 1_500,
+            municipalities: 20,
+            years: vec![2023, 2024, 2025],
+            seed: 7,
+        })
+    })
+}
+
+/// One identification of 1,500 schools, for comparison with the robustness below.
+#[divan::bench(sample_count = 50)]
+fn identify_1500_schools() -> shkala::domain::identify::Identification {
+    identify(divan::black_box(rows_1500()), &Params::default()).unwrap()
+}
+
+/// The robustness of the lists at 1,500 schools: the base and five alternatives (no official
+/// means, so that alternative is not run); the budget is well under a second in the browser.
+#[divan::bench(sample_count = 50)]
+fn robustness_1500_schools() -> shkala::domain::identify::robustness::Robustness {
+    shkala::domain::identify::robustness::robustness(
+        divan::black_box(rows_1500()),
+        &Params::default(),
+    )
+    .unwrap()
+}
+
+/// The same with official means given, so that all six alternatives run.
+#[divan::bench(sample_count = 50)]
+fn robustness_1500_schools_official_means() -> shkala::domain::identify::robustness::Robustness {
+    let mut p = Params::default();
+    p.regional_means.insert(
+        "2025".into(),
+        [("oge_math_mean".to_string(), 3.9)].into_iter().collect(),
+    );
+    shkala::domain::identify::robustness::robustness(divan::black_box(rows_1500()), &p).unwrap()
 }
 
 /// The records as the browser's database keeps them (JSON text, an import's metadata).

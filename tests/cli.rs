@@ -280,3 +280,86 @@ fn template_rubric_and_demo() {
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
 }
+
+#[test]
+fn robustness_adds_a_key_to_the_json() {
+    let input = temp("robust.csv");
+    std::fs::write(&input, good_csv()).unwrap();
+    let plain = temp("plain.json");
+    let out = temp("robust.json");
+    let o = shkala(&[
+        "identify",
+        "--input",
+        input.to_str().unwrap(),
+        "--out",
+        plain.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = shkala(&[
+        "identify",
+        "--robustness",
+        "--input",
+        input.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--pretty",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("устойчивые ШНРО — 1 из 1"),
+        "{}",
+        stderr(&o)
+    );
+    let mut v: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    let r = v
+        .as_object_mut()
+        .unwrap()
+        .remove("robustness")
+        .expect("robustness key");
+    // Without the key, the result is exactly the plain one.
+    let p: serde_json::Value = serde_json::from_slice(&std::fs::read(&plain).unwrap()).unwrap();
+    assert_eq!(v, p);
+    assert_eq!(r["base_counts"]["low"], 1);
+    assert_eq!(r["robust_low"], serde_json::json!(["a"]));
+    let alts = r["alternatives"].as_array().unwrap();
+    let ids: Vec<&str> = alts.iter().map(|a| a["id"].as_str().unwrap()).collect();
+    assert_eq!(
+        ids,
+        [
+            "social_rule",
+            "pools",
+            "band_share_20",
+            "band_share_30",
+            "mean_weighting",
+            "regional_means"
+        ]
+    );
+    let official = alts.last().unwrap();
+    assert_eq!(official["not_applicable"], "официальные средние не заданы");
+    assert_eq!(official["params"], serde_json::Value::Null);
+    assert_eq!(alts[2]["params"]["band_share"], 0.2);
+    assert_eq!(alts[2]["changes"][0]["list"], "low");
+}
+
+#[test]
+fn robustness_with_csv_is_an_error_in_russian() {
+    let input = temp("robust2.csv");
+    std::fs::write(&input, good_csv()).unwrap();
+    let out = temp("robust-never.csv");
+    let _ = std::fs::remove_file(&out);
+    let o = shkala(&[
+        "identify",
+        "--input",
+        input.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--robustness",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("устойчивость списков записывается только в JSON"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!out.exists());
+}

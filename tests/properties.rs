@@ -1,8 +1,12 @@
 //! Property tests of the identification engine.
 
 use proptest::prelude::*;
-use shkala::domain::identify::{identify, Params, ResultsBand, ResultsCategory};
+use shkala::domain::identify::robustness::{robustness, List};
+use shkala::domain::identify::{
+    identify, MeanWeighting, Params, ResultsBand, ResultsCategory, SocialCategory, SocialRule,
+};
 use shkala::domain::row::{Row, SchoolType};
+use std::collections::BTreeSet;
 
 /// Columns the generated schools may have, with the values they draw from. Values come from
 /// small grids so that ties (and max = min) happen often.
@@ -137,5 +141,81 @@ proptest! {
         let a = serde_json::to_value(identify(&rows, &Params::default()).unwrap()).unwrap();
         let b = serde_json::to_value(identify(&shuffled, &Params::default()).unwrap()).unwrap();
         prop_assert_eq!(a, b);
+    }
+
+    /// Устойчивые ШНРО are ШНРО in the base and in every alternative run (each checked against
+    /// a full identification with the alternative's parameters); every list moves by its
+    /// entering and leaving schools; the result does not depend on the order of the rows.
+    #[test]
+    fn robust_low_is_in_every_list_and_lists_move_by_entries_and_exits(
+        spec in region(),
+        last_or_all in any::<bool>(),
+        joined in any::<bool>(),
+        share in prop::sample::select(vec![0.2, 0.25, 0.3, 0.34]),
+        equal in any::<bool>(),
+        official in prop::option::of(prop::sample::select(vec![40.0f64, 60.0, 3.6])),
+        seed in any::<u64>(),
+    ) {
+        let rows = rows(&spec);
+        prop_assume!(!rows.is_empty());
+        let mut base = Params {
+            social_rule: if last_or_all { SocialRule::LastOrAll } else { SocialRule::AtLeast },
+            band_share: share,
+            mean_weighting: if equal { MeanWeighting::Equal } else { MeanWeighting::Participants },
+            ..Params::default()
+        };
+        base.set_basic_and_evening_joined(joined);
+        if let Some(m) = official {
+            base.regional_means.insert(
+                "2020".into(),
+                [("ege_rus_mean".to_string(), m), ("oge_math_mean".to_string(), m.min(5.0))].into(),
+            );
+        }
+        let r = robustness(&rows, &base).unwrap();
+        let lists = |p: &Params| -> [BTreeSet<String>; 3] {
+            let mut out: [BTreeSet<String>; 3] = Default::default();
+            for s in identify(&rows, p).unwrap().schools {
+                match s.results_category {
+                    Some(ResultsCategory::Low) => out[0].insert(s.school_id.clone()),
+                    Some(ResultsCategory::Risk) => out[1].insert(s.school_id.clone()),
+                    _ => false,
+                };
+                if s.social_category == Some(SocialCategory::Unfavourable) {
+                    out[2].insert(s.school_id);
+                }
+            }
+            out
+        };
+        let base_lists = lists(&base);
+        let robust: BTreeSet<String> = r.robust_low.iter().cloned().collect();
+        prop_assert!(robust.is_subset(&base_lists[0]));
+        prop_assert_eq!(r.low_stays.len(), base_lists[0].len());
+        prop_assert_eq!(r.alternatives.iter().filter(|a| a.was_run()).count(), r.alternatives_run);
+        prop_assert_eq!(r.alternatives.iter().filter(|a| a.id == "regional_means" && a.was_run()).count(), usize::from(official.is_some()));
+        for a in r.alternatives.iter().filter(|a| a.was_run()) {
+            let alt_lists = lists(a.params.as_ref().unwrap());
+            prop_assert!(robust.is_subset(&alt_lists[0]), "{}", a.id);
+            for (k, list) in List::ALL.into_iter().enumerate() {
+                let c = a.change(list).unwrap();
+                prop_assert_eq!(c.base, base_lists[k].len());
+                prop_assert_eq!(c.alternative, alt_lists[k].len());
+                prop_assert_eq!(c.alternative + c.left.len(), c.base + c.entered.len());
+                let entered: BTreeSet<String> = alt_lists[k].difference(&base_lists[k]).cloned().collect();
+                let left: BTreeSet<String> = base_lists[k].difference(&alt_lists[k]).cloned().collect();
+                prop_assert_eq!(c.entered.iter().cloned().collect::<BTreeSet<_>>(), entered, "{} {:?}", a.id, list);
+                prop_assert_eq!(c.left.iter().cloned().collect::<BTreeSet<_>>(), left, "{} {:?}", a.id, list);
+            }
+        }
+        // A base ШНРО is устойчивая exactly when it stays in every alternative run.
+        for s in &r.low_stays {
+            prop_assert_eq!(robust.contains(&s.school_id), s.stays_in == r.alternatives_run);
+        }
+        let mut shuffled = rows.clone();
+        let mut state = seed | 1;
+        for k in (1..shuffled.len()).rev() {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            shuffled.swap(k, (state >> 33) as usize % (k + 1));
+        }
+        prop_assert_eq!(robustness(&shuffled, &base).unwrap(), r);
     }
 }

@@ -3,6 +3,7 @@
 //! ```text
 //! shkala identify --input FILE [--input FILE ...] [--params params.json]
 //!                 [--years 2019,2020,2021] --out FILE [--format json|csv] [--pretty]
+//!                 [--robustness]
 //! shkala template              empty CSV with every column of the row contract
 //! shkala rubric                the embedded rubric: lines and maximum per system
 //! shkala demo --out FILE [--schools N] [--municipalities N] [--years 2023,2024,2025] [--seed N]
@@ -24,9 +25,14 @@ const USAGE: &str = "\
 Использование:
   shkala identify --input ФАЙЛ [--input ФАЙЛ ...] [--params params.json]
                   [--years 2019,2020,2021] --out ФАЙЛ [--format json|csv] [--pretty]
+                  [--robustness]
       Читает строки «школа × год» из CSV или JSON, проводит идентификацию
       и записывает результат (JSON или CSV для Excel). JSON пишется одной
-      строкой; --pretty — с отступами.
+      строкой; --pretty — с отступами. --robustness — устойчивость списков:
+      расчёт повторяется при других прочтениях методики (правило ШНСУ,
+      основные и вечерние вместе или отдельно, доля группы 20/25/30 %,
+      средние без взвешивания или со взвешиванием, вычисленные средние вместо
+      официальных); в JSON добавляется ключ «robustness» (только для JSON).
   shkala template
       Печатает пустой CSV со всеми столбцами контракта строки.
   shkala rubric
@@ -184,8 +190,13 @@ fn write_json(path: &str, value: &impl serde::Serialize, pretty: bool) -> Result
 }
 
 fn cmd_identify(args: &[String]) -> Result<(), Failure> {
-    let pretty = args.iter().any(|a| a == "--pretty");
-    let args: Vec<String> = args.iter().filter(|a| *a != "--pretty").cloned().collect();
+    let flag = |name: &str| args.iter().any(|a| a == name);
+    let (pretty, with_robustness) = (flag("--pretty"), flag("--robustness"));
+    let args: Vec<String> = args
+        .iter()
+        .filter(|a| *a != "--pretty" && *a != "--robustness")
+        .cloned()
+        .collect();
     let opts = Opts::parse(&args, &["input", "params", "years", "out", "format"])?;
     let inputs = opts.all("input");
     if inputs.is_empty() {
@@ -201,6 +212,12 @@ fn cmd_identify(args: &[String]) -> Result<(), Failure> {
         None if out.to_lowercase().ends_with(".csv") => "csv",
         None => "json",
     };
+    if with_robustness && format != "json" {
+        return Err(format!(
+            "--robustness: устойчивость списков записывается только в JSON (--format json), а не в {format}"
+        )
+        .into());
+    }
     let mut params = match opts.one("params")? {
         Some(p) => {
             let text = String::from_utf8(read(p)?)
@@ -241,10 +258,23 @@ fn cmd_identify(args: &[String]) -> Result<(), Failure> {
     for n in &result.notes {
         eprintln!("примечание: {n}");
     }
-    match format {
-        "csv" => write(out, &identify::csv::to_csv(&result))?,
+    let robustness = if with_robustness {
+        Some(robustness_of(&rows, &params)?)
+    } else {
+        None
+    };
+    match (format, &robustness) {
+        ("csv", _) => write(out, &identify::csv::to_csv(&result))?,
         // JSON goes straight to the file: a national result is tens of megabytes.
-        _ => write_json(out, &result, pretty)?,
+        (_, None) => write_json(out, &result, pretty)?,
+        (_, Some(robustness)) => write_json(
+            out,
+            &WithRobustness {
+                result: &result,
+                robustness,
+            },
+            pretty,
+        )?,
     }
     let o = &result.summary.overall;
     let count = |c| o.results[&c].count;
@@ -266,7 +296,34 @@ fn cmd_identify(args: &[String]) -> Result<(), Failure> {
         fits.iter().filter(|f| f.slope.is_some()).count(),
         fits.len(),
     );
+    if let Some(r) = &robustness {
+        eprintln!(
+            "Устойчивость: рассчитано альтернатив — {}; устойчивые ШНРО — {} из {}.",
+            r.alternatives_run,
+            r.robust_low.len(),
+            r.base_counts.low
+        );
+    }
     Ok(())
+}
+
+/// The identification result with the robustness of its lists under the key `robustness`.
+#[derive(serde::Serialize)]
+struct WithRobustness<'a> {
+    #[serde(flatten)]
+    result: &'a identify::Identification,
+    robustness: &'a identify::robustness::Robustness,
+}
+
+/// The robustness of the lists on the same rows and parameters. For a spreadsheet export its
+/// tables are `robustness::robustness_table` and `robustness::robust_low_table` (one sheet
+/// each); CSV has one table per file, so the CLI writes it to JSON only.
+fn robustness_of(
+    rows: &[shkala::domain::row::Row],
+    params: &identify::Params,
+) -> Result<identify::robustness::Robustness, Failure> {
+    identify::robustness::robustness(rows, params)
+        .map_err(|e| Failure::from(format!("ошибка: устойчивость списков: {e}")))
 }
 
 fn cmd_demo(args: &[String]) -> Result<(), Failure> {

@@ -370,20 +370,20 @@ pub fn method_paragraph(params: &Params, years: &[i32]) -> String {
         gaps.join("; ")
     ));
     if params.regional_means.is_empty() {
-        out.push(
+        out.push(format!(
             "Официальные региональные средние баллы не заданы: используются средние по данным \
-             школ, взвешенные по числу участников."
-                .to_string(),
-        );
+             школ, {}.",
+            params.mean_weighting.reading()
+        ));
     } else {
         let given: usize = params.regional_means.values().map(BTreeMap::len).sum();
         let years: Vec<&str> = params.regional_means.keys().map(String::as_str).collect();
         out.push(format!(
             "Официальные региональные средние баллы заданы за {} ({given} {}); для остальных \
-             лет и предметов используются средние по данным школ, взвешенные по числу \
-             участников.",
+             лет и предметов используются средние по данным школ, {}.",
             years.join(", "),
-            plural(given, ["значение", "значения", "значений"])
+            plural(given, ["значение", "значения", "значений"]),
+            params.mean_weighting.reading()
         ));
     }
     out.push(format!(

@@ -9,6 +9,7 @@
 use super::eligibility::Frame;
 use super::method::{Component, Method, Rule, Variant};
 use super::output::RegionalMean;
+use super::params::MeanWeighting;
 use super::Params;
 use crate::domain::stats::{mean, normalise_scaled, Direction, WeightedMean};
 use std::collections::BTreeMap;
@@ -50,8 +51,11 @@ impl Ranges {
 
 /// Pass 1 over the rows: the range of every column per pool-year, and the regional mean of
 /// each gap variant in each year — official if the parameters give it, otherwise the mean of
-/// school means over all eligible schools of the year (all pools), weighted by the school's
-/// participants of that exam; schools without a positive count are left out.
+/// school means over all eligible schools of the year (all pools). With
+/// [`MeanWeighting::Participants`] each school mean is weighted by the school's participants
+/// of that exam (schools without a positive count are left out); with
+/// [`MeanWeighting::Equal`] every school that has the mean counts with weight 1. Either way
+/// the sums are order-independent ([`WeightedMean`]).
 pub fn ranges_and_means(frame: &Frame, method: &Method, params: &Params) -> (Ranges, Means) {
     let width = crate::domain::schema::schema().data_len();
     let variants: Vec<(usize, usize)> = method
@@ -95,7 +99,11 @@ pub fn ranges_and_means(frame: &Frame, method: &Method, params: &Params) -> (Ran
             }
         }
         for (k, &(col, w)) in columns.iter().enumerate() {
-            let (x, w) = (raw[col], w.map_or(f64::NAN, |w| raw[w]));
+            let w = match params.mean_weighting {
+                MeanWeighting::Participants => w.map_or(f64::NAN, |w| raw[w]),
+                MeanWeighting::Equal => 1.0,
+            };
+            let x = raw[col];
             // Empty cells and non-positive weights are left out by `add`.
             sums[step.slot as usize * nv + k].add(x, w);
         }

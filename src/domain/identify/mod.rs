@@ -28,9 +28,11 @@ pub mod method;
 pub mod output;
 pub mod params;
 pub mod partners;
+pub mod robustness;
 pub mod summary;
 
 pub use output::*;
+pub use params::MeanWeighting;
 pub use params::{Params, Pool, SocialRule};
 
 use crate::domain::row::Row;

@@ -26,6 +26,28 @@ pub enum SocialRule {
     LastOrAll,
 }
 
+/// How the computed regional mean of a gap variant weighs the school means.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MeanWeighting {
+    /// Each school mean weighted by the school's participants of that exam (our reading of
+    /// «средний балл по краю»: the mean over the region's participants).
+    #[default]
+    Participants,
+    /// The plain mean of the school means: every school that has the mean counts once.
+    Equal,
+}
+
+impl MeanWeighting {
+    /// How the computed means are taken, in Russian («средние по данным школ, …»).
+    pub fn reading(self) -> &'static str {
+        match self {
+            MeanWeighting::Participants => "взвешенные по числу участников",
+            MeanWeighting::Equal => "без взвешивания (каждая школа учитывается один раз)",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Params {
@@ -51,6 +73,8 @@ pub struct Params {
     /// Official regional means, by year and column id; where absent, the participant-weighted
     /// mean of school means is used.
     pub regional_means: BTreeMap<String, BTreeMap<String, f64>>,
+    /// How the computed regional means weigh the school means (official ones are used as given).
+    pub mean_weighting: MeanWeighting,
     /// How many weakest components to name per school and year.
     pub weakest_max: usize,
     /// How many partner schools to suggest.
@@ -98,6 +122,7 @@ impl Default for Params {
             .map(|(k, v)| (k.to_string(), v))
             .collect(),
             regional_means: BTreeMap::new(),
+            mean_weighting: MeanWeighting::Participants,
             weakest_max: 3,
             partners_max: 3,
             context_share: 0.25,
@@ -507,6 +532,7 @@ mod tests {
             "gap_thresholds",
             "excluded_types",
             "regional_means",
+            "mean_weighting",
             "weakest_max",
             "partners_max",
             "context_share",
