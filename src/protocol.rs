@@ -62,6 +62,9 @@ pub enum Request {
     Identify { scope: RunScope, params: Params },
     /// A stored run with its per-school results. → [`Response::Run`].
     Run { id: String },
+    /// How robust a stored run's lists are: the run's rows (its scope, as stored now)
+    /// identified again under each alternative reading. → [`Response::Robustness`].
+    Robustness { run: String },
     /// The digest of the rows stored now, per scope. → [`Response::Digests`].
     Digests,
     /// One school's stored record and rows. → [`Response::School`].
@@ -193,6 +196,12 @@ pub enum Response {
         change: Box<Change>,
     },
     Run(Box<RunRecord>),
+    /// The lists of a run under the alternative readings; `stale` when the rows stored now
+    /// are not the run's rows (the comparison is with the lists of these rows).
+    Robustness {
+        robustness: Box<crate::domain::identify::robustness::Robustness>,
+        stale: bool,
+    },
     Digests(Vec<(RunScope, String)>),
     /// A school's record (with its documents), if stored, and its rows, oldest first.
     School {

@@ -249,6 +249,24 @@ pub async fn preview(
     }
 }
 
+/// A stored run's lists under each alternative reading, and whether the rows changed since.
+pub async fn robustness(
+    state: AppState,
+    run: String,
+) -> Option<(crate::domain::identify::robustness::Robustness, bool)> {
+    match call(
+        state,
+        "Пересчитываю списки при других прочтениях…",
+        Request::Robustness { run },
+        Vec::new(),
+    )
+    .await
+    {
+        Some(Response::Robustness { robustness, stale }) => Some((*robustness, stale)),
+        _ => None,
+    }
+}
+
 /// Writes a previewed import with the user's choices: all of it in one transaction, or
 /// nothing. `true` when it was written.
 pub async fn apply_import(state: AppState, plan: u64, choice: Choice) -> bool {

@@ -6,6 +6,7 @@
 mod analysis;
 mod card;
 mod context;
+mod robustness;
 pub(crate) mod monitoring;
 mod params;
 mod support;
@@ -400,6 +401,7 @@ fn RunView(#[prop(into)] run_id: String, params: RwSignal<Params>) -> impl IntoV
         );
     };
     let report_id = run_id.clone();
+    let robust_id = run_id.clone();
     let csv_id = run_id.clone();
     let export_csv = move |_| {
         actions::export(
@@ -440,7 +442,8 @@ fn RunView(#[prop(into)] run_id: String, params: RwSignal<Params>) -> impl IntoV
                             }>"Взять параметры этого расчёта"</button>
                         </p>
                     </div>
-                    <Results r=result/>
+                    <Results r=result.clone()/>
+                    <robustness::RobustnessSection run_id=robust_id.clone() r=result/>
                 }.into_any()
             }
         }}
