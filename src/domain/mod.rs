@@ -47,5 +47,7 @@ pub mod school_entry;
 pub mod self_assessment;
 pub mod stats;
 pub mod support;
+pub mod table;
 pub mod time;
 pub mod workspace;
+pub mod xlsx_write;
