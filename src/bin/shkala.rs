@@ -2,14 +2,20 @@
 //!
 //! ```text
 //! shkala identify --input FILE [--input FILE ...] [--params params.json]
-//!                 [--years 2019,2020,2021] --out FILE [--format json|csv] [--pretty]
+//!                 [--years 2019,2020,2021] --out FILE [--format json|csv|xlsx] [--pretty]
 //! shkala template              empty CSV with every column of the row contract
 //! shkala rubric                the embedded rubric: lines and maximum per system
 //! shkala demo --out FILE [--schools N] [--municipalities N] [--years 2023,2024,2025] [--seed N]
 //! ```
 //! Exit status: 0 on success, 2 on invalid input or usage (messages on stderr, in Russian).
+//!
+//! `--format`: `json` (the result contract), `csv` (one line per school, for Excel) or `xlsx`
+//! (an Excel workbook: a sheet per list, every school, the municipalities, the parameters;
+//! [`shkala::domain::result_workbook`]). Without `--format` the format follows `--out`: a name
+//! ending in `.csv` gets CSV, any other JSON — `.xlsx` too (with a note on stderr), so a
+//! workbook is always asked for by name.
 
-use shkala::domain::{demo, identify, input, problem, rubric};
+use shkala::domain::{demo, identify, input, problem, result_workbook, rubric};
 
 #[cfg(not(target_arch = "wasm32"))]
 #[global_allocator]
@@ -23,10 +29,13 @@ const USAGE: &str = "\
 
 Использование:
   shkala identify --input ФАЙЛ [--input ФАЙЛ ...] [--params params.json]
-                  [--years 2019,2020,2021] --out ФАЙЛ [--format json|csv] [--pretty]
+                  [--years 2019,2020,2021] --out ФАЙЛ [--format json|csv|xlsx] [--pretty]
       Читает строки «школа × год» из CSV или JSON, проводит идентификацию
-      и записывает результат (JSON или CSV для Excel). JSON пишется одной
-      строкой; --pretty — с отступами.
+      и записывает результат: JSON, CSV для Excel или книгу Excel (xlsx:
+      листы ШНРО, «группа риска», стабильно высокие, ШНСУ, резильентные,
+      все школы, по муниципалитетам, параметры). Без --format файл *.csv
+      получает CSV, любой другой — JSON (и *.xlsx тоже: для книги Excel
+      укажите --format xlsx). JSON пишется одной строкой; --pretty — с отступами.
   shkala template
       Печатает пустой CSV со всеми столбцами контракта строки.
   shkala rubric
@@ -162,8 +171,8 @@ fn read(path: &str) -> Result<Vec<u8>, Failure> {
         .map_err(|e| Failure::from(format!("ошибка: {path}: не удаётся прочитать файл: {e}")))
 }
 
-fn write(path: &str, text: &str) -> Result<(), Failure> {
-    std::fs::write(path, text)
+fn write(path: &str, bytes: impl AsRef<[u8]>) -> Result<(), Failure> {
+    std::fs::write(path, bytes)
         .map_err(|e| Failure::from(format!("ошибка: {path}: не удаётся записать файл: {e}")))
 }
 
@@ -197,9 +206,17 @@ fn cmd_identify(args: &[String]) -> Result<(), Failure> {
     let format = match opts.one("format")? {
         Some("json") => "json",
         Some("csv") => "csv",
-        Some(f) => return Err(format!("--format: «{f}» — допустимы json и csv").into()),
+        Some("xlsx") => "xlsx",
+        Some(f) => return Err(format!("--format: «{f}» — допустимы json, csv и xlsx").into()),
         None if out.to_lowercase().ends_with(".csv") => "csv",
-        None => "json",
+        None => {
+            if out.to_lowercase().ends_with(".xlsx") {
+                eprintln!(
+                    "примечание: формат не указан, в {out} будет записан JSON; для книги Excel укажите --format xlsx"
+                );
+            }
+            "json"
+        }
     };
     let mut params = match opts.one("params")? {
         Some(p) => {
@@ -242,7 +259,12 @@ fn cmd_identify(args: &[String]) -> Result<(), Failure> {
         eprintln!("примечание: {n}");
     }
     match format {
-        "csv" => write(out, &identify::csv::to_csv(&result))?,
+        "csv" => write(out, identify::csv::to_csv(&result))?,
+        "xlsx" => write(
+            out,
+            result_workbook::identification_workbook(&result, &[])
+                .map_err(|e| format!("ошибка: {out}: {e}"))?,
+        )?,
         // JSON goes straight to the file: a national result is tens of megabytes.
         _ => write_json(out, &result, pretty)?,
     }
@@ -294,7 +316,7 @@ fn cmd_demo(args: &[String]) -> Result<(), Failure> {
         spec.years = parse_years(y)?;
     }
     let rows = demo::region(&spec);
-    write(out, &shkala::domain::csv_write::rows_csv(&rows))?;
+    write(out, shkala::domain::csv_write::rows_csv(&rows))?;
     eprintln!(
         "Создан «{}»: {} школ, {} строк → {out}",
         demo::REGION_NAME,

@@ -39,6 +39,7 @@ pub mod records;
 pub mod reference;
 pub mod report;
 pub mod report_sections;
+pub mod result_workbook;
 pub mod row;
 pub mod rubric;
 pub mod run;
