@@ -110,6 +110,8 @@ fn check_size(table: &Table) -> Result<(), String> {
 /// How a column's numbers are shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum NumberKind {
+    /// No numbers below the header: no number format.
+    None,
     Whole,
     Fraction,
 }
@@ -120,12 +122,14 @@ fn is_whole(v: f64) -> bool {
 
 /// The number kind of every column, from the numbers below the header.
 fn number_kinds(table: &Table, width: usize) -> Vec<NumberKind> {
-    let mut kinds = vec![NumberKind::Whole; width];
+    let mut kinds = vec![NumberKind::None; width];
     for row in table.rows.iter().skip(1) {
         for (c, cell) in row.iter().enumerate() {
             if let Cell::Number(v) = cell {
                 if !is_whole(*v) {
                     kinds[c] = NumberKind::Fraction;
+                } else if kinds[c] == NumberKind::None {
+                    kinds[c] = NumberKind::Whole;
                 }
             }
         }
@@ -138,7 +142,7 @@ fn shown_chars(cell: &Cell, kind: NumberKind) -> usize {
     match cell {
         Cell::Text(s) => s.split('\n').map(|l| l.chars().count()).max().unwrap_or(0),
         Cell::Number(v) => match kind {
-            NumberKind::Whole => format!("{v:.0}").len(),
+            NumberKind::None | NumberKind::Whole => format!("{v:.0}").len(),
             NumberKind::Fraction => {
                 let s = format!("{v:.3}");
                 s.trim_end_matches('0').len().max(s.len() - 2)
@@ -183,6 +187,14 @@ fn write_sheet(
     let kinds = number_kinds(table, width);
     for (c, w) in column_widths(table, &kinds).into_iter().enumerate() {
         ws.set_column_width(c as u16, w as f64).map_err(err)?;
+        // A number written without a format takes its column's (one lookup per column, not
+        // per cell: a region's table has a million cells).
+        let format = match kinds[c] {
+            NumberKind::None => continue,
+            NumberKind::Whole => whole,
+            NumberKind::Fraction => fraction,
+        };
+        ws.set_column_format(c as u16, format).map_err(err)?;
     }
     for (r, row) in table.rows.iter().enumerate() {
         let header = r == 0;
@@ -198,13 +210,11 @@ fn write_sheet(
                 Cell::Text(s) => {
                     ws.write_string(r, c, s.as_str()).map_err(err)?;
                 }
+                Cell::Number(v) if header => {
+                    ws.write_number_with_format(r, c, *v, bold).map_err(err)?;
+                }
                 Cell::Number(v) => {
-                    let format = match (header, kinds[c as usize]) {
-                        (true, _) => bold,
-                        (false, NumberKind::Whole) => whole,
-                        (false, NumberKind::Fraction) => fraction,
-                    };
-                    ws.write_number_with_format(r, c, *v, format).map_err(err)?;
+                    ws.write_number(r, c, *v).map_err(err)?;
                 }
                 Cell::Empty => {}
             }
@@ -378,10 +388,29 @@ mod tests {
         };
         assert!(styles.contains(r#"formatCode="0.0##""#), "{styles}");
         assert!(styles.contains("<b/>"), "{styles}");
+        // Every number cell carries its column's style (not General): B2, C2 have one.
+        assert!(
+            xml.contains(r#"<c r="B2" s="#) && xml.contains(r#"<c r="C2" s="#),
+            "{xml}"
+        );
         // Years are whole (built-in format 1, «0»); the index column is not.
         let kinds = number_kinds(&t, t.width());
+        assert_eq!(kinds[0], NumberKind::None);
         assert_eq!(kinds[1], NumberKind::Whole);
         assert_eq!(kinds[2], NumberKind::Fraction);
+        // Text cells keep the General style; the numbers' columns have theirs.
+        assert!(xml.contains(r#"<c r="A2" t="s">"#), "{xml}");
+        let col = |n: usize| {
+            let at = xml.find(&format!(r#"<col min="{n}" max="{n}""#)).unwrap();
+            xml[at..at + xml[at..].find("/>").unwrap()].to_string()
+        };
+        assert!(!col(1).contains("style="), "{}", col(1));
+        assert!(col(2).contains("style="), "{}", col(2));
+        assert_ne!(
+            col(2).split("style=").nth(1),
+            col(3).split("style=").nth(1),
+            "a whole and a fraction column"
+        );
     }
 
     #[test]
