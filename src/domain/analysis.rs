@@ -12,7 +12,8 @@
 //!   лучших практик со школ, показавших максимальное и стабильное улучшение учебных
 //!   результатов»); the reading is [`READING`].
 //! - [`comparison_csv`], [`cross_table_csv`], [`cross_table_schools_csv`],
-//!   [`improvement_csv`] — the same as CSV for Excel ([`crate::domain::csv_write`]).
+//!   [`improvement_csv`] — the same as CSV for Excel ([`crate::domain::csv_write`]), each the
+//!   CSV of a typed table (`*_table`, [`crate::domain::table`]) that can also go into a workbook.
 //!
 //! Schools are matched across runs by `school_id`. A school without a category (excluded from
 //! the identification: `results_category` / `social_category` is `None`) is in no category.

@@ -14,7 +14,8 @@
 //!   track or not measured; measures overdue.
 //! * [`monitoring_csv_long`], [`monitoring_shares_csv`], [`monitoring_coverage_csv`],
 //!   [`programme_csv`], [`programme_targets_csv`] — the same for Excel
-//!   ([`crate::domain::csv_write`]).
+//!   ([`crate::domain::csv_write`]), each the CSV of a typed table (`*_table`,
+//!   [`crate::domain::table`]) that can also go into a workbook.
 //!
 //! Whether an answer meets the questionnaire's expectation is not judged here: it is read from
 //! [`Questionnaire::summary`] (strengths meet, gaps do not, numbers without a norm are not
