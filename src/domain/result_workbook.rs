@@ -133,6 +133,7 @@ pub fn column_label(id: &str) -> Option<String> {
         "results_category" => Some("Категория по результатам"),
         "social_category" => Some("Категория по социальным условиям"),
         "resilient" => Some("Резильентная"),
+        "context_resilient" => Some("Резильентная с учётом контекста"),
         "partners" => Some("Школы-партнёры"),
         _ => None,
     };
@@ -147,6 +148,9 @@ pub fn column_label(id: &str) -> Option<String> {
         "social_index" => "Индекс социальных условий",
         "social_band" => "Группа по социальным условиям",
         "weakest" => "Что снизило индекс в",
+        "expected" => "Ожидаемый индекс результатов",
+        "residual" => "Отклонение от ожидаемого",
+        "context" => "Категория с учётом контекста",
         _ => return None,
     };
     Some(format!("{label} {year}"))
@@ -426,8 +430,13 @@ mod tests {
         assert_eq!(*header[0], Cell::Text("Идентификатор школы".into()));
         assert_eq!(*header[6], Cell::Text("Категория по результатам".into()));
         let y = r.years[0];
+        let at = csv
+            .header()
+            .iter()
+            .position(|c| *c == Cell::Text(format!("results_index_{y}")))
+            .unwrap();
         assert_eq!(
-            *header[10],
+            *header[at],
             Cell::Text(format!("Индекс образовательных результатов {y}"))
         );
         // Every column of today's CSV has a Russian name.
