@@ -209,9 +209,9 @@ fn usage_errors_exit_2_in_russian() {
         ),
         (
             vec![
-                "identify", "--input", "a.csv", "--out", "x", "--format", "xlsx",
+                "identify", "--input", "a.csv", "--out", "x", "--format", "ods",
             ],
-            "допустимы json и csv",
+            "допустимы json, csv и xlsx",
         ),
         (
             vec!["identify", "--input", "a.csv", "--bogus", "1"],
@@ -357,9 +357,148 @@ fn robustness_with_csv_is_an_error_in_russian() {
     ]);
     assert_eq!(o.status.code(), Some(2));
     assert!(
-        stderr(&o).contains("устойчивость списков записывается только в JSON"),
+        stderr(&o).contains("устойчивость списков записывается в JSON или в книгу Excel"),
         "{}",
         stderr(&o)
     );
     assert!(!out.exists());
+}
+
+/// Cells of a CSV for Excel as text: BOM and quotes gone, the formula guard taken off.
+fn csv_cells(text: &str) -> Vec<Vec<String>> {
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .has_headers(false)
+        .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    reader
+        .records()
+        .map(|r| {
+            r.expect("a CSV line")
+                .iter()
+                .map(|c| match c.strip_prefix('\'') {
+                    Some(rest) if rest.starts_with(['=', '+', '-', '@', '\'']) => rest.to_string(),
+                    _ => c.to_string(),
+                })
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn xlsx_workbook_has_the_lists_and_every_school_as_the_csv() {
+    use calamine::{Data, Reader, Xlsx};
+    let demo = temp("xlsx-demo.csv");
+    let o = shkala(&["demo", "--schools", "300", "--out", demo.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let xlsx = temp("xlsx-result.xlsx");
+    let csv = temp("xlsx-result.csv");
+    for (out, format) in [(&xlsx, "xlsx"), (&csv, "csv")] {
+        let o = shkala(&[
+            "identify",
+            "--input",
+            demo.to_str().unwrap(),
+            "--format",
+            format,
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    let bytes = std::fs::read(&xlsx).unwrap();
+    assert!(bytes.starts_with(b"PK"), "a zip file");
+    let mut book = Xlsx::new(std::io::Cursor::new(bytes)).expect("calamine reads it");
+    let names = book.sheet_names();
+    for name in [
+        "ШНРО",
+        "Группа риска",
+        "Стабильно высокие",
+        "ШНСУ",
+        "Резильентные",
+        "Все школы",
+        "По муниципалитетам",
+        "Параметры",
+    ] {
+        assert!(names.iter().any(|n| n == name), "{name}: {names:?}");
+    }
+    let sheet = book.worksheet_range("Все школы").unwrap();
+    let lines = csv_cells(&std::fs::read_to_string(&csv).unwrap());
+    assert_eq!(
+        sheet.height(),
+        lines.len(),
+        "a row per school and the header"
+    );
+    assert!(lines.len() > 300 / 2);
+    assert_eq!(sheet.width(), lines[0].len());
+    assert_eq!(
+        sheet.get_value((0, 0)),
+        Some(&Data::String("Идентификатор школы".into()))
+    );
+    assert_eq!(lines[0][0], "school_id");
+    let (mut numbers, mut categories) = (0, 0);
+    for (r, line) in lines.iter().enumerate().skip(1) {
+        for (c, text) in line.iter().enumerate() {
+            let cell = sheet
+                .get_value((r as u32, c as u32))
+                .cloned()
+                .unwrap_or(Data::Empty);
+            match cell {
+                Data::Float(v) => {
+                    let read: f64 = text.replace(',', ".").parse().expect("a number in the CSV");
+                    assert!(
+                        (v - read).abs() <= 1e-12,
+                        "row {r}, column {c}: {v} vs {text}"
+                    );
+                    numbers += 1;
+                }
+                Data::String(s) => {
+                    assert_eq!(&s, text, "row {r}, column {c}");
+                    if c == 6 || c == 7 {
+                        categories += 1;
+                    }
+                }
+                Data::Empty => assert_eq!(text, "", "row {r}, column {c}"),
+                other => panic!("row {r}, column {c}: {other:?}"),
+            }
+        }
+        // The id and the two categories, cell by cell.
+        for c in [0, 6, 7] {
+            assert_eq!(
+                sheet
+                    .get_value((r as u32, c as u32))
+                    .map(|d| d.to_string())
+                    .unwrap_or_default(),
+                line[c],
+                "row {r}, column {c}"
+            );
+        }
+    }
+    assert!(numbers > 300, "indices came back as numbers: {numbers}");
+    assert!(categories > 300, "{categories}");
+    // The ШНРО sheet lists the ШНРО of the CSV.
+    let low: Vec<&str> = lines[1..]
+        .iter()
+        .filter(|l| l[6] == "low")
+        .map(|l| l[0].as_str())
+        .collect();
+    let sheet = book.worksheet_range("ШНРО").unwrap();
+    let listed: Vec<String> = sheet.rows().skip(1).map(|r| r[1].to_string()).collect();
+    assert!(!low.is_empty());
+    assert_eq!(listed, low);
+
+    // An .xlsx name without --format keeps the default (JSON) and says so.
+    let json = temp("xlsx-default.xlsx");
+    let o = shkala(&[
+        "identify",
+        "--input",
+        demo.to_str().unwrap(),
+        "--out",
+        json.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("укажите --format xlsx"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(std::fs::read(&json).unwrap().starts_with(b"{"));
 }

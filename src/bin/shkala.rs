@@ -2,15 +2,21 @@
 //!
 //! ```text
 //! shkala identify --input FILE [--input FILE ...] [--params params.json]
-//!                 [--years 2019,2020,2021] --out FILE [--format json|csv] [--pretty]
+//!                 [--years 2019,2020,2021] --out FILE [--format json|csv|xlsx] [--pretty]
 //!                 [--robustness]
 //! shkala template              empty CSV with every column of the row contract
 //! shkala rubric                the embedded rubric: lines and maximum per system
 //! shkala demo --out FILE [--schools N] [--municipalities N] [--years 2023,2024,2025] [--seed N]
 //! ```
 //! Exit status: 0 on success, 2 on invalid input or usage (messages on stderr, in Russian).
+//!
+//! `--format`: `json` (the result contract), `csv` (one line per school, for Excel) or `xlsx`
+//! (an Excel workbook: a sheet per list, every school, the municipalities, the parameters;
+//! [`shkala::domain::result_workbook`]). Without `--format` the format follows `--out`: a name
+//! ending in `.csv` gets CSV, any other JSON — `.xlsx` too (with a note on stderr), so a
+//! workbook is always asked for by name.
 
-use shkala::domain::{demo, identify, input, problem, rubric};
+use shkala::domain::{demo, identify, input, problem, result_workbook, rubric, xlsx_write};
 
 #[cfg(not(target_arch = "wasm32"))]
 #[global_allocator]
@@ -24,15 +30,20 @@ const USAGE: &str = "\
 
 Использование:
   shkala identify --input ФАЙЛ [--input ФАЙЛ ...] [--params params.json]
-                  [--years 2019,2020,2021] --out ФАЙЛ [--format json|csv] [--pretty]
+                  [--years 2019,2020,2021] --out ФАЙЛ [--format json|csv|xlsx] [--pretty]
                   [--robustness]
       Читает строки «школа × год» из CSV или JSON, проводит идентификацию
-      и записывает результат (JSON или CSV для Excel). JSON пишется одной
-      строкой; --pretty — с отступами. --robustness — устойчивость списков:
-      расчёт повторяется при других прочтениях методики (правило ШНСУ,
-      основные и вечерние вместе или отдельно, доля группы 20/25/30 %,
-      средние без взвешивания или со взвешиванием, вычисленные средние вместо
-      официальных); в JSON добавляется ключ «robustness» (только для JSON).
+      и записывает результат: JSON, CSV для Excel или книгу Excel (xlsx:
+      листы ШНРО, «группа риска», стабильно высокие, ШНСУ, резильентные,
+      все школы, по муниципалитетам, параметры). Без --format файл *.csv
+      получает CSV, любой другой — JSON (и *.xlsx тоже: для книги Excel
+      укажите --format xlsx). JSON пишется одной строкой; --pretty — с отступами.
+      --robustness — устойчивость списков: расчёт повторяется при других
+      прочтениях методики (правило ШНСУ, основные и вечерние вместе или
+      отдельно, доля группы 20/25/30 %, средние без взвешивания или со
+      взвешиванием, вычисленные средние вместо официальных); в JSON
+      добавляется ключ «robustness», в книгу Excel — листы «Устойчивость» и
+      «Устойчивые ШНРО» (для CSV — не записывается).
   shkala template
       Печатает пустой CSV со всеми столбцами контракта строки.
   shkala rubric
@@ -168,8 +179,8 @@ fn read(path: &str) -> Result<Vec<u8>, Failure> {
         .map_err(|e| Failure::from(format!("ошибка: {path}: не удаётся прочитать файл: {e}")))
 }
 
-fn write(path: &str, text: &str) -> Result<(), Failure> {
-    std::fs::write(path, text)
+fn write(path: &str, bytes: impl AsRef<[u8]>) -> Result<(), Failure> {
+    std::fs::write(path, bytes)
         .map_err(|e| Failure::from(format!("ошибка: {path}: не удаётся записать файл: {e}")))
 }
 
@@ -208,13 +219,21 @@ fn cmd_identify(args: &[String]) -> Result<(), Failure> {
     let format = match opts.one("format")? {
         Some("json") => "json",
         Some("csv") => "csv",
-        Some(f) => return Err(format!("--format: «{f}» — допустимы json и csv").into()),
+        Some("xlsx") => "xlsx",
+        Some(f) => return Err(format!("--format: «{f}» — допустимы json, csv и xlsx").into()),
         None if out.to_lowercase().ends_with(".csv") => "csv",
-        None => "json",
+        None => {
+            if out.to_lowercase().ends_with(".xlsx") {
+                eprintln!(
+                    "примечание: формат не указан, в {out} будет записан JSON; для книги Excel укажите --format xlsx"
+                );
+            }
+            "json"
+        }
     };
-    if with_robustness && format != "json" {
+    if with_robustness && format == "csv" {
         return Err(format!(
-            "--robustness: устойчивость списков записывается только в JSON (--format json), а не в {format}"
+            "--robustness: устойчивость списков записывается в JSON или в книгу Excel (--format json или xlsx), а не в {format}"
         )
         .into());
     }
@@ -264,7 +283,29 @@ fn cmd_identify(args: &[String]) -> Result<(), Failure> {
         None
     };
     match (format, &robustness) {
-        ("csv", _) => write(out, &identify::csv::to_csv(&result))?,
+        ("csv", _) => write(out, identify::csv::to_csv(&result))?,
+        ("xlsx", robustness) => {
+            let tables = robustness
+                .as_ref()
+                .map(|r| {
+                    [
+                        ("Устойчивость", identify::robustness::robustness_table(r)),
+                        ("Устойчивые ШНРО", identify::robustness::robust_low_table(r)),
+                    ]
+                })
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>();
+            let extra: Vec<xlsx_write::Sheet> = tables
+                .iter()
+                .map(|(name, table)| xlsx_write::Sheet { name, table })
+                .collect();
+            write(
+                out,
+                result_workbook::identification_workbook(&result, &extra)
+                    .map_err(|e| format!("ошибка: {out}: {e}"))?,
+            )?
+        }
         // JSON goes straight to the file: a national result is tens of megabytes.
         (_, None) => write_json(out, &result, pretty)?,
         (_, Some(robustness)) => write_json(
@@ -351,7 +392,7 @@ fn cmd_demo(args: &[String]) -> Result<(), Failure> {
         spec.years = parse_years(y)?;
     }
     let rows = demo::region(&spec);
-    write(out, &shkala::domain::csv_write::rows_csv(&rows))?;
+    write(out, shkala::domain::csv_write::rows_csv(&rows))?;
     eprintln!(
         "Создан «{}»: {} школ, {} строк → {out}",
         demo::REGION_NAME,

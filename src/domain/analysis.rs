@@ -12,14 +12,15 @@
 //!   лучших практик со школ, показавших максимальное и стабильное улучшение учебных
 //!   результатов»); the reading is [`READING`].
 //! - [`comparison_csv`], [`cross_table_csv`], [`cross_table_schools_csv`],
-//!   [`improvement_csv`] — the same as CSV for Excel ([`crate::domain::csv_write`]).
+//!   [`improvement_csv`] — the same as CSV for Excel ([`crate::domain::csv_write`]), each the
+//!   CSV of a typed table (`*_table`, [`crate::domain::table`]) that can also go into a workbook.
 //!
 //! Schools are matched across runs by `school_id`. A school without a category (excluded from
 //! the identification: `results_category` / `social_category` is `None`) is in no category.
 
-use super::csv_write::CsvWriter;
 use super::identify::{Identification, ResultsCategory, SchoolResult, SocialCategory};
 use super::run::RunRecord;
+use super::table::{Table, TableWriter};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 
@@ -563,8 +564,8 @@ fn category_text(c: Option<Category>) -> &'static str {
 
 /// The comparison for Excel: one line per school whose category changed (its categories in
 /// both runs), then the schools of one run only.
-pub fn comparison_csv(c: &Comparison) -> String {
-    let mut w = CsvWriter::new();
+pub fn comparison_table(c: &Comparison) -> Table {
+    let mut w = TableWriter::new();
     for h in [
         "Муниципалитет",
         "Идентификатор школы",
@@ -615,10 +616,15 @@ pub fn comparison_csv(c: &Comparison) -> String {
     w.finish()
 }
 
+/// [`comparison_table`] as CSV for Excel.
+pub fn comparison_csv(c: &Comparison) -> String {
+    comparison_table(c).to_csv()
+}
+
 /// The cross-table's counts for Excel: a line per results category and «Итого», a column per
 /// social category and «Итого».
-pub fn cross_table_csv(t: &CrossTable) -> String {
-    let mut w = CsvWriter::new();
+pub fn cross_table_counts_table(t: &CrossTable) -> Table {
+    let mut w = TableWriter::new();
     w.text("Категория по результатам / по социальным условиям");
     for c in &t.columns {
         w.text(c.short());
@@ -644,9 +650,14 @@ pub fn cross_table_csv(t: &CrossTable) -> String {
     w.finish()
 }
 
+/// [`cross_table_counts_table`] as CSV for Excel.
+pub fn cross_table_csv(t: &CrossTable) -> String {
+    cross_table_counts_table(t).to_csv()
+}
+
 /// The cross-table's schools for Excel: one line per school, cell by cell in table order.
-pub fn cross_table_schools_csv(t: &CrossTable) -> String {
-    let mut w = CsvWriter::new();
+pub fn cross_table_schools_table(t: &CrossTable) -> Table {
+    let mut w = TableWriter::new();
     for h in [
         "Муниципалитет",
         "Идентификатор школы",
@@ -677,16 +688,21 @@ pub fn cross_table_schools_csv(t: &CrossTable) -> String {
     w.finish()
 }
 
+/// [`cross_table_schools_table`] as CSV for Excel.
+pub fn cross_table_schools_csv(t: &CrossTable) -> String {
+    cross_table_schools_table(t).to_csv()
+}
+
 /// The improvements for Excel: rank, school, pool, the index of every year (the years of all
 /// the improvements, oldest first) and the rise.
-pub fn improvement_csv(list: &[Improvement]) -> String {
+pub fn improvement_table(list: &[Improvement]) -> Table {
     let mut years: Vec<i32> = list
         .iter()
         .flat_map(|i| i.indices.iter().map(|(y, _)| *y))
         .collect();
     years.sort_unstable();
     years.dedup();
-    let mut w = CsvWriter::new();
+    let mut w = TableWriter::new();
     for h in [
         "Место",
         "Муниципалитет",
@@ -712,6 +728,11 @@ pub fn improvement_csv(list: &[Improvement]) -> String {
         w.number(Some(i.rise)).end_line();
     }
     w.finish()
+}
+
+/// [`improvement_table`] as CSV for Excel.
+pub fn improvement_csv(list: &[Improvement]) -> String {
+    improvement_table(list).to_csv()
 }
 
 /// A file name from a list's title: letters, digits and spaces kept (spaces as hyphens), the
@@ -740,7 +761,7 @@ pub fn file_stem(title: &str) -> String {
 /// A list of schools of a run for Excel: the school, its pool and categories, the indices of
 /// `year`, the weakest components of that year (by their seed wording) and the suggested
 /// partners (by name).
-pub fn school_list_csv(r: &Identification, schools: &[&SchoolResult], year: i32) -> String {
+pub fn school_list_table(r: &Identification, schools: &[&SchoolResult], year: i32) -> Table {
     let method = crate::domain::identify::method::method();
     let names: std::collections::HashMap<&str, &str> = r
         .schools
@@ -753,7 +774,7 @@ pub fn school_list_csv(r: &Identification, schools: &[&SchoolResult], year: i32)
         .iter()
         .map(|p| (p.id.as_str(), p.label.as_str()))
         .collect();
-    let mut w = CsvWriter::new();
+    let mut w = TableWriter::new();
     for h in [
         "Муниципалитет",
         "Идентификатор школы",
@@ -815,9 +836,14 @@ pub fn school_list_csv(r: &Identification, schools: &[&SchoolResult], year: i32)
     w.finish()
 }
 
+/// [`school_list_table`] as CSV for Excel.
+pub fn school_list_csv(r: &Identification, schools: &[&SchoolResult], year: i32) -> String {
+    school_list_table(r, schools, year).to_csv()
+}
+
 /// The run's counts per municipality for Excel (the page's table «По муниципалитетам»).
-pub fn municipalities_csv(r: &Identification) -> String {
-    let mut w = CsvWriter::new();
+pub fn municipalities_table(r: &Identification) -> Table {
+    let mut w = TableWriter::new();
     for h in [
         "Муниципалитет",
         "Школ",
@@ -850,6 +876,11 @@ pub fn municipalities_csv(r: &Identification) -> String {
             .end_line();
     }
     w.finish()
+}
+
+/// [`municipalities_table`] as CSV for Excel.
+pub fn municipalities_csv(r: &Identification) -> String {
+    municipalities_table(r).to_csv()
 }
 
 #[cfg(test)]

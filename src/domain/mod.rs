@@ -15,6 +15,9 @@
 //! municipal monitoring of the self-assessments by school, item and year, and of the
 //! programmes) reads `self_assessment`, `programme` and `records`, and writes its CSV with
 //! `csv_write`.
+//! `table` (typed tables, written as CSV through `csv_write`) and `xlsx_write` (tables as an
+//! Excel workbook) are leaves for every export; `result_workbook` (the identification result as
+//! a workbook) reads `identify`, `analysis` and `report`.
 //! `report` (the analytical report as data, with the drafted addressed recommendations) reads
 //! `identify`, `analysis`, `records`, `self_assessment` and the leaves `schema` and `row`;
 //! `report_sections` (its monitoring and project-figures sections) reads `report`,
@@ -39,6 +42,7 @@ pub mod records;
 pub mod reference;
 pub mod report;
 pub mod report_sections;
+pub mod result_workbook;
 pub mod row;
 pub mod rubric;
 pub mod run;
@@ -47,5 +51,7 @@ pub mod school_entry;
 pub mod self_assessment;
 pub mod stats;
 pub mod support;
+pub mod table;
 pub mod time;
 pub mod workspace;
+pub mod xlsx_write;

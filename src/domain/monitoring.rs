@@ -14,7 +14,8 @@
 //!   track or not measured; measures overdue.
 //! * [`monitoring_csv_long`], [`monitoring_shares_csv`], [`monitoring_coverage_csv`],
 //!   [`programme_csv`], [`programme_targets_csv`] — the same for Excel
-//!   ([`crate::domain::csv_write`]).
+//!   ([`crate::domain::csv_write`]), each the CSV of a typed table (`*_table`,
+//!   [`crate::domain::table`]) that can also go into a workbook.
 //!
 //! Whether an answer meets the questionnaire's expectation is not judged here: it is read from
 //! [`Questionnaire::summary`] (strengths meet, gaps do not, numbers without a norm are not
@@ -24,12 +25,12 @@
 //! when both are valid ([`compare_dates`]), so a date that does not parse never makes anything
 //! overdue.
 
-use super::csv_write::CsvWriter;
 use super::programme::{check_date, Better, Measure, Programme, Target};
 use super::records::{SchoolDocuments, SchoolIdentity};
 use super::self_assessment::{
     questionnaire, AnswerType, AnswerValue, Questionnaire, SelfAssessment,
 };
+use super::table::{Table, TableWriter};
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -476,8 +477,8 @@ pub fn depth_note(t: &MonitoringTable) -> Option<String> {
 
 /// The table for Excel, one line per school × item × year: municipality, school id, school,
 /// item id, indicator, year, answer as shown, judgement.
-pub fn monitoring_csv_long(t: &MonitoringTable) -> String {
-    let mut w = CsvWriter::new();
+pub fn monitoring_long_table(t: &MonitoringTable) -> Table {
+    let mut w = TableWriter::new();
     for h in [
         "Муниципалитет",
         "Идентификатор школы",
@@ -509,11 +510,16 @@ pub fn monitoring_csv_long(t: &MonitoringTable) -> String {
     w.finish()
 }
 
+/// [`monitoring_long_table`] as CSV for Excel.
+pub fn monitoring_csv_long(t: &MonitoringTable) -> String {
+    monitoring_long_table(t).to_csv()
+}
+
 /// The shares for Excel, one line per municipality (then all) × item × year: schools
 /// answering, with a judged answer, meeting, the share meeting in percent, its change from the
 /// previous year in percentage points (empty cells where there is none).
-pub fn monitoring_shares_csv(t: &MonitoringTable) -> String {
-    let mut w = CsvWriter::new();
+pub fn monitoring_shares_table(t: &MonitoringTable) -> Table {
+    let mut w = TableWriter::new();
     for h in [
         "Муниципалитет",
         "Пункт",
@@ -547,10 +553,15 @@ pub fn monitoring_shares_csv(t: &MonitoringTable) -> String {
     w.finish()
 }
 
+/// [`monitoring_shares_table`] as CSV for Excel.
+pub fn monitoring_shares_csv(t: &MonitoringTable) -> String {
+    monitoring_shares_table(t).to_csv()
+}
+
 /// The coverage for Excel (seed 000: «100 процентов общеобразовательных организаций»), one
 /// line per municipality (then all) × year: schools, schools with a self-assessment, share.
-pub fn monitoring_coverage_csv(t: &MonitoringTable) -> String {
-    let mut w = CsvWriter::new();
+pub fn monitoring_coverage_table(t: &MonitoringTable) -> Table {
+    let mut w = TableWriter::new();
     for h in [
         "Муниципалитет",
         "Год",
@@ -571,6 +582,11 @@ pub fn monitoring_coverage_csv(t: &MonitoringTable) -> String {
         }
     }
     w.finish()
+}
+
+/// [`monitoring_coverage_table`] as CSV for Excel.
+pub fn monitoring_coverage_csv(t: &MonitoringTable) -> String {
+    monitoring_coverage_table(t).to_csv()
 }
 
 // ---------------------------------------------------------------- dates
@@ -943,8 +959,8 @@ pub fn programme_list(
 }
 
 /// The programme list for Excel.
-pub fn programme_csv(rows: &[ProgrammeRow]) -> String {
-    let mut w = CsvWriter::new();
+pub fn programme_table(rows: &[ProgrammeRow]) -> Table {
+    let mut w = TableWriter::new();
     for h in [
         "Муниципалитет",
         "Идентификатор школы",
@@ -981,15 +997,20 @@ pub fn programme_csv(rows: &[ProgrammeRow]) -> String {
     w.finish()
 }
 
+/// [`programme_table`] as CSV for Excel.
+pub fn programme_csv(rows: &[ProgrammeRow]) -> String {
+    programme_table(rows).to_csv()
+}
+
 /// The targets of every programme for Excel, one line per target: school, indicator, unit,
 /// baseline, target, target year, the entry, interim and final values with their dates, the
 /// state and why.
-pub fn programme_targets_csv(
+pub fn programme_targets_table(
     schools: &[(SchoolIdentity, &SchoolDocuments)],
     today: &str,
-) -> String {
+) -> Table {
     let year = current_year(today);
-    let mut w = CsvWriter::new();
+    let mut w = TableWriter::new();
     for h in [
         "Муниципалитет",
         "Идентификатор школы",
@@ -1034,6 +1055,14 @@ pub fn programme_targets_csv(
         }
     }
     w.finish()
+}
+
+/// [`programme_targets_table`] as CSV for Excel.
+pub fn programme_targets_csv(
+    schools: &[(SchoolIdentity, &SchoolDocuments)],
+    today: &str,
+) -> String {
+    programme_targets_table(schools, today).to_csv()
 }
 
 #[cfg(test)]

@@ -16,13 +16,13 @@
 //! образования, в которых разработаны и реализуются мероприятия по повышению качества
 //! образования в …» (ШНРО и ШНСУ), read as [`FIGURES_READING`] says.
 //!
-//! Reads `identify` (the run), `programme`'s date rule and `csv_write`; `records` keeps the
+//! Reads `identify` (the run), `programme`'s date rule and `table`; `records` keeps the
 //! support on the school record (year → [`Support`]).
 
-use super::csv_write::CsvWriter;
 use super::identify::{Identification, ResultsBand, ResultsCategory, SchoolResult, SocialCategory};
 use super::programme::check_date;
 use super::stats::rank_key;
+use super::table::{Table, TableWriter};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -499,8 +499,8 @@ pub fn project_figures(r: &Identification, schools: &[SupportView], year: i32) -
 }
 
 /// The figures for Excel: «Показатель; Значение; Из; Доля, %», then the reading.
-pub fn figures_csv(f: &ProjectFigures) -> String {
-    let mut w = CsvWriter::new();
+pub fn figures_table(f: &ProjectFigures) -> Table {
+    let mut w = TableWriter::new();
     for h in ["Показатель", "Значение", "Из", "Доля, %"] {
         w.text(h);
     }
@@ -516,6 +516,11 @@ pub fn figures_csv(f: &ProjectFigures) -> String {
     w.text(&format!("Как считаются показатели: {FIGURES_READING}"))
         .end_line();
     w.finish()
+}
+
+/// [`figures_table`] as CSV for Excel.
+pub fn figures_csv(f: &ProjectFigures) -> String {
+    figures_table(f).to_csv()
 }
 
 #[cfg(test)]

@@ -2,10 +2,10 @@
 //! contextualised results' lines per pool-year.
 
 use super::output::Identification;
-use crate::domain::csv_write::CsvWriter;
+use crate::domain::table::{Table, TableWriter};
 
-pub fn to_csv(result: &Identification) -> String {
-    let mut w = CsvWriter::new();
+pub fn to_table(result: &Identification) -> Table {
+    let mut w = TableWriter::new();
     for h in [
         "school_id",
         "school_name",
@@ -72,10 +72,15 @@ pub fn to_csv(result: &Identification) -> String {
     w.finish()
 }
 
+/// [`to_table`] as CSV for Excel.
+pub fn to_csv(result: &Identification) -> String {
+    to_table(result).to_csv()
+}
+
 /// The contextualised results' line of each pool-year: pool, year, number of schools with
 /// both indices, slope, intercept, R² and why there is no line or no R².
-pub fn context_fits_csv(result: &Identification) -> String {
-    let mut w = CsvWriter::new();
+pub fn context_fits_table(result: &Identification) -> Table {
+    let mut w = TableWriter::new();
     for h in ["pool", "year", "n", "slope", "intercept", "r2", "note"] {
         w.text(h);
     }
@@ -91,6 +96,11 @@ pub fn context_fits_csv(result: &Identification) -> String {
         w.end_line();
     }
     w.finish()
+}
+
+/// [`context_fits_table`] as CSV for Excel.
+pub fn context_fits_csv(result: &Identification) -> String {
+    context_fits_table(result).to_csv()
 }
 
 #[cfg(test)]

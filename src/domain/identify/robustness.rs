@@ -27,7 +27,7 @@ use super::indices;
 use super::method;
 use super::params::MeanWeighting;
 use super::{IdentifyError, Params, ResultsCategory, SocialCategory, SocialRule};
-use crate::domain::csv_write::CsvWriter;
+use crate::domain::table::{Table, TableWriter};
 use crate::domain::row::{Row, SchoolType};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
@@ -442,40 +442,29 @@ pub fn robustness(rows: &[Row], base: &Params) -> Result<Robustness, IdentifyErr
     })
 }
 
-/// A cell of an export table.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Cell {
+/// A cell of the robustness tables.
+enum Cell {
     Text(String),
     Count(usize),
 }
 
-/// An export table: Russian column names and rows of cells. CSV and spreadsheet exports
-/// write the same tables.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Table {
-    pub header: Vec<&'static str>,
-    pub rows: Vec<Vec<Cell>>,
-}
-
-impl Table {
-    /// The table as CSV for Excel.
-    pub fn to_csv(&self) -> String {
-        let mut w = CsvWriter::new();
-        for h in &self.header {
-            w.text(h);
+/// A table with a Russian header, for CSV and the workbook alike.
+fn table(header: &[&str], rows: Vec<Vec<Cell>>) -> Table {
+    let mut w = TableWriter::new();
+    for h in header {
+        w.text(h);
+    }
+    w.end_line();
+    for row in rows {
+        for cell in row {
+            match cell {
+                Cell::Text(t) => w.text(&t),
+                Cell::Count(n) => w.number(Some(n as f64)),
+            };
         }
         w.end_line();
-        for row in &self.rows {
-            for cell in row {
-                match cell {
-                    Cell::Text(t) => w.text(t),
-                    Cell::Count(n) => w.number(Some(*n as f64)),
-                };
-            }
-            w.end_line();
-        }
-        w.finish()
     }
+    w.finish()
 }
 
 /// The comparison table: one line per alternative × list, and one line with the reason for an
@@ -507,8 +496,8 @@ pub fn robustness_table(r: &Robustness) -> Table {
             ]);
         }
     }
-    Table {
-        header: vec![
+    table(
+        &[
             "Альтернатива",
             "Категория",
             "В базовом прочтении",
@@ -518,7 +507,7 @@ pub fn robustness_table(r: &Robustness) -> Table {
             "Примечание",
         ],
         rows,
-    }
+    )
 }
 
 /// Every ШНРО of the base run: the устойчивые first, then by the number of alternatives the
@@ -551,8 +540,8 @@ pub fn robust_low_table(r: &Robustness) -> Table {
             ]
         })
         .collect();
-    Table {
-        header: vec![
+    table(
+        &[
             "Муниципалитет",
             "Идентификатор школы",
             "Школа",
@@ -561,7 +550,7 @@ pub fn robust_low_table(r: &Robustness) -> Table {
             "Устойчивая ШНРО",
         ],
         rows,
-    }
+    )
 }
 
 /// [`robustness_table`] as CSV for Excel.

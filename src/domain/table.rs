@@ -1,0 +1,180 @@
+//! A typed table: what every export builds once, written as CSV for Excel
+//! ([`Table::to_csv`], through [`CsvWriter`]) or as an Excel workbook
+//! ([`crate::domain::xlsx_write`]).
+//!
+//! [`TableWriter`] has the builder calls of [`CsvWriter`] (`text`, `number`, `end_line`), so a
+//! CSV builder becomes a table builder by changing the writer it makes; [`Table::to_csv`] gives
+//! the same bytes the CSV writer gave for the same calls.
+
+use super::csv_write::CsvWriter;
+
+/// One cell as built: text as given (no formula guard; the CSV writer adds it), a finite
+/// number, or nothing.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Text(String),
+    Number(f64),
+    Empty,
+}
+
+/// Rows of cells; the first row is the header. Rows may differ in length (a blank line is an
+/// empty row).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Table {
+    pub rows: Vec<Vec<Cell>>,
+}
+
+impl Table {
+    /// The table as CSV for Excel, byte for byte what [`CsvWriter`] writes for the calls
+    /// that built it (a [`Cell::Empty`] is an empty number cell).
+    pub fn to_csv(&self) -> String {
+        let mut w = CsvWriter::new();
+        for row in &self.rows {
+            for cell in row {
+                match cell {
+                    Cell::Text(s) => w.text(s),
+                    Cell::Number(v) => w.number(Some(*v)),
+                    Cell::Empty => w.number(None),
+                };
+            }
+            w.end_line();
+        }
+        w.finish()
+    }
+
+    /// The header (the first row; empty for a table without rows).
+    pub fn header(&self) -> &[Cell] {
+        self.rows.first().map_or(&[], Vec::as_slice)
+    }
+
+    /// The widest row's number of cells.
+    pub fn width(&self) -> usize {
+        self.rows.iter().map(Vec::len).max().unwrap_or(0)
+    }
+}
+
+/// Builds a [`Table`] with the calls of [`CsvWriter`].
+#[derive(Debug, Default)]
+pub struct TableWriter {
+    rows: Vec<Vec<Cell>>,
+    line: Vec<Cell>,
+}
+
+impl TableWriter {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A text cell, kept as given.
+    pub fn text(&mut self, s: &str) -> &mut Self {
+        self.line.push(Cell::Text(s.to_string()));
+        self
+    }
+
+    /// A number cell; empty for `None` or a value that is not finite (as in the CSV).
+    pub fn number(&mut self, v: Option<f64>) -> &mut Self {
+        self.line.push(match v.filter(|v| v.is_finite()) {
+            Some(v) => Cell::Number(v),
+            None => Cell::Empty,
+        });
+        self
+    }
+
+    pub fn end_line(&mut self) -> &mut Self {
+        let width = self.line.len();
+        self.rows
+            .push(std::mem::replace(&mut self.line, Vec::with_capacity(width)));
+        self
+    }
+
+    /// The table. A line left without [`end_line`](Self::end_line) is ended here (every
+    /// builder ends its lines; the CSV of such a table ends that line too).
+    pub fn finish(mut self) -> Table {
+        if !self.line.is_empty() {
+            self.end_line();
+        }
+        Table { rows: self.rows }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The same calls to both writers.
+    fn both(calls: impl Fn(&mut dyn FnMut(Call))) -> (String, Table) {
+        let mut c = CsvWriter::new();
+        let mut t = TableWriter::new();
+        calls(&mut |call| match call {
+            Call::Text(s) => {
+                c.text(s);
+                t.text(s);
+            }
+            Call::Number(v) => {
+                c.number(v);
+                t.number(v);
+            }
+            Call::End => {
+                c.end_line();
+                t.end_line();
+            }
+        });
+        (c.finish(), t.finish())
+    }
+
+    enum Call<'a> {
+        Text(&'a str),
+        Number(Option<f64>),
+        End,
+    }
+
+    #[test]
+    fn csv_of_a_table_is_the_csv_writers_bytes() {
+        let (csv, table) = both(|w| {
+            for h in ["Школа", "Индекс", "Доля, %", "Примечание"] {
+                w(Call::Text(h));
+            }
+            w(Call::End);
+            w(Call::Text("=1+1"));
+            w(Call::Number(Some(0.1 + 0.2)));
+            w(Call::Number(None));
+            w(Call::Text("a;b \"c\""));
+            w(Call::End);
+            w(Call::Text("-5"));
+            w(Call::Number(Some(f64::NAN)));
+            w(Call::Number(Some(-0.0)));
+            w(Call::Text(" с пробелом "));
+            w(Call::End);
+            // A blank line, then a line with one empty text.
+            w(Call::End);
+            w(Call::Text(""));
+            w(Call::Text("'апостроф"));
+            w(Call::Number(Some(68.25)));
+            w(Call::Number(Some(1e-7)));
+            w(Call::End);
+        });
+        assert_eq!(table.to_csv(), csv);
+        assert!(csv.contains("'=1+1;0,30000000000000004;;\"a;b \"\"c\"\"\"\r\n"));
+        assert_eq!(table.rows.len(), 5);
+        assert_eq!(table.rows[1][0], Cell::Text("=1+1".into()));
+        assert_eq!(table.rows[1][2], Cell::Empty);
+        assert_eq!(table.rows[2][1], Cell::Empty, "NaN is an empty cell");
+        assert!(table.rows[3].is_empty());
+        assert_eq!(table.width(), 4);
+        assert_eq!(table.header()[1], Cell::Text("Индекс".into()));
+    }
+
+    #[test]
+    fn an_open_line_is_ended_by_finish() {
+        let mut t = TableWriter::new();
+        t.text("a").end_line().number(Some(2.0));
+        let t = t.finish();
+        assert_eq!(
+            t.rows,
+            vec![vec![Cell::Text("a".into())], vec![Cell::Number(2.0)]]
+        );
+        assert_eq!(t.to_csv(), "\u{feff}a\r\n2\r\n");
+        assert_eq!(TableWriter::new().finish().to_csv(), "\u{feff}");
+        assert!(Table::default().header().is_empty());
+    }
+}
