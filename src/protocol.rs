@@ -136,6 +136,17 @@ pub enum Export {
     },
     /// A run's results as CSV for Excel.
     ResultsCsv { run: String },
+    /// All stored rows as an Excel workbook (the contract's columns; it reads back as is).
+    RowsXlsx,
+    /// A run's results as an Excel workbook: a sheet per list, every school, the
+    /// municipalities, the parameters, the lines of the contextualised results and how robust
+    /// the lists are.
+    ResultsXlsx { run: String },
+    /// Tables built on the page, as an Excel workbook with a sheet each.
+    Workbook {
+        file: String,
+        sheets: Vec<(String, crate::domain::table::Table)>,
+    },
     /// The records that could not be read, as they are stored.
     Unreadable,
 }

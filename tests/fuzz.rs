@@ -43,7 +43,8 @@ use shkala::domain::bundle::{
     Resolutions,
 };
 use shkala::domain::catalog::RunHeader;
-use shkala::domain::csv_write::{rows_csv, shortest_decimal_comma};
+use shkala::domain::csv_write::shortest_decimal_comma;
+use shkala::domain::table::rows_csv;
 use shkala::domain::demo::{self, region, DemoSpec};
 use shkala::domain::digest::RowsDigest;
 use shkala::domain::envelope::{CreatedBy, Role};

@@ -7,7 +7,8 @@ use shkala::domain::bundle::{
     parse_bundle, suggested_file_name, Bundle, CreatedBy, Payload, Role, SchoolSubmission,
 };
 use shkala::domain::canonical::parse_json;
-use shkala::domain::csv_write::{rows_csv, shortest_decimal_comma};
+use shkala::domain::csv_write::shortest_decimal_comma;
+use shkala::domain::table::rows_csv;
 use shkala::domain::input::{parse_csv, parse_file, parse_number};
 use shkala::domain::records::SchoolIdentity;
 use shkala::domain::row::{Row, SchoolType};

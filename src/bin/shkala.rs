@@ -392,7 +392,7 @@ fn cmd_demo(args: &[String]) -> Result<(), Failure> {
         spec.years = parse_years(y)?;
     }
     let rows = demo::region(&spec);
-    write(out, shkala::domain::csv_write::rows_csv(&rows))?;
+    write(out, shkala::domain::table::rows_csv(&rows))?;
     eprintln!(
         "Создан «{}»: {} школ, {} строк → {out}",
         demo::REGION_NAME,

@@ -5,8 +5,6 @@
 //! [`crate::domain::input`] strips one apostrophe before any of these again on import, so a
 //! file exported and imported back is unchanged.
 
-use super::row::Row;
-use super::schema::schema;
 
 /// First characters that get a leading apostrophe: Excel's formula characters, and the
 /// apostrophe itself (so that a text that really starts with one reads back unchanged).
@@ -95,28 +93,6 @@ pub fn decimal_comma(v: f64) -> String {
     };
     let s = if s == "-0" { "0" } else { s };
     s.replace('.', ",")
-}
-
-/// Rows in the contract's columns, for Excel; the file reads back through the importer.
-pub fn rows_csv(rows: &[Row]) -> String {
-    let s = schema();
-    let mut w = CsvWriter::new();
-    for id in s.ids() {
-        w.text(id);
-    }
-    w.end_line();
-    for r in rows {
-        w.text(&r.school_id)
-            .text(&r.school_name)
-            .text(&r.municipality)
-            .text(r.school_type.id());
-        w.number(Some(r.year as f64));
-        for i in 0..s.data_len() {
-            w.number(r.values.get(i));
-        }
-        w.end_line();
-    }
-    w.finish()
 }
 
 #[cfg(test)]

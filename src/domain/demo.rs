@@ -584,7 +584,7 @@ mod tests {
         assert_eq!(rows.len(), spec.schools * spec.years.len());
         assert_eq!(rows, region(&spec), "same spec, same rows");
         // Every generated value passes the importer's checks (export and read back).
-        let csv = crate::domain::csv_write::rows_csv(&rows);
+        let csv = crate::domain::table::rows_csv(&rows);
         let parsed = crate::domain::input::parse_csv("demo.csv", csv.as_bytes());
         assert!(
             parsed.problems.iter().all(|p| !p.is_error()),

@@ -1668,7 +1668,7 @@ mod tests {
 
     #[test]
     fn exported_csv_reads_back_identically() {
-        use crate::domain::csv_write::rows_csv;
+        use crate::domain::table::rows_csv;
         let rows = vec![
             Row::new(
                 "s1",

@@ -7,10 +7,13 @@
 //! the same bytes the CSV writer gave for the same calls.
 
 use super::csv_write::CsvWriter;
+use super::row::Row;
+use super::schema::schema;
 
 /// One cell as built: text as given (no formula guard; the CSV writer adds it), a finite
 /// number, or nothing.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Cell {
     Text(String),
     Number(f64),
@@ -19,7 +22,7 @@ pub enum Cell {
 
 /// Rows of cells; the first row is the header. Rows may differ in length (a blank line is an
 /// empty row).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Table {
     pub rows: Vec<Vec<Cell>>,
 }
@@ -95,6 +98,34 @@ impl TableWriter {
         }
         Table { rows: self.rows }
     }
+}
+
+/// Rows in the contract's columns (ids in the header), for Excel; the file — CSV or
+/// workbook — reads back through the importer to the same rows.
+pub fn rows_table(rows: &[Row]) -> Table {
+    let s = schema();
+    let mut w = TableWriter::new();
+    for id in s.ids() {
+        w.text(id);
+    }
+    w.end_line();
+    for r in rows {
+        w.text(&r.school_id)
+            .text(&r.school_name)
+            .text(&r.municipality)
+            .text(r.school_type.id());
+        w.number(Some(r.year as f64));
+        for i in 0..s.data_len() {
+            w.number(r.values.get(i));
+        }
+        w.end_line();
+    }
+    w.finish()
+}
+
+/// [`rows_table`] as CSV for Excel.
+pub fn rows_csv(rows: &[Row]) -> String {
+    rows_table(rows).to_csv()
 }
 
 #[cfg(test)]

@@ -465,7 +465,7 @@ mod tests {
         muni.apply(&plan.writes(&plan.resolve_all(Resolution::KeepMine)));
         // The region's CSV with the same school and rows.
         let rows = w.draft.rows(&w.profile).unwrap();
-        let csv = crate::domain::csv_write::rows_csv(&rows);
+        let csv = crate::domain::table::rows_csv(&rows);
         let inc = Incoming::read("region.csv", csv.as_bytes()).expect("csv").0;
         let plan = plan_import(&muni, &[inc], &ts("2025-01-12T09:00:00Z"));
         assert!(

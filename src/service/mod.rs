@@ -22,6 +22,7 @@ use crate::domain::demo::{self, DemoSpec};
 use crate::domain::digest::RowsDigest;
 use crate::domain::identify::{self, Params, ResultsCategory, SocialCategory};
 use crate::domain::input::ReadOptions;
+use crate::domain::xlsx_write;
 use crate::domain::problem::{Place, Problem};
 use crate::domain::records::{
     ImportCounts, LogAction, LogEntry, Origin, Removal, RunRecord, RunScope, SchoolDocuments,
@@ -60,7 +61,23 @@ impl Job {
 pub struct Built {
     pub name: String,
     pub mime: &'static str,
-    pub text: String,
+    pub body: Body,
+}
+
+/// A built file's content: text (JSON, CSV) or bytes (a workbook).
+pub enum Body {
+    Text(String),
+    Bytes(Vec<u8>),
+}
+
+impl Built {
+    /// The content, if it is text.
+    pub fn text(&self) -> Option<&str> {
+        match &self.body {
+            Body::Text(t) => Some(t),
+            Body::Bytes(_) => None,
+        }
+    }
 }
 
 /// Outcome of a job: the response, and a file to hand over beside it.
@@ -715,12 +732,12 @@ impl Service {
                 Built {
                     name,
                     mime: "application/json",
-                    text,
+                    body: Body::Text(text),
                 },
                 entry,
             )
         };
-        let csv_file = |name: String, text: String, summary: String| {
+        let table_file = |name: String, body: Body, summary: String| {
             let entry = LogEntry::new(
                 &at,
                 LogAction::Export,
@@ -729,14 +746,18 @@ impl Service {
                 summary,
                 ImportCounts::default(),
             );
-            (
-                Built {
-                    name,
-                    mime: "text/csv;charset=utf-8",
-                    text,
-                },
-                entry,
-            )
+            let mime = match body {
+                Body::Text(_) => "text/csv;charset=utf-8",
+                Body::Bytes(_) => xlsx_write::MIME,
+            };
+            (Built { name, mime, body }, entry)
+        };
+        let csv_file =
+            |name: String, text: String, summary: String| table_file(name, Body::Text(text), summary);
+        let workbook = |sheets: &[xlsx_write::Sheet]| {
+            xlsx_write::workbook(sheets)
+                .map(Body::Bytes)
+                .map_err(|e| Stop::Failed(format!("книга Excel не построена: {e}")))
         };
         let (built, entry) = match e {
             Export::Backup { by } => bundle_file(bundle::backup(s, &by, &at), true),
@@ -769,9 +790,78 @@ impl Service {
                 let n = rows.len();
                 csv_file(
                     format!("shkala-данные-{}.csv", at.date()),
-                    crate::domain::csv_write::rows_csv(&rows),
+                    crate::domain::table::rows_csv(&rows),
                     format!("CSV: {n} строк"),
                 )
+            }
+            Export::RowsXlsx => {
+                let mut rows = s.rows_in(RunScope::All);
+                rows.sort_by(|a, b| a.key().cmp(&b.key()));
+                let n = rows.len();
+                let table = crate::domain::table::rows_table(&rows);
+                let body = workbook(&[xlsx_write::Sheet {
+                    name: "Данные",
+                    table: &table,
+                }])?;
+                table_file(
+                    format!("shkala-данные-{}.xlsx", at.date()),
+                    body,
+                    format!("XLSX: {n} строк"),
+                )
+            }
+            Export::ResultsXlsx { run } => {
+                let r = s
+                    .runs
+                    .iter()
+                    .find(|r| r.id == run)
+                    .ok_or_else(|| Stop::Failed("расчёт не найден".into()))?;
+                (job.progress)("Проверяю устойчивость списков для книги…", None);
+                breathe().await;
+                let rows = s.rows_in(r.scope);
+                let stale = RowsDigest::of(&rows).hex() != r.input_digest;
+                let robust = identify::robustness::robustness(&rows, &r.result.params).ok();
+                drop(rows);
+                let mut tables = vec![(
+                    "Контекст (линии)",
+                    identify::csv::context_fits_table(&r.result),
+                )];
+                if let Some(rb) = &robust {
+                    let note = if stale { " (по данным сейчас)" } else { "" };
+                    let _ = note;
+                    tables.push(("Устойчивость", identify::robustness::robustness_table(rb)));
+                    tables.push((
+                        "Устойчивые ШНРО",
+                        identify::robustness::robust_low_table(rb),
+                    ));
+                }
+                let extra: Vec<xlsx_write::Sheet> = tables
+                    .iter()
+                    .map(|(name, table)| xlsx_write::Sheet { name, table })
+                    .collect();
+                (job.progress)("Собираю книгу Excel…", None);
+                breathe().await;
+                let body = crate::domain::result_workbook::identification_workbook(&r.result, &extra)
+                    .map(Body::Bytes)
+                    .map_err(|e| Stop::Failed(format!("книга Excel не построена: {e}")))?;
+                table_file(
+                    format!("shkala-идентификация-{}.xlsx", r.created_at.date()),
+                    body,
+                    format!("результаты расчёта «{}» (XLSX)", r.label),
+                )
+            }
+            Export::Workbook { file, sheets } => {
+                let list: Vec<xlsx_write::Sheet> = sheets
+                    .iter()
+                    .map(|(name, table)| xlsx_write::Sheet { name, table })
+                    .collect();
+                let body = workbook(&list)?;
+                let name = if file.to_lowercase().ends_with(".xlsx") {
+                    file
+                } else {
+                    format!("{file}.xlsx")
+                };
+                let summary = format!("книга Excel «{name}»");
+                table_file(name, body, summary)
             }
             Export::ResultsCsv { run } => {
                 let r = s
@@ -808,7 +898,7 @@ impl Service {
                     Built {
                         name,
                         mime: "application/json",
-                        text,
+                        body: Body::Text(text),
                     },
                     entry,
                 )

@@ -7,7 +7,7 @@
 //! order they arrive; a cancel is handled as soon as it arrives (it sets the flag the running
 //! request checks).
 
-use super::{Built, Job, Service};
+use super::{Body, Built, Job, Service};
 use crate::protocol::{encode, split_parts, FromWorker, Request, Response, ToWorker};
 use crate::storage::Db;
 use std::cell::{Cell, RefCell};
@@ -41,10 +41,13 @@ fn post(message: &FromWorker, file: Option<Built>) {
     let obj = js_sys::Object::new();
     let _ = js_sys::Reflect::set(&obj, &"json".into(), &encode(message).into());
     if let Some(f) = file {
-        let parts = js_sys::Array::of1(&JsValue::from_str(&f.text));
+        let parts = match &f.body {
+            Body::Text(t) => js_sys::Array::of1(&JsValue::from_str(t)),
+            Body::Bytes(b) => js_sys::Array::of1(&js_sys::Uint8Array::from(b.as_slice())),
+        };
         let props = web_sys::BlobPropertyBag::new();
         props.set_type(f.mime);
-        if let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &props) {
+        if let Ok(blob) = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &props) {
             let _ = js_sys::Reflect::set(&obj, &"blob".into(), &blob);
         }
     }
