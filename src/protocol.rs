@@ -272,8 +272,7 @@ impl Inspection {
         };
         // A file that reads by its header names, with nothing chosen, needs no mapping step:
         // it is read once, by the import itself.
-        if *options == ReadOptions::default() && table.reads_by_names() && table.sheets.len() <= 1
-        {
+        if *options == ReadOptions::default() && table.reads_by_names() && table.sheets.len() <= 1 {
             return Inspection {
                 file: file.to_string(),
                 reads_by_names: true,

@@ -3,20 +3,20 @@
 //! clearing) and the journal. Reading, previewing and writing run in the data service, with
 //! progress and «Отменить»; long lists are paginated.
 
+use super::mapping::{self, MappingStep};
 use crate::app::actions;
 use crate::app::components::{page_range, Dialog, Pager, ProblemList};
 use crate::app::state::{app_state, NoticeKind};
 use crate::domain::bundle::{Class, CreatedBy, Resolution, Role};
-use crate::domain::problem::Problem;
-use crate::format::{count, date_time, ellipsis, human_bytes, pct};
 use crate::domain::input::ReadOptions;
 use crate::domain::mapping::SavedMappings;
+use crate::domain::problem::Problem;
+use crate::format::{count, date_time, ellipsis, human_bytes, pct};
 use crate::protocol::{Choice, Export, Inspection, PlanView};
-use super::mapping::{self, MappingStep};
-use std::collections::BTreeMap;
 use crate::storage::browser::{self, Persistence};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use std::collections::BTreeMap;
 use wasm_bindgen::JsCast;
 
 #[component]

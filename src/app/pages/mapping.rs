@@ -178,8 +178,7 @@ pub fn MappingStep(
                             let sheet_changed = new.table.as_ref().and_then(|t| t.sheet.clone())
                                 != edit.inspection.table.as_ref().and_then(|t| t.sheet.clone());
                             if sheet_changed {
-                                let replaced =
-                                    saved.with_value(|s| Edit::new(new.clone(), s));
+                                let replaced = saved.with_value(|s| Edit::new(new.clone(), s));
                                 *edit = replaced;
                             } else {
                                 edit.inspection = new.clone();
@@ -215,7 +214,9 @@ fn FileMapping(
 ) -> impl IntoView {
     let state = app_state();
     let edit = move || edits.with(|e| e.get(index).cloned());
-    let file = edit().map(|e| e.inspection.file.clone()).unwrap_or_default();
+    let file = edit()
+        .map(|e| e.inspection.file.clone())
+        .unwrap_or_default();
     let s = schema();
     let header = move || {
         edit()
@@ -248,7 +249,10 @@ fn FileMapping(
             return;
         };
         if mapping.name.trim().is_empty() {
-            state.say(NoticeKind::Error, "Назовите сопоставление, чтобы сохранить его.");
+            state.say(
+                NoticeKind::Error,
+                "Назовите сопоставление, чтобы сохранить его.",
+            );
             return;
         }
         let problems = mapping::validate(&mapping);
@@ -315,11 +319,8 @@ fn FileMapping(
             )
         })
     };
-    let problems = Signal::derive(move || {
-        edit()
-            .map(|e| e.inspection.problems)
-            .unwrap_or_default()
-    });
+    let problems =
+        Signal::derive(move || edit().map(|e| e.inspection.problems).unwrap_or_default());
     let read_rows = move || edit().map(|e| e.inspection.rows).unwrap_or_default();
     let file_label = file.clone();
     view! {
