@@ -502,3 +502,160 @@ fn xlsx_workbook_has_the_lists_and_every_school_as_the_csv() {
     );
     assert!(std::fs::read(&json).unwrap().starts_with(b"{"));
 }
+
+fn fixture(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/mapping")
+        .join(name)
+}
+
+/// A file of another form: another order of columns, Russian form names and English names,
+/// the free-meals share given as 0–1 (the same data as `contract.csv`).
+#[test]
+fn mapping_prints_suggestions_and_writes_a_mapping_beside_the_file() {
+    let dir = temp("mapping-default");
+    std::fs::create_dir_all(&dir).unwrap();
+    let input = dir.join("odd.csv");
+    std::fs::copy(fixture("odd.csv"), &input).unwrap();
+    let written = dir.join("odd.mapping.json");
+    let _ = std::fs::remove_file(&written);
+    let o = shkala(&["mapping", "--input", input.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let table = String::from_utf8(o.stdout.clone()).unwrap();
+    assert!(table.contains("«Код ОО»"), "{table}");
+    assert!(table.contains("free_meals_pct (доли × 100)"), "{table}");
+    assert!(table.contains("будут умножены на 100"), "{table}");
+    assert!(table.contains("— не используется"), "{table}");
+    assert!(
+        stderr(&o).contains("читаются с этим сопоставлением без ошибок"),
+        "{}",
+        stderr(&o)
+    );
+    let m: serde_json::Value = serde_json::from_slice(&std::fs::read(&written).unwrap()).unwrap();
+    assert_eq!(m["name"], "odd");
+    let columns = m["columns"].as_array().unwrap();
+    assert_eq!(columns.len(), 14);
+    assert_eq!(columns[1]["source"], "Код ОО");
+    assert_eq!(columns[1]["target"], "school_id");
+    let meals = columns
+        .iter()
+        .find(|c| c["target"] == "free_meals_pct")
+        .unwrap();
+    assert_eq!(meals["fraction"], true);
+    assert_eq!(columns[13]["target"], serde_json::Value::Null);
+    // The analyst's edited mapping beside the file is never overwritten.
+    let o = shkala(&["mapping", "--input", input.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("файл уже есть"), "{}", stderr(&o));
+}
+
+#[test]
+fn identify_reads_another_form_by_its_mapping_as_the_contract_form() {
+    let mapping = temp("odd-form.json");
+    let o = shkala(&[
+        "mapping",
+        "--input",
+        fixture("odd.csv").to_str().unwrap(),
+        "--out",
+        mapping.to_str().unwrap(),
+        "--name",
+        "Форма соседнего региона",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let by_contract = temp("by-contract.json");
+    let by_mapping = temp("by-mapping.json");
+    let o = shkala(&[
+        "identify",
+        "--input",
+        fixture("contract.csv").to_str().unwrap(),
+        "--out",
+        by_contract.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = shkala(&[
+        "identify",
+        "--input",
+        fixture("odd.csv").to_str().unwrap(),
+        "--mapping",
+        mapping.to_str().unwrap(),
+        "--out",
+        by_mapping.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let read = |p: &PathBuf| -> serde_json::Value {
+        serde_json::from_slice(&std::fs::read(p).unwrap()).unwrap()
+    };
+    let (a, b) = (read(&by_contract), read(&by_mapping));
+    let categories = |v: &serde_json::Value| -> Vec<(String, String, String)> {
+        v["schools"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| {
+                (
+                    s["school_id"].to_string(),
+                    s["results_category"].to_string(),
+                    s["social_category"].to_string(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(categories(&a).len(), 8);
+    assert!(
+        categories(&a).iter().any(|c| c.1 == "\"low\""),
+        "{:?}",
+        categories(&a)
+    );
+    assert_eq!(categories(&a), categories(&b));
+    assert_eq!(a["schools"], b["schools"]);
+    assert_eq!(a["summary"], b["summary"]);
+    // Without the mapping the same file is refused: its header is not the contract's.
+    let o = shkala(&[
+        "identify",
+        "--input",
+        fixture("odd.csv").to_str().unwrap(),
+        "--out",
+        by_mapping.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("нет обязательного столбца «school_id»"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn a_broken_or_wrong_mapping_file_is_refused_by_name() {
+    let input = fixture("odd.csv");
+    let run = |text: &str, file: &str| {
+        let m = temp(file);
+        std::fs::write(&m, text).unwrap();
+        shkala(&[
+            "identify",
+            "--input",
+            input.to_str().unwrap(),
+            "--mapping",
+            m.to_str().unwrap(),
+            "--out",
+            temp("never.json").to_str().unwrap(),
+        ])
+    };
+    let o = run("{\"name\": \"x\", \"columns\": [", "broken-mapping.json");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("ошибка: ")
+            && stderr(&o).contains("broken-mapping.json: сопоставление столбцов не читается"),
+        "{}",
+        stderr(&o)
+    );
+    let o = run(
+        r#"{"name": "x", "columns": [{"source": "Код ОО", "target": "school_idd"}, {"source": "Year", "target": "year", "fraction": true}]}"#,
+        "wrong-mapping.json",
+    );
+    assert_eq!(o.status.code(), Some(2));
+    let e = stderr(&o);
+    assert!(e.contains("wrong-mapping.json: столбец файла «Код ОО» отнесён к неизвестному столбцу «school_idd»"), "{e}");
+    assert!(e.contains("«Year» отмечен как доли от 0 до 1"), "{e}");
+    assert!(e.contains("обязательный столбец «school_name»"), "{e}");
+}

@@ -4,6 +4,9 @@
 //! shkala identify --input FILE [--input FILE ...] [--params params.json]
 //!                 [--years 2019,2020,2021] --out FILE [--format json|csv|xlsx] [--pretty]
 //!                 [--robustness]
+//!                 [--mapping mapping.json]
+//! shkala mapping --input FILE [--out mapping.json] [--name NAME]
+//!                              suggested column mapping for a table of another form
 //! shkala template              empty CSV with every column of the row contract
 //! shkala rubric                the embedded rubric: lines and maximum per system
 //! shkala demo --out FILE [--schools N] [--municipalities N] [--years 2023,2024,2025] [--seed N]
@@ -16,7 +19,9 @@
 //! ending in `.csv` gets CSV, any other JSON — `.xlsx` too (with a note on stderr), so a
 //! workbook is always asked for by name.
 
-use shkala::domain::{demo, identify, input, problem, result_workbook, rubric, xlsx_write};
+use shkala::domain::{
+    demo, identify, input, mapping, problem, result_workbook, rubric, xlsx_write,
+};
 
 #[cfg(not(target_arch = "wasm32"))]
 #[global_allocator]
@@ -31,19 +36,28 @@ const USAGE: &str = "\
 Использование:
   shkala identify --input ФАЙЛ [--input ФАЙЛ ...] [--params params.json]
                   [--years 2019,2020,2021] --out ФАЙЛ [--format json|csv|xlsx] [--pretty]
-                  [--robustness]
-      Читает строки «школа × год» из CSV или JSON, проводит идентификацию
-      и записывает результат: JSON, CSV для Excel или книгу Excel (xlsx:
-      листы ШНРО, «группа риска», стабильно высокие, ШНСУ, резильентные,
-      все школы, по муниципалитетам, параметры). Без --format файл *.csv
-      получает CSV, любой другой — JSON (и *.xlsx тоже: для книги Excel
-      укажите --format xlsx). JSON пишется одной строкой; --pretty — с отступами.
+                  [--robustness] [--mapping сопоставление.json]
+      Читает строки «школа × год» из CSV, JSON или книги Excel, проводит
+      идентификацию и записывает результат: JSON, CSV для Excel или книгу
+      Excel (xlsx: листы ШНРО, «группа риска», стабильно высокие, ШНСУ,
+      резильентные, все школы, по муниципалитетам, параметры). Без --format
+      файл *.csv получает CSV, любой другой — JSON (и *.xlsx тоже: для книги
+      Excel укажите --format xlsx). JSON пишется одной строкой; --pretty — с
+      отступами.
       --robustness — устойчивость списков: расчёт повторяется при других
       прочтениях методики (правило ШНСУ, основные и вечерние вместе или
       отдельно, доля группы 20/25/30 %, средние без взвешивания или со
       взвешиванием, вычисленные средние вместо официальных); в JSON
       добавляется ключ «robustness», в книгу Excel — листы «Устойчивость» и
       «Устойчивые ШНРО» (для CSV — не записывается).
+      Таблицу другой формы (другие названия и порядок столбцов) читает
+      сопоставление столбцов: --mapping ФАЙЛ.json (его предлагает команда
+      shkala mapping).
+  shkala mapping --input ФАЙЛ [--out сопоставление.json] [--name НАЗВАНИЕ]
+      Предлагает сопоставление столбцов таблицы со столбцами контракта строки:
+      печатает таблицу предложений и записывает сопоставление в JSON (по
+      умолчанию — рядом с файлом, ФАЙЛ.mapping.json), чтобы проверить его,
+      исправить и передать в identify --mapping.
   shkala template
       Печатает пустой CSV со всеми столбцами контракта строки.
   shkala rubric
@@ -98,6 +112,7 @@ fn run(args: &[String]) -> Result<(), Failure> {
             Ok(())
         }
         Some("demo") => cmd_demo(&args[1..]),
+        Some("mapping") => cmd_mapping(&args[1..]),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             Ok(())
@@ -208,7 +223,10 @@ fn cmd_identify(args: &[String]) -> Result<(), Failure> {
         .filter(|a| *a != "--pretty" && *a != "--robustness")
         .cloned()
         .collect();
-    let opts = Opts::parse(&args, &["input", "params", "years", "out", "format"])?;
+    let opts = Opts::parse(
+        &args,
+        &["input", "params", "years", "out", "format", "mapping"],
+    )?;
     let inputs = opts.all("input");
     if inputs.is_empty() {
         return Err("укажите хотя бы один входной файл: --input ФАЙЛ".into());
@@ -250,6 +268,10 @@ fn cmd_identify(args: &[String]) -> Result<(), Failure> {
     if let Some(y) = opts.one("years")? {
         params.years = parse_years(y)?;
     }
+    let options = input::ReadOptions {
+        mapping: opts.one("mapping")?.map(read_mapping).transpose()?,
+        ..input::ReadOptions::default()
+    };
 
     let mut parsed = Vec::new();
     for path in &inputs {
@@ -258,7 +280,7 @@ fn cmd_identify(args: &[String]) -> Result<(), Failure> {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| path.to_string());
-        parsed.push(input::parse_file(&name, &bytes));
+        parsed.push(input::parse_file_with(&name, &bytes, &options));
     }
     let (rows, problems) = input::merge(parsed);
     for p in &problems {
@@ -365,6 +387,88 @@ fn robustness_of(
 ) -> Result<identify::robustness::Robustness, Failure> {
     identify::robustness::robustness(rows, params)
         .map_err(|e| Failure::from(format!("ошибка: устойчивость списков: {e}")))
+}
+
+/// A column mapping from its JSON file, refused with every problem named.
+fn read_mapping(path: &str) -> Result<input::ColumnMapping, Failure> {
+    let text = String::from_utf8(read(path)?)
+        .map_err(|_| format!("ошибка: {path}: файл не в кодировке UTF-8"))?;
+    let m = input::ColumnMapping::from_json(text.trim_start_matches('\u{feff}'))
+        .map_err(|e| format!("ошибка: {path}: сопоставление столбцов не читается: {e}"))?;
+    let problems = mapping::validate(&m);
+    if !problems.is_empty() {
+        return Err(Failure(
+            problems
+                .into_iter()
+                .map(|p| format!("ошибка: {path}: {p}"))
+                .collect(),
+        ));
+    }
+    Ok(m)
+}
+
+/// Rows of a file read for the mapping's suggestions and for its preview.
+const MAPPING_ROWS: usize = 50;
+
+fn cmd_mapping(args: &[String]) -> Result<(), Failure> {
+    let opts = Opts::parse(args, &["input", "out", "name"])?;
+    let path = opts.one("input")?.ok_or("укажите файл: --input ФАЙЛ")?;
+    let bytes = read(path)?;
+    let file = Path::new(path)
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.to_string());
+    let preview = input::preview_table(&file, &bytes, &input::ReadOptions::default(), MAPPING_ROWS)
+        .map_err(|p| Failure::from(p.to_string()))?;
+    let name = match opts.one("name")? {
+        Some(n) => n.to_string(),
+        None => mapping::name_for_file(&file),
+    };
+    let out = match opts.one("out")? {
+        Some(o) => o.to_string(),
+        None => {
+            let o = Path::new(path).with_extension("mapping.json");
+            if o.exists() {
+                return Err(format!(
+                    "ошибка: {}: файл уже есть (возможно, это исправленное сопоставление); укажите другой файл: --out ФАЙЛ",
+                    o.display()
+                )
+                .into());
+            }
+            o.to_string_lossy().into_owned()
+        }
+    };
+    let suggestions = mapping::suggest(&preview);
+    let m = mapping::mapping_from(&suggestions, &name);
+    print!("{}", mapping::table_text(&suggestions));
+    if preview.reads_by_names() {
+        eprintln!("примечание: {file}: заголовок называет столбцы контракта — файл читается и без сопоставления");
+    }
+    for p in mapping::validate(&m) {
+        eprintln!("внимание: {p}");
+    }
+    let options = input::ReadOptions {
+        mapping: Some(m.clone()),
+        ..input::ReadOptions::default()
+    };
+    let first = mapping::preview_rows(&file, &bytes, &options, MAPPING_ROWS);
+    let errors: Vec<_> = first.problems.iter().filter(|p| p.is_error()).collect();
+    for p in &errors {
+        eprintln!("{p}");
+    }
+    if errors.is_empty() && !first.rows.is_empty() {
+        eprintln!(
+            "Первые строки ({}) читаются с этим сопоставлением без ошибок.",
+            first.rows.len()
+        );
+    }
+    let json = serde_json::to_string_pretty(&m)
+        .map_err(|e| Failure::from(format!("ошибка: {out}: {e}")))?;
+    write(&out, &format!("{json}\n"))?;
+    eprintln!(
+        "Сопоставление «{name}» записано: {out}. Проверьте его и запустите: shkala identify --input {path} --mapping {out} --out результат.json"
+    );
+    Ok(())
 }
 
 fn cmd_demo(args: &[String]) -> Result<(), Failure> {

@@ -383,6 +383,37 @@ fn detect_separator(text: &str) -> char {
         .unwrap_or(';')
 }
 
+/// How many bytes of a CSV file hold its header and its first `records` non-blank records
+/// (the whole length when it has no more): reading only those bytes gives exactly those
+/// records as reading the whole file does — the mapping step previews a big file this way.
+/// `None` for what is not CSV text (a workbook, JSON, not UTF-8).
+pub fn csv_head_len(bytes: &[u8], records: usize) -> Option<usize> {
+    if binary_kind(bytes).is_some() {
+        return None;
+    }
+    let bom = if bytes.starts_with(b"\xEF\xBB\xBF") {
+        3
+    } else {
+        0
+    };
+    let text = std::str::from_utf8(&bytes[bom..]).ok()?;
+    if matches!(text.trim_start().chars().next(), Some('[') | Some('{')) {
+        return None;
+    }
+    let mut reader = CsvRecords::new(text, detect_separator(text));
+    // A header that cannot be read: the whole file (its reading stops there anyway).
+    reader.next()?.ok()?;
+    let mut read = 0;
+    while read < records {
+        match reader.next() {
+            None => break,
+            Some(Ok((_, cells))) if cells.iter().all(|c| c.trim().is_empty()) => {}
+            Some(_) => read += 1,
+        }
+    }
+    Some(bom + reader.pos)
+}
+
 #[cfg(test)]
 mod separator_tests {
     use super::*;
@@ -858,6 +889,8 @@ pub fn row_from_json(
 // ---------------------------------------------------------------- cells → row
 
 /// A cell as it came from the file.
+// `Number` and `Other` are made by the workbook reader (another branch).
+#[allow(dead_code)]
 #[derive(Clone)]
 enum Cell<'a> {
     Text(&'a str),

@@ -4,7 +4,8 @@
 //! Invariant: nothing under `domain` knows about the web or does IO. No leptos, web-sys,
 //! wasm-bindgen, no file system. Inputs are strings/bytes and values; outputs are values.
 //!
-//! Dependencies between the modules run one way (no cycles): `schema` → `row` → `input`;
+//! Dependencies between the modules run one way (no cycles): `schema` → `row` → `input` →
+//! `mapping` (the mapping step for a table whose header is not the contract's);
 //! `canonical`, `time` and `envelope` are leaves; `identify` → `reference` → `run` →
 //! `records` → `bundle`; `reference` → `placement`; `catalog` reads `records`; `analysis` (runs
 //! compared, the cross-table, stable improvement) reads `identify` and `run`. `rubric` (the federal rubric) and
@@ -33,6 +34,7 @@ pub mod digest;
 pub mod envelope;
 pub mod identify;
 pub mod input;
+pub mod mapping;
 pub mod monitoring;
 pub mod placement;
 pub mod problem;

@@ -44,6 +44,13 @@ pub struct Column {
     #[serde(default)]
     pub required: bool,
     pub label: String,
+    /// The column's name in plain English (matched by the mapping step against the headers
+    /// of foreign data sets).
+    pub label_en: String,
+    /// Other headers this column goes by in Russian forms («Код ОО», «МО», «Учебный год»):
+    /// suggestions of the mapping step, never read as headers without it.
+    #[serde(default)]
+    pub aliases: Vec<String>,
     /// The seed's wording of the indicator and its meaning (the method's tables), shown as
     /// help on data entry; empty for columns the tables do not name.
     #[serde(default)]
@@ -218,6 +225,8 @@ mod tests {
                 c.id
             );
             assert!(!c.label.is_empty());
+            assert!(!c.label_en.is_empty(), "English label of {}", c.id);
+            assert!(c.label_en.is_ascii(), "English label of {}", c.id);
             if !IDENTITY.contains(&c.id.as_str()) {
                 assert!(!c.required, "data column {} must be optional", c.id);
                 assert!(
@@ -234,5 +243,48 @@ mod tests {
             Kind::Share
         );
         assert_eq!(s.column("ege_math_base_mean").unwrap().kind, Kind::Score5);
+    }
+
+    /// Every name a header may be matched by in the mapping step — id, Russian and English
+    /// label, alias — names one column only (compared as headers are: case and spaces aside).
+    #[test]
+    fn names_of_columns_are_unambiguous() {
+        let s = schema();
+        let norm = |t: &str| {
+            t.split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .to_lowercase()
+        };
+        let mut owner: std::collections::HashMap<String, &str> = Default::default();
+        for c in &s.columns {
+            // The English label may be the id («Municipality»); an alias is a name of its own.
+            let mut own: Vec<String> = [&c.id, &c.label, &c.label_en]
+                .into_iter()
+                .map(|n| norm(n))
+                .collect();
+            for a in &c.aliases {
+                assert!(
+                    !own.contains(&norm(a)),
+                    "alias «{a}» of {} repeats a name",
+                    c.id
+                );
+                own.push(norm(a));
+            }
+            own.sort();
+            own.dedup();
+            for n in own {
+                assert!(!n.is_empty(), "an empty name of {}", c.id);
+                if let Some(other) = owner.insert(n.clone(), &c.id) {
+                    panic!("«{n}» names both {other} and {}", c.id);
+                }
+            }
+        }
+        assert!(s
+            .column("school_id")
+            .unwrap()
+            .aliases
+            .iter()
+            .any(|a| a == "Код ОО"));
     }
 }
