@@ -44,7 +44,6 @@ use shkala::domain::bundle::{
 };
 use shkala::domain::catalog::RunHeader;
 use shkala::domain::csv_write::shortest_decimal_comma;
-use shkala::domain::table::rows_csv;
 use shkala::domain::demo::{self, region, DemoSpec};
 use shkala::domain::digest::RowsDigest;
 use shkala::domain::envelope::{CreatedBy, Role};
@@ -62,6 +61,7 @@ use shkala::domain::run::{without_components, RunRecord, RunScope};
 use shkala::domain::schema::schema;
 use shkala::domain::self_assessment::{self as sa, questionnaire, AnswerType, AnswerValue};
 use shkala::domain::support::{self, Agreement, Support};
+use shkala::domain::table::rows_csv;
 use shkala::domain::time::Timestamp;
 use shkala::domain::workspace::{SavedReference, Workspace};
 use std::cell::RefCell;

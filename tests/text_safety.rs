@@ -8,11 +8,11 @@ use shkala::domain::bundle::{
 };
 use shkala::domain::canonical::parse_json;
 use shkala::domain::csv_write::shortest_decimal_comma;
-use shkala::domain::table::rows_csv;
 use shkala::domain::input::{parse_csv, parse_file, parse_number};
 use shkala::domain::records::SchoolIdentity;
 use shkala::domain::row::{Row, SchoolType};
 use shkala::domain::schema::{schema, Kind};
+use shkala::domain::table::rows_csv;
 use shkala::domain::time::Timestamp;
 use shkala::format;
 

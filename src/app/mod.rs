@@ -7,6 +7,7 @@ mod autosave;
 mod chart;
 mod client;
 mod components;
+mod files;
 mod pages;
 pub mod state;
 

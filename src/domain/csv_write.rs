@@ -5,7 +5,6 @@
 //! [`crate::domain::input`] strips one apostrophe before any of these again on import, so a
 //! file exported and imported back is unchanged.
 
-
 /// First characters that get a leading apostrophe: Excel's formula characters, and the
 /// apostrophe itself (so that a text that really starts with one reads back unchanged).
 pub const GUARDED: [char; 5] = ['=', '+', '-', '@', '\''];

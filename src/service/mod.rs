@@ -22,7 +22,6 @@ use crate::domain::demo::{self, DemoSpec};
 use crate::domain::digest::RowsDigest;
 use crate::domain::identify::{self, Params, ResultsCategory, SocialCategory};
 use crate::domain::input::ReadOptions;
-use crate::domain::xlsx_write;
 use crate::domain::problem::{Place, Problem};
 use crate::domain::records::{
     ImportCounts, LogAction, LogEntry, Origin, Removal, RunRecord, RunScope, SchoolDocuments,
@@ -31,6 +30,7 @@ use crate::domain::records::{
 use crate::domain::reference::reference_pools;
 use crate::domain::row::Row;
 use crate::domain::time::Timestamp;
+use crate::domain::xlsx_write;
 use crate::format::count;
 use crate::protocol::{Choice, Export, Inspection, PlanView, Request, Response};
 use crate::storage::records::{self as stored, Loaded, SetAside, DATA_VERSION};
@@ -588,7 +588,9 @@ impl Service {
         breathe().await;
         self.ensure_fresh().await?;
         let Some(record) = self.data.snapshot.runs.iter().find(|r| r.id == run) else {
-            return Err(Stop::Failed("расчёт не найден (возможно, он удалён)".into()));
+            return Err(Stop::Failed(
+                "расчёт не найден (возможно, он удалён)".into(),
+            ));
         };
         let (scope, params, digest) = (
             record.scope,
@@ -752,8 +754,9 @@ impl Service {
             };
             (Built { name, mime, body }, entry)
         };
-        let csv_file =
-            |name: String, text: String, summary: String| table_file(name, Body::Text(text), summary);
+        let csv_file = |name: String, text: String, summary: String| {
+            table_file(name, Body::Text(text), summary)
+        };
         let workbook = |sheets: &[xlsx_write::Sheet]| {
             xlsx_write::workbook(sheets)
                 .map(Body::Bytes)
@@ -826,7 +829,11 @@ impl Service {
                     identify::csv::context_fits_table(&r.result),
                 )];
                 if let Some(rb) = &robust {
-                    let note = if stale { " (по данным сейчас)" } else { "" };
+                    let note = if stale {
+                        " (по данным сейчас)"
+                    } else {
+                        ""
+                    };
                     let _ = note;
                     tables.push(("Устойчивость", identify::robustness::robustness_table(rb)));
                     tables.push((
@@ -840,9 +847,10 @@ impl Service {
                     .collect();
                 (job.progress)("Собираю книгу Excel…", None);
                 breathe().await;
-                let body = crate::domain::result_workbook::identification_workbook(&r.result, &extra)
-                    .map(Body::Bytes)
-                    .map_err(|e| Stop::Failed(format!("книга Excel не построена: {e}")))?;
+                let body =
+                    crate::domain::result_workbook::identification_workbook(&r.result, &extra)
+                        .map(Body::Bytes)
+                        .map_err(|e| Stop::Failed(format!("книга Excel не построена: {e}")))?;
                 table_file(
                     format!("shkala-идентификация-{}.xlsx", r.created_at.date()),
                     body,

@@ -351,6 +351,7 @@ fn ExportSection() -> impl IntoView {
             <p class="actions">
                 <button id="export-backup" type="button" class="primary" on:click=move |_| actions::export_backup(state) disabled=empty>"Резервная копия (всё)"</button>
                 <button id="export-csv" type="button" on:click=move |_| actions::export(state, Export::RowsCsv) disabled=empty>"Все данные школ — CSV для Excel"</button>
+                <button id="export-xlsx" type="button" on:click=move |_| actions::export(state, Export::RowsXlsx) disabled=empty>"Все данные школ — книга Excel"</button>
             </p>
             <div class="filters">
                 <div class="field">

@@ -210,7 +210,7 @@ pub fn MappingStep(
 fn FileMapping(
     edits: RwSignal<Vec<Edit>>,
     index: usize,
-    check: impl Fn() + Copy + 'static,
+    check: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let state = app_state();
     let edit = move || edits.with(|e| e.get(index).cloned());

@@ -27,8 +27,8 @@ use super::indices;
 use super::method;
 use super::params::MeanWeighting;
 use super::{IdentifyError, Params, ResultsCategory, SocialCategory, SocialRule};
-use crate::domain::table::{Table, TableWriter};
 use crate::domain::row::{Row, SchoolType};
+use crate::domain::table::{Table, TableWriter};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 

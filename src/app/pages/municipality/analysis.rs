@@ -5,12 +5,12 @@
 //! результатов»), and two runs compared. The computations are `domain::analysis`; this module
 //! only shows them and hands their CSV for Excel to the browser.
 
-use super::support::save_csv;
 use crate::app::actions;
+use crate::app::files::TableFiles;
 use crate::app::state::app_state;
 use crate::domain::analysis::{
-    compare, comparison_csv, cross_table, cross_table_csv, cross_table_schools_csv,
-    improvement_csv, stable_improvement, Comparison, SchoolRef, READING,
+    compare, comparison_table, cross_table, cross_table_counts_table, cross_table_schools_table,
+    improvement_table, stable_improvement, Comparison, SchoolRef, READING,
 };
 use crate::domain::identify::Identification;
 use crate::format::{date_time, num, plural};
@@ -100,8 +100,8 @@ pub fn CrossTableView(r: Arc<Identification>) -> impl IntoView {
                 })
             })}
             <p class="actions">
-                <button type="button" on:click=move |_| save_csv("shkala-перекрёстная-таблица.csv", &cross_table_csv(&csv))>"Таблица (CSV)"</button>
-                <button type="button" on:click=move |_| save_csv("shkala-перекрёстная-таблица-школы.csv", &cross_table_schools_csv(&csv_schools))>"Школы по клеткам (CSV)"</button>
+                <TableFiles label="Таблица" stem="shkala-перекрёстная-таблица" sheet="Перекрёстная таблица" table=move || cross_table_counts_table(&csv)/>
+                <TableFiles label="Школы по клеткам" stem="shkala-перекрёстная-таблица-школы" sheet="Школы по клеткам" table=move || cross_table_schools_table(&csv_schools)/>
             </p>
         </section>
     }
@@ -148,7 +148,7 @@ pub fn ImprovementView(r: Arc<Identification>) -> impl IntoView {
                         <tbody>{rows}</tbody>
                     </table>
                 </div>
-                <p class="actions"><button type="button" on:click=move |_| save_csv("shkala-стабильное-улучшение.csv", &improvement_csv(&all))>"Список (CSV)"</button></p>
+                <p class="actions"><TableFiles label="Список" stem="shkala-стабильное-улучшение" sheet="Стабильное улучшение" table=move || improvement_table(&all)/></p>
             }.into_any() }}
         </section>
     }
@@ -254,6 +254,6 @@ fn ComparisonView(c: Comparison) -> impl IntoView {
                 <tbody>{rows}</tbody>
             </table>
         </div>
-        <p class="actions"><button type="button" on:click=move |_| save_csv("shkala-сравнение-расчётов.csv", &comparison_csv(&csv))>"Сравнение (CSV)"</button></p>
+        <p class="actions"><TableFiles label="Сравнение" stem="shkala-сравнение-расчётов" sheet="Сравнение расчётов" table=move || comparison_table(&csv)/></p>
     }
 }

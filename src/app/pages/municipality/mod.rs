@@ -6,14 +6,15 @@
 mod analysis;
 mod card;
 mod context;
-mod robustness;
 pub(crate) mod monitoring;
 mod params;
+mod robustness;
 mod support;
 
 use crate::app::actions;
 use crate::app::chart::{paint, Chart};
 use crate::app::components::{page_range, Dialog, Pager};
+use crate::app::files::TableFiles;
 use crate::app::state::app_state;
 use crate::charts::{
     identification_scatter, index_histogram, IdentificationScatter, IndexHistogram,
@@ -411,9 +412,19 @@ fn RunView(#[prop(into)] run_id: String, params: RwSignal<Params>) -> impl IntoV
             },
         )
     };
+    let xlsx_id = run_id.clone();
+    let export_xlsx = move |_| {
+        actions::export(
+            state,
+            Export::ResultsXlsx {
+                run: xlsx_id.clone(),
+            },
+        )
+    };
     view! {
         <p class="actions">
             <button type="button" on:click=export_csv>"Выгрузить результаты (CSV для Excel)"</button>
+            <button type="button" id="export-results-xlsx" on:click=export_xlsx>"Выгрузить результаты (книга Excel: списки, параметры, контекст, устойчивость)"</button>
             <button type="button" on:click=export_reference>"Эталон для школ (файл)"</button>
             <a class="button" href=format!("/report?run={}", report_id)>"Аналитическая справка"</a>
             <span class="hint">"Школы загрузят эталон, чтобы сравнить себя с ориентирами региона."</span>
@@ -665,16 +676,13 @@ fn SchoolList(
             }
         }).collect_view()
     };
-    let export = move |_| {
+    let build = move || {
         let chosen: Vec<&SchoolResult> = csv_items.iter().map(|&i| &csv_r.schools[i]).collect();
-        let text = crate::domain::analysis::school_list_csv(&csv_r, &chosen, year);
-        support::save_csv(
-            &format!("{}.csv", crate::domain::analysis::file_stem(title)),
-            &text,
-        );
+        crate::domain::analysis::school_list_table(&csv_r, &chosen, year)
     };
+    let stem = crate::domain::analysis::file_stem(title);
     view! {
-        <p class="actions"><button type="button" on:click=export>"Список (CSV для Excel)"</button></p>
+        <p class="actions"><TableFiles label="Список" stem=stem.clone() sheet=stem table=build/></p>
         {(total > 25).then(|| view! { <Pager total=Signal::derive(move || total) page=page size=size label="Страницы списка школ"/> })}
         <div class="table-wrap" tabindex="0" role="region" aria-label="Список школ">
             <table class="data">
@@ -694,12 +702,7 @@ fn SchoolList(
 #[component]
 fn MunicipalityTable(r: Arc<Identification>) -> impl IntoView {
     let csv_r = r.clone();
-    let export = move |_| {
-        support::save_csv(
-            "итоги-по-муниципалитетам.csv",
-            &crate::domain::analysis::municipalities_csv(&csv_r),
-        )
-    };
+    let build = move || crate::domain::analysis::municipalities_table(&csv_r);
     let rows: Vec<_> = r
         .summary
         .municipalities
@@ -726,7 +729,7 @@ fn MunicipalityTable(r: Arc<Identification>) -> impl IntoView {
         .collect();
     view! {
         <h3>"По муниципалитетам"</h3>
-        <p class="actions"><button type="button" on:click=export>"Таблица (CSV для Excel)"</button></p>
+        <p class="actions"><TableFiles label="Таблица" stem="итоги-по-муниципалитетам" sheet="По муниципалитетам" table=build/></p>
         <div class="table-wrap" tabindex="0" role="region" aria-label="Итоги по муниципалитетам">
             <table class="data">
                 <thead><tr>

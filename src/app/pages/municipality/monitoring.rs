@@ -5,16 +5,17 @@
 //! final values (seed 001), which are late or off target. Built when opened, from the
 //! documents the data service keeps with the school records.
 
-use super::support::save_csv;
 use crate::app::actions;
 use crate::app::components::{page_range, Pager};
+use crate::app::files::TableFiles;
 use crate::app::state::app_state;
 use crate::domain::monitoring::{
-    depth_note, monitoring_coverage_csv, monitoring_csv_long, monitoring_shares_csv,
-    monitoring_table, programme_csv, programme_list, programme_targets_csv, Judgement,
+    depth_note, monitoring_coverage_table, monitoring_long_table, monitoring_shares_table,
+    monitoring_table, programme_list, programme_table, programme_targets_table, Judgement,
     MonitoringTable, ProgrammeRow,
 };
 use crate::domain::records::{SchoolDocuments, SchoolIdentity};
+use crate::domain::table::Table;
 use crate::format::num;
 use leptos::prelude::*;
 use std::collections::HashMap;
@@ -116,10 +117,10 @@ fn MonitoringView(docs: Documents) -> impl IntoView {
     let table = Arc::new(monitoring_table(&refs));
     let today = today();
     let programmes = Arc::new(programme_list(&refs, &today));
-    let targets_csv = programme_targets_csv(&refs, &today);
+    let targets = Arc::new(programme_targets_table(&refs, &today));
     view! {
         <TableView table=table/>
-        <ProgrammesView rows=programmes targets_csv=targets_csv/>
+        <ProgrammesView rows=programmes targets=targets/>
     }
 }
 
@@ -139,9 +140,9 @@ fn TableView(table: Arc<MonitoringTable>) -> impl IntoView {
     let (a, b, c) = (table.clone(), table.clone(), table.clone());
     let exports = view! {
         <p class="actions">
-            <button type="button" on:click=move |_| save_csv("мониторинг-доли.csv", &monitoring_shares_csv(&a))>"Доли по муниципалитетам (CSV)"</button>
-            <button type="button" on:click=move |_| save_csv("мониторинг-по-школам.csv", &monitoring_csv_long(&b))>"Ответы школ (CSV)"</button>
-            <button type="button" on:click=move |_| save_csv("мониторинг-охват.csv", &monitoring_coverage_csv(&c))>"Охват (CSV)"</button>
+            <TableFiles label="Доли по муниципалитетам" stem="мониторинг-доли" sheet="Доли" table=move || monitoring_shares_table(&a)/>
+            <TableFiles label="Ответы школ" stem="мониторинг-по-школам" sheet="Ответы школ" table=move || monitoring_long_table(&b)/>
+            <TableFiles label="Охват" stem="мониторинг-охват" sheet="Охват" table=move || monitoring_coverage_table(&c)/>
         </p>
     };
     if t.years.is_empty() {
@@ -273,10 +274,9 @@ fn TableView(table: Arc<MonitoringTable>) -> impl IntoView {
 }
 
 #[component]
-fn ProgrammesView(rows: Arc<Vec<ProgrammeRow>>, targets_csv: String) -> impl IntoView {
+fn ProgrammesView(rows: Arc<Vec<ProgrammeRow>>, targets: Arc<Table>) -> impl IntoView {
     let all = rows.clone();
-    let export = move |_| save_csv("программы.csv", &programme_csv(&all));
-    let export_targets = move |_| save_csv("программы-цели.csv", &targets_csv);
+
     let late = rows
         .iter()
         .filter(|r| r.late > 0 || r.overdue_measures > 0)
@@ -290,8 +290,8 @@ fn ProgrammesView(rows: Arc<Vec<ProgrammeRow>>, targets_csv: String) -> impl Int
             view! {
                 <p>{format!("Программ: {}; с просроченными замерами или мероприятиями: {late}; с отклонением от цели: {off}.", rows.len())}</p>
                 <p class="actions">
-                    <button type="button" on:click=export>"Программы (CSV)"</button>
-                    <button type="button" on:click=export_targets>"Цели и замеры (CSV)"</button>
+                    <TableFiles label="Программы" stem="программы" sheet="Программы" table=move || programme_table(&all)/>
+                    <TableFiles label="Цели и замеры" stem="программы-цели" sheet="Цели и замеры" table=move || (*targets).clone()/>
                 </p>
                 <div class="table-wrap" tabindex="0" role="region" aria-label="Программы школ">
                     <table class="data" data-testid="programmes">

@@ -20,7 +20,12 @@ pub fn RobustnessSection(run_id: String, r: Arc<Identification>) -> impl IntoVie
     let names: Arc<HashMap<String, String>> = Arc::new(
         r.schools
             .iter()
-            .map(|s| (s.school_id.clone(), format!("{} ({})", s.school_name, s.municipality)))
+            .map(|s| {
+                (
+                    s.school_id.clone(),
+                    format!("{} ({})", s.school_name, s.municipality),
+                )
+            })
             .collect(),
     );
     let run = StoredValue::new(run_id);
@@ -45,7 +50,11 @@ pub fn RobustnessSection(run_id: String, r: Arc<Identification>) -> impl IntoVie
 }
 
 #[component]
-fn RobustnessView(rb: Robustness, stale: bool, names: Arc<HashMap<String, String>>) -> impl IntoView {
+fn RobustnessView(
+    rb: Robustness,
+    stale: bool,
+    names: Arc<HashMap<String, String>>,
+) -> impl IntoView {
     let name = {
         let names = names.clone();
         move |id: &String| names.get(id).cloned().unwrap_or_else(|| id.clone())

@@ -6,33 +6,18 @@ use super::card::CardButton;
 use super::RunContext;
 use crate::app::actions;
 use crate::app::components::{page_range, Pager};
+use crate::app::files::TableFiles;
 use crate::app::state::app_state;
 use crate::domain::catalog::SchoolSummary;
-use crate::domain::csv_write::CsvWriter;
 use crate::domain::identify::{ResultsCategory, SocialCategory};
 use crate::domain::support::{
-    figures_csv, project_figures, Agreement, PartnerCandidate, Support, SupportView,
+    figures_table, project_figures, Agreement, PartnerCandidate, Support, SupportView,
     FIGURES_READING,
 };
+use crate::domain::table::TableWriter;
 use crate::format::num;
-use crate::storage::browser;
 use leptos::prelude::*;
 use std::collections::HashMap;
-
-/// Downloads a CSV built on the page (small tables) and says so.
-pub fn save_csv(name: &str, text: &str) {
-    let state = app_state();
-    match browser::download(name, "text/csv;charset=utf-8", text) {
-        Ok(()) => state.say(
-            crate::app::state::NoticeKind::Success,
-            format!("Файл «{name}» сохранён в папку загрузок."),
-        ),
-        Err(e) => state.say(
-            crate::app::state::NoticeKind::Error,
-            format!("Не удалось сохранить файл: {e}"),
-        ),
-    }
-}
 
 /// The school's support in the project year, as stored.
 fn stored_support(school_id: &str, year: i32) -> Support {
@@ -293,17 +278,14 @@ pub fn ProjectSection() -> impl IntoView {
             actions::set_support(state, y, changes).await;
         });
     };
-    let export_figures = move |_| {
-        if let Some(f) = figures.get_untracked() {
-            save_csv(
-                &format!("показатели-проекта-{}.csv", f.year),
-                &figures_csv(&f),
-            );
-        }
+    let figures_of = move || {
+        figures
+            .get_untracked()
+            .map(|f| figures_table(&f))
+            .unwrap_or_default()
     };
-    let export_lines = move |_| {
-        let y = year.get_untracked();
-        let mut w = CsvWriter::new();
+    let lines_of = move || {
+        let mut w = TableWriter::new();
         for h in [
             "Муниципалитет",
             "Код школы",
@@ -337,8 +319,7 @@ pub fn ProjectSection() -> impl IntoView {
                     .end_line();
             }
         });
-        let text = w.finish();
-        save_csv(&format!("участники-проекта-{y}.csv"), &text);
+        w.finish()
     };
     view! {
         <section aria-labelledby="project-h" class="project">
@@ -366,9 +347,9 @@ pub fn ProjectSection() -> impl IntoView {
             })}
             <details><summary>"Как считаются показатели"</summary><p>{FIGURES_READING}</p></details>
             <p class="actions">
-                <button type="button" on:click=export_figures>"Показатели (CSV)"</button>
+                {move || view! { <TableFiles label="Показатели" stem=format!("показатели-проекта-{}", year.get()) sheet="Показатели проекта" table=figures_of/> }}
                 <button type="button" on:click=mark_all>"Отметить участниками всех ШНРО и ШНСУ"</button>
-                <button type="button" on:click=export_lines>"Участники и партнёры (CSV)"</button>
+                {move || view! { <TableFiles label="Участники и партнёры" stem=format!("участники-проекта-{}", year.get()) sheet="Участники и партнёры" table=lines_of/> }}
             </p>
             <h4>{move || format!("ШНРО, ШНСУ и участники: {}", total.get())}</h4>
             <Pager total=total page=page size=size label="Страницы списка участников"/>
