@@ -1,8 +1,9 @@
-//! Reading the row contract from CSV and JSON files.
+//! Reading the row contract from CSV, JSON and Excel (.xlsx) files.
 //!
 //! CSV: UTF-8 (a BOM is tolerated), separator `;`, `,` or tab (detected from the header),
 //! decimal point or decimal comma, empty cell = no data. JSON: an array of objects with the
-//! same keys. Every problem is collected with its file, line/record and column; a row with
+//! same keys. XLSX: a sheet of the workbook, read by [`xlsx`] through the same column plan and
+//! row checks as CSV. Every problem is collected with its file, line/record and column; a row with
 //! an error is not used, and the caller sees the error (nothing is dropped silently).
 
 use super::problem::{FirstSeen, Place, Problem};
@@ -11,6 +12,8 @@ use super::schema::{schema, Kind};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
+
+mod xlsx;
 
 /// Rows read from one file, with where each came from, and everything worth saying about it.
 #[derive(Debug, Default)]
@@ -45,14 +48,17 @@ pub struct ReadOptions {
     pub mapping: Option<ColumnMapping>,
 }
 
-/// Reads a file by its content: a JSON array (first non-blank byte `[`) or CSV. A workbook
-/// or another binary file under a table's name is named for what it is.
+/// Reads a file by its content: an Excel workbook (.xlsx), a JSON array (first non-blank byte
+/// `[`) or CSV. Another binary file under a table's name is named for what it is.
 pub fn parse_file(file: &str, bytes: &[u8]) -> Parsed {
     parse_file_with(file, bytes, &ReadOptions::default())
 }
 
 /// [`parse_file`] with a sheet and a column mapping.
 pub fn parse_file_with(file: &str, bytes: &[u8], options: &ReadOptions) -> Parsed {
+    if let Some(parsed) = xlsx::parse(file, bytes, options) {
+        return parsed;
+    }
     if let Some(kind) = binary_kind(bytes) {
         return Parsed {
             file: file.to_string(),
@@ -125,7 +131,9 @@ pub fn preview_table(
     options: &ReadOptions,
     max_rows: usize,
 ) -> Result<TablePreview, Problem> {
-    let _ = options;
+    if let Some(preview) = xlsx::preview(file, bytes, options, max_rows) {
+        return preview;
+    }
     if let Some(kind) = binary_kind(bytes) {
         return Err(Problem::error(
             file,
@@ -1081,6 +1089,20 @@ fn build_row(
                 }
                 Ok(None) => {
                     err(&c.id, "обязательное поле не заполнено".into(), problems);
+                    ok = false;
+                }
+                Err(_) if matches!(cell, Cell::Other(_)) => {
+                    let what = cell.raw();
+                    let hint = if what.starts_with("дата") {
+                        " (у ячейки формат даты: поставьте формат «Общий» или «Числовой» и введите год числом)"
+                    } else {
+                        ""
+                    };
+                    err(
+                        &c.id,
+                        format!("год должен быть целым числом от 1990 до 2100, а в ячейке {what}{hint}"),
+                        problems,
+                    );
                     ok = false;
                 }
                 Ok(Some(_)) | Err(_) => {
