@@ -1,7 +1,7 @@
 //! `shkala`: the analyst's command line. It runs the same domain code as the browser app.
 //!
 //! ```text
-//! shkala identify --input FILE [--input FILE ...] [--params params.json]
+//! shkala identify --input FILE [--input FILE ...] [--sheet NAME] [--params params.json]
 //!                 [--years 2019,2020,2021] --out FILE [--format json|csv] [--pretty]
 //! shkala template              empty CSV with every column of the row contract
 //! shkala rubric                the embedded rubric: lines and maximum per system
@@ -22,11 +22,12 @@ const USAGE: &str = "\
 социальных условиях (ШНСУ) по методике «Эффективная школа».
 
 Использование:
-  shkala identify --input ФАЙЛ [--input ФАЙЛ ...] [--params params.json]
+  shkala identify --input ФАЙЛ [--input ФАЙЛ ...] [--sheet ЛИСТ] [--params params.json]
                   [--years 2019,2020,2021] --out ФАЙЛ [--format json|csv] [--pretty]
-      Читает строки «школа × год» из CSV или JSON, проводит идентификацию
-      и записывает результат (JSON или CSV для Excel). JSON пишется одной
-      строкой; --pretty — с отступами.
+      Читает строки «школа × год» из CSV, JSON или книги Excel (.xlsx), проводит
+      идентификацию и записывает результат (JSON или CSV для Excel). JSON пишется
+      одной строкой; --pretty — с отступами. --sheet — лист книг Excel; без него
+      читается первый лист, в заголовке которого есть столбцы контракта строки.
   shkala template
       Печатает пустой CSV со всеми столбцами контракта строки.
   shkala rubric
@@ -186,7 +187,10 @@ fn write_json(path: &str, value: &impl serde::Serialize, pretty: bool) -> Result
 fn cmd_identify(args: &[String]) -> Result<(), Failure> {
     let pretty = args.iter().any(|a| a == "--pretty");
     let args: Vec<String> = args.iter().filter(|a| *a != "--pretty").cloned().collect();
-    let opts = Opts::parse(&args, &["input", "params", "years", "out", "format"])?;
+    let opts = Opts::parse(
+        &args,
+        &["input", "sheet", "params", "years", "out", "format"],
+    )?;
     let inputs = opts.all("input");
     if inputs.is_empty() {
         return Err("укажите хотя бы один входной файл: --input ФАЙЛ".into());
@@ -215,6 +219,10 @@ fn cmd_identify(args: &[String]) -> Result<(), Failure> {
         params.years = parse_years(y)?;
     }
 
+    let read_options = input::ReadOptions {
+        sheet: opts.one("sheet")?.map(str::to_string),
+        ..input::ReadOptions::default()
+    };
     let mut parsed = Vec::new();
     for path in &inputs {
         let bytes = read(path)?;
@@ -222,7 +230,7 @@ fn cmd_identify(args: &[String]) -> Result<(), Failure> {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| path.to_string());
-        parsed.push(input::parse_file(&name, &bytes));
+        parsed.push(input::parse_file_with(&name, &bytes, &read_options));
     }
     let (rows, problems) = input::merge(parsed);
     for p in &problems {
