@@ -251,7 +251,9 @@ fn identify_reads_an_excel_workbook_and_its_sheet_by_name() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stderr(&o).contains("ШНРО — 1"), "{}", stderr(&o));
     assert!(
-        stderr(&o).contains("примечание: book.xlsx: прочитан лист «Данные»; в книге листы: «Титул», «Данные»"),
+        stderr(&o).contains(
+            "примечание: book.xlsx: прочитан лист «Данные»; в книге листы: «Титул», «Данные»"
+        ),
         "{}",
         stderr(&o)
     );
@@ -272,7 +274,9 @@ fn identify_reads_an_excel_workbook_and_its_sheet_by_name() {
     ]);
     assert_eq!(o.status.code(), Some(2));
     assert!(
-        stderr(&o).contains("ошибка: book.xlsx, ячейка Титул!A1, поле «school_id»: нет обязательного столбца"),
+        stderr(&o).contains(
+            "ошибка: book.xlsx, ячейка Титул!A1, поле «school_id»: нет обязательного столбца"
+        ),
         "{}",
         stderr(&o)
     );
@@ -286,7 +290,8 @@ fn identify_reads_an_excel_workbook_and_its_sheet_by_name() {
     ]);
     assert_eq!(o.status.code(), Some(2));
     assert!(
-        stderr(&o).contains("ошибка: book.xlsx: в книге нет листа «Лист1»; листы: «Титул», «Данные»"),
+        stderr(&o)
+            .contains("ошибка: book.xlsx: в книге нет листа «Лист1»; листы: «Титул», «Данные»"),
         "{}",
         stderr(&o)
     );

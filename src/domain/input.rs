@@ -417,13 +417,21 @@ mod separator_tests {
 
 /// Finds the contract column a header cell names: the id (any case) or the Russian label.
 fn resolve_header(cell: &str) -> Option<usize> {
+    // The labels as compared, made once (a workbook's header can have 16,384 cells).
+    static LABELS: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    let labels = LABELS.get_or_init(|| {
+        schema()
+            .columns
+            .iter()
+            .map(|c| normalise_header(&c.label))
+            .collect()
+    });
     let lower = normalise_header(cell);
     let s = schema();
-    s.columns.iter().position(|c| c.id == lower).or_else(|| {
-        s.columns
-            .iter()
-            .position(|c| normalise_header(&c.label) == lower)
-    })
+    s.columns
+        .iter()
+        .position(|c| c.id == lower)
+        .or_else(|| labels.iter().position(|l| *l == lower))
 }
 
 pub fn parse_csv(file: &str, bytes: &[u8]) -> Parsed {
@@ -1083,40 +1091,42 @@ fn build_row(
                     ok = false;
                 }
             }
-            Kind::Year => match cell.number() {
-                Ok(Some(v)) if v.fract() == 0.0 && (1990.0..=2100.0).contains(&v) => {
-                    year = Some(v as i32)
-                }
-                Ok(None) => {
-                    err(&c.id, "обязательное поле не заполнено".into(), problems);
-                    ok = false;
-                }
-                Err(_) if matches!(cell, Cell::Other(_)) => {
-                    let what = cell.raw();
-                    let hint = if what.starts_with("дата") {
-                        " (у ячейки формат даты: поставьте формат «Общий» или «Числовой» и введите год числом)"
-                    } else {
-                        ""
-                    };
-                    err(
+            Kind::Year => {
+                match cell.number() {
+                    Ok(Some(v)) if v.fract() == 0.0 && (1990.0..=2100.0).contains(&v) => {
+                        year = Some(v as i32)
+                    }
+                    Ok(None) => {
+                        err(&c.id, "обязательное поле не заполнено".into(), problems);
+                        ok = false;
+                    }
+                    Err(_) if matches!(cell, Cell::Other(_)) => {
+                        let what = cell.raw();
+                        let hint = if what.starts_with("дата") {
+                            " (у ячейки формат даты: поставьте формат «Общий» или «Числовой» и введите год числом)"
+                        } else {
+                            ""
+                        };
+                        err(
                         &c.id,
                         format!("год должен быть целым числом от 1990 до 2100, а в ячейке {what}{hint}"),
                         problems,
                     );
-                    ok = false;
+                        ok = false;
+                    }
+                    Ok(Some(_)) | Err(_) => {
+                        err(
+                            &c.id,
+                            format!(
+                                "год должен быть целым числом от 1990 до 2100, получено «{}»",
+                                cell.raw()
+                            ),
+                            problems,
+                        );
+                        ok = false;
+                    }
                 }
-                Ok(Some(_)) | Err(_) => {
-                    err(
-                        &c.id,
-                        format!(
-                            "год должен быть целым числом от 1990 до 2100, получено «{}»",
-                            cell.raw()
-                        ),
-                        problems,
-                    );
-                    ok = false;
-                }
-            },
+            }
             kind => match cell.number() {
                 Ok(None) => {}
                 Ok(Some(v)) => match check_range(kind, as_percentage(v, field.fraction)) {

@@ -109,7 +109,7 @@ fn ImportSection() -> impl IntoView {
     view! {
         <section aria-labelledby="import-h">
             <h2 id="import-h">"Импорт"</h2>
-            <p>"Файлы Шкалы (данные школы, подборка школ, эталон, оценка механизмов, резервная копия) и таблицы CSV в контракте строки. Можно выбрать несколько файлов сразу. Сначала показывается, что изменится; загрузка — только после подтверждения, одной транзакцией: всё или ничего."</p>
+            <p>"Файлы Шкалы (данные школы, подборка школ, эталон, оценка механизмов, резервная копия) и таблицы в контракте строки: CSV или книги Excel (.xlsx). Можно выбрать несколько файлов сразу. Сначала показывается, что изменится; загрузка — только после подтверждения, одной транзакцией: всё или ничего."</p>
             <div
                 class=move || if over.get() { "dropzone over" } else { "dropzone" }
                 on:dragover=move |ev: web_sys::DragEvent| { ev.prevent_default(); over.set(true); }
@@ -117,7 +117,7 @@ fn ImportSection() -> impl IntoView {
                 on:drop=on_drop
             >
                 <label for="import-files">"Перетащите файлы сюда или выберите их: "</label>
-                <input id="import-files" type="file" multiple accept=".json,.csv,.txt,application/json,text/csv" node_ref=input on:change=on_change/>
+                <input id="import-files" type="file" multiple accept=".json,.csv,.txt,.xlsx,application/json,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" node_ref=input on:change=on_change/>
             </div>
             <ProblemList problems=problems/>
             {move || view_.get().map(|v| view! { <Preview v=v choice=choice apply=apply close=close/> })}

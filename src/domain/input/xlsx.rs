@@ -226,7 +226,12 @@ fn choose(
 ) -> Result<(String, Vec<Dimensions>), Problem> {
     let sheets = book.sheet_names();
     if sheets.is_empty() {
-        return Err(Problem::error(file, Place::File, None, "в книге нет листов"));
+        return Err(Problem::error(
+            file,
+            Place::File,
+            None,
+            "в книге нет листов",
+        ));
     }
     if let Some(wanted) = &options.sheet {
         let found = sheets
@@ -588,15 +593,15 @@ impl<'a> Table<'a> {
         let Some(first) = buffered.pop_front() else {
             return Ok(None);
         };
-        let groups = merges.iter().any(|d| {
-            d.start.0 == first.row && d.end.1 > d.start.1 && d.end.0 >= d.start.0
-        });
+        let groups = merges
+            .iter()
+            .any(|d| d.start.0 == first.row && d.end.1 > d.start.1 && d.end.0 >= d.start.0);
         let second_is_header = groups
             && buffered.front().is_some_and(|r| {
                 r.row == first.row + 1
-                    && r.cells.iter().all(|(_, v)| {
-                        matches!(v, DataRef::String(_) | DataRef::SharedString(_))
-                    })
+                    && r.cells
+                        .iter()
+                        .all(|(_, v)| matches!(v, DataRef::String(_) | DataRef::SharedString(_)))
             });
         let second = if second_is_header {
             buffered.pop_front()
@@ -710,6 +715,12 @@ fn two_row_layout(
         t
     };
     let own = [texts(first), texts(second)];
+    // Merged cells fill columns within the header's own cells only (a merge can claim the
+    // whole sheet).
+    let (lo, hi) = own
+        .iter()
+        .flat_map(|t| t.keys())
+        .fold((u32::MAX, 0), |(lo, hi), &c| (lo.min(c), hi.max(c)));
     let mut filled = own.clone();
     for (i, row) in [first.row, second.row].into_iter().enumerate() {
         for d in merges {
@@ -724,7 +735,7 @@ fn two_row_layout(
             let (Some(text), Some(target)) = (origin, filled.get_mut(i)) else {
                 continue;
             };
-            for c in d.start.1..=d.end.1.min(MAX_COLUMNS - 1) {
+            for c in d.start.1.max(lo)..=d.end.1.min(hi) {
                 target.entry(c).or_insert_with(|| text.clone());
             }
         }
@@ -833,7 +844,11 @@ fn date_time(d: &ExcelDateTime) -> (&'static str, String) {
     let v = d.as_f64();
     // Excel's dates run from 1900 to 9999 (serial numbers below 2,958,466).
     if !(v.is_finite() && (0.0..2_958_466.0).contains(&v)) {
-        let what = if d.is_duration() { "длительность" } else { "дата" };
+        let what = if d.is_duration() {
+            "длительность"
+        } else {
+            "дата"
+        };
         return (what, format!("(число {})", shortest_decimal_comma(v)));
     }
     let (year, month, day, hour, minute, _, _) = d.to_ymd_hms_milli();
@@ -856,8 +871,13 @@ fn date_time(d: &ExcelDateTime) -> (&'static str, String) {
 /// An ISO 8601 date (`2024-09-01`, `2024-09-01T08:30:00`) as ДД.ММ.ГГГГ; other text as it is.
 fn iso_date(s: &str) -> String {
     let b = s.as_bytes();
-    let digits = |r: std::ops::Range<usize>| b.get(r).is_some_and(|d| d.iter().all(u8::is_ascii_digit));
-    if digits(0..4) && b.get(4) == Some(&b'-') && digits(5..7) && b.get(7) == Some(&b'-') && digits(8..10)
+    let digits =
+        |r: std::ops::Range<usize>| b.get(r).is_some_and(|d| d.iter().all(u8::is_ascii_digit));
+    if digits(0..4)
+        && b.get(4) == Some(&b'-')
+        && digits(5..7)
+        && b.get(7) == Some(&b'-')
+        && digits(8..10)
     {
         if let (Some(y), Some(m), Some(d)) = (s.get(0..4), s.get(5..7), s.get(8..10)) {
             return format!("{d}.{m}.{y}");
@@ -1000,7 +1020,8 @@ mod tests {
         let plain = Format::new();
         // Identity columns merged over both header rows; «ЕГЭ» and «ОГЭ» over their subjects.
         for (i, id) in IDENTITY.iter().enumerate() {
-            ws.merge_range(0, i as u16, 1, i as u16, id, &plain).unwrap();
+            ws.merge_range(0, i as u16, 1, i as u16, id, &plain)
+                .unwrap();
         }
         ws.merge_range(0, 5, 0, 6, "ЕГЭ", &plain).unwrap();
         ws.merge_range(0, 7, 0, 8, "ОГЭ", &plain).unwrap();
@@ -1085,7 +1106,8 @@ mod tests {
         assert_eq!(r.values.get_by_id("deviant_pct"), Some(1.5));
         assert_eq!(p.places[0], cell("Лист1", 3, 0));
         assert!(p.problems.iter().any(|p| p.severity == Severity::Note
-            && p.message.starts_with("заголовок таблицы в двух строках (1 и 2")));
+            && p.message
+                .starts_with("заголовок таблицы в двух строках (1 и 2")));
     }
 
     #[test]
@@ -1098,7 +1120,15 @@ mod tests {
             0,
             &[&IDENTITY[..], &["ege_no_cert_pct", "ege_rus_mean"]].concat(),
             &[
-                vec!["123", "Школа", "Город", "basic", "2024", "12,5", " 1 068,25 "],
+                vec![
+                    "123",
+                    "Школа",
+                    "Город",
+                    "basic",
+                    "2024",
+                    "12,5",
+                    " 1 068,25 ",
+                ],
                 vec!["s2", "Школа 2", "Город", "basic", "2024", "0,5", ""],
             ],
         );
@@ -1274,5 +1304,88 @@ mod tests {
                 .to_string(),
             "ошибка: e.xlsx: лист «Пусто» пуст"
         );
+    }
+
+    /// 45,000 rows × 40 columns (a national file): the time to read it, printed. Run with
+    /// `cargo test --release --lib national_workbook -- --ignored --nocapture`.
+    #[test]
+    #[ignore]
+    fn a_national_workbook_reads_in_seconds() {
+        use crate::domain::demo::{region, DemoSpec};
+        let rows = region(&DemoSpec {
+            schools: 15_000,
+            municipalities: 60,
+            years: vec![2023, 2024, 2025],
+            seed: 1,
+        });
+        let ids: Vec<&str> = schema().ids().collect();
+        let mut book = Workbook::new();
+        let ws = sheet(&mut book, "Лист1");
+        for (c, id) in ids.iter().enumerate() {
+            ws.write_string(0, c as u16, *id).unwrap();
+        }
+        let extra = 40usize.saturating_sub(ids.len());
+        for c in 0..extra {
+            ws.write_string(0, (ids.len() + c) as u16, format!("Примечание {c}"))
+                .unwrap();
+        }
+        for (r, row) in rows.iter().enumerate() {
+            let r = r as u32 + 1;
+            ws.write_string(r, 0, &row.school_id).unwrap();
+            ws.write_string(r, 1, &row.school_name).unwrap();
+            ws.write_string(r, 2, &row.municipality).unwrap();
+            ws.write_string(r, 3, row.school_type.id()).unwrap();
+            ws.write_number(r, 4, row.year).unwrap();
+            for d in 0..row.values.len() {
+                if let Some(v) = row.values.get(d) {
+                    ws.write_number(r, 5 + d as u16, v).unwrap();
+                }
+            }
+            for c in 0..extra {
+                ws.write_string(r, (ids.len() + c) as u16, "—").unwrap();
+            }
+        }
+        let bytes = saved(book);
+        let started = std::time::Instant::now();
+        let p = parse_file("national.xlsx", &bytes);
+        let read = started.elapsed();
+        assert!(
+            errors(&p).is_empty(),
+            "{:?}",
+            &p.problems[..3.min(p.problems.len())]
+        );
+        assert_eq!(p.rows, rows);
+        let started = std::time::Instant::now();
+        let preview = preview_table("national.xlsx", &bytes, &ReadOptions::default(), 20).unwrap();
+        let previewed = started.elapsed();
+        assert_eq!(preview.rows.len(), 20);
+        println!(
+            "{} rows × {} columns, {:.1} MB: read in {:.2} s, previewed in {:.2} s",
+            rows.len(),
+            ids.len() + extra,
+            bytes.len() as f64 / 1e6,
+            read.as_secs_f64(),
+            previewed.as_secs_f64()
+        );
+    }
+
+    /// A header as wide as Excel allows reads in reasonable time (a crafted file).
+    #[test]
+    fn a_header_as_wide_as_excel_allows() {
+        let mut book = Workbook::new();
+        let ws = sheet(&mut book, "Лист1");
+        for c in 0..16_384u32 {
+            ws.write_string(0, c as u16, format!("x{c}")).unwrap();
+            ws.write_number(1, c as u16, 1.0).unwrap();
+        }
+        let started = std::time::Instant::now();
+        let p = parse_file("wide.xlsx", &saved(book));
+        assert!(p.rows.is_empty());
+        assert!(
+            errors(&p).len() == 5,
+            "the five required columns are missing"
+        );
+        println!("wide header read in {:?}", started.elapsed());
+        assert!(started.elapsed().as_secs() < 20, "{:?}", started.elapsed());
     }
 }
