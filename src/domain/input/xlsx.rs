@@ -886,7 +886,7 @@ fn iso_date(s: &str) -> String {
     s.to_string()
 }
 
-#[cfg(all(test, not(target_arch = "wasm32")))]
+#[cfg(test)]
 mod tests {
     use super::super::{parse_file, parse_file_with, preview_table, MappedColumn};
     use super::*;
