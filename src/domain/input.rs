@@ -2,9 +2,9 @@
 //!
 //! CSV: UTF-8 (a BOM is tolerated), separator `;`, `,` or tab (detected from the header),
 //! decimal point or decimal comma, empty cell = no data. JSON: an array of objects with the
-//! same keys. XLSX: a sheet of the workbook, read by [`xlsx`] through the same column plan and
-//! row checks as CSV. Every problem is collected with its file, line/record and column; a row with
-//! an error is not used, and the caller sees the error (nothing is dropped silently).
+//! same keys. Every problem is collected with its file, line/record and column; a row with
+//! an error is not used, and the caller sees the error (nothing is dropped silently). XLSX: a
+//! sheet of a workbook, read by [`xlsx`] through the same column plan and row checks as CSV.
 
 use super::problem::{FirstSeen, Place, Problem};
 use super::row::{Row, SchoolType, Values};
@@ -1091,42 +1091,19 @@ fn build_row(
                     ok = false;
                 }
             }
-            Kind::Year => {
-                match cell.number() {
-                    Ok(Some(v)) if v.fract() == 0.0 && (1990.0..=2100.0).contains(&v) => {
-                        year = Some(v as i32)
-                    }
-                    Ok(None) => {
-                        err(&c.id, "обязательное поле не заполнено".into(), problems);
-                        ok = false;
-                    }
-                    Err(_) if matches!(cell, Cell::Other(_)) => {
-                        let what = cell.raw();
-                        let hint = if what.starts_with("дата") {
-                            " (у ячейки формат даты: поставьте формат «Общий» или «Числовой» и введите год числом)"
-                        } else {
-                            ""
-                        };
-                        err(
-                        &c.id,
-                        format!("год должен быть целым числом от 1990 до 2100, а в ячейке {what}{hint}"),
-                        problems,
-                    );
-                        ok = false;
-                    }
-                    Ok(Some(_)) | Err(_) => {
-                        err(
-                            &c.id,
-                            format!(
-                                "год должен быть целым числом от 1990 до 2100, получено «{}»",
-                                cell.raw()
-                            ),
-                            problems,
-                        );
-                        ok = false;
-                    }
+            Kind::Year => match cell.number() {
+                Ok(Some(v)) if v.fract() == 0.0 && (1990.0..=2100.0).contains(&v) => {
+                    year = Some(v as i32)
                 }
-            }
+                Ok(None) => {
+                    err(&c.id, "обязательное поле не заполнено".into(), problems);
+                    ok = false;
+                }
+                Ok(Some(_)) | Err(_) => {
+                    err(&c.id, not_a_year(cell), problems);
+                    ok = false;
+                }
+            },
             kind => match cell.number() {
                 Ok(None) => {}
                 Ok(Some(v)) => match check_range(kind, as_percentage(v, field.fraction)) {
@@ -1158,6 +1135,23 @@ fn build_row(
         year: year?,
         values,
     })
+}
+
+/// Why a cell is not a year. A workbook's date is named, with what to do: a year typed into a
+/// cell formatted as a date is stored as a day number (2024 → 16.07.1905).
+fn not_a_year(cell: &Cell) -> String {
+    match cell {
+        Cell::Other(what) if what.starts_with("дата") => format!(
+            "год должен быть целым числом от 1990 до 2100, а в ячейке {what} (у ячейки формат даты: поставьте формат «Общий» или «Числовой» и введите год числом)"
+        ),
+        Cell::Other(what) => {
+            format!("год должен быть целым числом от 1990 до 2100, а в ячейке {what}")
+        }
+        _ => format!(
+            "год должен быть целым числом от 1990 до 2100, получено «{}»",
+            cell.raw()
+        ),
+    }
 }
 
 /// A share given as a fraction (0–1) read as a percentage. Rounded to 10 decimal places so
