@@ -659,3 +659,84 @@ fn a_broken_or_wrong_mapping_file_is_refused_by_name() {
     assert!(e.contains("«Year» отмечен как доли от 0 до 1"), "{e}");
     assert!(e.contains("обязательный столбец «school_name»"), "{e}");
 }
+
+/// The same table as [`good_csv`] in an Excel workbook, on its second sheet: numbers as
+/// numbers, «2,5» as text with a decimal comma, years as numbers.
+fn good_xlsx() -> Vec<u8> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let title = book.add_worksheet().set_name("Титул").unwrap();
+    title.write_string(0, 0, "Сведения о школах").unwrap();
+    let data = book.add_worksheet().set_name("Данные").unwrap();
+    for (r, line) in good_csv().lines().enumerate() {
+        for (c, cell) in line.split(';').enumerate() {
+            let (r, c) = (r as u32, c as u16);
+            match cell.parse::<f64>() {
+                Ok(n) => data.write_number(r, c, n).unwrap(),
+                Err(_) if cell.is_empty() => data,
+                Err(_) => data.write_string(r, c, cell).unwrap(),
+            };
+        }
+    }
+    book.save_to_buffer().unwrap()
+}
+
+#[test]
+fn identify_reads_an_excel_workbook_and_its_sheet_by_name() {
+    let input = temp("book.xlsx");
+    std::fs::write(&input, good_xlsx()).unwrap();
+    let out = temp("from-xlsx.json");
+    let o = shkala(&[
+        "identify",
+        "--input",
+        input.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("ШНРО — 1"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains(
+            "примечание: book.xlsx: прочитан лист «Данные»; в книге листы: «Титул», «Данные»"
+        ),
+        "{}",
+        stderr(&o)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    let schools = v["schools"].as_array().unwrap();
+    let a = schools.iter().find(|s| s["school_id"] == "a").unwrap();
+    assert_eq!(a["results_category"], "low");
+
+    // The title sheet asked for by name: no table there, the problem names the cell.
+    let o = shkala(&[
+        "identify",
+        "--input",
+        input.to_str().unwrap(),
+        "--sheet",
+        "Титул",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains(
+            "ошибка: book.xlsx, ячейка Титул!A1, поле «school_id»: нет обязательного столбца"
+        ),
+        "{}",
+        stderr(&o)
+    );
+    let o = shkala(&[
+        "identify",
+        "--input",
+        input.to_str().unwrap(),
+        "--sheet=Лист1",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o)
+            .contains("ошибка: book.xlsx: в книге нет листа «Лист1»; листы: «Титул», «Данные»"),
+        "{}",
+        stderr(&o)
+    );
+}

@@ -1,7 +1,8 @@
 //! Fuzzing the readers of user files: no file a user can give Шкала may panic it.
 //!
-//! Targets (one test each): `bundle` ([`parse_bundle_as`]), `csv` and `json_table` (a dropped
-//! table as [`Incoming::read`] reads it: the CSV reader or the JSON array reader, rows merged),
+//! Targets (one test each): `bundle` ([`parse_bundle_as`]), `csv`, `json_table` and `xlsx` (a
+//! dropped table as [`Incoming::read`] reads it: the CSV, JSON array or workbook reader, rows
+//! merged; a workbook also previewed and read by a sheet's name),
 //! `paste` (a block copied from Excel into a school's form), `self_assessment`
 //! ([`sa::SelfAssessment::from_json`]), `params` ([`Params::from_json`]) and `workspace` (a
 //! school's stored draft). Each is fed, first, every file of its stored corpus
@@ -12,6 +13,9 @@
 //! two files; in JSON, values of the wrong type, huge, negative, non-finite and malformed
 //! numbers, strings up to 1 MB, nesting 10,000 deep, repeated and unknown keys, removed and
 //! repeated elements, a checksum made right again so that the payload checks run to the end;
+//! in workbooks, the XML of their parts (cell references beyond Excel's limits and
+//! overflowing, merged ranges backwards and sheet-wide, cells of every type, missing shared
+//! strings, parts dropped or repeated), packed again;
 //! in CSV, quotes in cells, extra and missing columns, 10,000 columns, repeated header
 //! columns, BOMs, CRLF/LF/CR mixes. An accepted input goes on to what the app does with it
 //! next: the import plan and its writes, placement against a reference, the lists, tables and
@@ -992,6 +996,187 @@ fn mutate_table(t: &mut Table, rng: &mut Rng, index: u64) {
     }
 }
 
+// ---------------------------------------------------------------- workbooks
+
+/// A workbook of a table: numbers as numbers (some as text with a decimal comma). Shape 0:
+/// one sheet, header in row 1; 1: a title sheet first, a two-row header with merged groups;
+/// 2: a title row, a row of column numbers, a municipality merged down, a date and a logical
+/// value among the data.
+fn workbook_of(table: &Table, shape: usize) -> Vec<u8> {
+    use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+    let mut book = Workbook::new();
+    let plain = Format::new();
+    if shape == 1 {
+        let title = book.add_worksheet().set_name("Титул").expect("a name");
+        title
+            .write_string(0, 0, "Сведения о школах")
+            .expect("a cell");
+    }
+    let ws = book.add_worksheet();
+    let (header, data) = table.records.split_first().expect("a header");
+    let width = header.len() as u16;
+    let top: u32 = match shape {
+        1 => {
+            ws.merge_range(0, 0, 0, 4, "Школа", &plain)
+                .expect("a merge");
+            ws.merge_range(0, 5, 0, width.max(7) - 1, "Показатели", &plain)
+                .expect("a merge");
+            1
+        }
+        2 => {
+            ws.merge_range(0, 0, 0, 4, "Сведения о школах района", &plain)
+                .expect("a merge");
+            2
+        }
+        _ => 0,
+    };
+    for (c, h) in header.iter().enumerate() {
+        ws.write_string(top, c as u16, h).expect("a cell");
+    }
+    let mut first = top + 1;
+    if shape == 2 {
+        for c in 0..width {
+            ws.write_number(first, c, f64::from(c + 1)).expect("a cell");
+        }
+        first += 1;
+    }
+    for (r, record) in data.iter().enumerate() {
+        let row = first + r as u32;
+        for (c, v) in record.iter().enumerate() {
+            let col = c as u16;
+            if v.trim().is_empty() {
+                continue;
+            }
+            match v.trim().replace(',', ".").parse::<f64>() {
+                Ok(n) if (r + c) % 3 != 0 => ws.write_number(row, col, n),
+                _ => ws.write_string(row, col, v),
+            }
+            .expect("a cell");
+        }
+    }
+    if shape == 2 && data.len() > 3 {
+        let dates = Format::new().set_num_format("dd.mm.yyyy");
+        let date = ExcelDateTime::from_ymd(2024, 9, 1).expect("a date");
+        ws.write_datetime_with_format(first + 1, 4, date, &dates)
+            .expect("a cell");
+        ws.write_boolean(first + 2, 6, true).expect("a cell");
+        ws.merge_range(first, 2, first + 2, 2, "Район А", &plain)
+            .expect("a merge");
+    }
+    book.save_to_buffer().expect("a workbook")
+}
+
+fn unzip(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
+    use std::io::Read;
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a ZIP");
+    (0..archive.len())
+        .map(|i| {
+            let mut part = archive.by_index(i).expect("a part");
+            let mut data = Vec::new();
+            part.read_to_end(&mut data).expect("a part");
+            (part.name().to_string(), data)
+        })
+        .collect()
+}
+
+fn rezip(parts: &[(String, Vec<u8>)], deflate: bool) -> Vec<u8> {
+    use std::io::Write;
+    use zip::write::SimpleFileOptions;
+    let method = if deflate {
+        zip::CompressionMethod::Deflated
+    } else {
+        zip::CompressionMethod::Stored
+    };
+    let options = SimpleFileOptions::default().compression_method(method);
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (name, data) in parts {
+        // A repeated name is refused by the writer: that part is left out.
+        if w.start_file(name.as_str(), options).is_ok() {
+            w.write_all(data).expect("written to memory");
+        }
+    }
+    w.finish().expect("written to memory").into_inner()
+}
+
+/// XML put into a workbook's parts: positions beyond Excel's limits and overflowing ones,
+/// merged regions backwards and enormous, cells of every type with odd values, shared strings
+/// that do not exist.
+const XML_SNIPPETS: &[&str] = &[
+    r#"<c r="XFD1048577"><v>1</v></c>"#,
+    r#"<c r="A4294967296"><v>1</v></c>"#,
+    r#"<c r="A99999999999999999999"><v>1</v></c>"#,
+    r#"<c r="ZZZZZZZZ1"><v>1</v></c>"#,
+    r#"<c r="B2" t="d"><v>2024-09-01T00:00:00</v></c>"#,
+    r#"<c r="C3" t="e"><v>#DIV/0!</v></c>"#,
+    r#"<c r="C3" t="b"><v>1</v></c>"#,
+    r#"<c r="D4" t="s"><v>999999</v></c>"#,
+    r#"<c r="D4" t="s"><v>-1</v></c>"#,
+    r#"<c r="E5" s="999"><v>45536</v></c>"#,
+    r#"<c r="E5" s="1"><v>1e308</v></c>"#,
+    r#"<c r="E5"><v>NaN</v></c>"#,
+    r#"<c r="E5" t="inlineStr"><is><t>12,5</t></is></c>"#,
+    r#"<row r="0">"#,
+    r#"<row r="4294967295"><c><v>1</v></c></row>"#,
+    r#"<mergeCells count="1"><mergeCell ref="C5:A1"/></mergeCells>"#,
+    r#"<mergeCells count="1"><mergeCell ref="A1:XFD1048576"/></mergeCells>"#,
+    r#"<mergeCell ref="A2:A99999999999"/>"#,
+    r#"<dimension ref="A1:XFD1048576"/>"#,
+    r#"<sheetData>"#,
+    r#"</sheetData>"#,
+    r#"<numFmt numFmtId="164" formatCode="dd/mm/yyyy"/>"#,
+    r#"<workbookPr date1904="1"/>"#,
+    r#"<sheet name="Лист" sheetId="9" r:id="rId99"/>"#,
+    "&#0;&amp;&lt;&#xFFFF;",
+];
+
+/// A workbook mutated inside: its parts' XML (text mutations, snippets spliced in at tag
+/// boundaries), a part dropped or repeated, packed again stored or deflated; now and then the
+/// packed bytes themselves.
+fn mutate_xlsx(packed: &[u8], parts: &[(String, Vec<u8>)], rng: &mut Rng) -> Vec<u8> {
+    if rng.chance(1, 6) {
+        let mut bytes = packed.to_vec();
+        mutate_bytes(&mut bytes, rng, &[]);
+        return bytes;
+    }
+    let mut parts = parts.to_vec();
+    for _ in 0..1 + rng.below(3) {
+        if parts.is_empty() {
+            break;
+        }
+        let sheets: Vec<usize> = (0..parts.len())
+            .filter(|&i| parts[i].0.starts_with("xl/worksheets/"))
+            .collect();
+        let k = if !sheets.is_empty() && rng.chance(2, 3) {
+            *rng.pick(&sheets)
+        } else {
+            rng.below(parts.len())
+        };
+        match rng.below(8) {
+            0 => {
+                parts.remove(k);
+            }
+            1 => {
+                let at = rng.below(parts.len() + 1);
+                let copy = parts[k].clone();
+                parts.insert(at, copy);
+            }
+            2 | 3 => mutate_bytes(&mut parts[k].1, rng, &[]),
+            _ => {
+                let data = &mut parts[k].1;
+                let tags: Vec<usize> = (0..data.len()).filter(|&i| data[i] == b'<').collect();
+                let at = if tags.is_empty() {
+                    data.len()
+                } else {
+                    *rng.pick(&tags)
+                };
+                let snippet = rng.pick(XML_SNIPPETS).as_bytes().to_vec();
+                data.splice(at..at, snippet);
+            }
+        }
+    }
+    rezip(&parts, rng.chance(1, 3))
+}
+
 fn mutate_csv(seed: &Table, seed_bytes: &[&[u8]], rng: &mut Rng, index: u64) -> Vec<u8> {
     // As for JSON: one change, several changes with byte damage, byte damage only.
     let mode = rng.below(10);
@@ -1020,6 +1205,9 @@ struct Seeds {
     bundles: JsonSeeds,
     tables: Vec<Table>,
     csv: Vec<Vec<u8>>,
+    /// Excel workbooks of the same tables, and their parts (name, bytes) for the mutator.
+    xlsx: Vec<Vec<u8>>,
+    xlsx_parts: Vec<Vec<(String, Vec<u8>)>>,
     /// Blocks copied from Excel, pasted into a school's form.
     paste_tables: Vec<Table>,
     paste: Vec<Vec<u8>>,
@@ -1328,6 +1516,14 @@ fn build_seeds() -> Seeds {
         })
         .collect();
 
+    let xlsx: Vec<Vec<u8>> = tables
+        .iter()
+        .take(3)
+        .enumerate()
+        .map(|(i, t)| workbook_of(t, i))
+        .collect();
+    let xlsx_parts = xlsx.iter().map(|b| unzip(b)).collect();
+
     // Clipboard blocks: a table with a header, one year's data in contract order, a grid of
     // indicators by years.
     let data_line: Vec<String> = (0..schema().data_len())
@@ -1443,6 +1639,8 @@ fn build_seeds() -> Seeds {
         bundles: JsonSeeds::new(bundle_texts),
         tables,
         csv,
+        xlsx,
+        xlsx_parts,
         paste_tables,
         paste,
         json_tables: JsonSeeds::new(json_tables),
@@ -1545,6 +1743,19 @@ fn run_csv(s: &Seeds, bytes: &[u8]) -> bool {
     run_table(s, "fuzz.csv", bytes)
 }
 
+/// A workbook: read as the import reads it (then planned and written), its preview for the
+/// mapping step, and a sheet asked for by name.
+fn run_xlsx(s: &Seeds, bytes: &[u8]) -> bool {
+    use shkala::domain::input::{parse_file_with, preview_table, ReadOptions};
+    let _ = preview_table("fuzz.xlsx", bytes, &ReadOptions::default(), 5);
+    let named = ReadOptions {
+        sheet: Some("Титул".into()),
+        mapping: None,
+    };
+    let _ = parse_file_with("fuzz.xlsx", bytes, &named);
+    run_table(s, "fuzz.xlsx", bytes)
+}
+
 fn run_json_table(s: &Seeds, bytes: &[u8]) -> bool {
     run_table(s, "fuzz.json", bytes)
 }
@@ -1624,6 +1835,16 @@ const TARGETS: &[Target] = &[
             mutate_csv(&s.tables[k], &others, rng, i)
         },
         seeds: |s| &s.csv,
+    },
+    Target {
+        name: "xlsx",
+        default_n: 200,
+        run: run_xlsx,
+        generate: |s, rng, _| {
+            let k = rng.below(s.xlsx.len());
+            mutate_xlsx(&s.xlsx[k], &s.xlsx_parts[k], rng)
+        },
+        seeds: |s| &s.xlsx,
     },
     Target {
         name: "paste",
@@ -1842,6 +2063,11 @@ fn bundle() {
 #[test]
 fn csv() {
     fuzz("csv");
+}
+
+#[test]
+fn xlsx() {
+    fuzz("xlsx");
 }
 
 #[test]

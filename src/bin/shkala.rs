@@ -1,7 +1,7 @@
 //! `shkala`: the analyst's command line. It runs the same domain code as the browser app.
 //!
 //! ```text
-//! shkala identify --input FILE [--input FILE ...] [--params params.json]
+//! shkala identify --input FILE [--input FILE ...] [--sheet NAME] [--params params.json]
 //!                 [--years 2019,2020,2021] --out FILE [--format json|csv|xlsx] [--pretty]
 //!                 [--robustness]
 //!                 [--mapping mapping.json]
@@ -34,7 +34,7 @@ const USAGE: &str = "\
 социальных условиях (ШНСУ) по методике «Эффективная школа».
 
 Использование:
-  shkala identify --input ФАЙЛ [--input ФАЙЛ ...] [--params params.json]
+  shkala identify --input ФАЙЛ [--input ФАЙЛ ...] [--sheet ЛИСТ] [--params params.json]
                   [--years 2019,2020,2021] --out ФАЙЛ [--format json|csv|xlsx] [--pretty]
                   [--robustness] [--mapping сопоставление.json]
       Читает строки «школа × год» из CSV, JSON или книги Excel, проводит
@@ -43,7 +43,8 @@ const USAGE: &str = "\
       резильентные, все школы, по муниципалитетам, параметры). Без --format
       файл *.csv получает CSV, любой другой — JSON (и *.xlsx тоже: для книги
       Excel укажите --format xlsx). JSON пишется одной строкой; --pretty — с
-      отступами.
+      отступами. --sheet — лист книг Excel; без него читается первый лист,
+      в заголовке которого есть столбцы контракта строки.
       --robustness — устойчивость списков: расчёт повторяется при других
       прочтениях методики (правило ШНСУ, основные и вечерние вместе или
       отдельно, доля группы 20/25/30 %, средние без взвешивания или со
@@ -225,7 +226,7 @@ fn cmd_identify(args: &[String]) -> Result<(), Failure> {
         .collect();
     let opts = Opts::parse(
         &args,
-        &["input", "params", "years", "out", "format", "mapping"],
+        &["input", "sheet", "params", "years", "out", "format", "mapping"],
     )?;
     let inputs = opts.all("input");
     if inputs.is_empty() {
@@ -269,8 +270,8 @@ fn cmd_identify(args: &[String]) -> Result<(), Failure> {
         params.years = parse_years(y)?;
     }
     let options = input::ReadOptions {
+        sheet: opts.one("sheet")?.map(str::to_string),
         mapping: opts.one("mapping")?.map(read_mapping).transpose()?,
-        ..input::ReadOptions::default()
     };
 
     let mut parsed = Vec::new();

@@ -1,9 +1,10 @@
-//! Reading the row contract from CSV and JSON files.
+//! Reading the row contract from CSV, JSON and Excel (.xlsx) files.
 //!
 //! CSV: UTF-8 (a BOM is tolerated), separator `;`, `,` or tab (detected from the header),
 //! decimal point or decimal comma, empty cell = no data. JSON: an array of objects with the
 //! same keys. Every problem is collected with its file, line/record and column; a row with
-//! an error is not used, and the caller sees the error (nothing is dropped silently).
+//! an error is not used, and the caller sees the error (nothing is dropped silently). XLSX: a
+//! sheet of a workbook, read by [`xlsx`] through the same column plan and row checks as CSV.
 
 use super::problem::{FirstSeen, Place, Problem};
 use super::row::{Row, SchoolType, Values};
@@ -11,6 +12,8 @@ use super::schema::{schema, Kind};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
+
+mod xlsx;
 
 /// Rows read from one file, with where each came from, and everything worth saying about it.
 #[derive(Debug, Default)]
@@ -46,14 +49,17 @@ pub struct ReadOptions {
     pub mapping: Option<ColumnMapping>,
 }
 
-/// Reads a file by its content: a JSON array (first non-blank byte `[`) or CSV. A workbook
-/// or another binary file under a table's name is named for what it is.
+/// Reads a file by its content: an Excel workbook (.xlsx), a JSON array (first non-blank byte
+/// `[`) or CSV. Another binary file under a table's name is named for what it is.
 pub fn parse_file(file: &str, bytes: &[u8]) -> Parsed {
     parse_file_with(file, bytes, &ReadOptions::default())
 }
 
 /// [`parse_file`] with a sheet and a column mapping.
 pub fn parse_file_with(file: &str, bytes: &[u8], options: &ReadOptions) -> Parsed {
+    if let Some(parsed) = xlsx::parse(file, bytes, options) {
+        return parsed;
+    }
     if let Some(kind) = binary_kind(bytes) {
         return Parsed {
             file: file.to_string(),
@@ -126,7 +132,9 @@ pub fn preview_table(
     options: &ReadOptions,
     max_rows: usize,
 ) -> Result<TablePreview, Problem> {
-    let _ = options;
+    if let Some(preview) = xlsx::preview(file, bytes, options, max_rows) {
+        return preview;
+    }
     if let Some(kind) = binary_kind(bytes) {
         return Err(Problem::error(
             file,
@@ -441,13 +449,21 @@ mod separator_tests {
 
 /// Finds the contract column a header cell names: the id (any case) or the Russian label.
 fn resolve_header(cell: &str) -> Option<usize> {
+    // The labels as compared, made once (a workbook's header can have 16,384 cells).
+    static LABELS: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    let labels = LABELS.get_or_init(|| {
+        schema()
+            .columns
+            .iter()
+            .map(|c| normalise_header(&c.label))
+            .collect()
+    });
     let lower = normalise_header(cell);
     let s = schema();
-    s.columns.iter().position(|c| c.id == lower).or_else(|| {
-        s.columns
-            .iter()
-            .position(|c| normalise_header(&c.label) == lower)
-    })
+    s.columns
+        .iter()
+        .position(|c| c.id == lower)
+        .or_else(|| labels.iter().position(|l| *l == lower))
 }
 
 pub fn parse_csv(file: &str, bytes: &[u8]) -> Parsed {
@@ -1118,14 +1134,7 @@ fn build_row(
                     ok = false;
                 }
                 Ok(Some(_)) | Err(_) => {
-                    err(
-                        &c.id,
-                        format!(
-                            "год должен быть целым числом от 1990 до 2100, получено «{}»",
-                            cell.raw()
-                        ),
-                        problems,
-                    );
+                    err(&c.id, not_a_year(cell), problems);
                     ok = false;
                 }
             },
@@ -1160,6 +1169,23 @@ fn build_row(
         year: year?,
         values,
     })
+}
+
+/// Why a cell is not a year. A workbook's date is named, with what to do: a year typed into a
+/// cell formatted as a date is stored as a day number (2024 → 16.07.1905).
+fn not_a_year(cell: &Cell) -> String {
+    match cell {
+        Cell::Other(what) if what.starts_with("дата") => format!(
+            "год должен быть целым числом от 1990 до 2100, а в ячейке {what} (у ячейки формат даты: поставьте формат «Общий» или «Числовой» и введите год числом)"
+        ),
+        Cell::Other(what) => {
+            format!("год должен быть целым числом от 1990 до 2100, а в ячейке {what}")
+        }
+        _ => format!(
+            "год должен быть целым числом от 1990 до 2100, получено «{}»",
+            cell.raw()
+        ),
+    }
 }
 
 /// A share given as a fraction (0–1) read as a percentage. Rounded to 10 decimal places so

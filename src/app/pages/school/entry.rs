@@ -65,8 +65,8 @@ pub fn Entry(ws: Ws) -> impl IntoView {
                 <button type="button" on:click=move |_| add_year(false)>"+ год раньше"</button>
                 <button type="button" on:click=move |_| add_year(true)>"+ год позже"</button>
                 <label class="file-button">
-                    "Взять свои строки из файла (CSV или прошлогодний файл школы)"
-                    <input type="file" accept=".csv,.json,.txt" node_ref=file_input on:change=import id="entry-file"/>
+                    "Взять свои строки из файла (CSV, Excel .xlsx или прошлогодний файл школы)"
+                    <input type="file" accept=".csv,.json,.txt,.xlsx" node_ref=file_input on:change=import id="entry-file"/>
                 </label>
             </div>
             <p class="save-summary" aria-live="polite" data-testid="entry-problems">{move || match problems.get() {
