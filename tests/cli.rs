@@ -740,3 +740,47 @@ fn identify_reads_an_excel_workbook_and_its_sheet_by_name() {
         stderr(&o)
     );
 }
+
+#[test]
+fn a_workbook_written_by_the_tool_reads_back_to_the_same_rows_and_result() {
+    let csv = temp("rt-region.csv");
+    let xlsx = temp("rt-region.xlsx");
+    for out in [&csv, &xlsx] {
+        let o = shkala(&["demo", "--schools", "60", "--out", out.to_str().unwrap()]);
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    assert!(std::fs::read(&xlsx).unwrap().starts_with(b"PK\x03\x04"));
+    // The rows: the workbook's sheet, printed as CSV, is the CSV byte for byte.
+    let o = shkala(&["sheet", "--input", xlsx.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        String::from_utf8(o.stdout).unwrap(),
+        std::fs::read_to_string(&csv).unwrap()
+    );
+    // The importer reads both to the same rows, and the identification agrees.
+    let (from_csv, from_xlsx) = (temp("rt-csv.json"), temp("rt-xlsx.json"));
+    for (input, out) in [(&csv, &from_csv), (&xlsx, &from_xlsx)] {
+        let o = shkala(&[
+            "identify",
+            "--input",
+            input.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    let a: serde_json::Value = serde_json::from_slice(&std::fs::read(&from_csv).unwrap()).unwrap();
+    let b: serde_json::Value = serde_json::from_slice(&std::fs::read(&from_xlsx).unwrap()).unwrap();
+    assert_eq!(a["schools"], b["schools"]);
+    assert_eq!(a["summary"], b["summary"]);
+    // A sheet that is not there is named with the sheets there are.
+    let o = shkala(&[
+        "sheet",
+        "--input",
+        xlsx.to_str().unwrap(),
+        "--sheet",
+        "Лист9",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("листы: «Данные»"), "{}", stderr(&o));
+}

@@ -7,6 +7,8 @@
 //!                 [--mapping mapping.json]
 //! shkala mapping --input FILE [--out mapping.json] [--name NAME]
 //!                              suggested column mapping for a table of another form
+//! shkala sheet --input BOOK.xlsx [--sheet NAME] [--out FILE.csv]
+//!                              a workbook's sheet as CSV, cell for cell
 //! shkala template              empty CSV with every column of the row contract
 //! shkala rubric                the embedded rubric: lines and maximum per system
 //! shkala demo --out FILE [--schools N] [--municipalities N] [--years 2023,2024,2025] [--seed N]
@@ -59,12 +61,16 @@ const USAGE: &str = "\
       печатает таблицу предложений и записывает сопоставление в JSON (по
       умолчанию — рядом с файлом, ФАЙЛ.mapping.json), чтобы проверить его,
       исправить и передать в identify --mapping.
+  shkala sheet --input КНИГА.xlsx [--sheet ЛИСТ] [--out ФАЙЛ.csv]
+      Печатает лист книги Excel (по умолчанию первый) как CSV для Excel —
+      например, чтобы сравнить выгруженную книгу с CSV того же расчёта.
   shkala template
       Печатает пустой CSV со всеми столбцами контракта строки.
   shkala rubric
       Печатает число оцениваемых строк рубрики и максимум баллов по системам.
   shkala demo --out ФАЙЛ [--schools N] [--municipalities N] [--years 2023,2024,2025] [--seed N]
-      Создаёт вымышленный регион для демонстрации (CSV).
+      Создаёт вымышленный регион для демонстрации: CSV или, если имя
+      файла оканчивается на .xlsx, книгу Excel (лист «Данные»).
 
 Код выхода: 0 — успех, 2 — ошибка во входных данных или в аргументах.";
 
@@ -114,6 +120,7 @@ fn run(args: &[String]) -> Result<(), Failure> {
         }
         Some("demo") => cmd_demo(&args[1..]),
         Some("mapping") => cmd_mapping(&args[1..]),
+        Some("sheet") => cmd_sheet(&args[1..]),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             Ok(())
@@ -226,7 +233,9 @@ fn cmd_identify(args: &[String]) -> Result<(), Failure> {
         .collect();
     let opts = Opts::parse(
         &args,
-        &["input", "sheet", "params", "years", "out", "format", "mapping"],
+        &[
+            "input", "sheet", "params", "years", "out", "format", "mapping",
+        ],
     )?;
     let inputs = opts.all("input");
     if inputs.is_empty() {
@@ -472,6 +481,24 @@ fn cmd_mapping(args: &[String]) -> Result<(), Failure> {
     Ok(())
 }
 
+/// A workbook's sheet as CSV for Excel (what an exported workbook holds, cell for cell).
+fn cmd_sheet(args: &[String]) -> Result<(), Failure> {
+    let opts = Opts::parse(args, &["input", "sheet", "out"])?;
+    let input = opts
+        .one("input")?
+        .ok_or("укажите книгу: --input ФАЙЛ.xlsx")?;
+    let bytes = read(input)?;
+    let (_, table) = shkala::domain::xlsx_sheet::sheet_table(&bytes, opts.one("sheet")?)
+        .map_err(|e| format!("ошибка: {input}: {e}"))?;
+    match opts.one("out")? {
+        Some(out) => write(out, table.to_csv()),
+        None => {
+            print!("{}", table.to_csv());
+            Ok(())
+        }
+    }
+}
+
 fn cmd_demo(args: &[String]) -> Result<(), Failure> {
     let opts = Opts::parse(args, &["out", "schools", "municipalities", "years", "seed"])?;
     let out = opts.one("out")?.ok_or("укажите файл: --out ФАЙЛ")?;
@@ -497,7 +524,17 @@ fn cmd_demo(args: &[String]) -> Result<(), Failure> {
         spec.years = parse_years(y)?;
     }
     let rows = demo::region(&spec);
-    write(out, shkala::domain::table::rows_csv(&rows))?;
+    let table = shkala::domain::table::rows_table(&rows);
+    if out.to_lowercase().ends_with(".xlsx") {
+        let book = xlsx_write::workbook(&[xlsx_write::Sheet {
+            name: "Данные",
+            table: &table,
+        }])
+        .map_err(|e| format!("ошибка: {out}: {e}"))?;
+        write(out, book)?;
+    } else {
+        write(out, table.to_csv())?;
+    }
     eprintln!(
         "Создан «{}»: {} школ, {} строк → {out}",
         demo::REGION_NAME,

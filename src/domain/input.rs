@@ -905,8 +905,6 @@ pub fn row_from_json(
 // ---------------------------------------------------------------- cells → row
 
 /// A cell as it came from the file.
-// `Number` and `Other` are made by the workbook reader (another branch).
-#[allow(dead_code)]
 #[derive(Clone)]
 enum Cell<'a> {
     Text(&'a str),

@@ -56,4 +56,5 @@ pub mod support;
 pub mod table;
 pub mod time;
 pub mod workspace;
+pub mod xlsx_sheet;
 pub mod xlsx_write;
