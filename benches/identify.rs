@@ -29,7 +29,7 @@ fn rows() -> &'static [Row] {
 
 fn csv() -> &'static str {
     static CSV: OnceLock<String> = OnceLock::new();
-    CSV.get_or_init(|| shkala::domain::csv_write::rows_csv(rows()))
+    CSV.get_or_init(|| shkala::domain::table::rows_csv(rows()))
 }
 
 /// The method alone, on rows already in memory. The result is returned, so divan drops it

@@ -474,7 +474,7 @@ fn cmd_mapping(args: &[String]) -> Result<(), Failure> {
     }
     let json = serde_json::to_string_pretty(&m)
         .map_err(|e| Failure::from(format!("ошибка: {out}: {e}")))?;
-    write(&out, &format!("{json}\n"))?;
+    write(&out, format!("{json}\n"))?;
     eprintln!(
         "Сопоставление «{name}» записано: {out}. Проверьте его и запустите: shkala identify --input {path} --mapping {out} --out результат.json"
     );

@@ -4,7 +4,8 @@
 import { chromium } from 'playwright-core';
 import { cp, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import assert from 'node:assert/strict';
@@ -979,6 +980,78 @@ test('keyboard only: a file is chosen, previewed and imported, with the focus vi
   await p.locator('.status.success').waitFor({ timeout: 30000 });
   await p.goto(base + '/municipality');
   await p.getByText('<img src=x onerror=alert(1)>').first().waitFor();
+});
+
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+/// Runs the `shkala` command-line tool (built by the native tests; built here if missing).
+function cli(args) {
+  const bin = join(root, 'target', 'debug', 'shkala');
+  if (!existsSync(bin)) execFileSync('cargo', ['build', '--quiet', '--bin', 'shkala'], { cwd: root, stdio: 'inherit' });
+  return execFileSync(bin, args, { cwd: root, encoding: 'utf8', maxBuffer: 1 << 28, stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/// Rows of a CSV for Excel as arrays of cells (no quoted separators in these files).
+function csvRows(text) {
+  return text.replace(/^\ufeff/, '').split(/\r?\n/).filter((l) => l.length).map((l) => l.split(';'));
+}
+
+test('an Excel workbook of another form is mapped, imported, identified and exported to Excel; the export reads back as the command line computes it', async (t) => {
+  const p = await page(t);
+  const oddPath = join(root, 'tests', 'fixtures', 'mapping', 'odd.xlsx');
+  const book = readFileSync(oddPath);
+  const pick = async () => {
+    await p.goto(base + '/data');
+    await p.locator('#import-files').setInputFiles({ name: 'форма-района.xlsx', mimeType: XLSX, buffer: book });
+    await p.locator('#mapping-step').waitFor({ timeout: 30000 });
+  };
+  await pick();
+  // The suggestions: year, school id, the note ignored, free meals given as 0–1 flagged.
+  assert.equal(await p.locator('#map-0-0').inputValue(), 'year');
+  assert.equal(await p.locator('#map-0-1').inputValue(), 'school_id');
+  assert.equal(await p.locator('#map-0-13').inputValue(), '');
+  assert.ok(await p.locator('#frac-0-11').isChecked(), 'free meals in 0–1 are offered for conversion');
+  assert.ok(!(await p.locator('#frac-0-12').isChecked()), 'a share in percent is left as it is');
+  // Two sheets: the one with the table is chosen, and the choice is offered.
+  assert.equal(await p.locator('#sheet-0').inputValue(), 'Сведения');
+  await p.locator('#mapping-check').click();
+  await p.locator('.mapping-status', { hasText: 'будет прочитано 24 строки' }).waitFor();
+  await p.locator('#mapping-name-0').fill('Форма района');
+  await p.getByRole('button', { name: 'Сохранить сопоставление' }).click();
+  await p.locator('.status.success', { hasText: 'Сопоставление «Форма района» сохранено' }).waitFor();
+  await p.locator('#mapping-step').screenshot({ path: join(out, 'mapping-step.png') });
+  await p.locator('#mapping-continue').click();
+  await applyImport(p);
+  await identified(p);
+  // The contextualised results and how robust the lists are, on the run's page.
+  await p.locator('#context-fits').waitFor({ timeout: 30000 });
+  assert.match(await p.locator('#context-text').textContent(), /R²/);
+  await p.locator('#robust-run').click();
+  await p.locator('#robust-table').waitFor({ timeout: 30000 });
+  assert.match(await p.locator('#robust-summary').innerText(), /Устойчивые ШНРО: \d+ из \d+/);
+  await p.locator('section.robustness').screenshot({ path: join(out, 'robustness.png') });
+  await p.locator('section.context').screenshot({ path: join(out, 'context.png') });
+  // The run as a workbook, read back with the tool's reader, equals the tool's own run on the
+  // same workbook with the same mapping.
+  const dir = await mkdtemp(join(tmpdir(), 'shkala-xlsx-'));
+  const [d] = await Promise.all([p.waitForEvent('download'), p.locator('#export-results-xlsx').click()]);
+  assert.match(d.suggestedFilename(), /\.xlsx$/);
+  const exported = join(dir, 'results.xlsx');
+  await d.saveAs(exported);
+  const mapping = join(dir, 'mapping.json');
+  cli(['mapping', '--input', oddPath, '--out', mapping]);
+  const own = join(dir, 'own.csv');
+  cli(['identify', '--input', oddPath, '--mapping', mapping, '--format', 'csv', '--out', own]);
+  const fromApp = csvRows(cli(['sheet', '--input', exported, '--sheet', 'Все школы']));
+  const fromCli = csvRows(readFileSync(own, 'utf8'));
+  assert.equal(fromApp.length, fromCli.length, 'the same schools');
+  assert.equal(fromApp.length, 9, 'the header and the 8 schools of the form');
+  assert.deepEqual(fromApp.slice(1), fromCli.slice(1), 'every cell of every school as the command line computes it');
+  const sheets = cli(['sheet', '--input', exported, '--sheet', 'Устойчивость']);
+  assert.match(sheets, /Альтернатива/);
+  // Next year's file of the same form opens with the saved mapping.
+  await pick();
+  assert.equal(await p.locator('#mapping-name-0').inputValue(), 'Форма района');
 });
 
 test('the user guide screenshots are taken from the real app', async (t) => {

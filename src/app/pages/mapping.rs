@@ -343,7 +343,7 @@ fn FileMapping(
                     }
                 })
             }}
-            <div class="table-scroll">
+            <div class="table-wrap mapping-wrap" tabindex="0" role="region" aria-label="Столбцы файла и как их читать">
                 <table class="data mapping-table">
                     <caption>{format!("Столбцы файла «{file_label}» и как их читать")}</caption>
                     <thead>
@@ -433,7 +433,7 @@ fn RowsRead(rows: Signal<Vec<crate::domain::row::Row>>) -> impl IntoView {
         let rows = rows.get();
         (!rows.is_empty()).then(|| {
             view! {
-                <div class="table-scroll">
+                <div class="table-wrap" tabindex="0" role="region" aria-label="Первые строки так, как они будут прочитаны">
                     <table class="data">
                         <caption>"Первые строки так, как они будут прочитаны"</caption>
                         <thead>

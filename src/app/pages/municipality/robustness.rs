@@ -116,7 +116,7 @@ fn RobustnessView(
     let run_n = rb.alternatives_run;
     view! {
         {stale.then(|| view! { <p class="alert warning">"Данные изменились после этого расчёта: списки сравниваются по строкам, хранящимся сейчас. Проведите расчёт заново, чтобы базовые списки совпали с таблицей."</p> })}
-        <div class="table-scroll">
+        <div class="table-wrap" tabindex="0" role="region" aria-label="Списки при других прочтениях">
             <table class="data" id="robust-table">
                 <caption>{format!("Списки при других прочтениях (в скобках — вошли / вышли относительно базового расчёта; прочтений проверено: {run_n})")}</caption>
                 <thead>
