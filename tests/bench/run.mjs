@@ -18,7 +18,7 @@ const root = join(here, '..', '..');
 const out = join(here, 'out');
 await mkdir(out, { recursive: true });
 const cli = join(root, 'target', 'release', 'shkala');
-const sizes = (process.env.BENCH_SIZES ?? '4000,45000').split(',').map(Number);
+const sizes = (process.env.BENCH_SIZES ?? '1500,4000,45000').split(',').map(Number);
 
 function region(n) {
   const path = join(out, `region-${n}.csv`);
@@ -86,7 +86,7 @@ function record(step, seconds, m, peak, budget) {
 for (const n of sizes) {
   const file = region(n);
   const bytes = await readFile(file);
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'ru-RU' });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'ru-RU', acceptDownloads: true });
   await context.addInitScript(LONGTASKS);
   const p = await context.newPage();
   p.on('pageerror', (e) => console.log('pageerror', String(e)));
@@ -133,6 +133,25 @@ for (const n of sizes) {
   record(`identification of ${n} schools`, idTime, await marks(p), idPeak, '≤ 3 s (45,000)');
   await p.getByRole('list', { name: 'Итоги идентификации' }).waitFor({ timeout: 600000 });
   await p.screenshot({ path: join(out, `municipality-${n}.png`) });
+
+  // How robust the lists are: the run's rows identified again under every alternative.
+  await resetLongTasks(p);
+  const [robustTime, robustPeak] = await sampling(async () => {
+    const t0 = Date.now();
+    await p.locator('#robust-run').click();
+    await p.locator('#robust-table').waitFor({ timeout: 600000 });
+    return (Date.now() - t0) / 1000;
+  });
+  record(`robustness of the lists, ${n} schools (every alternative reading)`, robustTime, await marks(p), robustPeak, '≤ 1 s (1,500)');
+  // The run as an Excel workbook (lists, every school, parameters, context, robustness).
+  await resetLongTasks(p);
+  const [bookTime, bookPeak] = await sampling(async () => {
+    const t0 = Date.now();
+    const [d] = await Promise.all([p.waitForEvent('download', { timeout: 600000 }), p.locator('#export-results-xlsx').click()]);
+    await d.path();
+    return (Date.now() - t0) / 1000;
+  });
+  record(`results of ${n} schools as an Excel workbook`, bookTime, await marks(p), bookPeak, '—');
 
   // Start with everything stored: a new page until the home page shows the counts and
   // answers a click.

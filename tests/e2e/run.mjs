@@ -1091,6 +1091,11 @@ test('the user guide screenshots are taken from the real app', async (t) => {
   await p.getByRole('list', { name: 'Итоги идентификации' }).waitFor();
   await atTop(p.locator('#run-h'));
   await shot(p, 'municipality-run');
+  // How robust the lists are.
+  await p.locator('#robust-run').click();
+  await p.locator('#robust-table').waitFor({ timeout: 30000 });
+  await atTop(p.locator('#robust-h'));
+  await shot(p, 'municipality-robustness');
   // The ШНРО list, a school card, its partners.
   const list = p.locator('details.list summary', { hasText: 'ШНРО — школы с низкими' });
   await list.click();
@@ -1215,6 +1220,15 @@ test('the user guide screenshots are taken from the real app', async (t) => {
   await n.locator('section[aria-labelledby="data-h"] tbody tr').first().waitFor();
   await atTop(n.locator('#data-h'));
   await shot(n, 'municipality-completeness');
+  // A workbook of another form opens the mapping step.
+  await n.goto(base + '/data');
+  await n.locator('#import-files').setInputFiles({ name: 'форма-района.xlsx', mimeType: XLSX, buffer: readFileSync(join(root, 'tests', 'fixtures', 'mapping', 'odd.xlsx')) });
+  await n.locator('#mapping-step').waitFor({ timeout: 30000 });
+  await n.locator('#mapping-check').click();
+  await n.locator('.mapping-status', { hasText: 'будет прочитано' }).waitFor();
+  await atTop(n.locator('#mapping-h'));
+  await shot(n, 'municipality-mapping');
+  await n.locator('#mapping-step').getByRole('button', { name: 'Отмена' }).click();
   await n.locator('#monitoring-build').click();
   await n.getByTestId('monitoring-shares').waitFor();
   await atTop(n.locator('#monitoring-h'));

@@ -4,7 +4,9 @@
 //! conditions. The lines as a table, the scatter with the line and its text alternative.
 
 use crate::app::chart::{paint, Chart};
+use crate::app::files::TableFiles;
 use crate::charts::{context_scatter, context_scatter_text, ContextScatter};
+use crate::domain::identify::csv::context_fits_table;
 use crate::domain::identify::Identification;
 use crate::format::{num, pct};
 use leptos::prelude::*;
@@ -33,6 +35,7 @@ pub fn ContextSection(r: Arc<Identification>) -> impl IntoView {
     let years = r.years.clone();
     let share = r.params.context_share;
     let fits = r.context.fits.clone();
+    let for_fits = StoredValue::new(r.clone());
     let result = StoredValue::new(r);
     let scatter = Memo::new(move |_| {
         result.with_value(|r| ContextScatter::from_identification(r, &pool.get(), year.get()))
@@ -79,6 +82,9 @@ pub fn ContextSection(r: Arc<Identification>) -> impl IntoView {
                     <tbody>{fit_rows}</tbody>
                 </table>
             </div>
+            <p class="actions">
+                <TableFiles label="Линии" stem="shkala-контекст-линии" sheet="Контекст (линии)" table=move || for_fits.with_value(|r| context_fits_table(r))/>
+            </p>
             <div class="chart-controls">
                 <div class="field">
                     <label for="context-pool">"Группа школ"</label>

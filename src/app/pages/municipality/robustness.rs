@@ -5,8 +5,9 @@
 //! every alternative («устойчивые ШНРО»).
 
 use crate::app::actions;
+use crate::app::files::TableFiles;
 use crate::app::state::app_state;
-use crate::domain::identify::robustness::{List, Robustness};
+use crate::domain::identify::robustness::{robust_low_table, robustness_table, List, Robustness};
 use crate::domain::identify::Identification;
 use crate::format::count;
 use leptos::prelude::*;
@@ -114,6 +115,8 @@ fn RobustnessView(
         .cloned()
         .collect();
     let run_n = rb.alternatives_run;
+    let for_table = Arc::new(rb.clone());
+    let for_low = for_table.clone();
     view! {
         {stale.then(|| view! { <p class="alert warning">"Данные изменились после этого расчёта: списки сравниваются по строкам, хранящимся сейчас. Проведите расчёт заново, чтобы базовые списки совпали с таблицей."</p> })}
         <div class="table-wrap" tabindex="0" role="region" aria-label="Списки при других прочтениях">
@@ -134,6 +137,10 @@ fn RobustnessView(
                 </tbody>
             </table>
         </div>
+        <p class="actions">
+            <TableFiles label="Таблица устойчивости" stem="shkala-устойчивость-списков" sheet="Устойчивость" table=move || robustness_table(&for_table)/>
+            <TableFiles label="ШНРО и в скольких прочтениях остаются" stem="shkala-устойчивые-шнро" sheet="Устойчивые ШНРО" table=move || robust_low_table(&for_low)/>
+        </p>
         <p id="robust-summary"><strong>{format!(
             "Устойчивые ШНРО: {} из {} (остаются ШНРО при всех {}).",
             robust.len(),
