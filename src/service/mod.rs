@@ -818,23 +818,21 @@ impl Service {
                     .iter()
                     .find(|r| r.id == run)
                     .ok_or_else(|| Stop::Failed("расчёт не найден".into()))?;
+                // How robust the lists are, from the run's own rows: when the stored rows
+                // changed after the run, the workbook goes without it (it would describe
+                // other lists than the run's).
                 (job.progress)("Проверяю устойчивость списков для книги…", None);
                 breathe().await;
                 let rows = s.rows_in(r.scope);
-                let stale = RowsDigest::of(&rows).hex() != r.input_digest;
-                let robust = identify::robustness::robustness(&rows, &r.result.params).ok();
+                let robust = (RowsDigest::of(&rows).hex() == r.input_digest)
+                    .then(|| identify::robustness::robustness(&rows, &r.result.params).ok())
+                    .flatten();
                 drop(rows);
                 let mut tables = vec![(
                     "Контекст (линии)",
                     identify::csv::context_fits_table(&r.result),
                 )];
                 if let Some(rb) = &robust {
-                    let note = if stale {
-                        " (по данным сейчас)"
-                    } else {
-                        ""
-                    };
-                    let _ = note;
                     tables.push(("Устойчивость", identify::robustness::robustness_table(rb)));
                     tables.push((
                         "Устойчивые ШНРО",
@@ -854,7 +852,15 @@ impl Service {
                 table_file(
                     format!("shkala-идентификация-{}.xlsx", r.created_at.date()),
                     body,
-                    format!("результаты расчёта «{}» (XLSX)", r.label),
+                    format!(
+                        "результаты расчёта «{}» (XLSX{})",
+                        r.label,
+                        if robust.is_some() {
+                            ""
+                        } else {
+                            "; без устойчивости списков: данные изменились после расчёта"
+                        }
+                    ),
                 )
             }
             Export::Workbook { file, sheets } => {

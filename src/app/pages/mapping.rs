@@ -167,25 +167,33 @@ pub fn MappingStep(
         })
     };
     // Reads the files again with the options as they are now and shows what they give.
+    // Reads the files again with the options as they are now and shows what they give. A
+    // sheet chosen anew gets its own suggestions, and is read again with them.
     let check = move || {
-        let opts = options();
-        let picked = files.get_value();
         spawn_local(async move {
-            if let Some(found) = actions::inspect(state, picked, opts).await {
+            for _ in 0..2 {
+                let Some(found) = actions::inspect(state, files.get_value(), options()).await
+                else {
+                    return;
+                };
+                let mut sheet_changed = false;
                 edits.update(|e| {
                     for edit in e.iter_mut() {
-                        if let Some(new) = found.iter().find(|f| f.file == edit.inspection.file) {
-                            let sheet_changed = new.table.as_ref().and_then(|t| t.sheet.clone())
-                                != edit.inspection.table.as_ref().and_then(|t| t.sheet.clone());
-                            if sheet_changed {
-                                let replaced = saved.with_value(|s| Edit::new(new.clone(), s));
-                                *edit = replaced;
-                            } else {
-                                edit.inspection = new.clone();
-                            }
+                        let Some(new) = found.iter().find(|f| f.file == edit.inspection.file) else {
+                            continue;
+                        };
+                        let sheet = |i: &Inspection| i.table.as_ref().and_then(|t| t.sheet.clone());
+                        if sheet(new) != sheet(&edit.inspection) {
+                            sheet_changed = true;
+                            *edit = saved.with_value(|s| Edit::new(new.clone(), s));
+                        } else {
+                            edit.inspection = new.clone();
                         }
                     }
                 });
+                if !sheet_changed {
+                    return;
+                }
             }
         });
     };
