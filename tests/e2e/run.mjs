@@ -34,8 +34,8 @@ const GOOD = csv([
 ]);
 
 // A fresh browser context per test: an empty IndexedDB.
-async function page(t) {
-  const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 900 }, locale: 'ru-RU' });
+async function page(t, options = {}) {
+  const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 900 }, locale: 'ru-RU', ...options });
   const p = await context.newPage();
   p.on('dialog', async (d) => { t.dialogs.push(d.message()); await d.dismiss(); });
   p.on('pageerror', (e) => t.errors.push(String(e)));
@@ -111,7 +111,8 @@ test('the demo region opens with one click on an empty database', async (t) => {
   const charts = p.locator('canvas.chart');
   await charts.nth(1).waitFor();
   await charts.first().scrollIntoViewIfNeeded();
-  assert.equal(await charts.count(), 2);
+  // The scatter, the histogram and the contextualised results' scatter.
+  assert.equal(await charts.count(), 3);
   assert.match(await p.getByText(/Школ на диаграмме: \d+/).textContent(), /ШНРО — \d+/);
   await charts.first().screenshot({ path: join(out, '03b-scatter.png') });
   // The demo region carries assessments of management mechanisms too.
@@ -997,7 +998,8 @@ function csvRows(text) {
 }
 
 test('an Excel workbook of another form is mapped, imported, identified and exported to Excel; the export reads back as the command line computes it', async (t) => {
-  const p = await page(t);
+  // The CSP is bypassed only so that the accessibility audit can inject axe-core.
+  const p = await page(t, { bypassCSP: true });
   const oddPath = join(root, 'tests', 'fixtures', 'mapping', 'odd.xlsx');
   const book = readFileSync(oddPath);
   const pick = async () => {
@@ -1016,6 +1018,7 @@ test('an Excel workbook of another form is mapped, imported, identified and expo
   assert.equal(await p.locator('#sheet-0').inputValue(), 'Сведения');
   await p.locator('#mapping-check').click();
   await p.locator('.mapping-status', { hasText: 'будет прочитано 24 строки' }).waitFor();
+  assert.deepEqual(await audit(p, 'сопоставление столбцов'), []);
   await p.locator('#mapping-name-0').fill('Форма района');
   await p.getByRole('button', { name: 'Сохранить сопоставление' }).click();
   await p.locator('.status.success', { hasText: 'Сопоставление «Форма района» сохранено' }).waitFor();
@@ -1029,6 +1032,7 @@ test('an Excel workbook of another form is mapped, imported, identified and expo
   await p.locator('#robust-run').click();
   await p.locator('#robust-table').waitFor({ timeout: 30000 });
   assert.match(await p.locator('#robust-summary').innerText(), /Устойчивые ШНРО: \d+ из \d+/);
+  assert.deepEqual(await audit(p, 'устойчивость и контекст'), []);
   await p.locator('section.robustness').screenshot({ path: join(out, 'robustness.png') });
   await p.locator('section.context').screenshot({ path: join(out, 'context.png') });
   // The run as a workbook, read back with the tool's reader, equals the tool's own run on the
@@ -1229,6 +1233,8 @@ test('the user guide screenshots are taken from the real app', async (t) => {
   await atTop(n.locator('#mapping-h'));
   await shot(n, 'municipality-mapping');
   await n.locator('#mapping-step').getByRole('button', { name: 'Отмена' }).click();
+  await n.locator('#mapping-step').waitFor({ state: 'detached' });
+  await n.goto(base + '/municipality');
   await n.locator('#monitoring-build').click();
   await n.getByTestId('monitoring-shares').waitFor();
   await atTop(n.locator('#monitoring-h'));
