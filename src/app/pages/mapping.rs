@@ -179,7 +179,8 @@ pub fn MappingStep(
                 let mut sheet_changed = false;
                 edits.update(|e| {
                     for edit in e.iter_mut() {
-                        let Some(new) = found.iter().find(|f| f.file == edit.inspection.file) else {
+                        let Some(new) = found.iter().find(|f| f.file == edit.inspection.file)
+                        else {
                             continue;
                         };
                         let sheet = |i: &Inspection| i.table.as_ref().and_then(|t| t.sheet.clone());

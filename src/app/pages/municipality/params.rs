@@ -2,7 +2,7 @@
 //! seed's own words beside it (the texts are data: `src/data/parameters.json`). The page keeps
 //! the parameters in one signal; the panel edits it and says what is wrong in Russian.
 
-use crate::domain::identify::params::{parameter_text, parse_years, SocialRule};
+use crate::domain::identify::params::{parameter_text, parse_years, MeanWeighting, SocialRule};
 use crate::domain::identify::Params;
 use crate::domain::input::parse_number;
 use crate::domain::row::SchoolType;
@@ -165,6 +165,20 @@ pub fn ParamsPanel(params: RwSignal<Params>, years: Signal<Vec<i32>>) -> impl In
                     }).collect_view()}
                 </div>
                 <Seed id="gap_thresholds"/>
+                <div class="field">
+                    <span class="label">{parameter_text("mean_weighting").label}</span>
+                    {[(MeanWeighting::Participants, "взвешенное по числу участников экзамена"), (MeanWeighting::Equal, "простое среднее средних баллов школ")].into_iter().map(|(w, text)| view! {
+                        <label><input type="radio" name="param-mean-weighting" prop:checked=move || params.with(|p| p.mean_weighting == w)
+                            on:change=move |_| params.update(|p| p.mean_weighting = w)/>{format!(" {text}")}</label>
+                    }).collect_view()}
+                    <Seed id="mean_weighting"/>
+                </div>
+            </fieldset>
+            <fieldset>
+                <legend>"Сверх методики: контекстуализированные результаты"</legend>
+                <NumberField params id="context_share" label=format!("{}, %", parameter_text("context_share").label) seed="context_share"
+                    get=|p| p.context_share * 100.0
+                    set=|p, v| { if v > 0.0 && v <= 50.0 { p.context_share = v / 100.0; Ok(()) } else { Err("доля — больше 0 и не больше 50 %".into()) } }/>
             </fieldset>
             <fieldset>
                 <legend>{parameter_text("excluded_types").label}</legend>
