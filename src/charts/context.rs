@@ -252,33 +252,16 @@ pub fn context_scatter<DB: DrawingBackend>(
     }
 
     // Points: within first, above expectation on top.
-    let r = match points.len() {
-        0..=200 => 4,
-        201..=1000 => 3,
-        _ => 2,
-    };
-    let mut order = points.clone();
-    order.sort_by_key(|p| theme::context_style(p.category).layer);
-    for p in &order {
-        let s = theme::context_style(p.category);
-        draw::marker(
-            area,
-            (plot.x(p.social), plot.y(p.results)),
-            s.marker,
-            s.colour,
-            s.opacity,
-            r,
-        )?;
-    }
-    let ring =
-        ShapeStyle::from(theme::RESILIENT).stroke_width(if points.len() > 400 { 1 } else { 2 });
-    for p in order.iter().filter(|p| p.resilient) {
-        area.draw(&Circle::new(
-            (plot.x(p.social), plot.y(p.results)),
-            r + 4,
-            ring,
-        ))?;
-    }
+    let scatter: Vec<draw::ScatterPoint> = points
+        .iter()
+        .map(|p| draw::ScatterPoint {
+            x: p.social,
+            y: p.results,
+            style: theme::context_style(p.category),
+            ring: p.resilient,
+        })
+        .collect();
+    draw::scatter_points(area, &plot, &scatter)?;
 
     // The line over the points, so that it stays visible.
     if let Some(((x0, y0), (x1, y1))) = segment {

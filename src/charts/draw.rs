@@ -425,3 +425,45 @@ pub fn legend<DB: DrawingBackend>(
     }
     Ok(())
 }
+
+/// Точка диаграммы рассеяния: значения по осям, вид её категории и кольцо вокруг
+/// резильентной.
+pub struct ScatterPoint {
+    pub x: f64,
+    pub y: f64,
+    pub style: theme::CategoryStyle,
+    pub ring: bool,
+}
+
+/// Точки диаграммы рассеяния: по слоям их категорий (нижние слои — раньше, поэтому важные
+/// категории видны поверх), размер маркера — по числу точек; затем кольца вокруг отмеченных.
+pub fn scatter_points<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    plot: &Plot,
+    points: &[ScatterPoint],
+) -> DrawResult<DB::ErrorType> {
+    let r = match points.len() {
+        0..=200 => 4,
+        201..=1000 => 3,
+        _ => 2,
+    };
+    let mut order: Vec<&ScatterPoint> = points.iter().collect();
+    order.sort_by_key(|p| p.style.layer);
+    for p in &order {
+        let s = p.style;
+        marker(
+            area,
+            (plot.x(p.x), plot.y(p.y)),
+            s.marker,
+            s.colour,
+            s.opacity,
+            r,
+        )?;
+    }
+    let ring =
+        ShapeStyle::from(theme::RESILIENT).stroke_width(if points.len() > 400 { 1 } else { 2 });
+    for p in order.iter().filter(|p| p.ring) {
+        area.draw(&Circle::new((plot.x(p.x), plot.y(p.y)), r + 4, ring))?;
+    }
+    Ok(())
+}

@@ -280,33 +280,16 @@ pub fn identification_scatter<DB: DrawingBackend>(
     cut_lines(area, &plot, data, line_h)?;
 
     // Точки: сначала фон (средние, недостаточно данных), сверху — ШНРО и группа риска.
-    let r = match points.len() {
-        0..=200 => 4,
-        201..=1000 => 3,
-        _ => 2,
-    };
-    let mut order = points.clone();
-    order.sort_by_key(|p| theme::category_style(p.category).layer);
-    for p in &order {
-        let s = theme::category_style(p.category);
-        draw::marker(
-            area,
-            (plot.x(p.social), plot.y(p.results)),
-            s.marker,
-            s.colour,
-            s.opacity,
-            r,
-        )?;
-    }
-    let ring =
-        ShapeStyle::from(theme::RESILIENT).stroke_width(if points.len() > 400 { 1 } else { 2 });
-    for p in order.iter().filter(|p| p.resilient) {
-        area.draw(&Circle::new(
-            (plot.x(p.social), plot.y(p.results)),
-            r + 4,
-            ring,
-        ))?;
-    }
+    let scatter: Vec<draw::ScatterPoint> = points
+        .iter()
+        .map(|p| draw::ScatterPoint {
+            x: p.social,
+            y: p.results,
+            style: theme::category_style(p.category),
+            ring: p.resilient,
+        })
+        .collect();
+    draw::scatter_points(area, &plot, &scatter)?;
 
     draw::legend(area, &items, (m, h - m - legend_h), legend_w)
 }

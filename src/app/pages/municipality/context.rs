@@ -85,23 +85,7 @@ pub fn ContextSection(r: Arc<Identification>) -> impl IntoView {
             <p class="actions">
                 <TableFiles label="Линии" stem="shkala-контекст-линии" sheet="Контекст (линии)" table=move || for_fits.with_value(|r| context_fits_table(r))/>
             </p>
-            <div class="chart-controls">
-                <div class="field">
-                    <label for="context-pool">"Группа школ"</label>
-                    <select id="context-pool" on:change=move |ev| pool.set(event_target_value(&ev))>
-                        {pools.into_iter().map(|p| {
-                            let label = pool_labels.get(&p).cloned().unwrap_or_else(|| p.clone());
-                            view! { <option value=p>{label}</option> }
-                        }).collect_view()}
-                    </select>
-                </div>
-                <div class="field">
-                    <label for="context-year">"Год"</label>
-                    <select id="context-year" on:change=move |ev| year.set(event_target_value(&ev).parse().unwrap_or_default()) prop:value=move || year.get().to_string()>
-                        {years.into_iter().rev().map(|y| view! { <option value=y.to_string()>{y}</option> }).collect_view()}
-                    </select>
-                </div>
-            </div>
+            <super::PoolYearControls prefix="context" pools=pools labels=pool_labels years=years pool=pool year=year/>
             <Chart
                 width=900
                 height=620

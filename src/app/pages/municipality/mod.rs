@@ -571,23 +571,7 @@ fn ChartsSection(r: Arc<Identification>) -> impl IntoView {
     };
     view! {
         <h3>"Диаграммы"</h3>
-        <div class="chart-controls">
-            <div class="field">
-                <label for="chart-pool">"Группа школ"</label>
-                <select id="chart-pool" on:change=move |ev| pool.set(event_target_value(&ev))>
-                    {pools.into_iter().map(|p| {
-                        let label = pool_labels.get(&p).cloned().unwrap_or_else(|| p.clone());
-                        view! { <option value=p>{label}</option> }
-                    }).collect_view()}
-                </select>
-            </div>
-            <div class="field">
-                <label for="chart-year">"Год"</label>
-                <select id="chart-year" on:change=move |ev| year.set(event_target_value(&ev).parse().unwrap_or_default()) prop:value=move || year.get().to_string()>
-                    {years.into_iter().rev().map(|y| view! { <option value=y.to_string()>{y}</option> }).collect_view()}
-                </select>
-            </div>
-        </div>
+        <PoolYearControls prefix="chart" pools=pools labels=pool_labels years=years pool=pool year=year/>
         <Chart
             width=900
             height=620
@@ -618,6 +602,38 @@ fn ChartsSection(r: Arc<Identification>) -> impl IntoView {
                 }
             }}
         </Chart>
+    }
+}
+
+/// The choice of a pool and a year for a run's charts; `prefix` makes the fields' ids.
+#[component]
+fn PoolYearControls(
+    prefix: &'static str,
+    pools: Vec<String>,
+    labels: BTreeMap<String, String>,
+    years: Vec<i32>,
+    pool: RwSignal<String>,
+    year: RwSignal<i32>,
+) -> impl IntoView {
+    let (pool_id, year_id) = (format!("{prefix}-pool"), format!("{prefix}-year"));
+    view! {
+        <div class="chart-controls">
+            <div class="field">
+                <label for=pool_id.clone()>"Группа школ"</label>
+                <select id=pool_id on:change=move |ev| pool.set(event_target_value(&ev))>
+                    {pools.into_iter().map(|p| {
+                        let label = labels.get(&p).cloned().unwrap_or_else(|| p.clone());
+                        view! { <option value=p>{label}</option> }
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for=year_id.clone()>"Год"</label>
+                <select id=year_id on:change=move |ev| year.set(event_target_value(&ev).parse().unwrap_or_default()) prop:value=move || year.get().to_string()>
+                    {years.into_iter().rev().map(|y| view! { <option value=y.to_string()>{y}</option> }).collect_view()}
+                </select>
+            </div>
+        </div>
     }
 }
 
