@@ -138,3 +138,34 @@ fn load_135k_stored_rows() -> Vec<shkala::domain::records::SubmissionRecord> {
 fn digest_135k_rows() -> String {
     shkala::domain::digest::RowsDigest::of(divan::black_box(rows())).hex()
 }
+
+fn result_45k() -> &'static shkala::domain::identify::Identification {
+    static R: OnceLock<shkala::domain::identify::Identification> = OnceLock::new();
+    R.get_or_init(|| {
+        shkala::domain::identify::identify(rows(), &shkala::domain::identify::Params::default())
+            .expect("the demo region identifies")
+    })
+}
+
+/// The contextualised results of a national run (recomputed whenever a stored run is read).
+#[divan::bench(sample_count = 10)]
+fn contextualise_45k_schools() -> shkala::domain::identify::context::Contextualised {
+    shkala::domain::identify::context::contextualise(result_45k())
+}
+
+/// A national run read back from its stored JSON (what the page does to show a run).
+#[divan::bench(sample_count = 10)]
+fn read_stored_run_45k_schools(b: divan::Bencher) {
+    let record = shkala::domain::records::RunRecord {
+        id: "run".into(),
+        created_at: shkala::domain::time::Timestamp::parse("2026-01-01T00:00:00Z")
+            .expect("a timestamp"),
+        label: "run".into(),
+        scope: shkala::domain::records::RunScope::All,
+        input_digest: String::new(),
+        reference: Vec::new(),
+        result: shkala::domain::run::without_components(result_45k().clone()),
+    };
+    let json = serde_json::to_string(&record).expect("a run serialises");
+    b.bench(|| serde_json::from_str::<shkala::domain::records::RunRecord>(&json).expect("reads"));
+}

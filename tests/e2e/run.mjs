@@ -109,7 +109,7 @@ test('the demo region opens with one click on an empty database', async (t) => {
   // The scatter and the histogram are drawn on canvases with text alternatives (a moment
   // after the lists).
   const charts = p.locator('canvas.chart');
-  await charts.nth(1).waitFor();
+  await charts.nth(2).waitFor();
   await charts.first().scrollIntoViewIfNeeded();
   // The scatter, the histogram and the contextualised results' scatter.
   assert.equal(await charts.count(), 3);
@@ -1053,9 +1053,15 @@ test('an Excel workbook of another form is mapped, imported, identified and expo
   assert.deepEqual(fromApp.slice(1), fromCli.slice(1), 'every cell of every school as the command line computes it');
   const sheets = cli(['sheet', '--input', exported, '--sheet', 'Устойчивость']);
   assert.match(sheets, /Альтернатива/);
-  // Next year's file of the same form opens with the saved mapping.
+  // Next year's file of the same form opens with the saved mapping; a saved mapping is deleted.
   await pick();
   assert.equal(await p.locator('#mapping-name-0').inputValue(), 'Форма района');
+  await p.locator('details.saved-mappings summary', { hasText: 'Сохранённые сопоставления: 1' }).click();
+  await p.getByRole('button', { name: 'Удалить сопоставление «Форма района»' }).click();
+  await p.locator('.status.success', { hasText: 'Сопоставление «Форма района» удалено' }).waitFor();
+  assert.equal(await p.locator('details.saved-mappings').count(), 0);
+  await pick();
+  assert.notEqual(await p.locator('#mapping-name-0').inputValue(), 'Форма района', 'a deleted mapping is not offered again');
 });
 
 test('the user guide screenshots are taken from the real app', async (t) => {

@@ -50,6 +50,19 @@ pub async fn saved() -> SavedMappings {
     }
 }
 
+async fn forget(name: &str) -> Result<(), String> {
+    let op = crate::storage::Op::Delete {
+        store: stores::DRAFTS,
+        key: format!("{KEY}{name}"),
+    };
+    Db::get()
+        .await
+        .map_err(|e| e.to_string())?
+        .apply(&[op], |_, _| {})
+        .await
+        .map_err(|e| e.to_string())
+}
+
 async fn save(mapping: &ColumnMapping) -> Result<(), String> {
     let op = put_draft(&format!("{KEY}{}", mapping.name), mapping);
     Db::get()
@@ -151,12 +164,12 @@ pub fn MappingStep(
     cancel: Callback<()>,
 ) -> impl IntoView {
     let state = app_state();
-    let saved = StoredValue::new(saved);
+    let saved = RwSignal::new(saved);
     let edits = RwSignal::new(
         inspections
             .into_iter()
             .filter(|i| i.table.is_some())
-            .map(|i| saved.with_value(|s| Edit::new(i, s)))
+            .map(|i| saved.with_untracked(|s| Edit::new(i, s)))
             .collect::<Vec<_>>(),
     );
     let options = move || {
@@ -186,7 +199,7 @@ pub fn MappingStep(
                         let sheet = |i: &Inspection| i.table.as_ref().and_then(|t| t.sheet.clone());
                         if sheet(new) != sheet(&edit.inspection) {
                             sheet_changed = true;
-                            *edit = saved.with_value(|s| Edit::new(new.clone(), s));
+                            *edit = saved.with_untracked(|s| Edit::new(new.clone(), s));
                         } else {
                             edit.inspection = new.clone();
                         }
@@ -204,8 +217,9 @@ pub fn MappingStep(
             <h3 id="mapping-h">"Сопоставление столбцов"</h3>
             <p>"Заголовок таблицы не совпадает с контрактом строки (или в книге несколько листов). Укажите для каждого столбца файла, каким столбцом контракта его читать, или оставьте «не использовать». Подсказки — по русским и английским названиям; доли, записанные от 0 до 1, можно перевести в проценты."</p>
             <For each=move || edits.with(|e| (0..e.len()).collect::<Vec<_>>()) key=|i| *i let(i)>
-                <FileMapping edits=edits index=i check=check/>
+                <FileMapping edits=edits index=i check=check saved=saved/>
             </For>
+            <SavedList saved=saved edits=edits check=check/>
             <p class="actions">
                 <button type="button" id="mapping-check" on:click=move |_| check()>"Проверить чтение"</button>
                 <button type="button" id="mapping-continue" class="primary" on:click=proceed>"Продолжить импорт"</button>
@@ -220,6 +234,7 @@ fn FileMapping(
     edits: RwSignal<Vec<Edit>>,
     index: usize,
     check: impl Fn() + Copy + Send + Sync + 'static,
+    saved: RwSignal<SavedMappings>,
 ) -> impl IntoView {
     let state = app_state();
     let edit = move || edits.with(|e| e.get(index).cloned());
@@ -267,15 +282,21 @@ fn FileMapping(
         let problems = mapping::validate(&mapping);
         spawn_local(async move {
             match save(&mapping).await {
-                Ok(()) => state.say(
+                Ok(()) => {
+                    saved.update(|s| s.save(mapping.clone()));
+                    state.say(
                     NoticeKind::Success,
                     if problems.is_empty() {
                         format!("Сопоставление «{}» сохранено: в следующий раз файл этой формы откроется с ним.", mapping.name)
                     } else {
                         format!("Сопоставление «{}» сохранено, но в нём есть недочёты: {}", mapping.name, problems.join("; "))
                     },
+                    )
+                }
+                Err(e) => state.say(
+                    NoticeKind::Error,
+                    format!("Сопоставление не сохранено: {e}"),
                 ),
-                Err(e) => state.say(NoticeKind::Error, format!("Сопоставление не сохранено: {e}")),
             }
         });
     };
@@ -473,6 +494,65 @@ fn RowsRead(rows: Signal<Vec<crate::domain::row::Row>>) -> impl IntoView {
                     </table>
                 </div>
             }
+        })
+    }
+}
+
+/// The mappings saved in this browser: one is applied to every file of the step (then read
+/// again), or deleted.
+#[component]
+fn SavedList(
+    saved: RwSignal<SavedMappings>,
+    edits: RwSignal<Vec<Edit>>,
+    check: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let state = app_state();
+    let apply = move |name: String| {
+        let Some(m) = saved.with_untracked(|s| s.get(&name).cloned()) else {
+            return;
+        };
+        edits.update(|e| {
+            for edit in e.iter_mut() {
+                edit.mapping = m.clone();
+            }
+        });
+        check();
+    };
+    let delete = move |name: String| {
+        spawn_local(async move {
+            match forget(&name).await {
+                Ok(()) => {
+                    saved.update(|s| {
+                        s.remove(&name);
+                    });
+                    state.say(
+                        NoticeKind::Success,
+                        format!("Сопоставление «{name}» удалено."),
+                    );
+                }
+                Err(e) => state.say(NoticeKind::Error, format!("Сопоставление не удалено: {e}")),
+            }
+        });
+    };
+    move || {
+        let names: Vec<String> =
+            saved.with(|s| s.mappings.iter().map(|m| m.name.clone()).collect());
+        (!names.is_empty()).then(|| view! {
+            <details class="saved-mappings">
+                <summary>{format!("Сохранённые сопоставления: {}", names.len())}</summary>
+                <ul>
+                    {names.into_iter().map(|n| {
+                        let (a, d) = (n.clone(), n.clone());
+                        view! {
+                            <li>
+                                {n.clone()}" "
+                                <button type="button" class="link" aria-label=format!("Применить сопоставление «{n}»") on:click=move |_| apply(a.clone())>"Применить"</button>" "
+                                <button type="button" class="link" aria-label=format!("Удалить сопоставление «{n}»") on:click=move |_| delete(d.clone())>"Удалить"</button>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            </details>
         })
     }
 }

@@ -490,13 +490,20 @@ fn Results(r: Arc<Identification>) -> impl IntoView {
             </details>
         }
     };
-    // The charts are built a moment later, in a task of their own.
+    // The charts are built a moment later, each block in a task of its own (a national run
+    // draws tens of thousands of points per scatter).
     let charts_ready = RwSignal::new(false);
     set_timeout(
         move || charts_ready.set(true),
         std::time::Duration::from_millis(30),
     );
+    let context_ready = RwSignal::new(false);
+    set_timeout(
+        move || context_ready.set(true),
+        std::time::Duration::from_millis(60),
+    );
     let for_charts = r.clone();
+    let for_context = r.clone();
     view! {
         <ul class="tiles" aria-label="Итоги идентификации">
             {tile("ШНРО", results(ResultsCategory::Low).count, results(ResultsCategory::Low).share)}
@@ -523,7 +530,9 @@ fn Results(r: Arc<Identification>) -> impl IntoView {
         <analysis::ImprovementView r=r.clone()/>
         <Show when=move || charts_ready.get()>
             <ChartsSection r=for_charts.clone()/>
-            <context::ContextSection r=for_charts.clone()/>
+        </Show>
+        <Show when=move || context_ready.get()>
+            <context::ContextSection r=for_context.clone()/>
         </Show>
     }
 }
