@@ -95,7 +95,7 @@ impl AppState {
         self.profile.set(p.clone());
         spawn_local(async move {
             let op = put_setting(PROFILE_KEY, &p);
-            if let Err(e) = async { Db::get().await?.apply(&[op], |_, _| {}).await }.await {
+            if let Err(e) = Db::write_one(op).await {
                 self.fail(e);
             }
         });

@@ -182,6 +182,12 @@ impl Db {
         Ok(db)
     }
 
+    /// Writes one small record of the page (a setting, a draft, an assessment) in a
+    /// transaction of its own.
+    pub async fn write_one(op: Op) -> Result<(), StorageError> {
+        Db::get().await?.apply(&[op], |_, _| {}).await
+    }
+
     /// Opens (creating or upgrading) a database at a given version.
     pub async fn open(name: &str, version: u32) -> Result<Db, StorageError> {
         let db = Database::open(name)

@@ -15,7 +15,7 @@ use crate::domain::schema::{schema, Kind};
 use crate::format::count;
 use crate::protocol::Inspection;
 use crate::storage::records::put_draft;
-use crate::storage::{stores, Db};
+use crate::storage::{stores, Db, Op, StorageError};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::collections::BTreeMap;
@@ -50,27 +50,16 @@ pub async fn saved() -> SavedMappings {
     }
 }
 
-async fn forget(name: &str) -> Result<(), String> {
-    let op = crate::storage::Op::Delete {
+async fn forget(name: &str) -> Result<(), StorageError> {
+    Db::write_one(Op::Delete {
         store: stores::DRAFTS,
         key: format!("{KEY}{name}"),
-    };
-    Db::get()
-        .await
-        .map_err(|e| e.to_string())?
-        .apply(&[op], |_, _| {})
-        .await
-        .map_err(|e| e.to_string())
+    })
+    .await
 }
 
-async fn save(mapping: &ColumnMapping) -> Result<(), String> {
-    let op = put_draft(&format!("{KEY}{}", mapping.name), mapping);
-    Db::get()
-        .await
-        .map_err(|e| e.to_string())?
-        .apply(&[op], |_, _| {})
-        .await
-        .map_err(|e| e.to_string())
+async fn save(mapping: &ColumnMapping) -> Result<(), StorageError> {
+    Db::write_one(put_draft(&format!("{KEY}{}", mapping.name), mapping)).await
 }
 
 /// One file of the step, as being edited.

@@ -44,7 +44,7 @@ impl Saved for ReportEdits {
     const FAILED: &'static str = "Правка рекомендаций не сохранена";
     async fn write(_state: AppState, e: &Self) -> Result<(), StorageError> {
         let op = put_draft(&e.key, e);
-        Db::get().await?.apply(&[op], |_, _| {}).await
+        Db::write_one(op).await
     }
 }
 

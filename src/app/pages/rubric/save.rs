@@ -38,10 +38,7 @@ pub fn flush(state: AppState, status: RwSignal<SaveStatus>) {
 
 /// Writes one record in one transaction and patches the page's overview with it.
 pub async fn write(state: AppState, record: &AssessmentRecord) -> Result<(), StorageError> {
-    Db::get()
-        .await?
-        .apply(&[stored::put_assessment(record)], |_, _| {})
-        .await?;
+    Db::write_one(stored::put_assessment(record)).await?;
     state.patch(&crate::domain::catalog::Change {
         assessments: vec![record.clone()],
         ..Default::default()

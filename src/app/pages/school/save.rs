@@ -19,7 +19,7 @@ impl Saved for Workspace {
     const FAILED: &'static str = "Черновик не сохранён";
     async fn write(_state: AppState, w: &Self) -> Result<(), StorageError> {
         let op = put_draft(&w.store_key(), w);
-        Db::get().await?.apply(&[op], |_, _| {}).await
+        Db::write_one(op).await
     }
 }
 
