@@ -386,7 +386,9 @@ impl Service {
         let result = match request {
             Request::Load => Ok((Response::Loaded(Box::new(self.overview())), None)),
             Request::Preview { files, options } => self.preview(files, options, job).await,
-            Request::Inspect { files, options } => self.inspect(files, options, job).await,
+            // The files that could not be read are named by the import's preview, which
+            // follows.
+            Request::Inspect { files: _, options } => self.inspect(options, job).await,
             Request::ApplyImport { plan, choice } => self.apply_import(plan, choice, job).await,
             Request::DiscardPlan { plan } => {
                 self.plans.remove(&plan);
@@ -466,22 +468,14 @@ impl Service {
     /// The table files as they stand and as they would be read (the mapping step).
     async fn inspect(
         &mut self,
-        names: Vec<String>,
         options: BTreeMap<String, ReadOptions>,
         job: &Job,
     ) -> Result<Outcome, Stop> {
-        let total = job.files.len().max(1);
         let mut out = Vec::with_capacity(job.files.len());
-        for (i, (name, bytes)) in job.files.iter().enumerate() {
-            (job.progress)(&format!("Смотрю «{name}»…"), Some(i as f64 / total as f64));
-            breathe().await;
-            if job.cancelled() {
-                return Err(Stop::Cancelled);
-            }
-            let opts = options.get(name).cloned().unwrap_or_default();
-            out.push(Inspection::of(name, bytes, &opts));
-        }
-        let _ = names;
+        each_file(job, "Смотрю", &options, |name, bytes, opts| {
+            out.push(Inspection::of(name, bytes, opts))
+        })
+        .await?;
         Ok((Response::Inspected(out), None))
     }
 
@@ -491,18 +485,14 @@ impl Service {
         options: BTreeMap<String, ReadOptions>,
         job: &Job,
     ) -> Result<Outcome, Stop> {
-        let total = job.files.len().max(1);
         let mut incoming = Vec::new();
         let mut problems = Vec::new();
         let mut refused = 0;
-        for (i, (name, bytes)) in job.files.iter().enumerate() {
-            (job.progress)(&format!("Читаю «{name}»…"), Some(i as f64 / total as f64));
-            breathe().await;
-            if job.cancelled() {
-                return Err(Stop::Cancelled);
-            }
-            let opts = options.get(name).cloned().unwrap_or_default();
-            match Incoming::read_with(name, bytes, &opts) {
+        each_file(
+            job,
+            "Читаю",
+            &options,
+            |name, bytes, opts| match Incoming::read_with(name, bytes, opts) {
                 Ok((inc, notes)) => {
                     incoming.push(inc);
                     problems.extend(notes);
@@ -511,8 +501,9 @@ impl Service {
                     refused += 1;
                     problems.extend(p);
                 }
-            }
-        }
+            },
+        )
+        .await?;
         for name in names.iter().skip(job.files.len()) {
             refused += 1;
             problems.push(Problem::error(
@@ -592,14 +583,8 @@ impl Service {
                 "расчёт не найден (возможно, он удалён)".into(),
             ));
         };
-        let (scope, params, digest) = (
-            record.scope,
-            record.result.params.clone(),
-            record.input_digest.clone(),
-        );
-        let rows = self.data.snapshot.rows_in(scope);
-        let stale = RowsDigest::of(&rows).hex() != digest;
-        let robustness = identify::robustness::robustness(&rows, &params)
+        let (rows, stale) = run_rows(&self.data.snapshot, record);
+        let robustness = identify::robustness::robustness(&rows, &record.result.params)
             .map_err(|e| Stop::Failed(format!("Устойчивость не посчитана: {e}")))?;
         if job.cancelled() {
             return Err(Stop::Cancelled);
@@ -823,8 +808,8 @@ impl Service {
                 // other lists than the run's).
                 (job.progress)("Проверяю устойчивость списков для книги…", None);
                 breathe().await;
-                let rows = s.rows_in(r.scope);
-                let robust = (RowsDigest::of(&rows).hex() == r.input_digest)
+                let (rows, stale) = run_rows(s, r);
+                let robust = (!stale)
                     .then(|| identify::robustness::robustness(&rows, &r.result.params).ok())
                     .flatten();
                 drop(rows);
@@ -1201,6 +1186,35 @@ impl Service {
             None,
         ))
     }
+}
+
+/// The rows stored now in a run's scope, and whether they are no longer the run's rows.
+fn run_rows(snapshot: &Snapshot, run: &RunRecord) -> (Vec<Row>, bool) {
+    let rows = snapshot.rows_in(run.scope);
+    let stale = RowsDigest::of(&rows).hex() != run.input_digest;
+    (rows, stale)
+}
+
+/// Calls `f` on each file sent beside the request with its read options (the default when
+/// none are given), saying «{verb} «file»…» with the share done, and letting the page breathe
+/// and cancel before each.
+async fn each_file(
+    job: &Job,
+    verb: &str,
+    options: &BTreeMap<String, ReadOptions>,
+    mut f: impl FnMut(&str, &[u8], &ReadOptions),
+) -> Result<(), Stop> {
+    let total = job.files.len().max(1);
+    let default = ReadOptions::default();
+    for (i, (name, bytes)) in job.files.iter().enumerate() {
+        (job.progress)(&format!("{verb} «{name}»…"), Some(i as f64 / total as f64));
+        breathe().await;
+        if job.cancelled() {
+            return Err(Stop::Cancelled);
+        }
+        f(name, bytes, options.get(name).unwrap_or(&default));
+    }
+    Ok(())
 }
 
 fn changed(change: Change, message: String) -> Response {
