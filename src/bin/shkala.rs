@@ -319,22 +319,11 @@ fn cmd_identify(args: &[String]) -> Result<(), Failure> {
         ("xlsx", robustness) => {
             let tables = robustness
                 .as_ref()
-                .map(|r| {
-                    [
-                        ("Устойчивость", identify::robustness::robustness_table(r)),
-                        ("Устойчивые ШНРО", identify::robustness::robust_low_table(r)),
-                    ]
-                })
-                .into_iter()
-                .flatten()
-                .collect::<Vec<_>>();
-            let extra: Vec<xlsx_write::Sheet> = tables
-                .iter()
-                .map(|(name, table)| xlsx_write::Sheet { name, table })
-                .collect();
+                .map(result_workbook::robustness_tables)
+                .unwrap_or_default();
             write(
                 out,
-                result_workbook::identification_workbook(&result, &extra)
+                result_workbook::identification_workbook(&result, &xlsx_write::sheets(&tables))
                     .map_err(|e| format!("ошибка: {out}: {e}"))?,
             )?
         }

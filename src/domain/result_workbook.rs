@@ -14,6 +14,7 @@
 use super::analysis;
 use super::csv_write::decimal_comma;
 use super::identify::params::{parameter_texts, SocialRule};
+use super::identify::robustness::{robust_low_table, robustness_table, Robustness};
 use super::identify::{
     self, Identification, Params, ResultsCategory, SchoolResult, SocialCategory,
 };
@@ -21,7 +22,7 @@ use super::report::method_paragraph;
 use super::row::SchoolType;
 use super::schema::schema;
 use super::table::{Cell, Table, TableWriter};
-use super::xlsx_write::{workbook, Sheet};
+use super::xlsx_write::{sheets, workbook, Sheet};
 
 /// A list of schools of a run: its sheet's name, its title on the run page, which schools.
 #[derive(Clone, Copy)]
@@ -65,6 +66,15 @@ pub const LISTS: [List; 6] = [
     },
 ];
 
+/// How robust the lists are, as two sheets for the result workbook: the alternatives and the
+/// ШНРО with the number of alternatives each stays in.
+pub fn robustness_tables(r: &Robustness) -> Vec<(&'static str, Table)> {
+    vec![
+        ("Устойчивость", robustness_table(r)),
+        ("Устойчивые ШНРО", robust_low_table(r)),
+    ]
+}
+
 /// The sheet of every school.
 pub const ALL_SCHOOLS: &str = "Все школы";
 /// The sheet of the counts per municipality.
@@ -96,11 +106,8 @@ pub fn identification_tables(r: &Identification) -> Vec<(&'static str, Table)> {
 /// example a robustness or context sheet). Errors are in Russian.
 pub fn identification_workbook(r: &Identification, extra: &[Sheet]) -> Result<Vec<u8>, String> {
     let tables = identification_tables(r);
-    let sheets: Vec<Sheet> = tables
-        .iter()
-        .map(|(name, table)| Sheet { name, table })
-        .chain(extra.iter().copied())
-        .collect();
+    let mut sheets = sheets(&tables);
+    sheets.extend(extra.iter().copied());
     workbook(&sheets)
 }
 

@@ -29,6 +29,17 @@ pub struct Sheet<'a> {
     pub table: &'a Table,
 }
 
+/// The sheets of named tables, in their order.
+pub fn sheets<N: AsRef<str>>(tables: &[(N, Table)]) -> Vec<Sheet<'_>> {
+    tables
+        .iter()
+        .map(|(name, table)| Sheet {
+            name: name.as_ref(),
+            table,
+        })
+        .collect()
+}
+
 /// Excel's longest sheet name, in characters.
 pub const MAX_SHEET_NAME: usize = 31;
 /// Excel's rows per sheet.

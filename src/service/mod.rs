@@ -818,16 +818,9 @@ impl Service {
                     identify::csv::context_fits_table(&r.result),
                 )];
                 if let Some(rb) = &robust {
-                    tables.push(("Устойчивость", identify::robustness::robustness_table(rb)));
-                    tables.push((
-                        "Устойчивые ШНРО",
-                        identify::robustness::robust_low_table(rb),
-                    ));
+                    tables.extend(crate::domain::result_workbook::robustness_tables(rb));
                 }
-                let extra: Vec<xlsx_write::Sheet> = tables
-                    .iter()
-                    .map(|(name, table)| xlsx_write::Sheet { name, table })
-                    .collect();
+                let extra = xlsx_write::sheets(&tables);
                 (job.progress)("Собираю книгу Excel…", None);
                 breathe().await;
                 let body =
@@ -849,11 +842,7 @@ impl Service {
                 )
             }
             Export::Workbook { file, sheets } => {
-                let list: Vec<xlsx_write::Sheet> = sheets
-                    .iter()
-                    .map(|(name, table)| xlsx_write::Sheet { name, table })
-                    .collect();
-                let body = workbook(&list)?;
+                let body = workbook(&xlsx_write::sheets(&sheets))?;
                 let name = if file.to_lowercase().ends_with(".xlsx") {
                     file
                 } else {
