@@ -32,6 +32,10 @@ pub struct List {
     pub filter: fn(&SchoolResult) -> bool,
 }
 
+/// The sheet of the seed's resilient schools (the run page puts the contextualised reading's
+/// list right after it).
+pub const RESILIENT: &str = "Резильентные";
+
 /// The run page's lists, in its order.
 pub const LISTS: [List; 6] = [
     List {
@@ -55,7 +59,7 @@ pub const LISTS: [List; 6] = [
         filter: |s| s.social_category == Some(SocialCategory::Unfavourable),
     },
     List {
-        sheet: "Резильентные",
+        sheet: RESILIENT,
         title: "Резильентные школы (высокие результаты в неблагоприятных условиях)",
         filter: |s| s.resilient,
     },

@@ -10,25 +10,14 @@ use crate::domain::identify::csv::context_fits_table;
 use crate::domain::identify::Identification;
 use crate::format::{num, pct};
 use leptos::prelude::*;
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 #[component]
 pub fn ContextSection(r: Arc<Identification>) -> impl IntoView {
-    let pool_labels: BTreeMap<String, String> = r
-        .params
-        .pools
-        .iter()
-        .map(|p| (p.id.clone(), p.label.clone()))
-        .collect();
+    let (pools, pool_labels) = super::pool_choice(&r);
     let label_of = {
         let l = pool_labels.clone();
         move |id: &str| l.get(id).cloned().unwrap_or_else(|| id.to_string())
-    };
-    let pools: Vec<String> = {
-        let mut p: Vec<String> = r.context.fits.iter().map(|f| f.pool.clone()).collect();
-        p.dedup();
-        p
     };
     let pool = RwSignal::new(pools.first().cloned().unwrap_or_default());
     let year = RwSignal::new(r.years.last().copied().unwrap_or_default());

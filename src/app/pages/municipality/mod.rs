@@ -25,6 +25,7 @@ use crate::domain::identify::{
     Identification, Params, ResultsCategory, SchoolResult, SocialCategory,
 };
 use crate::domain::records::{RunRecord, RunScope};
+use crate::domain::result_workbook::{LISTS, RESILIENT};
 use crate::format::{count, date_time, num, pct};
 use crate::protocol::Export;
 use leptos::prelude::*;
@@ -403,24 +404,13 @@ fn RunView(#[prop(into)] run_id: String, params: RwSignal<Params>) -> impl IntoV
     };
     let report_id = run_id.clone();
     let robust_id = run_id.clone();
-    let csv_id = run_id.clone();
-    let export_csv = move |_| {
-        actions::export(
-            state,
-            Export::ResultsCsv {
-                run: csv_id.clone(),
-            },
-        )
-    };
-    let xlsx_id = run_id.clone();
-    let export_xlsx = move |_| {
-        actions::export(
-            state,
-            Export::ResultsXlsx {
-                run: xlsx_id.clone(),
-            },
-        )
-    };
+    let export = move |what: Export| move |_| actions::export(state, what.clone());
+    let export_csv = export(Export::ResultsCsv {
+        run: run_id.clone(),
+    });
+    let export_xlsx = export(Export::ResultsXlsx {
+        run: run_id.clone(),
+    });
     view! {
         <p class="actions">
             <button type="button" on:click=export_csv>"Выгрузить результаты (CSV для Excel)"</button>
@@ -472,6 +462,13 @@ fn Results(r: Arc<Identification>) -> impl IntoView {
     let results = |c: ResultsCategory| o.results.get(&c).copied().unwrap_or_default();
     let social = |c: SocialCategory| o.social.get(&c).copied().unwrap_or_default();
     let last_year = r.years.last().copied().unwrap_or_default();
+    // The lists of the result workbook, in its order; the contextualised reading's resilient
+    // schools stand right after the seed's.
+    let after_resilient = LISTS
+        .iter()
+        .position(|l| l.sheet == RESILIENT)
+        .map_or(LISTS.len(), |i| i + 1);
+    let (seed_lists, other_lists) = LISTS.split_at(after_resilient);
     // A list is built when it is opened (a national run has 45,000 schools).
     let list = |title: &'static str, filter: fn(&SchoolResult) -> bool| {
         let n = r.schools.iter().filter(|s| filter(s)).count();
@@ -516,13 +513,9 @@ fn Results(r: Arc<Identification>) -> impl IntoView {
         </ul>
         <p class="hint">{format!("Оценено школ: {} из {}; исключены по типу: {}. Годы: {}. Доли — от оценённых школ.", o.assessed, o.schools, o.excluded, r.years.iter().map(i32::to_string).collect::<Vec<_>>().join(", "))}</p>
         {(!r.notes.is_empty()).then(|| view! { <ul class="notes">{r.notes.iter().map(|n| view! { <li>{n.clone()}</li> }).collect_view()}</ul> })}
-        {list("ШНРО — школы с низкими результатами обучения", |s| s.results_category == Some(ResultsCategory::Low))}
-        {list("Школы «группы риска»", |s| s.results_category == Some(ResultsCategory::Risk))}
-        {list("Школы со стабильно высокими результатами", |s| s.results_category == Some(ResultsCategory::High))}
-        {list("ШНСУ — школы в неблагоприятных социальных условиях", |s| s.social_category == Some(SocialCategory::Unfavourable))}
-        {list("Резильентные школы (высокие результаты в неблагоприятных условиях)", |s| s.resilient)}
+        {seed_lists.iter().map(|l| list(l.title, l.filter)).collect_view()}
         {list("Резильентные в прочтении контекста (выше ожидаемого во все годы, ШНСУ)", |s| s.context_resilient)}
-        {list("Недостаточно данных", |s| s.results_category == Some(ResultsCategory::Insufficient))}
+        {other_lists.iter().map(|l| list(l.title, l.filter)).collect_view()}
         <card::SchoolCard/>
         <MunicipalityTable r=r.clone()/>
         <support::ProjectSection/>
@@ -541,17 +534,7 @@ fn Results(r: Arc<Identification>) -> impl IntoView {
 /// index, for one pool and year.
 #[component]
 fn ChartsSection(r: Arc<Identification>) -> impl IntoView {
-    let pools: Vec<String> = {
-        let mut p: Vec<String> = r.pools.iter().map(|p| p.pool.clone()).collect();
-        p.dedup();
-        p
-    };
-    let pool_labels: BTreeMap<String, String> = r
-        .params
-        .pools
-        .iter()
-        .map(|p| (p.id.clone(), p.label.clone()))
-        .collect();
+    let (pools, pool_labels) = pool_choice(&r);
     let pool = RwSignal::new(pools.first().cloned().unwrap_or_default());
     let year = RwSignal::new(r.years.last().copied().unwrap_or_default());
     let years = r.years.clone();
@@ -612,6 +595,19 @@ fn ChartsSection(r: Arc<Identification>) -> impl IntoView {
             }}
         </Chart>
     }
+}
+
+/// The pools of a run's pool-years, in the result's order, and every pool's label by id.
+fn pool_choice(r: &Identification) -> (Vec<String>, BTreeMap<String, String>) {
+    let mut pools: Vec<String> = r.pools.iter().map(|p| p.pool.clone()).collect();
+    pools.dedup();
+    let labels = r
+        .params
+        .pools
+        .iter()
+        .map(|p| (p.id.clone(), p.label.clone()))
+        .collect();
+    (pools, labels)
 }
 
 /// The choice of a pool and a year for a run's charts; `prefix` makes the fields' ids.
