@@ -1124,9 +1124,7 @@ fn build_row(
                 }
             }
             Kind::Year => match cell.number() {
-                Ok(Some(v)) if v.fract() == 0.0 && (1990.0..=2100.0).contains(&v) => {
-                    year = Some(v as i32)
-                }
+                Ok(Some(v)) if is_year(v) => year = Some(v as i32),
                 Ok(None) => {
                     err(&c.id, "обязательное поле не заполнено".into(), problems);
                     ok = false;
@@ -1184,6 +1182,11 @@ fn not_a_year(cell: &Cell) -> String {
             cell.raw()
         ),
     }
+}
+
+/// A year a row may have: a whole number from 1990 to 2100.
+pub fn is_year(v: f64) -> bool {
+    v.fract() == 0.0 && (1990.0..=2100.0).contains(&v)
 }
 
 /// A share given as a fraction (0–1) read as a percentage. Rounded to 10 decimal places so

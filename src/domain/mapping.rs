@@ -217,7 +217,7 @@ fn fit(kind: Kind, values: &[&str]) -> Fit {
             };
             match kind {
                 Kind::Year => {
-                    let bad = outside(&|n| n.fract() == 0.0 && (1990.0..=2100.0).contains(&n));
+                    let bad = outside(&input::is_year);
                     if bad.is_empty() {
                         Fit::Good
                     } else {
@@ -228,7 +228,7 @@ fn fit(kind: Kind, values: &[&str]) -> Fit {
                     }
                 }
                 Kind::Count => {
-                    let bad = outside(&|n| n >= 0.0 && n.fract() == 0.0);
+                    let bad = outside(&|n| input::check_range(kind, n).is_ok());
                     if bad.is_empty() {
                         Fit::Good
                     } else {
@@ -239,7 +239,7 @@ fn fit(kind: Kind, values: &[&str]) -> Fit {
                     }
                 }
                 Kind::Share => {
-                    let bad = outside(&|n| (0.0..=100.0).contains(&n));
+                    let bad = outside(&|n| input::check_range(kind, n).is_ok());
                     if bad.is_empty() {
                         Fit::Good
                     } else {
@@ -250,7 +250,7 @@ fn fit(kind: Kind, values: &[&str]) -> Fit {
                     }
                 }
                 Kind::Score100 => {
-                    let bad = outside(&|n| (0.0..=100.0).contains(&n));
+                    let bad = outside(&|n| input::check_range(kind, n).is_ok());
                     if !bad.is_empty() {
                         Fit::Bad(format!(
                             "значения {} вне диапазона среднего балла ЕГЭ (от 0 до 100)",
@@ -265,7 +265,7 @@ fn fit(kind: Kind, values: &[&str]) -> Fit {
                     }
                 }
                 Kind::Score5 => {
-                    let bad = outside(&|n| (2.0..=5.0).contains(&n));
+                    let bad = outside(&|n| input::check_range(kind, n).is_ok());
                     if bad.is_empty() {
                         Fit::Good
                     } else if numbers.iter().all(|(n, _)| (0.0..=100.0).contains(n))

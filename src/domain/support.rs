@@ -526,22 +526,14 @@ pub fn figures_csv(f: &ProjectFigures) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::identify::{
-        identify, ComponentList, ComponentValues, Params, Summary, YearMap, YearResult,
-    };
+    use crate::domain::identify::{identify, Params, Summary, YearMap, YearResult};
     use crate::domain::row::SchoolType;
 
     fn year(band: Option<ResultsBand>, social: Option<f64>) -> YearResult {
         YearResult {
-            results_index: None,
             results_band: band,
             social_index: social,
-            social_band: None,
-            weakest: ComponentList::default(),
-            components: ComponentValues::default(),
-            expected: None,
-            residual: None,
-            context_category: None,
+            ..YearResult::default()
         }
     }
 

@@ -1,9 +1,7 @@
 use super::*;
 use crate::domain::csv_write::GUARDED;
 use crate::domain::demo::{region, DemoSpec};
-use crate::domain::identify::{
-    identify, ComponentList, ComponentValues, Params, Pool, Summary, YearMap, YearResult,
-};
+use crate::domain::identify::{identify, Params, Pool, Summary, YearMap, YearResult};
 use crate::domain::input::parse_number;
 use crate::domain::row::SchoolType;
 use std::collections::BTreeSet;
@@ -373,14 +371,8 @@ fn school(id: &str, name: &str, indices: [Option<f64>; 3]) -> SchoolResult {
                         y,
                         YearResult {
                             results_index: v,
-                            results_band: None,
                             social_index: Some(0.5),
-                            social_band: None,
-                            weakest: ComponentList::default(),
-                            components: ComponentValues::default(),
-                            expected: None,
-                            residual: None,
-                            context_category: None,
+                            ..YearResult::default()
                         },
                     )
                 })

@@ -274,9 +274,7 @@ pub fn ensure_context(result: &mut Identification) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::identify::{
-        ComponentList, ComponentValues, Params, SchoolResult, Summary, YearMap,
-    };
+    use crate::domain::identify::{Params, SchoolResult, Summary, YearMap};
     use crate::domain::row::SchoolType;
 
     const EPS: f64 = 1e-12;
@@ -284,14 +282,8 @@ mod tests {
     fn year_result(x: Option<f64>, y: Option<f64>) -> YearResult {
         YearResult {
             results_index: y,
-            results_band: None,
             social_index: x,
-            social_band: None,
-            weakest: ComponentList::default(),
-            components: ComponentValues::default(),
-            expected: None,
-            residual: None,
-            context_category: None,
+            ..YearResult::default()
         }
     }
 

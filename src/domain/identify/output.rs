@@ -355,7 +355,7 @@ impl SocialBand {
 }
 
 /// One school in one year of the window.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct YearResult {
     pub results_index: Option<f64>,
     pub results_band: Option<ResultsBand>,
