@@ -32,6 +32,32 @@ fn csv() -> &'static str {
     CSV.get_or_init(|| shkala::domain::table::rows_csv(rows()))
 }
 
+/// The demonstration region's rows as an Excel workbook (sheet «Данные», the contract's ids
+/// as the header), checked once to read back to the same rows.
+fn workbook() -> &'static [u8] {
+    static BOOK: OnceLock<Vec<u8>> = OnceLock::new();
+    BOOK.get_or_init(|| {
+        let table = shkala::domain::table::rows_table(rows());
+        let bytes = shkala::domain::xlsx_write::workbook(&[shkala::domain::xlsx_write::Sheet {
+            name: "Данные",
+            table: &table,
+        }])
+        .expect("the workbook is built");
+        let back = shkala::domain::input::parse_file("region.xlsx", &bytes);
+        assert!(
+            back.rows == rows(),
+            "the workbook reads back to the same rows"
+        );
+        bytes
+    })
+}
+
+/// Reading the 135,000-row workbook into validated rows (the importer's XLSX path).
+#[divan::bench(sample_count = 5)]
+fn parse_xlsx_135k_rows() -> shkala::domain::input::Parsed {
+    shkala::domain::input::parse_file("region.xlsx", divan::black_box(workbook()))
+}
+
 /// The method alone, on rows already in memory. The result is returned, so divan drops it
 /// after the sample (freeing memory is not identification work).
 #[divan::bench(sample_count = 20)]

@@ -1306,69 +1306,6 @@ mod tests {
         );
     }
 
-    /// 45,000 rows × 40 columns (a national file): the time to read it, printed. Run with
-    /// `cargo test --release --lib national_workbook -- --ignored --nocapture`.
-    #[test]
-    #[ignore]
-    fn a_national_workbook_reads_in_seconds() {
-        use crate::domain::demo::{region, DemoSpec};
-        let rows = region(&DemoSpec {
-            schools: 15_000,
-            municipalities: 60,
-            years: vec![2023, 2024, 2025],
-            seed: 1,
-        });
-        let ids: Vec<&str> = schema().ids().collect();
-        let mut book = Workbook::new();
-        let ws = sheet(&mut book, "Лист1");
-        for (c, id) in ids.iter().enumerate() {
-            ws.write_string(0, c as u16, *id).unwrap();
-        }
-        let extra = 40usize.saturating_sub(ids.len());
-        for c in 0..extra {
-            ws.write_string(0, (ids.len() + c) as u16, format!("Примечание {c}"))
-                .unwrap();
-        }
-        for (r, row) in rows.iter().enumerate() {
-            let r = r as u32 + 1;
-            ws.write_string(r, 0, &row.school_id).unwrap();
-            ws.write_string(r, 1, &row.school_name).unwrap();
-            ws.write_string(r, 2, &row.municipality).unwrap();
-            ws.write_string(r, 3, row.school_type.id()).unwrap();
-            ws.write_number(r, 4, row.year).unwrap();
-            for d in 0..row.values.len() {
-                if let Some(v) = row.values.get(d) {
-                    ws.write_number(r, 5 + d as u16, v).unwrap();
-                }
-            }
-            for c in 0..extra {
-                ws.write_string(r, (ids.len() + c) as u16, "—").unwrap();
-            }
-        }
-        let bytes = saved(book);
-        let started = std::time::Instant::now();
-        let p = parse_file("national.xlsx", &bytes);
-        let read = started.elapsed();
-        assert!(
-            errors(&p).is_empty(),
-            "{:?}",
-            &p.problems[..3.min(p.problems.len())]
-        );
-        assert_eq!(p.rows, rows);
-        let started = std::time::Instant::now();
-        let preview = preview_table("national.xlsx", &bytes, &ReadOptions::default(), 20).unwrap();
-        let previewed = started.elapsed();
-        assert_eq!(preview.rows.len(), 20);
-        println!(
-            "{} rows × {} columns, {:.1} MB: read in {:.2} s, previewed in {:.2} s",
-            rows.len(),
-            ids.len() + extra,
-            bytes.len() as f64 / 1e6,
-            read.as_secs_f64(),
-            previewed.as_secs_f64()
-        );
-    }
-
     /// A header as wide as Excel allows reads in reasonable time (a crafted file).
     #[test]
     fn a_header_as_wide_as_excel_allows() {
