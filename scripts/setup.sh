@@ -38,10 +38,12 @@ if ! grep -q "wasm_bindgen = \"$wbg\"" Trunk.toml; then
   exit 1
 fi
 
-if [ "$mode" = test ] && { [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; }; then
-  say "apt: chromium и chromium-driver"
+# Chromium for the browser tests; poppler-utils (pdftotext, pdftoppm) to read printed PDFs back.
+if [ "$mode" = test ] && { [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ] \
+   || [ ! -x /usr/bin/pdftotext ] || [ ! -x /usr/bin/pdftoppm ]; }; then
+  say "apt: chromium, chromium-driver, poppler-utils"
   as_root apt-get update -qq
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver poppler-utils >/dev/null
 fi
 
 if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/playwright-core ] || [ ! -d node_modules/axe-core ] \

@@ -6,7 +6,7 @@
 //!
 //! Dependencies between the modules run one way (no cycles): `schema` → `row` → `input` →
 //! `mapping` (the mapping step for a table whose header is not the contract's);
-//! `canonical`, `time` and `envelope` are leaves; `identify` → `reference` → `run` →
+//! `canonical`, `time`, `file_name` and `envelope` are leaves; `identify` → `reference` → `run` →
 //! `records` → `bundle`; `reference` → `placement`; `catalog` reads `records`; `analysis` (runs
 //! compared, the cross-table, stable improvement) reads `identify` and `run`. `rubric` (the federal rubric) and
 //! `self_assessment` (the school questionnaire of seed 000 §5) are leaves: `self_assessment`
@@ -32,6 +32,7 @@ pub mod csv_write;
 pub mod demo;
 pub mod digest;
 pub mod envelope;
+pub mod file_name;
 pub mod identify;
 pub mod input;
 pub mod mapping;

@@ -75,6 +75,16 @@ impl Timestamp {
         self.0.get(..10).unwrap_or(&self.0)
     }
 
+    /// «22.11.2025» — the calendar date at the given offset from UTC in minutes (the
+    /// browser's local time; 0 for UTC).
+    pub fn date_ru(&self, offset_minutes: i32) -> String {
+        let shown = self.display_ru(offset_minutes);
+        match shown.split_once(' ') {
+            Some((date, _)) => date.to_string(),
+            None => shown,
+        }
+    }
+
     /// «22.11.2025 13:15» at the given offset from UTC in minutes (the browser's local time;
     /// 0 for UTC). An offset that cannot be applied shows the time as written.
     pub fn display_ru(&self, offset_minutes: i32) -> String {
@@ -93,6 +103,27 @@ impl Timestamp {
             local.hour(),
             local.minute()
         )
+    }
+}
+
+/// A calendar date as Russian readers write it: «2026-09-15» → «15.09.2026». Text that is
+/// not a date in the form `ГГГГ-ММ-ДД` (a typed draft, an empty cell) is given back as it is,
+/// trimmed, so nothing a file holds is lost or panics.
+pub fn date_ru(iso: &str) -> String {
+    let t = iso.trim();
+    let b = t.as_bytes();
+    let digits =
+        |r: std::ops::Range<usize>| b.get(r).is_some_and(|d| d.iter().all(u8::is_ascii_digit));
+    if b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && digits(0..4)
+        && digits(5..7)
+        && digits(8..10)
+    {
+        format!("{}.{}.{}", &t[8..10], &t[5..7], &t[0..4])
+    } else {
+        t.to_string()
     }
 }
 
@@ -225,7 +256,32 @@ mod tests {
         );
     }
 
+    #[test]
+    fn dates_read_as_russian_readers_write_them() {
+        assert_eq!(date_ru("2026-09-15"), "15.09.2026");
+        assert_eq!(date_ru(" 2012-03-15 "), "15.03.2012");
+        // Not a date of that form: given back as typed.
+        for other in [
+            "",
+            "15.09.2026",
+            "2026-9-15",
+            "2026-09-15T10:00:00Z",
+            "год",
+            "２０２６-09-15",
+        ] {
+            assert_eq!(date_ru(other), other.trim());
+        }
+        let t = Timestamp::parse("2025-11-22T22:30:00Z").unwrap();
+        assert_eq!(t.date_ru(0), "22.11.2025");
+        assert_eq!(t.date_ru(180), "23.11.2025");
+    }
+
     proptest! {
+        #[test]
+        fn any_date_text_gives_text_without_panicking(s in "\\PC*") {
+            let _ = date_ru(&s);
+        }
+
         #[test]
         fn any_text_is_checked_without_panicking(s in "\\PC*", offset in any::<i32>()) {
             if let Ok(t) = Timestamp::parse(&s) {
