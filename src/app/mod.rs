@@ -9,6 +9,7 @@ mod client;
 mod components;
 mod files;
 mod pages;
+mod print;
 pub mod state;
 
 use leptos::prelude::*;
@@ -27,6 +28,7 @@ pub fn App() -> impl IntoView {
     provide_context(state);
     actions::load(state);
     state.load_profile();
+    print::install(state);
     view! {
         <Router>
             <a class="skip-link" href="#main">"Перейти к содержанию"</a>

@@ -56,6 +56,9 @@ pub struct AppState {
     /// and a warning when the storage is nearly full; shown above the footer, never in place
     /// of the outcome of the write that caused it.
     pub storage_note: RwSignal<Option<(NoticeKind, String)>>,
+    /// The page is being printed: long tables show every row, lists are open (see
+    /// [`crate::app::print`]).
+    pub printing: RwSignal<bool>,
 }
 
 impl AppState {
@@ -71,6 +74,7 @@ impl AppState {
             }),
             ready: RwSignal::new(false),
             storage_note: RwSignal::new(None),
+            printing: RwSignal::new(false),
         }
     }
 

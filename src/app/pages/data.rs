@@ -5,7 +5,8 @@
 
 use super::mapping::{self, MappingStep};
 use crate::app::actions;
-use crate::app::components::{page_range, Dialog, Pager, ProblemList};
+use crate::app::components::{Dialog, Pager, ProblemList};
+use crate::app::print::rows_shown;
 use crate::app::state::{app_state, NoticeKind};
 use crate::domain::bundle::{Class, CreatedBy, Resolution, Role};
 use crate::domain::input::ReadOptions;
@@ -195,7 +196,7 @@ fn Preview(
         })
     };
     let visible = move || {
-        let r = page_range(n_conflicts, page.get(), size.get());
+        let r = rows_shown(n_conflicts, page, size);
         conflicts.with_value(|c| c[r].to_vec())
     };
     view! {
@@ -603,7 +604,7 @@ fn Journal() -> impl IntoView {
                 if total.get() == 0 {
                     return view! { <p>"Журнал пуст."</p> }.into_any();
                 }
-                let r = page_range(total.get(), page.get(), size.get());
+                let r = rows_shown(total.get(), page, size);
                 let e = entries.with(|e| e[r].to_vec());
                 view! {
                     <div class="table-wrap" tabindex="0" role="region" aria-label="Журнал импорта и экспорта">

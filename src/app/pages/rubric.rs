@@ -153,15 +153,15 @@ fn AssessmentView(id: String, results: Memo<bool>) -> impl IntoView {
         let entry_href = entry_href.clone();
         let results_href = results_href.clone();
         view! {
-            <p class="breadcrumbs"><a href="/rubric">"← Все оценки механизмов"</a></p>
+            <p class="breadcrumbs no-print"><a href="/rubric">"← Все оценки механизмов"</a></p>
             <h1>{format!("{} — оценка механизмов управления, {year} год", org.name.trim())}</h1>
             <p class="lead">
                 {format!("Уровень: {}", org.level.title())}
                 {code.map(|c| format!("; код: {c}"))}
                 {move || format!("; отвечено {} из {total}", answered.get())}
             </p>
-            <p class="rb-save" aria-live="off" data-state=move || status.with(|s| s.id())>{move || status.with(SaveStatus::text)}</p>
-            <nav class="rb-tabs" aria-label="Оценка">
+            <p class="rb-save no-print" aria-live="off" data-state=move || status.with(|s| s.id())>{move || status.with(SaveStatus::text)}</p>
+            <nav class="rb-tabs no-print" aria-label="Оценка">
                 <a href=entry_href aria-current=move || (!results.get()).then_some("page")>"Заполнение"</a>
                 <a href=results_href aria-current=move || results.get().then_some("page")>"Результаты"</a>
             </nav>

@@ -62,7 +62,7 @@ pub fn CrossTableView(r: Arc<Identification>) -> impl IntoView {
                     view! {
                         <td class="num" class:key-cell=mark>
                             {if n == 0 { view! { <span>"0"</span> }.into_any() } else {
-                                view! { <button type="button" class="link" aria-label=label on:click=move |_| chosen.set(Some((i, j)))>{n}</button> }.into_any()
+                                view! { <button type="button" class="link as-text" aria-label=label on:click=move |_| chosen.set(Some((i, j)))>{n}</button> }.into_any()
                             }}
                         </td>
                     }

@@ -41,7 +41,7 @@ pub fn CardButton(#[prop(into)] school_id: String, #[prop(into)] name: String) -
     let ctx = expect_context::<RunContext>();
     let label = format!("Карточка школы «{name}»");
     view! {
-        <button type="button" class="link card-open" aria-label=label on:click=move |_| open_card(ctx, &school_id)>{name.clone()}</button>
+        <button type="button" class="link card-open as-text" aria-label=label on:click=move |_| open_card(ctx, &school_id)>{name.clone()}</button>
     }
 }
 

@@ -13,8 +13,9 @@ mod support;
 
 use crate::app::actions;
 use crate::app::chart::{paint, Chart};
-use crate::app::components::{page_range, Dialog, Pager};
+use crate::app::components::{Dialog, Pager};
 use crate::app::files::TableFiles;
+use crate::app::print::{print_page, rows_shown};
 use crate::app::state::app_state;
 use crate::charts::{
     identification_scatter, index_histogram, IdentificationScatter, IndexHistogram,
@@ -301,7 +302,7 @@ fn CompletenessSection() -> impl IntoView {
     });
     let total = Signal::derive(move || order.with(Vec::len));
     let visible = move || {
-        let r = page_range(total.get(), page.get(), size.get());
+        let r = rows_shown(total.get(), page, size);
         let ids = order.with(|o| o[r].to_vec());
         state.overview.with(|o| {
             o.as_ref()
@@ -417,6 +418,7 @@ fn RunView(#[prop(into)] run_id: String, params: RwSignal<Params>) -> impl IntoV
             <button type="button" id="export-results-xlsx" on:click=export_xlsx>"Выгрузить результаты (книга Excel: списки, параметры, контекст, устойчивость)"</button>
             <button type="button" on:click=export_reference>"Эталон для школ (файл)"</button>
             <a class="button" href=format!("/report?run={}", report_id)>"Аналитическая справка"</a>
+            <button type="button" id="page-print" on:click=move |_| print_page(state)>"Печать страницы / PDF"</button>
             <span class="hint">"Школы загрузят эталон, чтобы сравнить себя с ориентирами региона."</span>
         </p>
         {move || match record.get() {
@@ -469,19 +471,20 @@ fn Results(r: Arc<Identification>) -> impl IntoView {
         .position(|l| l.sheet == RESILIENT)
         .map_or(LISTS.len(), |i| i + 1);
     let (seed_lists, other_lists) = LISTS.split_at(after_resilient);
-    // A list is built when it is opened (a national run has 45,000 schools).
+    // A list is built when it is opened (a national run has 45,000 schools) or printed.
+    let printing = app_state().printing;
     let list = |title: &'static str, filter: fn(&SchoolResult) -> bool| {
         let n = r.schools.iter().filter(|s| filter(s)).count();
         let open = RwSignal::new(false);
         let r = r.clone();
         view! {
-            <details class="list" on:toggle=move |ev| {
+            <details class="list" data-print-open="" on:toggle=move |ev| {
                 if let Some(d) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlDetailsElement>().ok()) {
                     open.set(d.open());
                 }
             }>
                 <summary>{format!("{title}: {n}")}</summary>
-                <Show when=move || open.get()>
+                <Show when=move || open.get() || printing.get()>
                     <SchoolList r=r.clone() filter=filter year=last_year title=title/>
                 </Show>
             </details>
@@ -674,25 +677,36 @@ fn SchoolList(
             .map(|s| (s.school_id.clone(), s.school_name.clone()))
             .collect(),
     );
+    let pools: Arc<HashMap<String, String>> = Arc::new(
+        r.params
+            .pools
+            .iter()
+            .map(|p| (p.id.clone(), p.label.clone()))
+            .collect(),
+    );
     let total = items.len();
     let page = RwSignal::new(0usize);
     let size = RwSignal::new(50usize);
     let rows = move || {
-        let range = page_range(total, page.get(), size.get());
+        let range = rows_shown(total, page, size);
         items[range].iter().map(|&i| {
             let s = &r.schools[i];
             let y = s.years.get(&year).cloned();
             let weakest = y.as_ref().map(|y| y.weakest.ids().map(label).collect::<Vec<_>>().join("; ")).unwrap_or_default();
             let partners = s.partners.iter().map(|p| names.get(p).cloned().unwrap_or_else(|| p.clone())).collect::<Vec<_>>().join("; ");
+            let pool = s.pool.as_ref().map_or_else(|| "—".to_string(), |p| pools.get(p.as_ref()).cloned().unwrap_or_else(|| p.to_string()));
+            // On paper the municipality and the pool go under the name: the columns of long
+            // text need the page's width.
+            let under = format!("{} · {pool}", s.municipality);
             view! {
                 <tr>
-                    <th scope="row"><card::CardButton school_id=s.school_id.clone() name=s.school_name.clone()/></th>
-                    <td>{s.municipality.clone()}</td>
-                    <td>{s.pool.as_deref().unwrap_or("—").to_string()}</td>
+                    <th scope="row"><card::CardButton school_id=s.school_id.clone() name=s.school_name.clone()/><span class="print-only sub">{under}</span></th>
+                    <td class="screen-only">{s.municipality.clone()}</td>
+                    <td class="screen-only">{pool}</td>
                     <td class="num">{num(y.as_ref().and_then(|y| y.results_index), 3)}</td>
                     <td class="num">{num(y.as_ref().and_then(|y| y.social_index), 3)}</td>
-                    <td>{weakest}</td>
-                    <td>{partners}</td>
+                    <td class="long">{weakest}</td>
+                    <td class="long">{partners}</td>
                 </tr>
             }
         }).collect_view()
@@ -708,10 +722,10 @@ fn SchoolList(
         <div class="table-wrap" tabindex="0" role="region" aria-label="Список школ">
             <table class="data">
                 <thead><tr>
-                    <th scope="col">"Школа"</th><th scope="col">"Муниципалитет"</th><th scope="col">"Группа"</th>
+                    <th scope="col">"Школа"<span class="print-only sub">"муниципалитет · группа школ"</span></th><th scope="col" class="screen-only">"Муниципалитет"</th><th scope="col" class="screen-only">"Группа"</th>
                     <th scope="col" class="num">{format!("Индекс результатов, {year}")}</th>
                     <th scope="col" class="num">{format!("Индекс соц. условий, {year}")}</th>
-                    <th scope="col">"Что снизило индекс"</th><th scope="col">"Школы-партнёры"</th>
+                    <th scope="col" class="long">"Что снизило индекс"</th><th scope="col" class="long">"Школы-партнёры"</th>
                 </tr></thead>
                 <tbody>{rows}</tbody>
             </table>

@@ -6,8 +6,9 @@
 //! documents the data service keeps with the school records.
 
 use crate::app::actions;
-use crate::app::components::{page_range, Pager};
+use crate::app::components::Pager;
 use crate::app::files::TableFiles;
+use crate::app::print::rows_shown;
 use crate::app::state::app_state;
 use crate::domain::monitoring::{
     depth_note, monitoring_coverage_table, monitoring_long_table, monitoring_shares_table,
@@ -205,7 +206,7 @@ fn TableView(table: Arc<MonitoringTable>) -> impl IntoView {
     let tc = t.clone();
     let school_rows = move || {
         let i = item.get().min(tc.items.len().saturating_sub(1));
-        let range = page_range(tc.schools.len(), page.get(), size.get());
+        let range = rows_shown(tc.schools.len(), page, size);
         tc.schools[range]
             .iter()
             .map(|s| {

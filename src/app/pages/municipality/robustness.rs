@@ -64,7 +64,7 @@ fn RobustnessView(
         (!ids.is_empty()).then(|| {
             let items: Vec<String> = ids.iter().map(&name).collect();
             view! {
-                <details class="who">
+                <details class="who" data-print-open="">
                     <summary>{title}</summary>
                     <ul>{items.into_iter().map(|n| view! { <li>{n}</li> }).collect_view()}</ul>
                 </details>
@@ -149,7 +149,7 @@ fn RobustnessView(
         )}</strong></p>
         <ul class="robust-list">{robust.into_iter().map(|s| view! { <li>{format!("{} ({})", s.school_name, s.municipality)}</li> }).collect_view()}</ul>
         {(!shaky.is_empty()).then(|| view! {
-            <details class="list">
+            <details class="list" data-print-open="">
                 <summary>{format!("ШНРО, которые выходят из списка хотя бы при одном прочтении: {}", shaky.len())}</summary>
                 <ul>{shaky.into_iter().map(|s| view! { <li>{format!("{} ({}) — остаётся в {} из {run_n}", s.school_name, s.municipality, s.stays_in)}</li> }).collect_view()}</ul>
             </details>

@@ -5,8 +5,9 @@
 use super::card::CardButton;
 use super::RunContext;
 use crate::app::actions;
-use crate::app::components::{page_range, Pager};
+use crate::app::components::Pager;
 use crate::app::files::TableFiles;
+use crate::app::print::rows_shown;
 use crate::app::state::app_state;
 use crate::domain::catalog::SchoolSummary;
 use crate::domain::identify::{ResultsCategory, SocialCategory};
@@ -345,7 +346,7 @@ pub fn ProjectSection() -> impl IntoView {
                     </table>
                 </div>
             })}
-            <details><summary>"Как считаются показатели"</summary><p>{FIGURES_READING}</p></details>
+            <details data-print-open=""><summary>"Как считаются показатели"</summary><p>{FIGURES_READING}</p></details>
             <p class="actions">
                 {move || view! { <TableFiles label="Показатели" stem=format!("показатели-проекта-{}", year.get()) sheet="Показатели проекта" table=figures_of/> }}
                 <button type="button" on:click=mark_all>"Отметить участниками всех ШНРО и ШНСУ"</button>
@@ -358,7 +359,7 @@ pub fn ProjectSection() -> impl IntoView {
                     <thead><tr><th scope="col">"Школа"</th><th scope="col">"Муниципалитет"</th><th scope="col">"Категория"</th><th scope="col">"Участник"</th><th scope="col">"Школа-партнёр"</th><th scope="col">"Соглашение"</th></tr></thead>
                     <tbody>
                         {move || {
-                            let range = page_range(total.get(), page.get(), size.get());
+                            let range = rows_shown(total.get(), page, size);
                             lines.with(|l| l[range].to_vec()).into_iter().map(|x| {
                                 let a = x.support.partner.clone().unwrap_or_default();
                                 let agreement = [(!a.number.is_empty()).then(|| format!("№ {}", a.number)), (!a.date.is_empty()).then(|| format!("от {}", a.date))].into_iter().flatten().collect::<Vec<_>>().join(" ");

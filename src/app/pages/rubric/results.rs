@@ -4,6 +4,7 @@
 
 use super::{percent, short_title, stage_titles};
 use crate::app::chart::{paint, Chart};
+use crate::app::print::print_page;
 use crate::app::state::app_state;
 use crate::charts::{rubric_bars, rubric_heatmap, RubricBars, RubricHeatmap};
 use crate::domain::records::AssessmentRecord;
@@ -58,9 +59,23 @@ pub fn Results(draft: RwSignal<Option<AssessmentRecord>>) -> impl IntoView {
         None => "Оценки той же организации за прошлый год в этом браузере нет — показан только текущий год.".to_string(),
     }
     };
+    // The page header of the printed results: who was assessed, for which year, and when.
+    let doc_title = move || {
+        draft.with(|d| {
+            d.as_ref().map_or_else(String::new, |d| {
+                format!(
+                    "Оценка механизмов управления — {}, {} год",
+                    d.assessment.organisation.name.trim(),
+                    d.assessment.year
+                )
+            })
+        })
+    };
+    let today = crate::storage::browser::now().date_ru(crate::format::local_offset_minutes());
     view! {
-        <section aria-labelledby="rb-results-h">
+        <section class="document" aria-labelledby="rb-results-h" data-doc-title=doc_title data-doc-date=today>
             <h2 id="rb-results-h">"Результаты"</h2>
+            <p class="actions"><button type="button" id="rubric-print" on:click=move |_| print_page(state)>"Печать / Сохранить как PDF"</button></p>
             <p class="rb-progress">{move || format!("Отвечено {} из {total} строк; строки без ответа считаются за 0 баллов.", answered())}</p>
             {table}
             <h3>"Тепловая карта: системы × этапы управленческого цикла"</h3>
