@@ -88,7 +88,7 @@ pub fn Report(ws: Ws) -> impl IntoView {
                 <h3>"Место в регионе"</h3>
                 {match placement {
                     None => view! { <p>"Эталон региона не загружен: место школы среди школ региона не рассчитано."</p> }.into_any(),
-                    Some((which, Err(e))) => view! { <p data-testid="report-reference">{which}</p><p>{format!("Место не рассчитано: {e}")}</p> }.into_any(),
+                    Some((which, Err(e))) => view! { <p data-testid="report-reference">{which}</p><p>{format!("Место не рассчитано: {e}.")}</p> }.into_any(),
                     Some((which, Ok(pl))) => view! { <p data-testid="report-reference">{which}</p><PlacementView p=pl/> }.into_any(),
                 }}
             </section>
