@@ -617,15 +617,16 @@ pub fn date_year(date: &str) -> Option<i32> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TargetState {
-    /// The final value reaches the target; without a final value and before the target
-    /// year has passed, the latest measured value does.
+    /// The final value reaches the target ([`Target::reached`]: only the final value decides
+    /// it, as in the school's own programme and report).
     Reached,
     /// The final value does not reach the target, or the interim value moved away from the
     /// target compared to the entry value.
     OffTarget,
     /// The target year has passed without a final value.
     Late,
-    /// Measured, not reached yet, not moving away, the target year not passed.
+    /// Measured without a final value yet, not moving away, the target year not passed (an
+    /// entry or interim value already at the target is on track, the note says so).
     OnTrack,
     /// Nothing measured yet, or no target value to compare with.
     NotMeasured,
@@ -724,13 +725,6 @@ fn moved_away(t: &Target) -> bool {
     }
 }
 
-fn reaches(t: &Target, value: f64, goal: f64) -> bool {
-    match t.better {
-        Better::Higher => value >= goal,
-        Better::Lower => value <= goal,
-    }
-}
-
 /// One target's status; `year` is the current year.
 fn target_status(number: usize, t: &Target, year: i32) -> TargetStatus {
     let past = t.target_year.is_some_and(|y| y < year);
@@ -739,7 +733,7 @@ fn target_status(number: usize, t: &Target, year: i32) -> TargetStatus {
     let u = t.unit.as_str();
     let (state, mut note) = match (t.target, t.final_.value) {
         (Some(goal), Some(last)) => {
-            if reaches(t, last, goal) {
+            if t.reached() == Some(true) {
                 (
                     TargetState::Reached,
                     format!(
@@ -778,10 +772,14 @@ fn target_status(number: usize, t: &Target, year: i32) -> TargetStatus {
                 } else {
                     "входной"
                 };
-                if reaches(t, v, goal) {
+                if t.reaches(v) == Some(true) {
                     (
-                        TargetState::Reached,
-                        format!("{point} замер {} при цели {}", shown(v, u), shown(goal, u)),
+                        TargetState::OnTrack,
+                        format!(
+                            "{point} замер {} уже на уровне цели {}, итогового замера нет",
+                            shown(v, u),
+                            shown(goal, u)
+                        ),
                     )
                 } else if moved_away(t) {
                     (
@@ -825,9 +823,10 @@ fn target_status(number: usize, t: &Target, year: i32) -> TargetStatus {
 /// 2. [`TargetState::Late`] when its target year is before `year` and there is no final
 ///    value;
 /// 3. [`TargetState::NotMeasured`] without a target value;
-/// 4. by the latest of the interim and entry values: [`TargetState::Reached`] when it
-///    reaches the target; [`TargetState::OffTarget`] when the interim value is further from
-///    the target than the entry value; [`TargetState::OnTrack`] otherwise;
+/// 4. by the latest of the interim and entry values: [`TargetState::OffTarget`] when the
+///    interim value is further from the target than the entry value;
+///    [`TargetState::OnTrack`] otherwise, also when that value is already at the target
+///    («достигнута» is decided by the final value only, [`Target::reached`]);
 ///    [`TargetState::NotMeasured`] when neither is measured.
 ///
 /// Besides the state, a target is `late` when its target year is before `year` and the
@@ -1575,16 +1574,25 @@ mod tests {
     }
 
     #[test]
-    fn reached_by_an_interim_value_before_the_target_year() {
-        let t = target(Higher, Some(70.0), Some(2026), Some(60.0), Some(71.0), None);
+    fn an_interim_value_at_the_target_is_on_track_until_the_final_value() {
+        // «Достигнута» only by the final value, as the school's report says it.
+        let mut t = target(Higher, Some(70.0), Some(2026), Some(60.0), Some(71.0), None);
         assert_eq!(
             state(&t, 2025),
             (
-                TargetState::Reached,
+                TargetState::OnTrack,
                 false,
-                "промежуточный замер 71 % при цели 70 %".into()
+                "промежуточный замер 71 % уже на уровне цели 70 %, итогового замера нет".into()
             )
         );
+        assert_eq!(t.reached_label(), "нет данных");
+        // The final value decides, whatever the interim one was.
+        t.final_.value = Some(69.0);
+        assert_eq!(state(&t, 2025).0, TargetState::OffTarget);
+        assert_eq!(t.reached_label(), "нет");
+        t.final_.value = Some(70.0);
+        assert_eq!(state(&t, 2025).0, TargetState::Reached);
+        assert_eq!(t.reached_label(), "да");
     }
 
     #[test]

@@ -85,13 +85,50 @@ impl Target {
             .or(self.entry.value)
     }
 
-    /// Whether the latest measurement reaches the target (`None` until both are known).
-    pub fn reached(&self) -> Option<bool> {
-        let (now, goal) = (self.latest()?, self.target?);
+    /// Whether `value` is at the target or beyond it in the indicator's direction (the target
+    /// itself counts as reached); `None` without a target value.
+    pub fn reaches(&self, value: f64) -> Option<bool> {
+        let goal = self.target?;
         Some(match self.better {
-            Better::Higher => now >= goal,
-            Better::Lower => now <= goal,
+            Better::Higher => value >= goal,
+            Better::Lower => value <= goal,
         })
+    }
+
+    /// Whether the target is reached: decided by the final («итоговый») value only, so
+    /// `None` («нет данных») until both the final value and the target value are there. An
+    /// entry or interim value at the target does not make it reached: the programme's result
+    /// is its final measurement (the municipal monitoring reads it the same way, see
+    /// [`crate::domain::monitoring::programme_status`]).
+    pub fn reached(&self) -> Option<bool> {
+        self.reaches(self.final_.value?)
+    }
+
+    /// «да», «нет», or «нет данных» before the final value (see [`Target::reached`]).
+    pub fn reached_label(&self) -> &'static str {
+        match self.reached() {
+            Some(true) => "да",
+            Some(false) => "нет",
+            None => "нет данных",
+        }
+    }
+
+    /// Whether the label already ends with the unit («…, %»), as the row contract's share
+    /// columns do.
+    pub fn label_has_unit(&self) -> bool {
+        let (label, unit) = (self.label.trim_end(), self.unit.trim());
+        unit.is_empty() || label.ends_with(unit)
+    }
+
+    /// The indicator as shown: its label with the unit once — «Доля …, %» stays as it is (the
+    /// column's label carries the unit), «Средний балл» with unit «баллов» becomes «Средний
+    /// балл, баллов».
+    pub fn name(&self) -> String {
+        if self.label_has_unit() {
+            self.label.trim().to_string()
+        } else {
+            format!("{}, {}", self.label.trim(), self.unit.trim())
+        }
     }
 }
 
@@ -263,7 +300,7 @@ mod tests {
     }
 
     #[test]
-    fn a_target_is_reached_in_its_direction() {
+    fn a_target_is_decided_by_its_final_value_only() {
         let mut t = Target {
             label: "Доля «2» по ОГЭ, математика".into(),
             unit: "%".into(),
@@ -271,13 +308,47 @@ mod tests {
             target: Some(10.0),
             ..Default::default()
         };
-        assert_eq!(t.reached(), None);
+        assert_eq!((t.reached(), t.reached_label()), (None, "нет данных"));
+        // Entry and interim values, even one already at the target, decide nothing.
         t.entry.value = Some(18.0);
-        assert_eq!(t.reached(), Some(false));
         t.interim.value = Some(9.0);
-        assert_eq!(t.reached(), Some(true));
+        assert_eq!(t.reaches(9.0), Some(true));
+        assert_eq!((t.reached(), t.reached_label()), (None, "нет данных"));
+        // The final value decides, in the indicator's direction; the target itself counts.
+        t.final_.value = Some(10.0);
+        assert_eq!((t.reached(), t.reached_label()), (Some(true), "да"));
+        t.final_.value = Some(11.0);
+        assert_eq!((t.reached(), t.reached_label()), (Some(false), "нет"));
         t.better = Better::Higher;
-        assert_eq!(t.reached(), Some(false));
+        assert_eq!((t.reached(), t.reached_label()), (Some(true), "да"));
+        // Without a target value there is nothing to reach.
+        t.target = None;
+        assert_eq!((t.reached(), t.reached_label()), (None, "нет данных"));
+    }
+
+    #[test]
+    fn the_unit_is_shown_once() {
+        let share = Target {
+            label: "Доля участников ОГЭ, получивших оценку «2» по математике, %".into(),
+            unit: "%".into(),
+            ..Default::default()
+        };
+        assert_eq!(
+            share.name(),
+            "Доля участников ОГЭ, получивших оценку «2» по математике, %"
+        );
+        let score = Target {
+            label: "Средний балл ЕГЭ по русскому языку".into(),
+            unit: "баллов".into(),
+            ..Default::default()
+        };
+        assert!(!score.label_has_unit());
+        assert_eq!(score.name(), "Средний балл ЕГЭ по русскому языку, баллов");
+        let own = Target {
+            label: "Число победителей олимпиад ".into(),
+            ..Default::default()
+        };
+        assert_eq!(own.name(), "Число победителей олимпиад");
     }
 
     #[test]

@@ -12,6 +12,7 @@ use super::identify::{Identification, Params, ResultsBand, SocialBand};
 use super::row::Row;
 use super::schema::{schema, Fnv};
 use super::stats::deciles;
+use super::time::Timestamp;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 use std::hash::BuildHasherDefault;
@@ -24,6 +25,14 @@ pub struct ReferencePayload {
     pub years: Vec<i32>,
     pub params: Params,
     pub pools: Vec<ReferencePool>,
+    /// When the run these values come from was made, so that a school can say which
+    /// reference it placed itself by; absent in references made before it was recorded (and
+    /// then not written).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub run_created_at: Option<Timestamp>,
+    /// The run's name as the municipality sees it in its list of runs (empty when absent).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub run_label: String,
 }
 
 /// One pool-year of a reference.
@@ -69,7 +78,16 @@ impl ReferencePayload {
             years: years.to_vec(),
             params: params.clone(),
             pools: pools.to_vec(),
+            run_created_at: None,
+            run_label: String::new(),
         }
+    }
+
+    /// The same reference, marked with the run it comes from (its date and name).
+    pub fn with_run(mut self, created_at: &Timestamp, label: &str) -> Self {
+        self.run_created_at = Some(created_at.clone());
+        self.run_label = label.trim().to_string();
+        self
     }
 }
 

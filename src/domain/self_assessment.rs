@@ -397,11 +397,48 @@ impl Questionnaire {
                 s
             })
             .collect();
+        let answers = self
+            .items
+            .iter()
+            .filter_map(|item| Some((item.id.clone(), *usable(item, current)?)))
+            .collect();
         Summary {
             school_id: current.school_id.clone(),
             year: current.year,
             previous_year: before.map(|b| b.year),
             blocks,
+            answers,
+        }
+    }
+
+    /// Пункт сводки для человека: формулировка и ответ словами с единицей
+    /// («…: нет», «…: 87,5 %»); пункт без допустимого ответа — одной формулировкой.
+    pub fn line(&self, summary: &Summary, id: &str) -> String {
+        let Some(item) = self.item(id) else {
+            return id.to_string();
+        };
+        match summary.answers.get(id) {
+            Some(value) if !value.is_empty() => {
+                format!("{}: {}", item.text, value.display(&item.unit))
+            }
+            _ => item.text.clone(),
+        }
+    }
+
+    /// Четыре списка сводки по всем блокам ([`Listed`]).
+    pub fn listed(&self, summary: &Summary) -> Listed {
+        let all = |pick: fn(&BlockSummary) -> &Vec<String>| -> Vec<String> {
+            summary
+                .blocks
+                .iter()
+                .flat_map(|b| pick(b).iter().map(|id| self.line(summary, id)))
+                .collect()
+        };
+        Listed {
+            strengths: all(|b| &b.strengths),
+            gaps: all(|b| &b.gaps),
+            unclassified: all(|b| &b.unclassified),
+            unanswered: all(|b| &b.unanswered),
         }
     }
 }
@@ -754,6 +791,23 @@ pub struct Summary {
     /// Год, с которым сравнивали, — ближайший предыдущий год этой школы, если он есть.
     pub previous_year: Option<i32>,
     pub blocks: Vec<BlockSummary>,
+    /// Допустимые ответы этого года по пунктам (сильные стороны, дефициты, пункты без нормы):
+    /// списки сводки показывают каждый пункт с его ответом ([`Questionnaire::listed`]).
+    #[serde(default)]
+    pub answers: BTreeMap<String, AnswerValue>,
+}
+
+/// Списки сводки для человека, в порядке анкеты: каждый пункт — формулировкой и ответом
+/// словами («Наличие признаков необъективности результатов ВПР в ОО: нет», «Доля …: 87,5 %»),
+/// распределённые так, как их классифицирует [`summary`] по направлению пункта.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Listed {
+    pub strengths: Vec<String>,
+    pub gaps: Vec<String>,
+    /// Числовые пункты без нормы — со значением, без оценки.
+    pub unclassified: Vec<String>,
+    /// Пункты без ответа (или с ответом, не прошедшим проверку) — одной формулировкой.
+    pub unanswered: Vec<String>,
 }
 
 /// Один блок сводки; списки — идентификаторы пунктов в порядке анкеты.
@@ -843,6 +897,11 @@ impl Direction {
 /// «без изменений» при равных значениях.
 pub fn summary(current: &SelfAssessment, previous: &[SelfAssessment]) -> Summary {
     questionnaire().summary(current, previous)
+}
+
+/// Списки сводки по встроенной анкете, каждый пункт с ответом; см. [`Questionnaire::listed`].
+pub fn listed(summary: &Summary) -> Listed {
+    questionnaire().listed(summary)
 }
 
 /// Значение ответа на пункт, если оно есть и допустимо.
@@ -1328,6 +1387,53 @@ mod tests {
         assert_eq!(s.blocks[0].gaps, ["5.1.11"]);
         assert_eq!(s.blocks[0].unanswered.len(), 33);
         assert_eq!(s.blocks[3].strengths, ["5.6.05"]);
+    }
+
+    #[test]
+    fn the_lists_show_each_item_with_its_answer_by_its_polarity() {
+        // 5.1.11 — «Наличие признаков необъективности…», в анкете `no_good`: «нет» — сильная
+        // сторона, «да» — дефицит; строка несёт ответ, иначе название читается наоборот.
+        let q = questionnaire();
+        let objectivity = q.item("5.1.11").expect("пункт 5.1.11");
+        assert_eq!(objectivity.polarity, Polarity::NoGood);
+        let text = "Наличие признаков необъективности результатов ВПР в ОО";
+        assert_eq!(objectivity.text, text);
+        let with = |v: AnswerValue| {
+            let mut sa = SelfAssessment::new("s1", 2024);
+            sa.answers.insert("5.1.11".into(), Answer::new(v));
+            sa.answers
+                .insert("5.1.01".into(), Answer::new(AnswerValue::No));
+            sa.answers.insert("5.1.13".into(), number(87.5));
+            sa.answers.insert("5.1.14".into(), number(120.0));
+            sa.answers.insert("5.1.15".into(), number(-1.0)); // недопустимо
+            listed(&summary(&sa, &[]))
+        };
+        let no = with(AnswerValue::No);
+        assert_eq!(no.strengths, [format!("{text}: нет")]);
+        assert_eq!(
+            no.gaps,
+            ["Участие общеобразовательной организации (далее – ОО) в региональных мониторингах, ВПР: нет"]
+        );
+        let yes = with(AnswerValue::Yes);
+        assert!(yes.strengths.is_empty(), "{:?}", yes.strengths);
+        assert_eq!(yes.gaps.len(), 2);
+        assert_eq!(yes.gaps[1], format!("{text}: да"));
+        // Числа — с единицей пункта, без оценки (норм методика не задаёт).
+        assert_eq!(
+            yes.unclassified,
+            [
+                "Доля обучающихся с ОВЗ, которым созданы специальные образовательные условия в соответствии с рекомендациями ПМПК, от общего количества обучающихся с ОВЗ: 87,5 %",
+                "Число персональных компьютеров, используемых в учебных целях, в расчёте на 100 обучающихся ОО, имеющих доступ к сети Интернет: 120 на 100 обучающихся",
+            ]
+        );
+        // Без ответа и с недопустимым ответом — формулировкой, без значения.
+        assert_eq!(yes.unanswered.len(), 46 - 4);
+        let salary = "Отношение средней заработной платы педагогических работников к средней заработной плате по региону";
+        assert!(
+            yes.unanswered.iter().any(|l| l == salary),
+            "{:?}",
+            yes.unanswered
+        );
     }
 
     // (e) сериализация.

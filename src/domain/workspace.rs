@@ -48,6 +48,52 @@ impl SavedReference {
             )),
         }
     }
+
+    /// Which reference the school placed itself by, in one sentence: «Эталон: Хабаровский
+    /// край, расчёт «…» от 06.12.2026, годы 2023–2025 (файл от 06.12.2026, Минобрнауки
+    /// края).» The run's name and the file's organisation are said when the file has them;
+    /// a reference made before the run's date was recorded says that the file does not give
+    /// it. Dates at `offset_minutes` from UTC (the reader's local time).
+    pub fn sentence(&self, offset_minutes: i32) -> String {
+        let r = &self.payload;
+        let region = match r.region.trim() {
+            "" => "регион не указан",
+            region => region,
+        };
+        let label = r.run_label.trim();
+        let run = match (&r.run_created_at, label) {
+            (Some(at), "") => format!("расчёт от {}", at.date_ru(offset_minutes)),
+            (Some(at), label) => format!("расчёт «{label}» от {}", at.date_ru(offset_minutes)),
+            (None, "") => "дата расчёта в файле не указана".to_string(),
+            (None, label) => format!("расчёт «{label}», дата расчёта в файле не указана"),
+        };
+        let organisation = match self.organisation.trim() {
+            "" => String::new(),
+            o => format!(", {o}"),
+        };
+        format!(
+            "Эталон: {region}, {run}, {} (файл от {}{organisation}).",
+            years_phrase(&r.years),
+            self.created_at.date_ru(offset_minutes)
+        )
+    }
+}
+
+/// «годы 2023–2025» for consecutive years, «годы 2022, 2024» otherwise, «год 2025» for one.
+fn years_phrase(years: &[i32]) -> String {
+    let mut y = years.to_vec();
+    y.sort_unstable();
+    y.dedup();
+    let consecutive = y.windows(2).all(|w| w[1] == w[0] + 1);
+    match y.as_slice() {
+        [] => "годы не указаны".to_string(),
+        [one] => format!("год {one}"),
+        [first, .., last] if consecutive => format!("годы {first}–{last}"),
+        _ => format!(
+            "годы {}",
+            y.iter().map(i32::to_string).collect::<Vec<_>>().join(", ")
+        ),
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -55,6 +101,11 @@ pub struct Workspace {
     /// The id the workspace was created with (its storage key).
     pub key: String,
     pub profile: SchoolIdentity,
+    /// «Директор (ФИО)», typed on the profile for the report's header and signature line
+    /// (empty: the report leaves a line to fill in by hand). Absent in drafts saved before it
+    /// was asked.
+    #[serde(default)]
+    pub director: String,
     pub draft: Draft,
     /// One per year, oldest first.
     #[serde(default)]
@@ -79,6 +130,7 @@ impl Workspace {
         Workspace {
             key: profile.school_id.trim().to_string(),
             profile,
+            director: String::new(),
             draft: Draft::new(last_year),
             self_assessments: Vec::new(),
             programme: Programme::default(),
@@ -507,6 +559,95 @@ mod tests {
         );
         let err = take_own_rows(&mut other, &read("s1.json", &b1)).unwrap_err();
         assert!(err.contains("«S2»"), "{err}");
+    }
+
+    #[test]
+    fn the_director_is_kept_and_older_drafts_still_load() {
+        let mut w = filled();
+        w.director = "Иванова Мария Петровна".into();
+        let json = serde_json::to_value(&w).unwrap();
+        assert_eq!(json["director"], "Иванова Мария Петровна");
+        assert_eq!(
+            serde_json::from_value::<Workspace>(json.clone()).unwrap(),
+            w
+        );
+        // A draft saved before the field existed loads with no director.
+        let mut old = json;
+        old.as_object_mut().unwrap().remove("director");
+        let back: Workspace = serde_json::from_value(old).unwrap();
+        assert_eq!(back.director, "");
+        assert_eq!(back.profile, w.profile);
+    }
+
+    /// A reference exported from a run made at `run_at`, its file made at `file_at`, as the
+    /// school reads it.
+    fn reference_file(run_at: &str, label: &str, file_at: &str) -> SavedReference {
+        use crate::domain::demo::{region, DemoSpec};
+        use crate::domain::identify::{identify, Params};
+        use crate::domain::records::{RunRecord, RunScope};
+        use crate::domain::reference::reference_pools;
+        let rows = region(&DemoSpec {
+            schools: 24,
+            municipalities: 2,
+            years: vec![2023, 2024, 2025],
+            seed: 3,
+        });
+        let result = identify(&rows, &Params::default()).expect("demo identifies");
+        let run = RunRecord {
+            id: "run-1".into(),
+            created_at: ts(run_at),
+            label: label.into(),
+            scope: RunScope::All,
+            input_digest: String::new(),
+            reference: reference_pools(&result, &rows),
+            result: crate::domain::run::without_components(result),
+        };
+        let by = CreatedBy {
+            organisation: "Минобрнауки края".into(),
+            role: Role::Region,
+        };
+        let b = bundle::reference(&run, "Хабаровский край", &by, &ts(file_at));
+        let text = serde_json::to_string(&b).unwrap();
+        let pb =
+            bundle::parse_bundle_as("эталон.json", text.as_bytes(), &[bundle::Kind::Reference])
+                .expect("a reference file");
+        SavedReference::of_bundle(&pb).expect("a reference")
+    }
+
+    #[test]
+    fn the_reference_says_which_run_and_file_it_is() {
+        let r = reference_file("2026-12-06T08:00:00Z", "", "2026-12-07T09:30:00Z");
+        assert_eq!(
+            r.sentence(0),
+            "Эталон: Хабаровский край, расчёт от 06.12.2026, годы 2023–2025 (файл от 07.12.2026, Минобрнауки края)."
+        );
+        // Dates in the reader's local time: 22:30 UTC is the next day at UTC+10.
+        let r = reference_file(
+            "2026-12-06T22:30:00Z",
+            "Основной расчёт",
+            "2026-12-06T22:40:00Z",
+        );
+        assert_eq!(
+            r.sentence(600),
+            "Эталон: Хабаровский край, расчёт «Основной расчёт» от 07.12.2026, годы 2023–2025 (файл от 07.12.2026, Минобрнауки края)."
+        );
+        assert_eq!(
+            r.sentence(0),
+            "Эталон: Хабаровский край, расчёт «Основной расчёт» от 06.12.2026, годы 2023–2025 (файл от 06.12.2026, Минобрнауки края)."
+        );
+        // A file made before the run's date was written says so instead of inventing one.
+        let mut old = r;
+        old.payload.run_created_at = None;
+        old.payload.run_label = String::new();
+        old.payload.years = vec![2022, 2024];
+        old.organisation = String::new();
+        assert_eq!(
+            old.sentence(0),
+            "Эталон: Хабаровский край, дата расчёта в файле не указана, годы 2022, 2024 (файл от 06.12.2026)."
+        );
+        assert_eq!(years_phrase(&[2025]), "год 2025");
+        assert_eq!(years_phrase(&[]), "годы не указаны");
+        assert_eq!(years_phrase(&[2025, 2023, 2024]), "годы 2023–2025");
     }
 
     #[test]

@@ -494,7 +494,9 @@ test('a school fills its data, places itself, self-assesses, prints and sends it
   for (const label of ['Печать / Сохранить как PDF', 'Новая школа', '7. Отправка', 'Муниципалитет / регион', 'Перейти к содержанию']) {
     assert.ok(!printed.includes(label), `printed page has «${label}»`);
   }
-  assert.match(printed, /Самодиагностика: Школа № 7/);
+  assert.match(printed, /Отчёт о самодиагностике школы/);
+  assert.match(printed, /Полное наименование\s+Школа № 7/);
+  assert.match(printed, /М\. П\./);
   await p.screenshot({ path: join(out, '16-school-report-print.png'), fullPage: true });
   const pdf = await p.pdf({ format: 'A4', path: join(out, '16-school-report.pdf') });
   const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) ?? []).length;

@@ -138,14 +138,15 @@ pub fn rubric_assessments(
 }
 
 /// The reference bundle of a stored run: the values the run computed (see
-/// [`crate::domain::reference`]), under the region's name.
+/// [`crate::domain::reference`]), under the region's name, marked with the run's date and name.
 pub fn reference(run: &RunRecord, region: &str, created_by: &CreatedBy, now: &Timestamp) -> Bundle {
     let payload = ReferencePayload::new(
         region,
         &run.result.years,
         &run.result.params,
         &run.reference,
-    );
+    )
+    .with_run(&run.created_at, &run.label);
     Bundle::from_payload(created_by.clone(), now, &Payload::Reference(payload))
 }
 

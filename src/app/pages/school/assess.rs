@@ -206,7 +206,12 @@ pub fn AssessSummary(ws: Ws, year: Signal<i32>) -> impl IntoView {
     }
 }
 
-/// The summary as a table and lists (also used by the report and the stored school view).
+/// The summary as a table and lists (also used by the report, the stored school view and the
+/// municipality's school card): every item with its answer in words, under strengths, gaps,
+/// numbers without a norm and unanswered, as [`Questionnaire::listed`] classifies them by the
+/// item's polarity.
+///
+/// [`Questionnaire::listed`]: crate::domain::self_assessment::Questionnaire::listed
 #[component]
 pub fn SummaryTable(summary: Summary) -> impl IntoView {
     let q = questionnaire();
@@ -226,21 +231,13 @@ pub fn SummaryTable(summary: Summary) -> impl IntoView {
                     <td class="num">{format!("{} из {}", b.answered, b.total)}</td>
                     <td class="num">{b.strengths.len()}</td>
                     <td class="num">{b.gaps.len()}</td>
+                    <td class="num">{b.unclassified.len()}</td>
                     <td class="num">{b.unanswered.len()}</td>
                 </tr>
             }
         })
         .collect_view();
-    let strengths: Vec<String> = summary
-        .blocks
-        .iter()
-        .flat_map(|b| b.strengths.iter().map(|i| text(i)))
-        .collect();
-    let gaps: Vec<String> = summary
-        .blocks
-        .iter()
-        .flat_map(|b| b.gaps.iter().map(|i| text(i)))
-        .collect();
+    let lists = q.listed(&summary);
     let changes: Vec<String> = summary
         .blocks
         .iter()
@@ -250,21 +247,38 @@ pub fn SummaryTable(summary: Summary) -> impl IntoView {
             format!("{} — {}", text(&c.item), c.describe(unit))
         })
         .collect();
+    let list = |items: Vec<String>, testid: &'static str| {
+        if items.is_empty() {
+            view! { <p>"—"</p> }.into_any()
+        } else {
+            view! { <ul data-testid=testid>{items.into_iter().map(|s| view! { <li>{s}</li> }).collect_view()}</ul> }.into_any()
+        }
+    };
     view! {
         <table class="data">
-            <thead><tr><th scope="col">"Блок"</th><th scope="col" class="num">"Отвечено"</th><th scope="col" class="num">"Сильные стороны"</th><th scope="col" class="num">"Дефициты"</th><th scope="col" class="num">"Без ответа"</th></tr></thead>
+            <thead><tr><th scope="col">"Блок"</th><th scope="col" class="num">"Отвечено"</th><th scope="col" class="num">"Сильные стороны"</th><th scope="col" class="num">"Дефициты"</th><th scope="col" class="num">"Без нормы"</th><th scope="col" class="num">"Без ответа"</th></tr></thead>
             <tbody>{rows}</tbody>
         </table>
         <div class="two-col">
             <div>
                 <h4>"Сильные стороны"</h4>
-                {if strengths.is_empty() { view! { <p>"—"</p> }.into_any() } else { view! { <ul>{strengths.into_iter().map(|s| view! { <li>{s}</li> }).collect_view()}</ul> }.into_any() }}
+                {list(lists.strengths, "sa-strengths")}
             </div>
             <div>
                 <h4>"Дефициты"</h4>
-                {if gaps.is_empty() { view! { <p>"—"</p> }.into_any() } else { view! { <ul data-testid="sa-gaps">{gaps.into_iter().map(|s| view! { <li>{s}</li> }).collect_view()}</ul> }.into_any() }}
+                {list(lists.gaps, "sa-gaps")}
             </div>
         </div>
+        {(!lists.unclassified.is_empty()).then(|| view! {
+            <h4>"Без нормы"</h4>
+            <p class="hint">"Для этих показателей методика не устанавливает нормы: значение показано без оценки, его изменение — в динамике."</p>
+            {list(lists.unclassified, "sa-unclassified")}
+        })}
+        {(!lists.unanswered.is_empty()).then(|| view! {
+            <h4>"Без ответа"</h4>
+            <p class="hint">"Пункты без ответа или с ответом, не прошедшим проверку; они не считаются ни сильными сторонами, ни дефицитами."</p>
+            {list(lists.unanswered, "sa-unanswered")}
+        })}
         <h4>{match previous { Some(p) => format!("Динамика к {p} году"), None => "Динамика".to_string() }}</h4>
         {if previous.is_none() {
             view! { <p>"Самооценки за прошлые годы нет — динамика появится со второго года."</p> }.into_any()

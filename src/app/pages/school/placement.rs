@@ -14,7 +14,7 @@ use crate::domain::placement::{missing_without_reference, place, Placement as Pl
 use crate::domain::row::Row;
 use crate::domain::schema::schema;
 use crate::domain::workspace::SavedReference;
-use crate::format::num;
+use crate::format::{local_offset_minutes, num};
 use leptos::prelude::*;
 
 /// The rows of the draft that pass the checks (cells with errors are left out).
@@ -79,7 +79,10 @@ pub fn Placement(ws: Ws) -> impl IntoView {
                         .iter()
                         .filter_map(|r| {
                             let pb = crate::domain::bundle::ParsedBundle {
-                                file: format!("эталон из хранилища {}", r.received_at.date()),
+                                file: format!(
+                                    "эталон из хранилища от {}",
+                                    r.received_at.date_ru(local_offset_minutes())
+                                ),
                                 bundle: r.bundle.clone(),
                                 payload: crate::domain::bundle::Payload::Reference(
                                     serde_json::from_value(r.bundle.payload.clone()).ok()?,
@@ -123,14 +126,14 @@ pub fn Placement(ws: Ws) -> impl IntoView {
                                 }
                             }>
                                 <option value="">"—"</option>
-                                {refs.iter().enumerate().map(|(i, r)| view! { <option value=i.to_string()>{format!("{} ({})", r.payload.region, r.created_at.date())}</option> }).collect_view()}
+                                {refs.iter().enumerate().map(|(i, r)| view! { <option value=i.to_string()>{format!("{} (файл от {})", r.payload.region, r.created_at.date_ru(local_offset_minutes()))}</option> }).collect_view()}
                             </select>
                         }
                     })
                 }}
             </div>
             {move || ws.current.with(|w| w.as_ref().and_then(|w| w.reference.clone())).map(|r| view! {
-                <p class="hint" data-testid="reference-name">{format!("Эталон: {} — файл «{}», создан {}{}.", r.payload.region, r.file, crate::format::date_time(&r.created_at), if r.organisation.is_empty() { String::new() } else { format!(" ({})", r.organisation) })}</p>
+                <p class="hint" data-testid="reference-name">{format!("{} Файл «{}».", r.sentence(local_offset_minutes()), r.file)}</p>
             })}
             {move || match result.get() {
                 None => ().into_any(),
@@ -190,7 +193,9 @@ pub fn PlacementView(p: Placed) -> impl IntoView {
         Some(v) if v > 0.0 => format!("+{}", num(Some(v), 3)),
         other => num(other, 3),
     };
-    let rows = p
+    // Two tables, each with the year, so that an A4 portrait page holds them whole: the
+    // results index and its cuts, then the social index and its cuts.
+    let results_rows = p
         .years
         .iter()
         .map(|y| {
@@ -201,9 +206,21 @@ pub fn PlacementView(p: Placed) -> impl IntoView {
                     <td data-testid="results-band">{y.results_band.map(|b| b.label()).unwrap_or("—")}</td>
                     <td class="num">{signed(y.distance_to_low_cut)}</td>
                     <td class="num">{signed(y.distance_to_high_cut)}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let social_rows = p
+        .years
+        .iter()
+        .map(|y| {
+            view! {
+                <tr data-year=y.year>
+                    <th scope="row">{y.year}</th>
                     <td class="num" data-testid="social-index">{num(y.social_index, 3)}</td>
                     <td data-testid="social-band">{y.social_band.map(|b| b.label()).unwrap_or("—")}</td>
                     <td class="num">{signed(y.distance_to_unfavourable_cut)}</td>
+                    <td class="num">{signed(y.distance_to_favourable_cut)}</td>
                 </tr>
             }
         })
@@ -236,22 +253,35 @@ pub fn PlacementView(p: Placed) -> impl IntoView {
             let social = p.social_category.map(|s| s.label()).unwrap_or("—");
             view! { <p data-testid="placement-category"><strong>{format!("По трёхлетним правилам методики: {}; {}.", r.label(), social)}</strong></p> }
         })}
-        <div class="table-wrap" role="region" aria-label="Индексы и группы школы по годам" tabindex="0">
-            <table class="data" data-testid="placement">
-                <thead><tr>
-                    <th scope="col">"Год"</th>
-                    <th scope="col" class="num">"Индекс образовательных результатов"</th>
-                    <th scope="col">"Группа по результатам"</th>
-                    <th scope="col" class="num">"До границы низких (−: ниже границы)"</th>
-                    <th scope="col" class="num">"До границы высоких"</th>
-                    <th scope="col" class="num">"Индекс социальных условий"</th>
-                    <th scope="col">"Группа по условиям"</th>
-                    <th scope="col" class="num">"До границы неблагоприятных"</th>
-                </tr></thead>
-                <tbody>{rows}</tbody>
-            </table>
+        <div class="placement-tables" data-testid="placement">
+            <div class="table-wrap" role="region" aria-label="Образовательные результаты школы по годам" tabindex="0">
+                <table class="data placement-results">
+                    <caption>"Образовательные результаты"</caption>
+                    <thead><tr>
+                        <th scope="col">"Год"</th>
+                        <th scope="col" class="num">"Индекс образовательных результатов"</th>
+                        <th scope="col">"Группа по результатам"</th>
+                        <th scope="col" class="num">"До границы низких (0 и −: в группе низких)"</th>
+                        <th scope="col" class="num">"До границы высоких (0 и +: в группе высоких)"</th>
+                    </tr></thead>
+                    <tbody>{results_rows}</tbody>
+                </table>
+            </div>
+            <div class="table-wrap" role="region" aria-label="Социальные условия школы по годам" tabindex="0">
+                <table class="data placement-social">
+                    <caption>"Социальные условия"</caption>
+                    <thead><tr>
+                        <th scope="col">"Год"</th>
+                        <th scope="col" class="num">"Индекс социальных условий (больше — хуже условия)"</th>
+                        <th scope="col">"Группа по условиям"</th>
+                        <th scope="col" class="num">"До границы неблагоприятных (0 и +: в группе неблагоприятных)"</th>
+                        <th scope="col" class="num">"До границы благоприятных (0 и −: в группе благоприятных)"</th>
+                    </tr></thead>
+                    <tbody>{social_rows}</tbody>
+                </table>
+            </div>
         </div>
-        <p class="hint">"Расстояние до границы — разность индекса школы и индекса на границе группы в эталоне: школа с индексом не выше границы низких попадает в 25 % с самыми низкими результатами; не ниже границы высоких — в 25 % с самыми высокими."</p>
+        <p class="hint">"Расстояние до границы — разность индекса школы и индекса на границе группы в эталоне: школа с индексом не выше границы низких попадает в 25 % с самыми низкими результатами; не ниже границы высоких — в 25 % с самыми высокими. Индекс социальных условий тем больше, чем условия хуже: не ниже границы неблагоприятных — 25 % школ в самых неблагоприятных условиях; не выше границы благоприятных — 25 % в самых благоприятных."</p>
         {weak}
         <MissingList items=p.missing.iter().map(|m| m.message.clone()).collect()/>
     }

@@ -119,7 +119,7 @@ fn label(w: &Workspace) -> String {
     }
 }
 
-/// Id, name, municipality, type; what the type means for the method.
+/// Id, name, municipality, type, director; what the type means for the method.
 #[component]
 pub fn ProfileForm(ws: Ws) -> impl IntoView {
     let get = move |f: fn(&SchoolIdentity) -> String| {
@@ -220,6 +220,14 @@ pub fn ProfileForm(ws: Ws) -> impl IntoView {
                     }>
                         {SchoolType::ALL.iter().map(|t| view! { <option value=t.id()>{t.label()}</option> }).collect_view()}
                     </select>
+                </div>
+                <div class="field">
+                    <label for="p-director">"Директор (ФИО)"</label>
+                    <input id="p-director" type="text" autocomplete="off" prop:value=ws.current.with_untracked(|w| w.as_ref().map(|w| w.director.clone()).unwrap_or_default()) on:input=move |ev| {
+                        let v = event_target_value(&ev);
+                        ws.edit(save::TEXT_DELAY_MS, |w| w.director = v);
+                    }/>
+                    <small>"Для шапки отчёта и строки подписи; если не указать, в отчёте останется строка, чтобы вписать от руки."</small>
                 </div>
             </div>
             {move || exclusion.get().map(|why| view! { <p class="alert warning" data-testid="type-excluded">{why}</p> })}

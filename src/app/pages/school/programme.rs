@@ -256,13 +256,16 @@ pub fn ProgrammeForm(ws: Ws) -> impl IntoView {
                         <thead><tr><th scope="col">"Показатель"</th><th scope="col">"Исходное"</th><th scope="col">"Цель"</th><th scope="col">"Год"</th><th scope="col">"Входной замер"</th><th scope="col">"Промежуточный"</th><th scope="col">"Итоговый"</th><th scope="col">"Достигнута?"</th><th scope="col" class="no-print"></th></tr></thead>
                         <tbody>
                         {prog.targets.iter().enumerate().map(|(i, t)| {
-                            let reached = move || ws.current.with(|w| w.as_ref().and_then(|w| w.programme.targets.get(i)).and_then(Target::reached)).map_or("—", |r| if r { "да" } else { "нет" });
+                            // Decided by the final value only («нет данных» before it).
+                            let reached = move || ws.current.with(|w| w.as_ref().and_then(|w| w.programme.targets.get(i)).map(Target::reached_label)).unwrap_or("нет данных");
+                            // A column's label already ends with its unit («…, %»): not twice.
+                            let unit = (!t.label_has_unit()).then(|| format!(" {}", t.unit));
                             view! {
                                 <tr>
                                     <td><input type="text" aria-label=format!("Показатель цели {}", i + 1) prop:value=t.label.clone() on:input=move |ev| {
                                         let v = event_target_value(&ev);
                                         edit(save::TEXT_DELAY_MS, Box::new(move |p| if let Some(t) = p.targets.get_mut(i) { t.label = v }));
-                                    }/>{format!(" {}", t.unit)}<br/><small>{match t.better { Better::Higher => "лучше — больше", Better::Lower => "лучше — меньше" }}</small></td>
+                                    }/>{unit}<br/><small>{match t.better { Better::Higher => "лучше — больше", Better::Lower => "лучше — меньше" }}</small></td>
                                     <td>{target_number(ws, i, "Исходное значение", t.baseline, |t, x| t.baseline = x)}</td>
                                     <td>{target_number(ws, i, "Целевое значение", t.target, |t, x| t.target = x)}</td>
                                     <td><input type="number" min="1990" max="2100" aria-label=format!("Год достижения, цель {}", i + 1) prop:value=t.target_year.map(|y| y.to_string()).unwrap_or_default() on:input=move |ev| {
