@@ -155,7 +155,8 @@ pub struct TitleBlock {
 }
 
 impl TitleBlock {
-    fn set_document(&mut self, f: &DocumentFields) {
+    /// Puts the typed fields in (trimmed; the date as ДД.ММ.ГГГГ).
+    pub fn set_document(&mut self, f: &DocumentFields) {
         self.addressee = f.addressee.trim().to_string();
         self.organisation = f.organisation.trim().to_string();
         self.position = f.position.trim().to_string();
@@ -203,7 +204,8 @@ pub struct Signature {
 }
 
 impl Signature {
-    fn of(f: &DocumentFields) -> Signature {
+    /// The signature block of the typed fields.
+    pub fn of(f: &DocumentFields) -> Signature {
         Signature {
             position: f.position.trim().to_string(),
             name: f.name.trim().to_string(),
