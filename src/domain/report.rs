@@ -2184,6 +2184,35 @@ mod tests {
     }
 
     #[test]
+    fn the_report_prints_the_recommendations_as_edited_and_checked() {
+        let r = demo();
+        let mut f = fixture(r, None);
+        let report = build(&input(r, None, &f));
+        let recs = section(&report, RECOMMENDATIONS);
+        assert_eq!(recs.number, "9");
+        // One subsection per group, then the notes; numbered like the contents.
+        assert_eq!(recs.subsections.len(), f.recs.groups.len() + 1);
+        assert_eq!(recs.subsections[0].number, "9.1");
+        assert_eq!(recs.subsections[0].heading, f.recs.groups[0].heading);
+        assert_eq!(recs.paragraphs[1], checked_summary(9, &f.recs, &f.edits));
+        let g = f.recs.groups[1].clone();
+        f.edits
+            .groups
+            .insert(g.key.clone(), "Провести выездной семинар.".into());
+        f.edits.notes.insert(
+            f.recs.schools[0].school_id.clone(),
+            "Школа на контроле.".into(),
+        );
+        let text = report_text(&build(&input(r, None, &f)));
+        assert!(
+            text.contains("\nПровести выездной семинар.\n\nТекст отредактирован специалистом.\n")
+        );
+        assert!(text.contains("рекомендации 9.2; остальные"), "{text}");
+        assert!(text.contains("| Школа на контроле. |"), "{text}");
+        assert!(!text.contains(&g.text));
+    }
+
+    #[test]
     fn no_printed_word_is_a_code() {
         let r = demo();
         let wider = identify(
