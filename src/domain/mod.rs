@@ -19,8 +19,9 @@
 //! `table` (typed tables, written as CSV through `csv_write`) and `xlsx_write` (tables as an
 //! Excel workbook) are leaves for every export; `result_workbook` (the identification result as
 //! a workbook) reads `identify`, `analysis` and `report`.
-//! `report` (the analytical report as data, with the drafted addressed recommendations) reads
-//! `identify`, `analysis`, `records`, `self_assessment` and the leaves `schema` and `row`;
+//! `report` (the analytical report as data, with the addressed recommendations grouped by
+//! advice) reads `identify`, `analysis`, `records`, `self_assessment`, `support` and the leaves
+//! `schema`, `row` and `time`;
 //! `report_sections` (its monitoring and project-figures sections) reads `report`,
 //! `monitoring` and `support`. `project` (the support decisions as writes) reads `records` and
 //! `support`.

@@ -1,52 +1,117 @@
 //! The analytical report («аналитическая справка», seed 003: «Проведение анализа результатов
 //! мониторинга состояния школ с низкими результатами обучения … — Аналитическая справка»,
-//! «Направление адресных рекомендаций для школ») as data: sections of paragraphs and tables,
-//! built from one identification run, for the region or for one municipality. The web page
-//! renders it; [`report_text`] gives it as plain text (tests, a `.txt` export).
+//! «Направление адресных рекомендаций для школ») as data: an official document built from one
+//! identification run, for the region or for one municipality. The web page renders it;
+//! [`report_text`] gives it as plain text (tests, a `.txt` export).
 //!
+//! - the title block ([`TitleBlock`]: for whom, prepared by whom — the fields the person types,
+//!   [`DocumentFields`] —, the date, the run used and whether its parameters are the method's),
+//!   the numbered sections and subsections with their contents ([`Report::contents`]; page
+//!   numbers are the printer's, not ours) and the signature block ([`Signature`]);
 //! - [`method_paragraph`] — the method of seed 001 («Методика проведения идентификации
 //!   общеобразовательных организаций») with the run's actual parameters;
-//! - [`build`] — the report: method, counts and shares, the cross-table, changes since the
-//!   previous run, the lists, the distribution of the results index, the caller's sections
-//!   (monitoring summary, project figures) and the recommendations;
-//! - [`draft_recommendations`] — a draft of the addressed recommendations («адресные
-//!   рекомендации») for the specialist to edit: the weakest components of the latest year,
-//!   the gaps of the school's latest self-assessment, the social framing for ШНСУ and the
-//!   suggested partner schools.
+//! - [`build`] — the report: method, counts and shares, the cross-table, the comparison with
+//!   the previous run as chosen ([`Comparison`]), the seed's lists (ШНРО, «группа риска»,
+//!   стабильно высокие, ШНСУ, резильентные, недостаточно данных) by municipality, the
+//!   distribution of the results index, the caller's sections (monitoring summary, project
+//!   figures) and the recommendations;
+//! - [`recommendations`] — the addressed recommendations («адресные рекомендации»), grouped
+//!   by what they recommend, and the specialist's edits.
 //!
 //! Nothing here panics on any input: a run without schools or years, an unknown
 //! municipality, missing years of a school all give a report that says so.
 
+pub mod recommendations;
+
+pub use recommendations::{
+    checked_summary, draft_items, draft_recommendations, group_items, group_status,
+    recommendations_note, recommendations_section, Advice, DocumentFields, RecommendationGroup,
+    Recommendations, ReportEdits, SchoolItems, SchoolLine,
+};
+
 use super::analysis::{self, Category, CrossTable};
 use super::identify::method::{method, Rule};
+use super::identify::params::parameter_texts;
 use super::identify::{
     Counts, Identification, Params, ResultsBand, ResultsCategory, SchoolResult, SocialCategory,
-    SocialRule, Tally,
+    SocialRule, Tally, YearResult,
 };
-use super::records::SchoolDocuments;
 use super::row::SchoolType;
 use super::schema::schema;
-use super::self_assessment::{questionnaire, summary as self_assessment_summary};
+use super::time::date_ru;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
-/// The report: a title, a subtitle (scope, run, years) and sections in order.
+/// The report: a title, a subtitle (scope, run, years), the title block, the sections in
+/// order and the signature block.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Report {
     pub title: String,
+    /// For the printed page's header: «Аналитическая справка — регион» or «… — <муниципалитет>».
+    #[serde(default)]
+    pub short_title: String,
     pub subtitle: String,
+    #[serde(default)]
+    pub title_block: TitleBlock,
     pub sections: Vec<Section>,
+    #[serde(default)]
+    pub signature: Signature,
 }
 
-/// One section: a stable id (see [`SECTION_IDS`]), a heading, paragraphs, then tables.
+/// One line of the contents: the number («5», «5.1»), the heading, the depth (1 or 2).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContentsLine {
+    pub number: String,
+    pub heading: String,
+    pub level: u8,
+}
+
+impl Report {
+    /// The contents: every section and subsection with its number, in order. No page
+    /// numbers: they depend on the printer.
+    pub fn contents(&self) -> Vec<ContentsLine> {
+        let mut out = Vec::new();
+        for s in &self.sections {
+            out.push(ContentsLine {
+                number: s.number.clone(),
+                heading: s.heading.clone(),
+                level: 1,
+            });
+            for sub in &s.subsections {
+                out.push(ContentsLine {
+                    number: sub.number.clone(),
+                    heading: sub.heading.clone(),
+                    level: 2,
+                });
+            }
+        }
+        out
+    }
+
+    /// Puts the typed fields into the title and signature blocks.
+    pub fn set_document(&mut self, fields: &DocumentFields) {
+        self.title_block.set_document(fields);
+        self.signature = Signature::of(fields);
+    }
+}
+
+/// One section: a stable id (see [`SECTION_IDS`]), its number («5»; a subsection's «5.1»), a
+/// heading, paragraphs, tables, then subsections (one level: a subsection's own subsections
+/// are neither numbered nor shown).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Section {
     /// Stable: "method", "counts", "cross", "changes", "lists", "charts", the caller's
-    /// ("monitoring", "figures"), "recommendations".
+    /// ("monitoring", "figures"), "recommendations"; subsections: "list:<id>",
+    /// "recommendation:<key>", "recommendation-notes".
     pub id: String,
+    /// Given by [`build`].
+    #[serde(default)]
+    pub number: String,
     pub heading: String,
     pub paragraphs: Vec<String>,
     pub tables: Vec<ReportTable>,
+    #[serde(default)]
+    pub subsections: Vec<Section>,
 }
 
 /// A table of text cells.
@@ -59,16 +124,122 @@ pub struct ReportTable {
     pub numeric: Vec<bool>,
 }
 
-/// An addressed recommendation to one school: drafted by [`draft_recommendations`], edited by
-/// the specialist, printed in the report's last section.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Recommendation {
-    pub school_id: String,
-    pub school_name: String,
-    pub municipality: String,
-    /// The school's categories, e.g. «ШНРО, ШНСУ».
-    pub categories: String,
-    pub text: String,
+/// What an empty field prints as: a line to fill in by hand.
+pub const BLANK: &str = "____________________";
+
+fn or_blank(s: &str) -> String {
+    if s.trim().is_empty() {
+        BLANK.to_string()
+    } else {
+        s.trim().to_string()
+    }
+}
+
+/// The title block: for whom, prepared by whom, the date, the scope, the run and its
+/// parameters.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct TitleBlock {
+    pub addressee: String,
+    pub organisation: String,
+    pub position: String,
+    pub name: String,
+    /// ДД.ММ.ГГГГ, or empty.
+    pub date: String,
+    /// «регион (все муниципалитеты)» or «муниципалитет «…»».
+    pub scope: String,
+    /// ««<label>» от 22.11.2025 13:15; годы расчёта: 2023–2025».
+    pub run: String,
+    /// Whether the run's parameters are the method's, and if not, what differs.
+    pub parameters: String,
+}
+
+impl TitleBlock {
+    /// Puts the typed fields in (trimmed; the date as ДД.ММ.ГГГГ).
+    pub fn set_document(&mut self, f: &DocumentFields) {
+        self.addressee = f.addressee.trim().to_string();
+        self.organisation = f.organisation.trim().to_string();
+        self.position = f.position.trim().to_string();
+        self.name = f.name.trim().to_string();
+        self.date = date_ru(f.date.trim());
+    }
+
+    /// The block as printed, (label, text): the typed fields (an empty one is a line to fill
+    /// in by hand), then the scope, the run and its parameters (when known).
+    pub fn lines(&self) -> Vec<(&'static str, String)> {
+        let who: Vec<&str> = [self.position.as_str(), self.name.as_str()]
+            .into_iter()
+            .map(str::trim)
+            .filter(|x| !x.is_empty())
+            .collect();
+        [
+            ("Для кого", or_blank(&self.addressee)),
+            ("Подготовлено", or_blank(&self.organisation)),
+            ("Исполнитель", or_blank(&who.join(" "))),
+            ("Дата документа", or_blank(&self.date)),
+        ]
+        .into_iter()
+        .chain(
+            [
+                ("Охват", &self.scope),
+                ("Расчёт", &self.run),
+                ("Параметры расчёта", &self.parameters),
+            ]
+            .into_iter()
+            .filter(|(_, v)| !v.trim().is_empty())
+            .map(|(k, v)| (k, v.clone())),
+        )
+        .collect()
+    }
+}
+
+/// The signature block: the position, the name, a line for the signature, the date.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Signature {
+    pub position: String,
+    pub name: String,
+    /// ДД.ММ.ГГГГ, or empty.
+    pub date: String,
+}
+
+impl Signature {
+    /// The signature block of the typed fields.
+    pub fn of(f: &DocumentFields) -> Signature {
+        Signature {
+            position: f.position.trim().to_string(),
+            name: f.name.trim().to_string(),
+            date: date_ru(f.date.trim()),
+        }
+    }
+
+    /// The block as printed: «<должность>   ____________ (подпись)   <ФИО>» and «Дата: …»;
+    /// empty fields are lines to fill in.
+    pub fn lines(&self) -> [String; 2] {
+        [
+            format!(
+                "{}   ____________ (подпись)   {}",
+                or_blank(&self.position),
+                or_blank(&self.name)
+            ),
+            format!("Дата: {}", or_blank(&self.date)),
+        ]
+    }
+}
+
+/// Which comparison the person chose for the section of changes.
+#[derive(Debug, Clone, Copy)]
+pub enum Comparison<'a> {
+    /// Compare with this run: its label, when it was made (as shown to the user), result.
+    With {
+        label: &'a str,
+        created_at: &'a str,
+        result: &'a Identification,
+    },
+    /// Runs made before this one exist (this many), but none was chosen.
+    NotChosen { earlier: usize },
+    /// No run was made before this one.
+    NoEarlier,
 }
 
 /// What [`build`] needs.
@@ -80,9 +251,11 @@ pub struct ReportInput<'a> {
     pub result: &'a Identification,
     /// `None`: the region; `Some(name)`: that municipality's schools only.
     pub municipality: Option<&'a str>,
-    /// The previous run to compare with: (label, result).
-    pub previous: Option<(&'a str, &'a Identification)>,
-    pub recommendations: &'a [Recommendation],
+    pub comparison: Comparison<'a>,
+    /// The title and signature blocks' fields (the date as `YYYY-MM-DD`).
+    pub document: &'a DocumentFields,
+    pub recommendations: &'a Recommendations,
+    pub edits: &'a ReportEdits,
     /// Sections built by the caller (monitoring summary, project figures), placed before the
     /// recommendations.
     pub extra: Vec<Section>,
@@ -112,11 +285,13 @@ pub const TITLE: &str = "Аналитическая справка по резу
 общеобразовательных организаций с низкими результатами обучения и функционирующих в \
 неблагоприятных социальных условиях";
 
-/// The first paragraph of the recommendations section.
-pub const RECOMMENDATIONS_NOTE: &str = "Рекомендации составлены автоматически по показателям, \
-сильнее всего снизившим индекс образовательных результатов школы в последнем году расчёта, \
-по дефицитам последней самооценки школы и, для ШНСУ, с учётом социальных условий; затем \
-проверены и отредактированы специалистом.";
+/// The short title for the printed page's header.
+pub fn short_title(municipality: Option<&str>) -> String {
+    format!(
+        "Аналитическая справка — {}",
+        municipality.unwrap_or("регион")
+    )
+}
 
 // ---------------------------------------------------------------- formatting
 
@@ -196,13 +371,6 @@ fn last_years(n: usize) -> String {
     } else {
         format!("за последние {n} {}", plural(n, YEARS))
     }
-}
-
-fn quoted(list: &[String]) -> String {
-    list.iter()
-        .map(|x| format!("«{x}»"))
-        .collect::<Vec<_>>()
-        .join("; ")
 }
 
 fn school_type_list(types: &[SchoolType]) -> String {
@@ -394,6 +562,31 @@ pub fn method_paragraph(params: &Params, years: &[i32]) -> String {
     out.join(" ")
 }
 
+/// What the title block says of the run's parameters: that they are the method's
+/// (`Params::default()`), or which differ, by the run panel's labels; their values are in
+/// the method section ([`method_paragraph`] describes the run with its own parameters).
+pub fn parameters_statement(params: &Params) -> String {
+    let seed = Params::default();
+    if *params == seed {
+        return "как в методике (значения по умолчанию)".to_string();
+    }
+    let (mine, theirs) = (
+        serde_json::to_value(params).unwrap_or_default(),
+        serde_json::to_value(&seed).unwrap_or_default(),
+    );
+    let labels: Vec<String> = parameter_texts()
+        .iter()
+        .filter(|t| mine.get(&t.id) != theirs.get(&t.id))
+        .map(|t| format!("«{}»", t.label))
+        .collect();
+    let values = "значения этого расчёта — в разделе «Методика идентификации»";
+    if labels.is_empty() {
+        format!("отличаются от методики ({values})")
+    } else {
+        format!("отличаются от методики: {} ({values})", labels.join("; "))
+    }
+}
+
 // ---------------------------------------------------------------- scope
 
 #[derive(Clone, Copy)]
@@ -429,15 +622,6 @@ fn schools_where<'r>(
     list
 }
 
-/// The latest year of the window in which the school has named weakest components, with
-/// them; the latest year of the window first.
-fn weakest_of(r: &Identification, s: &SchoolResult) -> Option<(i32, Vec<String>)> {
-    r.years.iter().rev().find_map(|y| {
-        let yr = s.years.get(y)?;
-        (!yr.weakest.is_empty()).then(|| (*y, yr.weakest.ids().map(component_label).collect()))
-    })
-}
-
 /// The weakest components of the latest year, as one cell.
 fn weakest_cell(r: &Identification, s: &SchoolResult) -> String {
     let Some(year) = r.years.last() else {
@@ -457,8 +641,10 @@ fn weakest_cell(r: &Identification, s: &SchoolResult) -> String {
 
 // ---------------------------------------------------------------- the report
 
-/// Builds the report: sections [`METHOD`], [`COUNTS`], [`CROSS`], [`CHANGES`], [`LISTS`],
-/// [`CHARTS`], then `input.extra` as given, then [`RECOMMENDATIONS`].
+/// Builds the report: the title block, sections [`METHOD`], [`COUNTS`], [`CROSS`],
+/// [`CHANGES`], [`LISTS`], [`CHARTS`], then `input.extra` as given, then [`RECOMMENDATIONS`]
+/// (with the specialist's edits), numbered 1, 2, … (subsections 5.1, 5.2, …), and the
+/// signature block.
 pub fn build(input: &ReportInput) -> Report {
     let r = input.result;
     let scope = Scope(input.municipality);
@@ -476,17 +662,46 @@ pub fn build(input: &ReportInput) -> Report {
         method_section(r),
         counts_section(r, input.municipality),
         cross_section(r, input.municipality),
-        changes_section(r, scope, input.previous),
+        changes_section(r, scope, input.comparison),
         lists_section(r, scope),
         charts_section(r, scope),
     ];
     sections.extend(input.extra.iter().cloned());
-    sections.push(recommendations_section(input.recommendations));
-    Report {
-        title: TITLE.to_string(),
-        subtitle,
-        sections,
+    let number = sections.len() + 1;
+    sections.push(recommendations_section(
+        number,
+        input.recommendations,
+        input.edits,
+    ));
+    for (i, s) in sections.iter_mut().enumerate() {
+        s.number = (i + 1).to_string();
+        for (j, sub) in s.subsections.iter_mut().enumerate() {
+            sub.number = format!("{}.{}", i + 1, j + 1);
+        }
     }
+    let mut report = Report {
+        title: TITLE.to_string(),
+        short_title: short_title(input.municipality),
+        subtitle,
+        title_block: TitleBlock {
+            scope: match input.municipality {
+                None => "регион (все муниципалитеты)".to_string(),
+                Some(m) => format!("муниципалитет «{m}»"),
+            },
+            run: format!(
+                "«{}» от {}; годы расчёта: {}",
+                input.run_label,
+                input.run_created_at,
+                years_text(&r.years)
+            ),
+            parameters: parameters_statement(&r.params),
+            ..TitleBlock::default()
+        },
+        sections,
+        signature: Signature::default(),
+    };
+    report.set_document(input.document);
+    report
 }
 
 fn method_section(r: &Identification) -> Section {
@@ -497,7 +712,10 @@ fn method_section(r: &Identification) -> Section {
     let mut tables = Vec::new();
     if !r.pools.is_empty() {
         let mut t = table(
-            "Группы школ по годам: сколько школ ранжировано и размер групп 25 %",
+            format!(
+                "Группы школ по годам: сколько школ ранжировано и размер групп {} %",
+                num(r.params.band_share * 100.0, 1)
+            ),
             &[
                 "Группа школ",
                 "Год",
@@ -527,6 +745,7 @@ fn method_section(r: &Identification) -> Section {
         heading: "Методика идентификации".to_string(),
         paragraphs,
         tables,
+        ..Section::default()
     }
 }
 
@@ -659,6 +878,7 @@ fn counts_section(r: &Identification, municipality: Option<&str>) -> Section {
                     heading: "Количество и доля школ по категориям".to_string(),
                     paragraphs,
                     tables,
+                    ..Section::default()
                 };
             };
             paragraphs.push(format!(
@@ -695,6 +915,7 @@ fn counts_section(r: &Identification, municipality: Option<&str>) -> Section {
         heading: "Количество и доля школ по категориям".to_string(),
         paragraphs,
         tables,
+        ..Section::default()
     }
 }
 
@@ -776,6 +997,7 @@ fn cross_section(r: &Identification, municipality: Option<&str>) -> Section {
             rows,
             numeric,
         }],
+        ..Section::default()
     }
 }
 
@@ -796,26 +1018,36 @@ fn is_listed(c: Category) -> bool {
     )
 }
 
-fn changes_section(
-    r: &Identification,
-    scope: Scope<'_>,
-    previous: Option<(&str, &Identification)>,
-) -> Section {
+/// The sentence of the changes section when no comparison is made, true of `comparison`.
+fn no_comparison(comparison: Comparison<'_>) -> Option<String> {
+    match comparison {
+        Comparison::With { .. } => None,
+        Comparison::NotChosen { earlier } => Some(format!(
+            "Сравнение с предыдущим расчётом не выбрано (более ранних расчётов: {earlier})."
+        )),
+        Comparison::NoEarlier => Some("Предыдущих расчётов нет: сравнивать не с чем.".to_string()),
+    }
+}
+
+fn changes_section(r: &Identification, scope: Scope<'_>, comparison: Comparison<'_>) -> Section {
     let mut section = Section {
         id: CHANGES.to_string(),
         heading: "Изменения по сравнению с предыдущим расчётом".to_string(),
         ..Section::default()
     };
-    let Some((label, prev)) = previous else {
-        section
-            .paragraphs
-            .push("Сравнение не проводится: предыдущего расчёта нет.".to_string());
+    let Comparison::With {
+        label,
+        created_at,
+        result: prev,
+    } = comparison
+    else {
+        section.paragraphs.extend(no_comparison(comparison));
         return section;
     };
     let cmp = analysis::compare(prev, r);
     section.paragraphs.push(format!(
-        "Сравнение с расчётом «{label}» (годы {}; в этом расчёте — {}). Школа «вошла» в \
-         категорию, если она в ней в этом расчёте и не была в ней в предыдущем; «вышла» — \
+        "Сравнение с расчётом «{label}» от {created_at} (годы {}; в этом расчёте — {}). Школа \
+         «вошла» в категорию, если она в ней в этом расчёте и не была в ней в том; «вышла» — \
          наоборот. Школы сопоставлены по идентификатору.",
         years_text(&prev.years),
         years_text(&r.years)
@@ -824,7 +1056,7 @@ fn changes_section(
     let only_now = cmp.only_in_b.iter().filter(|s| scope.holds_ref(s)).count();
     if only_prev + only_now > 0 {
         section.paragraphs.push(format!(
-            "Только в предыдущем расчёте: {only_prev} {}; только в этом: {only_now} {}. Такие \
+            "Только в расчёте для сравнения: {only_prev} {}; только в этом: {only_now} {}. Такие \
              школы не считаются вошедшими в категории или вышедшими из них.",
             plural(only_prev, SCHOOLS),
             plural(only_now, SCHOOLS)
@@ -903,6 +1135,85 @@ fn changes_section(
     section
 }
 
+/// What a list shows of each school besides its name.
+#[derive(Clone, Copy)]
+enum ListColumns {
+    /// The results index and the weakest components of the latest year (ШНРО, «группа риска»).
+    Results,
+    /// The results index of the latest year and the social category (стабильно высокие).
+    High,
+    /// The social index of the latest year, the results category, the weakest components (ШНСУ).
+    Social,
+    /// Both indices of the latest year (резильентные).
+    Both,
+    /// The years of the window without a results index (недостаточно данных).
+    Missing,
+}
+
+/// One of the seed's lists: the subsection's id and heading, what it says when empty, which
+/// schools, which columns.
+struct ListDef {
+    id: &'static str,
+    heading: &'static str,
+    none: &'static str,
+    keep: fn(&SchoolResult) -> bool,
+    columns: ListColumns,
+}
+
+/// The lists of the report, in the run page's order (seed 001: «Сформированы перечни ШНРО,
+/// школ "группы риска", школ со стабильно высокими образовательными результатами», the
+/// list of ШНСУ; the resilient schools; the schools with too few data).
+const LIST_DEFS: [ListDef; 6] = [
+    ListDef {
+        id: "low",
+        heading: "ШНРО — школы с низкими результатами обучения",
+        none: "ШНРО нет.",
+        keep: |s| s.results_category == Some(ResultsCategory::Low),
+        columns: ListColumns::Results,
+    },
+    ListDef {
+        id: "risk",
+        heading: "Школы «группы риска»",
+        none: "Школ «группы риска» нет.",
+        keep: |s| s.results_category == Some(ResultsCategory::Risk),
+        columns: ListColumns::Results,
+    },
+    ListDef {
+        id: "high",
+        heading: "Школы со стабильно высокими образовательными результатами",
+        none: "Школ со стабильно высокими образовательными результатами нет.",
+        keep: |s| s.results_category == Some(ResultsCategory::High),
+        columns: ListColumns::High,
+    },
+    ListDef {
+        id: "unfavourable",
+        heading: "ШНСУ — школы, функционирующие в неблагоприятных социальных условиях",
+        none: "ШНСУ нет.",
+        keep: |s| s.social_category == Some(SocialCategory::Unfavourable),
+        columns: ListColumns::Social,
+    },
+    ListDef {
+        id: "resilient",
+        heading: "Резильентные школы (стабильно высокие результаты в неблагоприятных \
+                  социальных условиях)",
+        none: "Резильентных школ нет.",
+        keep: |s| s.resilient,
+        columns: ListColumns::Both,
+    },
+    ListDef {
+        id: "insufficient",
+        heading: "Школы с недостаточными данными для отнесения к категории по результатам",
+        none: "Школ с недостаточными данными нет.",
+        keep: |s| s.results_category == Some(ResultsCategory::Insufficient),
+        columns: ListColumns::Missing,
+    },
+];
+
+/// A value of the latest year as a cell: three decimals, «—» without one.
+fn index_cell(v: Option<f64>) -> String {
+    v.map_or_else(|| "—".to_string(), |v| num(v, 3))
+}
+
 fn lists_section(r: &Identification, scope: Scope<'_>) -> Section {
     let mut section = Section {
         id: LISTS.to_string(),
@@ -913,69 +1224,114 @@ fn lists_section(r: &Identification, scope: Scope<'_>) -> Section {
     let year_text = year.map_or_else(|| "—".to_string(), |y| y.to_string());
     section.paragraphs.push(match year {
         Some(y) => format!(
-            "Слабые показатели — показатели, сильнее всего снизившие индекс образовательных \
-             результатов школы в {y} году (последний год расчёта), до {} на школу.",
+            "Списки сгруппированы по муниципалитетам; номер школы сквозной в пределах списка. \
+             Индексы — за {y} год (последний год расчёта). Слабые показатели — показатели, \
+             сильнее всего снизившие индекс образовательных результатов школы в {y} году, до \
+             {} на школу.",
             r.params.weakest_max
         ),
-        None => "В расчёте нет ни одного года: слабые показатели не определены.".to_string(),
+        None => {
+            "В расчёте нет ни одного года: индексы и слабые показатели не определены.".to_string()
+        }
     });
-    type Filter = fn(&SchoolResult) -> bool;
-    let lists: [(&str, &str, Filter); 4] = [
-        (
-            "ШНРО — школы с низкими результатами обучения",
-            "ШНРО нет.",
-            |s| s.results_category == Some(ResultsCategory::Low),
-        ),
-        (
-            "Школы «группы риска»",
-            "Школ «группы риска» нет.",
-            |s| s.results_category == Some(ResultsCategory::Risk),
-        ),
-        (
-            "ШНСУ — школы, функционирующие в неблагоприятных социальных условиях",
-            "ШНСУ нет.",
-            |s| s.social_category == Some(SocialCategory::Unfavourable),
-        ),
-        (
-            "Резильентные школы (стабильно высокие результаты в неблагоприятных социальных \
-             условиях)",
-            "Резильентных школ нет.",
-            |s| s.resilient,
-        ),
-    ];
-    let index_header = format!("Индекс результатов, {year_text}");
-    let weakest_header = format!("Слабые показатели, {year_text}");
-    for (caption, none, keep) in lists {
-        let list = schools_where(r, scope, keep);
+    let results_index = format!("Индекс результатов, {year_text}");
+    let social_index = format!("Индекс соц. условий, {year_text}");
+    let weakest = format!("Слабые показатели, {year_text}");
+    fn latest(year: Option<i32>, s: &SchoolResult) -> Option<&YearResult> {
+        year.and_then(|y| s.years.get(&y))
+    }
+    for def in &LIST_DEFS {
+        let list = schools_where(r, scope, def.keep);
+        let mut sub = Section {
+            id: format!("list:{}", def.id),
+            heading: format!("{}: {}", def.heading, list.len()),
+            ..Section::default()
+        };
         if list.is_empty() {
-            section.paragraphs.push(none.to_string());
+            sub.paragraphs.push(def.none.to_string());
+            section.subsections.push(sub);
             continue;
         }
-        let mut t = table(
-            format!("{caption}: {}", list.len()),
-            &[
-                "№",
-                "Школа",
-                "Муниципалитет",
-                &index_header,
-                &weakest_header,
-            ],
-            &[true, false, false, true, false],
-        );
-        for (i, s) in list.iter().enumerate() {
-            let index = year
-                .and_then(|y| s.years.get(&y))
-                .and_then(|y| y.results_index)
-                .map_or_else(|| "—".to_string(), |v| num(v, 3));
-            t.rows.push(vec![
-                (i + 1).to_string(),
-                s.school_name.clone(),
-                s.municipality.clone(),
-                index,
-                weakest_cell(r, s),
-            ]);
+        let (header, numeric): (Vec<&str>, Vec<bool>) = match def.columns {
+            ListColumns::Results => (
+                vec!["№", "Школа", "Тип", &results_index, &weakest],
+                vec![true, false, false, true, false],
+            ),
+            ListColumns::High => (
+                vec!["№", "Школа", "Тип", &results_index, "Социальные условия"],
+                vec![true, false, false, true, false],
+            ),
+            ListColumns::Social => (
+                vec!["№", "Школа", "Тип", &social_index, "Результаты", &weakest],
+                vec![true, false, false, true, false, false],
+            ),
+            ListColumns::Both => (
+                vec!["№", "Школа", "Тип", &results_index, &social_index],
+                vec![true, false, false, true, true],
+            ),
+            ListColumns::Missing => (
+                vec!["№", "Школа", "Тип", "Нет индекса результатов за годы"],
+                vec![true, false, false, false],
+            ),
+        };
+        // One table per municipality (the list is sorted by municipality).
+        let mut number = 0;
+        for chunk in list.chunk_by(|a, b| a.municipality == b.municipality) {
+            let municipality = chunk.first().map_or("", |s| s.municipality.as_str());
+            let mut t = table(
+                format!("{municipality}: {}", chunk.len()),
+                &header,
+                &numeric,
+            );
+            for s in chunk {
+                number += 1;
+                let y = latest(year, s);
+                let mut row = vec![
+                    number.to_string(),
+                    s.school_name.clone(),
+                    s.school_type.label().to_string(),
+                ];
+                match def.columns {
+                    ListColumns::Results => {
+                        row.push(index_cell(y.and_then(|y| y.results_index)));
+                        row.push(weakest_cell(r, s));
+                    }
+                    ListColumns::High => {
+                        row.push(index_cell(y.and_then(|y| y.results_index)));
+                        row.push(
+                            s.social_category
+                                .map_or("—", SocialCategory::short)
+                                .to_string(),
+                        );
+                    }
+                    ListColumns::Social => {
+                        row.push(index_cell(y.and_then(|y| y.social_index)));
+                        row.push(
+                            s.results_category
+                                .map_or("—", ResultsCategory::short)
+                                .to_string(),
+                        );
+                        row.push(weakest_cell(r, s));
+                    }
+                    ListColumns::Both => {
+                        row.push(index_cell(y.and_then(|y| y.results_index)));
+                        row.push(index_cell(y.and_then(|y| y.social_index)));
+                    }
+                    ListColumns::Missing => {
+                        let missing: Vec<i32> = r
+                            .years
+                            .iter()
+                            .copied()
+                            .filter(|y| s.years.get(y).and_then(|x| x.results_index).is_none())
+                            .collect();
+                        row.push(years_text(&missing));
+                    }
+                }
+                t.rows.push(row);
+            }
+            sub.tables.push(t);
         }
-        section.tables.push(t);
+        section.subsections.push(sub);
     }
     section
 }
@@ -1088,223 +1444,11 @@ fn charts_section(r: &Identification, scope: Scope<'_>) -> Section {
     section
 }
 
-fn recommendations_section(recs: &[Recommendation]) -> Section {
-    let mut paragraphs = vec![RECOMMENDATIONS_NOTE.to_string()];
-    if recs.is_empty() {
-        paragraphs.push("Рекомендаций нет.".to_string());
-    }
-    for rec in recs {
-        let mut who = rec.school_name.clone();
-        let detail: Vec<&str> = [rec.municipality.as_str(), rec.categories.as_str()]
-            .into_iter()
-            .filter(|x| !x.trim().is_empty())
-            .collect();
-        if !detail.is_empty() {
-            who = format!("{who} ({})", detail.join("; "));
-        }
-        paragraphs.push(format!("{who} — {}", rec.text.trim()));
-    }
-    Section {
-        id: RECOMMENDATIONS.to_string(),
-        heading: "Адресные рекомендации".to_string(),
-        paragraphs,
-        tables: Vec::new(),
-    }
-}
-
-// ---------------------------------------------------------------- recommendations
-
-/// How many self-assessment gaps a recommendation names.
-const GAPS_NAMED: usize = 3;
-
-/// Drafts a recommendation for every ШНРО, «группа риска» and ШНСУ school in scope
-/// (`municipality`: `None` = the region), in order of municipality, name, id.
-///
-/// The text: (a) the components that pulled the results index down most in the latest year
-/// of the window (or, if that year names none, the latest year that does); (b) the gaps of
-/// the school's latest self-assessment in `documents` (keyed by school id), by item wording,
-/// or a suggestion to carry one out; (c) for ШНСУ, the social framing of seed 001; (d) the
-/// partner schools the run suggests (for ШНСУ that is neither ШНРО nor «группа риска», the
-/// resilient schools of its pool, its own municipality first, up to `partners_max`; a ШНСУ
-/// that is itself resilient is pointed to the bank of best practices instead).
-pub fn draft_recommendations(
-    r: &Identification,
-    municipality: Option<&str>,
-    documents: &BTreeMap<String, SchoolDocuments>,
-) -> Vec<Recommendation> {
-    let by_id: HashMap<&str, &SchoolResult> = r
-        .schools
-        .iter()
-        .rev()
-        .map(|s| (s.school_id.as_str(), s))
-        .collect();
-    let name_of = |s: &SchoolResult| format!("«{}» ({})", s.school_name, s.municipality);
-    let list = schools_where(r, Scope(municipality), |s| {
-        matches!(
-            s.results_category,
-            Some(ResultsCategory::Low | ResultsCategory::Risk)
-        ) || s.social_category == Some(SocialCategory::Unfavourable)
-    });
-    list.into_iter()
-        .map(|s| {
-            let results = match s.results_category {
-                Some(c @ (ResultsCategory::Low | ResultsCategory::Risk)) => Some(c),
-                _ => None,
-            };
-            let unfavourable = s.social_category == Some(SocialCategory::Unfavourable);
-            let categories: Vec<&str> = results
-                .map(ResultsCategory::short)
-                .into_iter()
-                .chain(unfavourable.then_some(SocialCategory::Unfavourable.short()))
-                .collect();
-            let mut text = Vec::new();
-
-            // (a) The weakest components.
-            match weakest_of(r, s) {
-                Some((year, labels)) => text.push(format!(
-                    "Сильнее всего индекс образовательных результатов в {year} году снизили \
-                     показатели: {}. Рекомендуется проанализировать причины и включить меры по \
-                     этим показателям в программу повышения качества образования.",
-                    quoted(&labels)
-                )),
-                None => text.push(
-                    "Показатели, снизившие индекс образовательных результатов, не выделены: \
-                     рекомендуется проверить полноту данных школы."
-                        .to_string(),
-                ),
-            }
-
-            // (b) The latest self-assessment.
-            let assessments = documents
-                .get(&s.school_id)
-                .map_or(&[][..], |d| d.self_assessments.as_slice());
-            match assessments.iter().max_by_key(|a| a.year) {
-                Some(latest) => {
-                    let summary = self_assessment_summary(latest, assessments);
-                    let gaps: Vec<String> = summary
-                        .blocks
-                        .iter()
-                        .flat_map(|b| b.gaps.iter())
-                        .map(|id| {
-                            questionnaire()
-                                .item(id)
-                                .map_or_else(|| id.clone(), |i| i.text.clone())
-                        })
-                        .collect();
-                    if gaps.is_empty() {
-                        text.push(format!(
-                            "Самооценка школы за {} год дефицитов не выявила.",
-                            latest.year
-                        ));
-                    } else {
-                        let named = &gaps[..gaps.len().min(GAPS_NAMED)];
-                        let more = gaps.len() - named.len();
-                        let tail = if more > 0 {
-                            format!(" и ещё {more}")
-                        } else {
-                            String::new()
-                        };
-                        text.push(format!(
-                            "По самооценке школы за {} год выявлены дефициты: {}{tail}; их \
-                             устранение следует включить в программу.",
-                            latest.year,
-                            quoted(named)
-                        ));
-                    }
-                }
-                None => text.push(
-                    "Самооценка школы не представлена: рекомендуется провести её, чтобы \
-                     уточнить дефициты управления."
-                        .to_string(),
-                ),
-            }
-
-            // (c) The social framing.
-            if unfavourable {
-                text.push(
-                    "Школа функционирует в неблагоприятных социальных условиях: в программу \
-                     следует включить адресную работу с обучающимися, испытывающими трудности \
-                     в освоении образовательных программ и социальной адаптации, и с их \
-                     семьями."
-                        .to_string(),
-                );
-            }
-
-            // (d) Partners.
-            if results.is_some() {
-                let partners: Vec<String> = s
-                    .partners
-                    .iter()
-                    .map(|id| {
-                        by_id
-                            .get(id.as_str())
-                            .map_or_else(|| id.clone(), |p| name_of(p))
-                    })
-                    .collect();
-                text.push(if partners.is_empty() {
-                    "Школу-партнёра из той же группы школ расчёт не подобрал: партнёра \
-                     следует определить специалисту."
-                        .to_string()
-                } else {
-                    format!(
-                        "Рекомендуется закрепить школу-партнёра из числа школ с высокими \
-                         результатами: {}.",
-                        partners.join(", ")
-                    )
-                });
-            } else if s.resilient {
-                text.push(
-                    "Школа показывает стабильно высокие результаты в неблагоприятных \
-                     социальных условиях (резильентная): её опыт стоит включить в банк лучших \
-                     практик и привлечь школу как партнёра для других ШНРО и ШНСУ."
-                        .to_string(),
-                );
-            } else if unfavourable && r.params.partners_max > 0 {
-                let mut resilient: Vec<&SchoolResult> = r
-                    .schools
-                    .iter()
-                    .filter(|p| p.resilient && p.pool == s.pool && p.school_id != s.school_id)
-                    .collect();
-                resilient.sort_by(|a, b| {
-                    (
-                        a.municipality != s.municipality,
-                        &a.school_name,
-                        &a.school_id,
-                    )
-                        .cmp(&(
-                            b.municipality != s.municipality,
-                            &b.school_name,
-                            &b.school_id,
-                        ))
-                });
-                resilient.truncate(r.params.partners_max);
-                if !resilient.is_empty() {
-                    text.push(format!(
-                        "В качестве школы-партнёра можно рассмотреть резильентную школу той же \
-                         группы: {}.",
-                        resilient
-                            .iter()
-                            .map(|p| name_of(p))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ));
-                }
-            }
-            Recommendation {
-                school_id: s.school_id.clone(),
-                school_name: s.school_name.clone(),
-                municipality: s.municipality.clone(),
-                categories: categories.join(", "),
-                text: text.join(" "),
-            }
-        })
-        .collect()
-}
-
 // ---------------------------------------------------------------- plain text
 
-/// The report as plain text: the title, the subtitle, then each section's heading,
-/// paragraphs and tables (columns padded, numbers aligned right).
+/// The report as plain text: the title, the subtitle, the title block, the contents, then
+/// each section's numbered heading, paragraphs, tables and subsections (columns padded,
+/// numbers aligned right), and the signature block.
 pub fn report_text(report: &Report) -> String {
     let mut out = String::new();
     out.push_str(&report.title);
@@ -1313,24 +1457,50 @@ pub fn report_text(report: &Report) -> String {
         out.push_str(&report.subtitle);
         out.push('\n');
     }
-    for (i, s) in report.sections.iter().enumerate() {
-        out.push('\n');
-        let heading = format!("{}. {}", i + 1, s.heading);
-        out.push_str(&heading);
-        out.push('\n');
-        out.push_str(&"=".repeat(heading.chars().count()));
-        out.push('\n');
-        for p in &s.paragraphs {
-            out.push('\n');
-            out.push_str(p);
-            out.push('\n');
-        }
-        for t in &s.tables {
-            out.push('\n');
-            out.push_str(&table_text(t));
+    out.push('\n');
+    for (label, text) in report.title_block.lines() {
+        out.push_str(&format!("{label}: {text}\n"));
+    }
+    out.push_str("\nСодержание\n");
+    for line in report.contents() {
+        let indent = if line.level > 1 { "    " } else { "" };
+        out.push_str(&format!("{indent}{}. {}\n", line.number, line.heading));
+    }
+    for s in &report.sections {
+        section_text(&mut out, s, '=');
+        for sub in &s.subsections {
+            section_text(&mut out, sub, '-');
         }
     }
+    out.push('\n');
+    for line in report.signature.lines() {
+        out.push_str(&line);
+        out.push('\n');
+    }
     out
+}
+
+/// One section's heading (underlined with `rule`), paragraphs and tables.
+fn section_text(out: &mut String, s: &Section, rule: char) {
+    out.push('\n');
+    let heading = if s.number.is_empty() {
+        s.heading.clone()
+    } else {
+        format!("{}. {}", s.number, s.heading)
+    };
+    out.push_str(&heading);
+    out.push('\n');
+    out.push_str(&rule.to_string().repeat(heading.chars().count()));
+    out.push('\n');
+    for p in &s.paragraphs {
+        out.push('\n');
+        out.push_str(p);
+        out.push('\n');
+    }
+    for t in &s.tables {
+        out.push('\n');
+        out.push_str(&table_text(t));
+    }
 }
 
 fn table_text(t: &ReportTable) -> String {
@@ -1385,7 +1555,7 @@ mod tests {
     use super::*;
     use crate::domain::demo::{region, DemoSpec};
     use crate::domain::identify::{identify, Pool, Summary};
-    use crate::domain::self_assessment::{Answer, AnswerValue, SelfAssessment};
+    use std::collections::BTreeSet;
     use std::sync::OnceLock;
 
     fn demo() -> &'static Identification {
@@ -1397,15 +1567,18 @@ mod tests {
     }
 
     fn extra() -> Vec<Section> {
-        ["monitoring", "figures"]
-            .into_iter()
-            .map(|id| Section {
-                id: id.to_string(),
-                heading: format!("Раздел {id}"),
-                paragraphs: vec!["Текст раздела.".to_string()],
-                tables: Vec::new(),
-            })
-            .collect()
+        [
+            ("monitoring", "Мониторинг"),
+            ("figures", "Показатели проекта"),
+        ]
+        .into_iter()
+        .map(|(id, heading)| Section {
+            id: id.to_string(),
+            heading: heading.to_string(),
+            paragraphs: vec!["Текст раздела.".to_string()],
+            ..Section::default()
+        })
+        .collect()
     }
 
     const EXPECTED: [&str; 9] = [
@@ -1431,18 +1604,43 @@ mod tests {
             .unwrap_or_else(|| panic!("section {id}"))
     }
 
+    /// What a report needs besides the run: the drafted recommendations (no documents, no
+    /// support records), no edits, the typed fields.
+    struct Fixture {
+        recs: Recommendations,
+        edits: ReportEdits,
+        doc: DocumentFields,
+    }
+
+    fn fixture(r: &Identification, municipality: Option<&str>) -> Fixture {
+        let year = r.years.last().map_or(0, |y| y + 1);
+        Fixture {
+            recs: draft_recommendations(r, municipality, &BTreeMap::new(), &[], year),
+            edits: ReportEdits::new("report:пробный:регион"),
+            doc: DocumentFields {
+                addressee: "Министерство образования и науки края".into(),
+                organisation: "Центр оценки качества образования".into(),
+                position: "Методист".into(),
+                name: "И. И. Иванова".into(),
+                date: "2026-09-15".into(),
+            },
+        }
+    }
+
     fn input<'a>(
         r: &'a Identification,
         municipality: Option<&'a str>,
-        recs: &'a [Recommendation],
+        f: &'a Fixture,
     ) -> ReportInput<'a> {
         ReportInput {
             run_label: "пробный",
             run_created_at: "22.11.2025 13:15",
             result: r,
             municipality,
-            previous: None,
-            recommendations: recs,
+            comparison: Comparison::NoEarlier,
+            document: &f.doc,
+            recommendations: &f.recs,
+            edits: &f.edits,
             extra: extra(),
         }
     }
@@ -1597,12 +1795,30 @@ mod tests {
     #[test]
     fn sections_come_in_order_for_the_region_and_a_municipality() {
         let r = demo();
-        let recs = draft_recommendations(r, None, &BTreeMap::new());
-        let report = build(&input(r, None, &recs));
+        let f = fixture(r, None);
+        let report = build(&input(r, None, &f));
         assert_eq!(section_ids(&report), EXPECTED);
         assert_eq!(report.title, TITLE);
+        assert_eq!(report.short_title, "Аналитическая справка — регион");
         assert!(report.subtitle.contains("по региону"));
         assert!(report.subtitle.contains("2023–2025"));
+        // Numbered 1, 2, …; subsections 5.1, 5.2, …; the contents list every one of them.
+        let numbers: Vec<&str> = report.sections.iter().map(|s| s.number.as_str()).collect();
+        assert_eq!(numbers, ["1", "2", "3", "4", "5", "6", "7", "8", "9"]);
+        let lists = section(&report, LISTS);
+        assert_eq!(lists.number, "5");
+        assert_eq!(lists.subsections[1].number, "5.2");
+        let contents = report.contents();
+        let expected: usize = report
+            .sections
+            .iter()
+            .map(|s| 1 + s.subsections.len())
+            .sum();
+        assert_eq!(contents.len(), expected);
+        assert_eq!(contents[0].number, "1");
+        assert!(contents
+            .iter()
+            .any(|c| c.number == "5.1" && c.level == 2 && c.heading.starts_with("ШНРО")));
         // Region: one row per municipality and a total.
         let counts = section(&report, COUNTS);
         assert_eq!(counts.tables.len(), 2);
@@ -1611,16 +1827,19 @@ mod tests {
             r.summary.municipalities.len() + 1
         );
         let text = report_text(&report);
-        for s in &report.sections {
-            assert!(text.contains(&s.heading), "{}", s.heading);
+        for c in &contents {
+            let line = format!("{}. {}", c.number, c.heading);
+            // Once in the contents, once as the heading.
+            assert_eq!(text.matches(&line).count(), 2, "{line}");
         }
-        assert!(section(&report, CHANGES).paragraphs[0].contains("предыдущего расчёта нет"));
+        assert!(section(&report, CHANGES).paragraphs[0].contains("Предыдущих расчётов нет"));
 
         let m = first_municipality(r);
-        let recs = draft_recommendations(r, Some(m), &BTreeMap::new());
-        let report = build(&input(r, Some(m), &recs));
+        let f = fixture(r, Some(m));
+        let report = build(&input(r, Some(m), &f));
         assert_eq!(section_ids(&report), EXPECTED);
         assert!(report.subtitle.contains(m));
+        assert_eq!(report.short_title, format!("Аналитическая справка — {m}"));
         // The counts are the municipality's.
         let c = &r.summary.municipalities[m];
         let counts = section(&report, COUNTS);
@@ -1631,22 +1850,27 @@ mod tests {
             c.results[&ResultsCategory::Low].count.to_string(),
             "{low:?}"
         );
-        // The lists hold the municipality's schools only, and all of its ШНРО.
+        // The lists hold the municipality's schools only, in one table per list, and all of
+        // its ШНРО.
         let lists = section(&report, LISTS);
-        for t in &lists.tables {
-            assert!(t.rows.iter().all(|row| row[2] == m), "{}", t.caption);
+        for sub in &lists.subsections {
+            assert!(sub.tables.len() <= 1, "{}", sub.heading);
+            for t in &sub.tables {
+                assert_eq!(t.caption, format!("{m}: {}", t.rows.len()));
+            }
         }
         let low_here = r
             .schools
             .iter()
             .filter(|s| s.municipality == m && s.results_category == Some(ResultsCategory::Low))
             .count();
-        let listed = lists
-            .tables
-            .iter()
-            .find(|t| t.caption.starts_with("ШНРО"))
-            .map_or(0, |t| t.rows.len());
-        assert_eq!(listed, low_here);
+        let low_list = &lists.subsections[0];
+        assert_eq!(low_list.id, "list:low");
+        assert_eq!(
+            low_list.tables.iter().map(|t| t.rows.len()).sum::<usize>(),
+            low_here
+        );
+        assert!(low_list.heading.ends_with(&format!(": {low_here}")));
         // The cross-table is the municipality's.
         let cross = &section(&report, CROSS).tables[0];
         let total = cross.rows.last().and_then(|row| row.last()).cloned();
@@ -1669,25 +1893,79 @@ mod tests {
     }
 
     #[test]
-    fn the_lists_and_the_distribution_add_up_for_the_region() {
+    fn the_lists_are_the_seeds_grouped_by_municipality_and_add_up() {
         let r = demo();
-        let report = build(&input(r, None, &[]));
+        let f = fixture(r, None);
+        let report = build(&input(r, None, &f));
         let lists = section(&report, LISTS);
-        let count = |prefix: &str| {
-            lists
+        let ids: Vec<&str> = lists.subsections.iter().map(|s| s.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            [
+                "list:low",
+                "list:risk",
+                "list:high",
+                "list:unfavourable",
+                "list:resilient",
+                "list:insufficient"
+            ]
+        );
+        let o = &r.summary.overall;
+        let expected = [
+            o.results[&ResultsCategory::Low].count,
+            o.results[&ResultsCategory::Risk].count,
+            o.results[&ResultsCategory::High].count,
+            o.social[&SocialCategory::Unfavourable].count,
+            o.resilient.count,
+            o.results
+                .get(&ResultsCategory::Insufficient)
+                .map_or(0, |t| t.count),
+        ];
+        assert!(expected[2] > 0, "the demo region has stably high schools");
+        for (sub, (def, n)) in lists.subsections.iter().zip(LIST_DEFS.iter().zip(expected)) {
+            let rows: Vec<&Vec<String>> = sub.tables.iter().flat_map(|t| &t.rows).collect();
+            assert_eq!(rows.len(), n, "{}", sub.heading);
+            assert_eq!(sub.heading, format!("{}: {n}", def.heading));
+            if n == 0 {
+                assert_eq!(sub.paragraphs, [def.none]);
+                continue;
+            }
+            // Numbered through the list, across the municipalities' tables.
+            let numbers: Vec<String> = rows.iter().map(|row| row[0].clone()).collect();
+            let through: Vec<String> = (1..=n).map(|i| i.to_string()).collect();
+            assert_eq!(numbers, through, "{}", sub.heading);
+            // One table per municipality, in order, each holding that municipality's schools.
+            let munis: Vec<&str> = sub
                 .tables
                 .iter()
-                .find(|t| t.caption.starts_with(prefix))
-                .map_or(0, |t| t.rows.len())
-        };
-        let o = &r.summary.overall;
-        assert_eq!(count("ШНРО"), o.results[&ResultsCategory::Low].count);
-        assert_eq!(
-            count("Школы «группы риска»"),
-            o.results[&ResultsCategory::Risk].count
-        );
-        assert_eq!(count("ШНСУ"), o.social[&SocialCategory::Unfavourable].count);
-        assert_eq!(count("Резильентные"), o.resilient.count);
+                .map(|t| t.caption.split(':').next().unwrap_or(""))
+                .collect();
+            let mut sorted = munis.clone();
+            sorted.sort();
+            sorted.dedup();
+            assert_eq!(munis, sorted, "{}", sub.heading);
+            for (t, m) in sub.tables.iter().zip(&munis) {
+                assert_eq!(t.caption, format!("{m}: {}", t.rows.len()));
+                for row in &t.rows {
+                    assert!(
+                        r.schools.iter().any(|s| s.school_name == row[1]
+                            && s.municipality == *m
+                            && (def.keep)(s)),
+                        "{} in {m}: {row:?}",
+                        sub.heading
+                    );
+                }
+                assert_eq!(t.numeric.len(), t.header.len(), "{}", t.caption);
+                assert!(t.rows.iter().all(|row| row.len() == t.header.len()));
+            }
+        }
+        // The stably high list shows the social conditions in words.
+        let high = &lists.subsections[2].tables[0];
+        assert_eq!(high.header[4], "Социальные условия");
+        assert!(high
+            .rows
+            .iter()
+            .all(|row| SocialCategory::ALL.iter().any(|c| c.short() == row[4])));
         let charts = &section(&report, CHARTS).tables[0];
         assert_eq!(charts.rows.len(), r.params.pools.len());
         let col = |i: usize| -> usize {
@@ -1701,10 +1979,71 @@ mod tests {
         assert_eq!(col(9), o.results[&ResultsCategory::Low].count);
         // Every ranked school of the latest year is in one band.
         assert_eq!(col(3) + col(4) + col(5), col(2));
-        for t in section(&report, CHARTS).tables.iter().chain(&lists.tables) {
+        for t in &section(&report, CHARTS).tables {
             assert_eq!(t.numeric.len(), t.header.len(), "{}", t.caption);
             assert!(t.rows.iter().all(|row| row.len() == t.header.len()));
         }
+    }
+
+    #[test]
+    fn the_insufficient_list_names_the_years_without_an_index() {
+        // Drop one school's results of the middle year: too few data for a category.
+        let mut rows = region(&DemoSpec::default());
+        let latest = rows.iter().map(|row| row.year).max().unwrap();
+        let victim = rows
+            .iter()
+            .find(|row| row.school_type == SchoolType::Secondary)
+            .map(|row| row.school_id.clone())
+            .unwrap();
+        rows.retain(|row| !(row.school_id == victim && row.year == latest - 1));
+        let r = identify(&rows, &Params::default()).unwrap();
+        let s = r.school(&victim).unwrap();
+        assert_eq!(s.results_category, Some(ResultsCategory::Insufficient));
+        let f = fixture(&r, None);
+        let report = build(&input(&r, None, &f));
+        let list = &section(&report, LISTS).subsections[5];
+        let row = list
+            .tables
+            .iter()
+            .find(|t| t.caption.starts_with(&format!("{}:", s.municipality)))
+            .and_then(|t| t.rows.iter().find(|row| row[1] == s.school_name))
+            .expect("the school is in the list, in its municipality's table");
+        assert_eq!(row[2], s.school_type.label());
+        assert_eq!(row[3], (latest - 1).to_string());
+    }
+
+    #[test]
+    fn the_changes_say_which_comparison_was_chosen() {
+        let r = demo();
+        let f = fixture(r, None);
+        let first = |c: Comparison| {
+            let mut inp = input(r, None, &f);
+            inp.comparison = c;
+            let report = build(&inp);
+            let s = section(&report, CHANGES).clone();
+            (s.paragraphs.join(" "), s.tables.len())
+        };
+        let (text, tables) = first(Comparison::NotChosen { earlier: 2 });
+        assert_eq!(
+            text,
+            "Сравнение с предыдущим расчётом не выбрано (более ранних расчётов: 2)."
+        );
+        assert_eq!(tables, 0);
+        let (text, tables) = first(Comparison::NoEarlier);
+        assert_eq!(text, "Предыдущих расчётов нет: сравнивать не с чем.");
+        assert_eq!(tables, 0);
+        let (text, tables) = first(Comparison::With {
+            label: "тот же",
+            created_at: "01.10.2025 09:00",
+            result: r,
+        });
+        assert!(
+            text.starts_with("Сравнение с расчётом «тот же» от 01.10.2025 09:00"),
+            "{text}"
+        );
+        assert!(!text.contains("не выбрано") && !text.contains("нет:"));
+        assert!(text.contains("не изменились"), "{text}");
+        assert_eq!(tables, 1, "no school moved: no table of schools");
     }
 
     #[test]
@@ -1718,8 +2057,14 @@ mod tests {
             },
         )
         .unwrap();
-        let mut inp = input(r, None, &[]);
-        inp.previous = Some(("широкие группы", &wider));
+        let with = Comparison::With {
+            label: "широкие группы",
+            created_at: "01.10.2025 09:00",
+            result: &wider,
+        };
+        let f = fixture(r, None);
+        let mut inp = input(r, None, &f);
+        inp.comparison = with;
         let report = build(&inp);
         let changes = section(&report, CHANGES);
         assert!(changes.paragraphs[0].contains("«широкие группы»"));
@@ -1739,8 +2084,9 @@ mod tests {
 
         // A municipality counts its own schools only.
         let m = first_municipality(r);
-        let mut inp = input(r, Some(m), &[]);
-        inp.previous = Some(("широкие группы", &wider));
+        let f = fixture(r, Some(m));
+        let mut inp = input(r, Some(m), &f);
+        inp.comparison = with;
         let report = build(&inp);
         let t = &section(&report, CHANGES).tables[0];
         for (row, ch) in t.rows.iter().zip(&cmp.categories) {
@@ -1750,134 +2096,163 @@ mod tests {
     }
 
     #[test]
-    fn recommendations_name_the_weakest_component_of_a_low_school() {
+    fn the_title_and_signature_blocks_print_the_typed_fields_and_the_run() {
         let r = demo();
-        let recs = draft_recommendations(r, None, &BTreeMap::new());
-        let latest = *r.years.last().unwrap();
-        let low = r
-            .schools
-            .iter()
-            .find(|s| {
-                s.results_category == Some(ResultsCategory::Low)
-                    && s.years.get(&latest).is_some_and(|y| !y.weakest.is_empty())
-            })
-            .expect("the demo region has a ШНРО with weakest components");
-        let first = low.years[&latest].weakest.ids().next().unwrap();
-        let label = &method().result_component(first).unwrap().label;
-        let rec = recs
-            .iter()
-            .find(|x| x.school_id == low.school_id)
-            .expect("a ШНРО gets a recommendation");
-        assert!(rec.text.contains(label.as_str()), "{}", rec.text);
-        assert!(rec.text.contains(&format!("в {latest} году")));
-        assert!(rec.categories.starts_with("ШНРО"));
-        assert!(rec.text.contains("Самооценка школы не представлена"));
-        if let Some(p) = low.partners.first() {
-            let partner = r.school(p).unwrap();
-            assert!(rec.text.contains(&partner.school_name), "{}", rec.text);
-        }
-        // Every ШНРО, «группа риска» and ШНСУ school, no other, in order.
-        let expected = r
-            .schools
-            .iter()
-            .filter(|s| {
-                matches!(
-                    s.results_category,
-                    Some(ResultsCategory::Low | ResultsCategory::Risk)
-                ) || s.social_category == Some(SocialCategory::Unfavourable)
-            })
-            .count();
-        assert_eq!(recs.len(), expected);
-        assert!(recs.windows(2).all(|w| {
-            (&w[0].municipality, &w[0].school_name, &w[0].school_id)
-                <= (&w[1].municipality, &w[1].school_name, &w[1].school_id)
-        }));
-        // ШНСУ only: the social framing, no «ШНРО».
-        let social = recs
-            .iter()
-            .find(|x| x.categories == "ШНСУ")
-            .expect("the demo region has a ШНСУ that is not ШНРО nor at risk");
-        assert!(social.text.contains("неблагоприятных социальных условиях"));
-        // A resilient ШНСУ is pointed to the bank of best practices.
-        for rec in &recs {
-            let resilient = r.school(&rec.school_id).is_some_and(|s| s.resilient);
-            assert_eq!(
-                rec.text.contains("(резильентная)"),
-                resilient,
-                "{}",
-                rec.text
-            );
-        }
-        // The report prints «Школа — текст».
-        let report = build(&input(r, None, &recs));
-        let section = section(&report, RECOMMENDATIONS);
-        assert_eq!(section.paragraphs[0], RECOMMENDATIONS_NOTE);
-        assert_eq!(section.paragraphs.len(), recs.len() + 1);
-        assert!(section.paragraphs[1].starts_with(&recs[0].school_name));
-        assert!(section.paragraphs[1].contains(&format!(" — {}", recs[0].text)));
-        // A municipality's drafts are its own.
-        let m = first_municipality(r);
-        let here = draft_recommendations(r, Some(m), &BTreeMap::new());
-        assert!(here.iter().all(|x| x.municipality == m));
+        let f = fixture(r, None);
+        let report = build(&input(r, None, &f));
+        let lines: BTreeMap<&str, String> = report.title_block.lines().into_iter().collect();
+        assert_eq!(lines["Для кого"], "Министерство образования и науки края");
+        assert_eq!(lines["Подготовлено"], "Центр оценки качества образования");
+        assert_eq!(lines["Исполнитель"], "Методист И. И. Иванова");
+        assert_eq!(lines["Дата документа"], "15.09.2026");
+        assert_eq!(lines["Охват"], "регион (все муниципалитеты)");
         assert_eq!(
-            here.len(),
-            recs.iter().filter(|x| x.municipality == m).count()
+            lines["Расчёт"],
+            "«пробный» от 22.11.2025 13:15; годы расчёта: 2023–2025"
         );
+        assert_eq!(
+            lines["Параметры расчёта"],
+            "как в методике (значения по умолчанию)"
+        );
+        assert_eq!(
+            report.signature.lines(),
+            [
+                "Методист   ____________ (подпись)   И. И. Иванова".to_string(),
+                "Дата: 15.09.2026".to_string()
+            ]
+        );
+        let text = report_text(&report);
+        assert!(text.contains("Для кого: Министерство образования и науки края\n"));
+        assert!(text.contains("\nСодержание\n1. Методика идентификации\n"));
+        assert!(
+            text.ends_with("И. И. Иванова\nДата: 15.09.2026\n"),
+            "{text}"
+        );
+
+        // Nothing typed: lines to fill in by hand; the fields typed later replace them.
+        let mut blank = f.doc.clone();
+        blank.addressee = "  ".into();
+        blank.position.clear();
+        blank.name.clear();
+        blank.date.clear();
+        let mut report = report;
+        report.set_document(&blank);
+        let lines: BTreeMap<&str, String> = report.title_block.lines().into_iter().collect();
+        assert_eq!(lines["Для кого"], BLANK);
+        assert_eq!(lines["Исполнитель"], BLANK);
+        assert_eq!(lines["Дата документа"], BLANK);
+        assert_eq!(report.signature.lines()[1], format!("Дата: {BLANK}"));
+        report.set_document(&f.doc);
+        assert_eq!(report.title_block.date, "15.09.2026");
     }
 
     #[test]
-    fn recommendations_name_the_gaps_of_the_latest_self_assessment() {
+    fn the_title_block_names_the_parameters_that_differ_from_the_method() {
+        assert_eq!(
+            parameters_statement(&Params::default()),
+            "как в методике (значения по умолчанию)"
+        );
+        let wider = Params {
+            band_share: 0.3,
+            partners_max: 5,
+            ..Params::default()
+        };
+        assert_eq!(
+            parameters_statement(&wider),
+            "отличаются от методики: «Доля школ в нижней и верхней группе, %»; «Сколько \
+             школ-партнёров предлагать» (значения этого расчёта — в разделе «Методика \
+             идентификации»)"
+        );
+        // The method section then describes the run with its own values, in words.
+        let r = identify(&region(&DemoSpec::default()), &wider).unwrap();
+        let f = fixture(&r, None);
+        let report = build(&input(&r, None, &f));
+        assert!(report.title_block.parameters.starts_with("отличаются"));
+        let method = section(&report, METHOD);
+        assert!(method.paragraphs[0].contains("выделяются 30 % школ"));
+        assert!(method.paragraphs[0].contains("до 5 школ-партнёров"));
+        assert!(method.tables[0].caption.ends_with("размер групп 30 %"));
+        // A parameter beyond the method paragraph is named all the same.
+        let context = Params {
+            context_share: 0.3,
+            ..Params::default()
+        };
+        assert!(parameters_statement(&context).starts_with(
+            "отличаются от методики: «Контекстуализированные результаты: доля школ выше и \
+             ниже ожидаемого» ("
+        ));
+    }
+
+    #[test]
+    fn the_report_prints_the_recommendations_as_edited_and_checked() {
         let r = demo();
-        let low = r
-            .schools
-            .iter()
-            .find(|s| s.results_category == Some(ResultsCategory::Low))
-            .unwrap();
-        let q = questionnaire();
-        let yes_good: Vec<&crate::domain::self_assessment::Item> = q
-            .items
-            .iter()
-            .filter(|i| i.polarity == crate::domain::self_assessment::Polarity::YesGood)
-            .take(2)
-            .collect();
-        let (old_gap, new_gap) = (yes_good[0], yes_good[1]);
-        let assessment = |year: i32, answers: &[(&str, AnswerValue)]| {
-            let mut sa = SelfAssessment::new(low.school_id.clone(), year);
-            for (id, v) in answers {
-                sa.answers.insert(id.to_string(), Answer::new(*v));
+        let mut f = fixture(r, None);
+        let report = build(&input(r, None, &f));
+        let recs = section(&report, RECOMMENDATIONS);
+        assert_eq!(recs.number, "9");
+        // One subsection per group, then the notes; numbered like the contents.
+        assert_eq!(recs.subsections.len(), f.recs.groups.len() + 1);
+        assert_eq!(recs.subsections[0].number, "9.1");
+        assert_eq!(recs.subsections[0].heading, f.recs.groups[0].heading);
+        assert_eq!(recs.paragraphs[1], checked_summary(9, &f.recs, &f.edits));
+        let g = f.recs.groups[1].clone();
+        f.edits
+            .groups
+            .insert(g.key.clone(), "Провести выездной семинар.".into());
+        f.edits.notes.insert(
+            f.recs.schools[0].school_id.clone(),
+            "Школа на контроле.".into(),
+        );
+        let text = report_text(&build(&input(r, None, &f)));
+        assert!(
+            text.contains("\nПровести выездной семинар.\n\nТекст отредактирован специалистом.\n")
+        );
+        assert!(text.contains("рекомендации 9.2; остальные"), "{text}");
+        assert!(text.contains("| Школа на контроле. |"), "{text}");
+        assert!(!text.contains(&g.text));
+    }
+
+    #[test]
+    fn no_printed_word_is_a_code() {
+        let r = demo();
+        let wider = identify(
+            &region(&DemoSpec::default()),
+            &Params {
+                band_share: 0.30,
+                ..Params::default()
+            },
+        )
+        .unwrap();
+        for m in [None, Some(first_municipality(r))] {
+            let f = fixture(r, m);
+            let mut inp = input(r, m, &f);
+            inp.comparison = Comparison::With {
+                label: "широкие группы",
+                created_at: "01.10.2025 09:00",
+                result: &wider,
+            };
+            let text = report_text(&build(&inp));
+            let words: BTreeSet<&str> = text
+                .split(|c: char| !c.is_ascii_alphabetic())
+                .filter(|w| !w.is_empty())
+                .collect();
+            for raw in [
+                "secondary",
+                "basic",
+                "evening",
+                "low",
+                "middle",
+                "high",
+                "risk",
+                "insufficient",
+                "unfavourable",
+                "favourable",
+                "neutral",
+            ] {
+                assert!(!words.contains(raw), "«{raw}» in the report");
             }
-            sa
-        };
-        let docs = SchoolDocuments {
-            self_assessments: vec![
-                assessment(
-                    2025,
-                    &[
-                        (&old_gap.id, AnswerValue::Yes),
-                        (&new_gap.id, AnswerValue::No),
-                    ],
-                ),
-                assessment(2024, &[(&old_gap.id, AnswerValue::No)]),
-            ],
-            programme: None,
-        };
-        let documents: BTreeMap<String, SchoolDocuments> =
-            [(low.school_id.clone(), docs)].into_iter().collect();
-        let recs = draft_recommendations(r, None, &documents);
-        let rec = recs.iter().find(|x| x.school_id == low.school_id).unwrap();
-        assert!(rec.text.contains(&new_gap.text), "{}", rec.text);
-        assert!(!rec.text.contains(&old_gap.text), "{}", rec.text);
-        assert!(rec.text.contains("за 2025 год"));
-        // No gaps: said so.
-        let docs = SchoolDocuments {
-            self_assessments: vec![assessment(2025, &[(&old_gap.id, AnswerValue::Yes)])],
-            programme: None,
-        };
-        let documents: BTreeMap<String, SchoolDocuments> =
-            [(low.school_id.clone(), docs)].into_iter().collect();
-        let recs = draft_recommendations(r, None, &documents);
-        let rec = recs.iter().find(|x| x.school_id == low.school_id).unwrap();
-        assert!(rec.text.contains("дефицитов не выявила"), "{}", rec.text);
+            assert!(words.is_empty(), "Latin words in the report: {words:?}");
+        }
     }
 
     #[test]
@@ -1897,14 +2272,22 @@ mod tests {
             (&empty, Some("Нет такого")),
             (demo(), Some("Нет такого")),
         ] {
-            let recs = draft_recommendations(r, m, &BTreeMap::new());
-            assert!(recs.is_empty());
-            let mut inp = input(r, m, &recs);
-            inp.previous = Some(("пустой", &empty));
+            let f = fixture(r, m);
+            assert!(f.recs.groups.is_empty() && f.recs.schools.is_empty());
+            let mut inp = input(r, m, &f);
+            inp.comparison = Comparison::With {
+                label: "пустой",
+                created_at: "",
+                result: &empty,
+            };
             let report = build(&inp);
             assert_eq!(section_ids(&report), EXPECTED);
             let text = report_text(&report);
-            assert!(text.contains("Рекомендаций нет."));
+            assert!(text.contains("рекомендаций нет."), "{text}");
+            for sub in &section(&report, LISTS).subsections {
+                assert!(sub.tables.is_empty());
+                assert!(sub.heading.ends_with(": 0"));
+            }
             if m.is_some() {
                 assert!(text.contains("В расчёте нет школ муниципалитета «Нет такого»."));
             }
@@ -1919,15 +2302,19 @@ mod tests {
             ..Params::default()
         };
         assert!(method_paragraph(&odd, &[]).contains("группы школ не заданы"));
+        assert!(parameters_statement(&odd).starts_with("отличаются от методики: "));
     }
 
     #[test]
     fn plain_text_aligns_numbers_right() {
         let report = Report {
             title: "Справка".into(),
+            short_title: "Справка — регион".into(),
             subtitle: String::new(),
+            title_block: TitleBlock::default(),
             sections: vec![Section {
                 id: "t".into(),
+                number: "1".into(),
                 heading: "Таблица".into(),
                 paragraphs: vec!["Абзац.".into()],
                 tables: vec![ReportTable {
@@ -1940,10 +2327,26 @@ mod tests {
                     ],
                     numeric: vec![false, true],
                 }],
+                subsections: vec![Section {
+                    id: "u".into(),
+                    number: "1.1".into(),
+                    heading: "Часть".into(),
+                    paragraphs: vec!["Текст части.".into()],
+                    ..Section::default()
+                }],
             }],
+            signature: Signature::default(),
         };
         let text = report_text(&report);
-        assert!(text.contains("1. Таблица\n"), "{text}");
+        assert!(text.contains("\n1. Таблица\n==========\n"), "{text}");
+        assert!(
+            text.contains("\n1.1. Часть\n----------\n\nТекст части.\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("Содержание\n1. Таблица\n    1.1. Часть\n"),
+            "{text}"
+        );
         assert!(text.contains("| Первая |     7 |        |"), "{text}");
         assert!(text.contains("| Вторая |    12 | лишняя |"), "{text}");
     }

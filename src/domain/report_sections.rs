@@ -149,6 +149,7 @@ pub fn figures_section(f: &ProjectFigures, reading: &str) -> Section {
             rows,
             numeric: vec![false, true, true, true],
         }],
+        ..Section::default()
     }
 }
 

@@ -1,11 +1,17 @@
 //! The analytical report («аналитическая справка», seed 003) of one run, for the region or a
-//! municipality: built as data by [`crate::domain::report::build`], shown as a document, with
-//! the addressed recommendations («адресные рекомендации») drafted from the weakest components
-//! and the self-assessment gaps and edited here before printing. The edits are saved as the
-//! user types (the `drafts` store, one record per run and scope). The print style sheet turns
-//! the page into A4 pages without the controls.
+//! municipality, as an official document: built as data by [`crate::domain::report::build`]
+//! and shown with its title block (for whom, prepared by whom, the date — typed above the
+//! document —, the run and its parameters), contents, numbered sections, the addressed
+//! recommendations grouped by what they recommend and a signature block.
+//!
+//! What the specialist changes is saved as they type (the `drafts` store, one record per run
+//! and scope, [`ReportEdits`]): a group's text, its «Проверено» box, a school's note and the
+//! title block's fields. The fields also go to one record of their own ([`LAST_TITLE`]), from
+//! which a report never typed before starts (the date aside: it starts as today). The print
+//! style sheet turns the page into A4 pages without the controls; the print frame reads the
+//! document's `data-doc-title` and `data-doc-date`.
 
-use super::municipality::monitoring::{load_documents, Documents};
+use super::municipality::monitoring::{load_documents, today, Documents};
 use crate::app::actions;
 use crate::app::autosave::{self, AutoSave, SaveStatus, Saved, TEXT_DELAY_MS};
 use crate::app::chart::{paint, Chart};
@@ -15,57 +21,87 @@ use crate::domain::catalog::SchoolSummary;
 use crate::domain::monitoring::monitoring_table;
 use crate::domain::records::{RunRecord, SchoolDocuments};
 use crate::domain::report::{
-    build, draft_recommendations, Recommendation, ReportInput, Section, RECOMMENDATIONS,
+    build, checked_summary, draft_recommendations, group_status, recommendations::notes_table,
+    Comparison, DocumentFields, Recommendations, Report, ReportEdits, ReportInput, ReportTable,
+    Section, Signature, CHARTS, RECOMMENDATIONS,
 };
 use crate::domain::report_sections::{figures_section, monitoring_section};
 use crate::domain::support::{project_figures, SupportView, FIGURES_READING};
+use crate::domain::time::date_ru;
 use crate::format::date_time;
 use crate::storage::records::put_draft;
 use crate::storage::{stores, Db, StorageError};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
-use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-/// The specialist's edits of a report's recommendations, by school; kept in the `drafts`
-/// store under `report:<run>:<scope>`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct ReportEdits {
-    pub key: String,
-    pub texts: BTreeMap<String, String>,
-}
+/// The `drafts` key of the title block's fields as last typed in any report.
+pub const LAST_TITLE: &str = "report:title";
 
 thread_local! {
     static SLOT: AutoSave<ReportEdits> = const { AutoSave::new() };
 }
 
 impl Saved for ReportEdits {
-    const FAILED: &'static str = "Правка рекомендаций не сохранена";
+    const FAILED: &'static str = "Правка справки не сохранена";
     async fn write(_state: AppState, e: &Self) -> Result<(), StorageError> {
-        let op = put_draft(&e.key, e);
-        Db::write_one(op).await
+        // The document's record and the fields for the next report, in one transaction.
+        let last = DocumentFields {
+            date: String::new(),
+            ..e.title.clone()
+        };
+        let ops = [put_draft(&e.key, e), put_draft(LAST_TITLE, &last)];
+        Db::get().await?.apply(&ops, |_, _| {}).await
     }
 }
 
-async fn read_edits(key: &str) -> ReportEdits {
-    let stored = match Db::get().await {
+async fn read_draft(key: &str) -> Option<String> {
+    match Db::get().await {
         Ok(db) => db.get_value(stores::DRAFTS, key).await.ok().flatten(),
         Err(_) => None,
-    };
-    stored
-        .and_then(|t| serde_json::from_str::<ReportEdits>(&t).ok())
-        .filter(|e| e.key == key)
-        .unwrap_or(ReportEdits {
-            key: key.to_string(),
-            texts: BTreeMap::new(),
-        })
+    }
 }
 
-/// Everything the document needs, loaded once per choice of run, scope and previous run.
+/// The report's edits as stored (the first form's texts become notes); a report never
+/// typed before takes the fields last typed in another.
+async fn read_edits(key: &str) -> ReportEdits {
+    let mut edits = read_draft(key)
+        .await
+        .and_then(|t| serde_json::from_str::<ReportEdits>(&t).ok())
+        .filter(|e| e.key == key)
+        .map(ReportEdits::upgrade)
+        .unwrap_or_else(|| ReportEdits::new(key));
+    if edits.title.is_blank() {
+        if let Some(last) = read_draft(LAST_TITLE)
+            .await
+            .and_then(|t| serde_json::from_str::<DocumentFields>(&t).ok())
+        {
+            edits.title = DocumentFields {
+                date: edits.title.date.clone(),
+                ..last
+            };
+        }
+    }
+    edits
+}
+
+/// The fields as printed: the date chosen, or today.
+fn effective(fields: &DocumentFields) -> DocumentFields {
+    let mut f = fields.clone();
+    if f.date.trim().is_empty() {
+        f.date = today();
+    }
+    f
+}
+
+/// Everything the document needs, loaded once per choice of run, scope and comparison.
 struct Loaded {
     run: RunRecord,
-    previous: Option<RunRecord>,
+    /// The run chosen for the comparison, with its date as shown.
+    previous: Option<(RunRecord, String)>,
+    /// Runs made before the chosen one.
+    earlier: usize,
     documents: Documents,
     edits: ReportEdits,
 }
@@ -83,12 +119,22 @@ pub fn ReportPage() -> impl IntoView {
     });
     let run_id = RwSignal::new(query.with_untracked(|q| q.get("run")).unwrap_or_default());
     let muni = RwSignal::new(query.with_untracked(|q| q.get("muni")).unwrap_or_default());
-    // The previous run: by default the latest one made before the chosen run.
+    // The run to compare with: by default the latest one made before the chosen run;
+    // `Some("")` — «не сравнивать».
     let previous = RwSignal::new(None::<String>);
     let chosen = Memo::new(move |_| {
         let id = run_id.get();
         let list = runs.get();
         list.iter().find(|r| r.id == id).or(list.first()).cloned()
+    });
+    let earlier = Memo::new(move |_| {
+        let Some(mine) = chosen.get() else {
+            return 0;
+        };
+        runs.get()
+            .iter()
+            .filter(|r| r.created_at.as_str() < mine.created_at.as_str())
+            .count()
     });
     let previous_id = Memo::new(move |_| {
         let mine = chosen.get()?;
@@ -106,6 +152,7 @@ pub fn ReportPage() -> impl IntoView {
     let data = LocalResource::new(move || {
         let run = chosen.get();
         let prev = previous_id.get();
+        let earlier = earlier.get();
         let m = muni.get();
         async move {
             let run = run.ok_or_else(|| {
@@ -114,7 +161,13 @@ pub fn ReportPage() -> impl IntoView {
             })?;
             let record = actions::run_record(run.id.clone()).await?;
             let previous = match prev {
-                Some(p) => actions::run_record(p).await.ok(),
+                Some(p) => {
+                    let r = actions::run_record(p)
+                        .await
+                        .map_err(|e| format!("Не удалось прочитать расчёт для сравнения: {e}"))?;
+                    let at = date_time(&r.created_at);
+                    Some((r, at))
+                }
                 None => None,
             };
             let documents = load_documents(state, (!m.is_empty()).then_some(m.clone())).await?;
@@ -127,6 +180,7 @@ pub fn ReportPage() -> impl IntoView {
             Ok::<_, String>(Arc::new(Loaded {
                 run: record,
                 previous,
+                earlier,
                 documents,
                 edits,
             }))
@@ -148,7 +202,7 @@ pub fn ReportPage() -> impl IntoView {
                 </select>
             </div>
             <div class="field">
-                <label for="report-scope">"Для кого"</label>
+                <label for="report-scope">"Охват"</label>
                 <select id="report-scope" on:change=move |ev| muni.set(event_target_value(&ev)) prop:value=move || muni.get()>
                     <option value="">"регион (все муниципалитеты)"</option>
                     {move || munis.get().into_iter().map(|m| view! { <option value=m.clone()>{m.clone()}</option> }).collect_view()}
@@ -165,7 +219,7 @@ pub fn ReportPage() -> impl IntoView {
         </div>
         <p class="actions no-print">
             <button type="button" class="primary" id="report-print" on:click=print>"Печать / Сохранить как PDF"</button>
-            <span class="hint">"Перед печатью проверьте и отредактируйте адресные рекомендации в конце справки."</span>
+            <span class="hint">"Заполните реквизиты, проверьте адресные рекомендации в конце справки и отметьте проверенные."</span>
         </p>
         {move || match data.get() {
             None => view! { <p aria-busy="true">"Готовлю справку…"</p> }.into_any(),
@@ -175,6 +229,7 @@ pub fn ReportPage() -> impl IntoView {
     }
 }
 
+/// The report of one run and scope: the fields typed above it, then the document.
 #[component]
 fn Document(d: Arc<Loaded>, municipality: String) -> impl IntoView {
     let state = app_state();
@@ -186,51 +241,183 @@ fn Document(d: Arc<Loaded>, municipality: String) -> impl IntoView {
         .filter(|(_, x)| !x.is_empty())
         .map(|(s, x)| (s.school_id.clone(), x.clone()))
         .collect();
-    let drafted = draft_recommendations(r, m, &docs);
-    // The monitoring summary and the project's figures (for the year after the window).
+    // The project year: the year after the window (the support records and the figures).
+    let year = r.years.last().map_or(0, |y| y + 1);
+    let (recs, figures) = state.overview.with_untracked(|o| {
+        let views: Vec<SupportView> = o
+            .as_ref()
+            .map(|o| o.schools.iter().map(SchoolSummary::support_view).collect())
+            .unwrap_or_default();
+        let recs = draft_recommendations(r, m, &docs, &views, year);
+        let figures = o.as_ref().map(|_| {
+            let here: Vec<SupportView> = views
+                .iter()
+                .filter(|v| m.is_none_or(|m| v.municipality == m))
+                .copied()
+                .collect();
+            project_figures(r, &here, year)
+        });
+        (recs, figures)
+    });
+    // The monitoring summary and the project's figures.
     let refs: Vec<_> = d.documents.iter().map(|(s, x)| (s.clone(), x)).collect();
     let table = monitoring_table(&refs);
-    let year = r.years.last().map_or(0, |y| y + 1);
-    let figures = state.overview.with_untracked(|o| {
-        o.as_ref().map(|o| {
-            let views: Vec<SupportView> = o
-                .schools
-                .iter()
-                .filter(|s| m.is_none_or(|m| s.municipality == m))
-                .map(SchoolSummary::support_view)
-                .collect();
-            project_figures(r, &views, year)
-        })
-    });
     let mut extra = vec![monitoring_section(&table, m, 3)];
     if let Some(f) = figures {
         extra.push(figures_section(&f, FIGURES_READING));
     }
     let created = date_time(&d.run.created_at);
+    let comparison = match &d.previous {
+        Some((p, at)) => Comparison::With {
+            label: &p.label,
+            created_at: at,
+            result: &p.result,
+        },
+        None if d.earlier > 0 => Comparison::NotChosen { earlier: d.earlier },
+        None => Comparison::NoEarlier,
+    };
+    let mut edits = d.edits.clone();
+    if edits.title.is_blank() {
+        // Who this browser speaks for, until something is typed.
+        edits.title.organisation = state.profile.with_untracked(|p| p.organisation.clone());
+    }
     let report = build(&ReportInput {
         run_label: &d.run.label,
         run_created_at: &created,
         result: r,
         municipality: m,
-        previous: d.previous.as_ref().map(|p| (p.label.as_str(), &p.result)),
-        recommendations: &drafted,
+        comparison,
+        document: &effective(&edits.title),
+        recommendations: &recs,
+        edits: &edits,
         extra,
     });
-    let edits = RwSignal::new(d.edits.clone());
+    let edits = RwSignal::new(edits);
     let status = RwSignal::new(SaveStatus::Idle);
     let result = Arc::new(d.run.result.clone());
+    let recs = Arc::new(recs);
+    let fields = Memo::new(move |_| edits.with(|e| effective(&e.title)));
+    let report = Arc::new(report);
+    let base = report.clone();
+    let title_lines = Memo::new(move |_| {
+        let mut t = base.title_block.clone();
+        t.set_document(&fields.get());
+        t.lines()
+    });
+    let signature = move || Signature::of(&fields.get()).lines();
     view! {
-        <article class="report analytic" aria-labelledby="report-title">
-            <h2 id="report-title">{report.title.clone()}</h2>
-            <p class="subtitle">{report.subtitle.clone()}</p>
+        <DocumentFieldsForm edits=edits status=status/>
+        <article class="report analytic document" aria-labelledby="report-title"
+            data-doc-title=report.short_title.clone() data-doc-date=move || date_ru(&fields.get().date)>
+            <header class="doc-title-block">
+                // The addressee at the top right, as on a letter; the other lines under the title.
+                <p class="doc-addressee">{move || title_lines.get().into_iter().next().map(|(label, text)| format!("{label}: {text}"))}</p>
+                <h2 id="report-title">{report.title.clone()}</h2>
+                <p class="subtitle">{report.subtitle.clone()}</p>
+                <dl class="doc-requisites">
+                    {move || title_lines.get().into_iter().skip(1).map(|(label, text)| view! { <dt>{label}</dt><dd>{text}</dd> }).collect_view()}
+                </dl>
+            </header>
+            <Contents report=report.clone()/>
             {report.sections.iter().map(|s| {
                 if s.id == RECOMMENDATIONS {
-                    view! { <Recommendations section=s.clone() drafted=drafted.clone() edits=edits status=status/> }.into_any()
+                    view! { <RecommendationsView section=s.clone() recs=recs.clone() edits=edits status=status/> }.into_any()
                 } else {
                     view! { <SectionView section=s.clone() result=result.clone()/> }.into_any()
                 }
             }).collect_view()}
+            <footer class="doc-signature" aria-label="Подпись">
+                {move || signature().into_iter().map(|line| view! { <p>{line}</p> }).collect_view()}
+            </footer>
         </article>
+    }
+}
+
+/// Schedules the save of `edits` (text: after a pause in typing).
+fn save(state: AppState, edits: RwSignal<ReportEdits>, status: RwSignal<SaveStatus>, delay: u32) {
+    autosave::schedule(&SLOT, state, edits.get_untracked(), delay, status);
+}
+
+/// The title block's fields, typed above the document and kept as typed.
+#[component]
+fn DocumentFieldsForm(edits: RwSignal<ReportEdits>, status: RwSignal<SaveStatus>) -> impl IntoView {
+    let state = app_state();
+    let text_field = move |id: &'static str,
+                           label: &'static str,
+                           get: fn(&DocumentFields) -> &String,
+                           set: fn(&mut DocumentFields, String)| {
+        view! {
+            <div class="field">
+                <label for=id>{label}</label>
+                <input id=id type="text" prop:value=move || edits.with(|e| get(&e.title).clone())
+                    on:input=move |ev| {
+                        let v = event_target_value(&ev);
+                        edits.update(|e| set(&mut e.title, v));
+                        save(state, edits, status, TEXT_DELAY_MS);
+                    }
+                    on:blur=move |_| autosave::flush(&SLOT, state, status)/>
+            </div>
+        }
+    };
+    view! {
+        <fieldset class="doc-fields no-print">
+            <legend>"Реквизиты справки"</legend>
+            <div class="field-grid">
+                {text_field("doc-addressee", "Для кого (адресат)", |f| &f.addressee, |f, v| f.addressee = v)}
+                {text_field("doc-organisation", "Кем подготовлено: организация", |f| &f.organisation, |f, v| f.organisation = v)}
+                {text_field("doc-position", "Должность", |f| &f.position, |f, v| f.position = v)}
+                {text_field("doc-name", "Фамилия и инициалы", |f| &f.name, |f, v| f.name = v)}
+                <div class="field">
+                    <label for="doc-date">"Дата документа"</label>
+                    <input id="doc-date" type="date" prop:value=move || edits.with(|e| effective(&e.title).date)
+                        on:change=move |ev| {
+                            let v = event_target_value(&ev);
+                            edits.update(|e| e.title.date = v);
+                            save(state, edits, status, 0);
+                        }/>
+                </div>
+            </div>
+            // The recommendations' status line is the live one; this one is only seen.
+            <p class="hint">{move || status.get().text()}</p>
+        </fieldset>
+    }
+}
+
+/// The anchor of a section or subsection, «part-5-1».
+fn anchor(number: &str) -> String {
+    format!("part-{}", number.replace('.', "-"))
+}
+
+/// The contents: the numbered sections and subsections, linked (no page numbers: the
+/// printer places the pages).
+#[component]
+fn Contents(report: Arc<Report>) -> impl IntoView {
+    view! {
+        <nav class="doc-contents" aria-labelledby="contents-h">
+            <h3 id="contents-h">"Содержание"</h3>
+            <ul>
+                {report.contents().into_iter().map(|c| {
+                    let sub = c.level > 1;
+                    view! {
+                    <li class:sub=sub><a href=format!("#{}", anchor(&c.number))>{format!("{}. {}", c.number, c.heading)}</a></li>
+                    }
+                }).collect_view()}
+            </ul>
+        </nav>
+    }
+}
+
+fn table_view(t: &ReportTable) -> impl IntoView {
+    view! {
+        <div class="table-wrap" tabindex="0" role="region" aria-label=t.caption.clone()>
+            <table class="data compact">
+                <caption>{t.caption.clone()}</caption>
+                <thead><tr>{t.header.iter().enumerate().map(|(i, h)| view! { <th scope="col" class:num=t.numeric.get(i).copied().unwrap_or(false)>{h.clone()}</th> }).collect_view()}</tr></thead>
+                <tbody>{t.rows.iter().map(|row| view! {
+                    <tr>{row.iter().enumerate().map(|(i, c)| view! { <td class:num=t.numeric.get(i).copied().unwrap_or(false)>{c.clone()}</td> }).collect_view()}</tr>
+                }).collect_view()}</tbody>
+            </table>
+        </div>
     }
 }
 
@@ -239,7 +426,7 @@ fn SectionView(
     section: Section,
     result: Arc<crate::domain::identify::Identification>,
 ) -> impl IntoView {
-    let charts = (section.id == crate::domain::report::CHARTS).then(|| {
+    let charts = (section.id == CHARTS).then(|| {
         let year = result.years.last().copied().unwrap_or_default();
         let mut pools: Vec<(String, String)> = result
             .params
@@ -264,68 +451,183 @@ fn SectionView(
             .collect_view()
     });
     view! {
-        <section class="report-part" data-section=section.id.clone()>
-            <h3>{section.heading.clone()}</h3>
+        <section class="report-part" data-section=section.id.clone() id=anchor(&section.number)>
+            <h3>{format!("{}. {}", section.number, section.heading)}</h3>
             {section.paragraphs.iter().map(|p| view! { <p>{p.clone()}</p> }).collect_view()}
-            {section.tables.iter().map(|t| view! {
-                <div class="table-wrap" tabindex="0" role="region" aria-label=t.caption.clone()>
-                    <table class="data compact">
-                        <caption>{t.caption.clone()}</caption>
-                        <thead><tr>{t.header.iter().enumerate().map(|(i, h)| view! { <th scope="col" class:num=t.numeric.get(i).copied().unwrap_or(false)>{h.clone()}</th> }).collect_view()}</tr></thead>
-                        <tbody>{t.rows.iter().map(|row| view! {
-                            <tr>{row.iter().enumerate().map(|(i, c)| view! { <td class:num=t.numeric.get(i).copied().unwrap_or(false)>{c.clone()}</td> }).collect_view()}</tr>
-                        }).collect_view()}</tbody>
-                    </table>
-                </div>
-            }).collect_view()}
+            {section.tables.iter().map(table_view).collect_view()}
             {charts}
+            {section.subsections.iter().map(|sub| view! {
+                <section class="report-subpart" data-subsection=sub.id.clone() id=anchor(&sub.number)>
+                    <h4>{format!("{}. {}", sub.number, sub.heading)}</h4>
+                    {sub.paragraphs.iter().map(|p| view! { <p>{p.clone()}</p> }).collect_view()}
+                    {sub.tables.iter().map(table_view).collect_view()}
+                </section>
+            }).collect_view()}
         </section>
     }
 }
 
+/// The recommendations: per group its text (a textarea on screen, the text in print), what
+/// the report says of its check, «Проверено», and the table of its schools; then the
+/// schools' notes.
 #[component]
-fn Recommendations(
+fn RecommendationsView(
     section: Section,
-    drafted: Vec<Recommendation>,
+    recs: Arc<Recommendations>,
     edits: RwSignal<ReportEdits>,
     status: RwSignal<SaveStatus>,
 ) -> impl IntoView {
     let state = app_state();
-    let change = move |school: String, text: String| {
-        edits.update(|e| {
-            e.texts.insert(school, text);
-        });
-        autosave::schedule(&SLOT, state, edits.get_untracked(), TEXT_DELAY_MS, status);
-    };
+    let number: usize = section.number.parse().unwrap_or(0);
+    let summary_recs = recs.clone();
+    let summary = move || edits.with(|e| checked_summary(number, &summary_recs, e));
+    let groups = recs
+        .groups
+        .iter()
+        .zip(&section.subsections)
+        .map(|(g, sub)| {
+            let g = Arc::new(g.clone());
+            let (g1, g2, g3, g4) = (g.clone(), g.clone(), g.clone(), g.clone());
+            let key = g.key.clone();
+            let key2 = key.clone();
+            let text = move || edits.with(|e| e.text_of(&g1).to_string());
+            let field = format!("rec-{}", anchor(&sub.number));
+            let check = format!("{field}-checked");
+            view! {
+                <section class="report-subpart recommendation" data-subsection=sub.id.clone() id=anchor(&sub.number)>
+                    <h4>{format!("{}. {}", sub.number, sub.heading)}</h4>
+                    <label class="no-print" for=field.clone()>{format!("Текст рекомендации {}", sub.number)}</label>
+                    <textarea id=field class="no-print" rows="4" prop:value=text
+                        on:input=move |ev| {
+                            let v = event_target_value(&ev);
+                            edits.update(|e| { e.groups.insert(key.clone(), v); });
+                            save(state, edits, status, TEXT_DELAY_MS);
+                        }
+                        on:blur=move |_| autosave::flush(&SLOT, state, status)></textarea>
+                    <p class="print-only">{move || edits.with(|e| e.text_of(&g2).trim().to_string())}</p>
+                    <p class="rec-status">{move || edits.with(|e| group_status(e.edited(&g3), e.confirmed(&g3)))}</p>
+                    <p class="no-print">
+                        <input type="checkbox" id=check.clone() prop:checked=move || edits.with(|e| e.confirmed(&g4))
+                            on:change=move |ev| {
+                                let on = event_target_checked(&ev);
+                                edits.update(|e| {
+                                    if on { e.checked.insert(key2.clone()); } else { e.checked.remove(&key2); }
+                                });
+                                save(state, edits, status, 0);
+                            }/>
+                        <label for=check>" Проверено"</label>
+                    </p>
+                    {table_view(&g.table())}
+                </section>
+            }
+        })
+        .collect_view();
+    let notes = section
+        .subsections
+        .last()
+        .cloned()
+        .filter(|s| s.id == "recommendation-notes");
     view! {
-        <section class="report-part" data-section=section.id.clone() aria-labelledby="recs-h">
-            <h3 id="recs-h">{section.heading.clone()}</h3>
+        <section class="report-part" data-section=section.id.clone() id=anchor(&section.number) aria-labelledby="recs-h">
+            <h3 id="recs-h">{format!("{}. {}", section.number, section.heading)}</h3>
             {section.paragraphs.first().map(|p| view! { <p>{p.clone()}</p> })}
+            {(!recs.groups.is_empty()).then(|| view! { <p>{summary}</p> })}
+            {section.paragraphs.get(1).filter(|_| recs.groups.is_empty()).map(|p| view! { <p>{p.clone()}</p> })}
             <p class="hint no-print" role="status">{move || status.get().text()}</p>
-            {if drafted.is_empty() {
-                view! { <p>"Школ с низкими результатами и в неблагоприятных условиях нет — рекомендаций нет."</p> }.into_any()
-            } else {
-                view! {
-                    <ol class="recommendations">
-                        {drafted.into_iter().map(|r| {
-                            let id = r.school_id.clone();
-                            let id2 = id.clone();
-                            let draft = r.text.clone();
-                            let text = move || edits.with(|e| e.texts.get(&id).cloned().unwrap_or_else(|| draft.clone()));
-                            let text2 = text.clone();
-                            let field = format!("rec-{}", r.school_id);
-                            view! {
-                                <li data-school=r.school_id.clone()>
-                                    <label for=field.clone()><strong>{r.school_name.clone()}</strong>{format!(" ({}; {})", r.municipality, r.categories)}</label>
-                                    <textarea id=field class="no-print" rows="4" prop:value=text
-                                        on:input=move |ev| change(id2.clone(), event_target_value(&ev))></textarea>
-                                    <p class="print-only">{text2}</p>
-                                </li>
-                            }
-                        }).collect_view()}
-                    </ol>
-                }.into_any()
-            }}
+            {groups}
+            {notes.map(|sub| view! { <Notes sub=sub recs=recs.clone() edits=edits status=status/> })}
+        </section>
+    }
+}
+
+/// The schools' notes: on screen a textarea per school with a note and a choice of school to
+/// add one; in print the table of the notes.
+#[component]
+fn Notes(
+    sub: Section,
+    recs: Arc<Recommendations>,
+    edits: RwSignal<ReportEdits>,
+    status: RwSignal<SaveStatus>,
+) -> impl IntoView {
+    let state = app_state();
+    let pick = RwSignal::new(String::new());
+    let (r1, r2, r3) = (recs.clone(), recs.clone(), recs.clone());
+    // Schools with a note entry, in the report's order.
+    let with_notes = move || {
+        edits.with(|e| {
+            r1.schools
+                .iter()
+                .filter(|s| e.notes.contains_key(&s.school_id))
+                .cloned()
+                .collect::<Vec<_>>()
+        })
+    };
+    let without = move || {
+        edits.with(|e| {
+            r2.schools
+                .iter()
+                .filter(|s| !e.notes.contains_key(&s.school_id))
+                .cloned()
+                .collect::<Vec<_>>()
+        })
+    };
+    let add = move |_| {
+        let id = pick.get_untracked();
+        if id.is_empty() {
+            return;
+        }
+        edits.update(|e| {
+            e.notes.entry(id.clone()).or_default();
+        });
+        pick.set(String::new());
+        // The new field, once drawn, takes the focus.
+        request_animation_frame(move || {
+            if let Some(el) = document().get_element_by_id(&format!("note-{id}")) {
+                if let Ok(el) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(el) {
+                    let _ = el.focus();
+                }
+            }
+        });
+    };
+    let printed = move || edits.with(|e| notes_table(&r3, e));
+    view! {
+        <section class="report-subpart" data-subsection=sub.id.clone() id=anchor(&sub.number)>
+            <h4>{format!("{}. {}", sub.number, sub.heading)}</h4>
+            <div class="no-print">
+                <For each=with_notes key=|s| s.school_id.clone() let(s)>
+                    {
+                        let id = s.school_id.clone();
+                        let id2 = id.clone();
+                        let field = format!("note-{id}");
+                        view! {
+                            <div class="field">
+                                <label for=field.clone()>{format!("{} ({}; {})", s.school_name, s.municipality, s.categories)}</label>
+                                <textarea id=field rows="3" prop:value=move || edits.with(|e| e.notes.get(&id).cloned().unwrap_or_default())
+                                    on:input=move |ev| {
+                                        let v = event_target_value(&ev);
+                                        edits.update(|e| { e.notes.insert(id2.clone(), v); });
+                                        save(state, edits, status, TEXT_DELAY_MS);
+                                    }
+                                    on:blur=move |_| autosave::flush(&SLOT, state, status)></textarea>
+                            </div>
+                        }
+                    }
+                </For>
+                <div class="field">
+                    <label for="note-school">"Добавить дополнение по школе"</label>
+                    <select id="note-school" prop:value=move || pick.get() on:change=move |ev| pick.set(event_target_value(&ev))>
+                        <option value="">"— выберите школу —"</option>
+                        {move || without().into_iter().map(|s| view! { <option value=s.school_id.clone()>{format!("{} ({})", s.school_name, s.municipality)}</option> }).collect_view()}
+                    </select>
+                    <button type="button" on:click=add>"Добавить"</button>
+                </div>
+            </div>
+            <div class="print-only">
+                {move || match printed() {
+                    Some(t) => table_view(&t).into_any(),
+                    None => view! { <p>"Дополнений нет."</p> }.into_any(),
+                }}
+            </div>
         </section>
     }
 }
