@@ -186,11 +186,7 @@ pub fn ReportPage() -> impl IntoView {
             }))
         }
     });
-    let print = move |_| {
-        if let Some(w) = web_sys::window() {
-            let _ = w.print();
-        }
-    };
+    let print = move |_| crate::app::print::print_page(crate::app::state::app_state());
     view! {
         <h1 class="no-print">"Аналитическая справка"</h1>
         <div class="filters no-print">

@@ -29,11 +29,7 @@ fn or_blank(text: &str) -> String {
 
 #[component]
 pub fn Report(ws: Ws) -> impl IntoView {
-    let print = move |_| {
-        if let Some(w) = web_sys::window() {
-            let _ = w.print();
-        }
-    };
+    let print = move |_| crate::app::print::print_page(crate::app::state::app_state());
     let rows = draft_rows(ws);
     let w = ws.current.get_untracked();
     let Some(w) = w else {
