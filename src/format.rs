@@ -2,18 +2,14 @@
 //! any value, any text gives a string (property-tested on arbitrary input), so nothing a file
 //! or the database holds can make a page panic while it is shown.
 
-use crate::domain::csv_write::decimal_comma;
+use crate::domain::csv_write::rounded_decimal_comma;
 use crate::domain::time::Timestamp;
 
 /// A value with a decimal comma and at most `digits` decimals; «—» for no value or a value
 /// that is not finite.
 pub fn num(v: Option<f64>, digits: usize) -> String {
     match v.filter(|v| v.is_finite()) {
-        Some(v) => {
-            let p = 10f64.powi(digits.min(12) as i32);
-            let r = (v * p).round() / p;
-            decimal_comma(if r.is_finite() { r } else { v })
-        }
+        Some(v) => rounded_decimal_comma(v, digits),
         None => "—".to_string(),
     }
 }
