@@ -85,6 +85,17 @@ impl Table {
     }
 }
 
+/// A school in a table cell, as people name it: «Название (код, муниципалитет)»; without a
+/// municipality «Название (код)», without a name the code alone.
+pub fn school_cell(name: &str, id: &str, municipality: &str) -> String {
+    let (name, id, municipality) = (name.trim(), id.trim(), municipality.trim());
+    match (name.is_empty(), municipality.is_empty()) {
+        (true, _) => id.to_string(),
+        (false, true) => format!("{name} ({id})"),
+        (false, false) => format!("{name} ({id}, {municipality})"),
+    }
+}
+
 /// Builds a [`Table`] with the calls of [`CsvWriter`].
 #[derive(Debug, Default)]
 pub struct TableWriter {
@@ -287,6 +298,19 @@ mod tests {
             back.problems
         );
         assert_eq!(back.rows, rows);
+    }
+
+    #[test]
+    fn a_school_is_named_with_its_code_and_municipality() {
+        assert_eq!(
+            school_cell("Школа № 5", "0010005", "Северный район"),
+            "Школа № 5 (0010005, Северный район)"
+        );
+        assert_eq!(
+            school_cell("Школа № 5", "0010005", " "),
+            "Школа № 5 (0010005)"
+        );
+        assert_eq!(school_cell("", "0010005", "Город"), "0010005");
     }
 
     #[test]
