@@ -31,6 +31,18 @@ pub fn local_offset_minutes() -> i32 {
     0
 }
 
+/// Today's date where the person is, «22.11.2025» (the browser's local time; natively, UTC):
+/// the date of the files the app offers for download.
+pub fn today_ru() -> String {
+    #[cfg(target_arch = "wasm32")]
+    let millis = js_sys::Date::now();
+    #[cfg(not(target_arch = "wasm32"))]
+    let millis = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0.0, |d| d.as_millis() as f64);
+    Timestamp::from_unix_millis(millis).date_ru(local_offset_minutes())
+}
+
 /// «22.11.2025 13:15» in the browser's local time.
 pub fn date_time(t: &Timestamp) -> String {
     t.display_ru(local_offset_minutes())
@@ -118,5 +130,11 @@ mod tests {
         assert_eq!(ellipsis("Школа", 5), "Школа");
         let t = Timestamp::parse("2025-11-22T10:15:00Z").unwrap();
         assert_eq!(date_time(&t), "22.11.2025 10:15");
+        let today = today_ru();
+        assert_eq!(crate::domain::time::date_ru(&today), today, "not ISO");
+        assert!(
+            today.len() == 10 && today.as_bytes()[2] == b'.' && today.as_bytes()[5] == b'.',
+            "{today}"
+        );
     }
 }

@@ -739,29 +739,6 @@ pub fn improvement_csv(list: &[Improvement]) -> String {
     improvement_table(list).to_csv()
 }
 
-/// A file name from a list's title: letters, digits and spaces kept (spaces as hyphens), the
-/// rest dropped, at most 60 characters, lower case («ШНРО — школы с низкими …» →
-/// «шнро-школы-с-низкими-…»).
-pub fn file_stem(title: &str) -> String {
-    let kept: String = title
-        .chars()
-        .filter(|c| c.is_alphanumeric() || c.is_whitespace())
-        .flat_map(char::to_lowercase)
-        .collect();
-    let stem = kept
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join("-")
-        .chars()
-        .take(60)
-        .collect::<String>();
-    if stem.is_empty() {
-        "список".into()
-    } else {
-        stem
-    }
-}
-
 /// A list of schools of a run for Excel: the school, its type, pool (by its label) and
 /// categories, the indices of `year` (read with [`table::INDEX`] decimals), the weakest
 /// components of that year (by their seed wording) and the suggested partners as

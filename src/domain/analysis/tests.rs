@@ -681,13 +681,3 @@ fn the_municipality_csv_adds_up_to_the_overall_counts() {
     assert_eq!(col(3), o.results[&ResultsCategory::Low].count);
     assert_eq!(col(6), o.social[&SocialCategory::Unfavourable].count);
 }
-
-#[test]
-fn a_file_stem_keeps_words_only() {
-    assert_eq!(
-        file_stem("ШНРО — школы с низкими результатами обучения"),
-        "шнро-школы-с-низкими-результатами-обучения"
-    );
-    assert_eq!(file_stem("«»—"), "список");
-    assert!(file_stem(&"очень ".repeat(40)).chars().count() <= 60);
-}

@@ -470,7 +470,7 @@ fn Results(r: Arc<Identification>) -> impl IntoView {
         .map_or(LISTS.len(), |i| i + 1);
     let (seed_lists, other_lists) = LISTS.split_at(after_resilient);
     // A list is built when it is opened (a national run has 45,000 schools).
-    let list = |title: &'static str, filter: fn(&SchoolResult) -> bool| {
+    let list = |title: &'static str, sheet: &'static str, filter: fn(&SchoolResult) -> bool| {
         let n = r.schools.iter().filter(|s| filter(s)).count();
         let open = RwSignal::new(false);
         let r = r.clone();
@@ -482,7 +482,7 @@ fn Results(r: Arc<Identification>) -> impl IntoView {
             }>
                 <summary>{format!("{title}: {n}")}</summary>
                 <Show when=move || open.get()>
-                    <SchoolList r=r.clone() filter=filter year=last_year title=title/>
+                    <SchoolList r=r.clone() filter=filter year=last_year sheet=sheet/>
                 </Show>
             </details>
         }
@@ -513,9 +513,9 @@ fn Results(r: Arc<Identification>) -> impl IntoView {
         </ul>
         <p class="hint">{format!("Оценено школ: {} из {}; исключены по типу: {}. Годы: {}. Доли — от оценённых школ.", o.assessed, o.schools, o.excluded, r.years.iter().map(i32::to_string).collect::<Vec<_>>().join(", "))}</p>
         {(!r.notes.is_empty()).then(|| view! { <ul class="notes">{r.notes.iter().map(|n| view! { <li>{n.clone()}</li> }).collect_view()}</ul> })}
-        {seed_lists.iter().map(|l| list(l.title, l.filter)).collect_view()}
-        {list("Резильентные в прочтении контекста (выше ожидаемого во все годы, ШНСУ)", |s| s.context_resilient)}
-        {other_lists.iter().map(|l| list(l.title, l.filter)).collect_view()}
+        {seed_lists.iter().map(|l| list(l.title, l.sheet, l.filter)).collect_view()}
+        {list("Резильентные в прочтении контекста (выше ожидаемого во все годы, ШНСУ)", "Резильентные с учётом контекста", |s| s.context_resilient)}
+        {other_lists.iter().map(|l| list(l.title, l.sheet, l.filter)).collect_view()}
         <card::SchoolCard/>
         <MunicipalityTable r=r.clone()/>
         <support::ProjectSection/>
@@ -642,13 +642,14 @@ fn PoolYearControls(
     }
 }
 
-/// A list of schools of a run (those `filter` takes), a page at a time.
+/// A list of schools of a run (those `filter` takes), a page at a time; saved as the sheet
+/// `sheet` (and the file «шкала-список-<sheet>-<date>»).
 #[component]
 fn SchoolList(
     r: Arc<Identification>,
     filter: fn(&SchoolResult) -> bool,
     year: i32,
-    title: &'static str,
+    sheet: &'static str,
 ) -> impl IntoView {
     let items: Vec<usize> = r
         .schools
@@ -674,6 +675,14 @@ fn SchoolList(
             .map(|s| (s.school_id.clone(), s.school_name.clone()))
             .collect(),
     );
+    // Pools by their labels, as everywhere a person reads them.
+    let pools: Arc<HashMap<String, String>> = Arc::new(
+        r.params
+            .pools
+            .iter()
+            .map(|p| (p.id.clone(), p.label.clone()))
+            .collect(),
+    );
     let total = items.len();
     let page = RwSignal::new(0usize);
     let size = RwSignal::new(50usize);
@@ -688,7 +697,7 @@ fn SchoolList(
                 <tr>
                     <th scope="row"><card::CardButton school_id=s.school_id.clone() name=s.school_name.clone()/></th>
                     <td>{s.municipality.clone()}</td>
-                    <td>{s.pool.as_deref().unwrap_or("—").to_string()}</td>
+                    <td>{s.pool.as_deref().map_or("—", |p| pools.get(p).map_or(p, String::as_str)).to_string()}</td>
                     <td class="num">{num(y.as_ref().and_then(|y| y.results_index), 3)}</td>
                     <td class="num">{num(y.as_ref().and_then(|y| y.social_index), 3)}</td>
                     <td>{weakest}</td>
@@ -701,9 +710,8 @@ fn SchoolList(
         let chosen: Vec<&SchoolResult> = csv_items.iter().map(|&i| &csv_r.schools[i]).collect();
         crate::domain::analysis::school_list_table(&csv_r, &chosen, year)
     };
-    let stem = crate::domain::analysis::file_stem(title);
     view! {
-        <p class="actions"><TableFiles label="Список" stem=stem.clone() sheet=stem table=build/></p>
+        <p class="actions"><TableFiles label="Список" what=format!("список {sheet}") sheet=sheet table=build/></p>
         {(total > 25).then(|| view! { <Pager total=Signal::derive(move || total) page=page size=size label="Страницы списка школ"/> })}
         <div class="table-wrap" tabindex="0" role="region" aria-label="Список школ">
             <table class="data">
@@ -750,7 +758,7 @@ fn MunicipalityTable(r: Arc<Identification>) -> impl IntoView {
         .collect();
     view! {
         <h3>"По муниципалитетам"</h3>
-        <p class="actions"><TableFiles label="Таблица" stem="итоги-по-муниципалитетам" sheet="По муниципалитетам" table=build/></p>
+        <p class="actions"><TableFiles label="Таблица" what="итоги по муниципалитетам" sheet="По муниципалитетам" table=build/></p>
         <div class="table-wrap" tabindex="0" role="region" aria-label="Итоги по муниципалитетам">
             <table class="data">
                 <thead><tr>

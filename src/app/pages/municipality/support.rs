@@ -250,9 +250,9 @@ pub fn ProjectSection() -> impl IntoView {
             })}
             <details><summary>"Как считаются показатели"</summary><p>{FIGURES_READING}</p></details>
             <p class="actions">
-                {move || view! { <TableFiles label="Показатели" stem=format!("показатели-проекта-{}", year.get()) sheet="Показатели проекта" table=figures_of/> }}
+                {move || view! { <TableFiles label="Показатели" what=format!("показатели проекта {}", year.get()) sheet="Показатели проекта" table=figures_of/> }}
                 <button type="button" on:click=mark_all>"Отметить участниками всех ШНРО и ШНСУ"</button>
-                {move || view! { <TableFiles label="Участники и партнёры" stem=format!("участники-проекта-{}", year.get()) sheet="Участники и партнёры" table=lines_of/> }}
+                {move || view! { <TableFiles label="Участники и партнёры" what=format!("участники проекта {}", year.get()) sheet="Участники и партнёры" table=lines_of/> }}
             </p>
             <h4>{move || format!("ШНРО, ШНСУ и участники: {}", total.get())}</h4>
             <Pager total=total page=page size=size label="Страницы списка участников"/>
