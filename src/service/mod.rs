@@ -1045,7 +1045,12 @@ impl Service {
                 "расчёт не найден (возможно, он уже удалён)".into(),
             ));
         };
-        let summary = format!("удалён расчёт «{}» от {}", run.label, run.created_at.date());
+        let summary = format!(
+            "удалён расчёт «{}» от {}",
+            run.label,
+            run.created_at
+                .date_ru(crate::format::local_offset_minutes())
+        );
         let message = format!("{}.", capitalise(&summary));
         let removal = Removal {
             runs: vec![id],

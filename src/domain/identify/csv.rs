@@ -406,7 +406,7 @@ mod tests {
             assert_eq!(line[1], fit.year.to_string());
             assert_eq!(line[2], fit.n.to_string());
             assert_eq!(line[3].is_empty(), fit.slope.is_none());
-            assert_eq!(line[3], fit.slope.map_or(String::new(), |v| num3(v)));
+            assert_eq!(line[3], fit.slope.map_or(String::new(), num3));
         }
     }
 
