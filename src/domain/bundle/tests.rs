@@ -1336,7 +1336,7 @@ fn a_backup_restored_into_an_empty_database_is_the_same_database() {
     let original = full_snapshot();
     let text = backup(&original, &by(Role::Other, "Я"), &ts(NOW)).to_json_pretty();
     let parsed = parse_bundle_as(
-        "shkala-резервная-копия-2025-11-22.json",
+        "шкала-резервная-копия-22.11.2025.json",
         text.as_bytes(),
         &[Kind::Backup],
     )
