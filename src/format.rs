@@ -2,18 +2,14 @@
 //! any value, any text gives a string (property-tested on arbitrary input), so nothing a file
 //! or the database holds can make a page panic while it is shown.
 
-use crate::domain::csv_write::decimal_comma;
+use crate::domain::csv_write::rounded_decimal_comma;
 use crate::domain::time::Timestamp;
 
 /// A value with a decimal comma and at most `digits` decimals; «—» for no value or a value
 /// that is not finite.
 pub fn num(v: Option<f64>, digits: usize) -> String {
     match v.filter(|v| v.is_finite()) {
-        Some(v) => {
-            let p = 10f64.powi(digits.min(12) as i32);
-            let r = (v * p).round() / p;
-            decimal_comma(if r.is_finite() { r } else { v })
-        }
+        Some(v) => rounded_decimal_comma(v, digits),
         None => "—".to_string(),
     }
 }
@@ -33,6 +29,18 @@ pub fn local_offset_minutes() -> i32 {
         }
     }
     0
+}
+
+/// Today's date where the person is, «22.11.2025» (the browser's local time; natively, UTC):
+/// the date of the files the app offers for download.
+pub fn today_ru() -> String {
+    #[cfg(target_arch = "wasm32")]
+    let millis = js_sys::Date::now();
+    #[cfg(not(target_arch = "wasm32"))]
+    let millis = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0.0, |d| d.as_millis() as f64);
+    Timestamp::from_unix_millis(millis).date_ru(local_offset_minutes())
 }
 
 /// «22.11.2025 13:15» in the browser's local time.
@@ -122,5 +130,11 @@ mod tests {
         assert_eq!(ellipsis("Школа", 5), "Школа");
         let t = Timestamp::parse("2025-11-22T10:15:00Z").unwrap();
         assert_eq!(date_time(&t), "22.11.2025 10:15");
+        let today = today_ru();
+        assert_eq!(crate::domain::time::date_ru(&today), today, "not ISO");
+        assert!(
+            today.len() == 10 && today.as_bytes()[2] == b'.' && today.as_bytes()[5] == b'.',
+            "{today}"
+        );
     }
 }

@@ -218,6 +218,18 @@ fn usage_errors_exit_2_in_russian() {
             "неизвестный параметр --bogus",
         ),
         (vec!["frobnicate"], "неизвестная команда «frobnicate»"),
+        (
+            vec![
+                "identify", "--input", "a.csv", "--out", "x.csv", "--lang", "en",
+            ],
+            "--lang: «en» — допустимо ru",
+        ),
+        (
+            vec![
+                "identify", "--input", "a.csv", "--out", "x.json", "--lang", "ru",
+            ],
+            "JSON — машинный контракт",
+        ),
     ] {
         let o = shkala(&args);
         assert_eq!(o.status.code(), Some(2), "{args:?}");
@@ -392,8 +404,13 @@ fn xlsx_workbook_has_the_lists_and_every_school_as_the_csv() {
     assert!(o.status.success(), "{}", stderr(&o));
     let xlsx = temp("xlsx-result.xlsx");
     let csv = temp("xlsx-result.csv");
-    for (out, format) in [(&xlsx, "xlsx"), (&csv, "csv")] {
-        let o = shkala(&[
+    let machine = temp("xlsx-result-machine.csv");
+    for (out, format, lang) in [
+        (&xlsx, "xlsx", None),
+        (&csv, "csv", Some("ru")),
+        (&machine, "csv", None),
+    ] {
+        let mut args = vec![
             "identify",
             "--input",
             demo.to_str().unwrap(),
@@ -401,7 +418,11 @@ fn xlsx_workbook_has_the_lists_and_every_school_as_the_csv() {
             format,
             "--out",
             out.to_str().unwrap(),
-        ]);
+        ];
+        if let Some(lang) = lang {
+            args.extend(["--lang", lang]);
+        }
+        let o = shkala(&args);
         assert!(o.status.success(), "{}", stderr(&o));
     }
     let bytes = std::fs::read(&xlsx).unwrap();
@@ -420,20 +441,28 @@ fn xlsx_workbook_has_the_lists_and_every_school_as_the_csv() {
     ] {
         assert!(names.iter().any(|n| n == name), "{name}: {names:?}");
     }
+    // «Все школы» is the CSV for people (--lang ru): the same texts, the same numbers in full
+    // (the CSV has them rounded to three decimals, as the page shows indices).
     let sheet = book.worksheet_range("Все школы").unwrap();
     let lines = csv_cells(&std::fs::read_to_string(&csv).unwrap());
+    let machine = csv_cells(&std::fs::read_to_string(&machine).unwrap());
     assert_eq!(
         sheet.height(),
         lines.len(),
         "a row per school and the header"
     );
+    assert_eq!(machine.len(), lines.len());
     assert!(lines.len() > 300 / 2);
     assert_eq!(sheet.width(), lines[0].len());
     assert_eq!(
         sheet.get_value((0, 0)),
         Some(&Data::String("Идентификатор школы".into()))
     );
-    assert_eq!(lines[0][0], "school_id");
+    assert_eq!(lines[0][0], "Идентификатор школы");
+    assert_eq!(
+        machine[0][0], "school_id",
+        "the machine contract keeps its ids"
+    );
     let (mut numbers, mut categories) = (0, 0);
     for (r, line) in lines.iter().enumerate().skip(1) {
         for (c, text) in line.iter().enumerate() {
@@ -445,9 +474,16 @@ fn xlsx_workbook_has_the_lists_and_every_school_as_the_csv() {
                 Data::Float(v) => {
                     let read: f64 = text.replace(',', ".").parse().expect("a number in the CSV");
                     assert!(
-                        (v - read).abs() <= 1e-12,
+                        (v - read).abs() <= 0.0005 + 1e-12,
                         "row {r}, column {c}: {v} vs {text}"
                     );
+                    assert!(
+                        text.split(',').nth(1).is_none_or(|d| d.len() <= 3),
+                        "row {r}, column {c}: {text}"
+                    );
+                    // The machine contract keeps the full value.
+                    let full: f64 = machine[r][c].replace(',', ".").parse().unwrap();
+                    assert_eq!(full, v, "row {r}, column {c}");
                     numbers += 1;
                 }
                 Data::String(s) => {
@@ -460,26 +496,22 @@ fn xlsx_workbook_has_the_lists_and_every_school_as_the_csv() {
                 other => panic!("row {r}, column {c}: {other:?}"),
             }
         }
-        // The id and the two categories, cell by cell.
-        for c in [0, 6, 7] {
-            assert_eq!(
-                sheet
-                    .get_value((r as u32, c as u32))
-                    .map(|d| d.to_string())
-                    .unwrap_or_default(),
-                line[c],
-                "row {r}, column {c}"
-            );
-        }
+        assert_eq!(line[0], machine[r][0], "the same school on the same line");
     }
     assert!(numbers > 300, "indices came back as numbers: {numbers}");
     assert!(categories > 300, "{categories}");
-    // The ШНРО sheet lists the ШНРО of the CSV.
+    // The ШНРО sheet lists the ШНРО of the CSV, by the screen's word and by the contract's id.
     let low: Vec<&str> = lines[1..]
+        .iter()
+        .filter(|l| l[6] == "ШНРО")
+        .map(|l| l[0].as_str())
+        .collect();
+    let low_ids: Vec<&str> = machine[1..]
         .iter()
         .filter(|l| l[6] == "low")
         .map(|l| l[0].as_str())
         .collect();
+    assert_eq!(low, low_ids);
     let sheet = book.worksheet_range("ШНРО").unwrap();
     let listed: Vec<String> = sheet.rows().skip(1).map(|r| r[1].to_string()).collect();
     assert!(!low.is_empty());

@@ -66,8 +66,9 @@ proptest! {
             &Timestamp::parse("2025-11-22T10:00:00Z").unwrap(),
             &Payload::SchoolSubmission(SchoolSubmission { school: SchoolIdentity::of_row(&row), rows: vec![row], self_assessments: Vec::new(), programme: None }),
         );
-        let name = suggested_file_name(&b);
-        prop_assert!(name.ends_with("-2025-11-22.json"));
+        let name = suggested_file_name(&b, 180);
+        prop_assert!(name.starts_with("шкала-школа"));
+        prop_assert!(name.ends_with("-22.11.2025.json"));
         prop_assert!(!name.contains(['/', '\\', ':', '*', '?', '"', '<', '>', '|']));
     }
 }

@@ -1,10 +1,13 @@
 //! Tables built on the page, saved for Excel: as CSV (built here, small) or as a workbook
 //! (built by the data service, which holds the workbook writer). [`TableFiles`] is the pair
-//! of buttons every exported table gets.
+//! of buttons every exported table gets; its files are named by the one scheme
+//! ([`file_name`]: «шкала-<что>-<ДД.ММ.ГГГГ>.csv») with today's date.
 
 use super::actions;
 use super::state::{app_state, NoticeKind};
+use crate::domain::file_name::file_name;
 use crate::domain::table::Table;
+use crate::format::today_ru;
 use crate::protocol::Export;
 use crate::storage::browser;
 use leptos::prelude::*;
@@ -32,22 +35,23 @@ pub fn save_workbook(file: &str, sheets: Vec<(String, Table)>) {
     );
 }
 
-/// «{label} (CSV)» and «{label} (Excel)»: the same table as `{stem}.csv` or as `{stem}.xlsx`
-/// with one sheet named `sheet`. The table is built when a button is pressed.
+/// «{label} (CSV)» and «{label} (Excel)»: the same table as «шкала-{what}-{today}.csv» or
+/// «….xlsx» with one sheet named `sheet`; `what` is words only («перекрёстная таблица»). The
+/// table is built, and the file named, when a button is pressed.
 #[component]
 pub fn TableFiles(
     #[prop(into)] label: String,
-    #[prop(into)] stem: String,
+    #[prop(into)] what: String,
     #[prop(into)] sheet: String,
     table: impl Fn() -> Table + Clone + Send + Sync + 'static,
 ) -> impl IntoView {
-    let (csv_stem, xlsx_stem) = (stem.clone(), stem);
+    let (csv_what, xlsx_what) = (what.clone(), what);
     let build_csv = table.clone();
     view! {
-        <button type="button" class="file-csv" on:click=move |_| save_csv(&format!("{csv_stem}.csv"), &build_csv().to_csv())>
+        <button type="button" class="file-csv" on:click=move |_| save_csv(&file_name(&csv_what, &today_ru(), "csv"), &build_csv().to_csv())>
             {format!("{label} (CSV)")}
         </button>
-        <button type="button" class="file-xlsx" on:click=move |_| save_workbook(&format!("{xlsx_stem}.xlsx"), vec![(sheet.clone(), table())])>
+        <button type="button" class="file-xlsx" on:click=move |_| save_workbook(&file_name(&xlsx_what, &today_ru(), "xlsx"), vec![(sheet.clone(), table())])>
             {format!("{label} (Excel)")}
         </button>
     }

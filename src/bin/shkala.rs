@@ -2,8 +2,8 @@
 //!
 //! ```text
 //! shkala identify --input FILE [--input FILE ...] [--sheet NAME] [--params params.json]
-//!                 [--years 2019,2020,2021] --out FILE [--format json|csv|xlsx] [--pretty]
-//!                 [--robustness]
+//!                 [--years 2019,2020,2021] --out FILE [--format json|csv|xlsx] [--lang ru]
+//!                 [--pretty] [--robustness]
 //!                 [--mapping mapping.json]
 //! shkala mapping --input FILE [--out mapping.json] [--name NAME]
 //!                              suggested column mapping for a table of another form
@@ -19,7 +19,9 @@
 //! (an Excel workbook: a sheet per list, every school, the municipalities, the parameters;
 //! [`shkala::domain::result_workbook`]). Without `--format` the format follows `--out`: a name
 //! ending in `.csv` gets CSV, any other JSON — `.xlsx` too (with a note on stderr), so a
-//! workbook is always asked for by name.
+//! workbook is always asked for by name. JSON and CSV are the machine contract (ids, full
+//! precision: [`identify::csv::to_table`]); `--lang ru` writes the CSV for people instead
+//! ([`identify::csv::russian_table`], as the app's export and the workbook's «Все школы»).
 
 use shkala::domain::{
     demo, identify, input, mapping, problem, result_workbook, rubric, xlsx_write,
@@ -37,8 +39,8 @@ const USAGE: &str = "\
 
 Использование:
   shkala identify --input ФАЙЛ [--input ФАЙЛ ...] [--sheet ЛИСТ] [--params params.json]
-                  [--years 2019,2020,2021] --out ФАЙЛ [--format json|csv|xlsx] [--pretty]
-                  [--robustness] [--mapping сопоставление.json]
+                  [--years 2019,2020,2021] --out ФАЙЛ [--format json|csv|xlsx] [--lang ru]
+                  [--pretty] [--robustness] [--mapping сопоставление.json]
       Читает строки «школа × год» из CSV, JSON или книги Excel, проводит
       идентификацию и записывает результат: JSON, CSV для Excel или книгу
       Excel (xlsx: листы ШНРО, «группа риска», стабильно высокие, ШНСУ,
@@ -47,6 +49,12 @@ const USAGE: &str = "\
       Excel укажите --format xlsx). JSON пишется одной строкой; --pretty — с
       отступами. --sheet — лист книг Excel; без него читается первый лист,
       в заголовке которого есть столбцы контракта строки.
+      JSON и CSV — машинный контракт для программ: идентификаторы столбцов и
+      значений (school_id, low, unfavourable …), полная точность чисел.
+      --lang ru — CSV для людей (как выгрузка приложения и лист «Все школы»
+      книги Excel): русские заголовки и слова («ШНРО», «средние школы»,
+      «ниже ожидаемого»), партнёры по названию, индексы с тремя знаками.
+      Книга Excel всегда по-русски.
       --robustness — устойчивость списков: расчёт повторяется при других
       прочтениях методики (правило ШНСУ, основные и вечерние вместе или
       отдельно, доля группы 20/25/30 %, средние без взвешивания или со
@@ -234,7 +242,7 @@ fn cmd_identify(args: &[String]) -> Result<(), Failure> {
     let opts = Opts::parse(
         &args,
         &[
-            "input", "sheet", "params", "years", "out", "format", "mapping",
+            "input", "sheet", "params", "years", "out", "format", "mapping", "lang",
         ],
     )?;
     let inputs = opts.all("input");
@@ -257,6 +265,22 @@ fn cmd_identify(args: &[String]) -> Result<(), Failure> {
                 );
             }
             "json"
+        }
+    };
+    // The CSV for people instead of the machine contract; the workbook is always Russian.
+    let russian = match opts.one("lang")? {
+        None => false,
+        Some("ru") if format == "json" => {
+            return Err(
+                "--lang ru: JSON — машинный контракт (идентификаторы, полная точность); таблица по-русски пишется в CSV (--format csv --lang ru) или в книгу Excel (--format xlsx)".into(),
+            )
+        }
+        Some("ru") => true,
+        Some(l) => {
+            return Err(format!(
+                "--lang: «{l}» — допустимо ru (таблица по-русски); без --lang CSV — машинный контракт"
+            )
+            .into())
         }
     };
     if with_robustness && format == "csv" {
@@ -315,6 +339,7 @@ fn cmd_identify(args: &[String]) -> Result<(), Failure> {
         None
     };
     match (format, &robustness) {
+        ("csv", _) if russian => write(out, identify::csv::russian_csv(&result))?,
         ("csv", _) => write(out, identify::csv::to_csv(&result))?,
         ("xlsx", robustness) => {
             let tables = robustness

@@ -18,9 +18,10 @@
 //! Schools are matched across runs by `school_id`. A school without a category (excluded from
 //! the identification: `results_category` / `social_category` is `None`) is in no category.
 
+use super::identify::csv::{weakest_text, yes_no, Words};
 use super::identify::{Identification, ResultsCategory, SchoolResult, SocialCategory};
 use super::run::RunRecord;
-use super::table::{Table, TableWriter};
+use super::table::{self, Table, TableWriter};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 
@@ -694,7 +695,7 @@ pub fn cross_table_schools_csv(t: &CrossTable) -> String {
 }
 
 /// The improvements for Excel: rank, school, pool, the index of every year (the years of all
-/// the improvements, oldest first) and the rise.
+/// the improvements, oldest first) and the rise, read with [`table::INDEX`] decimals.
 pub fn improvement_table(list: &[Improvement]) -> Table {
     let mut years: Vec<i32> = list
         .iter()
@@ -723,9 +724,12 @@ pub fn improvement_table(list: &[Improvement]) -> Table {
             .text(&i.school.school_name)
             .text(&i.pool_label);
         for y in &years {
-            w.number(i.indices.iter().find(|(iy, _)| iy == y).map(|(_, v)| *v));
+            w.rounded(
+                i.indices.iter().find(|(iy, _)| iy == y).map(|(_, v)| *v),
+                table::INDEX,
+            );
         }
-        w.number(Some(i.rise)).end_line();
+        w.rounded(Some(i.rise), table::INDEX).end_line();
     }
     w.finish()
 }
@@ -735,45 +739,12 @@ pub fn improvement_csv(list: &[Improvement]) -> String {
     improvement_table(list).to_csv()
 }
 
-/// A file name from a list's title: letters, digits and spaces kept (spaces as hyphens), the
-/// rest dropped, at most 60 characters, lower case («ШНРО — школы с низкими …» →
-/// «шнро-школы-с-низкими-…»).
-pub fn file_stem(title: &str) -> String {
-    let kept: String = title
-        .chars()
-        .filter(|c| c.is_alphanumeric() || c.is_whitespace())
-        .flat_map(char::to_lowercase)
-        .collect();
-    let stem = kept
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join("-")
-        .chars()
-        .take(60)
-        .collect::<String>();
-    if stem.is_empty() {
-        "список".into()
-    } else {
-        stem
-    }
-}
-
-/// A list of schools of a run for Excel: the school, its pool and categories, the indices of
-/// `year`, the weakest components of that year (by their seed wording) and the suggested
-/// partners (by name).
+/// A list of schools of a run for Excel: the school, its type, pool (by its label) and
+/// categories, the indices of `year` (read with [`table::INDEX`] decimals), the weakest
+/// components of that year (by their seed wording) and the suggested partners as
+/// «Название (код, муниципалитет)».
 pub fn school_list_table(r: &Identification, schools: &[&SchoolResult], year: i32) -> Table {
-    let method = crate::domain::identify::method::method();
-    let names: std::collections::HashMap<&str, &str> = r
-        .schools
-        .iter()
-        .map(|s| (s.school_id.as_str(), s.school_name.as_str()))
-        .collect();
-    let pools: std::collections::HashMap<&str, &str> = r
-        .params
-        .pools
-        .iter()
-        .map(|p| (p.id.as_str(), p.label.as_str()))
-        .collect();
+    let words = Words::of(r);
     let mut w = TableWriter::new();
     for h in [
         "Муниципалитет",
@@ -794,43 +765,18 @@ pub fn school_list_table(r: &Identification, schools: &[&SchoolResult], year: i3
         .end_line();
     for s in schools {
         let y = s.years.get(&year);
-        let weakest = y
-            .map(|y| {
-                y.weakest
-                    .ids()
-                    .map(|id| {
-                        method
-                            .result_component(id)
-                            .map(|c| c.label.clone())
-                            .unwrap_or_else(|| id.to_string())
-                    })
-                    .collect::<Vec<_>>()
-                    .join("; ")
-            })
-            .unwrap_or_default();
-        let partners = s
-            .partners
-            .iter()
-            .map(|p| names.get(p.as_str()).copied().unwrap_or(p.as_str()))
-            .collect::<Vec<_>>()
-            .join("; ");
         w.text(&s.municipality)
             .text(&s.school_id)
             .text(&s.school_name)
             .text(s.school_type.label())
-            .text(
-                s.pool
-                    .as_deref()
-                    .map(|p| pools.get(p).copied().unwrap_or(p))
-                    .unwrap_or(""),
-            )
+            .text(words.pool_of(s))
             .text(s.results_category.map_or("", |c| c.label()))
             .text(s.social_category.map_or("", |c| c.label()))
-            .text(if s.resilient { "да" } else { "нет" })
-            .number(y.and_then(|y| y.results_index))
-            .number(y.and_then(|y| y.social_index))
-            .text(&weakest)
-            .text(&partners)
+            .text(yes_no(s.resilient))
+            .rounded(y.and_then(|y| y.results_index), table::INDEX)
+            .rounded(y.and_then(|y| y.social_index), table::INDEX)
+            .text(&y.map(weakest_text).unwrap_or_default())
+            .text(&words.partners(s))
             .end_line();
     }
     w.finish()

@@ -61,6 +61,7 @@ impl SchoolSummary {
     pub fn support_view(&self) -> SupportView<'_> {
         SupportView {
             school_id: &self.school_id,
+            school_name: &self.school_name,
             municipality: &self.municipality,
             support: &self.support,
             has_programme: self.has_programme,

@@ -60,6 +60,17 @@ impl CsvWriter {
         self
     }
 
+    /// A number as a person reads it: rounded to `decimals` with a decimal comma, no trailing
+    /// zeros ([`rounded_decimal_comma`]); empty for `None` or a value that is not finite.
+    pub fn rounded(&mut self, v: Option<f64>, decimals: u8) -> &mut Self {
+        self.sep();
+        if let Some(v) = v.filter(|v| v.is_finite()) {
+            self.out
+                .push_str(&rounded_decimal_comma(v, usize::from(decimals)));
+        }
+        self
+    }
+
     pub fn end_line(&mut self) -> &mut Self {
         self.out.push_str("\r\n");
         self.first_in_line = true;
@@ -94,6 +105,15 @@ pub fn decimal_comma(v: f64) -> String {
     s.replace('.', ",")
 }
 
+/// `v` rounded to `decimals` (at most 6: [`decimal_comma`] shows no more), as the screen shows
+/// numbers: decimal comma, no trailing zeros, `-0` as `0` («0,458», «25», «12,5»). The one
+/// rounding of the app's pages ([`crate::format::num`]) and of the tables' CSV.
+pub fn rounded_decimal_comma(v: f64, decimals: usize) -> String {
+    let p = 10f64.powi(decimals.min(12) as i32);
+    let r = (v * p).round() / p;
+    decimal_comma(if r.is_finite() { r } else { v })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -104,6 +124,23 @@ mod tests {
         assert_eq!(decimal_comma(12.0), "12");
         assert_eq!(decimal_comma(1.0 / 3.0), "0,333333");
         assert_eq!(decimal_comma(-0.0000001), "0");
+    }
+
+    #[test]
+    fn rounded_as_the_screen_shows() {
+        assert_eq!(rounded_decimal_comma(0.45805328218243824, 3), "0,458");
+        assert_eq!(rounded_decimal_comma(0.4999, 3), "0,5");
+        assert_eq!(rounded_decimal_comma(25.0, 1), "25");
+        assert_eq!(rounded_decimal_comma(66.666_666, 0), "67");
+        assert_eq!(rounded_decimal_comma(-0.0004, 3), "0");
+        assert_eq!(rounded_decimal_comma(-1.25, 1), "-1,3");
+        let mut w = CsvWriter::new();
+        w.rounded(Some(1.0 / 3.0), 3)
+            .rounded(None, 2)
+            .rounded(Some(f64::INFINITY), 1)
+            .rounded(Some(68.254), 2)
+            .end_line();
+        assert_eq!(w.finish(), "\u{feff}0,333;;;68,25\r\n");
     }
 
     #[test]

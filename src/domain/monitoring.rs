@@ -31,6 +31,7 @@ use super::self_assessment::{
     questionnaire, AnswerType, AnswerValue, Questionnaire, SelfAssessment,
 };
 use super::table::{Table, TableWriter};
+use super::time::date_ru;
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -515,9 +516,14 @@ pub fn monitoring_csv_long(t: &MonitoringTable) -> String {
     monitoring_long_table(t).to_csv()
 }
 
+/// Decimals of the monitoring's shares in per cent and their changes in percentage points, as
+/// the monitoring section shows them («67 % (−33 п.п.)»).
+pub const SHARE_DECIMALS: u8 = 0;
+
 /// The shares for Excel, one line per municipality (then all) × item × year: schools
 /// answering, with a judged answer, meeting, the share meeting in percent, its change from the
-/// previous year in percentage points (empty cells where there is none).
+/// previous year in percentage points (empty cells where there is none); the shares read with
+/// [`SHARE_DECIMALS`] decimals.
 pub fn monitoring_shares_table(t: &MonitoringTable) -> Table {
     let mut w = TableWriter::new();
     for h in [
@@ -544,8 +550,8 @@ pub fn monitoring_shares_table(t: &MonitoringTable) -> Table {
                 w.number(Some(c.answered as f64))
                     .number(Some(c.classified as f64))
                     .number(Some(c.meeting as f64))
-                    .number(c.share)
-                    .number(c.change_pp)
+                    .rounded(c.share, SHARE_DECIMALS)
+                    .rounded(c.change_pp, SHARE_DECIMALS)
                     .end_line();
             }
         }
@@ -559,7 +565,8 @@ pub fn monitoring_shares_csv(t: &MonitoringTable) -> String {
 }
 
 /// The coverage for Excel (seed 000: «100 процентов общеобразовательных организаций»), one
-/// line per municipality (then all) × year: schools, schools with a self-assessment, share.
+/// line per municipality (then all) × year: schools, schools with a self-assessment, share
+/// (read with [`SHARE_DECIMALS`] decimals).
 pub fn monitoring_coverage_table(t: &MonitoringTable) -> Table {
     let mut w = TableWriter::new();
     for h in [
@@ -577,7 +584,7 @@ pub fn monitoring_coverage_table(t: &MonitoringTable) -> Table {
             w.text(&g.municipality).number(Some(f64::from(c.year)));
             w.number(Some(c.schools as f64))
                 .number(Some(c.assessed as f64))
-                .number(c.share)
+                .rounded(c.share, SHARE_DECIMALS)
                 .end_line();
         }
     }
@@ -1002,8 +1009,8 @@ pub fn programme_csv(rows: &[ProgrammeRow]) -> String {
 }
 
 /// The targets of every programme for Excel, one line per target: school, indicator, unit,
-/// baseline, target, target year, the entry, interim and final values with their dates, the
-/// state and why.
+/// baseline, target, target year, the entry, interim and final values with their dates
+/// (ДД.ММ.ГГГГ), the state and why.
 pub fn programme_targets_table(
     schools: &[(SchoolIdentity, &SchoolDocuments)],
     today: &str,
@@ -1043,11 +1050,11 @@ pub fn programme_targets_table(
                 .number(t.target)
                 .number(t.target_year.map(f64::from))
                 .number(t.entry.value)
-                .text(t.entry.date.trim())
+                .text(&date_ru(&t.entry.date))
                 .number(t.interim.value)
-                .text(t.interim.date.trim())
+                .text(&date_ru(&t.interim.date))
                 .number(t.final_.value)
-                .text(t.final_.date.trim())
+                .text(&date_ru(&t.final_.date))
                 .text(s.state.label())
                 .text(&s.note)
                 .end_line();
@@ -1499,10 +1506,17 @@ mod tests {
             format!("{AMUR};5.1.11;{OBJECTIVITY};2023;1;1;0;0;"),
             format!("{AMUR};5.1.11;{OBJECTIVITY};2024;2;2;1;50;50"),
             format!("{BIKIN};5.1.11;{OBJECTIVITY};2023;0;0;0;;"),
-            format!("{ALL_MUNICIPALITIES};5.1.11;{OBJECTIVITY};2024;3;3;2;66,66666666666666;66,66666666666666"),
+            // Rounded as the section shows them («67 % (+67 п.п.)»).
+            format!("{ALL_MUNICIPALITIES};5.1.11;{OBJECTIVITY};2024;3;3;2;67;67"),
         ] {
             assert!(lines.contains(&line.as_str()), "{line}");
         }
+        // The workbook keeps the share in full.
+        let table = monitoring_shares_table(&t);
+        assert!(table.rows.iter().any(|r| matches!(
+            r[7],
+            crate::domain::table::Cell::Rounded(v, SHARE_DECIMALS) if (v - 200.0 / 3.0).abs() < 1e-9
+        )));
     }
 
     // ------------------------------------------------------------ programmes
@@ -1955,8 +1969,8 @@ mod tests {
         assert_eq!(
             lines[1],
             format!(
-                "{AMUR};a1;СОШ № 1;Доля «2» по ОГЭ, математика;%;18;10;2024;18;2023-09-15;;;9;\
-                 2024-06-20;достигнута;\"итоговый замер 9 % при цели 10 %; год достижения \
+                "{AMUR};a1;СОШ № 1;Доля «2» по ОГЭ, математика;%;18;10;2024;18;15.09.2023;;;9;\
+                 20.06.2024;достигнута;\"итоговый замер 9 % при цели 10 %; год достижения \
                  прошёл, промежуточного замера нет\""
             )
         );

@@ -3,16 +3,16 @@
 //! Sheets, in order: one per list of the run page ([`LISTS`]: ШНРО, «группа риска»,
 //! стабильно высокие, ШНСУ, резильентные, недостаточно данных — each the list's CSV,
 //! [`analysis::school_list_table`], for the last year of the window); «Все школы» (the
-//! per-school table of `--format csv`, [`identify::csv::to_table`], its values unchanged and
-//! its header in Russian); «По муниципалитетам» ([`analysis::municipalities_table`]);
-//! «Параметры» (every parameter of the run with its value, the method's value and wording,
-//! from `src/data/parameters.json`, then the window's years and the method in one paragraph);
+//! per-school table of `--format csv` for people, [`identify::csv::russian_table`]: Russian
+//! headers and words, indices in full precision shown with three decimals);
+//! «По муниципалитетам» ([`analysis::municipalities_table`]); «Параметры» (every parameter of
+//! the run with its value, the method's value and wording, from `src/data/parameters.json`,
+//! numbers as numbers; then the window's years and the method in one paragraph);
 //! «Региональные средние» (the means behind the gap flags); then the caller's sheets.
 //!
 //! It lives outside `identify` because it reads `analysis` and `report`, which read `identify`.
 
 use super::analysis;
-use super::csv_write::decimal_comma;
 use super::identify::params::{parameter_texts, SocialRule};
 use super::identify::robustness::{robust_low_table, robustness_table, Robustness};
 use super::identify::{
@@ -21,7 +21,7 @@ use super::identify::{
 use super::report::method_paragraph;
 use super::row::SchoolType;
 use super::schema::schema;
-use super::table::{Cell, Table, TableWriter};
+use super::table::{self, Cell, Table, TableWriter};
 use super::xlsx_write::{sheets, workbook, Sheet};
 
 /// A list of schools of a run: its sheet's name, its title on the run page, which schools.
@@ -115,57 +115,15 @@ pub fn identification_workbook(r: &Identification, extra: &[Sheet]) -> Result<Ve
     workbook(&sheets)
 }
 
-/// The table of `--format csv` with its header in Russian (a column it does not know keeps
-/// its id).
+/// Every school of the run, for people: [`identify::csv::russian_table`] (the columns of
+/// `--format csv` with Russian headers and the screen's words; indices in full, shown with
+/// three decimals).
 pub fn all_schools_table(r: &Identification) -> Table {
-    let mut t = identify::csv::to_table(r);
-    if let Some(header) = t.rows.first_mut() {
-        for cell in header.iter_mut() {
-            if let Cell::Text(id) = cell {
-                if let Some(label) = column_label(id) {
-                    *id = label;
-                }
-            }
-        }
-    }
-    t
+    identify::csv::russian_table(r)
 }
 
-/// The Russian header of a column of [`identify::csv::to_table`] (`results_index_2024` →
-/// «Индекс образовательных результатов 2024»).
-pub fn column_label(id: &str) -> Option<String> {
-    let fixed = match id {
-        "school_id" => Some("Идентификатор школы"),
-        "school_name" => Some("Школа"),
-        "municipality" => Some("Муниципалитет"),
-        "school_type" => Some("Тип"),
-        "pool" => Some("Группа школ"),
-        "excluded" => Some("Причина исключения"),
-        "results_category" => Some("Категория по результатам"),
-        "social_category" => Some("Категория по социальным условиям"),
-        "resilient" => Some("Резильентная"),
-        "context_resilient" => Some("Резильентная с учётом контекста"),
-        "partners" => Some("Школы-партнёры"),
-        _ => None,
-    };
-    if let Some(label) = fixed {
-        return Some(label.to_string());
-    }
-    let (stem, year) = id.rsplit_once('_')?;
-    let year: i32 = year.parse().ok()?;
-    let label = match stem {
-        "results_index" => "Индекс образовательных результатов",
-        "results_band" => "Группа по результатам",
-        "social_index" => "Индекс социальных условий",
-        "social_band" => "Группа по социальным условиям",
-        "weakest" => "Что снизило индекс в",
-        "expected" => "Ожидаемый индекс результатов",
-        "residual" => "Отклонение от ожидаемого",
-        "context" => "Категория с учётом контекста",
-        _ => return None,
-    };
-    Some(format!("{label} {year}"))
-}
+/// The Russian header of a column of [`identify::csv::to_table`].
+pub use super::identify::csv::column_label;
 
 fn types_text(types: &[SchoolType]) -> String {
     if types.is_empty() {
@@ -186,115 +144,202 @@ fn years_text(years: &[i32]) -> String {
         .join(", ")
 }
 
-fn column_name(id: &str) -> String {
-    schema()
-        .column(id)
-        .map_or_else(|| id.to_string(), |c| format!("{} ({id})", c.label))
-}
-
-/// A parameter's value in words and numbers (decimal comma), as the parameters sheet shows
-/// it; a parameter this function does not know is shown as its JSON.
-pub fn parameter_value(id: &str, p: &Params) -> String {
-    let n = |v: usize| v.to_string();
-    match id {
-        "window" => n(p.window),
-        "years" if p.years.is_empty() => "последние годы в данных".into(),
-        "years" => years_text(&p.years),
-        "pools" if p.pools.is_empty() => "не заданы".into(),
-        "pools" => p
-            .pools
-            .iter()
-            .map(|pool| format!("{}: {}", pool.label, types_text(&pool.types)))
-            .collect::<Vec<_>>()
-            .join("; "),
-        "band_share" => format!("{} %", decimal_comma(p.band_share * 100.0)),
-        "risk_years" => n(p.risk_years),
-        "social_rule" => match p.social_rule {
-            SocialRule::AtLeast => "не менее заданного числа лет окна".into(),
-            SocialRule::LastOrAll => "последние годы окна или все годы".into(),
-        },
-        "social_min_years" => n(p.social_min_years),
-        "gap_thresholds" if p.gap_thresholds.is_empty() => "не заданы".into(),
-        "gap_thresholds" => p
-            .gap_thresholds
-            .iter()
-            .map(|(c, v)| format!("{}: {}", column_name(c), decimal_comma(*v)))
-            .collect::<Vec<_>>()
-            .join("; "),
-        "excluded_types" => types_text(&p.excluded_types),
-        "regional_means" if p.regional_means.is_empty() => {
-            "не заданы (вычисляются по данным)".into()
-        }
-        "regional_means" => p
-            .regional_means
-            .iter()
-            .flat_map(|(year, columns)| {
-                columns
-                    .iter()
-                    .map(move |(c, v)| format!("{year}, {}: {}", column_name(c), decimal_comma(*v)))
-            })
-            .collect::<Vec<_>>()
-            .join("; "),
-        "weakest_max" => n(p.weakest_max),
-        "partners_max" => n(p.partners_max),
-        other => serde_json::to_value(p)
-            .ok()
-            .and_then(|v| v.get(other).map(|v| v.to_string()))
-            .unwrap_or_default(),
+/// A list of years as a cell: one year is a number, several are a text «2022, 2023, 2024».
+fn years_cell(years: &[i32]) -> Cell {
+    match years {
+        [y] => Cell::Number(f64::from(*y)),
+        _ => Cell::Text(years_text(years)),
     }
 }
 
-/// One line per parameter: «Параметр; Значение; Значение по методике; Формулировка методики;
-/// Источник», then the window's years and the method in one paragraph.
+/// A column of the row contract by its Russian label (its id when the contract has none).
+fn column_name(id: &str) -> &str {
+    schema().column(id).map_or(id, |c| c.label.as_str())
+}
+
+/// The parameters whose value is a share of the pool-year, shown in per cent (the panel's
+/// reading); the sheet's label says «, %».
+const PERCENT_PARAMETERS: [&str; 2] = ["band_share", "context_share"];
+
+/// A parameter's label on the sheet: the panel's, with «, %» for a share in per cent.
+fn parameter_label(id: &str, label: &str) -> String {
+    if PERCENT_PARAMETERS.contains(&id) && !label.trim_end().ends_with('%') {
+        format!("{label}, %")
+    } else {
+        label.to_string()
+    }
+}
+
+/// What the sheet shows when a parameter has no value it can show («—»; a test checks that
+/// every parameter of `src/data/parameters.json` has one).
+const NO_VALUE: &str = "—";
+
+/// A parameter's value as a cell of the parameters sheet: counts and years as numbers, the
+/// shares in per cent as numbers with [`table::MEAN`] decimals (as the panel shows them), the
+/// rules and lists in words. Never JSON: a parameter this function does not know is shown as
+/// a number when it is one, else [`NO_VALUE`]. The maps (gap thresholds, official regional
+/// means) have a line per entry: [`parameter_lines`].
+pub fn parameter_cell(id: &str, p: &Params) -> Cell {
+    let n = |v: usize| Cell::Number(v as f64);
+    let text = |s: &str| Cell::Text(s.to_string());
+    let percent = |share: f64| Cell::Rounded(share * 100.0, table::MEAN);
+    match id {
+        "window" => n(p.window),
+        "years" if p.years.is_empty() => text("последние годы в данных"),
+        "years" => years_cell(&p.years),
+        "pools" if p.pools.is_empty() => text("не заданы"),
+        "pools" => Cell::Text(
+            p.pools
+                .iter()
+                .map(|pool| format!("{}: {}", pool.label, types_text(&pool.types)))
+                .collect::<Vec<_>>()
+                .join("; "),
+        ),
+        "band_share" => percent(p.band_share),
+        "risk_years" => n(p.risk_years),
+        "social_rule" => text(match p.social_rule {
+            SocialRule::AtLeast => "не менее заданного числа лет окна",
+            SocialRule::LastOrAll => "последние годы окна или все годы",
+        }),
+        "social_min_years" => n(p.social_min_years),
+        "excluded_types" => Cell::Text(types_text(&p.excluded_types)),
+        "mean_weighting" => text(p.mean_weighting.reading()),
+        "weakest_max" => n(p.weakest_max),
+        "partners_max" => n(p.partners_max),
+        "context_share" => percent(p.context_share),
+        other => match serde_json::to_value(p)
+            .ok()
+            .and_then(|v| v.get(other)?.as_f64())
+        {
+            Some(v) => Cell::Number(v),
+            None => text(NO_VALUE),
+        },
+    }
+}
+
+/// The lines of one parameter: (label, the run's value, the method's value). A map has a
+/// line per entry, its key after the label («Пороги расхождения …: Средний балл ЕГЭ по
+/// русскому языку»), or one line saying that it is empty.
+pub fn parameter_lines(
+    id: &str,
+    label: &str,
+    run: &Params,
+    seed: &Params,
+) -> Vec<(String, Cell, Cell)> {
+    let label = parameter_label(id, label);
+    let mean = |v: Option<&f64>, none: &str| match v {
+        Some(v) => Cell::Rounded(*v, table::MEAN),
+        None => Cell::Text(none.to_string()),
+    };
+    match id {
+        "gap_thresholds" => {
+            let columns: std::collections::BTreeSet<&String> = run
+                .gap_thresholds
+                .keys()
+                .chain(seed.gap_thresholds.keys())
+                .collect();
+            if columns.is_empty() {
+                let none = Cell::Text("не заданы".into());
+                return vec![(label, none.clone(), none)];
+            }
+            columns
+                .into_iter()
+                .map(|c| {
+                    (
+                        format!("{label}: {}", column_name(c)),
+                        mean(run.gap_thresholds.get(c), "не задан"),
+                        mean(seed.gap_thresholds.get(c), "не задан"),
+                    )
+                })
+                .collect()
+        }
+        "regional_means" => {
+            const COMPUTED: &str = "не заданы (вычисляются по данным)";
+            let seed_cell = |year: &str, c: &str| {
+                mean(
+                    seed.regional_means.get(year).and_then(|m| m.get(c)),
+                    COMPUTED,
+                )
+            };
+            let lines: Vec<(String, Cell, Cell)> = run
+                .regional_means
+                .iter()
+                .flat_map(|(year, columns)| {
+                    let label = &label;
+                    columns.iter().map(move |(c, v)| {
+                        (
+                            format!("{label}: {year}, {}", column_name(c)),
+                            Cell::Rounded(*v, table::MEAN),
+                            seed_cell(year, c),
+                        )
+                    })
+                })
+                .collect();
+            if lines.is_empty() {
+                let computed = Cell::Text(COMPUTED.into());
+                vec![(label, computed.clone(), computed)]
+            } else {
+                lines
+            }
+        }
+        _ => vec![(label, parameter_cell(id, run), parameter_cell(id, seed))],
+    }
+}
+
+/// One line per parameter (per entry of a map): «Параметр; Значение; Значение по методике;
+/// Формулировка методики; Источник», then the window's years and the method in one
+/// paragraph. Numbers are numbers ([`parameter_cell`]).
 pub fn parameters_table(r: &Identification) -> Table {
     let seed = Params::default();
-    let mut w = TableWriter::new();
-    for h in [
+    let mut rows: Vec<Vec<Cell>> = vec![[
         "Параметр",
         "Значение",
         "Значение по методике",
         "Формулировка методики",
         "Источник",
-    ] {
-        w.text(h);
-    }
-    w.end_line();
+    ]
+    .into_iter()
+    .map(|h| Cell::Text(h.into()))
+    .collect()];
     for t in parameter_texts() {
-        w.text(&t.label)
-            .text(&parameter_value(&t.id, &r.params))
-            .text(&parameter_value(&t.id, &seed))
-            .text(&t.seed)
-            .text(&t.source)
-            .end_line();
+        for (label, value, method) in parameter_lines(&t.id, &t.label, &r.params, &seed) {
+            rows.push(vec![
+                Cell::Text(label),
+                value,
+                method,
+                Cell::Text(t.seed.clone()),
+                Cell::Text(t.source.clone()),
+            ]);
+        }
     }
-    w.text("Годы расчёта")
-        .text(&years_text(&r.years))
-        .text("")
-        .text("")
-        .text("")
-        .end_line();
-    w.text("Описание расчёта")
-        .text(&method_paragraph(&r.params, &r.years))
-        .text("")
-        .text("")
-        .text("")
-        .end_line();
-    w.finish()
+    let empty = || Cell::Text(String::new());
+    rows.push(vec![
+        Cell::Text("Годы расчёта".into()),
+        years_cell(&r.years),
+        empty(),
+        empty(),
+        empty(),
+    ]);
+    rows.push(vec![
+        Cell::Text("Описание расчёта".into()),
+        Cell::Text(method_paragraph(&r.params, &r.years)),
+        empty(),
+        empty(),
+        empty(),
+    ]);
+    Table { rows }
 }
 
-/// The regional means behind the gap flags: «Год; Показатель; Столбец; Значение; Источник».
+/// The regional means behind the gap flags: «Год; Показатель; Значение; Источник», the value
+/// read with [`table::MEAN`] decimals.
 pub fn regional_means_table(r: &Identification) -> Table {
     let mut w = TableWriter::new();
-    for h in ["Год", "Показатель", "Столбец", "Значение", "Источник"]
-    {
+    for h in ["Год", "Показатель", "Значение", "Источник"] {
         w.text(h);
     }
     w.end_line();
     for (year, columns) in &r.regional_means {
         for (id, mean) in columns {
-            let label = schema()
-                .column(id)
-                .map_or(id.as_str(), |c| c.label.as_str());
             let source = match mean.source.as_str() {
                 "official" => "официальное (из параметров)",
                 "computed" => "вычислено по данным школ",
@@ -304,9 +349,8 @@ pub fn regional_means_table(r: &Identification) -> Table {
                 Ok(y) => w.number(Some(f64::from(y))),
                 Err(_) => w.text(year),
             };
-            w.text(label)
-                .text(id)
-                .number(Some(mean.value))
+            w.text(column_name(id))
+                .rounded(Some(mean.value), table::MEAN)
                 .text(source)
                 .end_line();
         }
@@ -357,6 +401,8 @@ mod tests {
                     .iter()
                     .map(|c| match c {
                         Cell::Text(s) if s.is_empty() => Cell::Empty,
+                        // The full value: the decimals are only the cell's format.
+                        Cell::Rounded(v, _) => Cell::Number(*v),
                         c => c.clone(),
                     })
                     .collect();
@@ -432,11 +478,12 @@ mod tests {
     }
 
     #[test]
-    fn all_schools_is_the_csv_table_with_a_russian_header() {
+    fn all_schools_is_the_csv_table_in_russian() {
         let r = demo_run();
         let csv = identify::csv::to_table(&r);
         let t = all_schools_table(&r);
-        assert_eq!(t.rows[1..], csv.rows[1..]);
+        assert_eq!(t, identify::csv::russian_table(&r));
+        assert_eq!(t.rows.len(), csv.rows.len());
         let header: Vec<&Cell> = t.header().iter().collect();
         assert_eq!(*header[0], Cell::Text("Идентификатор школы".into()));
         assert_eq!(*header[6], Cell::Text("Категория по результатам".into()));
@@ -450,59 +497,106 @@ mod tests {
             *header[at],
             Cell::Text(format!("Индекс образовательных результатов {y}"))
         );
-        // Every column of today's CSV has a Russian name.
+        // Every column has a Russian name; the categories are the screen's words.
         assert!(t
             .header()
             .iter()
             .all(|c| matches!(c, Cell::Text(s) if !s.is_ascii())));
+        let low = r
+            .schools
+            .iter()
+            .position(|s| s.results_category == Some(ResultsCategory::Low))
+            .unwrap();
+        assert_eq!(t.rows[low + 1][6], Cell::Text("ШНРО".into()));
+        assert_eq!(csv.rows[low + 1][6], Cell::Text("low".into()));
         assert_eq!(column_label("robustness_share"), None);
         assert_eq!(column_label("weakest_20x1"), None);
     }
 
     #[test]
-    fn the_parameters_sheet_names_every_parameter_with_both_values() {
+    fn the_parameters_sheet_names_every_parameter_with_both_values_as_numbers() {
         let mut r = demo_run();
         r.params.band_share = 0.3;
         r.params.regional_means.insert(
             "2024".into(),
             [("ege_rus_mean".to_string(), 65.5)].into_iter().collect(),
         );
+        r.params
+            .gap_thresholds
+            .insert("ege_rus_mean".to_string(), 15.0);
+        r.params.mean_weighting = crate::domain::identify::params::MeanWeighting::Equal;
         let t = parameters_table(&r);
-        assert_eq!(t.rows.len(), 1 + parameter_texts().len() + 2);
+        let seed = Params::default();
+        // A line per parameter, a line per gap threshold and per official mean, two more.
+        assert_eq!(
+            t.rows.len(),
+            1 + parameter_texts().len() - 1 + seed.gap_thresholds.len() + 2
+        );
         let text = |c: &Cell| match c {
             Cell::Text(s) => s.clone(),
             other => panic!("{other:?}"),
         };
-        let row = |id: &str| {
-            let label = &parameter_texts().iter().find(|p| p.id == id).unwrap().label;
+        let row = |label: &str| {
             t.rows
                 .iter()
-                .find(|row| text(&row[0]) == *label)
-                .unwrap()
-                .iter()
-                .map(text)
-                .collect::<Vec<_>>()
+                .find(|row| text(&row[0]) == label)
+                .unwrap_or_else(|| panic!("{label}"))
+                .clone()
         };
-        let band = row("band_share");
-        assert_eq!(band[1], "30 %");
-        assert_eq!(band[2], "25 %");
-        assert!(!band[3].is_empty() && !band[4].is_empty());
-        let pools = row("pools");
-        assert!(
-            pools[1].starts_with("Средние школы: средняя"),
-            "{}",
-            pools[1]
+        let label = |id: &str| {
+            parameter_texts()
+                .iter()
+                .find(|p| p.id == id)
+                .unwrap()
+                .label
+                .clone()
+        };
+        let band = row(&label("band_share"));
+        assert!(text(&band[0]).ends_with(", %"));
+        assert_eq!(band[1], Cell::Rounded(0.3 * 100.0, table::MEAN));
+        assert_eq!(band[1].number().map(|v| v.round()), Some(30.0));
+        assert_eq!(band[2], Cell::Rounded(25.0, table::MEAN));
+        assert!(!text(&band[3]).is_empty() && !text(&band[4]).is_empty());
+        let context = row(&format!("{}, %", label("context_share")));
+        assert_eq!(context[1], Cell::Rounded(25.0, table::MEAN));
+        assert_eq!(row(&label("window"))[1], Cell::Number(3.0));
+        assert_eq!(row(&label("risk_years"))[2], Cell::Number(2.0));
+        assert_eq!(
+            row(&label("mean_weighting"))[1],
+            Cell::Text(
+                crate::domain::identify::params::MeanWeighting::Equal
+                    .reading()
+                    .into()
+            )
         );
-        let means = row("regional_means");
-        assert!(means[1].starts_with("2024, "), "{}", means[1]);
-        assert!(means[1].ends_with(": 65,5"), "{}", means[1]);
-        assert_eq!(means[2], "не заданы (вычисляются по данным)");
+        let pools = text(&row(&label("pools"))[1]);
+        assert!(pools.starts_with("Средние школы: средняя"), "{pools}");
+        let rus = row(&format!(
+            "{}: Средний балл ЕГЭ по русскому языку",
+            label("gap_thresholds")
+        ));
+        assert_eq!(rus[1], Cell::Rounded(15.0, table::MEAN));
+        assert_eq!(rus[2], Cell::Rounded(20.0, table::MEAN));
+        let means = row(&format!(
+            "{}: 2024, Средний балл ЕГЭ по русскому языку",
+            label("regional_means")
+        ));
+        assert_eq!(means[1], Cell::Rounded(65.5, table::MEAN));
+        assert_eq!(text(&means[2]), "не заданы (вычисляются по данным)");
         let years = &t.rows[t.rows.len() - 2];
         assert_eq!(text(&years[1]), years_text(&r.years));
-        // No parameter is shown empty.
+        // No parameter is left without a value, and no value is JSON.
         for p in parameter_texts() {
-            assert!(!parameter_value(&p.id, &r.params).is_empty(), "{}", p.id);
+            for params in [&r.params, &seed] {
+                for (label, value, _) in parameter_lines(&p.id, &p.label, params, &seed) {
+                    assert_ne!(value, Cell::Text(NO_VALUE.into()), "{label}");
+                    if let Cell::Text(s) = &value {
+                        assert!(!s.is_empty() && !s.contains('"'), "{label}: {s}");
+                    }
+                }
+            }
         }
+        assert_eq!(years_cell(&[2024]), Cell::Number(2024.0));
     }
 
     #[test]
@@ -515,7 +609,14 @@ mod tests {
         let (year, columns) = r.regional_means.iter().next().unwrap();
         let (id, mean) = columns.iter().next().unwrap();
         assert_eq!(t.rows[1][0], Cell::Number(year.parse::<f64>().unwrap()));
-        assert_eq!(t.rows[1][2], Cell::Text(id.clone()));
-        assert_eq!(t.rows[1][3], Cell::Number(mean.value));
+        assert_eq!(
+            t.rows[1][1],
+            Cell::Text(schema().column(id).unwrap().label.clone())
+        );
+        assert_eq!(t.rows[1][2], Cell::Rounded(mean.value, table::MEAN));
+        assert!(
+            t.rows[1][2].number().unwrap().fract() != 0.0,
+            "computed, not whole"
+        );
     }
 }

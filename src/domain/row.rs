@@ -55,7 +55,8 @@ impl SchoolType {
     }
 
     /// Parses the contract id; Russian words are accepted too, because school tables
-    /// often carry them («средняя», «СОШ», «основная», «ООШ», «вечерняя», …).
+    /// often carry them («средняя», «СОШ», «основная», «ООШ», «вечерняя», …), and so is
+    /// every [`label`](Self::label).
     pub fn parse(s: &str) -> Option<SchoolType> {
         let t = s.trim().to_lowercase();
         let t = t.as_str();
@@ -81,7 +82,8 @@ impl SchoolType {
             | "при исправительном учреждении" => {
                 SchoolType::Penitentiary
             }
-            _ => return None,
+            // Every label, as the app's tables write it (the rows export reads back).
+            _ => return SchoolType::ALL.into_iter().find(|x| x.label() == t),
         })
     }
 }
@@ -239,7 +241,16 @@ mod tests {
     fn school_type_parses_ids_and_russian_words() {
         for t in SchoolType::ALL {
             assert_eq!(SchoolType::parse(t.id()), Some(t));
+            assert_eq!(
+                SchoolType::parse(t.label()),
+                Some(t),
+                "{t}: the exports' word"
+            );
         }
+        assert_eq!(
+            SchoolType::parse("Реализующая адаптированные программы"),
+            Some(SchoolType::Adapted)
+        );
         assert_eq!(SchoolType::parse(" СОШ "), Some(SchoolType::Secondary));
         assert_eq!(SchoolType::parse("Основная"), Some(SchoolType::Basic));
         assert_eq!(SchoolType::parse("гимназия"), None);

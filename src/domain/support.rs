@@ -22,7 +22,8 @@
 use super::identify::{Identification, ResultsBand, ResultsCategory, SchoolResult, SocialCategory};
 use super::programme::check_date;
 use super::stats::rank_key;
-use super::table::{Table, TableWriter};
+use super::table::{self, Table, TableWriter};
+use super::time::date_ru;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -280,6 +281,8 @@ fn ranked(r: &Identification, school_id: &str) -> Vec<PartnerCandidate> {
 #[derive(Debug, Clone, Copy)]
 pub struct SupportView<'a> {
     pub school_id: &'a str,
+    /// The school's name (as its record has it).
+    pub school_name: &'a str,
     /// The school's municipality (as its record has it).
     pub municipality: &'a str,
     pub support: &'a BTreeMap<i32, Support>,
@@ -509,7 +512,7 @@ pub fn figures_table(f: &ProjectFigures) -> Table {
         w.text(&fig.label)
             .number(Some(fig.count as f64))
             .number(fig.of.map(|n| n as f64))
-            .number(fig.percent().map(|p| (p * 10.0).round() / 10.0))
+            .rounded(fig.percent(), table::PERCENT)
             .end_line();
     }
     w.end_line();
@@ -523,11 +526,145 @@ pub fn figures_csv(f: &ProjectFigures) -> String {
     figures_table(f).to_csv()
 }
 
+/// The category of a school outside the run, in the participants table.
+pub const NOT_IN_RUN: &str = "нет в расчёте";
+
+/// One line of the project's participants: a ШНРО or ШНСУ of the run, or a participant of
+/// the year.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProjectLine {
+    pub school_id: String,
+    pub school_name: String,
+    pub municipality: String,
+    /// «ШНРО», «ШНСУ», «ШНРО, ШНСУ», or [`NOT_IN_RUN`].
+    pub category: String,
+    /// The school is in the run (else a participant of another year's data or a later
+    /// import).
+    pub in_run: bool,
+    /// The school's support in the year, as stored (default without one).
+    pub support: Support,
+    /// The partner school as «Название (код, муниципалитет)»
+    /// ([`crate::domain::table::school_cell`]) from the stored schools or the run; its code
+    /// alone when neither has it; empty without a partner.
+    pub partner: String,
+}
+
+/// The participants table of `year`: the run's ШНРО and ШНСУ and every participant of the
+/// year among the stored `schools` (those outside the run too), by municipality, then name,
+/// then id.
+pub fn project_lines(r: &Identification, schools: &[SupportView], year: i32) -> Vec<ProjectLine> {
+    let views: BTreeMap<&str, &SupportView> = schools.iter().map(|v| (v.school_id, v)).collect();
+    let partner_of = |support: &Support| match support.partner_id() {
+        None => String::new(),
+        Some(id) => match (views.get(id), r.school(id)) {
+            (Some(v), _) => table::school_cell(v.school_name, v.school_id, v.municipality),
+            (None, Some(s)) => table::school_cell(&s.school_name, &s.school_id, &s.municipality),
+            (None, None) => id.to_string(),
+        },
+    };
+    let support_of = |id: &str| {
+        views
+            .get(id)
+            .and_then(|v| v.support.get(&year))
+            .cloned()
+            .unwrap_or_default()
+    };
+    let mut out: Vec<ProjectLine> = Vec::new();
+    let mut seen = BTreeSet::new();
+    for s in &r.schools {
+        let low = s.results_category == Some(ResultsCategory::Low);
+        let unfavourable = s.social_category == Some(SocialCategory::Unfavourable);
+        let support = support_of(&s.school_id);
+        if !(low || unfavourable || support.participant) {
+            continue;
+        }
+        seen.insert(s.school_id.as_str());
+        let category = [low.then_some("ШНРО"), unfavourable.then_some("ШНСУ")]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(", ");
+        out.push(ProjectLine {
+            school_id: s.school_id.clone(),
+            school_name: s.school_name.clone(),
+            municipality: s.municipality.clone(),
+            category,
+            in_run: true,
+            partner: partner_of(&support),
+            support,
+        });
+    }
+    for v in schools {
+        if seen.contains(v.school_id) {
+            continue;
+        }
+        if let Some(support) = v.support.get(&year).filter(|x| x.participant) {
+            out.push(ProjectLine {
+                school_id: v.school_id.to_string(),
+                school_name: v.school_name.to_string(),
+                municipality: v.municipality.to_string(),
+                category: NOT_IN_RUN.to_string(),
+                in_run: false,
+                partner: partner_of(support),
+                support: support.clone(),
+            });
+        }
+    }
+    out.sort_by(|a, b| {
+        (&a.municipality, &a.school_name, &a.school_id).cmp(&(
+            &b.municipality,
+            &b.school_name,
+            &b.school_id,
+        ))
+    });
+    out
+}
+
+/// The participants for Excel: «Муниципалитет; Идентификатор школы; Школа; Категория;
+/// Участник проекта; Школа-партнёр; № соглашения; Дата соглашения; Примечание» — the partner
+/// by name with its code and municipality, the agreement's date as ДД.ММ.ГГГГ.
+pub fn participants_table(lines: &[ProjectLine]) -> Table {
+    let mut w = TableWriter::new();
+    for h in [
+        "Муниципалитет",
+        "Идентификатор школы",
+        "Школа",
+        "Категория",
+        "Участник проекта",
+        "Школа-партнёр",
+        "№ соглашения",
+        "Дата соглашения",
+        "Примечание",
+    ] {
+        w.text(h);
+    }
+    w.end_line();
+    for x in lines {
+        let a = x.support.partner.as_ref();
+        w.text(&x.municipality)
+            .text(&x.school_id)
+            .text(&x.school_name)
+            .text(&x.category)
+            .text(if x.support.participant {
+                "да"
+            } else {
+                "нет"
+            })
+            .text(&x.partner)
+            .text(a.map_or("", |a| a.number.trim()))
+            .text(&a.map(|a| date_ru(&a.date)).unwrap_or_default())
+            .text(&x.support.note)
+            .end_line();
+    }
+    w.finish()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::domain::identify::{identify, Params, Summary, YearMap, YearResult};
     use crate::domain::row::SchoolType;
+    use crate::domain::table::Cell;
 
     fn year(band: Option<ResultsBand>, social: Option<f64>) -> YearResult {
         YearResult {
@@ -865,6 +1002,11 @@ mod tests {
             .iter()
             .map(|(id, m, s, p)| SupportView {
                 school_id: id,
+                school_name: if *id == "z" {
+                    "Школа вне расчёта"
+                } else {
+                    "Школа"
+                },
                 municipality: m,
                 support: s,
                 has_programme: *p,
@@ -1003,5 +1145,52 @@ mod tests {
             &"Доля муниципальных систем общего образования, в которых разработаны и реализуются мероприятия по повышению качества образования в ШНРО и ШНСУ (2025 год);2;4;50"
         ));
         assert!(csv.contains("Как считаются показатели: ШНРО и ШНСУ"));
+        // The workbook keeps the share in full.
+        let t = figures_table(&project_figures(&r, &views, 2025));
+        assert_eq!(t.rows[2][3], Cell::Rounded(200.0 / 3.0, table::PERCENT));
+    }
+
+    #[test]
+    fn the_participants_table_names_partners_and_writes_dates_as_people_do() {
+        let (r, views) = figures_example();
+        let views = views_of(&views);
+        let lines = project_lines(&r, &views, 2025);
+        // ШНРО/ШНСУ a1, a2, a3, a5 (not e1: excluded, no category) and the participant z.
+        let ids: Vec<&str> = lines.iter().map(|l| l.school_id.as_str()).collect();
+        assert_eq!(ids, ["a1", "a2", "a3", "a5", "z"]);
+        let a1 = &lines[0];
+        assert_eq!(a1.category, "ШНРО, ШНСУ");
+        // The partner a4 is stored («Школа») and in the run («Школа a4»): the record's name.
+        assert_eq!(a1.partner, "Школа (a4, М3)");
+        assert_eq!(lines[1].partner, "", "a2 has no partner in 2025");
+        assert_eq!(lines[4].category, NOT_IN_RUN);
+        assert!(!lines[4].in_run && lines[0].in_run);
+        let t = participants_table(&lines);
+        let csv = t.to_csv();
+        let rows: Vec<&str> = csv.split("\r\n").collect();
+        assert_eq!(
+            rows[0],
+            "\u{feff}Муниципалитет;Идентификатор школы;Школа;Категория;Участник проекта;Школа-партнёр;№ соглашения;Дата соглашения;Примечание"
+        );
+        assert_eq!(rows[1], "М1;a1;Школа a1;ШНРО, ШНСУ;да;Школа (a4, М3);12;;");
+        // a5: not a participant, its agreement dated 2025-04-01.
+        assert_eq!(
+            rows[4],
+            "М3;a5;Школа a5;ШНРО, ШНСУ;нет;Школа (a4, М3);;01.04.2025;"
+        );
+        assert_eq!(rows[5], "М9;z;Школа вне расчёта;нет в расчёте;да;;;;");
+        // A partner only the run knows, and one nobody knows.
+        let only_run: Vec<SupportView> = views
+            .iter()
+            .copied()
+            .filter(|v| v.school_id != "a4")
+            .collect();
+        assert_eq!(
+            project_lines(&r, &only_run, 2025)[0].partner,
+            "Школа a4 (a4, М3)"
+        );
+        let mut lost = r.clone();
+        lost.schools.retain(|s| s.school_id != "a4");
+        assert_eq!(project_lines(&lost, &only_run, 2025)[0].partner, "a4");
     }
 }

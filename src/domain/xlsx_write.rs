@@ -10,7 +10,10 @@
 //! - any other column: `0.0##` — one to three decimals on screen (indices 0–1 read like the
 //!   app's three decimals, shares and means in percent or points like «68,25»), while the cell
 //!   keeps every digit (the formula bar and any calculation see the exact value). Excel shows
-//!   the decimal separator of the user's locale (a comma in Russian).
+//!   the decimal separator of the user's locale (a comma in Russian);
+//! - a number that says how many decimals a person reads ([`Cell::Rounded`]) is shown with
+//!   exactly that many (`0.000` for an index, `0.0` for a share in per cent), its full value
+//!   kept: the format is the column's when all its numbers agree, else the cell's own.
 //!
 //! Sheet names are made valid for Excel ([`sheet_names`]): at most 31 characters, none of
 //! `[]:*?/\`, no apostrophe at either end, not blank, unique regardless of case.
@@ -58,6 +61,15 @@ pub const WHOLE_FORMAT: &str = "0";
 /// The format of the numbers of any other column.
 pub const FRACTION_FORMAT: &str = "0.0##";
 
+/// The format of a number read with `decimals` decimals: `0`, `0.0`, `0.00`, `0.000` … (at most
+/// 15 decimals, Excel's precision).
+pub fn decimals_format(decimals: u8) -> String {
+    match decimals.min(15) {
+        0 => "0".to_string(),
+        d => format!("0.{}", "0".repeat(usize::from(d))),
+    }
+}
+
 /// The MIME type of a workbook, for a download.
 pub const MIME: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
@@ -72,15 +84,21 @@ pub fn workbook(sheets: &[Sheet]) -> Result<Vec<u8>, String> {
     let names = sheet_names(sheets.iter().map(|s| s.name));
     let mut book = Workbook::new();
     let bold = Format::new().set_bold();
-    let whole = Format::new().set_num_format(WHOLE_FORMAT);
-    let fraction = Format::new().set_num_format(FRACTION_FORMAT);
+    let formats = Formats {
+        bold,
+        whole: Format::new().set_num_format(WHOLE_FORMAT),
+        fraction: Format::new().set_num_format(FRACTION_FORMAT),
+        decimals: (0..=15)
+            .map(|d| Format::new().set_num_format(decimals_format(d)))
+            .collect(),
+    };
     for (sheet, name) in sheets.iter().zip(&names) {
         let fail = |what: String| format!("книга Excel не записана: лист «{name}»: {what}");
         check_size(sheet.table).map_err(fail)?;
         let ws = book.add_worksheet();
         ws.set_name(name.as_str())
             .map_err(|e| fail(format!("недопустимое имя листа ({e})")))?;
-        write_sheet(ws, sheet.table, &bold, &whole, &fraction).map_err(fail)?;
+        write_sheet(ws, sheet.table, &formats).map_err(fail)?;
     }
     book.save_to_buffer()
         .map_err(|e| format!("книга Excel не записана: ошибка записи ({e})"))
@@ -118,6 +136,21 @@ fn check_size(table: &Table) -> Result<(), String> {
     Ok(())
 }
 
+/// The number formats of a workbook, made once.
+struct Formats {
+    bold: Format,
+    whole: Format,
+    fraction: Format,
+    /// By decimals, 0–15 ([`decimals_format`]).
+    decimals: Vec<Format>,
+}
+
+impl Formats {
+    fn of_decimals(&self, d: u8) -> &Format {
+        &self.decimals[usize::from(d.min(15))]
+    }
+}
+
 /// How a column's numbers are shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum NumberKind {
@@ -125,6 +158,11 @@ enum NumberKind {
     None,
     Whole,
     Fraction,
+    /// Every number of the column is read with these decimals ([`Cell::Rounded`]).
+    Decimals(u8),
+    /// Numbers of both kinds, or read with different decimals: each rounded cell carries its
+    /// own format; the others are shown as [`NumberKind::Fraction`].
+    Mixed,
 }
 
 fn is_whole(v: f64) -> bool {
@@ -133,16 +171,18 @@ fn is_whole(v: f64) -> bool {
 
 /// The number kind of every column, from the numbers below the header.
 fn number_kinds(table: &Table, width: usize) -> Vec<NumberKind> {
-    let mut kinds = vec![NumberKind::None; width];
+    use NumberKind as K;
+    let mut kinds = vec![K::None; width];
     for row in table.rows.iter().skip(1) {
         for (c, cell) in row.iter().enumerate() {
-            if let Cell::Number(v) = cell {
-                if !is_whole(*v) {
-                    kinds[c] = NumberKind::Fraction;
-                } else if kinds[c] == NumberKind::None {
-                    kinds[c] = NumberKind::Whole;
-                }
-            }
+            kinds[c] = match (kinds[c], cell) {
+                (k, Cell::Text(_) | Cell::Empty) => k,
+                (K::None | K::Whole, Cell::Number(v)) if is_whole(*v) => K::Whole,
+                (K::None | K::Whole | K::Fraction, Cell::Number(_)) => K::Fraction,
+                (K::None, Cell::Rounded(_, d)) => K::Decimals(*d),
+                (K::Decimals(a), Cell::Rounded(_, d)) if a == *d => K::Decimals(a),
+                _ => K::Mixed,
+            };
         }
     }
     kinds
@@ -153,12 +193,15 @@ fn shown_chars(cell: &Cell, kind: NumberKind) -> usize {
     match cell {
         Cell::Text(s) => s.split('\n').map(|l| l.chars().count()).max().unwrap_or(0),
         Cell::Number(v) => match kind {
-            NumberKind::None | NumberKind::Whole => format!("{v:.0}").len(),
-            NumberKind::Fraction => {
+            NumberKind::None | NumberKind::Whole | NumberKind::Decimals(_) => {
+                format!("{v:.0}").len()
+            }
+            NumberKind::Fraction | NumberKind::Mixed => {
                 let s = format!("{v:.3}");
                 s.trim_end_matches('0').len().max(s.len() - 2)
             }
         },
+        Cell::Rounded(v, d) => format!("{v:.*}", usize::from((*d).min(15))).len(),
         Cell::Empty => 0,
     }
 }
@@ -183,13 +226,7 @@ fn column_widths(table: &Table, kinds: &[NumberKind]) -> Vec<usize> {
         .collect()
 }
 
-fn write_sheet(
-    ws: &mut Worksheet,
-    table: &Table,
-    bold: &Format,
-    whole: &Format,
-    fraction: &Format,
-) -> Result<(), String> {
+fn write_sheet(ws: &mut Worksheet, table: &Table, formats: &Formats) -> Result<(), String> {
     let err = |e: rust_xlsxwriter::XlsxError| format!("ошибка записи ({e})");
     let width = table.width();
     if table.rows.is_empty() || width == 0 {
@@ -202,15 +239,18 @@ fn write_sheet(
         // per cell: a region's table has a million cells).
         let format = match kinds[c] {
             NumberKind::None => continue,
-            NumberKind::Whole => whole,
-            NumberKind::Fraction => fraction,
+            NumberKind::Whole => &formats.whole,
+            NumberKind::Fraction | NumberKind::Mixed => &formats.fraction,
+            NumberKind::Decimals(d) => formats.of_decimals(d),
         };
         ws.set_column_format(c as u16, format).map_err(err)?;
     }
+    let bold = &formats.bold;
     for (r, row) in table.rows.iter().enumerate() {
         let header = r == 0;
         let r = r as u32;
         for (c, cell) in row.iter().enumerate() {
+            let kind = kinds[c];
             let c = c as u16;
             match cell {
                 Cell::Text(s) if s.is_empty() => {}
@@ -221,11 +261,19 @@ fn write_sheet(
                 Cell::Text(s) => {
                     ws.write_string(r, c, s.as_str()).map_err(err)?;
                 }
-                Cell::Number(v) if header => {
+                Cell::Number(v) | Cell::Rounded(v, _) if header => {
                     ws.write_number_with_format(r, c, *v, bold).map_err(err)?;
                 }
                 Cell::Number(v) => {
                     ws.write_number(r, c, *v).map_err(err)?;
+                }
+                // The column's format already shows these decimals.
+                Cell::Rounded(v, d) if kind == NumberKind::Decimals(*d) => {
+                    ws.write_number(r, c, *v).map_err(err)?;
+                }
+                Cell::Rounded(v, d) => {
+                    ws.write_number_with_format(r, c, *v, formats.of_decimals(*d))
+                        .map_err(err)?;
                 }
                 Cell::Empty => {}
             }
@@ -422,6 +470,82 @@ mod tests {
             col(3).split("style=").nth(1),
             "a whole and a fraction column"
         );
+    }
+
+    #[test]
+    fn rounded_numbers_keep_their_value_and_show_their_decimals() {
+        let mut w = TableWriter::new();
+        w.text("Индекс")
+            .text("Доля, %")
+            .text("Смешанный")
+            .end_line();
+        w.rounded(Some(0.458_053_282_182_438_24), 3)
+            .rounded(Some(12.345), 1)
+            .rounded(Some(0.5), 3)
+            .end_line();
+        w.rounded(Some(0.1), 3)
+            .rounded(None, 1)
+            .number(Some(7.0))
+            .end_line();
+        w.number(None)
+            .rounded(Some(66.666), 1)
+            .rounded(Some(2.5), 1)
+            .end_line();
+        let t = w.finish();
+        let kinds = number_kinds(&t, 3);
+        assert_eq!(
+            kinds,
+            vec![
+                NumberKind::Decimals(3),
+                NumberKind::Decimals(1),
+                NumberKind::Mixed
+            ]
+        );
+        let bytes = workbook(&[Sheet {
+            name: "Данные",
+            table: &t,
+        }])
+        .unwrap();
+        let mut book = read_back(&bytes);
+        let range = book.worksheet_range("Данные").unwrap();
+        // The full value, not the rounded one.
+        assert_eq!(
+            range.get_value((1, 0)),
+            Some(&Data::Float(0.458_053_282_182_438_24))
+        );
+        assert_eq!(range.get_value((3, 1)), Some(&Data::Float(66.666)));
+        let styles = {
+            use std::io::Read;
+            let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes.clone())).unwrap();
+            let mut s = String::new();
+            zip.by_name("xl/styles.xml")
+                .unwrap()
+                .read_to_string(&mut s)
+                .unwrap();
+            s
+        };
+        assert!(styles.contains(r#"formatCode="0.000""#), "{styles}");
+        assert!(styles.contains(r#"formatCode="0.0""#), "{styles}");
+        let xml = sheet_xml(&bytes, 1);
+        let style_of = |cell: &str| {
+            let at = xml.find(&format!(r#"<c r="{cell}""#)).unwrap();
+            let tag = &xml[at..at + xml[at..].find('>').unwrap()];
+            tag.split("s=\"")
+                .nth(1)
+                .map(|s| s[..s.find('"').unwrap()].to_string())
+        };
+        // A column of one kind: one style. The mixed column: each rounded cell carries the
+        // style of its decimals, the plain number the column's.
+        assert!(style_of("B2").is_some());
+        assert_eq!(style_of("B2"), style_of("B4"));
+        assert_ne!(style_of("A2"), style_of("B2"));
+        assert_eq!(style_of("C2"), style_of("A2"), "three decimals");
+        assert_eq!(style_of("C4"), style_of("B2"), "one decimal");
+        assert_ne!(style_of("C3"), style_of("C2"));
+        assert_ne!(style_of("C3"), style_of("C4"));
+        assert_eq!(decimals_format(0), "0");
+        assert_eq!(decimals_format(2), "0.00");
+        assert_eq!(decimals_format(200), decimals_format(15));
     }
 
     #[test]

@@ -20,6 +20,7 @@ use crate::domain::bundle::{self, plan_import, ImportPlan, Incoming};
 use crate::domain::catalog::{summaries, CatalogCache, Change, Overview, RunHeader, Unreadable};
 use crate::domain::demo::{self, DemoSpec};
 use crate::domain::digest::RowsDigest;
+use crate::domain::file_name::file_name;
 use crate::domain::identify::{self, Params, ResultsCategory, SocialCategory};
 use crate::domain::input::ReadOptions;
 use crate::domain::problem::{Place, Problem};
@@ -149,6 +150,10 @@ pub struct Service {
 
 /// The `settings` key of the [`CatalogCache`].
 pub const CATALOG: &str = "catalog";
+
+/// The words of a run's results file (CSV or workbook), named with the run's date:
+/// «шкала-результаты-идентификации-06.12.2026.xlsx».
+const RESULTS_FILE: &str = "результаты идентификации";
 
 impl Service {
     /// Opens the database and reads it.
@@ -706,9 +711,14 @@ impl Service {
         self.ensure_fresh().await?;
         self.refresh_assessments().await?;
         let at = now();
+        // Every file is named by one scheme (domain::file_name) with the date where the
+        // person is: today's, or the run's for a run's results.
+        let offset = crate::format::local_offset_minutes();
+        let today = at.date_ru(offset);
+        let named = |what: &str, ext: &str| file_name(what, &today, ext);
         let s = &self.data.snapshot;
         let bundle_file = |b: bundle::Bundle, compact: bool| {
-            let name = bundle::suggested_file_name(&b);
+            let name = bundle::suggested_file_name(&b, offset);
             let text = if compact {
                 b.to_json()
             } else {
@@ -777,7 +787,7 @@ impl Service {
                 rows.sort_by(|a, b| a.key().cmp(&b.key()));
                 let n = rows.len();
                 csv_file(
-                    format!("shkala-данные-{}.csv", at.date()),
+                    named("данные школ", "csv"),
                     crate::domain::table::rows_csv(&rows),
                     format!("CSV: {n} строк"),
                 )
@@ -792,7 +802,7 @@ impl Service {
                     table: &table,
                 }])?;
                 table_file(
-                    format!("shkala-данные-{}.xlsx", at.date()),
+                    named("данные школ", "xlsx"),
                     body,
                     format!("XLSX: {n} строк"),
                 )
@@ -828,7 +838,7 @@ impl Service {
                         .map(Body::Bytes)
                         .map_err(|e| Stop::Failed(format!("книга Excel не построена: {e}")))?;
                 table_file(
-                    format!("shkala-идентификация-{}.xlsx", r.created_at.date()),
+                    file_name(RESULTS_FILE, &r.created_at.date_ru(offset), "xlsx"),
                     body,
                     format!(
                         "результаты расчёта «{}» (XLSX{})",
@@ -858,8 +868,8 @@ impl Service {
                     .find(|r| r.id == run)
                     .ok_or_else(|| Stop::Failed("расчёт не найден".into()))?;
                 csv_file(
-                    format!("shkala-идентификация-{}.csv", r.created_at.date()),
-                    identify::csv::to_csv(&r.result),
+                    file_name(RESULTS_FILE, &r.created_at.date_ru(offset), "csv"),
+                    identify::csv::russian_csv(&r.result),
                     format!("результаты расчёта «{}»", r.label),
                 )
             }
@@ -872,7 +882,7 @@ impl Service {
                         serde_json::json!({"store": u.store, "key": u.key, "reason": u.reason, "raw": raw})
                     })
                     .collect();
-                let name = format!("shkala-нечитаемые-записи-{}.json", at.date());
+                let name = named("нечитаемые записи", "json");
                 let text = serde_json::to_string_pretty(&items).unwrap_or_default();
                 let entry = LogEntry::new(
                     &at,
@@ -1035,7 +1045,12 @@ impl Service {
                 "расчёт не найден (возможно, он уже удалён)".into(),
             ));
         };
-        let summary = format!("удалён расчёт «{}» от {}", run.label, run.created_at.date());
+        let summary = format!(
+            "удалён расчёт «{}» от {}",
+            run.label,
+            run.created_at
+                .date_ru(crate::format::local_offset_minutes())
+        );
         let message = format!("{}.", capitalise(&summary));
         let removal = Removal {
             runs: vec![id],

@@ -412,12 +412,48 @@ async function downloadText(p, click) {
   return { name: d.suggestedFilename(), text: await readFile(await d.path(), 'utf8') };
 }
 
-/// Parses the CSV for Excel (BOM, `;`, decimal comma; no quoted separators in these files).
-function parseCsv(text) {
-  const lines = text.replace(/^\ufeff/, '').split(/\r?\n/).filter((l) => l.length);
-  const head = lines[0].split(';');
-  return lines.slice(1).map((l) => Object.fromEntries(l.split(';').map((v, i) => [head[i], v])));
+/// Splits a CSV for Excel (BOM, `;`, CRLF) into lines of cells, by RFC 4180: a quoted cell
+/// may hold `;`, doubled quotes and line breaks (the results name partners «А (код, район); Б …»).
+function csvLines(text) {
+  const src = text.replace(/^\ufeff/, '');
+  const lines = [];
+  let line = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < src.length; i++) {
+    const c = src[i];
+    if (quoted) {
+      if (c === '"' && src[i + 1] === '"') { cell += '"'; i++; }
+      else if (c === '"') quoted = false;
+      else cell += c;
+    } else if (c === '"' && cell === '') quoted = true;
+    else if (c === ';') { line.push(cell); cell = ''; }
+    else if (c === '\r' && src[i + 1] === '\n') continue;
+    else if (c === '\n') { line.push(cell); lines.push(line); line = []; cell = ''; }
+    else cell += c;
+  }
+  if (cell !== '' || line.length) { line.push(cell); lines.push(line); }
+  return lines.filter((l) => l.length > 1 || l[0] !== '');
 }
+
+/// Parses the CSV for Excel into objects keyed by the (Russian) header.
+function parseCsv(text) {
+  const [head, ...rows] = csvLines(text);
+  return rows.map((l) => Object.fromEntries(l.map((v, i) => [head[i], v])));
+}
+
+/// The columns of the results CSV for people (the app's «Выгрузить результаты (CSV для Excel)»).
+const COL = {
+  id: 'Идентификатор школы',
+  name: 'Школа',
+  municipality: 'Муниципалитет',
+  type: 'Тип',
+  pool: 'Группа школ',
+  results: 'Категория по результатам',
+  social: 'Категория по социальным условиям',
+  resultsIndex: (y) => `Индекс образовательных результатов ${y}`,
+  socialIndex: (y) => `Индекс социальных условий ${y}`,
+};
 
 async function pasteInto(p, selector, text) {
   await p.locator(selector).evaluate((el, text) => {
@@ -560,10 +596,10 @@ test('a school placed by the reference file agrees with the municipal run', asyn
   const reference = await download(p, () => p.getByRole('button', { name: 'Эталон для школ (файл)' }).click());
   const results = parseCsv((await downloadText(p, () => p.getByRole('button', { name: 'Выгрузить результаты (CSV для Excel)' }).click())).text);
   const years = reference.payload.years;
-  const school = results.find((r) => r.pool && years.every((y) => r[`results_index_${y}`]));
+  const school = results.find((r) => r[COL.pool] && years.every((y) => r[COL.resultsIndex(y)]));
   assert.ok(school, 'a school with indices in every year');
   await p.goto(base + '/school');
-  await p.locator('#school-select').selectOption(school.school_id);
+  await p.locator('#school-select').selectOption(school[COL.id]);
   await p.getByRole('button', { name: 'Открыть для заполнения (черновик)' }).click();
   await p.locator('#tab-placement').click();
   await p.locator('#ref-file').setInputFiles({ name: 'эталон.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(reference)) });
@@ -572,10 +608,10 @@ test('a school placed by the reference file agrees with the municipal run', asyn
   for (const y of years) {
     const row = table.locator(`tr[data-year="${y}"]`);
     const shown = Number((await row.getByTestId('results-index').innerText()).replace(',', '.'));
-    const run = Number(school[`results_index_${y}`].replace(',', '.'));
+    const run = Number(school[COL.resultsIndex(y)].replace(',', '.'));
     assert.ok(Math.abs(shown - run) < 0.0005, `${y}: ${shown} ≠ ${run}`);
     const social = Number((await row.getByTestId('social-index').innerText()).replace(',', '.'));
-    const runSocial = Number(school[`social_index_${y}`].replace(',', '.'));
+    const runSocial = Number(school[COL.socialIndex(y)].replace(',', '.'));
     assert.ok(Math.abs(social - runSocial) < 0.0005, `${y}: ${social} ≠ ${runSocial}`);
   }
   assert.match(await p.getByTestId('placement-category').innerText(), /По трёхлетним правилам методики: .+; .+\./);
@@ -587,22 +623,24 @@ test('two runs compared list exactly the schools whose category changed; the cro
   await demoIdentified(p);
   const before = parseCsv((await downloadText(p, () => p.getByRole('button', { name: 'Выгрузить результаты (CSV для Excel)' }).click())).text);
   // The cross-table: its ШНРО × ШНСУ cell lists the schools that are in both lists.
-  const both = before.filter((r) => r.results_category === 'low' && r.social_category === 'unfavourable');
+  const both = before.filter((r) => r[COL.results] === 'ШНРО' && r[COL.social] === 'ШНСУ');
   const table = p.getByTestId('cross-table');
   await table.waitFor();
   if (both.length > 0) {
     await table.getByRole('button', { name: `ШНРО, функционирующие в неблагоприятных социальных условиях (ШНРО и ШНСУ): ${both.length} — показать школы`, exact: true }).click();
-    for (const s of both) await p.locator('.cell-list').getByText(s.school_name, { exact: true }).waitFor();
+    for (const s of both) await p.locator('.cell-list').getByText(s[COL.name], { exact: true }).waitFor();
   }
   // Five schools get a bad latest year; the region is identified again.
-  const latest = Math.max(...Object.keys(before[0]).filter((k) => k.startsWith('results_index_')).map((k) => Number(k.slice(14))));
-  const changed = before.filter((r) => r.pool).slice(0, 5);
-  const rows = changed.map((r) => `${r.school_id};${r.school_name};${r.municipality};${r.school_type};${latest};50;10;20;1`);
+  const indexHead = COL.resultsIndex('');
+  const latest = Math.max(...Object.keys(before[0]).filter((k) => k.startsWith(indexHead)).map((k) => Number(k.slice(indexHead.length))));
+  const changed = before.filter((r) => r[COL.pool]).slice(0, 5);
+  // The type as the export writes it (its Russian word), read back by the importer.
+  const rows = changed.map((r) => `${r[COL.id]};${r[COL.name]};${r[COL.municipality]};${r[COL.type]};${latest};50;10;20;1`);
   await importFiles(p, [['поправки.csv', csv(rows), 'text/csv']]);
   await applyImport(p);
   await identified(p);
   const after = parseCsv((await downloadText(p, () => p.getByRole('button', { name: 'Выгрузить результаты (CSV для Excel)' }).click())).text);
-  const cat = (rs) => new Map(rs.map((r) => [r.school_id, `${r.results_category}|${r.social_category}`]));
+  const cat = (rs) => new Map(rs.map((r) => [r[COL.id], `${r[COL.results]}|${r[COL.social]}`]));
   const [a, b] = [cat(before), cat(after)];
   const differ = [...a.keys()].filter((id) => b.has(id) && a.get(id) !== b.get(id)).length;
   assert.ok(differ > 0, 'some category changed');
@@ -636,7 +674,7 @@ test('two runs with different parameters are compared exactly; a run is renamed 
   await p.locator('.run-params').getByText('Параметры расчёта изменены').waitFor();
   assert.match(await p.locator('.run-params').innerText(), /30 %/);
   const after = await results();
-  const cat = (rs) => new Map(rs.map((r) => [r.school_id, `${r.results_category}|${r.social_category}`]));
+  const cat = (rs) => new Map(rs.map((r) => [r[COL.id], `${r[COL.results]}|${r[COL.social]}`]));
   const [a, b] = [cat(before), cat(after)];
   const differ = [...a.keys()].filter((id) => b.has(id) && a.get(id) !== b.get(id));
   assert.ok(differ.length > 0, 'a wider band changes some categories');
@@ -693,9 +731,11 @@ test('a partner is assigned to a participant in the school card and is still the
   assert.match(agreements, /\t1\t1\t/, agreements);
   const lines = parseCsv((await downloadText(p, () => p.getByRole('button', { name: 'Участники и партнёры (CSV)' }).click())).text);
   const line = lines.find((l) => l['Школа'] === name);
-  assert.equal(line['Школа-партнёр'], candidate);
+  // The partner by name with its code and municipality; the date as people write it.
+  assert.ok(line['Школа-партнёр'].startsWith(`${candidate} (`), line['Школа-партнёр']);
   assert.equal(line['Участник проекта'], 'да');
   assert.equal(line['№ соглашения'], '17-П');
+  assert.equal(line['Дата соглашения'], '01.02.2026');
   await p.reload();
   await openCard();
   assert.equal(await card.locator('#support-number').inputValue(), '17-П');
@@ -994,11 +1034,6 @@ function cli(args) {
   return execFileSync(bin, args, { cwd: root, encoding: 'utf8', maxBuffer: 1 << 28, stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
-/// Rows of a CSV for Excel as arrays of cells (no quoted separators in these files).
-function csvRows(text) {
-  return text.replace(/^\ufeff/, '').split(/\r?\n/).filter((l) => l.length).map((l) => l.split(';'));
-}
-
 test('an Excel workbook of another form is mapped, imported, identified and exported to Excel; the export reads back as the command line computes it', async (t) => {
   // The CSP is bypassed only so that the accessibility audit can inject axe-core.
   const p = await page(t, { bypassCSP: true });
@@ -1046,13 +1081,14 @@ test('an Excel workbook of another form is mapped, imported, identified and expo
   await d.saveAs(exported);
   const mapping = join(dir, 'mapping.json');
   cli(['mapping', '--input', oddPath, '--out', mapping]);
-  const own = join(dir, 'own.csv');
-  cli(['identify', '--input', oddPath, '--mapping', mapping, '--format', 'csv', '--out', own]);
-  const fromApp = csvRows(cli(['sheet', '--input', exported, '--sheet', 'Все школы']));
-  const fromCli = csvRows(readFileSync(own, 'utf8'));
+  const own = join(dir, 'own.xlsx');
+  cli(['identify', '--input', oddPath, '--mapping', mapping, '--format', 'xlsx', '--out', own]);
+  const fromApp = csvLines(cli(['sheet', '--input', exported, '--sheet', 'Все школы']));
+  const fromCli = csvLines(cli(['sheet', '--input', own, '--sheet', 'Все школы']));
   assert.equal(fromApp.length, fromCli.length, 'the same schools');
   assert.equal(fromApp.length, 9, 'the header and the 8 schools of the form');
-  assert.deepEqual(fromApp.slice(1), fromCli.slice(1), 'every cell of every school as the command line computes it');
+  assert.equal(fromApp[0][0], 'Идентификатор школы');
+  assert.deepEqual(fromApp, fromCli, 'every cell of every school as the command line computes it');
   const sheets = cli(['sheet', '--input', exported, '--sheet', 'Устойчивость']);
   assert.match(sheets, /Альтернатива/);
   // Next year's file of the same form opens with the saved mapping; a saved mapping is deleted.

@@ -479,6 +479,11 @@ fn read_csv(text: &str) -> Vec<Vec<String>> {
         .collect()
 }
 
+/// A value rounded as the screen shows an index.
+fn round3(v: f64) -> f64 {
+    (v * 1000.0).round() / 1000.0
+}
+
 fn number(cell: &str) -> Option<f64> {
     parse_number(cell).expect("a number")
 }
@@ -526,9 +531,15 @@ fn csv_exports_survive_hostile_names_and_keep_numbers() {
     for (line, i) in lines[1..].iter().zip(&list) {
         assert_eq!(line[1], i.school.municipality);
         assert_eq!(line[3], i.school.school_name);
-        assert_eq!(number(&line[5]), Some(i.indices[0].1));
-        // Full precision: 0.5 − 0.2 is not 0.3, and reads back as itself.
-        assert_eq!(number(&line[8]), Some(i.rise));
+        assert_eq!(number(&line[5]), Some(round3(i.indices[0].1)));
+        // As the screen shows it, three decimals: 0.5 − 0.2 reads «0,3», not
+        // «0,30000000000000004».
+        assert_eq!(number(&line[8]), Some(round3(i.rise)));
+        assert!(
+            line[8].split(',').nth(1).is_none_or(|d| d.len() <= 3),
+            "{}",
+            line[8]
+        );
     }
 
     // The comparison: every hostile school changes category.
@@ -609,8 +620,9 @@ fn a_list_csv_has_a_line_per_school_with_its_indices_and_weakest_components() {
         .filter(|s| s.results_category == Some(ResultsCategory::Low))
         .collect();
     assert!(!low.is_empty());
-    let cells = csv_cells(&school_list_csv(&r, &low, year));
+    let cells = read_csv(&school_list_csv(&r, &low, year));
     assert_eq!(cells.len(), low.len() + 1);
+    let mut partnered = 0;
     assert_eq!(cells[0][0], "Муниципалитет");
     assert_eq!(
         cells[0][8],
@@ -621,7 +633,27 @@ fn a_list_csv_has_a_line_per_school_with_its_indices_and_weakest_components() {
         assert_eq!(line[5], ResultsCategory::Low.label());
         let index = s.years.get(&year).and_then(|y| y.results_index);
         let read = parse_number(&line[8]).expect("a number");
-        assert_eq!(read, index, "full precision, read back");
+        assert_eq!(read, index.map(round3), "three decimals, as on the page");
+        let pool = s.pool.as_deref().expect("a ШНРО has a pool");
+        let label = &r
+            .params
+            .pools
+            .iter()
+            .find(|p| *p.id == *pool)
+            .expect("a pool")
+            .label;
+        assert_eq!(line[4], *label, "the pool by its label, not «{pool}»");
+        if let Some(p) = s.partners.first().and_then(|p| r.school(p)) {
+            assert!(
+                line[11].starts_with(&format!(
+                    "{} ({}, {})",
+                    p.school_name, p.school_id, p.municipality
+                )),
+                "{}",
+                line[11]
+            );
+            partnered += 1;
+        }
         if let Some(first) = s.years.get(&year).and_then(|y| y.weakest.ids().next()) {
             let label = &crate::domain::identify::method::method()
                 .result_component(first)
@@ -630,6 +662,7 @@ fn a_list_csv_has_a_line_per_school_with_its_indices_and_weakest_components() {
             assert!(line[10].contains(label.as_str()), "{}", line[10]);
         }
     }
+    assert!(partnered > 0, "the demo's ШНРО have partners");
 }
 
 #[test]
@@ -647,14 +680,4 @@ fn the_municipality_csv_adds_up_to_the_overall_counts() {
     assert_eq!(col(2), o.assessed);
     assert_eq!(col(3), o.results[&ResultsCategory::Low].count);
     assert_eq!(col(6), o.social[&SocialCategory::Unfavourable].count);
-}
-
-#[test]
-fn a_file_stem_keeps_words_only() {
-    assert_eq!(
-        file_stem("ШНРО — школы с низкими результатами обучения"),
-        "шнро-школы-с-низкими-результатами-обучения"
-    );
-    assert_eq!(file_stem("«»—"), "список");
-    assert!(file_stem(&"очень ".repeat(40)).chars().count() <= 60);
 }

@@ -4,6 +4,7 @@ use super::payload::{
     Backup, Collection, Payload, ReferencePayload, RubricAssessment, SchoolSubmission,
 };
 use crate::domain::envelope::{Bundle, CreatedBy, Kind};
+use crate::domain::file_name::file_name;
 use crate::domain::records::{
     AssessmentRecord, LogEntry, RunRecord, SchoolIdentity, SchoolRecord, Snapshot,
 };
@@ -150,39 +151,27 @@ pub fn reference(run: &RunRecord, region: &str, created_by: &CreatedBy, now: &Ti
     Bundle::from_payload(created_by.clone(), now, &Payload::Reference(payload))
 }
 
-/// A file name for a bundle: `shkala-<what>-<date>.json`, e.g. «shkala-школа-0010001-2025-11-22.json»,
-/// «shkala-резервная-копия-2025-11-22.json». Characters not allowed in file names
-/// (`/ \ : * ? " < > |` and control characters) become `_`.
-pub fn suggested_file_name(bundle: &Bundle) -> String {
+/// A file name for a bundle, by the one scheme of [`file_name`]: «шкала-<что>-<ДД.ММ.ГГГГ>.json»,
+/// e.g. «шкала-школа-0010001-22.11.2025.json», «шкала-резервная-копия-22.11.2025.json»; the
+/// date is the bundle's moment at `offset_minutes` from UTC (the browser's local time).
+pub fn suggested_file_name(bundle: &Bundle, offset_minutes: i32) -> String {
     let text = |v: &Value| v.as_str().map(str::to_string).unwrap_or_default();
     let what = match bundle.kind {
-        Kind::SchoolSubmission => format!("школа-{}", text(&bundle.payload["school"]["school_id"])),
-        Kind::Collection => "данные-школ".to_string(),
-        Kind::Reference => match text(&bundle.payload["region"]) {
-            r if r.is_empty() => "эталон".to_string(),
-            r => format!("эталон-{r}"),
-        },
+        Kind::SchoolSubmission => format!("школа {}", text(&bundle.payload["school"]["school_id"])),
+        Kind::Collection => "данные школ".to_string(),
+        Kind::Reference => format!("эталон {}", text(&bundle.payload["region"])),
         Kind::RubricAssessment => match bundle.payload["assessments"].as_array().map(Vec::as_slice)
         {
             Some([one]) => format!(
-                "оценка-{}-{}",
+                "оценка {} {}",
                 text(&one["organisation"]["name"]),
                 one["year"]
             ),
-            _ => "оценки-по-рубрике".to_string(),
+            _ => "оценки по рубрике".to_string(),
         },
-        Kind::Backup => "резервная-копия".to_string(),
+        Kind::Backup => "резервная копия".to_string(),
     };
-    let name = format!("shkala-{what}-{}.json", bundle.created_at.date());
-    name.chars()
-        .map(|c| {
-            if c.is_control() || matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') {
-                '_'
-            } else {
-                c
-            }
-        })
-        .collect()
+    file_name(&what, &bundle.created_at.date_ru(offset_minutes), "json")
 }
 
 /// The log entry of an export.

@@ -655,20 +655,20 @@ fn suggested_file_names() {
     let snapshot = full_snapshot();
     let region_by = by(Role::Region, "Минобр");
     assert_eq!(
-        suggested_file_name(&submission_bundle()),
-        "shkala-школа-s1-2025-11-20.json"
+        suggested_file_name(&submission_bundle(), 0),
+        "шкала-школа-s1-20.11.2025.json"
     );
     assert_eq!(
-        suggested_file_name(&backup(&snapshot, &region_by, &ts(NOW))),
-        "shkala-резервная-копия-2025-11-22.json"
+        suggested_file_name(&backup(&snapshot, &region_by, &ts(NOW)), 0),
+        "шкала-резервная-копия-22.11.2025.json"
     );
     assert_eq!(
-        suggested_file_name(&collection(&snapshot, &[], &region_by, &ts(NOW))),
-        "shkala-данные-школ-2025-11-22.json"
+        suggested_file_name(&collection(&snapshot, &[], &region_by, &ts(NOW)), 0),
+        "шкала-данные-школ-22.11.2025.json"
     );
     assert_eq!(
-        suggested_file_name(&rubric_assessments(&snapshot, &[], &region_by, &ts(NOW))),
-        "shkala-оценка-г. Приморск-2024-2025-11-22.json"
+        suggested_file_name(&rubric_assessments(&snapshot, &[], &region_by, &ts(NOW)), 0),
+        "шкала-оценка-г.-Приморск-2024-22.11.2025.json"
     );
     let b = Bundle::from_payload(
         region_by.clone(),
@@ -680,19 +680,26 @@ fn suggested_file_names() {
             programme: None,
         }),
     );
+    // 23:00 at UTC−3 is 02:00 the next day at UTC and 12:00 in Khabarovsk (UTC+10).
     assert_eq!(
-        suggested_file_name(&b),
-        "shkala-школа-a_b_c__-2025-11-22.json",
-        "the date as written"
+        suggested_file_name(&b, 0),
+        "шкала-школа-a_b_c__-23.11.2025.json",
+        "the date where the person is"
     );
     assert_eq!(
-        suggested_file_name(&reference(
-            &snapshot.runs[0],
-            "Край \"Север\"",
-            &region_by,
-            &ts(NOW)
-        )),
-        "shkala-эталон-Край _Север_-2025-11-22.json"
+        suggested_file_name(&b, 600),
+        "шкала-школа-a_b_c__-23.11.2025.json"
+    );
+    assert_eq!(
+        suggested_file_name(&b, -180),
+        "шкала-школа-a_b_c__-22.11.2025.json"
+    );
+    assert_eq!(
+        suggested_file_name(
+            &reference(&snapshot.runs[0], "Край \"Север\"", &region_by, &ts(NOW)),
+            0
+        ),
+        "шкала-эталон-Край-_Север_-22.11.2025.json"
     );
 }
 
@@ -1329,7 +1336,7 @@ fn a_backup_restored_into_an_empty_database_is_the_same_database() {
     let original = full_snapshot();
     let text = backup(&original, &by(Role::Other, "Я"), &ts(NOW)).to_json_pretty();
     let parsed = parse_bundle_as(
-        "shkala-резервная-копия-2025-11-22.json",
+        "шкала-резервная-копия-22.11.2025.json",
         text.as_bytes(),
         &[Kind::Backup],
     )

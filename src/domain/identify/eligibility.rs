@@ -125,7 +125,10 @@ pub fn pool_or_exclusion(t: SchoolType, params: &Params) -> (Option<usize>, Opti
         Some(p) => (Some(p), None),
         None => (
             None,
-            Some(format!("тип «{t}» не входит ни в одну группу школ")),
+            Some(format!(
+                "тип «{}» не входит ни в одну группу школ",
+                t.label()
+            )),
         ),
     }
 }

@@ -426,7 +426,7 @@ fn an_excluded_type_or_a_type_of_no_pool_is_said_and_not_placed() {
     let evening = Row::new("E", "Вечерняя", "Юг", SchoolType::Evening, 2025);
     assert_eq!(
         place(&no_evening, &[evening]).unwrap().excluded.as_deref(),
-        Some("тип «evening» не входит ни в одну группу школ")
+        Some("тип «вечерняя (сменная)» не входит ни в одну группу школ")
     );
 }
 

@@ -100,8 +100,8 @@ pub fn CrossTableView(r: Arc<Identification>) -> impl IntoView {
                 })
             })}
             <p class="actions">
-                <TableFiles label="Таблица" stem="shkala-перекрёстная-таблица" sheet="Перекрёстная таблица" table=move || cross_table_counts_table(&csv)/>
-                <TableFiles label="Школы по клеткам" stem="shkala-перекрёстная-таблица-школы" sheet="Школы по клеткам" table=move || cross_table_schools_table(&csv_schools)/>
+                <TableFiles label="Таблица" what="перекрёстная таблица" sheet="Перекрёстная таблица" table=move || cross_table_counts_table(&csv)/>
+                <TableFiles label="Школы по клеткам" what="перекрёстная таблица школы" sheet="Школы по клеткам" table=move || cross_table_schools_table(&csv_schools)/>
             </p>
         </section>
     }
@@ -148,7 +148,7 @@ pub fn ImprovementView(r: Arc<Identification>) -> impl IntoView {
                         <tbody>{rows}</tbody>
                     </table>
                 </div>
-                <p class="actions"><TableFiles label="Список" stem="shkala-стабильное-улучшение" sheet="Стабильное улучшение" table=move || improvement_table(&all)/></p>
+                <p class="actions"><TableFiles label="Список" what="стабильное улучшение" sheet="Стабильное улучшение" table=move || improvement_table(&all)/></p>
             }.into_any() }}
         </section>
     }
@@ -254,6 +254,6 @@ fn ComparisonView(c: Comparison) -> impl IntoView {
                 <tbody>{rows}</tbody>
             </table>
         </div>
-        <p class="actions"><TableFiles label="Сравнение" stem="shkala-сравнение-расчётов" sheet="Сравнение расчётов" table=move || comparison_table(&csv)/></p>
+        <p class="actions"><TableFiles label="Сравнение" what="сравнение расчётов" sheet="Сравнение расчётов" table=move || comparison_table(&csv)/></p>
     }
 }

@@ -72,7 +72,7 @@ pub fn ContextSection(r: Arc<Identification>) -> impl IntoView {
                 </table>
             </div>
             <p class="actions">
-                <TableFiles label="Линии" stem="shkala-контекст-линии" sheet="Контекст (линии)" table=move || for_fits.with_value(|r| context_fits_table(r))/>
+                <TableFiles label="Линии" what="контекст линии" sheet="Контекст (линии)" table=move || for_fits.with_value(|r| context_fits_table(r))/>
             </p>
             <super::PoolYearControls prefix="context" pools=pools labels=pool_labels years=years pool=pool year=year/>
             <Chart

@@ -473,7 +473,7 @@ fn Results(r: Arc<Identification>) -> impl IntoView {
     let (seed_lists, other_lists) = LISTS.split_at(after_resilient);
     // A list is built when it is opened (a national run has 45,000 schools) or printed.
     let printing = app_state().printing;
-    let list = |title: &'static str, filter: fn(&SchoolResult) -> bool| {
+    let list = |title: &'static str, sheet: &'static str, filter: fn(&SchoolResult) -> bool| {
         let n = r.schools.iter().filter(|s| filter(s)).count();
         let open = RwSignal::new(false);
         let r = r.clone();
@@ -485,7 +485,7 @@ fn Results(r: Arc<Identification>) -> impl IntoView {
             }>
                 <summary>{format!("{title}: {n}")}</summary>
                 <Show when=move || open.get() || printing.get()>
-                    <SchoolList r=r.clone() filter=filter year=last_year title=title/>
+                    <SchoolList r=r.clone() filter=filter year=last_year sheet=sheet/>
                 </Show>
             </details>
         }
@@ -516,9 +516,9 @@ fn Results(r: Arc<Identification>) -> impl IntoView {
         </ul>
         <p class="hint">{format!("Оценено школ: {} из {}; исключены по типу: {}. Годы: {}. Доли — от оценённых школ.", o.assessed, o.schools, o.excluded, r.years.iter().map(i32::to_string).collect::<Vec<_>>().join(", "))}</p>
         {(!r.notes.is_empty()).then(|| view! { <ul class="notes">{r.notes.iter().map(|n| view! { <li>{n.clone()}</li> }).collect_view()}</ul> })}
-        {seed_lists.iter().map(|l| list(l.title, l.filter)).collect_view()}
-        {list("Резильентные в прочтении контекста (выше ожидаемого во все годы, ШНСУ)", |s| s.context_resilient)}
-        {other_lists.iter().map(|l| list(l.title, l.filter)).collect_view()}
+        {seed_lists.iter().map(|l| list(l.title, l.sheet, l.filter)).collect_view()}
+        {list("Резильентные в прочтении контекста (выше ожидаемого во все годы, ШНСУ)", "Резильентные с учётом контекста", |s| s.context_resilient)}
+        {other_lists.iter().map(|l| list(l.title, l.sheet, l.filter)).collect_view()}
         <card::SchoolCard/>
         <MunicipalityTable r=r.clone()/>
         <support::ProjectSection/>
@@ -645,13 +645,14 @@ fn PoolYearControls(
     }
 }
 
-/// A list of schools of a run (those `filter` takes), a page at a time.
+/// A list of schools of a run (those `filter` takes), a page at a time; saved as the sheet
+/// `sheet` (and the file «шкала-список-<sheet>-<date>»).
 #[component]
 fn SchoolList(
     r: Arc<Identification>,
     filter: fn(&SchoolResult) -> bool,
     year: i32,
-    title: &'static str,
+    sheet: &'static str,
 ) -> impl IntoView {
     let items: Vec<usize> = r
         .schools
@@ -677,6 +678,7 @@ fn SchoolList(
             .map(|s| (s.school_id.clone(), s.school_name.clone()))
             .collect(),
     );
+    // Pools by their labels, as everywhere a person reads them.
     let pools: Arc<HashMap<String, String>> = Arc::new(
         r.params
             .pools
@@ -715,9 +717,8 @@ fn SchoolList(
         let chosen: Vec<&SchoolResult> = csv_items.iter().map(|&i| &csv_r.schools[i]).collect();
         crate::domain::analysis::school_list_table(&csv_r, &chosen, year)
     };
-    let stem = crate::domain::analysis::file_stem(title);
     view! {
-        <p class="actions"><TableFiles label="Список" stem=stem.clone() sheet=stem table=build/></p>
+        <p class="actions"><TableFiles label="Список" what=format!("список {sheet}") sheet=sheet table=build/></p>
         {(total > 25).then(|| view! { <Pager total=Signal::derive(move || total) page=page size=size label="Страницы списка школ"/> })}
         <div class="table-wrap" tabindex="0" role="region" aria-label="Список школ">
             <table class="data">
@@ -764,7 +765,7 @@ fn MunicipalityTable(r: Arc<Identification>) -> impl IntoView {
         .collect();
     view! {
         <h3>"По муниципалитетам"</h3>
-        <p class="actions"><TableFiles label="Таблица" stem="итоги-по-муниципалитетам" sheet="По муниципалитетам" table=build/></p>
+        <p class="actions"><TableFiles label="Таблица" what="итоги по муниципалитетам" sheet="По муниципалитетам" table=build/></p>
         <div class="table-wrap" tabindex="0" role="region" aria-label="Итоги по муниципалитетам">
             <table class="data">
                 <thead><tr>

@@ -141,9 +141,9 @@ fn TableView(table: Arc<MonitoringTable>) -> impl IntoView {
     let (a, b, c) = (table.clone(), table.clone(), table.clone());
     let exports = view! {
         <p class="actions">
-            <TableFiles label="Доли по муниципалитетам" stem="мониторинг-доли" sheet="Доли" table=move || monitoring_shares_table(&a)/>
-            <TableFiles label="Ответы школ" stem="мониторинг-по-школам" sheet="Ответы школ" table=move || monitoring_long_table(&b)/>
-            <TableFiles label="Охват" stem="мониторинг-охват" sheet="Охват" table=move || monitoring_coverage_table(&c)/>
+            <TableFiles label="Доли по муниципалитетам" what="мониторинг доли по муниципалитетам" sheet="Доли" table=move || monitoring_shares_table(&a)/>
+            <TableFiles label="Ответы школ" what="мониторинг ответы школ" sheet="Ответы школ" table=move || monitoring_long_table(&b)/>
+            <TableFiles label="Охват" what="мониторинг охват" sheet="Охват" table=move || monitoring_coverage_table(&c)/>
         </p>
     };
     if t.years.is_empty() {
@@ -291,8 +291,8 @@ fn ProgrammesView(rows: Arc<Vec<ProgrammeRow>>, targets: Arc<Table>) -> impl Int
             view! {
                 <p>{format!("Программ: {}; с просроченными замерами или мероприятиями: {late}; с отклонением от цели: {off}.", rows.len())}</p>
                 <p class="actions">
-                    <TableFiles label="Программы" stem="программы" sheet="Программы" table=move || programme_table(&all)/>
-                    <TableFiles label="Цели и замеры" stem="программы-цели" sheet="Цели и замеры" table=move || (*targets).clone()/>
+                    <TableFiles label="Программы" what="программы" sheet="Программы" table=move || programme_table(&all)/>
+                    <TableFiles label="Цели и замеры" what="программы цели и замеры" sheet="Цели и замеры" table=move || (*targets).clone()/>
                 </p>
                 <div class="table-wrap" tabindex="0" role="region" aria-label="Программы школ">
                     <table class="data" data-testid="programmes">

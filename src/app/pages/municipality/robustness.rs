@@ -138,8 +138,8 @@ fn RobustnessView(
             </table>
         </div>
         <p class="actions">
-            <TableFiles label="Таблица устойчивости" stem="shkala-устойчивость-списков" sheet="Устойчивость" table=move || robustness_table(&for_table)/>
-            <TableFiles label="ШНРО и в скольких прочтениях остаются" stem="shkala-устойчивые-шнро" sheet="Устойчивые ШНРО" table=move || robust_low_table(&for_low)/>
+            <TableFiles label="Таблица устойчивости" what="устойчивость списков" sheet="Устойчивость" table=move || robustness_table(&for_table)/>
+            <TableFiles label="ШНРО и в скольких прочтениях остаются" what="устойчивые ШНРО" sheet="Устойчивые ШНРО" table=move || robust_low_table(&for_low)/>
         </p>
         <p id="robust-summary"><strong>{format!(
             "Устойчивые ШНРО: {} из {} (остаются ШНРО при всех {}).",

@@ -10,12 +10,11 @@ use crate::app::files::TableFiles;
 use crate::app::print::rows_shown;
 use crate::app::state::app_state;
 use crate::domain::catalog::SchoolSummary;
-use crate::domain::identify::{ResultsCategory, SocialCategory};
 use crate::domain::support::{
-    figures_table, project_figures, Agreement, PartnerCandidate, Support, SupportView,
-    FIGURES_READING,
+    figures_table, participants_table, project_figures, project_lines, Agreement, PartnerCandidate,
+    Support, SupportView, FIGURES_READING,
 };
-use crate::domain::table::TableWriter;
+use crate::domain::time::date_ru;
 use crate::format::num;
 use leptos::prelude::*;
 use std::collections::HashMap;
@@ -159,17 +158,6 @@ pub fn SupportEditor(school_id: String, candidates: Vec<PartnerCandidate>) -> im
     }
 }
 
-/// One line of the participants table.
-#[derive(Clone, PartialEq)]
-struct Line {
-    school_id: String,
-    school_name: String,
-    municipality: String,
-    category: String,
-    support: Support,
-    partner_name: String,
-}
-
 /// The project year: figures, participants and partners, bulk marking, CSV.
 #[component]
 pub fn ProjectSection() -> impl IntoView {
@@ -195,58 +183,9 @@ pub fn ProjectSection() -> impl IntoView {
             let Some(o) = o.as_ref() else {
                 return Vec::new();
             };
-            let name_of = |id: &str| {
-                o.school(id)
-                    .map(|s| s.school_name.clone())
-                    .unwrap_or_else(|| id.to_string())
-            };
-            let mut out: Vec<Line> = Vec::new();
-            let mut seen = std::collections::HashSet::new();
-            for s in &r2.schools {
-                let low = s.results_category == Some(ResultsCategory::Low);
-                let unf = s.social_category == Some(SocialCategory::Unfavourable);
-                let support = o
-                    .school(&s.school_id)
-                    .and_then(|x| x.support.get(&y).cloned())
-                    .unwrap_or_default();
-                if !(low || unf || support.participant) {
-                    continue;
-                }
-                seen.insert(s.school_id.clone());
-                let category = [low.then_some("ШНРО"), unf.then_some("ШНСУ")]
-                    .into_iter()
-                    .flatten()
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                out.push(Line {
-                    partner_name: support.partner_id().map(name_of).unwrap_or_default(),
-                    school_id: s.school_id.clone(),
-                    school_name: s.school_name.clone(),
-                    municipality: s.municipality.clone(),
-                    category,
-                    support,
-                });
-            }
-            // Participants that are not in the run (another year's data, a later import).
-            for s in &o.schools {
-                if seen.contains(&s.school_id) {
-                    continue;
-                }
-                if let Some(support) = s.support.get(&y).filter(|x| x.participant) {
-                    out.push(Line {
-                        partner_name: support.partner_id().map(name_of).unwrap_or_default(),
-                        school_id: s.school_id.clone(),
-                        school_name: s.school_name.clone(),
-                        municipality: s.municipality.clone(),
-                        category: "нет в расчёте".into(),
-                        support: support.clone(),
-                    });
-                }
-            }
-            out.sort_by(|a, b| {
-                (&a.municipality, &a.school_name).cmp(&(&b.municipality, &b.school_name))
-            });
-            out
+            let views: Vec<SupportView> =
+                o.schools.iter().map(SchoolSummary::support_view).collect();
+            project_lines(&r2, &views, y)
         })
     });
     let page = RwSignal::new(0usize);
@@ -256,7 +195,7 @@ pub fn ProjectSection() -> impl IntoView {
         let y = year.get_untracked();
         let changes: Vec<(String, Support)> = lines.with_untracked(|l| {
             l.iter()
-                .filter(|x| !x.support.participant && x.category != "нет в расчёте")
+                .filter(|x| !x.support.participant && x.in_run)
                 .map(|x| {
                     (
                         x.school_id.clone(),
@@ -285,43 +224,7 @@ pub fn ProjectSection() -> impl IntoView {
             .map(|f| figures_table(&f))
             .unwrap_or_default()
     };
-    let lines_of = move || {
-        let mut w = TableWriter::new();
-        for h in [
-            "Муниципалитет",
-            "Код школы",
-            "Школа",
-            "Категория",
-            "Участник проекта",
-            "Школа-партнёр",
-            "№ соглашения",
-            "Дата соглашения",
-            "Примечание",
-        ] {
-            w.text(h);
-        }
-        w.end_line();
-        lines.with_untracked(|l| {
-            for x in l {
-                let a = x.support.partner.clone().unwrap_or_default();
-                w.text(&x.municipality)
-                    .text(&x.school_id)
-                    .text(&x.school_name)
-                    .text(&x.category)
-                    .text(if x.support.participant {
-                        "да"
-                    } else {
-                        "нет"
-                    })
-                    .text(&x.partner_name)
-                    .text(&a.number)
-                    .text(&a.date)
-                    .text(&x.support.note)
-                    .end_line();
-            }
-        });
-        w.finish()
-    };
+    let lines_of = move || lines.with_untracked(|l| participants_table(l));
     view! {
         <section aria-labelledby="project-h" class="project">
             <h3 id="project-h">{move || format!("Проект «Эффективная школа» в {} году: участники и школы-партнёры", year.get())}</h3>
@@ -348,9 +251,9 @@ pub fn ProjectSection() -> impl IntoView {
             })}
             <details data-print-open=""><summary>"Как считаются показатели"</summary><p>{FIGURES_READING}</p></details>
             <p class="actions">
-                {move || view! { <TableFiles label="Показатели" stem=format!("показатели-проекта-{}", year.get()) sheet="Показатели проекта" table=figures_of/> }}
+                {move || view! { <TableFiles label="Показатели" what=format!("показатели проекта {}", year.get()) sheet="Показатели проекта" table=figures_of/> }}
                 <button type="button" on:click=mark_all>"Отметить участниками всех ШНРО и ШНСУ"</button>
-                {move || view! { <TableFiles label="Участники и партнёры" stem=format!("участники-проекта-{}", year.get()) sheet="Участники и партнёры" table=lines_of/> }}
+                {move || view! { <TableFiles label="Участники и партнёры" what=format!("участники проекта {}", year.get()) sheet="Участники и партнёры" table=lines_of/> }}
             </p>
             <h4>{move || format!("ШНРО, ШНСУ и участники: {}", total.get())}</h4>
             <Pager total=total page=page size=size label="Страницы списка участников"/>
@@ -362,14 +265,14 @@ pub fn ProjectSection() -> impl IntoView {
                             let range = rows_shown(total.get(), page, size);
                             lines.with(|l| l[range].to_vec()).into_iter().map(|x| {
                                 let a = x.support.partner.clone().unwrap_or_default();
-                                let agreement = [(!a.number.is_empty()).then(|| format!("№ {}", a.number)), (!a.date.is_empty()).then(|| format!("от {}", a.date))].into_iter().flatten().collect::<Vec<_>>().join(" ");
+                                let agreement = [(!a.number.is_empty()).then(|| format!("№ {}", a.number)), (!a.date.is_empty()).then(|| format!("от {}", date_ru(&a.date)))].into_iter().flatten().collect::<Vec<_>>().join(" ");
                                 view! {
                                     <tr data-school=x.school_id.clone()>
                                         <th scope="row"><CardButton school_id=x.school_id.clone() name=x.school_name.clone()/></th>
                                         <td>{x.municipality.clone()}</td>
                                         <td>{x.category.clone()}</td>
                                         <td>{if x.support.participant { "да" } else { "нет" }}</td>
-                                        <td>{if x.partner_name.is_empty() { "не назначена".to_string() } else { x.partner_name.clone() }}</td>
+                                        <td>{if x.partner.is_empty() { "не назначена".to_string() } else { x.partner.clone() }}</td>
                                         <td>{if agreement.is_empty() { "—".to_string() } else { agreement }}</td>
                                     </tr>
                                 }
