@@ -988,6 +988,7 @@ mod tests {
             .collect();
         let view = |id, support| SupportView {
             school_id: id,
+            school_name: "",
             municipality: "",
             support,
             has_programme: false,
