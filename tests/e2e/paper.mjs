@@ -41,7 +41,7 @@ async function printedDom(p) {
     const all = (sel) => [...document.querySelectorAll(sel)];
     return {
       headers: [...new Set(all('main thead th').filter(shown).map(text).filter(Boolean))],
-      headings: [...new Set(all('main h1, main h2, main h3, main h4, main h5, main summary, main caption, main figcaption')
+      headings: [...new Set(all('main h1, main h2, main h3, main h4, main h5, main summary, main caption, main thead th')
         .filter(shown).map(text).filter(Boolean))],
       controls: all('main button:not(.as-text), main select, main input, main textarea, main .pager').filter(shown)
         .map((e) => text(e) || e.outerHTML.slice(0, 80)),
@@ -53,6 +53,23 @@ async function printedDom(p) {
 async function controlTexts(p) {
   return p.evaluate(() => [...new Set([...document.querySelectorAll('main button:not(.as-text), main .pager')]
     .map((e) => e.innerText.replace(/\s+/g, ' ').trim()).filter((t) => t.length >= 6))]);
+}
+
+/// The last line of each page's printable area (the running head and the page number are in
+/// the margins): its pieces of text and whether each is bold (poppler's pdftohtml -xml).
+function lastLines(pdf) {
+  const xml = execFileSync('pdftohtml', ['-xml', '-i', '-stdout', pdf], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  return xml.split('<page ').slice(1).map((page) => {
+    const height = Number(page.match(/height="(\d+)"/)[1]);
+    // 16 mm of the page's height are the top and the bottom margins.
+    const margin = (height * 16) / 297;
+    const items = [...page.matchAll(/<text top="(\d+)" left="(\d+)" width="\d+" height="(\d+)"[^>]*>(.*?)<\/text>/g)]
+      .map((m) => ({ top: Number(m[1]), bottom: Number(m[1]) + Number(m[3]), bold: /^<b>.*<\/b>$/.test(m[4]), text: m[4].replace(/<[^>]+>/g, '') }))
+      .filter((x) => x.top > margin && x.bottom < height - margin && x.text.trim());
+    if (!items.length) return [];
+    const last = Math.max(...items.map((x) => x.top));
+    return items.filter((x) => x.top >= last - 4);
+  });
 }
 
 /// Gray page images at 30 dpi: for each page, how far down the printable area the last ink
@@ -134,13 +151,17 @@ export async function printAndCheck(p, out, name, { title, date, mustShow = [], 
     if (!found(h)) problems.push(`${basename(pdf)}: в PDF нет «${h}»`);
   }
 
-  // No page ends with a heading: the text before the page number must not end with one.
-  const headings = dom.headings.map(squeeze).filter((h) => h.length > 2);
-  raw.forEach((t, i) => {
-    if (i === n - 1) return;
-    const body = squeeze(t.replace(/стр\.\s*\d+\s*из\s*\d+/, ''));
-    const h = headings.find((x) => body.endsWith(x));
-    if (h) problems.push(`${where(i)}: страница кончается заголовком «${h}»`);
+  // No page ends with a heading, a caption or a table's header: the last line of a page's
+  // printable area is bold, and each piece of it is (a part of) a heading, a caption or a
+  // header cell of the printed DOM.
+  const headings = dom.headings.map(squeeze).filter((h) => h.length > 1);
+  lastLines(pdf).forEach((line, i) => {
+    if (i === n - 1 || !line.length) return;
+    const text = line.map((x) => x.text).join(' ');
+    const isHeading = (piece) => headings.some((h) => h.includes(squeeze(piece)));
+    if (line.every((x) => x.bold && isHeading(x.text))) {
+      problems.push(`${where(i)}: страница кончается заголовком или шапкой таблицы «${text}»`);
+    }
   });
 
   // No near-empty page in the middle of a section.
@@ -155,8 +176,10 @@ export async function printAndCheck(p, out, name, { title, date, mustShow = [], 
 
   // No controls.
   if (dom.controls.length) problems.push(`${basename(pdf)}: печатаются элементы управления: ${dom.controls.slice(0, 5).join(' | ')}`);
+  // A printed control would stand on a line of its own.
+  const lines = new Set(whole.split('\n').map(norm));
   for (const c of controls) {
-    if (norm(whole).includes(c)) problems.push(`${basename(pdf)}: в PDF текст кнопки «${c}»`);
+    if (lines.has(c)) problems.push(`${basename(pdf)}: в PDF текст кнопки «${c}»`);
   }
 
   // No code words, no ISO dates.

@@ -11,13 +11,15 @@ import { dirname, join } from 'node:path';
 import assert from 'node:assert/strict';
 import { serve } from './serve.mjs';
 import { writeServiceWorker, CSP } from '../../scripts/post-build.mjs';
+import { printAndCheck, codeWords, workbookText, numbersAsText } from './paper.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
 const out = join(here, 'out');
 await mkdir(out, { recursive: true });
 
-const server = await serve(join(root, 'dist'));
+// E2E_DIST: another build folder (a debug build while working on the tests).
+const server = await serve(join(root, process.env.E2E_DIST ?? 'dist'));
 const base = `http://127.0.0.1:${server.address().port}`;
 const browser = await chromium.launch({
   executablePath: '/usr/bin/chromium',
@@ -95,6 +97,18 @@ async function demoIdentified(p) {
 
 const tests = [];
 function test(name, fn) { tests.push({ name, fn }); }
+
+/// Today as the app writes it, ДД.ММ.ГГГГ (the browser and this process share the clock and
+/// the time zone).
+function today() {
+  const d = new Date();
+  return `${String(d.getDate()).padStart(2, '0')}.${String(d.getMonth() + 1).padStart(2, '0')}.${d.getFullYear()}`;
+}
+
+/// The three school files of the monitoring fixtures (self-assessments and programmes).
+function monitoringFiles() {
+  return ['MON-1.json', 'MON-2.json', 'MON-3.json'].map((n) => [n, readFileSync(join(root, 'tests', 'fixtures', 'monitoring', n), 'utf8'), 'application/json']);
+}
 
 test('the demo region opens with one click on an empty database', async (t) => {
   const p = await page(t);
@@ -280,6 +294,12 @@ test('a rubric assessment is entered through the UI, survives a reload and is sc
   await p.getByText('есть меры и управленческие решения, но нет анализа эффективности принятых мер').waitFor();
   await p.waitForTimeout(300); // the charts are drawn in an effect after the page is built
   await p.screenshot({ path: join(out, '08-rubric-results.png'), fullPage: true });
+  // Printed: who was assessed and when on every page, the scores, no controls.
+  await printAndCheck(p, out, 'print-rubric-results', {
+    title: 'Оценка механизмов управления — Демонстрационный край, 2025 год',
+    date: today(),
+    mustShow: ['Демонстрационный край — оценка механизмов управления, 2025 год', '55,9 %', 'Слабые звенья управленческого цикла'],
+  });
 
   // The same organisation and year again is refused, naming the stored assessment.
   await p.goto(base + '/rubric');
@@ -778,7 +798,30 @@ test('three school files with self-assessments and programmes show in the monito
   await p.getByTestId('programmes-empty').waitFor();
 });
 
-test('the analytical report is edited, kept, and printed to PDF with every section', async (t) => {
+test('the paper checks catch what they look for: a planted control, code word, ISO date, stranded heading and a page without its number', async (t) => {
+  // A page of its own, outside the app (no style sheet, no CSP): no running head, no page
+  // numbers.
+  const context = await browser.newContext();
+  const p = await context.newPage();
+  const filler = Array.from({ length: 60 }, (_, i) => `<p>Строка ${i + 1} обычного текста справки.</p>`).join('');
+  await p.setContent(`<style>@page { size: A4; margin: 16mm; } .next { break-before: page; }</style><main><h1>Проба</h1>${filler}
+    <p>Категория: low, дата 2026-09-15.</p><button>Печать этой страницы</button>
+    <h2>Заголовок в конце страницы</h2><div class="next">Продолжение.</div></main>`);
+  let message = '';
+  try {
+    await printAndCheck(p, out, 'paper-self-check', { title: 'Проба', date: '01.01.2026' });
+  } catch (e) {
+    message = String(e.message);
+  }
+  for (const what of ['нет «стр. 1 из', 'нет даты 01.01.2026', 'печатаются элементы управления', '«low»', 'дата 2026-09-15', 'кончается заголовком']) {
+    assert.ok(message.includes(what), `the checks miss «${what}»: ${message.slice(0, 2000)}`);
+  }
+  assert.deepEqual(codeWords('Школа;secondary;2025', 'x.csv').length, 1);
+  assert.deepEqual(codeWords('Школа;средняя;15.09.2026', 'x.csv'), []);
+  await context.close();
+});
+
+test('the analytical report is an official document: requisites kept, recommendations grouped and checked, printed whole for the region and a municipality', async (t) => {
   const p = await page(t);
   await demoIdentified(p);
   await p.getByRole('link', { name: 'Аналитическая справка' }).click();
@@ -787,23 +830,193 @@ test('the analytical report is edited, kept, and printed to PDF with every secti
   for (const id of ['method', 'counts', 'cross', 'changes', 'lists', 'charts', 'monitoring', 'figures', 'recommendations']) {
     await p.locator(`section[data-section="${id}"]`).waitFor();
   }
-  const first = recs.locator('textarea').first();
-  await first.fill('Проверено специалистом: провести методический семинар по математике.');
-  await recs.getByText(/^Сохранено/).waitFor();
+  // One run only: the comparison says so, not that a comparison was declined.
+  assert.match(await p.locator('section[data-section="changes"]').innerText(), /Предыдущих расчётов нет/);
+  // The requisites, typed and kept.
+  await p.locator('#doc-addressee').fill('Министерство образования Демонстрационного края');
+  await p.locator('#doc-organisation').fill('Региональный центр оценки качества образования');
+  await p.locator('#doc-position').fill('Начальник отдела мониторинга');
+  await p.locator('#doc-name').fill('Иванова А. П.');
+  await p.locator('#doc-date').fill('2026-12-04');
+  // Recommendations are grouped by what they recommend; nothing is «проверено» until the
+  // specialist edits or ticks it.
+  const groups = recs.locator('textarea');
+  assert.ok(await groups.count() >= 2, 'several groups of recommendations');
+  assert.match(await recs.innerText(), /Отметок о проверке специалистом нет/);
+  await groups.first().fill('Провести методический семинар по математике для школ из таблицы.');
+  await recs.locator('input[type="checkbox"]').nth(1).check();
+  await recs.getByText(/^Сохранено/).first().waitFor();
   await p.reload();
   await recs.waitFor();
-  assert.equal(await recs.locator('textarea').first().inputValue(), 'Проверено специалистом: провести методический семинар по математике.');
-  await p.emulateMedia({ media: 'print' });
-  assert.equal(await recs.locator('textarea').first().isVisible(), false);
-  await recs.getByText('Проверено специалистом: провести методический семинар по математике.').waitFor();
-  assert.equal(await p.locator('#report-print').isVisible(), false);
-  await p.screenshot({ path: join(out, '23-report-print.png'), clip: { x: 0, y: 0, width: 1280, height: 1800 } });
+  assert.equal(await p.locator('#doc-name').inputValue(), 'Иванова А. П.');
+  assert.equal(await groups.first().inputValue(), 'Провести методический семинар по математике для школ из таблицы.');
+  assert.match(await recs.innerText(), /Текст отредактирован специалистом\./);
+  assert.match(await recs.innerText(), /Проверено специалистом\./);
+  assert.match(await recs.innerText(), /Составлено автоматически; специалистом не проверено\./);
+  await p.screenshot({ path: join(out, '23-report.png'), fullPage: false });
   const at = await recs.boundingBox();
   await p.screenshot({ path: join(out, '24-report-recommendations.png'), fullPage: true, clip: { x: 0, y: at.y, width: 1280, height: 1200 } });
-  const pdf = await p.pdf({ path: join(out, '23-report.pdf'), format: 'A4', printBackground: true });
-  const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) || []).length;
-  assert.ok(pages >= 3, `pages: ${pages}`);
-  await p.emulateMedia({ media: 'screen' });
+
+  // Printed for the region, then for one municipality.
+  const printed = async (name) => {
+    const doc = p.locator('article.document');
+    const title = await doc.getAttribute('data-doc-title');
+    const date = await doc.getAttribute('data-doc-date');
+    // A sample of the lists' schools and the cross-table's rows, as the page shows them.
+    const names = await p.locator('section[data-section="lists"] tbody tr td:nth-child(2)').evaluateAll((tds) => tds.slice(0, 12).map((td) => td.innerText.trim()));
+    const cross = await p.locator('section[data-section="cross"] table tr').evaluateAll((trs) => trs.map((tr) => [...tr.children].map((c) => c.innerText.trim()).join(' ')));
+    const { pages } = await printAndCheck(p, out, name, {
+      title, date,
+      mustShow: ['Иванова А. П.', 'Начальник отдела мониторинга', 'Министерство образования Демонстрационного края', 'подпись', ...names],
+    });
+    const text = pages.map((x) => x.replace(/\s+/g, ' ')).join(' ');
+    for (const row of cross.slice(1)) assert.ok(text.includes(row.replace(/\s+/g, ' ')), `${name}: the cross-table row «${row}»`);
+    assert.equal(date, '04.12.2026');
+    return pages;
+  };
+  const region = await printed('print-report-region');
+  assert.ok(region.length >= 10, `region: ${region.length} pages`);
+  const muni = await p.locator('#report-scope option').nth(1).getAttribute('value');
+  await p.locator('#report-scope').selectOption(muni);
+  await p.locator('article.document[data-doc-title$="' + muni + '"]').waitFor();
+  await p.locator('#doc-date').fill('2026-12-04');
+  await printed('print-report-municipality');
+});
+
+test('the municipality page prints whole: lists open, every row, names as text, the cross-table\'s numbers, page numbers, no controls', async (t) => {
+  const p = await page(t);
+  await p.getByRole('button', { name: 'Открыть демонстрационный регион' }).click();
+  await p.locator('.status.success').waitFor({ timeout: 30000 });
+  await importFiles(p, monitoringFiles());
+  await applyImport(p);
+  await identified(p);
+  await p.locator('#monitoring-build').click();
+  await p.getByTestId('monitoring-shares').waitFor();
+  // On screen the lists are closed and the long tables show a page of rows.
+  assert.equal(await p.locator('details.list[open]').count(), 0);
+  // What must be on paper: every participant's name (a button on screen), every school of the
+  // ШНРО list, the cross-table's rows with their numbers.
+  const participants = await p.getByTestId('participants').locator('tbody tr').count();
+  assert.ok(participants > 0);
+  const names = await p.evaluate(() => [...document.querySelectorAll('[data-testid=participants] tbody th')].map((x) => x.innerText.trim()));
+  const cross = await p.getByTestId('cross-table').locator('tr').evaluateAll((trs) => trs.map((tr) => [...tr.children].map((c) => c.innerText.trim()).join(' ')));
+  const { pages, dom } = await printAndCheck(p, out, 'print-municipality', {
+    title: 'Шкала — Муниципалитет / регион',
+    date: today(),
+    mustShow: names,
+  });
+  const text = pages.map((x) => x.replace(/\s+/g, ' ')).join(' ');
+  for (const row of cross.slice(1)) assert.ok(text.includes(row.replace(/\s+/g, ' ')), `the cross-table row «${row}»`);
+  // Every row of the completeness table (240 demonstration schools and the three files), not
+  // its page of 50.
+  assert.ok(dom.headers.includes('Годы'));
+  assert.ok(text.includes('243 школы'), 'the completeness table says how many schools');
+  assert.equal((text.match(/\(демо\)/g) ?? []).length, 240, 'every demonstration school of the completeness table is printed');
+  // After printing the page is as it was.
+  assert.equal(await p.locator('details.list[open]').count(), 0);
+});
+
+test('the school\'s report is a document: requisites and signature, placement whole, answers with the items, Russian dates, «нет данных» before the final value', async (t) => {
+  const p = await page(t);
+  await demoIdentified(p);
+  const reference = await download(p, () => p.getByRole('button', { name: 'Эталон для школ (файл)' }).click());
+  await p.goto(base + '/school');
+  const id = await p.locator('#school-select option').nth(1).getAttribute('value');
+  await p.locator('#school-select').selectOption(id);
+  await p.getByRole('button', { name: 'Открыть для заполнения (черновик)' }).click();
+  await p.locator('#tab-profile').click();
+  await p.locator('#p-director').fill('Петрова Мария Ивановна');
+  await p.locator('#tab-placement').click();
+  await p.locator('#ref-file').setInputFiles({ name: 'эталон.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(reference)) });
+  await p.getByTestId('placement').waitFor();
+  // 5.1.11 «Наличие признаков необъективности результатов ВПР в ОО» — «нет» is a strength.
+  await p.locator('#tab-assess').click();
+  await p.locator('#sa-5-1-01').getByLabel('да', { exact: true }).check();
+  await p.locator('#sa-5-1-03').getByLabel('нет', { exact: true }).check();
+  await p.locator('#sa-5-1-11').getByLabel('нет', { exact: true }).check();
+  await p.locator('#tab-programme').click();
+  await p.locator('#prog-prefill').click();
+  await p.getByTestId('prog-zones').locator('textarea').first().waitFor();
+  await p.locator('#prog-add-target').selectOption({ index: 3 });
+  await p.getByLabel('Целевое значение, цель 1').fill('10');
+  await p.getByLabel('Входной замер, цель 1').fill('12,5');
+  await p.getByLabel('Входной замер: дата, цель 1').fill('2026-09-15');
+  await p.locator('#prog-add-measure').click();
+  await p.getByLabel('Мероприятие, мероприятие 1').fill('Методический семинар по математике');
+  await p.getByLabel('Начало, мероприятие 1').fill('2026-09-01');
+  await p.getByLabel('Срок, мероприятие 1').fill('2026-12-20');
+  await p.locator('.save-line[data-status="saved"]').waitFor();
+  await p.locator('#tab-report').click();
+  await p.locator('#report-print').waitFor();
+  const doc = p.locator('article.document');
+  const strengths = await doc.getByText('Наличие признаков необъективности результатов ВПР в ОО: нет').count();
+  assert.equal(strengths, 1, 'the item with its answer');
+  const { pages, dom } = await printAndCheck(p, out, 'print-school-report', {
+    title: await doc.getAttribute('data-doc-title'),
+    date: today(),
+    mustShow: ['Петрова Мария Ивановна', 'М. П.', '15.09.2026', '01.09.2026', '20.12.2026', 'нет данных',
+      'Наличие признаков необъективности результатов ВПР в ОО: нет', 'Социальные условия', 'Образовательные результаты'],
+  });
+  const text = pages.join('\n');
+  assert.match(text.replace(/\s+/g, ' '), /Эталон: регион, расчёт «[^»]+» от \d\d\.\d\d\.\d{4}, годы \d{4}–\d{4}/);
+  assert.ok(!/% %/.test(text), 'the unit once');
+  // The social-conditions columns of the placement are printed (and so, by printAndCheck,
+  // in the PDF).
+  for (const h of ['Индекс социальных условий', 'До границы неблагоприятных', 'До границы благоприятных']) {
+    assert.ok(dom.headers.some((x) => x.startsWith(h)), `${h}: ${dom.headers.join(' | ')}`);
+  }
+});
+
+test('every exported table speaks Russian: each CSV and every sheet of each workbook, one naming scheme', async (t) => {
+  const p = await page(t);
+  await p.getByRole('button', { name: 'Открыть демонстрационный регион' }).click();
+  await p.locator('.status.success').waitFor({ timeout: 30000 });
+  await importFiles(p, monitoringFiles());
+  await applyImport(p);
+  await identified(p);
+  await p.locator('#monitoring-build').click();
+  await p.getByTestId('monitoring-shares').waitFor();
+  await p.locator('#robust-run').click();
+  await p.locator('#robust-table').waitFor({ timeout: 30000 });
+  // Open every list so that its export buttons exist.
+  for (const s of await p.locator('details.list summary').all()) await s.click();
+  const dir = await mkdtemp(join(tmpdir(), 'shkala-exports-'));
+  const files = [];
+  const take = async (button) => {
+    const label = await button.innerText();
+    // The last message may lie over the button (the interaction issue's toasts): close it.
+    const close = p.locator('.status .close');
+    if (await close.isVisible()) await close.click();
+    const [d] = await Promise.all([p.waitForEvent('download', { timeout: 30000 }).catch(() => { throw new Error(`«${label}» downloads nothing`); }), button.click()]);
+    const path = join(dir, d.suggestedFilename());
+    await d.saveAs(path);
+    files.push(path);
+  };
+  for (const b of await p.locator('button.file-csv, button.file-xlsx').all()) await take(b);
+  await take(p.getByRole('button', { name: 'Выгрузить результаты (CSV для Excel)' }));
+  await take(p.locator('#export-results-xlsx'));
+  await p.goto(base + '/data');
+  await take(p.locator('#export-csv'));
+  await take(p.locator('#export-xlsx'));
+  assert.ok(files.length >= 20, `${files.length} files`);
+  const problems = [];
+  for (const f of files) {
+    const name = f.slice(dir.length + 1);
+    if (!/^шкала-[^/]*-\d\d\.\d\d\.\d{4}\.(csv|xlsx)$/.test(name)) problems.push(`имя файла: ${name}`);
+    const text = f.endsWith('.xlsx') ? workbookText(f) : readFileSync(f, 'utf8');
+    problems.push(...codeWords(text, name));
+    if (f.endsWith('.xlsx')) problems.push(...numbersAsText(f).map((x) => `число текстом «${x}» в ${name}`));
+    else {
+      // Rounded as on the screen: no number with more than three decimals.
+      const long = text.match(/(^|;)-?\d+,\d{4,}(?=;|\r?$)/m);
+      if (long) problems.push(`${name}: число с лишними знаками «${long[0]}»`);
+      // Headers are Russian words, not ids.
+      const header = text.replace(/^\ufeff/, '').split(/\r?\n/)[0];
+      const id = header.split(';').find((h) => /^[a-z0-9_]+$/.test(h));
+      if (id) problems.push(`${name}: заголовок-идентификатор «${id}»`);
+    }
+  }
+  assert.deepEqual(problems, []);
 });
 
 test('two municipalities\' collection files merge into one regional run', async (t) => {
@@ -868,7 +1081,7 @@ test('a new build is announced, taken on request, and the stored data stays', as
   await importFiles(p, [['schools.csv', GOOD, 'text/csv']]);
   await applyImport(p);
   const next = await mkdtemp(join(tmpdir(), 'shkala-next-'));
-  await cp(join(root, 'dist'), next, { recursive: true });
+  await cp(join(root, process.env.E2E_DIST ?? 'dist'), next, { recursive: true });
   const html = join(next, 'index.html');
   await writeFile(html, (await readFile(html, 'utf8')).replace('</title>', '</title><meta name="shkala-build" content="next" />'));
   await writeServiceWorker(next);
@@ -883,7 +1096,7 @@ test('a new build is announced, taken on request, and the stored data stays', as
     await p.goto(base + '/municipality');
     await p.getByText('<img src=x onerror=alert(1)>').first().waitFor();
   } finally {
-    server.setRoot(join(root, 'dist'));
+    server.setRoot(join(root, process.env.E2E_DIST ?? 'dist'));
   }
 });
 

@@ -154,8 +154,8 @@ fn AssessmentView(id: String, results: Memo<bool>) -> impl IntoView {
         let results_href = results_href.clone();
         view! {
             <p class="breadcrumbs no-print"><a href="/rubric">"← Все оценки механизмов"</a></p>
-            <h1>{format!("{} — оценка механизмов управления, {year} год", org.name.trim())}</h1>
-            <p class="lead">
+            <h1 class="doc-keep">{format!("{} — оценка механизмов управления, {year} год", org.name.trim())}</h1>
+            <p class="lead doc-keep">
                 {format!("Уровень: {}", org.level.title())}
                 {code.map(|c| format!("; код: {c}"))}
                 {move || format!("; отвечено {} из {total}", answered.get())}
