@@ -35,7 +35,7 @@ pub enum SaveStatus {
 impl SaveStatus {
     pub fn text(&self) -> String {
         match self {
-            SaveStatus::Idle => "Ответы сохраняются автоматически.".to_string(),
+            SaveStatus::Idle => "Изменения сохраняются автоматически.".to_string(),
             SaveStatus::Pending | SaveStatus::Saving => "Сохраняю…".to_string(),
             SaveStatus::Saved(at) => format!("Сохранено в {at}"),
             SaveStatus::Failed => "Не сохранено — см. сообщение внизу страницы.".to_string(),

@@ -206,7 +206,7 @@ pub(crate) fn stage_titles() -> Vec<String> {
 fn Readings() -> impl IntoView {
     let r = federal();
     view! {
-        <details class="list rb-readings">
+        <details class="list rb-readings" data-print-open="">
             <summary>"Как начисляются баллы"</summary>
             <p>{format!(
                 "{}: {}, {} (максимум {} баллов). Строка без ответа даёт 0 баллов, но её максимум входит в итог; штраф (−1) уменьшает баллы и не входит в максимум, поэтому процент может быть отрицательным.",

@@ -9,37 +9,44 @@ use super::output::{Identification, SchoolResult};
 use crate::domain::table::{self, Table, TableWriter};
 use std::collections::HashMap;
 
+/// The per-school columns of both tables, by id (the machine contract's header; the people's
+/// header is each id's [`column_label`]).
+const SCHOOL_COLUMNS: [&str; 11] = [
+    "school_id",
+    "school_name",
+    "municipality",
+    "school_type",
+    "pool",
+    "excluded",
+    "results_category",
+    "social_category",
+    "resilient",
+    "context_resilient",
+    "partners",
+];
+
+/// The columns of each year of the window, by stem (`results_index` → `results_index_2025`).
+const YEAR_COLUMNS: [&str; 8] = [
+    "results_index",
+    "results_band",
+    "social_index",
+    "social_band",
+    "weakest",
+    "expected",
+    "residual",
+    "context",
+];
+
 /// The machine contract: one line per school, the header of column ids (`school_id`,
 /// `results_index_2024` …), categories, bands and types by their ids, partners by their
 /// codes, numbers in full precision. Kept byte for byte: scripts read it.
 pub fn to_table(result: &Identification) -> Table {
     let mut w = TableWriter::new();
-    for h in [
-        "school_id",
-        "school_name",
-        "municipality",
-        "school_type",
-        "pool",
-        "excluded",
-        "results_category",
-        "social_category",
-        "resilient",
-        "context_resilient",
-        "partners",
-    ] {
+    for h in SCHOOL_COLUMNS {
         w.text(h);
     }
     for y in &result.years {
-        for h in [
-            "results_index",
-            "results_band",
-            "social_index",
-            "social_band",
-            "weakest",
-            "expected",
-            "residual",
-            "context",
-        ] {
+        for h in YEAR_COLUMNS {
             w.text(&format!("{h}_{y}"));
         }
     }
@@ -223,32 +230,11 @@ pub fn yes_no(b: bool) -> &'static str {
 pub fn russian_table(result: &Identification) -> Table {
     let words = Words::of(result);
     let mut w = TableWriter::new();
-    for id in [
-        "school_id",
-        "school_name",
-        "municipality",
-        "school_type",
-        "pool",
-        "excluded",
-        "results_category",
-        "social_category",
-        "resilient",
-        "context_resilient",
-        "partners",
-    ] {
+    for id in SCHOOL_COLUMNS {
         w.text(&column_label(id).unwrap_or_default());
     }
     for y in &result.years {
-        for stem in [
-            "results_index",
-            "results_band",
-            "social_index",
-            "social_band",
-            "weakest",
-            "expected",
-            "residual",
-            "context",
-        ] {
+        for stem in YEAR_COLUMNS {
             w.text(&column_label(&format!("{stem}_{y}")).unwrap_or_default());
         }
     }

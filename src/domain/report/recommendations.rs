@@ -716,18 +716,8 @@ pub fn recommendations_section(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::demo::{region, DemoSpec};
-    use crate::domain::identify::{identify, Params};
+    use crate::domain::report::tests::demo;
     use crate::domain::self_assessment::{Answer, AnswerValue, Polarity, SelfAssessment};
-    use std::sync::OnceLock;
-
-    fn demo() -> &'static Identification {
-        static RUN: OnceLock<Identification> = OnceLock::new();
-        RUN.get_or_init(|| {
-            identify(&region(&DemoSpec::default()), &Params::default())
-                .expect("the demo region identifies")
-        })
-    }
 
     fn project_year(r: &Identification) -> i32 {
         r.years.last().map_or(0, |y| y + 1)
