@@ -984,15 +984,26 @@ test('every exported table speaks Russian: each CSV and every sheet of each work
   const files = [];
   const take = async (button) => {
     const label = await button.innerText();
-    // The last message may lie over the button (the interaction issue's toasts): close it.
+    // A real click (the browser lets a page download only on a person's gesture), on the
+    // button brought to the middle of the window with the last message closed: a message or
+    // the progress box may lie over a button near the window's edges (the interaction issue).
     const close = p.locator('.status .close');
     if (await close.isVisible()) await close.click();
-    const [d] = await Promise.all([p.waitForEvent('download', { timeout: 30000 }).catch(() => { throw new Error(`«${label}» downloads nothing`); }), button.click()]);
+    await button.evaluate((b) => b.scrollIntoView({ block: 'center' }));
+    const [d] = await Promise.all([
+      p.waitForEvent('download', { timeout: 30000 }).catch(() => { throw new Error(`«${label}» downloads nothing`); }),
+      button.click({ timeout: 20000 }),
+    ]);
     const path = join(dir, d.suggestedFilename());
     await d.saveAs(path);
     files.push(path);
   };
-  for (const b of await p.locator('button.file-csv, button.file-xlsx').all()) await take(b);
+  // Every list is built when opened: wait until each open list shows more than its summary.
+  await p.waitForFunction(() => [...document.querySelectorAll('details.list[open]')]
+    .every((d) => d.children.length > 1));
+  const buttons = p.locator('button.file-csv, button.file-xlsx');
+  const n = await buttons.count();
+  for (let i = 0; i < n; i++) await take(buttons.nth(i));
   await take(p.getByRole('button', { name: 'Выгрузить результаты (CSV для Excel)' }));
   await take(p.locator('#export-results-xlsx'));
   await p.goto(base + '/data');
