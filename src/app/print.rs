@@ -3,9 +3,9 @@
 //!
 //! While a page is printed ([`AppState::printing`]) long tables show every row instead of one
 //! page ([`rows_shown`]), the lists marked `data-print-open` are open, and every sheet of paper
-//! carries a running head: the document's title and date at the top, «стр. N из M» at the
-//! bottom (CSS page-margin boxes; the page counter is in the style sheet, the title and date
-//! are set here as one `@page` rule). The title and date come from the printed document's
+//! carries a running head: the document's title and date at the top, «стр. N из M» and the
+//! build of Шкала at the bottom (CSS page-margin boxes; the page counter is in the style sheet,
+//! the title, the date and the build are set here as one `@page` rule). The title and date come from the printed document's
 //! root element (`data-doc-title`, `data-doc-date`); a page that is not a document gets its
 //! first heading and today's date.
 //!
@@ -164,9 +164,10 @@ fn set_frame() {
     let (title, date) = title_and_date();
     let Some(sheet) = frame_sheet() else { return };
     let rule = format!(
-        "@page {{ @top-left {{ content: {}; }} @top-right {{ content: {}; }} }}",
+        "@page {{ @top-left {{ content: {}; }} @top-right {{ content: {}; }} @bottom-left {{ content: {}; }} }}",
         css_string(&title),
-        css_string(&date)
+        css_string(&date),
+        css_string(&crate::domain::version::app_line())
     );
     let at = sheet.css_rules().map_or(0, |r| r.length());
     if let Ok(i) = sheet.insert_rule_with_index(&rule, at) {

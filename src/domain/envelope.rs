@@ -6,10 +6,13 @@
 //!  "created_at": "2025-11-22T10:15:00Z",
 //!  "created_by": {"role": "school" | "municipality" | "region" | "other", "organisation": "…"},
 //!  "payload": {…},
-//!  "sha256": "<lowercase hex SHA-256 of the canonical JSON of payload>"}
+//!  "sha256": "<lowercase hex SHA-256 of the canonical JSON of payload>",
+//!  "app": "Шкала 0.1.0, сборка от 06.12.2026"}
 //! ```
 //!
-//! A leaf module: the payloads and the reader are in [`crate::domain::bundle`].
+//! `app` (optional, absent in files of earlier builds) names the build that wrote the file;
+//! nothing depends on it. A leaf module but for [`crate::domain::version`]: the payloads and
+//! the reader are in [`crate::domain::bundle`].
 
 use super::canonical::canonical_sha256;
 use super::time::Timestamp;
@@ -122,6 +125,10 @@ pub struct Bundle {
     pub payload: Value,
     /// Lowercase hex SHA-256 of [`crate::domain::canonical::canonical_json`] of `payload`.
     pub sha256: String,
+    /// The build that wrote the file ([`crate::domain::version::app_line`]); not covered by the
+    /// checksum, absent in files of earlier builds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub app: Option<String>,
 }
 
 impl Bundle {
@@ -141,6 +148,7 @@ impl Bundle {
             created_by,
             payload,
             sha256,
+            app: Some(super::version::app_line()),
         }
     }
 

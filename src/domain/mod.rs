@@ -6,7 +6,7 @@
 //!
 //! Dependencies between the modules run one way (no cycles): `schema` → `row` → `input` →
 //! `mapping` (the mapping step for a table whose header is not the contract's);
-//! `canonical`, `time`, `file_name` and `envelope` are leaves; `identify` → `reference` → `run` →
+//! `canonical`, `time`, `file_name`, `version` and `envelope` are leaves; `identify` → `reference` → `run` →
 //! `records` → `bundle`; `reference` → `placement`; `catalog` reads `records`; `analysis` (runs
 //! compared, the cross-table, stable improvement) reads `identify` and `run`. `rubric` (the federal rubric) and
 //! `self_assessment` (the school questionnaire of seed 000 §5) are leaves: `self_assessment`
@@ -57,6 +57,7 @@ pub mod stats;
 pub mod support;
 pub mod table;
 pub mod time;
+pub mod version;
 pub mod workspace;
 pub mod xlsx_sheet;
 pub mod xlsx_write;

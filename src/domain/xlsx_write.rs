@@ -23,7 +23,7 @@
 //! about 2 CPU-seconds and 600 MB at its peak natively (README, «Performance»).
 
 use super::table::{Cell, Table};
-use rust_xlsxwriter::{Format, Workbook, Worksheet};
+use rust_xlsxwriter::{DocProperties, Format, Workbook, Worksheet};
 
 /// One sheet: its name (made valid by [`sheet_names`]) and its table.
 #[derive(Debug, Clone, Copy)]
@@ -83,6 +83,12 @@ pub fn workbook(sheets: &[Sheet]) -> Result<Vec<u8>, String> {
     }
     let names = sheet_names(sheets.iter().map(|s| s.name));
     let mut book = Workbook::new();
+    // Which build wrote the workbook: «Файл → Сведения» in Excel.
+    book.set_properties(
+        &DocProperties::new()
+            .set_author("Шкала")
+            .set_comment(crate::domain::version::app_line()),
+    );
     let bold = Format::new().set_bold();
     let formats = Formats {
         bold,

@@ -12,6 +12,8 @@ export const RAW_WORDS = ['secondary', 'basic', 'evening', 'low', 'middle', 'hig
   'unfavourable', 'favourable', 'neutral'];
 const RAW = new RegExp(`(^|[^A-Za-z_])(${RAW_WORDS.join('|')})(?=$|[^A-Za-z_])`, 'i');
 const ISO_DATE = /\b\d{4}-\d{2}-\d{2}\b/;
+/// Which build of Шкала wrote a page or a file (`domain::version::app_line`).
+export const BUILD = /Шкала \d+\.\d+\.\d+, сборка от \d\d\.\d\d\.\d{4}/;
 
 /// Whitespace removed: text wrapped in a table cell reads back in pieces.
 const squeeze = (s) => s.replace(/\s+/g, '');
@@ -134,6 +136,7 @@ export async function printAndCheck(p, out, name, { title, date, mustShow = [], 
     if (!s.includes(`стр. ${i + 1} из ${n}`)) problems.push(`${where(i)}: нет «стр. ${i + 1} из ${n}»`);
     if (title && !squeeze(t).includes(squeeze(title))) problems.push(`${where(i)}: нет заголовка «${title}»`);
     if (date && !s.includes(date)) problems.push(`${where(i)}: нет даты ${date}`);
+    if (!BUILD.test(s)) problems.push(`${where(i)}: не указана сборка Шкалы`);
   });
 
   // Everything the printed DOM shows in its table headers, and what the caller names. A text
@@ -187,6 +190,17 @@ export async function printAndCheck(p, out, name, { title, date, mustShow = [], 
 
   assert.deepEqual(problems, [], `${name}: ${problems.length} замечаний`);
   return { pages, raw, dom, fills: f };
+}
+
+/// The comment of a workbook's document properties (Excel: «Файл → Сведения»).
+export function workbookComment(path) {
+  const py = `
+import sys, zipfile, re, html
+x = zipfile.ZipFile(sys.argv[1]).read('docProps/core.xml').decode()
+m = re.search(r'<dc:description>([^<]*)</dc:description>', x)
+print(html.unescape(m.group(1)) if m else '')
+`;
+  return execFileSync('python3', ['-c', py, path], { encoding: 'utf8' }).trim();
 }
 
 /// Every text cell of every sheet of an .xlsx workbook (shared and inline strings), one per

@@ -11,7 +11,7 @@ import { dirname, join } from 'node:path';
 import assert from 'node:assert/strict';
 import { serve } from './serve.mjs';
 import { writeServiceWorker, CSP } from '../../scripts/post-build.mjs';
-import { printAndCheck, codeWords, workbookText, numbersAsText } from './paper.mjs';
+import { printAndCheck, codeWords, workbookText, numbersAsText, workbookComment, BUILD } from './paper.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
@@ -1016,7 +1016,10 @@ test('every exported table speaks Russian: each CSV and every sheet of each work
     if (!/^шкала-[^/]*-\d\d\.\d\d\.\d{4}\.(csv|xlsx)$/.test(name)) problems.push(`имя файла: ${name}`);
     const text = f.endsWith('.xlsx') ? workbookText(f) : readFileSync(f, 'utf8');
     problems.push(...codeWords(text, name));
-    if (f.endsWith('.xlsx')) problems.push(...numbersAsText(f).map((x) => `число текстом «${x}» в ${name}`));
+    if (f.endsWith('.xlsx')) {
+      problems.push(...numbersAsText(f).map((x) => `число текстом «${x}» в ${name}`));
+      if (!BUILD.test(workbookComment(f))) problems.push(`${name}: в свойствах книги не указана сборка Шкалы`);
+    }
     else {
       // Rounded as on the screen: no number with more than three decimals.
       const long = text.match(/(^|;)-?\d+,\d{4,}(?=;|\r?$)/m);
@@ -1028,6 +1031,11 @@ test('every exported table speaks Russian: each CSV and every sheet of each work
     }
   }
   assert.deepEqual(problems, []);
+  // Bundles name the build that wrote them, as «О методике» shows it.
+  const file = await backup(p);
+  assert.match(file.app, BUILD);
+  await p.goto(base + '/about');
+  assert.equal((await p.getByTestId('app-version').innerText()).match(BUILD)?.[0], file.app);
 });
 
 test('two municipalities\' collection files merge into one regional run', async (t) => {

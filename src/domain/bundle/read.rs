@@ -104,6 +104,7 @@ pub fn parse_bundle_as(
             "created_by",
             "payload",
             "sha256",
+            "app",
         ]
         .contains(&key.as_str())
         {
@@ -261,6 +262,7 @@ pub fn parse_bundle_as(
                 created_by,
                 payload: payload.clone(),
                 sha256,
+                app: obj.get("app").and_then(Value::as_str).map(str::to_string),
             },
             payload: typed,
             warnings: problems,
