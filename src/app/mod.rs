@@ -16,6 +16,38 @@ use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes, A};
 use leptos_router::path;
 
+/// The bar at the top: the brand and the sections. On a narrow screen (a phone) the sections
+/// fold behind «Меню», so that the page starts at its content; choosing a section (or the
+/// brand) folds them again.
+#[component]
+fn TopBar() -> impl IntoView {
+    let open = RwSignal::new(false);
+    let fold = move |_| open.set(false);
+    view! {
+        <header class="top">
+            <A href="/" on:click=fold>
+                <span class="brand">
+                    <img src="/favicon.svg" alt="" width="28" height="28"/>
+                    "Шкала"
+                </span>
+            </A>
+            <button type="button" class="menu-toggle" aria-controls="main-nav"
+                aria-expanded=move || if open.get() { "true" } else { "false" }
+                on:click=move |_| open.update(|o| *o = !*o)>
+                {move || if open.get() { "Закрыть меню" } else { "Меню" }}
+            </button>
+            <nav id="main-nav" aria-label="Разделы" class:open=move || open.get() on:click=fold>
+                <A href="/school">"Школа"</A>
+                <A href="/municipality">"Муниципалитет / регион"</A>
+                <A href="/rubric">"Механизмы управления"</A>
+                <A href="/data">"Данные"</A>
+                <A href="/guide">"Как работать"</A>
+                <A href="/about">"О методике"</A>
+            </nav>
+        </header>
+    }
+}
+
 /// Entry point called by `src/web_main.rs`.
 pub fn start() {
     console_error_panic_hook::set_once();
@@ -32,22 +64,7 @@ pub fn App() -> impl IntoView {
     view! {
         <Router>
             <a class="skip-link" href="#main">"Перейти к содержанию"</a>
-            <header class="top">
-                <A href="/">
-                    <span class="brand">
-                        <img src="/favicon.svg" alt="" width="28" height="28"/>
-                        "Шкала"
-                    </span>
-                </A>
-                <nav aria-label="Разделы">
-                    <A href="/school">"Школа"</A>
-                    <A href="/municipality">"Муниципалитет / регион"</A>
-                    <A href="/rubric">"Механизмы управления"</A>
-                    <A href="/data">"Данные"</A>
-                    <A href="/guide">"Как работать"</A>
-                    <A href="/about">"О методике"</A>
-                </nav>
-            </header>
+            <TopBar/>
             <main id="main" tabindex="-1" data-ready=move || if state.ready.get() { "yes" } else { "no" }>
                 <components::LoadError/>
                 <Routes fallback=|| view! { <pages::NotFound/> }>

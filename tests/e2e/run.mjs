@@ -1233,6 +1233,43 @@ test('every page with data passes an automated accessibility audit (no serious o
   assert.deepEqual(found, []);
 });
 
+test('on a phone (375 px) no page scrolls sideways, the sections fold behind «Меню», file pickers speak Russian', async (t) => {
+  const p = await page(t, { viewport: { width: 375, height: 800 } });
+  await demoIdentified(p);
+  const sideways = () => p.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  // The run page with every list open and a school card.
+  for (const s of await p.locator('details.list summary').all()) await s.click();
+  await p.locator('details.list[open] button.card-open').first().click();
+  await p.locator('#school-card').waitFor();
+  assert.equal(await sideways(), 0, '/municipality with the lists and a card open');
+  for (const path of ['/', '/report', '/rubric', '/data', '/guide', '/about', '/school']) {
+    await p.goto(base + path);
+    await p.locator('main h1').first().waitFor();
+    await p.waitForTimeout(300);
+    assert.equal(await sideways(), 0, path);
+  }
+  // The sections: folded, opened by «Меню», folded again after going to one.
+  const nav = p.locator('#main-nav');
+  const menu = p.locator('header.top .menu-toggle');
+  assert.equal(await nav.isVisible(), false);
+  assert.equal(await menu.getAttribute('aria-expanded'), 'false');
+  await menu.click();
+  assert.equal(await menu.getAttribute('aria-expanded'), 'true');
+  await nav.getByRole('link', { name: 'Данные' }).click();
+  await p.locator('#import-h').waitFor();
+  assert.equal(await menu.getAttribute('aria-expanded'), 'false', 'the menu folds after a choice');
+  assert.equal(await nav.isVisible(), false, 'the menu folds after a choice');
+  // The browser's own «Choose File» is not seen: a Russian button over it.
+  const picker = p.locator('label.file-button', { has: p.locator('#import-files') });
+  assert.match(await picker.innerText(), /^Выбрать файлы…/);
+  assert.equal(await p.locator('#import-files').evaluate((el) => getComputedStyle(el).opacity), '0');
+  await p.screenshot({ path: join(out, 'phone-data.png') });
+  // On a wide screen the sections are shown and there is no «Меню».
+  await p.setViewportSize({ width: 1366, height: 800 });
+  assert.equal(await nav.isVisible(), true);
+  assert.equal(await menu.isVisible(), false);
+});
+
 test('keyboard only: a file is chosen, previewed and imported, with the focus visible', async (t) => {
   const p = await page(t);
   await p.goto(base + '/data');
@@ -1241,8 +1278,11 @@ test('keyboard only: a file is chosen, previewed and imported, with the focus vi
   const tabTo = async (id) => {
     for (let i = 0; i < 80 && (await focused()) !== id; i++) await p.keyboard.press('Tab');
     assert.equal(await focused(), id, `Tab reaches #${id}`);
+    // A file input is unseen under its label: the label shows the focus.
     const outline = await p.evaluate(() => {
-      const s = getComputedStyle(document.activeElement);
+      const el = document.activeElement;
+      const shown = el.type === 'file' ? el.closest('label') : el;
+      const s = getComputedStyle(shown);
       return `${s.outlineStyle} ${s.outlineWidth} ${s.boxShadow}`;
     });
     assert.ok(!/^none 0px none$/.test(outline), `the focus on #${id} is visible (${outline})`);

@@ -147,8 +147,10 @@ fn ImportSection() -> impl IntoView {
                 on:dragleave=move |_| over.set(false)
                 on:drop=on_drop
             >
-                <label for="import-files">"Перетащите файлы сюда или выберите их: "</label>
-                <input id="import-files" type="file" multiple accept=".json,.csv,.txt,.xlsx,application/json,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" node_ref=input on:change=on_change/>
+                <p class="dropzone-hint">"Перетащите файлы сюда или"</p>
+                <label class="file-button">"Выбрать файлы…"
+                    <input id="import-files" type="file" multiple accept=".json,.csv,.txt,.xlsx,application/json,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" node_ref=input on:change=on_change/>
+                </label>
             </div>
             <ProblemList problems=problems/>
             {move || step.get().map(|(found, saved)| view! {

@@ -111,7 +111,7 @@ pub fn Placement(ws: Ws) -> impl IntoView {
             <h2 id="place-h">"Место школы среди школ региона"</h2>
             <p>"Эталон — файл, который муниципалитет или регион выгружает после идентификации: размахи показателей, средние по региону и границы 25-процентных групп по каждому году. По нему Шкала считает индексы вашей школы теми же формулами, что и при идентификации, без данных других школ."</p>
             <div class="actions no-print">
-                <label class="file-button">"Загрузить файл эталона"
+                <label class="file-button">"Загрузить файл эталона…"
                     <input type="file" accept=".json" id="ref-file" node_ref=file_input on:change=take/>
                 </label>
                 {move || {
