@@ -258,11 +258,11 @@ pub fn SummaryTable(summary: Summary) -> impl IntoView {
             view! {
                 <tr>
                     <th scope="row">{format!("{} {}", b.block, b.title)}</th>
-                    <td class="num">{format!("{} из {}", b.answered, b.total)}</td>
-                    <td class="num">{b.strengths.len()}</td>
-                    <td class="num">{b.gaps.len()}</td>
-                    <td class="num">{b.unclassified.len()}</td>
-                    <td class="num">{b.unanswered.len()}</td>
+                    <td class="num" data-label="Отвечено">{format!("{} из {}", b.answered, b.total)}</td>
+                    <td class="num" data-label="Сильные стороны">{b.strengths.len()}</td>
+                    <td class="num" data-label="Дефициты">{b.gaps.len()}</td>
+                    <td class="num" data-label="Без нормы">{b.unclassified.len()}</td>
+                    <td class="num" data-label="Без ответа">{b.unanswered.len()}</td>
                 </tr>
             }
         })
@@ -285,10 +285,12 @@ pub fn SummaryTable(summary: Summary) -> impl IntoView {
         }
     };
     view! {
-        <table class="data">
+        <div class="table-wrap" role="region" aria-label="Сводка самооценки по блокам" tabindex="0">
+        <table class="data sa-blocks stack-on-phone">
             <thead><tr><th scope="col">"Блок"</th><th scope="col" class="num">"Отвечено"</th><th scope="col" class="num">"Сильные стороны"</th><th scope="col" class="num">"Дефициты"</th><th scope="col" class="num">"Без нормы"</th><th scope="col" class="num">"Без ответа"</th></tr></thead>
             <tbody>{rows}</tbody>
         </table>
+        </div>
         <div class="two-col">
             <div>
                 <h4>"Сильные стороны"</h4>

@@ -276,7 +276,8 @@ pub fn PlacementView(p: Placed, #[prop(optional)] window_above: bool) -> impl In
         }
     };
     // Two tables, each with the year, so that an A4 portrait page holds them whole: the
-    // results index and its boundaries, then the social index and its boundaries.
+    // results index and its boundaries, then the social index and its boundaries. On a phone
+    // each year stacks, its cells named by `data-label` (style/main.css).
     let results_rows = p
         .years
         .iter()
@@ -284,8 +285,8 @@ pub fn PlacementView(p: Placed, #[prop(optional)] window_above: bool) -> impl In
             view! {
                 <tr data-year=y.year>
                     <th scope="row">{y.year}</th>
-                    <td class="num" data-testid="results-index">{num(y.results_index, 3)}</td>
-                    <td data-testid="results-band">{y.results_band.map(|b| b.label()).unwrap_or("—")}</td>
+                    <td class="num" data-label="Индекс образовательных результатов" data-testid="results-index">{num(y.results_index, 3)}</td>
+                    <td data-label="Группа" data-testid="results-band">{y.results_band.map(|b| b.label()).unwrap_or("—")}</td>
                     <td data-testid="results-distance">{distances((y.distance_to_low_cut, "низких"), (y.distance_to_high_cut, "высоких"))}</td>
                 </tr>
             }
@@ -298,8 +299,8 @@ pub fn PlacementView(p: Placed, #[prop(optional)] window_above: bool) -> impl In
             view! {
                 <tr data-year=y.year>
                     <th scope="row">{y.year}</th>
-                    <td class="num" data-testid="social-index">{num(y.social_index, 3)}</td>
-                    <td data-testid="social-band">{y.social_band.map(|b| b.label()).unwrap_or("—")}</td>
+                    <td class="num" data-label="Индекс социальных условий" data-testid="social-index">{num(y.social_index, 3)}</td>
+                    <td data-label="Группа" data-testid="social-band">{y.social_band.map(|b| b.label()).unwrap_or("—")}</td>
                     <td data-testid="social-distance">{distances((y.distance_to_unfavourable_cut, "неблагоприятных"), (y.distance_to_favourable_cut, "благоприятных"))}</td>
                 </tr>
             }
@@ -344,7 +345,7 @@ pub fn PlacementView(p: Placed, #[prop(optional)] window_above: bool) -> impl In
         })}
         <div class="placement-tables" data-testid="placement">
             <div class="table-wrap" role="region" aria-label="Образовательные результаты школы по годам" tabindex="0">
-                <table class="data placement-results">
+                <table class="data placement-results stack-on-phone">
                     <caption>"Образовательные результаты"</caption>
                     <thead><tr>
                         <th scope="col">"Год"</th>
@@ -356,7 +357,7 @@ pub fn PlacementView(p: Placed, #[prop(optional)] window_above: bool) -> impl In
                 </table>
             </div>
             <div class="table-wrap" role="region" aria-label="Социальные условия школы по годам" tabindex="0">
-                <table class="data placement-social">
+                <table class="data placement-social stack-on-phone">
                     <caption>"Социальные условия"</caption>
                     <thead><tr>
                         <th scope="col">"Год"</th>
