@@ -73,8 +73,8 @@ fn suggestions(ws: Ws, placement: Option<&Placement>) -> Vec<ProblemZone> {
                             .unwrap_or_default();
                         out.push(ProblemZone {
                             text: format!(
-                                "Самооценка {} г., дефицит: «{}» — ответ «{answer}»",
-                                sa.year, item.text
+                                "Самооценка {} г., дефицит: {} «{}» — ответ «{answer}»",
+                                sa.year, item.id, item.text
                             ),
                             origin: ZoneOrigin::SelfAssessment { item: id.clone() },
                         });
