@@ -217,13 +217,26 @@ fn Window(ws: Ws, p: Placed) -> impl IntoView {
             )}</p>
         }
     });
+    // An excluded school is not placed (the placement says why); a reference without years
+    // places nobody.
+    let head = match (&p.excluded, p.window.is_empty()) {
+        (Some(_), _) => return ().into_any(),
+        (None, true) => {
+            "В эталоне нет ни одного года: место школы по нему не определяется.".to_string()
+        }
+        (None, false) => format!(
+            "Эталон описывает {}: место школы определяется за эти годы.",
+            years_words(&p.window)
+        ),
+    };
     view! {
         <div class="alert info" data-testid="placement-window">
-            <p><strong>{format!("Эталон описывает {}: место школы определяется за эти годы.", years_words(&p.window))}</strong></p>
+            <p><strong>{head}</strong></p>
             {(!p.years_to_add().is_empty()).then(|| view! { <ul class="window-years">{lines}</ul> })}
             {not_used}
         </div>
     }
+    .into_any()
 }
 
 #[component]
