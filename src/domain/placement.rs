@@ -2,18 +2,23 @@
 //! ([`ReferencePayload`]), without the other schools' data.
 //!
 //! A deputy director imports the reference exported by the municipality or the region and
-//! sees, for each year of the reference's window: the school's results and social indices,
-//! computed with the reference's column ranges and regional means exactly as the engine
-//! computes them; the band the school falls in and its distance to each cut; the results
-//! components that pull the index down, in plain Russian; and what is missing.
+//! sees, for each year of the reference's window (the reference's years, whatever years the
+//! school's draft holds): the school's results and social indices, computed with the
+//! reference's column ranges and regional means exactly as the engine computes them; the band
+//! the school falls in and its distance to each cut, in words ([`distance_words`]); the
+//! results components that pull the index down where the school is below its group's middle,
+//! one short sentence each; the three-year category said once with what it lacks
+//! ([`category_sentence`]); and what is missing.
 //!
 //! **Agreement with the run.** Every rule is the engine's own function, not a copy: the pool
 //! and the exclusion ([`eligibility::pool_or_exclusion`], [`eligibility::identity_position`]),
 //! the scales of a pool-year and the components ([`indices::scales`], [`indices::components`]:
 //! formulas 1–3, the gap flag, the mean of the variants the school has), the index
 //! ([`indices::index`]) and the weakest components ([`explain::weakest_of`]). For a school of
-//! the run, with the reference of that run, the indices, components and weakest components are
-//! therefore the run's to the bit (tested on the demonstration region, every school).
+//! the run, with the reference of that run, the indices, components and bands are therefore
+//! the run's to the bit (tested on the demonstration region, every school); of the run's
+//! weakest components the placement names those where the school is below the group's
+//! middle ([`Weak`]).
 //!
 //! **Bands.** The run's bands are by rank (25 % of the pool-year, ties at a cut all in, see
 //! [`crate::domain::stats::bands`]); the reference keeps the cuts: the highest index in the low
@@ -26,19 +31,22 @@
 //! run's cuts: an estimate (its arrival would change the band sizes by at most one school).
 //!
 //! The distances are plain differences `index − cut` (positive above the cut). A school tied
-//! with the cut to 10 decimals is in the band even if the difference is +1e−16.
+//! with the cut to 10 decimals is in the band even if the difference is +1e−16; in words it is
+//! «на границе».
 
-use super::csv_write::decimal_comma;
+use super::csv_write::rounded_decimal_comma;
 use super::identify::categories::{results_category, social_category};
 use super::identify::eligibility::{identity_position, pool_or_exclusion};
 use super::identify::explain::weakest_of;
 use super::identify::indices::{components, gap_flag, index, scales, Scale};
 use super::identify::method::{method, Component, Rule, Variant};
+use super::identify::output::MAX_COMPONENTS;
 use super::identify::{Params, ResultsBand, ResultsCategory, SocialBand, SocialCategory};
 use super::reference::{ReferencePayload, ReferencePool};
 use super::row::Row;
 use super::schema::{schema, Kind};
 use super::stats::{rank_key, share_above, share_below, Direction};
+use super::time::years_span;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
@@ -54,6 +62,9 @@ pub struct Placement {
     pub pool_label: Option<String>,
     /// Why the school is left out of the method (the engine's words), or `None`.
     pub excluded: Option<String>,
+    /// The reference's window: the years the school is placed for, oldest first.
+    #[serde(default)]
+    pub window: Vec<i32>,
     /// The years of the window in which the school has a row and the reference a pool-year,
     /// oldest first.
     pub years: Vec<YearPlacement>,
@@ -88,7 +99,8 @@ pub struct YearPlacement {
     pub distance_to_favourable_cut: Option<f64>,
     /// Every results component, in method order.
     pub components: Vec<ComponentPlacement>,
-    /// The components that pull the results index down most, weakest first.
+    /// The components that pull the results index down most where the school is below its
+    /// group's middle, weakest first (at most the parameters' `weakest_max`).
     pub weakest: Vec<Weak>,
 }
 
@@ -125,14 +137,47 @@ pub struct VariantPlacement {
     pub better_share: Option<u32>,
 }
 
+impl VariantPlacement {
+    /// Whether the school is below its group's middle on this column: with deciles, at least
+    /// half the group certainly does better (the value is worse than the median decile); a
+    /// min–max column without deciles, in the worse half of the group's range; a gap column,
+    /// below the regional mean by more than the threshold. `false` for an empty or unusable
+    /// value.
+    pub fn below_middle(&self) -> bool {
+        match (self.value, self.normalised) {
+            (Some(x), Some(norm)) => match (
+                self.better_share,
+                self.range,
+                self.regional_mean,
+                self.threshold,
+            ) {
+                (Some(share), _, _, _) => share >= 50,
+                (None, Some(_), _, _) => norm < 0.5,
+                (None, None, Some(mean), Some(threshold)) => gap_flag(x, mean, threshold),
+                _ => false,
+            },
+            _ => false,
+        }
+    }
+}
+
 /// A component that pulls the results index down, with a sentence for the school.
+///
+/// Named only where the school is below its group's middle on at least one of the
+/// component's indicators ([`VariantPlacement::below_middle`]): worse than the group's median
+/// by the reference's deciles; without deciles (a reference of an earlier release), in the
+/// worse half of the group's range; for a gap component, below the regional mean by more than
+/// the threshold. A component below the school's own index but where the school does better
+/// than most of its group does not pull it down against the group and is not named.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Weak {
     pub component: String,
     pub label: String,
     /// Normalised value (below the results index).
     pub value: f64,
-    /// In plain Russian, only what the reference supports.
+    /// One short sentence in plain Russian, saying only what the reference supports: the
+    /// weakest indicator of the component with its value and how it compares, and the
+    /// component's other indicator if it too is below the middle.
     pub sentence: String,
 }
 
@@ -173,13 +218,13 @@ pub enum PlacementError {
     #[error("нет ни одной строки школы: размещать нечего")]
     NoRows,
     #[error(
-        "строки относятся к нескольким школам ({}); по справочнику размещается одна школа — оставьте только строки своей школы",
+        "строки относятся к нескольким школам ({}); по эталону размещается одна школа — оставьте только строки своей школы",
         .0.join(", ")
     )]
     SeveralSchools(Vec<String>),
     #[error("повторная строка для школы «{0}» за {1} год")]
     DuplicateYear(String, i32),
-    #[error("справочник непригоден: {}", .0.join("; "))]
+    #[error("эталон непригоден: {}", .0.join("; "))]
     Reference(Vec<String>),
 }
 
@@ -222,6 +267,7 @@ pub fn place(reference: &ReferencePayload, rows: &[Row]) -> Result<Placement, Pl
         missing: Vec::new(),
         results_category: None,
         social_category: None,
+        window: window.clone(),
     };
     let Some(pool) = pool.map(|p| &params.pools[p]) else {
         return Ok(placement);
@@ -235,7 +281,7 @@ pub fn place(reference: &ReferencePayload, rows: &[Row]) -> Result<Placement, Pl
                 kind: MissingKind::NoRow,
                 columns: Vec::new(),
                 message: format!(
-                    "За {year} год нет строки школы: место в группе за этот год не определяется."
+                    "За {year} год нет данных школы, а эталон этот год описывает: место за {year} год не определяется."
                 ),
             });
         }
@@ -247,7 +293,7 @@ pub fn place(reference: &ReferencePayload, rows: &[Row]) -> Result<Placement, Pl
                 kind: MissingKind::OutsideWindow,
                 columns: Vec::new(),
                 message: format!(
-                    "Строка за {} год не используется: {}.",
+                    "Данные за {} год не учитываются: {}.",
                     row.year,
                     window_words(window)
                 ),
@@ -264,7 +310,7 @@ pub fn place(reference: &ReferencePayload, rows: &[Row]) -> Result<Placement, Pl
                 kind: MissingKind::NoPoolYear,
                 columns: Vec::new(),
                 message: format!(
-                    "В справочнике нет группы «{}» за {} год: место школы за этот год не определяется.",
+                    "В эталоне нет группы «{}» за {} год: место школы за этот год не определяется.",
                     pool.label, row.year
                 ),
             });
@@ -359,17 +405,19 @@ fn place_year(
         .zip(&results)
         .map(|((comp, scales), &value)| component_placement(py, comp, scales, value, raw))
         .collect();
-    let weakest = weakest_of(&results, results_index, params.weakest_max)
+    // Every component below the school's index, weakest first (the engine's order); of them,
+    // those where the school is below the group's middle, at most `weakest_max`.
+    let weakest = weakest_of(&results, results_index, MAX_COMPONENTS)
         .ids()
         .filter_map(|id| comps.iter().find(|c| c.id == id))
-        .filter_map(|c| {
-            let value = c.value?;
-            Some(Weak {
-                component: c.id.clone(),
-                label: c.label.clone(),
-                value,
-                sentence: sentence(c, value, results_index?, m),
-            })
+        .filter_map(|c| Some((c, c.value?)))
+        .filter(|(c, _)| c.variants.iter().any(VariantPlacement::below_middle))
+        .take(params.weakest_max)
+        .map(|(c, value)| Weak {
+            component: c.id.clone(),
+            label: c.label.clone(),
+            value,
+            sentence: sentence(c, m),
         })
         .collect();
 
@@ -491,90 +539,104 @@ fn component_placement(
     }
 }
 
-/// The sentence of a weak component: one clause per variant that pulls it down (normalised
-/// below the school's index), each saying only what the reference supports.
-fn sentence(
-    c: &ComponentPlacement,
-    value: f64,
-    index: f64,
-    m: &super::identify::method::Method,
-) -> String {
+/// The sentence of a weak component: its weakest indicator below the group's middle with the
+/// value and how it compares («Доля …, — 12,5 %: выше, чем у 70 % школ группы.»), and the
+/// component's other indicator below the middle, if any, by what differs in its name («; по
+/// русскому языку — 8 %, выше, чем у 60 %»).
+fn sentence(c: &ComponentPlacement, m: &super::identify::method::Method) -> String {
     let direction = m
         .result_component(&c.id)
         .map_or(Direction::Direct, |comp| comp.direction);
-    let rule = m
-        .result_component(&c.id)
-        .map_or(Rule::Minmax, |comp| comp.rule);
-    let mut clauses = Vec::new();
-    for v in &c.variants {
-        let (Some(x), Some(norm)) = (v.value, v.normalised) else {
-            continue;
-        };
-        if norm >= index {
-            continue;
-        }
-        let kind = column_kind(&v.column);
-        let label = plain_label(&v.label);
-        match rule {
-            Rule::Gap => {
-                let (Some(mean), Some(threshold)) = (v.regional_mean, v.threshold) else {
-                    continue;
-                };
-                if gap_flag(x, mean, threshold) {
-                    clauses.push(format!(
-                        "{label} ниже регионального среднего ({} при среднем {}) более чем на порог {}",
-                        value_text(x, kind),
-                        value_text(mean, kind),
-                        number(threshold, 2)
-                    ));
-                }
-            }
-            Rule::Minmax => {
-                let comma = if label.contains(", ") { "," } else { "" };
-                let shown = value_text(x, kind);
-                let range = v.range.map(|(lo, hi)| range_text(lo, hi, kind));
-                match (v.better_share, range) {
-                    (Some(share), _) if share > 0 => {
-                        let word = match direction {
-                            Direction::Inverse => "выше",
-                            Direction::Direct => "ниже",
-                        };
-                        clauses.push(format!(
-                            "{}{comma} {word}, чем у {share} % школ вашей группы",
-                            with_value(&label, &shown)
-                        ));
-                    }
-                    // Without deciles, the range says only which end the value is nearer.
-                    (None, Some(range)) if norm < 0.5 => clauses.push(format!(
-                        "{label}{comma} ближе к худшему значению группы: {shown} при диапазоне {range}"
-                    )),
-                    (_, Some(range)) => clauses.push(format!(
-                        "{label}: {shown} при диапазоне группы {range} — слабее остальных показателей школы"
-                    )),
-                    (_, None) => {}
-                }
-            }
-        }
-    }
-    if clauses.is_empty() {
-        return format!(
-            "{}: нормированное значение {} ниже индекса школы {}.",
-            c.label,
-            number(value, 2),
-            number(index, 2)
-        );
-    }
-    let mut out = String::new();
-    for (i, clause) in clauses.iter().enumerate() {
-        if i > 0 {
-            out.push_str("; ");
-            out.push_str(&lower_first(clause));
-        } else {
-            out.push_str(clause);
-        }
+    let mut below: Vec<&VariantPlacement> =
+        c.variants.iter().filter(|v| v.below_middle()).collect();
+    // Weakest first: more of the group doing better, then the lower normalised value.
+    below.sort_by(|a, b| {
+        b.better_share.cmp(&a.better_share).then(
+            a.normalised
+                .unwrap_or(1.0)
+                .total_cmp(&b.normalised.unwrap_or(1.0)),
+        )
+    });
+    let Some((first, rest)) = below.split_first() else {
+        return format!("{}.", c.label);
+    };
+    let mut out = format!(
+        "{} — {}: {}",
+        with_comma(&plain_label(&first.label)),
+        value_text_of(first),
+        comparison(first, direction, true)
+    );
+    for v in rest {
+        out.push_str(&format!(
+            "; {} — {}, {}",
+            difference(&first.label, &v.label),
+            value_text_of(v),
+            comparison(v, direction, false)
+        ));
     }
     out.push('.');
     out
+}
+
+/// A variant's value as its column is read.
+fn value_text_of(v: &VariantPlacement) -> String {
+    v.value
+        .map_or_else(|| "—".into(), |x| value_text(x, column_kind(&v.column)))
+}
+
+/// How a value below the group's middle compares, saying only what the reference supports:
+/// the share of the group doing better (deciles), the worse half of the range (no deciles),
+/// the regional mean and the threshold (gap). `full` names the group («школ группы»); a
+/// second indicator of the same sentence is shorter.
+fn comparison(v: &VariantPlacement, direction: Direction, full: bool) -> String {
+    let group = if full { " школ группы" } else { "" };
+    let kind = column_kind(&v.column);
+    match (v.better_share, v.range, v.regional_mean, v.threshold) {
+        (Some(share), _, _, _) => {
+            let word = match direction {
+                // Higher is worse: the school's value is above theirs.
+                Direction::Inverse => "выше",
+                Direction::Direct => "ниже",
+            };
+            format!("{word}, чем у {share} %{group}")
+        }
+        (None, Some((lo, hi)), _, _) => format!(
+            "в худшей половине диапазона группы ({})",
+            range_text(lo, hi, kind)
+        ),
+        (None, None, Some(mean), Some(threshold)) => format!(
+            "ниже среднего по региону ({}) больше чем на {}",
+            value_text(mean, kind),
+            number(threshold, 2)
+        ),
+        _ => String::new(),
+    }
+}
+
+/// What distinguishes `other` from `first` (two indicators of one component), from the last
+/// «по» the two names share up to the next comma: «по математике» for «Доля участников ЕГЭ по
+/// математике, не преодолевших…» beside «…по русскому языку, не преодолевших…». The whole
+/// name (without its unit) when they share no «по».
+fn difference(first: &str, other: &str) -> String {
+    let other = plain_label(other);
+    let shared: usize = first
+        .chars()
+        .zip(other.chars())
+        .take_while(|(x, y)| x == y)
+        .map(|(x, _)| x.len_utf8())
+        .sum();
+    match other[..shared].rfind(" по ") {
+        Some(at) => {
+            let subject = &other[at + 1..];
+            subject
+                .split(',')
+                .next()
+                .unwrap_or(subject)
+                .trim()
+                .to_string()
+        }
+        None => other,
+    }
 }
 
 /// The per-year missing items of a placed year: no index, and filled columns not used.
@@ -620,10 +682,10 @@ fn year_missing(
         let why = match (any_filled, columns.is_empty()) {
             (false, _) => format!("не заполнен {none}: {}", labels(&columns)),
             (true, true) => {
-                "заполненные показатели не участвуют в расчёте по справочнику (см. ниже)".into()
+                "заполненные показатели не участвуют в расчёте по эталону (см. ниже)".into()
             }
             (true, false) => format!(
-                "заполненные показатели не участвуют в расчёте по справочнику (см. ниже); не заполнены: {}",
+                "заполненные показатели не участвуют в расчёте по эталону (см. ниже); не заполнены: {}",
                 labels(&columns)
             ),
         };
@@ -643,15 +705,15 @@ fn year_missing(
                 }
                 let why = match comp.rule {
                     Rule::Minmax => match py.columns.get(&var.column) {
-                        None => "в справочнике нет значений этого показателя в группе",
+                        None => "в эталоне нет значений этого показателя в группе",
                         Some((lo, hi)) if lo == hi => "у всех школ группы одно и то же значение",
-                        Some(_) => "диапазон в справочнике непригоден",
+                        Some(_) => "диапазон в эталоне непригоден",
                     },
                     Rule::Gap => {
                         if py.regional_means.contains_key(&var.column) {
-                            "в параметрах справочника нет порога"
+                            "в параметрах эталона нет порога"
                         } else {
-                            "в справочнике нет регионального среднего за этот год"
+                            "в эталоне нет регионального среднего за этот год"
                         }
                     }
                 };
@@ -720,13 +782,141 @@ pub fn missing_without_reference(rows: &[Row], params: &Params) -> Vec<Missing> 
 
 // ------------------------------------------------------------------------------- words
 
-/// «…годы 2023, 2024, 2025» of the reference's window.
+/// «эталон описывает 2023–2025 годы» of the reference's window.
 fn window_words(window: &[i32]) -> String {
     if window.is_empty() {
-        return "в справочнике нет ни одного года".into();
+        return "в эталоне нет ни одного года".into();
     }
-    let years: Vec<String> = window.iter().map(i32::to_string).collect();
-    format!("справочник описывает годы {}", years.join(", "))
+    format!("эталон описывает {}", years_words(window))
+}
+
+/// «2025 год», «2023–2025 годы», «2022 и 2024 годы».
+pub fn years_words(years: &[i32]) -> String {
+    match years {
+        [] => "—".into(),
+        [y] => format!("{y} год"),
+        [a, b] if a.checked_add(1) != Some(*b) => format!("{a} и {b} годы"),
+        _ => format!("{} годы", years_span(years)),
+    }
+}
+
+/// The distance of an index to a band's boundary in words, by two decimals: «на 0,04 выше
+/// границы низких», «на 0,12 ниже границы высоких»; «на границе низких» for an index tied with
+/// the cut (as the engine ranks them, [`rank_key`]), «чуть выше (ниже) границы …» for a
+/// difference that two decimals show as zero; «—» without an index or a cut. `boundary` is the
+/// band's name in the genitive plural («низких», «неблагоприятных»).
+pub fn distance_words(distance: Option<f64>, boundary: &str) -> String {
+    let Some(d) = distance.filter(|d| d.is_finite()) else {
+        return "—".into();
+    };
+    let side = if d > 0.0 { "выше" } else { "ниже" };
+    if rank_key(d) == rank_key(0.0) {
+        format!("на границе {boundary}")
+    } else if d.abs() < 0.005 {
+        format!("чуть {side} границы {boundary}")
+    } else {
+        format!("на {} {side} границы {boundary}", number(d.abs(), 2))
+    }
+}
+
+impl Placement {
+    /// The years of the reference's window for which the school has no row: the years to add
+    /// (or fill in) to be placed for the whole window.
+    pub fn years_to_add(&self) -> Vec<i32> {
+        self.missing
+            .iter()
+            .filter(|m| m.kind == MissingKind::NoRow)
+            .map(|m| m.year)
+            .collect()
+    }
+
+    /// The school's years outside the reference's window (not used).
+    pub fn outside_window(&self) -> Vec<i32> {
+        self.missing
+            .iter()
+            .filter(|m| m.kind == MissingKind::OutsideWindow)
+            .map(|m| m.year)
+            .collect()
+    }
+}
+
+/// The three-year category in one sentence, said once, with what it lacks: «Категория по
+/// трёхлетним правилам методики (2023–2025 годы): средние результаты; нейтральные социальные
+/// условия.»; «… не определяется: нет данных школы за 2023 год.» when neither can be decided
+/// for the same reason; a side that cannot be decided says why. `None` for a school the
+/// method leaves out.
+pub fn category_sentence(p: &Placement) -> Option<String> {
+    let (results, social) = (p.results_category?, p.social_category?);
+    let head = format!(
+        "Категория по трёхлетним правилам методики ({})",
+        years_words(&p.window)
+    );
+    let lacks_results = lacks(
+        p,
+        |y| y.results_band.is_some(),
+        "образовательных результатов",
+    );
+    let lacks_social = lacks(p, |y| y.social_band.is_some(), "социальных условий");
+    Some(
+        match (
+            results == ResultsCategory::Insufficient,
+            social == SocialCategory::Insufficient,
+        ) {
+            (false, false) => format!("{head}: {}; {}.", results.label(), social.label()),
+            (true, true) if lacks_results == lacks_social => {
+                format!("{head} не определяется: {lacks_results}.")
+            }
+            (true, true) => format!(
+                "{head} не определяется: по результатам — {lacks_results}; по социальным условиям — {lacks_social}."
+            ),
+            (true, false) => format!(
+                "{head}: {}; по результатам не определяется — {lacks_results}.",
+                social.label()
+            ),
+            (false, true) => format!(
+                "{head}: {}; по социальным условиям не определяется — {lacks_social}.",
+                results.label()
+            ),
+        },
+    )
+}
+
+/// What a side of the category lacks, by the years of the window without a band: «нет данных
+/// школы за 2023 год», «в эталоне нет группы школы за 2024 год», «не рассчитан индекс
+/// образовательных результатов за 2025 год», joined by commas.
+fn lacks(p: &Placement, has_band: impl Fn(&YearPlacement) -> bool, index: &str) -> String {
+    let (mut no_row, mut no_group, mut no_index) = (Vec::new(), Vec::new(), Vec::new());
+    for &year in &p.window {
+        match p.years.iter().find(|y| y.year == year) {
+            Some(y) if has_band(y) => {}
+            Some(_) => no_index.push(year),
+            None if p
+                .missing
+                .iter()
+                .any(|m| m.year == year && m.kind == MissingKind::NoPoolYear) =>
+            {
+                no_group.push(year)
+            }
+            None => no_row.push(year),
+        }
+    }
+    let mut parts = Vec::new();
+    if !no_row.is_empty() {
+        parts.push(format!("нет данных школы за {}", years_words(&no_row)));
+    }
+    if !no_group.is_empty() {
+        parts.push(format!(
+            "в эталоне нет группы школы за {}",
+            years_words(&no_group)
+        ));
+    }
+    if !no_index.is_empty() {
+        parts.push(format!(
+            "не рассчитан индекс {index} за {}",
+            years_words(&no_index)
+        ));
+    }
+    parts.join(", ")
 }
 
 /// Column labels, each in «», joined by commas.
@@ -743,23 +933,13 @@ fn plain_label(label: &str) -> String {
     label.trim_end_matches(", %").trim_end().to_string()
 }
 
-/// A label with the value in brackets: «Доля … по математике (12,5 %)»; a label that ends
-/// with brackets takes the value inside them: «… аттестат (ОГЭ; 12,8 %)».
-fn with_value(label: &str, value: &str) -> String {
-    match label.strip_suffix(')') {
-        Some(head) => format!("{head}; {value})"),
-        None => format!("{label} ({value})"),
-    }
-}
-
-/// The first letter in lower case, unless the first word is an abbreviation («ЕГЭ»).
-fn lower_first(text: &str) -> String {
-    let mut chars = text.chars();
-    match (chars.next(), chars.next()) {
-        (Some(a), Some(b)) if a.is_uppercase() && b.is_lowercase() => {
-            a.to_lowercase().chain(text.chars().skip(1)).collect()
-        }
-        _ => text.to_string(),
+/// A label before a dash: one with a participial phrase («Доля участников ОГЭ, получивших …»)
+/// closes it with a comma.
+fn with_comma(label: &str) -> String {
+    if label.contains(", ") {
+        format!("{label},")
+    } else {
+        label.to_string()
     }
 }
 
@@ -768,9 +948,7 @@ fn number(v: f64, digits: usize) -> String {
     if !v.is_finite() {
         return "—".into();
     }
-    let p = 10f64.powi(digits.min(6) as i32);
-    let r = (v * p).round() / p;
-    decimal_comma(if r.is_finite() { r } else { v })
+    rounded_decimal_comma(v, digits.min(6))
 }
 
 /// A value as its column's kind is read: «12,5 %», «3,61», «54,3».

@@ -348,21 +348,8 @@ fn points(v: f64) -> String {
     format!("{} {word}", num(v, 2))
 }
 
-/// «2023–2025» for consecutive years, «2021, 2023» otherwise, «—» for none.
-fn years_text(years: &[i32]) -> String {
-    match years {
-        [] => "—".to_string(),
-        [y] => y.to_string(),
-        [first, .., last] if years.windows(2).all(|w| w[0].checked_add(1) == Some(w[1])) => {
-            format!("{first}–{last}")
-        }
-        _ => years
-            .iter()
-            .map(i32::to_string)
-            .collect::<Vec<_>>()
-            .join(", "),
-    }
-}
+// One span of years for every text: «2023–2025», «2021, 2023», «—».
+use super::time::years_span as years_text;
 
 /// «в последний год» / «за последние 2 года».
 fn last_years(n: usize) -> String {

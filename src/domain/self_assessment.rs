@@ -306,39 +306,66 @@ impl Questionnaire {
         self.items.iter().filter(move |i| i.block == block)
     }
 
-    /// Замечания к самооценке по этой анкете; см. [`validate`].
+    /// Замечания к самооценке по этой анкете, в порядке номеров пунктов; каждое знает год,
+    /// пункт и поле ответа (значение или ссылку), чтобы к нему можно было перейти; см.
+    /// [`validate`].
     pub fn findings(&self, sa: &SelfAssessment) -> Vec<Finding> {
+        let year = sa.year;
         let mut out = Vec::new();
         if sa.school_id.trim().is_empty() {
             out.push(Finding::error(
+                year,
                 None,
-                "«school_id»: обязательное поле не заполнено",
+                None,
+                "не указан идентификатор школы",
             ));
         }
         if !(1990..=2100).contains(&sa.year) {
             out.push(Finding::error(
+                year,
                 None,
-                format!(
-                    "«year»: год должен быть целым числом от 1990 до 2100, получено «{}»",
-                    sa.year
-                ),
+                None,
+                "год самооценки должен быть целым числом от 1990 до 2100",
             ));
         }
         for (id, answer) in &sa.answers {
             let Some(item) = self.item(id) else {
                 out.push(Finding::error(
+                    year,
                     Some(id),
+                    None,
                     "такого пункта нет в анкете самооценки",
                 ));
                 continue;
             };
-            if let Err(message) = check_answer(item, answer) {
-                out.push(Finding::error(Some(id), message));
-                continue;
-            }
-            if item.external && !answer.value.is_empty() && answer.link.trim().is_empty() {
-                out.push(Finding::warning(
+            let value = check_value(item, &answer.value);
+            if let Err(message) = &value {
+                out.push(Finding::error(
+                    year,
                     Some(id),
+                    Some(AnswerField::Value),
+                    message.clone(),
+                ));
+            }
+            let link = check_link(&answer.link);
+            if let Err(message) = &link {
+                out.push(Finding::error(
+                    year,
+                    Some(id),
+                    Some(AnswerField::Link),
+                    message.clone(),
+                ));
+            }
+            if value.is_ok()
+                && link.is_ok()
+                && item.external
+                && !answer.value.is_empty()
+                && answer.link.trim().is_empty()
+            {
+                out.push(Finding::warning(
+                    year,
+                    Some(id),
+                    Some(AnswerField::Link),
                     "значение подтверждается внешним источником — укажите ссылку на него",
                 ));
             }
@@ -411,17 +438,18 @@ impl Questionnaire {
         }
     }
 
-    /// Пункт сводки для человека: формулировка и ответ словами с единицей
-    /// («…: нет», «…: 87,5 %»); пункт без допустимого ответа — одной формулировкой.
+    /// Пункт сводки для человека: номер, формулировка и ответ словами с единицей
+    /// («5.1.11 Наличие …: нет», «5.1.13 Доля …: 87,5 %»); пункт без допустимого ответа —
+    /// номером и формулировкой.
     pub fn line(&self, summary: &Summary, id: &str) -> String {
         let Some(item) = self.item(id) else {
             return id.to_string();
         };
         match summary.answers.get(id) {
             Some(value) if !value.is_empty() => {
-                format!("{}: {}", item.text, value.display(&item.unit))
+                format!("{} {}: {}", item.id, item.text, value.display(&item.unit))
             }
-            _ => item.text.clone(),
+            _ => format!("{} {}", item.id, item.text),
         }
     }
 
@@ -666,11 +694,8 @@ pub fn check_answer(item: &Item, answer: &Answer) -> Result<(), String> {
     if let Err(m) = check_value(item, &answer.value) {
         problems.push(m);
     }
-    let link = answer.link.trim();
-    if !link.is_empty() && !is_web_link(link) {
-        problems.push(format!(
-            "ссылка должна начинаться с http:// или https://, получено «{link}»"
-        ));
+    if let Err(m) = check_link(&answer.link) {
+        problems.push(m);
     }
     if problems.is_empty() {
         Ok(())
@@ -718,6 +743,18 @@ fn check_value(item: &Item, value: &AnswerValue) -> Result<(), String> {
     }
 }
 
+/// A link, if given, is a web address.
+fn check_link(link: &str) -> Result<(), String> {
+    let link = link.trim();
+    if link.is_empty() || is_web_link(link) {
+        Ok(())
+    } else {
+        Err(format!(
+            "ссылка должна начинаться с http:// или https://, получено «{link}»"
+        ))
+    }
+}
+
 fn is_web_link(link: &str) -> bool {
     let lower = link.to_ascii_lowercase();
     (lower.starts_with("http://") || lower.starts_with("https://"))
@@ -725,51 +762,84 @@ fn is_web_link(link: &str) -> bool {
         && !link.chars().any(char::is_whitespace)
 }
 
+/// Поле ответа, о котором замечание.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AnswerField {
+    /// Значение (да/нет или число).
+    Value,
+    /// Ссылка на внешний источник.
+    Link,
+}
+
 /// Замечание к самооценке.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Finding {
     pub severity: Severity,
+    /// Год самооценки.
+    #[serde(default)]
+    pub year: i32,
     /// Пункт, о котором замечание (`None` — о самооценке в целом).
     pub item: Option<String>,
+    /// Поле ответа (`None` — о пункте или самооценке в целом).
+    #[serde(default)]
+    pub field: Option<AnswerField>,
     pub message: String,
 }
 
 impl Finding {
-    fn error(item: Option<&str>, message: impl Into<String>) -> Self {
+    fn error(
+        year: i32,
+        item: Option<&str>,
+        field: Option<AnswerField>,
+        message: impl Into<String>,
+    ) -> Self {
         Finding {
             severity: Severity::Error,
+            year,
             item: item.map(str::to_string),
+            field,
             message: message.into(),
         }
     }
-    fn warning(item: Option<&str>, message: impl Into<String>) -> Self {
+    fn warning(
+        year: i32,
+        item: Option<&str>,
+        field: Option<AnswerField>,
+        message: impl Into<String>,
+    ) -> Self {
         Finding {
             severity: Severity::Warning,
+            year,
             item: item.map(str::to_string),
+            field,
             message: message.into(),
         }
     }
 }
 
 impl fmt::Display for Finding {
-    /// Ошибка — как у проверки рубрики: `пункт «5.1.13»: доля должна быть от 0 до 100 %, …`;
-    /// предупреждение — с уровнем впереди: `предупреждение: пункт «5.1.11»: …`.
+    /// С годом и номером пункта, как их показывает анкета: `самооценка за 2026 год, пункт
+    /// 5.1.13: доля должна быть от 0 до 100 %, …`; предупреждение — с уровнем впереди:
+    /// `предупреждение: самооценка за 2026 год, пункт 5.1.11: …`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.severity != Severity::Error {
             write!(f, "{}: ", self.severity.label())?;
         }
+        write!(f, "самооценка за {} год", self.year)?;
         if let Some(item) = &self.item {
-            write!(f, "пункт «{item}»: ")?;
+            write!(f, ", пункт {item}")?;
         }
-        f.write_str(&self.message)
+        write!(f, ": {}", self.message)
     }
 }
 
 /// Проверяет самооценку по встроенной анкете; пустой список — замечаний нет.
 ///
-/// Ошибки (сообщение о пункте начинается с «пункт «id»: », как у проверки рубрики):
-/// пустой `school_id`, год вне 1990–2100, неизвестные пункты, значение не того вида или вне
-/// диапазона, неверная ссылка ([`check_answer`]). Предупреждение (сообщение начинается с
+/// Ошибки (сообщение начинается с года и номера пункта: «самооценка за 2026 год, пункт
+/// 5.1.07: »): пустой `school_id`, год вне 1990–2100, неизвестные пункты, значение не того
+/// вида или вне диапазона, неверная ссылка ([`check_answer`]; значение и ссылка — отдельные
+/// замечания). Предупреждение (сообщение начинается с
 /// «предупреждение: »): у пункта с внешним источником есть значение, но нет ссылки — такой
 /// ответ можно сохранить. Кому нужно отличать ошибки от предупреждений без разбора текста,
 /// берёт [`Questionnaire::findings`] (уровень — в [`Finding::severity`]).
@@ -1207,23 +1277,45 @@ mod tests {
         assert_eq!(
             validate(&sa),
             [
-                "пункт «5.1.04»: ожидался ответ «да» или «нет», получено число «1»",
-                "предупреждение: пункт «5.1.11»: значение подтверждается внешним источником — укажите ссылку на него",
-                "пункт «5.1.13»: доля должна быть от 0 до 100 %, получено «120»",
-                "пункт «9.9.99»: такого пункта нет в анкете самооценки",
+                "самооценка за 2024 год, пункт 5.1.04: ожидался ответ «да» или «нет», получено число «1»",
+                "предупреждение: самооценка за 2024 год, пункт 5.1.11: значение подтверждается внешним источником — укажите ссылку на него",
+                "самооценка за 2024 год, пункт 5.1.13: доля должна быть от 0 до 100 %, получено «120»",
+                "самооценка за 2024 год, пункт 9.9.99: такого пункта нет в анкете самооценки",
             ]
         );
         let findings = questionnaire().findings(&sa);
         assert_eq!(findings[1].severity, Severity::Warning);
         assert_eq!(findings[0].severity, Severity::Error);
         assert_eq!(findings[1].item.as_deref(), Some("5.1.11"));
+        assert_eq!(findings[1].field, Some(AnswerField::Link));
+        assert_eq!(findings[0].field, Some(AnswerField::Value));
+        assert!(findings.iter().all(|f| f.year == 2024));
+
+        // A wrong value and a wrong link of one item: two findings, each naming its field,
+        // so that the page can put the focus in it.
+        let mut both = SelfAssessment::new("s1", 2026);
+        both.answers.insert(
+            "5.1.07".into(),
+            Answer {
+                value: AnswerValue::Number(2.0),
+                evidence: String::new(),
+                link: "fioco.ru/list".into(),
+            },
+        );
+        let found = questionnaire().findings(&both);
+        let fields: Vec<Option<AnswerField>> = found.iter().map(|f| f.field).collect();
+        assert_eq!(fields, [Some(AnswerField::Value), Some(AnswerField::Link)]);
+        assert_eq!(
+            found[1].to_string(),
+            "самооценка за 2026 год, пункт 5.1.07: ссылка должна начинаться с http:// или https://, получено «fioco.ru/list»"
+        );
 
         let empty = SelfAssessment::new(" ", 1900);
         assert_eq!(
             validate(&empty),
             [
-                "«school_id»: обязательное поле не заполнено",
-                "«year»: год должен быть целым числом от 1990 до 2100, получено «1900»",
+                "самооценка за 1900 год: не указан идентификатор школы",
+                "самооценка за 1900 год: год самооценки должен быть целым числом от 1990 до 2100",
             ]
         );
         assert!(validate(&SelfAssessment::new("s1", 2024)).is_empty());
@@ -1409,26 +1501,27 @@ mod tests {
             listed(&summary(&sa, &[]))
         };
         let no = with(AnswerValue::No);
-        assert_eq!(no.strengths, [format!("{text}: нет")]);
+        // Each line starts with the item's number, as the questionnaire shows it.
+        assert_eq!(no.strengths, [format!("5.1.11 {text}: нет")]);
         assert_eq!(
             no.gaps,
-            ["Участие общеобразовательной организации (далее – ОО) в региональных мониторингах, ВПР: нет"]
+            ["5.1.01 Участие общеобразовательной организации (далее – ОО) в региональных мониторингах, ВПР: нет"]
         );
         let yes = with(AnswerValue::Yes);
         assert!(yes.strengths.is_empty(), "{:?}", yes.strengths);
         assert_eq!(yes.gaps.len(), 2);
-        assert_eq!(yes.gaps[1], format!("{text}: да"));
+        assert_eq!(yes.gaps[1], format!("5.1.11 {text}: да"));
         // Числа — с единицей пункта, без оценки (норм методика не задаёт).
         assert_eq!(
             yes.unclassified,
             [
-                "Доля обучающихся с ОВЗ, которым созданы специальные образовательные условия в соответствии с рекомендациями ПМПК, от общего количества обучающихся с ОВЗ: 87,5 %",
-                "Число персональных компьютеров, используемых в учебных целях, в расчёте на 100 обучающихся ОО, имеющих доступ к сети Интернет: 120 на 100 обучающихся",
+                "5.1.13 Доля обучающихся с ОВЗ, которым созданы специальные образовательные условия в соответствии с рекомендациями ПМПК, от общего количества обучающихся с ОВЗ: 87,5 %",
+                "5.1.14 Число персональных компьютеров, используемых в учебных целях, в расчёте на 100 обучающихся ОО, имеющих доступ к сети Интернет: 120 на 100 обучающихся",
             ]
         );
         // Без ответа и с недопустимым ответом — формулировкой, без значения.
         assert_eq!(yes.unanswered.len(), 46 - 4);
-        let salary = "Отношение средней заработной платы педагогических работников к средней заработной плате по региону";
+        let salary = "5.1.15 Отношение средней заработной платы педагогических работников к средней заработной плате по региону";
         assert!(
             yes.unanswered.iter().any(|l| l == salary),
             "{:?}",

@@ -127,6 +127,23 @@ pub fn date_ru(iso: &str) -> String {
     }
 }
 
+/// Years as a span: «2023–2025» for consecutive years, «2021, 2023» otherwise, «2025» for one,
+/// «—» for none (the years as given, oldest first).
+pub fn years_span(years: &[i32]) -> String {
+    match years {
+        [] => "—".to_string(),
+        [y] => y.to_string(),
+        [first, .., last] if years.windows(2).all(|w| w[0].checked_add(1) == Some(w[1])) => {
+            format!("{first}–{last}")
+        }
+        _ => years
+            .iter()
+            .map(i32::to_string)
+            .collect::<Vec<_>>()
+            .join(", "),
+    }
+}
+
 impl fmt::Display for Timestamp {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)

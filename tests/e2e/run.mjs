@@ -634,8 +634,210 @@ test('a school placed by the reference file agrees with the municipal run', asyn
     const runSocial = Number(school[COL.socialIndex(y)].replace(',', '.'));
     assert.ok(Math.abs(social - runSocial) < 0.0005, `${y}: ${social} ≠ ${runSocial}`);
   }
-  assert.match(await p.getByTestId('placement-category').innerText(), /По трёхлетним правилам методики: .+; .+\./);
+  // A school of the run, with the run's years: the category decided, said once.
+  const category = p.getByTestId('placement-category');
+  assert.equal(await category.count(), 1);
+  assert.match(await category.innerText(), /^Категория по трёхлетним правилам методики \(\d{4}–\d{4} годы\): .+; .+\.$/);
+  assert.equal(await p.getByTestId('add-year').count(), 0, 'nothing to add');
   await p.screenshot({ path: join(out, '18-school-placement.png'), fullPage: true });
+});
+
+/// A new school's workspace: profile filled, the entry tab open; returns the draft's years.
+async function newSchool(p, id = 'N1') {
+  await p.goto(base + '/school');
+  await p.locator('#ws-new').click();
+  await p.locator('#p-id').fill(id);
+  await p.locator('#p-name').fill(`Школа ${id}`);
+  await p.locator('#p-muni').fill('Город');
+  await p.locator('#p-type').selectOption('secondary');
+  await p.locator('#tab-entry').click();
+  return p.locator('.entry-grid thead th.num').evaluateAll((ths) => ths.map((th) => Number(th.textContent.match(/\d{4}/)[0])));
+}
+
+test('a draft ahead of its reference is told the reference\'s years, placed for them, offered the missing year; the category is said once', async (t) => {
+  const p = await page(t);
+  await demoIdentified(p);
+  const reference = await download(p, () => p.getByRole('button', { name: 'Эталон для школ (файл)' }).click());
+  const refYears = reference.payload.years;
+  assert.deepEqual(refYears, [2023, 2024, 2025]);
+  // A school of the region in the middle by results and neutral by conditions, its draft
+  // as a school has it in December 2026: 2024–2026 (its 2023 left out, 2026 entered).
+  const results = parseCsv((await downloadText(p, () => p.getByRole('button', { name: 'Выгрузить результаты (CSV для Excel)' }).click())).text);
+  const school = results.find((r) => r[COL.results] === 'средние' && r[COL.social] === 'нейтральные'
+    && refYears.every((y) => r[COL.resultsIndex(y)] && r[COL.socialIndex(y)]));
+  assert.ok(school, 'a middle, neutral school with indices in every year');
+  await p.goto(base + '/school');
+  await p.locator('#school-select').selectOption(school[COL.id]);
+  await p.getByRole('button', { name: 'Открыть для заполнения (черновик)' }).click();
+  await p.locator('#tab-entry').click();
+  assert.deepEqual(await yearsOf(p), [2023, 2024, 2025]);
+  await p.getByRole('button', { name: '+ год позже' }).click();
+  await p.locator('#c-2026-oge_math_2_pct').fill('10');
+  await p.locator('#c-2026-deviant_pct').fill('2');
+  p.removeAllListeners('dialog');
+  p.once('dialog', (d) => d.accept());
+  await p.getByRole('button', { name: 'Убрать 2023 год' }).click();
+  await p.locator('#c-2023-oge_math_2_pct').waitFor({ state: 'detached' });
+  p.on('dialog', async (d) => { t.dialogs.push(d.message()); await d.dismiss(); });
+  assert.deepEqual(await yearsOf(p), [2024, 2025, 2026]);
+  await p.locator('#tab-placement').click();
+  await p.locator('#ref-file').setInputFiles({ name: 'эталон.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(reference)) });
+  const window = p.getByTestId('placement-window');
+  await window.waitFor();
+  // Told which years the reference covers; placed for those it has data for.
+  assert.match(await window.innerText(), /Эталон описывает 2023–2025 годы: место школы определяется за эти годы\./);
+  const placed = await p.getByTestId('placement').locator('table.placement-results tbody tr').evaluateAll((trs) => trs.map((tr) => Number(tr.dataset.year)));
+  assert.deepEqual(placed, [2024, 2025]);
+  // 2026 is not used, and said why in the app's word for the file.
+  assert.match(await p.getByTestId('placement-not-used').innerText(), /Данные за 2026 год не учитываются: этот эталон их не описывает/);
+  const page1 = await p.locator('main').innerText();
+  assert.ok(!/справочник/i.test(page1), 'the reference is the «эталон»');
+  // The category: once, with what is missing.
+  assert.equal(await p.getByText(/Категория по трёхлетним правилам методики/).count(), 1);
+  assert.equal(await p.getByTestId('placement-category').innerText(),
+    'Категория по трёхлетним правилам методики (2023–2025 годы) не определяется: нет данных школы за 2023 год.');
+  assert.ok(!/недостаточно данных; недостаточно данных/.test(page1));
+  // Distances in words, never a bare signed number.
+  const distance = await p.getByTestId('results-distance').first().innerText();
+  assert.match(distance, /(на [\d,]+ (выше|ниже)|на границе|чуть (выше|ниже)) границы низких/);
+  assert.ok(!/[−-]\d/.test(distance), distance);
+  await p.screenshot({ path: join(out, '18b-school-placement-window.png'), fullPage: true });
+  // Offered the missing year: one click adds it and puts the focus in its first cell.
+  const add = p.getByTestId('add-year');
+  assert.equal(await add.count(), 1);
+  assert.equal(await add.innerText(), 'Добавить 2023 год в данные');
+  await add.click();
+  await p.waitForFunction(() => document.activeElement?.id?.startsWith('c-2023-'));
+  assert.deepEqual(await yearsOf(p), [2023, 2024, 2025, 2026]);
+  await p.locator('#c-2023-oge_math_2_pct').fill('10');
+  await p.locator('#c-2023-deviant_pct').fill('2');
+  await p.locator('#tab-placement').click();
+  await p.getByTestId('placement').waitFor();
+  const placedAll = await p.getByTestId('placement').locator('table.placement-results tbody tr').evaluateAll((trs) => trs.map((tr) => Number(tr.dataset.year)));
+  assert.deepEqual(placedAll, refYears);
+  assert.equal(await p.getByTestId('add-year').count(), 0);
+  const decided = await p.getByTestId('placement-category').innerText();
+  assert.match(decided, /^Категория по трёхлетним правилам методики \(2023–2025 годы\): [^;]+; [^;]+\.$/);
+  assert.ok(!decided.includes('не определяется'), decided);
+});
+
+async function yearsOf(p) {
+  return p.locator('.entry-grid thead th.num').evaluateAll((ths) => ths.map((th) => Number(th.textContent.match(/\d{4}/)[0])));
+}
+
+test('a blocked sending names the item by its number and the year and puts the focus in its field; unanswered items have no answer', async (t) => {
+  const p = await page(t);
+  const years = await newSchool(p, 'B1');
+  const [earlier, last] = [years[years.length - 2], years[years.length - 1]];
+  await p.locator(`#c-${last}-oge_math_2_pct`).fill('10');
+  await p.locator('#tab-assess').click();
+  // The questionnaire numbers its items as the seed's sections and rows do.
+  const first = p.locator('#sa-5-1-01');
+  assert.match(await first.locator('.sa-text').innerText(), /^5\.1\.01 Участие общеобразовательной организации/);
+  // Nothing is ticked on an unanswered item.
+  assert.equal(await p.locator('.sa-items input[type="radio"]:checked').count(), 0);
+  assert.ok(await p.locator('.sa-items input[type="radio"]').count() >= 20);
+  assert.equal(await p.getByText('не знаю / нет ответа').count(), 0);
+  await first.getByLabel('да', { exact: true }).check();
+  assert.equal(await p.locator('.sa-items input[type="radio"]:checked').count(), 1);
+  // An answer can be taken back: the item is unanswered again.
+  await first.getByRole('button', { name: 'Очистить ответ' }).click();
+  assert.equal(await p.locator('.sa-items input[type="radio"]:checked').count(), 0);
+  await first.getByLabel('да', { exact: true }).check();
+  // A link that is not a web address, in the last year; a share over 100 % in the year
+  // before, in another block.
+  await p.locator('#sa-5-1-07').getByLabel('да', { exact: true }).check();
+  await p.locator('#sa-5-1-07-l').fill('fioco.ru/list');
+  await p.locator('#assess-year').selectOption(String(earlier));
+  await p.getByRole('button', { name: /^5\.3 / }).click();
+  await p.locator('#sa-5-3-13-v').fill('120');
+  await p.locator('.save-line[data-status="saved"]').waitFor();
+  await p.screenshot({ path: join(out, '19-school-assess-unanswered.png'), fullPage: false });
+  // Sending is blocked; each problem names the year and the item's number.
+  await p.locator('#tab-send').click();
+  const problems = p.getByTestId('send-problems');
+  await problems.waitFor();
+  const text = await problems.innerText();
+  assert.match(text, new RegExp(`Самооценка за ${last} год, пункт 5\\.1\\.07 «Наличие в ОО победителей[^»]*»: ссылка должна начинаться с http:// или https://, получено «fioco\\.ru/list»`));
+  assert.match(text, new RegExp(`Самооценка за ${earlier} год, пункт 5\\.3\\.13 «[^»]+»: доля должна быть от 0 до 100 %, получено «120»`));
+  await p.screenshot({ path: join(out, '19b-school-send-blocked.png'), fullPage: true });
+  // «Исправить» opens the year and the block, and the field takes the focus.
+  await problems.locator('li', { hasText: 'пункт 5.3.13' }).getByRole('button', { name: /^Исправить/ }).click();
+  await p.waitForFunction(() => document.activeElement?.id === 'sa-5-3-13-v');
+  assert.equal(await p.locator('#assess-year').inputValue(), String(earlier));
+  assert.equal(await p.getByRole('heading', { level: 3, name: /^5\.3 / }).count(), 1);
+  await p.locator('#sa-5-3-13-v').fill('12');
+  await p.locator('#tab-send').click();
+  await problems.locator('li', { hasText: 'пункт 5.1.07' }).getByRole('button', { name: /^Исправить/ }).click();
+  await p.waitForFunction(() => document.activeElement?.id === 'sa-5-1-07-l');
+  assert.equal(await p.locator('#assess-year').inputValue(), String(last));
+  await p.locator('#sa-5-1-07-l').fill('https://fioco.ru/list');
+  await p.locator('.save-line[data-status="saved"]').waitFor();
+  await p.locator('#tab-send').click();
+  await p.getByTestId('file-contents').waitFor();
+  assert.equal(await p.getByTestId('send-problems').count(), 0, 'nothing stops the file now');
+});
+
+test('at 375 px no school tab scrolls sideways and every data cell keeps its indicator name beside it; 768 and 1366 too', async (t) => {
+  const p = await page(t);
+  await demoIdentified(p);
+  const reference = await download(p, () => p.getByRole('button', { name: 'Эталон для школ (файл)' }).click());
+  const id = await (async () => { await p.goto(base + '/school'); return p.locator('#school-select option').nth(1).getAttribute('value'); })();
+  await p.locator('#school-select').selectOption(id);
+  await p.getByRole('button', { name: 'Открыть для заполнения (черновик)' }).click();
+  await p.locator('#tab-placement').click();
+  await p.locator('#ref-file').setInputFiles({ name: 'эталон.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(reference)) });
+  await p.getByTestId('placement').waitFor();
+  await p.locator('#tab-assess').click();
+  await p.locator('#sa-5-1-01').getByLabel('да', { exact: true }).check();
+  await p.locator('#sa-5-1-07-l').fill('fioco');
+  await p.locator('#tab-programme').click();
+  await p.locator('#prog-prefill').click();
+  await p.locator('.save-line[data-status="saved"]').waitFor();
+  const tabs = ['profile', 'entry', 'placement', 'assess', 'programme', 'report', 'send'];
+  const overflow = () => p.evaluate(() => ({ scroll: document.documentElement.scrollWidth, inner: window.innerWidth }));
+  for (const width of [375, 768, 1366]) {
+    await p.setViewportSize({ width, height: width === 375 ? 800 : 900 });
+    for (const tab of tabs) {
+      await p.locator(`#tab-${tab}`).click();
+      await p.locator('.ws-body section, .ws-body article').first().waitFor();
+      await p.waitForTimeout(150);
+      const o = await overflow();
+      assert.ok(o.scroll <= o.inner, `${width} px, ${tab}: the page is ${o.scroll} px wide`);
+      if (width === 375) await p.screenshot({ path: join(out, `20-school-375-${tab}.png`), fullPage: true });
+    }
+    // The school as stored (read-only), too.
+    await p.goto(base + `/school?id=${encodeURIComponent(id)}`);
+    await p.getByTestId('stored-school').waitFor();
+    const o = await overflow();
+    assert.ok(o.scroll <= o.inner, `${width} px, stored school: ${o.scroll} px`);
+    if (width === 375) await p.screenshot({ path: join(out, '20-school-375-stored.png'), fullPage: true });
+    await p.goto(base + '/school');
+    await p.locator('#tab-entry').waitFor();
+  }
+  // Data entry on a phone: each cell with its indicator's name right above it, both on the
+  // screen, and its year written beside it.
+  await p.setViewportSize({ width: 375, height: 800 });
+  await p.locator('#tab-entry').click();
+  await p.locator('.entry-grid input').first().waitFor();
+  const cells = await p.locator('.entry-grid tbody td').evaluateAll((tds) => tds.map((td) => {
+    const input = td.querySelector('input').getBoundingClientRect();
+    const th = td.parentElement.querySelector('th').getBoundingClientRect();
+    const before = getComputedStyle(td, '::before').content;
+    return { id: td.querySelector('input').id, input: [input.left, input.right, input.top], th: [th.left, th.right, th.bottom], before };
+  }));
+  assert.ok(cells.length > 100, `${cells.length} cells`);
+  for (const c of cells) {
+    assert.ok(c.th[0] >= 0 && c.th[1] <= 375, `${c.id}: the name is on the screen (${c.th})`);
+    assert.ok(c.input[0] >= 0 && c.input[1] <= 375, `${c.id}: the cell is on the screen (${c.input})`);
+    const gap = c.input[2] - c.th[2];
+    assert.ok(gap >= -1 && gap < 60, `${c.id}: the cell is under its name (${gap} px)`);
+    assert.ok(c.before.includes(c.id.split('-')[1]), `${c.id}: its year is written (${c.before})`);
+  }
+  // The values the file will carry are on the screen at 375 px.
+  await p.locator('#tab-send').click();
+  const dd = await p.getByTestId('file-contents').locator('dd').evaluateAll((ds) => ds.map((d) => d.getBoundingClientRect().right));
+  assert.ok(dd.every((r) => r <= 375), `values at ${dd}`);
 });
 
 test('two runs compared list exactly the schools whose category changed; the cross-table opens its schools', async (t) => {
@@ -962,7 +1164,7 @@ test('the school\'s report is a document: requisites and signature, placement wh
   assert.ok(!/% %/.test(text), 'the unit once');
   // The social-conditions columns of the placement are printed (and so, by printAndCheck,
   // in the PDF).
-  for (const h of ['Индекс социальных условий', 'До границы неблагоприятных', 'До границы благоприятных']) {
+  for (const h of ['Индекс социальных условий', 'Группа по условиям', 'Расстояние до границ групп']) {
     assert.ok(dom.headers.some((x) => x.startsWith(h)), `${h}: ${dom.headers.join(' | ')}`);
   }
 });

@@ -35,6 +35,10 @@ struct Seen {
     unfavourable: usize,
     favourable: usize,
     with_empty_cells: usize,
+    /// Components the run names as weakest that the placement does not (the school is not
+    /// below the group's middle there), and the components the placement names.
+    weak_dropped: usize,
+    weak_named: usize,
 }
 
 /// Places every school of the region by the run's reference with its own rows only and
@@ -79,8 +83,31 @@ fn every_school_agrees(rows: &[Row], params: &Params) -> Seen {
                 .map(|c| c.value.unwrap_or(f64::NAN))
                 .collect();
             assert_eq!(ComponentValues::from_slice(&values), run.components, "{at}");
+            // The named components: below the index and below the group's middle, weakest
+            // first, at most `weakest_max`; so every one of the run's weakest components that
+            // is below the middle is named, and nothing the run does not find below the index.
             let weak: Vec<&str> = yp.weakest.iter().map(|w| w.component.as_str()).collect();
-            assert_eq!(run.weakest, weak, "{at}");
+            let below_middle = |id: &str| {
+                yp.components
+                    .iter()
+                    .find(|c| c.id == id)
+                    .is_some_and(|c| c.variants.iter().any(VariantPlacement::below_middle))
+            };
+            let all_below: Vec<&str> = weakest_of(&values, yp.results_index, MAX_COMPONENTS)
+                .ids()
+                .collect();
+            let expected: Vec<&str> = all_below
+                .iter()
+                .copied()
+                .filter(|id| below_middle(id))
+                .take(params.weakest_max)
+                .collect();
+            assert_eq!(weak, expected, "{at}");
+            for id in run.weakest.ids() {
+                assert_eq!(below_middle(id), weak.contains(&id), "{at} {id}");
+            }
+            seen.weak_dropped += run.weakest.ids().filter(|id| !below_middle(id)).count();
+            seen.weak_named += weak.len();
             assert!(yp.weakest.iter().all(|w| w.sentence.ends_with('.')), "{at}");
             // The distances have the band's sign.
             match (
@@ -122,6 +149,8 @@ fn every_school_of_the_demonstration_region_is_placed_as_the_run_placed_it() {
     assert!(seen.low > 100 && seen.high > 100, "{seen:?}");
     assert!(seen.unfavourable > 100 && seen.favourable > 100, "{seen:?}");
     assert!(seen.with_empty_cells > 100, "{seen:?}");
+    // Both cases occur: components named, and components of the run left out.
+    assert!(seen.weak_named > 300 && seen.weak_dropped > 20, "{seen:?}");
 }
 
 #[test]
@@ -186,7 +215,7 @@ fn a_second_region_with_other_parameters_agrees_too() {
     assert_eq!(outside[0].year, 2020);
     assert_eq!(
         outside[0].message,
-        "Строка за 2020 год не используется: справочник описывает годы 2021, 2022, 2023, 2024."
+        "Данные за 2020 год не учитываются: эталон описывает 2021–2024 годы."
     );
 }
 
@@ -244,7 +273,7 @@ fn the_weakest_component_is_said_with_the_deciles_of_the_group() {
     // 7 of the 10 schools (0, 2, …, 12) have a lower share of «2».
     assert_eq!(
         y.weakest[0].sentence,
-        "Доля участников ОГЭ, получивших оценку «2» по математике (12,5 %), выше, чем у 70 % школ вашей группы."
+        "Доля участников ОГЭ, получивших оценку «2» по математике, — 12,5 %: выше, чем у 70 % школ группы."
     );
     let variant = &y.components[4].variants[1];
     assert_eq!(variant.better_share, Some(70));
@@ -260,7 +289,7 @@ fn the_weakest_component_is_said_with_the_deciles_of_the_group() {
     // (10 − 3) × 10 % above, whatever the size of the group — conservative).
     assert_eq!(
         y.weakest[0].sentence,
-        "Доля участников ОГЭ, получивших оценку «5» по математике (4 %), ниже, чем у 70 % школ вашей группы."
+        "Доля участников ОГЭ, получивших оценку «5» по математике, — 4 %: ниже, чем у 70 % школ группы."
     );
 }
 
@@ -277,7 +306,7 @@ fn a_gap_below_the_regional_mean_is_said_with_the_mean_and_the_threshold() {
     assert_eq!(y.weakest[0].component, "oge_gap");
     assert_eq!(
         y.weakest[0].sentence,
-        "Средний балл ОГЭ по математике ниже регионального среднего (2,8 при среднем 4) более чем на порог 1."
+        "Средний балл ОГЭ по математике — 2,8: ниже среднего по региону (4) больше чем на 1."
     );
     // Within the threshold: no flag.
     let x = newcomer(2025)
@@ -306,7 +335,7 @@ fn an_old_reference_without_deciles_reads_and_speaks_with_the_range() {
     assert_eq!(y.components[4].variants[1].better_share, None);
     assert_eq!(
         y.weakest[0].sentence,
-        "Доля участников ОГЭ, получивших оценку «2» по математике, ближе к худшему значению группы: 12,5 % при диапазоне 0–18 %."
+        "Доля участников ОГЭ, получивших оценку «2» по математике, — 12,5 %: в худшей половине диапазона группы (0–18 %)."
     );
     // The indices do not depend on the deciles.
     let with = place(&r, &[x]).unwrap();
@@ -455,7 +484,7 @@ fn years_outside_the_window_and_years_without_a_pool_are_missing() {
     );
     assert_eq!(
         p.missing[2].message,
-        "В справочнике нет группы «Средние школы» за 2024 год: место школы за этот год не определяется."
+        "В эталоне нет группы «Средние школы» за 2024 год: место школы за этот год не определяется."
     );
     assert!(p.missing[3].message.starts_with(
         "За 2025 год индекс социальных условий не рассчитан: не заполнен ни один социальный показатель: «Доля обучающихся с девиантным поведением, %»"
@@ -479,7 +508,7 @@ fn years_outside_the_window_and_years_without_a_pool_are_missing() {
         .unwrap();
     assert!(no_results
         .message
-        .starts_with("За 2025 год индекс образовательных результатов не рассчитан: заполненные показатели не участвуют в расчёте по справочнику (см. ниже); не заполнены: «Доля участников ЕГЭ по русскому языку, не преодолевших минимальный порог, %»"),
+        .starts_with("За 2025 год индекс образовательных результатов не рассчитан: заполненные показатели не участвуют в расчёте по эталону (см. ниже); не заполнены: «Доля участников ЕГЭ по русскому языку, не преодолевших минимальный порог, %»"),
         "{}", no_results.message);
     let unused = p
         .missing
@@ -492,7 +521,7 @@ fn years_outside_the_window_and_years_without_a_pool_are_missing() {
     );
     assert_eq!(
         unused.message,
-        "За 2025 год заполненные показатели не участвуют в расчёте: «Доля выпускников, не получивших аттестат (ЕГЭ), %» — у всех школ группы одно и то же значение; «Доля участников ВПР, получивших оценку «2» по математике, %» — в справочнике нет значений этого показателя в группе; «Средний балл ВПР по математике» — в справочнике нет регионального среднего за этот год."
+        "За 2025 год заполненные показатели не участвуют в расчёте: «Доля выпускников, не получивших аттестат (ЕГЭ), %» — у всех школ группы одно и то же значение; «Доля участников ВПР, получивших оценку «2» по математике, %» — в эталоне нет значений этого показателя в группе; «Средний балл ВПР по математике» — в эталоне нет регионального среднего за этот год."
     );
 }
 
@@ -511,7 +540,7 @@ fn refusals_are_in_russian() {
     let e = place(&r, &two).unwrap_err();
     assert_eq!(
         e.to_string(),
-        "строки относятся к нескольким школам («X», «Y»); по справочнику размещается одна школа — оставьте только строки своей школы"
+        "строки относятся к нескольким школам («X», «Y»); по эталону размещается одна школа — оставьте только строки своей школы"
     );
     let twice = [newcomer(2025), newcomer(2024), newcomer(2025)];
     assert_eq!(
@@ -524,7 +553,7 @@ fn refusals_are_in_russian() {
     bad.years = vec![2025, 2024];
     let e = place(&bad, &[newcomer(2025)]).unwrap_err().to_string();
     assert!(
-        e.starts_with("справочник непригоден: параметры: band_share"),
+        e.starts_with("эталон непригоден: параметры: band_share"),
         "{e}"
     );
     assert!(e.contains("годы окна должны идти по возрастанию"), "{e}");
@@ -578,7 +607,7 @@ fn nothing_in_a_row_or_a_reference_makes_it_panic() {
     assert!(p.years.is_empty());
     assert_eq!(
         p.missing[0].message,
-        "Строка за 2025 год не используется: в справочнике нет ни одного года."
+        "Данные за 2025 год не учитываются: в эталоне нет ни одного года."
     );
 }
 
@@ -644,16 +673,22 @@ fn words_use_a_decimal_comma_and_the_column_labels() {
     assert_eq!(number(-0.0001, 2), "0");
     assert!(number(1e308, 2).starts_with("1000"));
     assert_eq!(
-        with_value("Доля выпускников, не получивших аттестат (ОГЭ)", "12,8 %"),
-        "Доля выпускников, не получивших аттестат (ОГЭ; 12,8 %)"
+        with_comma("Доля выпускников, не получивших аттестат (ОГЭ)"),
+        "Доля выпускников, не получивших аттестат (ОГЭ),"
+    );
+    assert_eq!(
+        with_comma("Средний балл ОГЭ по математике"),
+        "Средний балл ОГЭ по математике"
     );
     assert_eq!(
         plain_label(&column_label("oge_math_2_pct")),
         "Доля участников ОГЭ, получивших оценку «2» по математике"
     );
-    assert_eq!(lower_first("Доля участников"), "доля участников");
-    assert_eq!(lower_first("ЕГЭ"), "ЕГЭ");
-    assert_eq!(lower_first(""), "");
+    assert_eq!(years_words(&[2025]), "2025 год");
+    assert_eq!(years_words(&[2023, 2024, 2025]), "2023–2025 годы");
+    assert_eq!(years_words(&[2023, 2024]), "2023–2024 годы");
+    assert_eq!(years_words(&[2022, 2024]), "2022 и 2024 годы");
+    assert_eq!(years_words(&[2020, 2022, 2024]), "2020, 2022, 2024 годы");
 }
 
 #[test]
@@ -688,4 +723,231 @@ fn the_social_profile_places_each_characteristic_in_the_group() {
     let mut primary = newcomer(2025);
     primary.school_type = SchoolType::Primary;
     assert_eq!(social_profile(&reference, &[primary]), None);
+}
+
+// ------------------------------------------------- the window, the category, the words
+
+/// The ten schools of [`group`] in each of `years`, with the same values every year.
+fn group_over(years: &[i32]) -> Vec<Row> {
+    years
+        .iter()
+        .flat_map(|&year| {
+            group().into_iter().map(move |mut r| {
+                r.year = year;
+                r
+            })
+        })
+        .collect()
+}
+
+#[test]
+fn a_draft_ahead_of_the_reference_is_placed_for_the_references_years() {
+    // December 2026: the draft holds 2024–2026, the region's reference describes 2023–2025.
+    let (r, _) = reference_of(&group_over(&[2023, 2024, 2025]), &Params::default());
+    assert_eq!(r.years, vec![2023, 2024, 2025]);
+    let rows: Vec<Row> = [2024, 2025, 2026]
+        .iter()
+        .map(|&y| {
+            newcomer(y)
+                .with("oge_math_2_pct", 6.0)
+                .with("deviant_pct", 4.0)
+        })
+        .collect();
+    let p = place(&r, &rows).unwrap();
+    assert_eq!(p.window, vec![2023, 2024, 2025]);
+    // Placed for the years the reference covers and the school has.
+    let placed: Vec<i32> = p.years.iter().map(|y| y.year).collect();
+    assert_eq!(placed, vec![2024, 2025]);
+    assert!(p.years.iter().all(|y| y.results_index.is_some()));
+    // The year to add, and the year the reference does not describe yet.
+    assert_eq!(p.years_to_add(), vec![2023]);
+    assert_eq!(p.outside_window(), vec![2026]);
+    let said: Vec<&str> = p.missing.iter().map(|m| m.message.as_str()).collect();
+    assert_eq!(
+        said,
+        vec![
+            "За 2023 год нет данных школы, а эталон этот год описывает: место за 2023 год не определяется.",
+            "Данные за 2026 год не учитываются: эталон описывает 2023–2025 годы.",
+        ]
+    );
+    assert!(said.iter().all(|m| !m.contains("справочник")));
+    // Neither category can be decided, for one reason: said once, with it.
+    assert_eq!(p.results_category, Some(ResultsCategory::Insufficient));
+    assert_eq!(p.social_category, Some(SocialCategory::Insufficient));
+    assert_eq!(
+        category_sentence(&p).unwrap(),
+        "Категория по трёхлетним правилам методики (2023–2025 годы) не определяется: нет данных школы за 2023 год."
+    );
+
+    // With 2023 added, the school is placed for the whole window and the category decided.
+    let mut all = rows.clone();
+    all.push(
+        newcomer(2023)
+            .with("oge_math_2_pct", 6.0)
+            .with("deviant_pct", 4.0),
+    );
+    let p = place(&r, &all).unwrap();
+    assert!(p.years_to_add().is_empty());
+    assert_eq!(
+        category_sentence(&p).unwrap(),
+        "Категория по трёхлетним правилам методики (2023–2025 годы): средние результаты; нейтральные социальные условия."
+    );
+}
+
+#[test]
+fn the_category_says_which_side_is_undecided_and_why() {
+    let (mut r, _) = reference_of(&group_over(&[2023, 2024, 2025]), &Params::default());
+    // Social indices every year, results only in 2024 and 2025.
+    let rows: Vec<Row> = [2023, 2024, 2025]
+        .iter()
+        .map(|&y| {
+            let row = newcomer(y).with("deviant_pct", 10.0);
+            if y == 2023 {
+                row
+            } else {
+                row.with("oge_math_2_pct", 6.0)
+            }
+        })
+        .collect();
+    let p = place(&r, &rows).unwrap();
+    assert_eq!(p.social_category, Some(SocialCategory::Unfavourable));
+    assert_eq!(
+        category_sentence(&p).unwrap(),
+        "Категория по трёхлетним правилам методики (2023–2025 годы): ШНСУ (школа, функционирующая в неблагоприятных социальных условиях); по результатам не определяется — не рассчитан индекс образовательных результатов за 2023 год."
+    );
+    // A pool-year the reference lacks, beside a year without a row.
+    r.pools.retain(|py| py.year != 2024);
+    let p = place(&r, &rows[1..]).unwrap();
+    assert_eq!(
+        category_sentence(&p).unwrap(),
+        "Категория по трёхлетним правилам методики (2023–2025 годы) не определяется: нет данных школы за 2023 год, в эталоне нет группы школы за 2024 год."
+    );
+    // Excluded: nothing to say.
+    let primary = Row::new("P", "НОШ", "Юг", SchoolType::Primary, 2025);
+    assert_eq!(category_sentence(&place(&r, &[primary]).unwrap()), None);
+}
+
+#[test]
+fn only_components_below_the_groups_middle_pull_the_index_down() {
+    let r = group_reference();
+    // Share of «2» in mathematics 6 %: its component (12/18) is below the school's index
+    // (the share of «5» is the group's best), so the engine would name it; but only 30 % of
+    // the group do better — the school is above the group's middle, and nothing is named.
+    let x = newcomer(2025)
+        .with("oge_math_2_pct", 6.0)
+        .with("oge_math_5_pct", 27.0);
+    let y = &place(&r, &[x]).unwrap().years[0];
+    let fail = &y.components[4];
+    assert!(fail.value.unwrap() < y.results_index.unwrap());
+    assert_eq!(fail.variants[1].better_share, Some(30));
+    assert!(!fail.variants[1].below_middle());
+    let engine: Vec<&str> = weakest_of(
+        &y.components
+            .iter()
+            .map(|c| c.value.unwrap_or(f64::NAN))
+            .collect::<Vec<_>>(),
+        y.results_index,
+        3,
+    )
+    .ids()
+    .collect();
+    assert_eq!(engine, vec!["oge_fail"]);
+    assert!(y.weakest.is_empty(), "{:?}", y.weakest);
+    // At the median decile (q[5] = 8): not below it, not named; just above it, named.
+    for (share, named) in [(8.0, false), (8.5, true)] {
+        let x = newcomer(2025)
+            .with("oge_math_2_pct", share)
+            .with("oge_math_5_pct", 27.0);
+        let y = &place(&r, &[x]).unwrap().years[0];
+        assert_eq!(!y.weakest.is_empty(), named, "{share}");
+    }
+}
+
+#[test]
+fn two_indicators_below_the_middle_make_one_short_sentence() {
+    // Russian: «2» shares 0…9; mathematics 0, 2, …, 18; «5» in mathematics 0, 3, …, 27.
+    let rows: Vec<Row> = group()
+        .into_iter()
+        .enumerate()
+        .map(|(i, r)| r.with("oge_rus_2_pct", i as f64))
+        .collect();
+    let (r, _) = reference_of(&rows, &Params::default());
+    let x = newcomer(2025)
+        .with("oge_rus_2_pct", 8.0)
+        .with("oge_math_2_pct", 12.5)
+        .with("oge_math_5_pct", 27.0);
+    let y = &place(&r, &[x]).unwrap().years[0];
+    assert_eq!(y.weakest.len(), 1);
+    // The weaker indicator first (80 % do better in Russian, 70 % in mathematics).
+    assert_eq!(
+        y.weakest[0].sentence,
+        "Доля участников ОГЭ, получивших оценку «2» по русскому языку, — 8 %: выше, чем у 80 % школ группы; по математике — 12,5 %, выше, чем у 70 %."
+    );
+    let words = y.weakest[0]
+        .sentence
+        .split_whitespace()
+        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .count();
+    assert!(words <= 25, "{words}");
+    // Only one of the two below the middle: the other is not mentioned.
+    let x = newcomer(2025)
+        .with("oge_rus_2_pct", 1.0)
+        .with("oge_math_2_pct", 12.5)
+        .with("oge_math_5_pct", 27.0);
+    let y = &place(&r, &[x]).unwrap().years[0];
+    assert_eq!(
+        y.weakest[0].sentence,
+        "Доля участников ОГЭ, получивших оценку «2» по математике, — 12,5 %: выше, чем у 70 % школ группы."
+    );
+}
+
+#[test]
+fn what_differs_between_two_indicators_is_their_subject() {
+    let label = |id: &str| column_label(id);
+    assert_eq!(
+        difference(
+            &label("ege_rus_below_min_pct"),
+            &label("ege_math_below_min_pct")
+        ),
+        "по математике"
+    );
+    assert_eq!(
+        difference(&label("ege_math_prof_mean"), &label("ege_math_base_mean")),
+        "по базовой математике"
+    );
+    assert_eq!(
+        difference(&label("oge_math_5_pct"), &label("oge_rus_5_pct")),
+        "по русскому языку"
+    );
+    assert_eq!(difference("Индекс", "Другое, %"), "Другое");
+}
+
+#[test]
+fn distances_are_said_in_words() {
+    assert_eq!(
+        distance_words(Some(0.04), "низких"),
+        "на 0,04 выше границы низких"
+    );
+    assert_eq!(
+        distance_words(Some(-0.1234), "высоких"),
+        "на 0,12 ниже границы высоких"
+    );
+    assert_eq!(
+        distance_words(Some(0.0), "неблагоприятных"),
+        "на границе неблагоприятных"
+    );
+    // Tied to ten decimals (arithmetic noise): on the boundary, in the band.
+    assert_eq!(distance_words(Some(1e-13), "низких"), "на границе низких");
+    assert_eq!(
+        distance_words(Some(0.003), "благоприятных"),
+        "чуть выше границы благоприятных"
+    );
+    assert_eq!(
+        distance_words(Some(-0.003), "благоприятных"),
+        "чуть ниже границы благоприятных"
+    );
+    assert_eq!(distance_words(None, "низких"), "—");
+    assert_eq!(distance_words(Some(f64::NAN), "низких"), "—");
+    // No minus sign, hyphen or dash in a distance: the side is a word.
+    assert!(!distance_words(Some(-0.5), "низких").contains(['-', '−']));
 }

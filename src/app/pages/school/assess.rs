@@ -1,15 +1,29 @@
 //! The self-assessment: the questionnaire of seed 000 (school items of 5.1, 5.3, 5.4, 5.6) as
-//! stored in `src/data/self_assessment.json`, one year at a time, each item with its seed
-//! wording, source, answer and evidence; and the summary by block with the change against
-//! the school's previous year («с учетом динамики показателей (по предыдущим годам)»).
+//! stored in `src/data/self_assessment.json`, one year at a time, each item with its number
+//! (section and table row of the seed, as in every error, summary and report), seed wording,
+//! source, answer and evidence; and the summary by block with the change against the school's
+//! previous year («с учетом динамики показателей (по предыдущим годам)»). An item without an
+//! answer shows no answer chosen; an answer can be cleared. Opened from a blocked sending, it
+//! shows the year and block of the item to correct, and the field takes the focus.
 
-use super::{save, Ws};
+use super::{jump, save, Ws};
 use crate::domain::input::parse_number;
 use crate::domain::self_assessment::{
-    check_answer, questionnaire, summary, AnswerType, AnswerValue, Item, Summary,
+    check_answer, questionnaire, summary, AnswerField, AnswerType, AnswerValue, Item, Summary,
 };
 use crate::domain::workspace::Workspace;
 use leptos::prelude::*;
+
+/// The DOM id of an item's field: the value (for «да/нет», the «да» choice), the link, or the
+/// item itself.
+pub fn field_id(item: &str, field: Option<AnswerField>) -> String {
+    let dom = format!("sa-{}", item.replace('.', "-"));
+    match field {
+        Some(AnswerField::Value) => format!("{dom}-v"),
+        Some(AnswerField::Link) => format!("{dom}-l"),
+        None => dom,
+    }
+}
 
 /// The year being assessed: the latest of the draft by default.
 fn default_year(w: &Workspace) -> i32 {
@@ -23,9 +37,13 @@ fn default_year(w: &Workspace) -> i32 {
 #[component]
 pub fn Assess(ws: Ws) -> impl IntoView {
     let q = questionnaire();
+    // Opened to correct an item (from «Отправка»): its year and block.
+    let target = jump::take();
     let year = RwSignal::new(
-        ws.current
-            .with_untracked(|w| w.as_ref().map(default_year))
+        target
+            .as_ref()
+            .and_then(|t| t.year)
+            .or_else(|| ws.current.with_untracked(|w| w.as_ref().map(default_year)))
             .unwrap_or_else(super::this_year),
     );
     let years = Memo::new(move |_| {
@@ -41,7 +59,12 @@ pub fn Assess(ws: Ws) -> impl IntoView {
             })
             .unwrap_or_default()
     });
-    let block = RwSignal::new(q.blocks.first().map(|b| b.id.clone()).unwrap_or_default());
+    let block = RwSignal::new(
+        target
+            .and_then(|t| t.block)
+            .or_else(|| q.blocks.first().map(|b| b.id.clone()))
+            .unwrap_or_default(),
+    );
     view! {
         <section aria-labelledby="assess-h">
             <h2 id="assess-h">"Самооценка школы"</h2>
@@ -74,19 +97,20 @@ pub fn Assess(ws: Ws) -> impl IntoView {
                 let title = q.block(&b).map(|b| format!("{} {}", b.id, b.title)).unwrap_or_default();
                 view! {
                     <h3>{title}</h3>
-                    <ol class="sa-items">
+                    <ul class="sa-items">
                         {q.items.iter().filter(|i| i.block == b).map(|item| view! { <ItemForm ws=ws item=item year=y/> }).collect_view()}
-                    </ol>
+                    </ul>
                 }
             }}
         </section>
     }
 }
 
-/// One item: wording, source, answer, evidence (and link for values held elsewhere).
+/// One item: number and wording, source, answer, evidence (and link for values held
+/// elsewhere).
 #[component]
 fn ItemForm(ws: Ws, item: &'static Item, year: i32) -> impl IntoView {
-    let dom = format!("sa-{}", item.id.replace('.', "-"));
+    let dom = field_id(&item.id, None);
     let answer = move || {
         ws.current.with(|w| {
             w.as_ref()
@@ -114,14 +138,20 @@ fn ItemForm(ws: Ws, item: &'static Item, year: i32) -> impl IntoView {
     };
     let input = match item.answer {
         AnswerType::YesNo => {
-            let name = format!("{dom}-v");
+            // Two choices, neither ticked until the school answers; «Очистить ответ» takes an
+            // answer back (an unanswered item counts apart from the gaps).
+            let name = field_id(&item.id, Some(AnswerField::Value));
             let choice = move |v: AnswerValue| move |_| set(0, Box::new(move |a| a.value = v));
+            let answered = move || !answer().value.is_empty();
+            let legend = format!("Ответ на вопрос {}", item.id);
             view! {
                 <fieldset class="yes-no">
-                    <legend class="visually-hidden">"Ответ"</legend>
-                    <label><input type="radio" name=name.clone() prop:checked=move || answer().value == AnswerValue::Yes on:change=choice(AnswerValue::Yes)/>" да"</label>
-                    <label><input type="radio" name=name.clone() prop:checked=move || answer().value == AnswerValue::No on:change=choice(AnswerValue::No)/>" нет"</label>
-                    <label><input type="radio" name=name prop:checked=move || answer().value == AnswerValue::Empty on:change=choice(AnswerValue::Empty)/>" не знаю / нет ответа"</label>
+                    <legend class="visually-hidden">{legend}</legend>
+                    <label><input type="radio" id=name.clone() name=name.clone() prop:checked=move || answer().value == AnswerValue::Yes on:change=choice(AnswerValue::Yes)/>" да"</label>
+                    <label><input type="radio" name=name prop:checked=move || answer().value == AnswerValue::No on:change=choice(AnswerValue::No)/>" нет"</label>
+                    {move || answered().then(|| view! {
+                        <button type="button" class="link no-print" on:click=move |_| set(0, Box::new(|a| a.value = AnswerValue::Empty))>"Очистить ответ"</button>
+                    })}
                 </fieldset>
             }
             .into_any()
@@ -132,7 +162,7 @@ fn ItemForm(ws: Ws, item: &'static Item, year: i32) -> impl IntoView {
                 _ => String::new(),
             };
             let typed = RwSignal::new(None::<String>);
-            let id = format!("{dom}-v");
+            let id = field_id(&item.id, Some(AnswerField::Value));
             view! {
                 <label for=id.clone()>{format!("Значение{}", if item.unit.is_empty() { String::new() } else { format!(", {}", item.unit) })}</label>
                 <input type="text" inputmode="decimal" id=id size="8" prop:value=text on:input=move |ev| {
@@ -152,16 +182,16 @@ fn ItemForm(ws: Ws, item: &'static Item, year: i32) -> impl IntoView {
         }
     };
     let evidence_id = format!("{dom}-e");
-    let link_id = format!("{dom}-l");
+    let link_id = field_id(&item.id, Some(AnswerField::Link));
     let source = if item.source.is_empty() {
-        "в источнике не указан".to_string()
+        "в методике не указан".to_string()
     } else {
         item.source.clone()
     };
     view! {
-        <li class="sa-item" id=dom.clone()>
+        <li class="sa-item" id=dom.clone() tabindex="-1">
             <p class="sa-group">{item.group.clone()}{item.subgroup.clone().map(|s| format!(" — {s}"))}</p>
-            <p class="sa-text">{item.text.clone()}</p>
+            <p class="sa-text"><strong class="sa-number">{item.id.clone()}</strong>" "{item.text.clone()}</p>
             <p class="sa-source">"Источник информации: "{source}{item.external.then_some(" · значение подтверждается внешним источником — укажите ссылку")}</p>
             {(!item.note.is_empty()).then(|| view! { <p class="hint">{item.note.clone()}</p> })}
             <div class="sa-answer">{input}</div>
@@ -217,7 +247,7 @@ pub fn SummaryTable(summary: Summary) -> impl IntoView {
     let q = questionnaire();
     let text = |id: &str| {
         q.item(id)
-            .map(|i| i.text.clone())
+            .map(|i| format!("{} {}", i.id, i.text))
             .unwrap_or_else(|| id.to_string())
     };
     let previous = summary.previous_year;
@@ -228,11 +258,11 @@ pub fn SummaryTable(summary: Summary) -> impl IntoView {
             view! {
                 <tr>
                     <th scope="row">{format!("{} {}", b.block, b.title)}</th>
-                    <td class="num">{format!("{} из {}", b.answered, b.total)}</td>
-                    <td class="num">{b.strengths.len()}</td>
-                    <td class="num">{b.gaps.len()}</td>
-                    <td class="num">{b.unclassified.len()}</td>
-                    <td class="num">{b.unanswered.len()}</td>
+                    <td class="num" data-label="Отвечено">{format!("{} из {}", b.answered, b.total)}</td>
+                    <td class="num" data-label="Сильные стороны">{b.strengths.len()}</td>
+                    <td class="num" data-label="Дефициты">{b.gaps.len()}</td>
+                    <td class="num" data-label="Без нормы">{b.unclassified.len()}</td>
+                    <td class="num" data-label="Без ответа">{b.unanswered.len()}</td>
                 </tr>
             }
         })
@@ -255,10 +285,12 @@ pub fn SummaryTable(summary: Summary) -> impl IntoView {
         }
     };
     view! {
-        <table class="data">
+        <div class="table-wrap" role="region" aria-label="Сводка самооценки по блокам" tabindex="0">
+        <table class="data sa-blocks stack-on-phone">
             <thead><tr><th scope="col">"Блок"</th><th scope="col" class="num">"Отвечено"</th><th scope="col" class="num">"Сильные стороны"</th><th scope="col" class="num">"Дефициты"</th><th scope="col" class="num">"Без нормы"</th><th scope="col" class="num">"Без ответа"</th></tr></thead>
             <tbody>{rows}</tbody>
         </table>
+        </div>
         <div class="two-col">
             <div>
                 <h4>"Сильные стороны"</h4>

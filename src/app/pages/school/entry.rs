@@ -5,6 +5,9 @@
 //!
 //! Inputs are not controlled by the draft (they show its text when drawn and then report
 //! every keystroke), so typing is never interrupted; a paste or an import redraws them.
+//!
+//! On a phone the grid stacks (style/main.css): each indicator's name above its cells, each
+//! cell with its year (`data-year`), so that no name scrolls away from its cells.
 
 use super::{first_problems, read_picked, save, Ws};
 use crate::app::state::NoticeKind;
@@ -211,7 +214,7 @@ fn Cell(ws: Ws, year: i32, column: String) -> impl IntoView {
     };
     let err_id2 = err_id.clone();
     view! {
-        <td class="num" class:invalid=move || problem.with(Option::is_some)>
+        <td class="num" data-year=year class:invalid=move || problem.with(Option::is_some)>
             <input type="text" inputmode="decimal" id=id size="7" aria-label=label
                 prop:value=initial
                 aria-invalid=move || problem.with(Option::is_some).to_string()

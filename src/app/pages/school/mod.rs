@@ -8,6 +8,7 @@
 
 pub(crate) mod assess;
 mod entry;
+mod jump;
 pub(crate) mod placement;
 mod profile;
 mod programme;

@@ -1,16 +1,23 @@
 //! Placement against the region: the school imports the reference file of its municipality
-//! or region and sees, per year, its results and social indices computed with the
-//! reference's ranges and means, the band it would fall in, the distance to the cuts, and the
-//! components that pull it down in plain words. Without a reference: its own trajectory and
-//! what is missing for placement.
+//! or region and is told which years the reference covers — it is placed for those, offered
+//! to add a year of them its data lack, and told which of its years are not used — then sees,
+//! per year, its results and social indices computed with the reference's ranges and means,
+//! the band it would fall in, the distances to the bands' boundaries in words, the category by
+//! the three-year rules said once with what it lacks, and the components that pull it down
+//! where it is below its group's middle, one short sentence each. Without a reference: its own
+//! trajectory and what is missing for placement.
 
+use super::jump::{self, Target};
 use super::{first_problems, read_picked, Ws};
 use crate::app::chart::{paint, Chart};
 use crate::app::state::NoticeKind;
 use crate::charts::{school_trajectory, SchoolTrajectory};
 use crate::domain::bundle::{parse_bundle_as, Kind};
 use crate::domain::identify::Params;
-use crate::domain::placement::{missing_without_reference, place, Placement as Placed};
+use crate::domain::placement::{
+    category_sentence, distance_words, missing_without_reference, place, years_words, MissingKind,
+    Placement as Placed,
+};
 use crate::domain::row::Row;
 use crate::domain::schema::schema;
 use crate::domain::workspace::SavedReference;
@@ -143,10 +150,93 @@ pub fn Placement(ws: Ws) -> impl IntoView {
                     <MissingList items=missing.into_iter().map(|m| m.message).collect()/>
                 }.into_any(),
                 Some(Ok(Err(e))) => view! { <p class="alert error" role="alert">{e}</p> }.into_any(),
-                Some(Ok(Ok(p))) => view! { <PlacementView p=p/> }.into_any(),
+                Some(Ok(Ok(p))) => view! { <Window ws=ws p=p.clone()/><PlacementView p=p window_above=true/> }.into_any(),
             }}
         </section>
     }
+}
+
+/// Which years the reference covers and what that means for the school's data: the years of
+/// the window the school lacks, each with a button that adds it to the data (or opens it, when
+/// the draft has the year but nothing in it) and puts the focus in its first cell; the years
+/// of the school's data the reference does not describe.
+#[component]
+fn Window(ws: Ws, p: Placed) -> impl IntoView {
+    let draft_years = ws
+        .current
+        .with_untracked(|w| w.as_ref().map(|w| w.draft.years.clone()))
+        .unwrap_or_default();
+    let first_column = schema()
+        .data_columns()
+        .next()
+        .map(|c| c.id.clone())
+        .unwrap_or_default();
+    let to_add = p.years_to_add();
+    let outside = p.outside_window();
+    let lines = to_add
+        .into_iter()
+        .map(|year| {
+            let known = draft_years.contains(&year);
+            let column = first_column.clone();
+            let open = move |_| {
+                if !known {
+                    ws.edit_all(|w| w.draft.add_year(year));
+                }
+                jump::go(
+                    "entry",
+                    Target {
+                        year: Some(year),
+                        block: None,
+                        field: format!("c-{year}-{column}"),
+                    },
+                );
+            };
+            let (said, button) = if known {
+                (
+                    format!("За {year} год данные школы не заполнены."),
+                    format!("Заполнить {year} год"),
+                )
+            } else {
+                (
+                    format!("В данных школы нет {year} года."),
+                    format!("Добавить {year} год в данные"),
+                )
+            };
+            view! {
+                <li data-year=year>{said}" "
+                    <button type="button" class="no-print" data-testid="add-year" on:click=open>{button}</button>
+                </li>
+            }
+        })
+        .collect_view();
+    let not_used = (!outside.is_empty()).then(|| {
+        let years = years_words(&outside);
+        view! {
+            <p data-testid="placement-not-used">{format!(
+                "Данные за {years} не учитываются: этот эталон их не описывает. Место за {years} появится, когда вы загрузите эталон, в котором они есть (муниципалитет выгружает его после идентификации)."
+            )}</p>
+        }
+    });
+    // An excluded school is not placed (the placement says why); a reference without years
+    // places nobody.
+    let head = match (&p.excluded, p.window.is_empty()) {
+        (Some(_), _) => return ().into_any(),
+        (None, true) => {
+            "В эталоне нет ни одного года: место школы по нему не определяется.".to_string()
+        }
+        (None, false) => format!(
+            "Эталон описывает {}: место школы определяется за эти годы.",
+            years_words(&p.window)
+        ),
+    };
+    view! {
+        <div class="alert info" data-testid="placement-window">
+            <p><strong>{head}</strong></p>
+            {(!p.years_to_add().is_empty()).then(|| view! { <ul class="window-years">{lines}</ul> })}
+            {not_used}
+        </div>
+    }
+    .into_any()
 }
 
 #[component]
@@ -186,15 +276,21 @@ pub fn Trajectory(rows: Vec<Row>) -> impl IntoView {
     }
 }
 
-/// A placement, year by year.
+/// A placement, year by year: the category said once, the indices with their bands and the
+/// distances to the boundaries in words, what pulls the index down, what is missing.
+/// `window_above`: the school's page says the years to add and the years not used above the
+/// placement (with buttons), so the list below leaves them out.
 #[component]
-pub fn PlacementView(p: Placed) -> impl IntoView {
-    let signed = |v: Option<f64>| match v {
-        Some(v) if v > 0.0 => format!("+{}", num(Some(v), 3)),
-        other => num(other, 3),
+pub fn PlacementView(p: Placed, #[prop(optional)] window_above: bool) -> impl IntoView {
+    let distances = |a: (Option<f64>, &str), b: (Option<f64>, &str)| {
+        view! {
+            <span class="line">{distance_words(a.0, a.1)}</span>
+            <span class="line">{distance_words(b.0, b.1)}</span>
+        }
     };
     // Two tables, each with the year, so that an A4 portrait page holds them whole: the
-    // results index and its cuts, then the social index and its cuts.
+    // results index and its boundaries, then the social index and its boundaries. On a phone
+    // each year stacks, its cells named by `data-label` (style/main.css).
     let results_rows = p
         .years
         .iter()
@@ -202,10 +298,9 @@ pub fn PlacementView(p: Placed) -> impl IntoView {
             view! {
                 <tr data-year=y.year>
                     <th scope="row">{y.year}</th>
-                    <td class="num" data-testid="results-index">{num(y.results_index, 3)}</td>
-                    <td data-testid="results-band">{y.results_band.map(|b| b.label()).unwrap_or("—")}</td>
-                    <td class="num">{signed(y.distance_to_low_cut)}</td>
-                    <td class="num">{signed(y.distance_to_high_cut)}</td>
+                    <td class="num" data-label="Индекс образовательных результатов" data-testid="results-index">{num(y.results_index, 3)}</td>
+                    <td data-label="Группа" data-testid="results-band">{y.results_band.map(|b| b.label()).unwrap_or("—")}</td>
+                    <td data-testid="results-distance">{distances((y.distance_to_low_cut, "низких"), (y.distance_to_high_cut, "высоких"))}</td>
                 </tr>
             }
         })
@@ -217,14 +312,16 @@ pub fn PlacementView(p: Placed) -> impl IntoView {
             view! {
                 <tr data-year=y.year>
                     <th scope="row">{y.year}</th>
-                    <td class="num" data-testid="social-index">{num(y.social_index, 3)}</td>
-                    <td data-testid="social-band">{y.social_band.map(|b| b.label()).unwrap_or("—")}</td>
-                    <td class="num">{signed(y.distance_to_unfavourable_cut)}</td>
-                    <td class="num">{signed(y.distance_to_favourable_cut)}</td>
+                    <td class="num" data-label="Индекс социальных условий" data-testid="social-index">{num(y.social_index, 3)}</td>
+                    <td data-label="Группа" data-testid="social-band">{y.social_band.map(|b| b.label()).unwrap_or("—")}</td>
+                    <td data-testid="social-distance">{distances((y.distance_to_unfavourable_cut, "неблагоприятных"), (y.distance_to_favourable_cut, "благоприятных"))}</td>
                 </tr>
             }
         })
         .collect_view();
+    let weak_hint = p.years.iter().any(|y| !y.weakest.is_empty()).then(|| view! {
+        <p class="hint">"Что тянет индекс вниз — показатели, по которым школа ниже середины своей группы и которые сильнее всего снижают её индекс (по каждому — значение школы и сравнение с группой)."</p>
+    });
     let weak = p
         .years
         .iter()
@@ -232,14 +329,25 @@ pub fn PlacementView(p: Placed) -> impl IntoView {
         .map(|y| {
             view! {
                 <h4>{format!("{} год: что тянет индекс вниз", y.year)}</h4>
-                <ul>{y.weakest.iter().map(|w| view! { <li>{w.sentence.clone()}</li> }).collect_view()}</ul>
+                <ul data-testid="placement-weak" data-year=y.year>{y.weakest.iter().map(|w| view! { <li>{w.sentence.clone()}</li> }).collect_view()}</ul>
             }
         })
         .collect_view();
-    let chart = SchoolTrajectory::from_placement(&p);
     let has_index = p.years.iter().any(|y| y.results_index.is_some());
+    let no_weak = has_index && p.years.iter().all(|y| y.weakest.is_empty());
+    let chart = SchoolTrajectory::from_placement(&p);
+    let missing: Vec<String> = p
+        .missing
+        .iter()
+        .filter(|m| {
+            !(window_above && matches!(m.kind, MissingKind::NoRow | MissingKind::OutsideWindow))
+        })
+        .map(|m| m.message.clone())
+        .collect();
     view! {
         {p.excluded.clone().map(|e| view! { <p class="alert warning">{e}</p> })}
+        {category_sentence(&p).map(|c| view! { <p data-testid="placement-category"><strong>{c}</strong></p> })}
+        {p.pool_label.clone().map(|l| view! { <p>{format!("Группа школ: {l}.")}</p> })}
         {has_index.then(|| view! {
             <Chart
                 width=800
@@ -248,41 +356,36 @@ pub fn PlacementView(p: Placed) -> impl IntoView {
                 draw=move |c| paint(c, |a| school_trajectory(&a, &chart))
             />
         })}
-        {p.pool_label.clone().map(|l| view! { <p>{format!("Группа школ: {l}.")}</p> })}
-        {p.results_category.map(|r| {
-            let social = p.social_category.map(|s| s.label()).unwrap_or("—");
-            view! { <p data-testid="placement-category"><strong>{format!("По трёхлетним правилам методики: {}; {}.", r.label(), social)}</strong></p> }
-        })}
         <div class="placement-tables" data-testid="placement">
             <div class="table-wrap" role="region" aria-label="Образовательные результаты школы по годам" tabindex="0">
-                <table class="data placement-results">
+                <table class="data placement-results stack-on-phone">
                     <caption>"Образовательные результаты"</caption>
                     <thead><tr>
                         <th scope="col">"Год"</th>
                         <th scope="col" class="num">"Индекс образовательных результатов"</th>
                         <th scope="col">"Группа по результатам"</th>
-                        <th scope="col" class="num">"До границы низких (0 и −: в группе низких)"</th>
-                        <th scope="col" class="num">"До границы высоких (0 и +: в группе высоких)"</th>
+                        <th scope="col">"Расстояние до границ групп"</th>
                     </tr></thead>
                     <tbody>{results_rows}</tbody>
                 </table>
             </div>
             <div class="table-wrap" role="region" aria-label="Социальные условия школы по годам" tabindex="0">
-                <table class="data placement-social">
+                <table class="data placement-social stack-on-phone">
                     <caption>"Социальные условия"</caption>
                     <thead><tr>
                         <th scope="col">"Год"</th>
                         <th scope="col" class="num">"Индекс социальных условий (больше — хуже условия)"</th>
                         <th scope="col">"Группа по условиям"</th>
-                        <th scope="col" class="num">"До границы неблагоприятных (0 и +: в группе неблагоприятных)"</th>
-                        <th scope="col" class="num">"До границы благоприятных (0 и −: в группе благоприятных)"</th>
+                        <th scope="col">"Расстояние до границ групп"</th>
                     </tr></thead>
                     <tbody>{social_rows}</tbody>
                 </table>
             </div>
         </div>
-        <p class="hint">"Расстояние до границы — разность индекса школы и индекса на границе группы в эталоне: школа с индексом не выше границы низких попадает в 25 % с самыми низкими результатами; не ниже границы высоких — в 25 % с самыми высокими. Индекс социальных условий тем больше, чем условия хуже: не ниже границы неблагоприятных — 25 % школ в самых неблагоприятных условиях; не выше границы благоприятных — 25 % в самых благоприятных."</p>
+        <p class="hint">"Граница группы — индекс на её краю в эталоне. Индекс не выше границы низких — школа среди 25 % школ группы с самыми низкими результатами, не ниже границы высоких — среди 25 % с самыми высокими. Индекс социальных условий тем больше, чем условия хуже: не ниже границы неблагоприятных — среди 25 % школ в самых неблагоприятных условиях, не выше границы благоприятных — среди 25 % в самых благоприятных."</p>
+        {weak_hint}
         {weak}
-        <MissingList items=p.missing.iter().map(|m| m.message.clone()).collect()/>
+        {no_weak.then(|| view! { <p data-testid="placement-no-weak">"Показателей, по которым школа ниже середины своей группы и которые снижают её индекс, нет."</p> })}
+        <MissingList items=missing/>
     }
 }

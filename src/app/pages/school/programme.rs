@@ -48,7 +48,7 @@ fn suggestions(ws: Ws, placement: Option<&Placement>) -> Vec<ProblemZone> {
         if let Some(p) = placement {
             if let Some(y) = p.years.iter().rev().find(|y| !y.weakest.is_empty()) {
                 out.extend(y.weakest.iter().map(|k| ProblemZone {
-                    text: format!("{} ({} год)", k.sentence, y.year),
+                    text: format!("{} ({} год).", k.sentence.trim_end_matches('.'), y.year),
                     origin: ZoneOrigin::Component {
                         id: k.component.clone(),
                     },
@@ -73,8 +73,8 @@ fn suggestions(ws: Ws, placement: Option<&Placement>) -> Vec<ProblemZone> {
                             .unwrap_or_default();
                         out.push(ProblemZone {
                             text: format!(
-                                "Самооценка {} г., дефицит: «{}» — ответ «{answer}»",
-                                sa.year, item.text
+                                "Самооценка {} г., дефицит: {} «{}» — ответ «{answer}»",
+                                sa.year, item.id, item.text
                             ),
                             origin: ZoneOrigin::SelfAssessment { item: id.clone() },
                         });

@@ -1,14 +1,134 @@
 //! Sending: what the school's file will contain, checked; saving the draft as the school's
 //! data; the file for the municipality. A file made after a correction is newer, so the
-//! municipality's import takes it as an update of the earlier one.
+//! municipality's import takes it as an update of the earlier one. Each problem that stops the
+//! file names its place (the self-assessment's year and item number, the data's year and
+//! indicator, the profile's field) and has «Исправить», which opens that section with the
+//! focus in the field.
 
+use super::jump::{self, Target};
 use super::Ws;
 use crate::app::actions;
 use crate::app::state::NoticeKind;
+use crate::domain::problem::Severity;
 use crate::domain::row::Row;
+use crate::domain::school_entry::identity_problems;
 use crate::domain::self_assessment::questionnaire;
-use crate::format::plural;
+use crate::domain::workspace::Workspace;
+use crate::format::{ellipsis, plural};
 use leptos::prelude::*;
+
+/// A problem that stops the file, and where it is corrected: the section (its tab's id) and
+/// the place in it.
+#[derive(Clone, PartialEq)]
+struct Problem {
+    text: String,
+    fix: Option<(&'static str, Target)>,
+}
+
+impl Problem {
+    fn plain(text: String) -> Problem {
+        Problem { text, fix: None }
+    }
+}
+
+/// Everything that stops the file, in the order of the sections: the profile's fields, the
+/// data's cells, the self-assessments (each error with its year and item number), the
+/// programme.
+fn problems(w: &Workspace) -> Vec<Problem> {
+    let mut out = Vec::new();
+    let profile_fields = [
+        ("Идентификатор школы", "p-id"),
+        ("Наименование школы", "p-name"),
+        ("Муниципалитет", "p-muni"),
+    ];
+    for text in identity_problems(&w.profile) {
+        let field = profile_fields
+            .iter()
+            .find(|(label, _)| text.contains(label))
+            .map(|(_, id)| id.to_string());
+        out.push(Problem {
+            fix: field.map(|field| {
+                (
+                    "profile",
+                    Target {
+                        year: None,
+                        block: None,
+                        field,
+                    },
+                )
+            }),
+            text,
+        });
+    }
+    let cells = w.draft.problems();
+    for c in &cells {
+        out.push(Problem {
+            text: format!("Данные: {c}"),
+            fix: Some((
+                "entry",
+                Target {
+                    year: Some(c.year),
+                    block: None,
+                    field: format!("c-{}-{}", c.year, c.column),
+                },
+            )),
+        });
+    }
+    if out.is_empty() {
+        if let Err(e) = w.draft.rows(&w.profile) {
+            out.extend(e.into_iter().map(Problem::plain));
+        }
+    }
+    let q = questionnaire();
+    let docs = w.documents();
+    for sa in &docs.self_assessments {
+        for f in q.findings(sa) {
+            if f.severity != Severity::Error {
+                continue;
+            }
+            let item = f.item.as_deref().and_then(|id| q.item(id));
+            let text = match item {
+                Some(item) => format!(
+                    "Самооценка за {} год, пункт {} «{}»: {}",
+                    f.year,
+                    item.id,
+                    ellipsis(&item.text, 70),
+                    f.message
+                ),
+                None => {
+                    // «Самооценка за 2026 год: …» (the finding starts in lower case).
+                    let t = f.to_string();
+                    let mut chars = t.chars();
+                    chars
+                        .next()
+                        .map(|c| c.to_uppercase().chain(chars).collect())
+                        .unwrap_or(t)
+                }
+            };
+            out.push(Problem {
+                text,
+                fix: item.map(|item| {
+                    (
+                        "assess",
+                        Target {
+                            year: Some(f.year),
+                            block: Some(item.block.clone()),
+                            field: super::assess::field_id(&item.id, f.field),
+                        },
+                    )
+                }),
+            });
+        }
+    }
+    if let Some(p) = &docs.programme {
+        out.extend(
+            crate::domain::programme::validate(p)
+                .into_iter()
+                .map(|m| Problem::plain(format!("Программа: {m}"))),
+        );
+    }
+    out
+}
 
 /// What the file will hold.
 #[derive(Clone, PartialEq)]
@@ -19,7 +139,7 @@ struct Contents {
     values: Vec<Row>,
     assessments: Vec<(i32, usize)>,
     programme: Option<(usize, usize, usize)>,
-    problems: Vec<String>,
+    problems: Vec<Problem>,
 }
 
 #[component]
@@ -45,16 +165,8 @@ pub fn Send(ws: Ws) -> impl IntoView {
         ws.current.with(|w| {
             let w = w.as_ref()?;
             let p = &w.profile;
-            let mut problems = Vec::new();
-            let rows = match w.draft.rows(p) {
-                Ok(r) => r,
-                Err(e) => {
-                    problems.extend(e);
-                    Vec::new()
-                }
-            };
+            let rows = w.draft.rows(p).unwrap_or_default();
             let docs = w.documents();
-            problems.extend(docs.problems());
             let mut list: Vec<(i32, usize, &'static str)> = rows
                 .iter()
                 .map(|r| (r.year, r.values.filled(), "из черновика"))
@@ -87,7 +199,7 @@ pub fn Send(ws: Ws) -> impl IntoView {
                     .programme
                     .as_ref()
                     .map(|p| (p.zones.len(), p.targets.len(), p.measures.len())),
-                problems,
+                problems: problems(w),
             })
         })
     });
@@ -150,9 +262,18 @@ pub fn Send(ws: Ws) -> impl IntoView {
                         view! { <details><summary>"Значения, которые уйдут в файле"</summary><super::placement::Trajectory rows=values/></details> }
                     })}
                     {(!c.problems.is_empty()).then(|| view! {
-                        <div class="alert error" role="alert">
+                        <div class="alert error" role="alert" data-testid="send-problems">
                             <p>"Файл не может быть выгружен, пока не исправлено:"</p>
-                            <ul>{c.problems.iter().map(|p| view! { <li>{p.clone()}</li> }).collect_view()}</ul>
+                            <ul>{c.problems.iter().map(|p| {
+                                let fix = p.fix.clone().map(|(tab, target)| {
+                                    let label = format!("Исправить: {}", p.text);
+                                    view! {
+                                        " "
+                                        <button type="button" class="link no-print" aria-label=label on:click=move |_| jump::go(tab, target.clone())>"Исправить"</button>
+                                    }
+                                });
+                                view! { <li>{p.text.clone()}{fix}</li> }
+                            }).collect_view()}</ul>
                         </div>
                     })}
                 </div>
