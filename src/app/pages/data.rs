@@ -207,7 +207,7 @@ fn Preview(
                 let more = n.saturating_sub(labels.len());
                 view! {
                     <details class="list">
-                        <summary>{format!("{}: {}", title(class), crate::format::thousands(n))}</summary>
+                        <summary>{format!("{} — школы, строки и другие записи вместе: {}", title(class), crate::format::thousands(n))}</summary>
                         <ul>{labels.into_iter().map(|l| view! { <li>{l}</li> }).collect_view()}</ul>
                         {(more > 0).then(|| view! { <p class="hint">{format!("и ещё {more}")}</p> })}
                     </details>

@@ -772,7 +772,7 @@ fn SchoolList(
             let missing = (s.results_category == Some(ResultsCategory::Insufficient)).then(|| s.missing(&window)).filter(|m| !m.is_empty());
             let partners = s.partners.iter().map(|p| {
                 let (name, muni) = partner_of.get(p).cloned().unwrap_or_else(|| (p.clone(), String::new()));
-                view! { <li>{name}{(!muni.is_empty()).then(|| view! { <span class="sub">{muni}</span> })}</li> }
+                view! { <li>{name}{(!muni.is_empty()).then(|| view! { <span class="muni">{format!(" ({muni})")}</span> })}</li> }
             }).collect_view();
             let pool = s.pool.as_ref().map_or_else(|| "—".to_string(), |p| pool_name(&pools, p));
             let under = format!("{} · {pool}", s.municipality);

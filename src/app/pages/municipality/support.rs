@@ -16,7 +16,7 @@ use crate::domain::support::{
     Support, SupportView, FIGURES_READING,
 };
 use crate::domain::time::date_ru;
-use crate::format::{count, num};
+use crate::format::{count, num, plural};
 use leptos::prelude::*;
 use std::collections::HashMap;
 
@@ -297,11 +297,15 @@ pub fn ProjectSection() -> impl IntoView {
                 </div>
             })}
             <Dialog open=asking title="Отметить участниками всех ШНРО и ШНСУ?">
-                <p>{move || format!(
-                    "Участниками проекта {} года будут отмечены {} — ШНРО и ШНСУ этого расчёта, ещё не отмеченные. Школы-партнёры и соглашения не меняются. Отметку можно будет отменить.",
-                    year.get(),
-                    count(to_mark.with(Vec::len), "школа", "школы", "школ")
-                )}</p>
+                <p>{move || {
+                    let n = to_mark.with(Vec::len);
+                    format!(
+                        "Участниками проекта {} года {} {} — ШНРО и ШНСУ этого расчёта, ещё не отмеченные. Школы-партнёры и соглашения не меняются. Отметку можно будет отменить.",
+                        year.get(),
+                        plural(n, "будет отмечена", "будут отмечены", "будут отмечены"),
+                        count(n, "школа", "школы", "школ")
+                    )
+                }}</p>
                 <form method="dialog" class="actions">
                     <button type="button" class="primary" id="bulk-confirm" on:click=confirm>{move || format!("Отметить: {}", to_mark.with(Vec::len))}</button>
                     <button type="submit" autofocus>"Отмена"</button>
