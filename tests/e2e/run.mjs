@@ -127,7 +127,7 @@ test('the demo region opens with one click on an empty database', async (t) => {
   await charts.first().scrollIntoViewIfNeeded();
   // The scatter, the histogram and the contextualised results' scatter.
   assert.equal(await charts.count(), 3);
-  assert.match(await p.getByText(/Школ на диаграмме: \d+/).textContent(), /в расчёте оценено \d+/);
+  assert.match(await p.getByText(/Школ на диаграмме: \d+/).textContent(), /из \d+ оценённых в расчёте/);
   assert.match(await p.getByTestId('scatter-counts').textContent(), /ШНРО: в расчёте \d+/);
   await charts.first().screenshot({ path: join(out, '03b-scatter.png') });
   // The demo region carries assessments of management mechanisms too.
@@ -1761,7 +1761,7 @@ test('counts, lists, demo: the scatter\'s counts plus those without a point and 
   await p.locator('canvas.chart').nth(1).waitFor();
   await check();
   const note = await p.getByTestId('scatter-note').innerText();
-  assert.match(note, /Школ на диаграмме: \d+; в расчёте оценено \d+: без индекса за \d{4} год — \d+, в других группах школ — \d+\./);
+  assert.match(note, /^Школ на диаграмме: \d+ из \d+ оценённых в расчёте; не показаны: (\d+ без индекса за \d{4} год, )?\d+ в других группах школ\.$/);
   const covers = await p.getByTestId('histogram-covers').innerText();
   assert.match(covers, /На гистограмме — \d+ школ\S* этой группы с индексом результатов за \d{4} год/);
   // Another group of schools: the same sums.
@@ -1798,6 +1798,27 @@ test('counts, lists, demo: completeness expects no ЕГЭ of a basic school and 
   assert.match(await table.locator('tbody tr').first().innerText(), /Средняя школа № 1/);
   await table.scrollIntoViewIfNeeded();
   await p.screenshot({ path: join(out, 'data18-completeness.png'), fullPage: false });
+});
+
+test('counts, lists, demo: a school with too few years says what is missing in the list and in its card', async (t) => {
+  const p = await page(t);
+  const rows = [];
+  for (let i = 1; i <= 8; i++) for (const y of [2023, 2024, 2025]) {
+    // School 8 has no 2024 row: the three-year rules cannot place it.
+    if (i === 8 && y === 2024) continue;
+    rows.push(`s${i};Школа № ${i};Город;secondary;${y};${2 + i};${60 + i};20;${i}`);
+  }
+  await importFiles(p, [['восемь школ.csv', csv(rows), 'text/csv']]);
+  await applyImport(p);
+  await identified(p);
+  const list = p.locator('details.list', { hasText: /^Недостаточно данных: 1/ }).first();
+  await list.locator('summary').click();
+  const row = list.locator('table.school-list tbody tr').first();
+  assert.match(await row.innerText(), /Школа № 8/);
+  assert.match(await row.innerText(), /Недостаточно данных: нет данных за 2024 год\./);
+  await row.locator('button.card-open').click();
+  await p.getByTestId('card-missing').waitFor();
+  assert.match(await p.getByTestId('card-missing').innerText(), /нет данных за 2024 год/);
 });
 
 test('counts, lists, demo: a run\'s list shows several rows with the index and partner columns on a tablet and a projector', async (t) => {

@@ -569,13 +569,26 @@ fn ChartsSection(r: Arc<Identification>) -> impl IntoView {
     let summary = move || {
         let s = scatter.get();
         let (no_point, other) = s.unseen();
+        let mut unseen = Vec::new();
+        if no_point > 0 {
+            unseen.push(format!(
+                "{} без индекса за {} год",
+                thousands(no_point),
+                s.year
+            ));
+        }
+        if other > 0 {
+            unseen.push(format!("{} в других группах школ", thousands(other)));
+        }
         format!(
-            "Школ на диаграмме: {}; в расчёте оценено {}: без индекса за {} год — {}, в других группах школ — {}.",
+            "Школ на диаграмме: {} из {} оценённых в расчёте{}.",
             thousands(s.points.len()),
             thousands(s.points.len() + no_point + other),
-            s.year,
-            thousands(no_point),
-            thousands(other)
+            if unseen.is_empty() {
+                String::new()
+            } else {
+                format!("; не показаны: {}", unseen.join(", "))
+            }
         )
     };
     // The tiles' numbers, category by category: on the chart, without a point this year,
