@@ -240,27 +240,55 @@ impl GroupCompleteness {
 /// Bits of the groups (positions among [`data_groups`]) the method expects of a school type;
 /// zero for a type it excludes by default.
 pub fn expected_bits(t: SchoolType) -> u8 {
-    let groups = data_groups();
-    method().expected_groups(t).map_or(0, |ids| {
-        ids.iter()
-            .filter_map(|id| groups.iter().position(|(g, _)| g == id))
-            .fold(0u8, |bits, k| bits | (1 << k))
+    // Asked for every school whenever the completeness table is sorted or counted.
+    static BITS: std::sync::OnceLock<Vec<(SchoolType, u8)>> = std::sync::OnceLock::new();
+    let table = BITS.get_or_init(|| {
+        let groups = data_groups();
+        SchoolType::ALL
+            .into_iter()
+            .map(|t| {
+                let bits = method().expected_groups(t).map_or(0, |ids| {
+                    ids.iter()
+                        .filter_map(|id| groups.iter().position(|(g, _)| g == id))
+                        .fold(0u8, |bits, k| bits | (1 << k))
+                });
+                (t, bits)
+            })
+            .collect()
+    });
+    table
+        .iter()
+        .find(|(x, _)| *x == t)
+        .map_or(0, |(_, bits)| *bits)
+}
+
+/// Each column the method reads (data index) with the bit of its data group: made once, used
+/// for every stored row.
+fn method_columns() -> &'static [(usize, u8)] {
+    static COLUMNS: std::sync::OnceLock<Vec<(usize, u8)>> = std::sync::OnceLock::new();
+    COLUMNS.get_or_init(|| {
+        let s = schema();
+        let groups = data_groups();
+        method()
+            .columns()
+            .into_iter()
+            .filter_map(|v| {
+                let g = &s.data_column(v.index).group;
+                let k = groups.iter().position(|(id, _)| id == g)?;
+                Some((v.index, 1u8 << k))
+            })
+            .collect()
     })
 }
 
 /// Bits of the groups whose every column read by the method has a value in `row`.
 fn full_groups_of(row: &Row) -> u8 {
-    let s = schema();
-    let groups = data_groups();
     let mut bits = 0u8;
     let mut missing = 0u8;
-    for v in method().columns() {
-        let g = &s.data_column(v.index).group;
-        if let Some(k) = groups.iter().position(|(id, _)| id == g) {
-            bits |= 1 << k;
-            if row.values.get(v.index).is_none() {
-                missing |= 1 << k;
-            }
+    for &(index, bit) in method_columns() {
+        bits |= bit;
+        if row.values.get(index).is_none() {
+            missing |= bit;
         }
     }
     bits & !missing
