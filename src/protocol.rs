@@ -240,6 +240,9 @@ pub struct PlanView {
     /// Errors of refused files, warnings and notes of the others.
     pub problems: Vec<Problem>,
     pub counts: ImportCounts,
+    /// The counts by kind of record, one line each («1 132 школы: новых — 1 132»).
+    #[serde(default)]
+    pub kinds: Vec<String>,
     /// For new, updated and identical records: the class, how many, and the first labels.
     pub groups: Vec<(Class, usize, Vec<String>)>,
     /// Every conflict.
@@ -387,6 +390,10 @@ impl PlanView {
             refused: 0,
             problems,
             counts: plan.counts,
+            kinds: crate::domain::bundle::kinds_summary(
+                &crate::domain::bundle::counts_by_kind(&plan.items, None),
+                false,
+            ),
             groups,
             conflicts: plan
                 .conflicts()

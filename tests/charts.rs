@@ -261,6 +261,9 @@ fn scatter_fixture(n: usize) -> IdentificationScatter {
             high: Some(0.75),
         },
         without_index: 2,
+        counts: Vec::new(),
+        resilient: Default::default(),
+        year: 0,
     }
 }
 
@@ -277,6 +280,11 @@ fn histogram_fixture() -> IndexHistogram {
             low: Some(0.38),
             high: Some(0.61),
         },
+        edges: Cuts {
+            low: Some(0.375),
+            high: Some(0.615),
+        },
+        without_index: 0,
     }
 }
 
@@ -659,6 +667,113 @@ fn scatter_and_histogram_from_identification() {
     assert!(missing.points.is_empty());
 }
 
+/// The legend's counts plus the schools without a point this year and those of other pools
+/// are the run's counts (the tiles), category by category, for every pool and year; a school
+/// with no row in the chart's year is counted as without a point.
+#[test]
+fn the_scatter_counts_add_up_to_the_runs_counts() {
+    let mut rows = region(&DemoSpec {
+        schools: 120,
+        municipalities: 4,
+        ..DemoSpec::default()
+    });
+    let year = *rows
+        .iter()
+        .map(|r| r.year)
+        .collect::<Vec<_>>()
+        .iter()
+        .max()
+        .unwrap();
+    // Two secondary schools lose their last year's row: no point, still counted in the run.
+    let gone: Vec<String> = rows
+        .iter()
+        .filter(|r| r.school_type == shkala::domain::row::SchoolType::Secondary && r.year == year)
+        .map(|r| r.school_id.clone())
+        .take(2)
+        .collect();
+    rows.retain(|r| !(gone.contains(&r.school_id) && r.year == year));
+    let result = identify(&rows, &Params::default()).unwrap();
+    let overall = &result.summary.overall;
+    let mut pools: Vec<&str> = result.pools.iter().map(|p| p.pool.as_str()).collect();
+    pools.dedup();
+    assert!(pools.len() >= 2, "{pools:?}");
+    for pool in &pools {
+        for &y in &result.years {
+            let data = IdentificationScatter::from_identification(&result, pool, y);
+            for (c, n) in &data.counts {
+                let tile = overall.results.get(c).map_or(0, |t| t.count);
+                assert_eq!(n.total(), tile, "{pool} {y} {c:?}");
+                assert_eq!(
+                    n.shown,
+                    data.points.iter().filter(|p| p.category == *c).count()
+                );
+            }
+            assert_eq!(data.resilient.total(), overall.resilient.count);
+            let shown: usize = data.counts.iter().map(|(_, n)| n.shown).sum();
+            let (no_point, other) = data.unseen();
+            assert_eq!(shown + no_point + other, overall.assessed, "{pool} {y}");
+        }
+    }
+    let data = IdentificationScatter::from_identification(&result, "secondary", year);
+    assert!(data.unseen().0 >= 2, "the two schools without a row");
+    assert!(data.unseen().1 > 0, "basic and evening schools");
+    let sentences = data.reconciliation();
+    assert_eq!(sentences.len(), ResultsCategory::ALL.len() + 1);
+    let low = &data.counts[0].1;
+    assert!(
+        sentences[0].starts_with(&format!(
+            "ШНРО: в расчёте {} — на диаграмме {}",
+            low.total(),
+            low.shown
+        )),
+        "{}",
+        sentences[0]
+    );
+    // The legend says «из» and why, in one line.
+    let svg = render(900, 620, |a| identification_scatter(a, &data));
+    assert!(
+        has_text(&svg, "«из» — всего в расчёте; не показаны:"),
+        "legend"
+    );
+    assert!(has_text(
+        &svg,
+        &format!("ШНРО — {} из {}", low.shown, low.total())
+    ));
+
+    let histogram = IndexHistogram::from_identification(&result, "secondary", year);
+    assert!(
+        histogram
+            .title
+            .ends_with(&format!("({} школ)", histogram.values.len()))
+            || histogram.title.contains(" школ"),
+        "{}",
+        histogram.title
+    );
+    let with_row = result
+        .schools
+        .iter()
+        .filter(|s| s.pool.as_deref() == Some("secondary") && s.years.contains_key(&year))
+        .count();
+    assert_eq!(histogram.values.len() + histogram.without_index, with_row);
+    let edges = histogram.edges;
+    for s in result
+        .schools
+        .iter()
+        .filter(|s| s.pool.as_deref() == Some("secondary"))
+    {
+        if let Some(y) = s.years.get(&year) {
+            match (y.results_index, y.results_band) {
+                (Some(v), Some(ResultsBand::Low)) => assert!(v <= edges.low.unwrap()),
+                (Some(v), Some(ResultsBand::High)) => assert!(v >= edges.high.unwrap()),
+                (Some(v), Some(ResultsBand::Middle)) => {
+                    assert!(v > edges.low.unwrap() && v < edges.high.unwrap())
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
 #[test]
 fn cuts_from_bands() {
     let cuts = Cuts::from_bands([(0.1, 0), (0.2, 0), (0.4, 1), (0.6, 1), (0.8, 2), (0.9, 2)]);
@@ -706,8 +821,11 @@ fn histogram_snapshot_and_content() {
     }
     assert_eq!(count_text(&svg, "нижние 25 %"), 1);
     assert_eq!(count_text(&svg, "верхние 25 %"), 1);
-    assert_eq!(count_text(&svg, "&lt; 0,38"), 1);
-    assert_eq!(count_text(&svg, "&gt; 0,61"), 1);
+    // The method's rule: the lower 25 % are «не выше» their highest index, the upper «не
+    // ниже» their lowest (not «<» the line drawn between the groups).
+    assert_eq!(count_text(&svg, "не выше 0,375"), 1);
+    assert_eq!(count_text(&svg, "не ниже 0,615"), 1);
+    assert_eq!(count_text(&svg, "&lt;"), 0);
     assert_eq!(count_filled(&svg, "rect", theme::LOW_ZONE), 1);
     assert_eq!(count_filled(&svg, "rect", theme::HIGH_ZONE), 1);
 }
@@ -719,6 +837,8 @@ fn histogram_edges_and_empty() {
         values: vec![0.0, 0.05, 0.999, 1.0, 1.5, -0.2, f64::NAN],
         bins: 10,
         cuts: Cuts::default(),
+        edges: Cuts::default(),
+        without_index: 0,
     };
     assert_eq!(data.counts(), vec![3, 0, 0, 0, 0, 0, 0, 0, 0, 3]);
     let empty = IndexHistogram {

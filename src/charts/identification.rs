@@ -60,6 +60,21 @@ impl Cuts {
     }
 }
 
+/// Крайние значения групп: наибольший индекс нижних 25 % и наименьший — верхних 25 % (правило
+/// методики: «не выше» и «не ниже» этих значений). `None` — группы нет.
+pub fn band_edges(values: impl IntoIterator<Item = (f64, u8)>) -> Cuts {
+    let mut low: Option<f64> = None;
+    let mut high: Option<f64> = None;
+    for (v, band) in values.into_iter().filter(|(v, _)| v.is_finite()) {
+        match band {
+            0 => low = Some(low.map_or(v, |l| l.max(v))),
+            2 => high = Some(high.map_or(v, |h| h.min(v))),
+            _ => {}
+        }
+    }
+    Cuts { low, high }
+}
+
 /// Школы пула, у которых есть строка за год.
 fn pool_year<'a>(
     identification: &'a Identification,
@@ -82,15 +97,21 @@ fn pool_label(identification: &Identification, pool: &str) -> String {
         .map_or_else(|| pool.to_string(), |p| p.label.clone())
 }
 
-fn results_cuts(rows: &[(&SchoolResult, &YearResult)]) -> Cuts {
-    Cuts::from_bands(rows.iter().filter_map(|(_, y)| {
+fn results_bands<'a>(
+    rows: &'a [(&SchoolResult, &YearResult)],
+) -> impl Iterator<Item = (f64, u8)> + 'a {
+    rows.iter().filter_map(|(_, y)| {
         let band = match y.results_band? {
             ResultsBand::Low => 0,
             ResultsBand::Middle => 1,
             ResultsBand::High => 2,
         };
         Some((y.results_index?, band))
-    }))
+    })
+}
+
+fn results_cuts(rows: &[(&SchoolResult, &YearResult)]) -> Cuts {
+    Cuts::from_bands(results_bands(rows))
 }
 
 fn social_cuts(rows: &[(&SchoolResult, &YearResult)]) -> Cuts {
@@ -132,6 +153,63 @@ pub struct IdentificationScatter {
     pub social_cuts: Cuts,
     /// Школы пула с данными за год, у которых нет одного из индексов (не показаны).
     pub without_index: usize,
+    /// Число школ каждой категории по результатам во всём расчёте (как в итогах) и где они
+    /// относительно этой диаграммы; пусто у диаграммы, построенной не из расчёта.
+    pub counts: Vec<(ResultsCategory, CategoryCount)>,
+    /// То же для резильентных школ.
+    pub resilient: CategoryCount,
+    /// Год диаграммы (0 — не из расчёта).
+    pub year: i32,
+}
+
+/// Школы одной категории расчёта относительно диаграммы одного пула за один год: сумма трёх
+/// чисел — число в итогах расчёта.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct CategoryCount {
+    /// Точки на диаграмме.
+    pub shown: usize,
+    /// Школы этого пула без точки за год: нет строки за год или нет одного из индексов.
+    pub without_point: usize,
+    /// Школы других групп школ (у каждой группы своя диаграмма).
+    pub other_pools: usize,
+}
+
+impl CategoryCount {
+    /// Всего в расчёте.
+    pub fn total(&self) -> usize {
+        self.shown + self.without_point + self.other_pools
+    }
+
+    /// «ШНРО: в расчёте 186 — на диаграмме 156, без точки за 2025 год 12, в других группах
+    /// школ 18.» (без нулевых частей; «все на диаграмме», когда не показаны все).
+    pub fn sentence(&self, what: &str, year: i32) -> String {
+        use crate::format::thousands;
+        let mut parts = vec![format!("на диаграмме {}", thousands(self.shown))];
+        if self.without_point > 0 {
+            parts.push(format!(
+                "без индекса за {year} год {}",
+                thousands(self.without_point)
+            ));
+        }
+        if self.other_pools > 0 {
+            parts.push(format!(
+                "в других группах школ {}",
+                thousands(self.other_pools)
+            ));
+        }
+        if parts.len() == 1 {
+            format!(
+                "{what}: в расчёте {}, все на диаграмме.",
+                thousands(self.total())
+            )
+        } else {
+            format!(
+                "{what}: в расчёте {} — {}.",
+                thousands(self.total()),
+                parts.join(", ")
+            )
+        }
+    }
 }
 
 impl IdentificationScatter {
@@ -155,7 +233,42 @@ impl IdentificationScatter {
                 _ => without_index += 1,
             }
         }
+        // Every school with a category (the assessed ones, as in the run's counts): a point
+        // here, or none this year in this pool, or in another pool.
+        let mut counts: Vec<(ResultsCategory, CategoryCount)> = ResultsCategory::ALL
+            .iter()
+            .map(|&c| (c, CategoryCount::default()))
+            .collect();
+        let mut resilient = CategoryCount::default();
+        for school in &identification.schools {
+            let Some(category) = school.results_category else {
+                continue;
+            };
+            let here = if school.pool.as_deref() != Some(pool) {
+                2
+            } else {
+                let shown = school.years.get(&year).is_some_and(|y| {
+                    y.social_index.is_some_and(f64::is_finite)
+                        && y.results_index.is_some_and(f64::is_finite)
+                });
+                usize::from(!shown)
+            };
+            let add = |c: &mut CategoryCount| match here {
+                0 => c.shown += 1,
+                1 => c.without_point += 1,
+                _ => c.other_pools += 1,
+            };
+            if let Some((_, c)) = counts.iter_mut().find(|(k, _)| *k == category) {
+                add(c);
+            }
+            if school.resilient {
+                add(&mut resilient);
+            }
+        }
         IdentificationScatter {
+            counts,
+            resilient,
+            year,
             title: format!(
                 "{}, {year}: индекс результатов и социальный индекс",
                 pool_label(identification, pool)
@@ -171,6 +284,29 @@ impl IdentificationScatter {
     pub fn with_title(mut self, title: impl Into<String>) -> Self {
         self.title = title.into();
         self
+    }
+
+    /// Школы расчёта, не показанные на диаграмме: (без индекса за год в этом пуле, в
+    /// других пулах), по всем категориям.
+    pub fn unseen(&self) -> (usize, usize) {
+        self.counts.iter().fold((0, 0), |(a, b), (_, c)| {
+            (a + c.without_point, b + c.other_pools)
+        })
+    }
+
+    /// По предложению на категорию (и на резильентные школы): сколько в расчёте, сколько на
+    /// диаграмме и почему остальных нет. Пусто у диаграммы не из расчёта.
+    pub fn reconciliation(&self) -> Vec<String> {
+        if self.counts.is_empty() {
+            return Vec::new();
+        }
+        let mut out: Vec<String> = self
+            .counts
+            .iter()
+            .map(|(c, n)| n.sentence(c.short(), self.year))
+            .collect();
+        out.push(self.resilient.sentence("резильентные", self.year));
+        out
     }
 }
 
@@ -228,29 +364,50 @@ pub fn identification_scatter<DB: DrawingBackend>(
     let m = theme::MARGIN;
 
     // Легенда: все категории (с числом школ), резильентные и границы.
+    // Число на диаграмме и, если в расчёте их больше, — «из» числа в итогах расчёта.
+    let of_total = |shown: usize, c: Option<&CategoryCount>| match c {
+        Some(c) if c.total() != shown => format!("{shown} из {}", c.total()),
+        _ => shown.to_string(),
+    };
     let mut items: Vec<(Swatch, String)> = ResultsCategory::ALL
         .iter()
         .map(|&c| {
             let s = theme::category_style(c);
             let n = points.iter().filter(|p| p.category == c).count();
+            let total = data.counts.iter().find(|(k, _)| *k == c).map(|(_, n)| n);
             (
                 Swatch::Marker(s.marker, s.colour, s.opacity),
-                format!("{} — {n}", c.short()),
+                format!("{} — {}", c.short(), of_total(n, total)),
             )
         })
         .collect();
     let resilient = points.iter().filter(|p| p.resilient).count();
-    if resilient > 0 {
+    if resilient > 0 || data.resilient.total() > 0 {
+        let total = (!data.counts.is_empty()).then_some(&data.resilient);
         items.push((
             Swatch::Ring(theme::RESILIENT),
-            format!("резильентные — {resilient}"),
+            format!("резильентные — {}", of_total(resilient, total)),
         ));
     }
     items.push((
         Swatch::Dashed(theme::CUT),
         "границы нижних и верхних 25 %".to_string(),
     ));
-    if data.without_index > 0 {
+    let (no_point, other) = data.unseen();
+    if no_point + other > 0 {
+        // Почему «из»: одно предложение рядом с числами.
+        let mut why = Vec::new();
+        if no_point > 0 {
+            why.push(format!("{no_point} без индекса за {} год", data.year));
+        }
+        if other > 0 {
+            why.push(format!("{other} в других группах школ"));
+        }
+        items.push((
+            Swatch::Block(theme::BACKGROUND),
+            format!("«из» — всего в расчёте; не показаны: {}", why.join(", ")),
+        ));
+    } else if data.counts.is_empty() && data.without_index > 0 {
         items.push((
             Swatch::Block(theme::BACKGROUND),
             format!("без индекса (не показаны) — {}", data.without_index),
@@ -380,6 +537,11 @@ pub struct IndexHistogram {
     pub bins: usize,
     /// Границы нижних и верхних 25 %.
     pub cuts: Cuts,
+    /// Крайние значения групп ([`band_edges`]): подписи «не выше» и «не ниже»; без них —
+    /// «<» и «>» середины между группами.
+    pub edges: Cuts,
+    /// Школы пула с данными за год без индекса результатов (не вошли в гистограмму).
+    pub without_index: usize,
 }
 
 impl IndexHistogram {
@@ -389,18 +551,22 @@ impl IndexHistogram {
     /// Индексы результатов школ пула `pool` за `year` и границы групп этого года.
     pub fn from_identification(identification: &Identification, pool: &str, year: i32) -> Self {
         let rows: Vec<_> = pool_year(identification, pool, year).collect();
+        let values: Vec<f64> = rows
+            .iter()
+            .filter_map(|(_, y)| y.results_index)
+            .filter(|v| v.is_finite())
+            .collect();
         IndexHistogram {
             title: format!(
-                "{}, {year}: распределение индекса результатов",
-                pool_label(identification, pool)
+                "{}, {year}: распределение индекса результатов ({})",
+                pool_label(identification, pool),
+                crate::format::count(values.len(), "школа", "школы", "школ")
             ),
-            values: rows
-                .iter()
-                .filter_map(|(_, y)| y.results_index)
-                .filter(|v| v.is_finite())
-                .collect(),
+            without_index: rows.len() - values.len(),
+            values,
             bins: Self::BINS,
             cuts: results_cuts(&rows),
+            edges: band_edges(results_bands(&rows)),
         }
     }
 
@@ -505,23 +671,21 @@ pub fn index_histogram<DB: DrawingBackend>(
         let x = plot.x(v);
         draw::dashed(area, (x, plot.top), (x, plot.bottom), cut)?;
         boxed_label(area, "нижние 25 %", (x - 4, plot.top + 4), HPos::Right)?;
-        boxed_label(
-            area,
-            &format!("< {}", draw::decimal(v, 2)),
-            (x - 4, plot.top + 4 + line_h),
-            HPos::Right,
-        )?;
+        let text = match data.edges.low {
+            Some(e) => format!("не выше {}", draw::decimal(e, 3)),
+            None => format!("< {}", draw::decimal(v, 2)),
+        };
+        boxed_label(area, &text, (x - 4, plot.top + 4 + line_h), HPos::Right)?;
     }
     if let Some(v) = high {
         let x = plot.x(v);
         draw::dashed(area, (x, plot.top), (x, plot.bottom), cut)?;
         boxed_label(area, "верхние 25 %", (x + 4, plot.top + 4), HPos::Left)?;
-        boxed_label(
-            area,
-            &format!("> {}", draw::decimal(v, 2)),
-            (x + 4, plot.top + 4 + line_h),
-            HPos::Left,
-        )?;
+        let text = match data.edges.high {
+            Some(e) => format!("не ниже {}", draw::decimal(e, 3)),
+            None => format!("> {}", draw::decimal(v, 2)),
+        };
+        boxed_label(area, &text, (x + 4, plot.top + 4 + line_h), HPos::Left)?;
     }
 
     // Число школ над каждым столбцом — последним, поверх границ.

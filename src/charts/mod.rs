@@ -28,8 +28,8 @@ pub mod theme;
 
 pub use context::{context_scatter, context_scatter_text, ContextPoint, ContextScatter};
 pub use identification::{
-    identification_scatter, index_histogram, Cuts, IdentificationScatter, IndexHistogram,
-    ScatterPoint,
+    band_edges, identification_scatter, index_histogram, CategoryCount, Cuts,
+    IdentificationScatter, IndexHistogram, ScatterPoint,
 };
 pub use rubric::{rubric_bars, rubric_heatmap, BarRow, HeatmapRow, RubricBars, RubricHeatmap};
 pub use school::{school_trajectory, SchoolTrajectory, TrajectoryPoint};

@@ -10,6 +10,7 @@
 //! patches the overview with it. Applying the change of a write to the overview of the
 //! database before it gives the overview of the database after it (a tested property).
 
+use super::identify::method::method;
 use super::identify::{Params, PoolYear, Summary};
 use super::records::{
     AssessmentRecord, LogEntry, Origin, ReferenceRecord, Removal, RunRecord, RunScope, Snapshot,
@@ -22,9 +23,9 @@ use super::time::Timestamp;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
-/// One year of a school. Serialised as `[year, groups, demo]` (the page receives 135,000).
+/// One year of a school. Serialised as `[year, groups, demo, full]` (the page receives 135,000).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(from = "(i32, u8, bool)", into = "(i32, u8, bool)")]
+#[serde(from = "(i32, u8, bool, u8)", into = "(i32, u8, bool, u8)")]
 pub struct YearSummary {
     pub year: i32,
     /// Bit `g` is set when the row has a value in a column of data group `g` (the position
@@ -32,6 +33,8 @@ pub struct YearSummary {
     pub groups: u8,
     /// The row is demonstration data.
     pub demo: bool,
+    /// Bit `g` is set when every column of group `g` that the method reads has a value.
+    pub full: u8,
 }
 
 /// One school as the pages list it. Serialised as
@@ -69,15 +72,22 @@ impl SchoolSummary {
     }
 }
 
-impl From<(i32, u8, bool)> for YearSummary {
-    fn from((year, groups, demo): (i32, u8, bool)) -> Self {
-        YearSummary { year, groups, demo }
+// Serialised as `[year, groups, demo, full]`: a cache written before `full` existed does not
+// read, and the overview is then made from the records again.
+impl From<(i32, u8, bool, u8)> for YearSummary {
+    fn from((year, groups, demo, full): (i32, u8, bool, u8)) -> Self {
+        YearSummary {
+            year,
+            groups,
+            demo,
+            full,
+        }
     }
 }
 
-impl From<YearSummary> for (i32, u8, bool) {
+impl From<YearSummary> for (i32, u8, bool, u8) {
     fn from(y: YearSummary) -> Self {
-        (y.year, y.groups, y.demo)
+        (y.year, y.groups, y.demo, y.full)
     }
 }
 
@@ -142,6 +152,48 @@ impl SchoolSummary {
             || self.school_id.to_lowercase().contains(query)
     }
 
+    /// What the method expects of the school in group `g` and what its rows hold.
+    pub fn completeness(&self, g: usize) -> GroupCompleteness {
+        if expected_bits(self.school_type) & (1 << g) == 0 {
+            return GroupCompleteness::NotExpected;
+        }
+        let bit = 1u8 << g;
+        let full = self.years.iter().filter(|y| y.full & bit != 0).count();
+        if full == self.years.len() && full > 0 {
+            return GroupCompleteness::Full { years: full };
+        }
+        let (partial, empty): (Vec<&YearSummary>, Vec<&YearSummary>) = self
+            .years
+            .iter()
+            .filter(|y| y.full & bit == 0)
+            .partition(|y| y.groups & bit != 0);
+        GroupCompleteness::Gaps {
+            years: self.years.len(),
+            full,
+            partial: partial.iter().map(|y| y.year).collect(),
+            empty: empty.iter().map(|y| y.year).collect(),
+        }
+    }
+
+    /// Gaps against what the method expects: each expected group's year that is not complete,
+    /// and each of the `latest` years without a row (nothing for an excluded type).
+    pub fn gaps(&self, latest: &[i32]) -> usize {
+        let expected = expected_bits(self.school_type);
+        if expected == 0 {
+            return 0;
+        }
+        let missing_years = latest
+            .iter()
+            .filter(|y| !self.years.iter().any(|x| x.year == **y))
+            .count();
+        let missing_cells: usize = self
+            .years
+            .iter()
+            .map(|y| (expected & !y.full).count_ones() as usize)
+            .sum();
+        missing_years + missing_cells
+    }
+
     /// Years whose row has data in group `g`.
     pub fn years_with(&self, g: usize) -> usize {
         self.years
@@ -159,6 +211,87 @@ pub fn data_groups() -> Vec<(&'static str, &'static str)> {
         .filter(|g| s.columns.iter().any(|c| c.group == g.id && !c.required))
         .map(|g| (g.id.as_str(), g.label.as_str()))
         .collect()
+}
+
+/// What the method expects of a school in one data group, over the years it has rows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GroupCompleteness {
+    /// The method does not expect this group of the school's type (a basic school has no
+    /// ЕГЭ), or the type is excluded from the identification.
+    NotExpected,
+    /// Every column the method reads is filled in each of the school's `years` years.
+    Full { years: usize },
+    /// Of `years` years, `full` are complete; in `partial` some cells are empty; in the
+    /// others the group is empty altogether.
+    Gaps {
+        years: usize,
+        full: usize,
+        partial: Vec<i32>,
+        empty: Vec<i32>,
+    },
+}
+
+impl GroupCompleteness {
+    pub fn is_gap(&self) -> bool {
+        matches!(self, GroupCompleteness::Gaps { .. })
+    }
+}
+
+/// Bits of the groups (positions among [`data_groups`]) the method expects of a school type;
+/// zero for a type it excludes by default.
+pub fn expected_bits(t: SchoolType) -> u8 {
+    // Asked for every school whenever the completeness table is sorted or counted.
+    static BITS: std::sync::OnceLock<Vec<(SchoolType, u8)>> = std::sync::OnceLock::new();
+    let table = BITS.get_or_init(|| {
+        let groups = data_groups();
+        SchoolType::ALL
+            .into_iter()
+            .map(|t| {
+                let bits = method().expected_groups(t).map_or(0, |ids| {
+                    ids.iter()
+                        .filter_map(|id| groups.iter().position(|(g, _)| g == id))
+                        .fold(0u8, |bits, k| bits | (1 << k))
+                });
+                (t, bits)
+            })
+            .collect()
+    });
+    table
+        .iter()
+        .find(|(x, _)| *x == t)
+        .map_or(0, |(_, bits)| *bits)
+}
+
+/// Each column the method reads (data index) with the bit of its data group: made once, used
+/// for every stored row.
+fn method_columns() -> &'static [(usize, u8)] {
+    static COLUMNS: std::sync::OnceLock<Vec<(usize, u8)>> = std::sync::OnceLock::new();
+    COLUMNS.get_or_init(|| {
+        let s = schema();
+        let groups = data_groups();
+        method()
+            .columns()
+            .into_iter()
+            .filter_map(|v| {
+                let g = &s.data_column(v.index).group;
+                let k = groups.iter().position(|(id, _)| id == g)?;
+                Some((v.index, 1u8 << k))
+            })
+            .collect()
+    })
+}
+
+/// Bits of the groups whose every column read by the method has a value in `row`.
+fn full_groups_of(row: &Row) -> u8 {
+    let mut bits = 0u8;
+    let mut missing = 0u8;
+    for &(index, bit) in method_columns() {
+        bits |= bit;
+        if row.values.get(index).is_none() {
+            missing |= bit;
+        }
+    }
+    bits & !missing
 }
 
 fn groups_of(row: &Row) -> u8 {
@@ -242,6 +375,7 @@ pub fn summaries(snapshot: &Snapshot, only: Option<&HashSet<&str>>) -> Vec<Schoo
             year: row.year,
             groups: groups_of(row),
             demo,
+            full: full_groups_of(row),
         });
     }
     out.into_values()
@@ -706,7 +840,7 @@ mod tests {
             9
         );
         let old: SchoolSummary =
-            serde_json::from_str(r#"["c","В","М","basic",false,[[2024,1,false]]]"#).unwrap();
+            serde_json::from_str(r#"["c","В","М","basic",false,[[2024,1,false,1]]]"#).unwrap();
         assert_eq!(old.years.len(), 1);
         assert!(old.support.is_empty() && !old.has_programme);
         assert!(serde_json::from_str::<SchoolSummary>(r#"["c","В","М"]"#).is_err());
@@ -874,5 +1008,114 @@ mod cache_tests {
         let text = serde_json::to_string(&cache).unwrap();
         let back: CatalogCache = serde_json::from_str(&text).unwrap();
         assert_eq!(back, cache);
+    }
+}
+
+#[cfg(test)]
+mod completeness_tests {
+    use super::*;
+    use crate::domain::records::{RecordMeta, SubmissionRecord};
+    use crate::domain::time::ts;
+
+    /// A row with every column the method reads filled, except `empty`.
+    fn row(id: &str, t: SchoolType, year: i32, empty: &[&str]) -> Row {
+        let mut r = Row::new(id, "Школа", "Город", t, year);
+        for v in method().columns() {
+            if !empty.contains(&v.column.as_str()) {
+                r.values.set(v.index, Some(10.0));
+            }
+        }
+        r
+    }
+
+    fn summary_of(rows: Vec<Row>) -> SchoolSummary {
+        let mut s = Snapshot::default();
+        for row in rows {
+            s.submissions.push(SubmissionRecord {
+                row,
+                meta: RecordMeta {
+                    modified_at: ts("2025-11-22T10:00:00Z"),
+                    origin: Origin::Local,
+                },
+            });
+        }
+        summaries(&s, None).remove(0)
+    }
+
+    fn group(id: &str) -> usize {
+        data_groups().iter().position(|(g, _)| *g == id).unwrap()
+    }
+
+    #[test]
+    fn a_basic_school_without_ege_is_complete_and_empty_cells_are_gaps() {
+        let ege = group("ege");
+        let oge = group("oge");
+        // A basic school has no ЕГЭ by the method: with everything else filled it has no gap.
+        let ege_columns: Vec<String> = method()
+            .columns()
+            .into_iter()
+            .filter(|v| v.column.starts_with("ege_"))
+            .map(|v| v.column.clone())
+            .collect();
+        let ege_columns: Vec<&str> = ege_columns.iter().map(String::as_str).collect();
+        let basic = summary_of(
+            (2023..=2025)
+                .map(|y| row("b", SchoolType::Basic, y, &ege_columns))
+                .collect(),
+        );
+        assert_eq!(basic.completeness(ege), GroupCompleteness::NotExpected);
+        assert_eq!(
+            basic.completeness(oge),
+            GroupCompleteness::Full { years: 3 }
+        );
+        assert_eq!(basic.gaps(&[2023, 2024, 2025]), 0);
+
+        // A secondary school with three empty ОГЭ cells in 2024 (the row still has some ОГЭ
+        // data: «any value» would call it complete) and no ЕГЭ at all in 2025.
+        let secondary = summary_of(vec![
+            row("s", SchoolType::Secondary, 2023, &[]),
+            row(
+                "s",
+                SchoolType::Secondary,
+                2024,
+                &["oge_rus_2_pct", "oge_math_2_pct", "oge_rus_5_pct"],
+            ),
+            row("s", SchoolType::Secondary, 2025, &ege_columns),
+        ]);
+        assert_eq!(secondary.years_with(oge), 3, "every year has some ОГЭ");
+        assert_eq!(
+            secondary.completeness(oge),
+            GroupCompleteness::Gaps {
+                years: 3,
+                full: 2,
+                partial: vec![2024],
+                empty: vec![],
+            }
+        );
+        assert_eq!(
+            secondary.completeness(ege),
+            GroupCompleteness::Gaps {
+                years: 3,
+                full: 2,
+                partial: vec![],
+                empty: vec![2025],
+            }
+        );
+        assert_eq!(secondary.gaps(&[2023, 2024, 2025]), 2);
+        assert_eq!(secondary.gaps(&[2024, 2025, 2026]), 3, "2026 has no row");
+
+        // A primary school is excluded by default: nothing is expected of it.
+        let primary = summary_of(vec![row("p", SchoolType::Primary, 2025, &ege_columns)]);
+        assert!((0..data_groups().len())
+            .all(|g| primary.completeness(g) == GroupCompleteness::NotExpected));
+        assert_eq!(primary.gaps(&[2023, 2024, 2025]), 0);
+
+        // The summary travels in its four-field form and reads back.
+        let text = serde_json::to_string(&secondary).unwrap();
+        assert_eq!(
+            serde_json::from_str::<SchoolSummary>(&text).unwrap(),
+            secondary
+        );
+        assert!(serde_json::from_str::<YearSummary>("[2024, 3, false]").is_err());
     }
 }

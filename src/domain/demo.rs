@@ -6,12 +6,12 @@
 
 use super::records::{
     AssessmentRecord, ImportCounts, LogAction, LogEntry, Origin, RecordMeta, SchoolIdentity,
-    SchoolRecord, SubmissionRecord, Writes,
+    SchoolRecord, Snapshot, SubmissionRecord, Writes,
 };
 use super::row::{Row, SchoolType};
 use super::rubric::{self, Assessment, ItemAnswer, OrgLevel, Organisation, Rule};
 use super::time::Timestamp;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 /// What to generate.
 #[derive(Debug, Clone)]
@@ -546,10 +546,127 @@ pub fn writes(spec: &DemoSpec, now: &Timestamp) -> Writes {
     }
 }
 
+/// The demonstration region beside what is stored, kept apart: a school whose code a
+/// record of another origin already holds (a real school, or rows from a file) is left out
+/// with its rows, so opening the demo never overwrites the user's data. Also the number of
+/// schools left out. (Demonstration records already stored are written again as new.)
+pub fn writes_apart(current: &Snapshot, spec: &DemoSpec, now: &Timestamp) -> (Writes, usize) {
+    let mut w = writes(spec, now);
+    let taken: HashSet<&str> = current
+        .schools
+        .iter()
+        .filter(|r| r.meta.origin != Origin::Demo)
+        .map(|r| r.school_id.as_str())
+        .chain(
+            current
+                .submissions
+                .iter()
+                .filter(|r| r.meta.origin != Origin::Demo)
+                .map(|r| r.row.school_id.as_str()),
+        )
+        .collect();
+    let before = w.schools.len();
+    w.schools.retain(|r| !taken.contains(r.school_id.as_str()));
+    w.submissions
+        .retain(|r| !taken.contains(r.row.school_id.as_str()));
+    let taken_assessments: HashSet<&str> = current
+        .assessments
+        .iter()
+        .filter(|r| r.meta.origin != Origin::Demo)
+        .map(|r| r.id.as_str())
+        .collect();
+    w.assessments
+        .retain(|r| !taken_assessments.contains(r.id.as_str()));
+    let skipped = before - w.schools.len();
+    if skipped > 0 {
+        w.entry.counts.new = w.schools.len() + w.submissions.len() + w.assessments.len();
+        use crate::format::count;
+        w.entry.summary = format!(
+            "{REGION_NAME}: {}, {}, {}; пропущены школы с кодами ваших школ: {skipped}",
+            count(w.schools.len(), "школа", "школы", "школ"),
+            count(w.submissions.len(), "строка", "строки", "строк"),
+            count(
+                w.assessments.len(),
+                "оценка механизмов управления",
+                "оценки механизмов управления",
+                "оценок механизмов управления"
+            )
+        );
+    }
+    (w, skipped)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::domain::identify::{identify, Params, ResultsCategory};
+
+    #[test]
+    fn the_demo_opens_beside_real_data_without_touching_it() {
+        use crate::domain::records::{Snapshot, SubmissionRecord};
+        use crate::domain::time::ts;
+        let spec = DemoSpec {
+            schools: 30,
+            municipalities: 3,
+            ..DemoSpec::default()
+        };
+        let now = ts("2025-11-22T10:00:00Z");
+        let full = writes(&spec, &now);
+        // A real school that happens to have a demo school's code, and one of its own.
+        let clash = full.schools[0].school_id.clone();
+        let real_meta = RecordMeta {
+            modified_at: now.clone(),
+            origin: Origin::Local,
+        };
+        let mut current = Snapshot::default();
+        for id in [clash.as_str(), "real-1"] {
+            let row = Row::new(id, "Моя школа", "Мой город", SchoolType::Secondary, 2025);
+            current.schools.push(SchoolRecord::new(
+                SchoolIdentity::of_row(&row),
+                real_meta.clone(),
+            ));
+            current.submissions.push(SubmissionRecord {
+                row,
+                meta: real_meta.clone(),
+            });
+        }
+        let (w, skipped) = writes_apart(&current, &spec, &now);
+        assert_eq!(skipped, 1);
+        assert_eq!(w.schools.len(), full.schools.len() - 1);
+        assert!(w.schools.iter().all(|s| s.school_id != clash));
+        assert!(w.submissions.iter().all(|s| s.row.school_id != clash));
+        assert_eq!(
+            w.submissions.len(),
+            full.submissions.len() - spec.years.len()
+        );
+        assert!(w
+            .entry
+            .summary
+            .ends_with("пропущены школы с кодами ваших школ: 1"));
+        let mut after = current.clone();
+        after.apply(&w);
+        let mine = after.school(&clash).unwrap();
+        assert_eq!(
+            mine.school_name, "Моя школа",
+            "the real school is untouched"
+        );
+        assert_eq!(
+            after
+                .submissions
+                .iter()
+                .filter(|s| s.row.school_id == clash)
+                .count(),
+            1
+        );
+        // The demo is removed again exactly, the real data stays.
+        after.remove(&after.demo_records());
+        assert_eq!(after.schools, current.schools);
+        assert_eq!(after.submissions, current.submissions);
+        // On an empty database nothing is left out.
+        let (w, skipped) = writes_apart(&Snapshot::default(), &spec, &now);
+        assert_eq!((skipped, w.schools.len()), (0, full.schools.len()));
+        assert_eq!(w.entry.summary, full.entry.summary);
+    }
 
     #[test]
     fn demo_assessments_are_valid_and_show_progress_and_weak_links() {

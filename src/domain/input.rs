@@ -753,7 +753,7 @@ fn note_absent_columns(file: &str, present: impl Fn(usize) -> bool, problems: &m
             .iter()
             .enumerate()
             .filter(|(_, c)| c.group == g.id && !c.required)
-            .map(|(i, c)| (i, c.id.as_str()))
+            .map(|(i, c)| (i, c.label.as_str()))
             .collect();
         if cols.is_empty() {
             continue;
@@ -777,7 +777,8 @@ fn note_absent_columns(file: &str, present: impl Fn(usize) -> bool, problems: &m
         parts.push(format!("нет данных: {}", whole_groups.join(", ")));
     }
     if !single.is_empty() {
-        parts.push(format!("нет столбцов: {}", single.join(", ")));
+        let named: Vec<String> = single.iter().map(|l| format!("«{l}»")).collect();
+        parts.push(format!("нет столбцов: {}", named.join(", ")));
     }
     problems.push(Problem::note(
         file,
@@ -1576,7 +1577,12 @@ mod tests {
             .iter()
             .find(|p| p.severity == Severity::Note)
             .expect("a note");
-        assert!(note.message.starts_with("нет данных: ЕГЭ, ВПР, Социальные характеристики обучающихся и их семей; нет столбцов: oge_participants, oge_no_cert_pct"), "{}", note.message);
+        assert!(note.message.starts_with("нет данных: ЕГЭ, ВПР, Социальные характеристики обучающихся и их семей; нет столбцов: «Число участников ОГЭ», «Доля выпускников, не получивших аттестат (ОГЭ), %»"), "{}", note.message);
+        assert!(
+            !note.message.contains("oge_"),
+            "no column id: {}",
+            note.message
+        );
         assert!(note
             .message
             .ends_with("эти показатели считаются пустыми во всех строках"));

@@ -5,7 +5,7 @@
 //! the collection a municipality sends to the region.
 
 use super::records::{ImportCounts, LogAction, LogEntry, Origin, Snapshot, Writes};
-use super::support::{validate_support, Support};
+use super::support::{validate_support, ProjectLine, Support};
 use super::time::Timestamp;
 use std::collections::HashMap;
 
@@ -99,6 +99,45 @@ pub fn support_writes(
             ImportCounts::default(),
         ),
     })
+}
+
+/// «Отметить участниками всех ШНРО и ШНСУ»: each school of the run's lists (`lines`) not
+/// yet a participant of the year, with its support as stored and `participant` set (its
+/// partner, agreement and note kept). What [`support_writes`] takes; the ids are what
+/// [`unmark`] undoes.
+pub fn mark_all(lines: &[ProjectLine]) -> Vec<(String, Support)> {
+    lines
+        .iter()
+        .filter(|x| x.in_run && !x.support.participant)
+        .map(|x| {
+            (
+                x.school_id.clone(),
+                Support {
+                    participant: true,
+                    ..x.support.clone()
+                },
+            )
+        })
+        .collect()
+}
+
+/// Undoes [`mark_all`]: of the schools it marked (`marked`), those still participants lose
+/// the mark, and only it — a partner assigned since stays.
+pub fn unmark(lines: &[ProjectLine], marked: &[String]) -> Vec<(String, Support)> {
+    let marked: std::collections::HashSet<&str> = marked.iter().map(String::as_str).collect();
+    lines
+        .iter()
+        .filter(|x| marked.contains(x.school_id.as_str()) && x.support.participant)
+        .map(|x| {
+            (
+                x.school_id.clone(),
+                Support {
+                    participant: false,
+                    ..x.support.clone()
+                },
+            )
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -209,5 +248,54 @@ mod tests {
         );
         assert!(e.iter().any(|m| m.contains("дата соглашения")), "{e:?}");
         assert!(e.iter().any(|m| m.contains("«C»")), "{e:?}");
+    }
+
+    #[test]
+    fn bulk_marking_marks_the_lists_and_is_undone_without_losing_a_later_partner() {
+        let line = |id: &str, in_run: bool, participant: bool| ProjectLine {
+            school_id: id.into(),
+            school_name: format!("Школа {id}"),
+            municipality: "Город".into(),
+            category: "ШНРО".into(),
+            in_run,
+            support: Support {
+                participant,
+                note: format!("заметка {id}"),
+                ..Support::default()
+            },
+            partner: String::new(),
+        };
+        // a: to mark; b: already a participant; c: a participant outside the run.
+        let lines = vec![
+            line("a", true, false),
+            line("b", true, true),
+            line("c", false, false),
+        ];
+        let changes = mark_all(&lines);
+        assert_eq!(changes.len(), 1);
+        assert_eq!(changes[0].0, "a");
+        assert!(changes[0].1.participant);
+        assert_eq!(
+            changes[0].1.note, "заметка a",
+            "the rest of the support is kept"
+        );
+        let marked: Vec<String> = changes.iter().map(|(id, _)| id.clone()).collect();
+
+        // Written, then a partner is assigned to a in its card; the undo keeps the partner.
+        let mut after = lines.clone();
+        after[0].support = changes[0].1.clone();
+        after[0].support.partner = Some(Agreement {
+            partner_id: "h".into(),
+            number: "1".into(),
+            date: "2026-01-10".into(),
+        });
+        let undo = unmark(&after, &marked);
+        assert_eq!(undo.len(), 1, "b was a participant before and stays");
+        assert_eq!(undo[0].0, "a");
+        assert!(!undo[0].1.participant);
+        assert_eq!(undo[0].1.partner_id(), Some("h"));
+
+        // Nothing to mark: nothing asked.
+        assert!(mark_all(&after).is_empty());
     }
 }

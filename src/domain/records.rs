@@ -28,7 +28,7 @@ use super::self_assessment::SelfAssessment;
 use super::support::Support;
 use super::time::Timestamp;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// When a record was last written, and where it came from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -320,16 +320,23 @@ impl ImportCounts {
             "новых: {}, обновлено: {}, без изменений: {}, конфликтов: {}",
             self.new, self.updated, self.identical, self.conflicts
         );
+        s.push_str(&self.conflicts_resolution());
+        s
+    }
+
+    /// « (оставлены свои)», « (приняты из файла)», « (приняты из файла: 2, оставлены свои:
+    /// 1)»; empty without conflicts.
+    pub fn conflicts_resolution(&self) -> String {
         let taken = self.conflicts_taken.min(self.conflicts);
         let kept = self.conflicts - taken;
-        if self.conflicts > 0 {
-            s.push_str(&match (taken, kept) {
-                (0, _) => " (оставлены свои)".to_string(),
-                (_, 0) => " (приняты из файла)".to_string(),
-                _ => format!(" (приняты из файла: {taken}, оставлены свои: {kept})"),
-            });
+        if self.conflicts == 0 {
+            return String::new();
         }
-        s
+        match (taken, kept) {
+            (0, _) => " (оставлены свои)".to_string(),
+            (_, 0) => " (приняты из файла)".to_string(),
+            _ => format!(" (приняты из файла: {taken}, оставлены свои: {kept})"),
+        }
     }
 
     pub fn total(&self) -> usize {
@@ -528,7 +535,6 @@ impl Snapshot {
 
     /// Deletes the records with the given keys (absent keys are ignored).
     pub fn remove(&mut self, r: &Removal) {
-        use std::collections::HashSet;
         fn keep<T, K: std::hash::Hash + Eq>(list: &mut Vec<T>, gone: &[K], key: impl Fn(&T) -> K) {
             if gone.is_empty() {
                 return;
@@ -546,9 +552,40 @@ impl Snapshot {
     }
 
     /// The demonstration records ([`Origin::Demo`]: schools, rows, assessments) and the runs
-    /// computed on demonstration rows only.
+    /// computed on demonstration rows only, whatever their scope: a run «по демонстрационным
+    /// данным», and a run over all data or without the demo whose schools are all
+    /// demonstration schools (made when only the demo was stored, or over rows removed since).
     pub fn demo_records(&self) -> Removal {
         let demo = |m: &RecordMeta| m.origin == Origin::Demo;
+        // A school is the demo's when its record is, or (without a record) its rows are; a
+        // school with any row of another origin is not.
+        let mut demo_schools: HashSet<&str> = self
+            .schools
+            .iter()
+            .filter(|r| demo(&r.meta))
+            .map(|r| r.school_id.as_str())
+            .collect();
+        demo_schools.extend(
+            self.submissions
+                .iter()
+                .filter(|r| demo(&r.meta))
+                .map(|r| r.row.school_id.as_str()),
+        );
+        for r in self.submissions.iter().filter(|r| !demo(&r.meta)) {
+            demo_schools.remove(r.row.school_id.as_str());
+        }
+        for r in self.schools.iter().filter(|r| !demo(&r.meta)) {
+            demo_schools.remove(r.school_id.as_str());
+        }
+        let demo_only = |run: &RunRecord| {
+            run.scope == RunScope::Demo
+                || (!run.result.schools.is_empty()
+                    && run
+                        .result
+                        .schools
+                        .iter()
+                        .all(|s| demo_schools.contains(s.school_id.as_str())))
+        };
         Removal {
             schools: self
                 .schools
@@ -571,7 +608,7 @@ impl Snapshot {
             runs: self
                 .runs
                 .iter()
-                .filter(|r| r.scope == RunScope::Demo)
+                .filter(|r| demo_only(r))
                 .map(|r| r.id.clone())
                 .collect(),
             references: Vec::new(),
@@ -809,6 +846,66 @@ mod tests {
         assert_eq!(s.schools.len(), 1);
         assert_eq!(s.submissions.len(), 2, "the file's row of d1 stays");
         assert!(s.assessments.is_empty());
+        assert!(s.demo_records().is_empty());
+    }
+
+    /// Runs of every scope over the demonstration region and over real rows: those whose
+    /// schools are all the demo's go with it, whatever their scope; a run over both stays.
+    #[test]
+    fn every_run_over_demonstration_rows_only_is_removed_with_them() {
+        use crate::domain::demo::{writes, DemoSpec};
+        use crate::domain::identify::{identify, Params};
+        let spec = DemoSpec {
+            schools: 30,
+            municipalities: 3,
+            ..DemoSpec::default()
+        };
+        let mut s = Snapshot::default();
+        s.apply(&writes(&spec, &ts("2025-11-22T10:00:00Z")));
+        let run = |id: &str, scope: RunScope, rows: &[Row]| RunRecord {
+            id: id.into(),
+            created_at: ts("2025-11-22T11:00:00Z"),
+            label: id.into(),
+            scope,
+            input_digest: String::new(),
+            reference: Vec::new(),
+            result: identify(rows, &Params::default()).unwrap(),
+        };
+        // Made while only the demo was stored: «все данные» are the demo's rows.
+        let demo_rows = s.rows_in(RunScope::All);
+        s.runs.push(run("all-demo", RunScope::All, &demo_rows));
+        s.runs.push(run("demo", RunScope::Demo, &demo_rows));
+        // Then real schools arrive.
+        let real: Vec<Row> = (1..=4)
+            .flat_map(|i| {
+                [2023, 2024, 2025].map(|y| {
+                    let mut r = Row::new(&format!("r{i}"), "Ш", "Город", SchoolType::Secondary, y);
+                    r.values
+                        .set_by_id("ege_rus_mean", Some(60.0 + f64::from(i)));
+                    r
+                })
+            })
+            .collect();
+        for r in &real {
+            s.submissions.push(SubmissionRecord {
+                row: r.clone(),
+                meta: meta(),
+            });
+        }
+        s.runs.push(run("real", RunScope::Real, &real));
+        let both = s.rows_in(RunScope::All);
+        s.runs.push(run("all-both", RunScope::All, &both));
+        let removal = s.demo_records();
+        assert_eq!(
+            removal.runs,
+            vec!["all-demo".to_string(), "demo".to_string()]
+        );
+        s.remove(&removal);
+        assert_eq!(
+            s.runs.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(),
+            vec!["real", "all-both"]
+        );
+        assert_eq!(s.submissions.len(), real.len());
         assert!(s.demo_records().is_empty());
     }
 

@@ -920,7 +920,8 @@ impl Service {
         (job.progress)("Создаю демонстрационный регион…", None);
         breathe().await;
         self.ensure_fresh().await?;
-        let writes = demo::writes(&DemoSpec::default(), &now());
+        let (writes, skipped) =
+            demo::writes_apart(&self.data.snapshot, &DemoSpec::default(), &now());
         let n = writes.submissions.len();
         let (total, ops) = stored::writes_op_iter(&writes);
         self.write_iter(total, ops, "Сохраняю демонстрационный регион…", job)
@@ -930,7 +931,16 @@ impl Service {
         Ok((
             changed(
                 change,
-                format!("Открыт {}: {n} строк данных.", demo::REGION_NAME),
+                format!(
+                    "Открыт {}: {}.{}",
+                    demo::REGION_NAME,
+                    count(n, "строка данных", "строки данных", "строк данных"),
+                    if skipped > 0 {
+                        format!(" Не добавлены школы, чьи коды заняты вашими школами: {skipped}.")
+                    } else {
+                        String::new()
+                    }
+                ),
             ),
             None,
         ))

@@ -127,7 +127,8 @@ test('the demo region opens with one click on an empty database', async (t) => {
   await charts.first().scrollIntoViewIfNeeded();
   // The scatter, the histogram and the contextualised results' scatter.
   assert.equal(await charts.count(), 3);
-  assert.match(await p.getByText(/Школ на диаграмме: \d+/).textContent(), /ШНРО — \d+/);
+  assert.match(await p.getByText(/Школ на диаграмме: \d+/).textContent(), /из \d+ оценённых в расчёте/);
+  assert.match(await p.getByTestId('scatter-counts').textContent(), /ШНРО: в расчёте \d+/);
   await charts.first().screenshot({ path: join(out, '03b-scatter.png') });
   // The demo region carries assessments of management mechanisms too.
   await p.goto(base + '/rubric');
@@ -590,7 +591,9 @@ test('a school fills its data, places itself, self-assesses, prints and sends it
   await importFiles(m, [['школа-S7.json', JSON.stringify(again), 'application/json']]);
   const preview = m.locator('#import-preview');
   await preview.waitFor();
-  assert.match(await preview.locator('strong').first().innerText(), /новых: 0, обновлено: 1, без изменений: \d+, конфликтов: 0/);
+  const kinds = await preview.getByTestId('plan-kinds').innerText();
+  assert.match(kinds, /строк\S* данных «школа × год»: обновлено — 1/);
+  assert.doesNotMatch(kinds, /новых|конфликтов|школ\S*: обновлено/);
   await applyImport(m);
   await m.goto(base + '/school?id=S7');
   assert.match(await m.getByTestId('stored-school').locator('tr', { hasText: 'Доля участников ОГЭ, получивших оценку «2» по математике' }).innerText(), /\t3\t5$/);
@@ -1939,6 +1942,227 @@ test('the browser is asked to keep the data on the first real data; store sizes 
   const sizes = p.getByTestId('store-sizes');
   await sizes.waitFor();
   assert.match(await sizes.locator('tr', { hasText: 'данные школ по годам' }).innerText(), /\t3\t/);
+});
+
+// ---- Counts that agree, readable lists, completeness, the demonstration region, bulk marking.
+
+/// A CSV of the row contract with every column the method reads: `rows` are
+/// [id, name, type, year, columns to leave empty].
+function methodCsv(rows) {
+  const comps = JSON.parse(readFileSync(join(root, 'src', 'data', 'components.json'), 'utf8'));
+  const cols = JSON.parse(readFileSync(join(root, 'src', 'data', 'columns.json'), 'utf8')).columns;
+  const kind = Object.fromEntries(cols.map((c) => [c.id, c.kind]));
+  const used = [...new Set([...comps.results, ...comps.social].flatMap((c) => c.variants.map((v) => v.column)))];
+  const value = (id, i) => ({ count: '40', share: String(5 + (i % 7)), score100: String(55 + (i % 9)), score5: `3,${5 + (i % 4)}` }[kind[id]] ?? '1');
+  const header = ['school_id', 'school_name', 'municipality', 'school_type', 'year', ...used].join(';');
+  const lines = rows.map(([id, name, type, year, empty = []], i) =>
+    [id, name, 'Город', type, year, ...used.map((c) => (empty.includes(c) || (type === 'basic' && c.startsWith('ege_')) ? '' : value(c, i)))].join(';'));
+  return { text: '\ufeff' + [header, ...lines].join('\r\n') + '\r\n', used };
+}
+
+test('counts, lists, demo: the import preview counts schools and rows apart and names absent columns in Russian', async (t) => {
+  const p = await page(t);
+  const rows = [];
+  for (let i = 1; i <= 5; i++) for (const y of [2023, 2024, 2025]) rows.push(`s${i};Школа № ${i};Город;secondary;${y};10;70;20;1`);
+  await importFiles(p, [['пять школ.csv', csv(rows), 'text/csv']]);
+  const preview = p.locator('#import-preview');
+  await preview.waitFor();
+  const kinds = await p.getByTestId('plan-kinds').innerText();
+  assert.match(kinds, /5 школ: новых — 5/);
+  assert.match(kinds, /15 строк данных «школа × год»: новых — 15/);
+  assert.doesNotMatch(kinds, /новых — 20/, 'schools and rows are never added together');
+  // The note on absent columns names them as the contract does in Russian, not by their ids.
+  // The notes are in a closed «Предупреждения и примечания»: read as text, open or not.
+  const page_text = await p.locator('section[aria-labelledby="import-h"]').textContent();
+  assert.match(page_text, /нет столбцов: «/);
+  assert.doesNotMatch(page_text, /\b(?:oge|vpr|ege)_[a-z_0-9]+\b|deviant_pct/);
+  await p.screenshot({ path: join(out, 'data18-preview.png'), fullPage: true });
+  await applyImport(p);
+  await p.goto(base + '/');
+  // The journal's last action says the same.
+  await p.getByText(/5 школ: новых — 5; 15 строк данных «школа × год»: новых — 15/).waitFor();
+});
+
+test('counts, lists, demo: the scatter\'s counts plus those without a point and in other groups equal the tiles; the histogram says what it covers', async (t) => {
+  const p = await page(t);
+  await demoIdentified(p);
+  const tiles = {};
+  await p.locator('.tiles .tile').nth(6).waitFor();
+  for (const tile of await p.locator('.tiles .tile').all()) {
+    tiles[(await tile.locator('.label').innerText()).trim()] = Number((await tile.locator('.n').innerText()).replace(/\D/g, ''));
+  }
+  const names = { low: 'ШНРО', risk: 'группа риска', high: 'стабильно высокие', insufficient: 'недостаточно данных', resilient: 'резильентные' };
+  const check = async () => {
+    const items = p.getByTestId('scatter-counts').locator('li');
+    await items.first().waitFor({ state: 'attached' });
+    let seen = 0;
+    for (const li of await items.all()) {
+      const id = await li.getAttribute('data-category');
+      const n = (a) => li.getAttribute(a).then(Number);
+      const [shown, without, other, total] = [await n('data-shown'), await n('data-without'), await n('data-other'), await n('data-total')];
+      assert.equal(shown + without + other, total, id);
+      if (names[id]) {
+        assert.equal(total, tiles[names[id]], `${id}: ${await li.textContent()}`);
+        seen += 1;
+      }
+    }
+    assert.equal(seen, 5);
+  };
+  await p.locator('canvas.chart').nth(1).waitFor();
+  await check();
+  const note = await p.getByTestId('scatter-note').innerText();
+  assert.match(note, /^Школ на диаграмме: \d+ из \d+ оценённых в расчёте; не показаны: (\d+ без индекса за \d{4} год, )?\d+ в других группах школ\.$/);
+  const covers = await p.getByTestId('histogram-covers').innerText();
+  assert.match(covers, /На гистограмме — \d+ школ\S* этой группы с индексом результатов за \d{4} год/);
+  // Another group of schools: the same sums.
+  await p.locator('#chart-pool').selectOption({ label: 'Основные школы' });
+  await check();
+  await p.locator('canvas.chart').first().scrollIntoViewIfNeeded();
+  await p.locator('canvas.chart').first().screenshot({ path: join(out, 'data18-scatter.png') });
+  await p.locator('canvas.chart').nth(1).screenshot({ path: join(out, 'data18-histogram.png') });
+});
+
+test('counts, lists, demo: completeness expects no ЕГЭ of a basic school and finds a secondary school\'s empty cells', async (t) => {
+  const p = await page(t);
+  const years = [2023, 2024, 2025];
+  const rows = [
+    ...years.map((y) => ['b1', 'Основная школа № 1', 'basic', y]),
+    ...years.map((y) => ['s1', 'Средняя школа № 1', 'secondary', y, y === 2024 ? ['oge_rus_2_pct', 'oge_math_2_pct', 'oge_rus_5_pct'] : []]),
+    ...years.map((y) => ['s2', 'Средняя школа № 2', 'secondary', y]),
+  ];
+  await importFiles(p, [['полнота.csv', methodCsv(rows).text, 'text/csv']]);
+  await p.locator('#import-preview').waitFor();
+  await applyImport(p);
+  await p.goto(base + '/municipality');
+  await p.getByText('с пропусками (всего по хранилищу): 1').waitFor();
+  const table = p.getByRole('region', { name: 'Полнота данных школ' });
+  const basic = table.locator('tr', { hasText: 'Основная школа № 1' });
+  assert.equal(await basic.locator('td.gap').count(), 0, await basic.innerText());
+  assert.match(await basic.innerText(), /не нужно/);
+  const s1 = table.locator('tr', { hasText: 'Средняя школа № 1' });
+  assert.equal(await s1.locator('td.gap').count(), 1, await s1.innerText());
+  assert.match(await s1.locator('td.gap').innerText(), /✗ 2 из 3\s*не все показатели за 2024/);
+  const s2 = table.locator('tr', { hasText: 'Средняя школа № 2' });
+  assert.equal(await s2.locator('td.gap').count(), 0, await s2.innerText());
+  await p.locator('#school-sort').selectOption('gaps');
+  assert.match(await table.locator('tbody tr').first().innerText(), /Средняя школа № 1/);
+  await table.scrollIntoViewIfNeeded();
+  await p.screenshot({ path: join(out, 'data18-completeness.png'), fullPage: false });
+});
+
+test('counts, lists, demo: a school with too few years says what is missing in the list and in its card', async (t) => {
+  const p = await page(t);
+  const rows = [];
+  for (let i = 1; i <= 8; i++) for (const y of [2023, 2024, 2025]) {
+    // School 8 has no 2024 row: the three-year rules cannot place it.
+    if (i === 8 && y === 2024) continue;
+    rows.push(`s${i};Школа № ${i};Город;secondary;${y};${2 + i};${60 + i};20;${i}`);
+  }
+  await importFiles(p, [['восемь школ.csv', csv(rows), 'text/csv']]);
+  await applyImport(p);
+  await identified(p);
+  const list = p.locator('details.list', { hasText: /^Недостаточно данных: 1/ }).first();
+  await list.locator('summary').click();
+  const row = list.locator('table.school-list tbody tr').first();
+  assert.match(await row.innerText(), /Школа № 8/);
+  assert.match(await row.innerText(), /Недостаточно данных: нет данных за 2024 год\./);
+  await row.locator('button.card-open').click();
+  await p.getByTestId('card-missing').waitFor();
+  assert.match(await p.getByTestId('card-missing').innerText(), /нет данных за 2024 год/);
+});
+
+test('counts, lists, demo: a run\'s list shows several rows with the index and partner columns on a tablet and a projector', async (t) => {
+  const p = await page(t, { viewport: { width: 1024, height: 768 } });
+  await demoIdentified(p);
+  const details = p.locator('details.list', { hasText: 'ШНРО — школы с низкими результатами обучения' }).first();
+  await details.locator('summary').click();
+  const table = details.locator('table.school-list');
+  await table.locator('tbody tr').nth(2).waitFor();
+  // No inner scroll box: the list grows with the page.
+  const wrap = details.locator('.list-wrap');
+  const [sh, ch] = await wrap.evaluate((e) => [e.scrollHeight, e.clientHeight]);
+  assert.ok(sh <= ch + 1, `inner scroll: ${sh} > ${ch}`);
+  // Short component names (the seed's wording in the tooltip), partners with their municipality.
+  const first = table.locator('tbody tr').first();
+  const weak = first.locator('td.long').first();
+  assert.doesNotMatch(await weak.innerText(), /\(\d+\)|русскому языку \(математике\)/);
+  if (await weak.locator('li').count()) assert.match(await weak.locator('li').first().getAttribute('title'), /^Доля|^Расхождение/);
+  const header = table.locator('thead');
+  for (const [width, height] of [[1024, 768], [1366, 800], [768, 1024]]) {
+    await p.setViewportSize({ width, height });
+    await header.evaluate((e) => e.scrollIntoView({ block: 'start' }));
+    for (let i = 0; i < 3; i++) {
+      const row = table.locator('tbody tr').nth(i);
+      for (const cell of [row.locator('td.num').first(), row.locator('td.num').nth(1), row.locator('td.long').nth(1)]) {
+        const b = await cell.boundingBox();
+        assert.ok(b && b.x >= 0 && b.y >= 0 && b.x + b.width <= width + 0.5 && b.y + b.height <= height + 0.5,
+          `${width}×${height}: row ${i + 1}: ${JSON.stringify(b)}`);
+      }
+    }
+    const partners = await table.locator('tbody tr').first().locator('td.long').nth(1).innerText();
+    assert.ok(partners.trim() === '' || /\(.+\)/.test(partners), `a partner's municipality beside its name: ${partners}`);
+    await p.screenshot({ path: join(out, `data18-list-${width}x${height}.png`), fullPage: false });
+  }
+});
+
+test('counts, lists, demo: removing the demonstration region removes every run over its rows only; the demo opens again beside real data', async (t) => {
+  const p = await page(t);
+  // A run over «все данные» while only the demo is stored.
+  await demoIdentified(p);
+  await importFiles(p, [['schools.csv', GOOD, 'text/csv']]);
+  await applyImport(p);
+  await p.goto(base + '/municipality');
+  await p.getByLabel('без демонстрационных данных').check();
+  await p.getByRole('button', { name: 'Провести идентификацию' }).click();
+  await p.getByText('Идентификация проведена').waitFor({ timeout: 60000 });
+  await p.goto(base + '/');
+  await p.getByText('2 расчёта идентификации').waitFor();
+  await p.goto(base + '/data');
+  await p.getByRole('button', { name: 'Удалить демонстрационный регион…' }).click();
+  await p.getByRole('dialog').getByRole('button', { name: 'Удалить', exact: true }).click();
+  await p.getByText('Демонстрационный регион удалён').waitFor({ timeout: 30000 });
+  await p.goto(base + '/');
+  await p.getByText('1 расчёт идентификации').waitFor();
+  await p.getByText('2 школы в 1 муниципалитете').waitFor();
+  await p.goto(base + '/municipality');
+  assert.doesNotMatch(await p.locator('#run-pick').innerText(), /240 школ/);
+  // The demo opens again beside the real data, which stays as it was.
+  await p.goto(base + '/data');
+  await p.locator('#demo-open').click();
+  await p.getByText(/Открыт Демонстрационный край/).waitFor({ timeout: 30000 });
+  await p.goto(base + '/');
+  await p.getByText('242 школы в 13 муниципалитетах').waitFor();
+  await p.getByText('Из них демонстрационный регион: 720 строк').waitFor();
+  await p.screenshot({ path: join(out, 'data18-demo-again.png'), fullPage: true });
+  await p.goto(base + '/municipality');
+  await p.getByRole('alert').getByText('В хранилище вместе и демонстрационные, и реальные данные.').waitFor();
+});
+
+test('counts, lists, demo: bulk marking asks with the count, marks and is undone', async (t) => {
+  const p = await page(t);
+  await demoIdentified(p);
+  const participants = p.getByTestId('project-figures').locator('tr[data-figure="participants"] td.num').first();
+  await participants.waitFor();
+  assert.equal((await participants.innerText()).trim(), '0');
+  await p.locator('#bulk-mark').click();
+  const dialog = p.getByRole('dialog');
+  await dialog.waitFor();
+  const n = Number((await dialog.locator('#bulk-confirm').innerText()).replace(/\D/g, ''));
+  assert.ok(n > 0);
+  assert.match(await dialog.innerText(), new RegExp(`будут отмечены ${n} школ`));
+  await dialog.screenshot({ path: join(out, 'data18-bulk-ask.png') });
+  await dialog.locator('#bulk-confirm').click();
+  await p.getByTestId('bulk-marked').waitFor({ timeout: 30000 });
+  await p.waitForFunction((x) => document.querySelector('tr[data-figure="participants"] td.num')?.textContent.trim() === String(x), n);
+  // The focus goes to «Отменить отметку», where the result is.
+  await p.waitForFunction(() => document.activeElement?.id === 'bulk-undo', null, { timeout: 5000 });
+  await p.locator('#bulk-undo').click();
+  await p.getByTestId('bulk-marked').waitFor({ state: 'detached', timeout: 30000 });
+  await p.waitForFunction(() => document.querySelector('tr[data-figure="participants"] td.num')?.textContent.trim() === '0');
+  // Cancelling the question marks nothing.
+  await p.locator('#bulk-mark').click();
+  await p.getByRole('dialog').getByRole('button', { name: 'Отмена' }).click();
+  assert.equal((await participants.innerText()).trim(), '0');
 });
 
 let failed = 0;

@@ -177,10 +177,10 @@ fn Preview(
     let page = RwSignal::new(0usize);
     let size = RwSignal::new(50usize);
     let title = |c: Class| match c {
-        Class::New => "Новые",
-        Class::Updated => "Обновлённые",
-        Class::Identical => "Без изменений",
-        Class::Conflict => "Конфликты",
+        Class::New => "Список новых записей",
+        Class::Updated => "Список обновлённых записей",
+        Class::Identical => "Список записей без изменений",
+        Class::Conflict => "Список конфликтов",
     };
     let all = move |r: Resolution| {
         choice.set(Choice {
@@ -204,12 +204,12 @@ fn Preview(
     view! {
         <div id="import-preview" class="alert info" role="region" aria-label="Что изменится">
             <h3>"Что изменится"</h3>
-            <p><strong>{counts.summary()}</strong></p>
+            <ul class="plan-kinds" data-testid="plan-kinds">{v.kinds.iter().map(|l| view! { <li><strong>{l.clone()}</strong></li> }).collect_view()}</ul>
             {groups.into_iter().map(|(class, n, labels)| {
                 let more = n.saturating_sub(labels.len());
                 view! {
                     <details class="list">
-                        <summary>{format!("{}: {n}", title(class))}</summary>
+                        <summary>{format!("{} — школы, строки и другие записи вместе: {}", title(class), crate::format::thousands(n))}</summary>
                         <ul>{labels.into_iter().map(|l| view! { <li>{l}</li> }).collect_view()}</ul>
                         {(more > 0).then(|| view! { <p class="hint">{format!("и ещё {more}")}</p> })}
                     </details>
@@ -460,7 +460,13 @@ fn DemoSection() -> impl IntoView {
     });
     let confirm = RwSignal::new(false);
     view! {
-        <Show when=move || demo.get() != (0, 0)>
+        <Show when=move || demo.get() != (0, 0) fallback=move || view! {
+            <section aria-labelledby="demo-h">
+                <h2 id="demo-h">"Демонстрационный регион"</h2>
+                <p>"Вымышленный «Демонстрационный край» для семинара или чтобы попробовать приложение. Он хранится отдельно от ваших данных: расчёт спросит, по каким данным считать, а удаляется он одной кнопкой, не затрагивая ваши записи."</p>
+                <p class="actions"><button type="button" id="demo-open" on:click=move |_| actions::load_demo(state)>"Открыть демонстрационный регион"</button></p>
+            </section>
+        }>
             <section aria-labelledby="demo-h">
                 <h2 id="demo-h">"Демонстрационный регион"</h2>
                 <p>{move || {

@@ -96,10 +96,17 @@ pub fn Home() -> impl IntoView {
                         <li>{count(x.assessments, "оценка", "оценки", "оценок")} " механизмов управления"</li>
                         <li>{count(x.runs, "расчёт", "расчёта", "расчётов")} " идентификации"</li>
                     </ul>
-                    {(x.demo_rows > 0).then(|| view! {
-                        <p class="hint">{format!("Из них демонстрационный регион: {}. ", count(x.demo_rows, "строка", "строки", "строк"))}
-                            <a href="/data#demo-h">"Удалить демонстрационный регион"</a></p>
-                    })}
+                    {if x.demo_rows > 0 {
+                        view! {
+                            <p class="hint">{format!("Из них демонстрационный регион: {}. ", count(x.demo_rows, "строка", "строки", "строк"))}
+                                <a href="/data#demo-h">"Удалить демонстрационный регион"</a></p>
+                        }.into_any()
+                    } else {
+                        view! {
+                            <p class="hint">"Для семинара можно открыть и демонстрационный регион: он хранится отдельно от ваших данных. "
+                                <a href="/data#demo-h">"Открыть демонстрационный регион"</a></p>
+                        }.into_any()
+                    }}
                     {(x.unreadable > 0).then(|| view! {
                         <p class="alert error" role="alert">{format!("{} не удалось прочитать. ", count(x.unreadable, "запись хранилища", "записи хранилища", "записей хранилища"))}
                             <a href="/data#unreadable-h">"Что с ними сделать"</a></p>

@@ -42,7 +42,8 @@ pub use payload::{
     SchoolSubmission,
 };
 pub use plan::{
-    plan_import, Class, ImportPlan, Incoming, PlanItem, Record, RecordKey, Resolution, Resolutions,
+    counts_by_kind, kinds_summary, plan_import, Class, ImportPlan, Incoming, PlanItem, Record,
+    RecordKey, RecordKind, Resolution, Resolutions,
 };
 pub use read::{parse_bundle, parse_bundle_as, ParsedBundle};
 

@@ -78,6 +78,108 @@ impl Class {
     }
 }
 
+/// What kind of record an import item is, for the counts a person reads (a file of 1,132
+/// schools over three years brings 1,132 schools and 3,337 rows: never one sum of both).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RecordKind {
+    School,
+    Row,
+    Assessment,
+    Run,
+    Reference,
+}
+
+impl RecordKind {
+    pub fn of(key: &RecordKey) -> RecordKind {
+        match key {
+            RecordKey::School { .. } => RecordKind::School,
+            RecordKey::Submission { .. } => RecordKind::Row,
+            RecordKey::Assessment { .. } => RecordKind::Assessment,
+            RecordKey::Run { .. } => RecordKind::Run,
+            RecordKey::Reference { .. } => RecordKind::Reference,
+        }
+    }
+
+    /// «1 132 школы», «3 337 строк данных «школа × год»».
+    pub fn count(self, n: usize) -> String {
+        let (one, few, many, tail) = match self {
+            RecordKind::School => ("школа", "школы", "школ", ""),
+            RecordKind::Row => (
+                "строка данных",
+                "строки данных",
+                "строк данных",
+                " «школа × год»",
+            ),
+            RecordKind::Assessment => (
+                "оценка механизмов управления",
+                "оценки механизмов управления",
+                "оценок механизмов управления",
+                "",
+            ),
+            RecordKind::Run => (
+                "расчёт идентификации",
+                "расчёта идентификации",
+                "расчётов идентификации",
+                "",
+            ),
+            RecordKind::Reference => ("эталон", "эталона", "эталонов", ""),
+        };
+        format!("{}{tail}", crate::format::count(n, one, few, many))
+    }
+}
+
+/// The counts of the items by kind of record, kinds in [`RecordKind`]'s order, those without
+/// items left out. With `resolutions`, each kind's `conflicts_taken` counts the conflicts
+/// resolved as [`Resolution::TakeTheirs`].
+pub fn counts_by_kind(
+    items: &[PlanItem],
+    resolutions: Option<&Resolutions>,
+) -> Vec<(RecordKind, ImportCounts)> {
+    let mut by: BTreeMap<RecordKind, ImportCounts> = BTreeMap::new();
+    for (i, item) in items.iter().enumerate() {
+        let c = by.entry(RecordKind::of(&item.key)).or_default();
+        match item.kind {
+            Class::New => c.new += 1,
+            Class::Identical => c.identical += 1,
+            Class::Updated => c.updated += 1,
+            Class::Conflict => {
+                c.conflicts += 1;
+                if resolutions.is_some_and(|r| r.get(&i) == Some(&Resolution::TakeTheirs)) {
+                    c.conflicts_taken += 1;
+                }
+            }
+        }
+    }
+    by.into_iter().collect()
+}
+
+/// One line per kind: «1 132 школы: новых — 1 132», «3 337 строк данных «школа × год»: новых —
+/// 3 300, без изменений — 37». With `resolved`, a kind's conflicts say how they were resolved.
+pub fn kinds_summary(by: &[(RecordKind, ImportCounts)], resolved: bool) -> Vec<String> {
+    use crate::format::thousands;
+    by.iter()
+        .map(|(kind, c)| {
+            let mut parts: Vec<String> = [
+                ("новых", c.new),
+                ("обновлено", c.updated),
+                ("без изменений", c.identical),
+                ("конфликтов", c.conflicts),
+            ]
+            .into_iter()
+            .filter(|(_, n)| *n > 0)
+            .map(|(w, n)| format!("{w} — {}", thousands(n)))
+            .collect();
+            if resolved && c.conflicts > 0 {
+                if let Some(last) = parts.last_mut() {
+                    last.push_str(&c.conflicts_resolution());
+                }
+            }
+            format!("{}: {}", kind.count(c.total()), parts.join(", "))
+        })
+        .collect()
+}
+
 /// A record as it would be written.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Record {
@@ -714,7 +816,13 @@ impl ImportPlan {
             LogAction::Import
         };
         let file = (!files.is_empty()).then(|| files.join(", "));
-        let entry = LogEntry::new(&self.now, action, file, sha, counts.summary(), counts);
+        let lines = kinds_summary(&counts_by_kind(&self.items, Some(resolutions)), true);
+        let summary = if lines.is_empty() {
+            "записей нет".to_string()
+        } else {
+            lines.join("; ")
+        };
+        let entry = LogEntry::new(&self.now, action, file, sha, summary, counts);
         Writes {
             schools: schools.list,
             submissions: submissions.list,

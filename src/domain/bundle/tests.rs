@@ -1094,7 +1094,7 @@ fn resolutions_decide_what_is_written() {
     );
     assert_eq!(
         keep.entry.summary,
-        "новых: 1, обновлено: 1, без изменений: 1, конфликтов: 1 (оставлены свои)"
+        "1 школа: без изменений — 1; 3 строки данных «школа × год»: новых — 1, обновлено — 1, конфликтов — 1 (оставлены свои)"
     );
     assert_eq!(keep.entry.action, LogAction::Import);
     assert_eq!(keep.entry.sha256.as_deref(), Some(b.sha256.as_str()));
@@ -1112,7 +1112,7 @@ fn resolutions_decide_what_is_written() {
     );
     assert_eq!(
         take.entry.summary,
-        "новых: 1, обновлено: 1, без изменений: 1, конфликтов: 1 (приняты из файла)"
+        "1 школа: без изменений — 1; 3 строки данных «школа × год»: новых — 1, обновлено — 1, конфликтов — 1 (приняты из файла)"
     );
     assert_eq!(take.entry.counts.conflicts_taken, 1);
     let expected_meta = RecordMeta {
@@ -1225,7 +1225,7 @@ fn csv_rows_are_planned_as_imports() {
     assert_eq!(w.entry.sha256, Some(sha));
     assert_eq!(
         w.entry.summary,
-        "новых: 2, обновлено: 0, без изменений: 0, конфликтов: 1 (приняты из файла)"
+        "1 школа: новых — 1; 2 строки данных «школа × год»: новых — 1, конфликтов — 1 (приняты из файла)"
     );
 
     // The same table again, a day later, over the rows it brought: still a conflict where
@@ -1567,5 +1567,65 @@ fn malformed_support_is_named_by_its_place() {
             path("payload.support"),
             "ожидался объект: участие в проекте по идентификатору школы".to_string()
         )]
+    );
+}
+
+#[test]
+fn a_table_of_n_schools_over_three_years_counts_schools_and_rows_apart() {
+    // 4 schools × 3 years: 4 new schools and 12 new rows, never «новых: 16». One row already
+    // stored the same and one stored differently by the user make the classes differ by kind.
+    let rows: Vec<Row> = (1..=4)
+        .flat_map(|i| (2023..=2025).map(move |y| row(&format!("s{i}"), y, 60.0 + i as f64)))
+        .collect();
+    let plan = plan_import(
+        &Snapshot::default(),
+        &[Incoming::rows("школы.csv", b"bytes", rows.clone())],
+        &ts(NOW),
+    );
+    let by = counts_by_kind(&plan.items, None);
+    assert_eq!(
+        by.iter().map(|(k, c)| (*k, c.new)).collect::<Vec<_>>(),
+        vec![(RecordKind::School, 4), (RecordKind::Row, 12)]
+    );
+    assert_eq!(plan.counts.new, 16, "the total still adds both");
+    assert_eq!(
+        kinds_summary(&by, false),
+        vec![
+            "4 школы: новых — 4".to_string(),
+            "12 строк данных «школа × год»: новых — 12".to_string()
+        ]
+    );
+    let w = plan.writes(&Resolutions::new());
+    assert_eq!(
+        w.entry.summary,
+        "4 школы: новых — 4; 12 строк данных «школа × год»: новых — 12"
+    );
+
+    // The same file again over what it wrote: everything identical, said per kind; 1,132
+    // schools are written with the narrow no-break space of every other count.
+    let mut snapshot = Snapshot::default();
+    snapshot.apply(&w);
+    let again = plan_import(
+        &snapshot,
+        &[Incoming::rows("школы.csv", b"bytes", rows)],
+        &ts(NOW),
+    );
+    assert_eq!(
+        kinds_summary(&counts_by_kind(&again.items, None), false),
+        vec![
+            "4 школы: без изменений — 4".to_string(),
+            "12 строк данных «школа × год»: без изменений — 12".to_string()
+        ]
+    );
+    let many = [(
+        RecordKind::School,
+        ImportCounts {
+            new: 1132,
+            ..ImportCounts::default()
+        },
+    )];
+    assert_eq!(
+        kinds_summary(&many, false),
+        vec!["1\u{202f}132 школы: новых — 1\u{202f}132".to_string()]
     );
 }

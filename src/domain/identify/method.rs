@@ -1,9 +1,11 @@
 //! The seed's indicator tables (results: table 1, 11 indicators; social: 11 shares), loaded
 //! from `src/data/components.json`, with column ids resolved to data indices.
 
+use crate::domain::row::SchoolType;
 use crate::domain::schema::schema;
 use crate::domain::stats::Direction;
 use serde::Deserialize;
+use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -29,6 +31,9 @@ pub struct Component {
     pub id: String,
     pub number: u32,
     pub label: String,
+    /// A few words for lists on the screen («ВПР: мало «5»»): how the component lowered a
+    /// school's index; the seed's wording is `label`. The label where the table gives none.
+    pub short: String,
     pub rule: Rule,
     pub direction: Direction,
     pub variants: Vec<Variant>,
@@ -38,6 +43,9 @@ pub struct Component {
 pub struct Method {
     pub results: Vec<Component>,
     pub social: Vec<Component>,
+    /// The data groups (ids of `columns.json`) the method expects of each school type it
+    /// identifies by default; a type not listed is excluded and expects nothing.
+    pub expected_groups: BTreeMap<SchoolType, Vec<String>>,
 }
 
 #[derive(Deserialize)]
@@ -51,6 +59,7 @@ struct RawComponent {
     id: String,
     number: u32,
     label: String,
+    short: Option<String>,
     method: Rule,
     direction: Option<Direction>,
     variants: Vec<RawVariant>,
@@ -60,6 +69,8 @@ struct RawComponent {
 struct RawMethod {
     results: Vec<RawComponent>,
     social: Vec<RawComponent>,
+    /// By school type id, and a `note`.
+    expected_groups: BTreeMap<String, serde_json::Value>,
 }
 
 fn resolve(raw: Vec<RawComponent>) -> Vec<Component> {
@@ -81,6 +92,7 @@ fn resolve(raw: Vec<RawComponent>) -> Vec<Component> {
                 .collect(),
             id: c.id,
             number: c.number,
+            short: c.short.unwrap_or_else(|| c.label.clone()),
             label: c.label,
             rule: c.method,
             direction: c.direction.unwrap_or(Direction::Direct),
@@ -94,14 +106,46 @@ pub fn method() -> &'static Method {
     METHOD.get_or_init(|| {
         let raw: RawMethod = serde_json::from_str(include_str!("../../data/components.json"))
             .expect("components.json is valid");
+        let expected_groups = raw
+            .expected_groups
+            .into_iter()
+            .filter(|(k, _)| k != "note")
+            .map(|(k, v)| {
+                let t = SchoolType::ALL
+                    .into_iter()
+                    .find(|t| t.id() == k)
+                    .unwrap_or_else(|| panic!("components.json: unknown school type {k}"));
+                let groups: Vec<String> = serde_json::from_value(v)
+                    .expect("components.json: expected_groups lists group ids");
+                (t, groups)
+            })
+            .collect();
         Method {
             results: resolve(raw.results),
             social: resolve(raw.social),
+            expected_groups,
         }
     })
 }
 
 impl Method {
+    /// The data groups the method expects of a school of type `t`; `None` for a type it
+    /// excludes by default (nothing is expected of it).
+    pub fn expected_groups(&self, t: SchoolType) -> Option<&[String]> {
+        self.expected_groups.get(&t).map(Vec::as_slice)
+    }
+
+    /// The columns the method's components read (results, then social), each once.
+    pub fn columns(&self) -> Vec<&Variant> {
+        let mut seen = std::collections::HashSet::new();
+        self.results
+            .iter()
+            .chain(&self.social)
+            .flat_map(|c| &c.variants)
+            .filter(|v| seen.insert(v.index))
+            .collect()
+    }
+
     /// A results component by id.
     pub fn result_component(&self, id: &str) -> Option<&Component> {
         self.results.iter().find(|c| c.id == id)

@@ -539,3 +539,82 @@ impl Identification {
         self.schools.iter().find(|s| s.school_id == id)
     }
 }
+
+impl SchoolResult {
+    /// What the three-year rules were missing for this school: each year of the run's window
+    /// without a results index — no row that year, or a row without any results indicator —
+    /// as «нет данных за 2024 год; за 2025 год нет ни одного показателя результатов». Empty
+    /// when every year has its index (or the school is excluded).
+    pub fn missing(&self, years: &[i32]) -> String {
+        if self.excluded.is_some() {
+            return String::new();
+        }
+        let no_row: Vec<i32> = years
+            .iter()
+            .copied()
+            .filter(|y| !self.years.contains_key(y))
+            .collect();
+        let no_index: Vec<i32> = years
+            .iter()
+            .copied()
+            .filter(|y| self.years.get(y).is_some_and(|r| r.results_index.is_none()))
+            .collect();
+        let list = |ys: &[i32]| {
+            let names: Vec<String> = ys.iter().map(i32::to_string).collect();
+            match names.as_slice() {
+                [one] => format!("{one} год"),
+                [init @ .., last] => format!("{} и {last} годы", init.join(", ")),
+                [] => String::new(),
+            }
+        };
+        let mut parts = Vec::new();
+        if !no_row.is_empty() {
+            parts.push(format!("нет данных за {}", list(&no_row)));
+        }
+        if !no_index.is_empty() {
+            parts.push(format!(
+                "за {} нет ни одного показателя результатов",
+                list(&no_index)
+            ));
+        }
+        parts.join("; ")
+    }
+}
+
+#[cfg(test)]
+mod missing_tests {
+    use super::*;
+
+    #[test]
+    fn an_insufficient_school_says_which_years_are_missing_and_why() {
+        let year = |index: Option<f64>| YearResult {
+            results_index: index,
+            ..YearResult::default()
+        };
+        let mut s = SchoolResult {
+            school_id: "s".into(),
+            school_name: "Школа".into(),
+            municipality: "Город".into(),
+            school_type: SchoolType::Secondary,
+            pool: Some("secondary".into()),
+            excluded: None,
+            results_category: Some(ResultsCategory::Insufficient),
+            social_category: None,
+            years: YearMap(vec![(2024, year(None)), (2025, year(Some(0.4)))]),
+            partners: Vec::new(),
+            resilient: false,
+            context_resilient: false,
+        };
+        assert_eq!(
+            s.missing(&[2023, 2024, 2025]),
+            "нет данных за 2023 год; за 2024 год нет ни одного показателя результатов"
+        );
+        assert_eq!(
+            s.missing(&[2021, 2022, 2023, 2025]),
+            "нет данных за 2021, 2022 и 2023 годы"
+        );
+        assert_eq!(s.missing(&[2025]), "");
+        s.excluded = Some("тип исключён".into());
+        assert_eq!(s.missing(&[2023]), "");
+    }
+}

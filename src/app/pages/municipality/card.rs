@@ -90,6 +90,10 @@ fn CardBody(school_id: String) -> impl IntoView {
     .flatten()
     .collect::<Vec<_>>()
     .join("; ");
+    let missing = (s.results_category
+        == Some(crate::domain::identify::ResultsCategory::Insufficient))
+    .then(|| s.missing(&r.years))
+    .filter(|m| !m.is_empty());
     let ranked = candidates(&r, &school_id, 8);
     let close = move |_| {
         ctx.card.set(None);
@@ -104,6 +108,7 @@ fn CardBody(school_id: String) -> impl IntoView {
             </div>
             <p>{format!("{} · код {} · тип: {}{}", s.municipality, s.school_id, s.school_type.label(), pool_label.map(|p| format!(" · группа: {p}")).unwrap_or_default())}</p>
             <p data-testid="card-categories"><strong>{if categories.is_empty() { s.excluded.clone().unwrap_or_else(|| "Категория не присвоена.".into()) } else { format!("В этом расчёте: {categories}.") }}</strong></p>
+            {missing.map(|m| view! { <p data-testid="card-missing">{format!("Чего не хватило для трёхлетних правил: {m}. Добавьте эти данные и проведите расчёт заново.")}</p> })}
             {move || match data.get() {
                 None => view! { <p aria-busy="true">"Загружаю данные школы…"</p> }.into_any(),
                 Some((record, rows)) => {

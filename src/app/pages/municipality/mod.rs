@@ -20,14 +20,14 @@ use crate::app::state::app_state;
 use crate::charts::{
     identification_scatter, index_histogram, IdentificationScatter, IndexHistogram,
 };
-use crate::domain::catalog::{data_groups, RunHeader, SchoolSummary};
+use crate::domain::catalog::{data_groups, GroupCompleteness, RunHeader};
 use crate::domain::identify::method::method;
 use crate::domain::identify::{
     Identification, Params, ResultsCategory, SchoolResult, SocialCategory,
 };
 use crate::domain::records::{RunRecord, RunScope};
 use crate::domain::result_workbook::{LISTS, RESILIENT};
-use crate::format::{count, date_time, num, pct};
+use crate::format::{count, date_time, num, pct, thousands};
 use crate::protocol::Export;
 use leptos::prelude::*;
 use std::collections::{BTreeMap, HashMap};
@@ -58,17 +58,6 @@ enum SortBy {
     Municipality,
     Name,
     Gaps,
-}
-
-/// Missing (year × group) cells of a school over its years, and missing years of the latest
-/// three.
-fn gaps(s: &SchoolSummary, groups: usize, latest: &[i32]) -> usize {
-    let missing_years = latest
-        .iter()
-        .filter(|y| !s.years.iter().any(|x| x.year == **y))
-        .count();
-    let missing_cells: usize = (0..groups).map(|g| s.years.len() - s.years_with(g)).sum();
-    missing_years + missing_cells
 }
 
 #[component]
@@ -239,7 +228,6 @@ fn CompletenessSection() -> impl IntoView {
     let page = RwSignal::new(0usize);
     let size = RwSignal::new(50usize);
     let groups = data_groups();
-    let n_groups = groups.len();
     let munis = state.municipalities();
     let latest = Memo::new(move |_| {
         state.overview.with(|o| {
@@ -267,7 +255,7 @@ fn CompletenessSection() -> impl IntoView {
                     (
                         i,
                         if by == SortBy::Gaps {
-                            gaps(s, n_groups, &latest)
+                            s.gaps(&latest)
                         } else {
                             0
                         },
@@ -293,10 +281,7 @@ fn CompletenessSection() -> impl IntoView {
         let latest = latest.get();
         state.overview.with(|o| {
             o.as_ref().map_or(0, |o| {
-                o.schools
-                    .iter()
-                    .filter(|s| gaps(s, n_groups, &latest) > 0)
-                    .count()
+                o.schools.iter().filter(|s| s.gaps(&latest) > 0).count()
             })
         })
     });
@@ -348,6 +333,7 @@ fn CompletenessSection() -> impl IntoView {
                 </div>
             </div>
             <p>{move || format!("{}; с пропусками (всего по хранилищу): {}", count(total.get(), "школа", "школы", "школ"), with_gaps.get())}</p>
+            <p class="hint">"Пропуск — год, в котором не заполнен хотя бы один показатель, нужный методике для школы этого типа, или нет строки за один из трёх последних годов. От основных школ ЕГЭ не ждут («не нужно»); школы типов, исключённых из идентификации, не проверяются."</p>
             <Pager total=total page=page size=size label="Страницы таблицы полноты данных"/>
             <div class="table-wrap" tabindex="0" role="region" aria-label="Полнота данных школ">
                 <table class="data">
@@ -364,12 +350,7 @@ fn CompletenessSection() -> impl IntoView {
                                 <td>{c.municipality.clone()}</td>
                                 <td>{c.school_type.label()}</td>
                                 <td>{c.years.iter().map(|y| y.year.to_string()).collect::<Vec<_>>().join(", ")}</td>
-                                {labels.iter().enumerate().map(|(g, label)| {
-                                    let n = c.years_with(g);
-                                    let full = n == c.years.len() && n > 0;
-                                    let text = if n == 0 { "нет".to_string() } else { format!("{n} из {}", c.years.len()) };
-                                    view! { <td class=if full { "ok" } else { "gap" } title=label.clone()>{if full { "✓ " } else { "✗ " }}{text}</td> }
-                                }).collect_view()}
+                                {labels.iter().enumerate().map(|(g, label)| completeness_cell(c.completeness(g), label)).collect_view()}
                             </tr>
                         </For>
                     </tbody>
@@ -378,6 +359,42 @@ fn CompletenessSection() -> impl IntoView {
             <Pager total=total page=page size=size label="Страницы таблицы полноты данных (внизу)"/>
         </section>
     }
+}
+
+/// A cell of the completeness table: what the method expects of the school in one data
+/// group and what its rows hold; its title names the years with empty cells.
+fn completeness_cell(c: GroupCompleteness, label: &str) -> impl IntoView {
+    let years = |ys: &[i32]| ys.iter().map(i32::to_string).collect::<Vec<_>>().join(", ");
+    let (class, text, why) = match c {
+        GroupCompleteness::NotExpected => ("na", "не нужно".to_string(), String::new()),
+        GroupCompleteness::Full { years } => ("ok", format!("✓ {years} из {years}"), String::new()),
+        GroupCompleteness::Gaps {
+            years: n,
+            full,
+            partial,
+            empty,
+        } => {
+            let mut why = Vec::new();
+            if !partial.is_empty() {
+                why.push(format!("не все показатели за {}", years(&partial)));
+            }
+            if !empty.is_empty() {
+                why.push(format!("нет данных за {}", years(&empty)));
+            }
+            let text = if full == 0 && partial.is_empty() {
+                "✗ нет".to_string()
+            } else {
+                format!("✗ {full} из {n}")
+            };
+            ("gap", text, why.join("; "))
+        }
+    };
+    let title = match class {
+        "na" => format!("{label}: методика не ждёт этих данных от школы такого типа"),
+        "ok" => format!("{label}: заполнено всё, что нужно методике"),
+        _ => format!("{label}: {why}"),
+    };
+    view! { <td class=class title=title>{text}{(!why.is_empty()).then(|| view! { <span class="sub">{why}</span> })}</td> }
 }
 
 /// The results of one stored run, read from the data service.
@@ -551,18 +568,49 @@ fn ChartsSection(r: Arc<Identification>) -> impl IntoView {
     });
     let summary = move || {
         let s = scatter.get();
-        let count = |c: ResultsCategory| s.points.iter().filter(|p| p.category == c).count();
+        let (no_point, other) = s.unseen();
+        let mut unseen = Vec::new();
+        if no_point > 0 {
+            unseen.push(format!(
+                "{} без индекса за {} год",
+                thousands(no_point),
+                s.year
+            ));
+        }
+        if other > 0 {
+            unseen.push(format!("{} в других группах школ", thousands(other)));
+        }
         format!(
-            "Школ на диаграмме: {}; ШНРО — {}, группа риска — {}, стабильно высокие — {}, средние — {}, недостаточно данных — {}; резильентных — {}; без индекса в этом году — {}.",
-            s.points.len(),
-            count(ResultsCategory::Low),
-            count(ResultsCategory::Risk),
-            count(ResultsCategory::High),
-            count(ResultsCategory::Middle),
-            count(ResultsCategory::Insufficient),
-            s.points.iter().filter(|p| p.resilient).count(),
-            s.without_index
+            "Школ на диаграмме: {} из {} оценённых в расчёте{}.",
+            thousands(s.points.len()),
+            thousands(s.points.len() + no_point + other),
+            if unseen.is_empty() {
+                String::new()
+            } else {
+                format!("; не показаны: {}", unseen.join(", "))
+            }
         )
+    };
+    // The tiles' numbers, category by category: on the chart, without a point this year,
+    // in the other pools.
+    let reconciliation = move || {
+        let s = scatter.get();
+        let ids = ResultsCategory::ALL
+            .iter()
+            .map(|c| c.id())
+            .chain(["resilient"]);
+        let rows: Vec<(&str, crate::charts::CategoryCount)> = ids
+            .zip(s.counts.iter().map(|(_, n)| *n).chain([s.resilient]))
+            .collect();
+        let sentences = s.reconciliation();
+        rows.into_iter()
+            .zip(sentences)
+            .map(|((id, n), text)| {
+                view! {
+                    <li data-category=id data-shown=n.shown data-without=n.without_point data-other=n.other_pools data-total=n.total()>{text}</li>
+                }
+            })
+            .collect_view()
     };
     view! {
         <h3>"Диаграммы"</h3>
@@ -574,8 +622,9 @@ fn ChartsSection(r: Arc<Identification>) -> impl IntoView {
             draw=move |c| scatter.with(|s| paint(c, |a| identification_scatter(&a, s)))
             data_title="Что на диаграмме"
         >
-            <p>{summary}</p>
+            <ul class="reconciliation" data-testid="scatter-counts">{reconciliation}</ul>
         </Chart>
+        <p class="hint chart-note" data-testid="scatter-note">{summary}</p>
         <Chart
             width=900
             height=380
@@ -597,6 +646,17 @@ fn ChartsSection(r: Arc<Identification>) -> impl IntoView {
                 }
             }}
         </Chart>
+        <p class="hint chart-note" data-testid="histogram-covers">{move || {
+            let h = histogram.get();
+            let other = scatter.with(|s| s.unseen().1);
+            format!(
+                "На гистограмме — {} этой группы с индексом результатов за {} год; без индекса в этом году — {}. Школы других групп ({}) — на их гистограммах; границы групп — по правилу методики: нижние 25 % не выше, верхние 25 % не ниже подписанного значения.",
+                count(h.values.len(), "школа", "школы", "школ"),
+                year.get(),
+                thousands(h.without_index),
+                thousands(other),
+            )
+        }}</p>
     }
 }
 
@@ -645,8 +705,27 @@ fn PoolYearControls(
     }
 }
 
+/// A pool by its label; a label that is only the pool's id (a run whose parameters came
+/// from a file without labels) by the seed's name of the school type.
+fn pool_name(labels: &HashMap<String, String>, id: &str) -> String {
+    labels
+        .get(id)
+        .filter(|l| l.as_str() != id)
+        .cloned()
+        .or_else(|| {
+            crate::domain::row::SchoolType::ALL
+                .into_iter()
+                .find(|t| t.id() == id)
+                .map(|t| crate::domain::identify::Pool::of_type(t).label)
+        })
+        .unwrap_or_else(|| id.to_string())
+}
+
 /// A list of schools of a run (those `filter` takes), a page at a time; saved as the sheet
-/// `sheet` (and the file «шкала-список-<sheet>-<date>»).
+/// `sheet` (and the file «шкала-список-<sheet>-<date>»). The municipality and the group of
+/// schools stand under the name (on screen and on paper), so the indices, what lowered the
+/// index and the partners fit beside it on a tablet; the list grows with the page (no inner
+/// scroll box).
 #[component]
 fn SchoolList(
     r: Arc<Identification>,
@@ -666,16 +745,23 @@ fn SchoolList(
     }
     let csv_items = items.clone();
     let csv_r = r.clone();
-    let label = |id: &str| {
-        method()
+    // Short names on screen, the seed's wording in the tooltip and in the exported table.
+    let weakest_item = |id: &str| {
+        let (short, full) = method()
             .result_component(id)
-            .map(|c| format!("{} ({})", c.label, c.number))
-            .unwrap_or_else(|| id.to_string())
+            .map(|c| (c.short.clone(), c.label.clone()))
+            .unwrap_or_else(|| (id.to_string(), id.to_string()));
+        view! { <li title=full>{short}</li> }
     };
-    let names: Arc<HashMap<String, String>> = Arc::new(
+    let partner_of: Arc<HashMap<String, (String, String)>> = Arc::new(
         r.schools
             .iter()
-            .map(|s| (s.school_id.clone(), s.school_name.clone()))
+            .map(|s| {
+                (
+                    s.school_id.clone(),
+                    (s.school_name.clone(), s.municipality.clone()),
+                )
+            })
             .collect(),
     );
     // Pools by their labels, as everywhere a person reads them.
@@ -686,6 +772,7 @@ fn SchoolList(
             .map(|p| (p.id.clone(), p.label.clone()))
             .collect(),
     );
+    let window = r.years.clone();
     let total = items.len();
     let page = RwSignal::new(0usize);
     let size = RwSignal::new(50usize);
@@ -694,21 +781,24 @@ fn SchoolList(
         items[range].iter().map(|&i| {
             let s = &r.schools[i];
             let y = s.years.get(&year).cloned();
-            let weakest = y.as_ref().map(|y| y.weakest.ids().map(label).collect::<Vec<_>>().join("; ")).unwrap_or_default();
-            let partners = s.partners.iter().map(|p| names.get(p).cloned().unwrap_or_else(|| p.clone())).collect::<Vec<_>>().join("; ");
-            let pool = s.pool.as_ref().map_or_else(|| "—".to_string(), |p| pools.get(p.as_ref()).cloned().unwrap_or_else(|| p.to_string()));
-            // On paper the municipality and the pool go under the name: the columns of long
-            // text need the page's width.
+            let weakest: Vec<&'static str> = y.as_ref().map(|y| y.weakest.ids().collect()).unwrap_or_default();
+            let missing = (s.results_category == Some(ResultsCategory::Insufficient)).then(|| s.missing(&window)).filter(|m| !m.is_empty());
+            let partners = s.partners.iter().map(|p| {
+                let (name, muni) = partner_of.get(p).cloned().unwrap_or_else(|| (p.clone(), String::new()));
+                view! { <li>{name}{(!muni.is_empty()).then(|| view! { <span class="muni">{format!(" ({muni})")}</span> })}</li> }
+            }).collect_view();
+            let pool = s.pool.as_ref().map_or_else(|| "—".to_string(), |p| pool_name(&pools, p));
             let under = format!("{} · {pool}", s.municipality);
             view! {
                 <tr>
-                    <th scope="row"><card::CardButton school_id=s.school_id.clone() name=s.school_name.clone()/><span class="print-only sub">{under}</span></th>
-                    <td class="screen-only">{s.municipality.clone()}</td>
-                    <td class="screen-only">{pool}</td>
+                    <th scope="row"><card::CardButton school_id=s.school_id.clone() name=s.school_name.clone()/><span class="sub">{under}</span></th>
                     <td class="num">{num(y.as_ref().and_then(|y| y.results_index), 3)}</td>
                     <td class="num">{num(y.as_ref().and_then(|y| y.social_index), 3)}</td>
-                    <td class="long">{weakest}</td>
-                    <td class="long">{partners}</td>
+                    <td class="long">
+                        {missing.map(|m| view! { <p class="missing">{format!("Недостаточно данных: {m}.")}</p> })}
+                        {(!weakest.is_empty()).then(|| view! { <ul class="plain">{weakest.iter().map(|id| weakest_item(id)).collect_view()}</ul> })}
+                    </td>
+                    <td class="long"><ul class="plain">{partners}</ul></td>
                 </tr>
             }
         }).collect_view()
@@ -719,11 +809,12 @@ fn SchoolList(
     };
     view! {
         <p class="actions"><TableFiles label="Список" what=format!("список {sheet}") sheet=sheet table=build/></p>
+        <p class="hint">{format!("«Что снизило индекс» — до трёх показателей {year} года, по которым школа слабее всего относительно своей группы школ (полное название — при наведении и в выгрузке).")}</p>
         {(total > 25).then(|| view! { <Pager total=Signal::derive(move || total) page=page size=size label="Страницы списка школ"/> })}
-        <div class="table-wrap" tabindex="0" role="region" aria-label="Список школ">
-            <table class="data">
+        <div class="table-wrap list-wrap" role="region" aria-label="Список школ">
+            <table class="data school-list">
                 <thead><tr>
-                    <th scope="col">"Школа"<span class="print-only sub">"муниципалитет · группа школ"</span></th><th scope="col" class="screen-only">"Муниципалитет"</th><th scope="col" class="screen-only">"Группа"</th>
+                    <th scope="col">"Школа"<span class="sub">"муниципалитет · группа школ"</span></th>
                     <th scope="col" class="num">{format!("Индекс результатов, {year}")}</th>
                     <th scope="col" class="num">{format!("Индекс соц. условий, {year}")}</th>
                     <th scope="col" class="long">"Что снизило индекс"</th><th scope="col" class="long">"Школы-партнёры"</th>

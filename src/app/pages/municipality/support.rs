@@ -5,17 +5,18 @@
 use super::card::CardButton;
 use super::RunContext;
 use crate::app::actions;
-use crate::app::components::Pager;
+use crate::app::components::{Dialog, Pager};
 use crate::app::files::TableFiles;
 use crate::app::print::rows_shown;
 use crate::app::state::app_state;
 use crate::domain::catalog::SchoolSummary;
+use crate::domain::project::{mark_all, unmark};
 use crate::domain::support::{
     figures_table, participants_table, project_figures, project_lines, Agreement, PartnerCandidate,
     Support, SupportView, FIGURES_READING,
 };
 use crate::domain::time::date_ru;
-use crate::format::num;
+use crate::format::{count, num, plural};
 use leptos::prelude::*;
 use std::collections::HashMap;
 
@@ -167,6 +168,7 @@ pub fn ProjectSection() -> impl IntoView {
     let run = ctx.data.get_value();
     let r = run.result.clone();
     let r2 = r.clone();
+    let r3 = StoredValue::new(r.clone());
     let figures = Memo::new(move |_| {
         let y = year.get();
         state.overview.with(|o| {
@@ -191,22 +193,14 @@ pub fn ProjectSection() -> impl IntoView {
     let page = RwSignal::new(0usize);
     let size = RwSignal::new(50usize);
     let total = Signal::derive(move || lines.with(Vec::len));
-    let mark_all = move |_| {
-        let y = year.get_untracked();
-        let changes: Vec<(String, Support)> = lines.with_untracked(|l| {
-            l.iter()
-                .filter(|x| !x.support.participant && x.in_run)
-                .map(|x| {
-                    (
-                        x.school_id.clone(),
-                        Support {
-                            participant: true,
-                            ..x.support.clone()
-                        },
-                    )
-                })
-                .collect()
-        });
+    // «Отметить участниками всех ШНРО и ШНСУ»: asked with the count, then written; the
+    // schools it marked can be unmarked again («Отменить отметку»).
+    let asking = RwSignal::new(false);
+    let to_mark = RwSignal::new(Vec::<(String, Support)>::new());
+    let marked = RwSignal::new(None::<(i32, Vec<String>)>);
+    let busy = RwSignal::new(false);
+    let ask = move |_| {
+        let changes = lines.with_untracked(|l| mark_all(l));
         if changes.is_empty() {
             state.say(
                 crate::app::state::NoticeKind::Info,
@@ -214,10 +208,51 @@ pub fn ProjectSection() -> impl IntoView {
             );
             return;
         }
+        to_mark.set(changes);
+        asking.set(true);
+    };
+    let confirm = move |_| {
+        asking.set(false);
+        let y = year.get_untracked();
+        let changes = to_mark.get_untracked();
+        let ids: Vec<String> = changes.iter().map(|(id, _)| id.clone()).collect();
+        busy.set(true);
         leptos::task::spawn_local(async move {
-            actions::set_support(state, y, changes).await;
+            if actions::set_support(state, y, changes).await {
+                marked.set(Some((y, ids)));
+                focus_later("bulk-undo");
+            }
+            busy.set(false);
         });
     };
+    let undo = move |_| {
+        let Some((y, ids)) = marked.get_untracked() else {
+            return;
+        };
+        // The lines of that year as stored now (a partner assigned since is kept).
+        let changes = state.overview.with_untracked(|o| {
+            o.as_ref().map_or_else(Vec::new, |o| {
+                let views: Vec<SupportView> =
+                    o.schools.iter().map(SchoolSummary::support_view).collect();
+                r3.with_value(|r| unmark(&project_lines(r, &views, y), &ids))
+            })
+        });
+        busy.set(true);
+        leptos::task::spawn_local(async move {
+            if changes.is_empty() || actions::set_support(state, y, changes).await {
+                marked.set(None);
+                focus_later("bulk-mark");
+            }
+            busy.set(false);
+        });
+    };
+    // A change of year leaves the marking of another year: its undo goes.
+    Effect::new(move |_| {
+        let y = year.get();
+        if marked.with_untracked(|m| m.as_ref().is_some_and(|(my, _)| *my != y)) {
+            marked.set(None);
+        }
+    });
     let figures_of = move || {
         figures
             .get_untracked()
@@ -252,9 +287,30 @@ pub fn ProjectSection() -> impl IntoView {
             <details data-print-open=""><summary>"Как считаются показатели"</summary><p>{FIGURES_READING}</p></details>
             <p class="actions">
                 {move || view! { <TableFiles label="Показатели" what=format!("показатели проекта {}", year.get()) sheet="Показатели проекта" table=figures_of/> }}
-                <button type="button" on:click=mark_all>"Отметить участниками всех ШНРО и ШНСУ"</button>
+                <button type="button" id="bulk-mark" on:click=ask disabled=move || busy.get() aria-busy=move || busy.get().to_string()>"Отметить участниками всех ШНРО и ШНСУ…"</button>
                 {move || view! { <TableFiles label="Участники и партнёры" what=format!("участники проекта {}", year.get()) sheet="Участники и партнёры" table=lines_of/> }}
             </p>
+            {move || marked.get().map(|(y, ids)| view! {
+                <div class="alert success" role="status" data-testid="bulk-marked">
+                    <p>{format!("Отмечены участниками проекта {y} года: {}.", count(ids.len(), "школа", "школы", "школ"))}</p>
+                    <p class="actions"><button type="button" id="bulk-undo" on:click=undo disabled=move || busy.get()>"Отменить отметку"</button></p>
+                </div>
+            })}
+            <Dialog open=asking title="Отметить участниками всех ШНРО и ШНСУ?">
+                <p>{move || {
+                    let n = to_mark.with(Vec::len);
+                    format!(
+                        "Участниками проекта {} года {} {} — ШНРО и ШНСУ этого расчёта, ещё не отмеченные. Школы-партнёры и соглашения не меняются. Отметку можно будет отменить.",
+                        year.get(),
+                        plural(n, "будет отмечена", "будут отмечены", "будут отмечены"),
+                        count(n, "школа", "школы", "школ")
+                    )
+                }}</p>
+                <form method="dialog" class="actions">
+                    <button type="button" class="primary" id="bulk-confirm" on:click=confirm>{move || format!("Отметить: {}", to_mark.with(Vec::len))}</button>
+                    <button type="submit" autofocus>"Отмена"</button>
+                </form>
+            </Dialog>
             <h4>{move || format!("ШНРО, ШНСУ и участники: {}", total.get())}</h4>
             <Pager total=total page=page size=size label="Страницы списка участников"/>
             <div class="table-wrap" tabindex="0" role="region" aria-label="Участники проекта и школы-партнёры">
@@ -283,4 +339,18 @@ pub fn ProjectSection() -> impl IntoView {
             </div>
         </section>
     }
+}
+
+/// Moves the focus to the element `id` once it is drawn (the next tick).
+fn focus_later(id: &'static str) {
+    set_timeout(
+        move || {
+            if let Some(e) = document().get_element_by_id(id) {
+                if let Ok(e) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e) {
+                    let _ = e.focus();
+                }
+            }
+        },
+        std::time::Duration::from_millis(50),
+    );
 }
