@@ -343,7 +343,7 @@ test('an unreadable record among good ones is listed, exported as it is and dele
   await putRaw(p, 'submissions', '["s9",2024]', '{"r":["s9","Школа 9","Город","secondary",2024,[null,150]],"m":{"modified_at":"2025-11-22T10:00:00Z","origin":{"source":"local"}}}');
   await p.goto(base + '/');
   await p.getByRole('alert').getByText('2 записи хранилища не удалось прочитать').waitFor({ timeout: 30000 });
-  await p.getByText('2 школы').waitFor();
+  await p.getByText('2 школы в 1 муниципалитете').waitFor();
   await p.goto(base + '/data');
   const section = p.locator('section[aria-labelledby="unreadable-h"]');
   await section.waitFor();
