@@ -21,6 +21,11 @@ pub async fn call(
     request: Request,
     files: Vec<web_sys::File>,
 ) -> Option<Response> {
+    // One intent, one effect: the same action asked again while it runs (a double click, a
+    // key held down) does nothing; its control is disabled meanwhile (`state.running`).
+    if !state.claim(label) {
+        return None;
+    }
     state.progress.set(Some(Progress {
         label: label.to_string(),
         fraction: None,
@@ -53,6 +58,7 @@ pub async fn call(
         .progress
         .with_untracked(|p| p.as_ref().is_some_and(|p| p.cancelling));
     state.progress.set(None);
+    state.release(label);
     let late = |what: &str| {
         if cancelling {
             format!("Отмена не успела: {what}")
@@ -158,13 +164,33 @@ pub fn remove_demo(state: AppState) {
     );
 }
 
-/// Runs the identification on the stored rows of a scope and saves the run.
-pub fn run_identification(state: AppState, scope: RunScope, params: Params) {
-    write(
-        state,
-        "Идёт идентификация…",
-        Request::Identify { scope, params },
-    );
+/// What the identification's control is named by while it runs ([`AppState::running`]).
+pub const IDENTIFYING: &str = "Идёт идентификация…";
+
+/// Runs the identification on the stored rows of a scope and saves the run; `shown` gets the
+/// run to show — the new one, or the one already stored for the same parameters and data.
+/// Its message belongs to that run.
+pub fn run_identification(
+    state: AppState,
+    scope: RunScope,
+    params: Params,
+    shown: impl FnOnce(String) + 'static,
+) {
+    spawn_local(async move {
+        if let Some(Response::Changed { change, message }) = call(
+            state,
+            IDENTIFYING,
+            Request::Identify { scope, params },
+            Vec::new(),
+        )
+        .await
+        {
+            if let Some(run) = change.runs.first() {
+                shown(run.id.clone());
+                state.say_about(NoticeKind::Success, message, Some(run.id.clone()));
+            }
+        }
+    });
 }
 
 pub fn delete_run(state: AppState, id: String) {
@@ -184,9 +210,13 @@ pub fn delete_unreadable(state: AppState, items: Vec<(String, String)>) {
     );
 }
 
-/// Builds a file in the service and saves it to the user's disk (journalled).
+/// What an export's controls are named by while a file is built ([`AppState::running`]).
+pub const EXPORTING: &str = "Готовлю файл…";
+
+/// Builds a file in the service and saves it to the user's disk (journalled); one file per
+/// click — a second click while the file is built does nothing.
 pub fn export(state: AppState, what: Export) {
-    write(state, "Готовлю файл…", Request::Export(what));
+    write(state, EXPORTING, Request::Export(what));
 }
 
 /// Everything readable in this browser, as one file.
@@ -267,13 +297,17 @@ pub async fn robustness(
     }
 }
 
+/// What the import's control is named by while it runs ([`AppState::running`]).
+pub const IMPORTING: &str = "Загружаю данные…";
+
 /// Writes a previewed import with the user's choices: all of it in one transaction, or
-/// nothing. `true` when it was written.
+/// nothing. `true` when it was written; a second click while it runs does nothing (and
+/// never reports the used preview as out of date).
 pub async fn apply_import(state: AppState, plan: u64, choice: Choice) -> bool {
     matches!(
         call(
             state,
-            "Загружаю данные…",
+            IMPORTING,
             Request::ApplyImport { plan, choice },
             Vec::new()
         )

@@ -7,7 +7,16 @@ use crate::format::thousands;
 use leptos::html;
 use leptos::prelude::*;
 
-/// The live region: every notice is announced to screen readers and shown at the bottom.
+/// How long a success or an information stays in the dock.
+const NOTICE_MS: u64 = 6_000;
+
+/// The message dock at the bottom edge of the window, a live region (screen readers hear
+/// every message), with the progress of long work above it. The page keeps a strip free
+/// for it (`body:has(.dock …)` in the style), so it lies over no content once the page is
+/// scrolled to its end. A success or an information closes by itself after six seconds;
+/// a warning or an error stays until «×». A message belongs to the page it was said on and
+/// goes when another page is opened (a run's message also goes when another run is shown,
+/// see the municipality page).
 #[component]
 pub fn StatusRegion() -> impl IntoView {
     let state = app_state();
@@ -18,17 +27,123 @@ pub fn StatusRegion() -> impl IntoView {
         Some(NoticeKind::Warning) => "status warning",
         None => "status empty",
     };
+    // A success or an information closes by itself (only the message it was set for).
+    Effect::new(move |_| {
+        let Some((serial, kind)) = state
+            .notice
+            .with(|n| n.as_ref().map(|n| (n.serial, n.kind)))
+        else {
+            return;
+        };
+        if matches!(kind, NoticeKind::Success | NoticeKind::Info) {
+            set_timeout(
+                move || {
+                    if state
+                        .notice
+                        .with_untracked(|n| n.as_ref().map(|n| n.serial))
+                        == Some(serial)
+                    {
+                        state.notice.set(None);
+                    }
+                },
+                std::time::Duration::from_millis(NOTICE_MS),
+            );
+        }
+    });
+    // Another page: the message of the last one goes.
+    let location = leptos_router::hooks::use_location();
+    Effect::new(move |_| {
+        let path = location.pathname.get();
+        if state
+            .notice
+            .with_untracked(|n| n.as_ref().is_some_and(|n| n.page != path))
+        {
+            state.notice.set(None);
+        }
+    });
+    let close = move |_| {
+        state.notice.set(None);
+        // The focus was on «×», which is gone: it goes to the page's content.
+        focus_now("main");
+    };
     view! {
-        <div class=class role="status" aria-live="polite" aria-atomic="true">
-            {move || state.notice.with(|n| n.as_ref().map(|n| n.text.clone()))}
-            <Show when=move || state.notice.with(Option::is_some)>
-                <button type="button" class="close" aria-label="Скрыть сообщение" on:click=move |_| state.notice.set(None)>
-                    "×"
-                </button>
-            </Show>
+        <div class="dock">
+            <ProgressBar/>
+            <div class=class role="status" aria-live="polite" aria-atomic="true" data-testid="status">
+                <span class="text">{move || state.notice.with(|n| n.as_ref().map(|n| n.text.clone()))}</span>
+                <Show when=move || state.notice.with(Option::is_some)>
+                    <button type="button" class="close" aria-label="Скрыть сообщение" on:click=close>
+                        "×"
+                    </button>
+                </Show>
+            </div>
         </div>
-        <ProgressBar/>
     }
+}
+
+/// Moves the focus to the element `id` (a heading with `tabindex="-1"`, a field) and brings it
+/// into view; nothing when it is not there.
+pub fn focus_now(id: &str) {
+    if let Some(e) = document()
+        .get_element_by_id(id)
+        .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok())
+    {
+        let _ = e.focus();
+        if id == "main" {
+            // The page's content as a whole: the focus moves, the view stays.
+            return;
+        }
+        let options = web_sys::ScrollIntoViewOptions::new();
+        // The result at the top of the window: what follows it is in view, above the dock.
+        options.set_block(web_sys::ScrollLogicalPosition::Start);
+        e.scroll_into_view_with_scroll_into_view_options(&options);
+    }
+}
+
+/// Moves the focus to the first element matching `selector` as soon as one is drawn, trying
+/// for up to five seconds.
+pub fn focus_first(selector: &'static str) {
+    fn attempt(selector: &'static str, left: u32) {
+        let found = document()
+            .query_selector(selector)
+            .ok()
+            .flatten()
+            .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok());
+        match found {
+            Some(e) => {
+                let _ = e.focus();
+            }
+            None if left > 0 => set_timeout(
+                move || attempt(selector, left - 1),
+                std::time::Duration::from_millis(100),
+            ),
+            None => {}
+        }
+    }
+    set_timeout(
+        move || attempt(selector, 50),
+        std::time::Duration::from_millis(80),
+    );
+}
+
+/// Moves the focus to the element `id` as soon as it is drawn (a result read a moment later),
+/// trying for up to five seconds; the first try waits for the page to be drawn again, so that
+/// an element about to be replaced is not the one focused.
+pub fn focus_when_ready(id: &'static str) {
+    fn attempt(id: &'static str, left: u32) {
+        if document().get_element_by_id(id).is_some() {
+            focus_now(id);
+        } else if left > 0 {
+            set_timeout(
+                move || attempt(id, left - 1),
+                std::time::Duration::from_millis(100),
+            );
+        }
+    }
+    set_timeout(
+        move || attempt(id, 50),
+        std::time::Duration::from_millis(80),
+    );
 }
 
 /// The progress of long work, as a native `<progress>` with its label, and «Отменить» while

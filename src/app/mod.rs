@@ -48,6 +48,44 @@ fn TopBar() -> impl IntoView {
     }
 }
 
+/// The title of the page at `path`, for the browser's tab, its history and screen readers.
+fn page_title(path: &str) -> &'static str {
+    match path.trim_end_matches('/') {
+        "" => "Шкала — главная",
+        "/school" => "Школа — Шкала",
+        "/municipality" => "Муниципалитет / регион — Шкала",
+        "/report" => "Аналитическая справка — Шкала",
+        "/rubric" => "Механизмы управления — Шкала",
+        "/data" => "Данные — Шкала",
+        "/guide" => "Как работать — Шкала",
+        "/about" => "О методике — Шкала",
+        _ => "Страница не найдена — Шкала",
+    }
+}
+
+/// Gives each page its own title, and the skip link its job: «Перейти к содержанию» moves the
+/// focus to the page's content (the router would take a click on `#main` for a navigation).
+#[component]
+fn PageFrame() -> impl IntoView {
+    let location = leptos_router::hooks::use_location();
+    Effect::new(move |previous: Option<String>| {
+        let path = location.pathname.get();
+        document().set_title(page_title(&path));
+        // Another page opened by a link: the focus goes to its content (not left on the body
+        // or on a link that is gone); the first page of a visit keeps the browser's start.
+        if previous.is_some_and(|p| p != path) {
+            components::focus_now("main");
+        }
+        path
+    });
+    view! {
+        <a class="skip-link" href="#main" on:click=move |ev| {
+            ev.prevent_default();
+            components::focus_now("main");
+        }>"Перейти к содержанию"</a>
+    }
+}
+
 /// Entry point called by `src/web_main.rs`.
 pub fn start() {
     console_error_panic_hook::set_once();
@@ -63,7 +101,7 @@ pub fn App() -> impl IntoView {
     print::install(state);
     view! {
         <Router>
-            <a class="skip-link" href="#main">"Перейти к содержанию"</a>
+            <PageFrame/>
             <TopBar/>
             <main id="main" tabindex="-1" data-ready=move || if state.ready.get() { "yes" } else { "no" }>
                 <components::LoadError/>

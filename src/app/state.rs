@@ -25,10 +25,19 @@ pub enum NoticeKind {
     Error,
 }
 
+/// A message of the status dock. It belongs to the page it was said on and, when it speaks
+/// of a run, to that run: it is cleared when either changes (see
+/// [`crate::app::components::StatusRegion`]); a success or an information closes by itself.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Notice {
     pub kind: NoticeKind,
     pub text: String,
+    /// Tells two messages of the same words apart (the timer closes only its own).
+    pub serial: u64,
+    /// The path of the page it was said on.
+    pub page: String,
+    /// The run it speaks of.
+    pub run: Option<String>,
 }
 
 /// Work in progress: what is being done, how far along it is (0–1), if known, and the data
@@ -56,6 +65,10 @@ pub struct AppState {
     /// and a warning when the storage is nearly full; shown above the footer, never in place
     /// of the outcome of the write that caused it.
     pub storage_note: RwSignal<Option<(NoticeKind, String)>>,
+    /// The actions running now, by their progress label: one intent, one effect — while an
+    /// action runs, the same action is refused and its control is disabled
+    /// ([`AppState::running`]).
+    pub intents: RwSignal<Vec<String>>,
     /// The page is being printed: long tables show every row, lists are open (see
     /// [`crate::app::print`]).
     pub printing: RwSignal<bool>,
@@ -74,6 +87,7 @@ impl AppState {
             }),
             ready: RwSignal::new(false),
             storage_note: RwSignal::new(None),
+            intents: RwSignal::new(Vec::new()),
             printing: RwSignal::new(false),
         }
     }
@@ -126,10 +140,46 @@ impl AppState {
     }
 
     pub fn say(self, kind: NoticeKind, text: impl Into<String>) {
+        self.say_about(kind, text, None);
+    }
+
+    /// A message about one run: it goes when another run is shown.
+    pub fn say_about(self, kind: NoticeKind, text: impl Into<String>, run: Option<String>) {
+        let serial = self
+            .notice
+            .with_untracked(|n| n.as_ref().map_or(0, |n| n.serial))
+            .wrapping_add(1);
+        let page = web_sys::window()
+            .and_then(|w| w.location().pathname().ok())
+            .unwrap_or_default();
         self.notice.set(Some(Notice {
             kind,
             text: text.into(),
+            serial,
+            page,
+            run,
         }));
+    }
+
+    /// Whether the action named `key` (its progress label) is running: its control is
+    /// disabled and says it is busy.
+    pub fn running(self, key: &str) -> bool {
+        self.intents.with(|i| i.iter().any(|k| k == key))
+    }
+
+    /// Claims the action `key` for this intent; `false` when it is running already (the
+    /// second click of a double click), and then nothing is to be done.
+    pub fn claim(self, key: &str) -> bool {
+        if self.intents.with_untracked(|i| i.iter().any(|k| k == key)) {
+            return false;
+        }
+        self.intents.update(|i| i.push(key.to_string()));
+        true
+    }
+
+    /// The action `key` has answered.
+    pub fn release(self, key: &str) {
+        self.intents.update(|i| i.retain(|k| k != key));
     }
 
     pub fn fail(self, e: StorageError) {

@@ -404,6 +404,18 @@ pub struct RunHeader {
 }
 
 impl RunHeader {
+    /// How every run selector names the run: its date and time, its name, and what its
+    /// parameters change in the method («как в методике» when nothing), e.g.
+    /// «06.12.2026 22:27 — 1 132 школы, годы 2022, 2023, 2024; все данные · доля 30 %».
+    pub fn choice(&self) -> String {
+        format!(
+            "{} — {} · {}",
+            crate::format::date_time(&self.created_at),
+            self.label,
+            crate::domain::identify::naming::method_name(&self.params)
+        )
+    }
+
     pub fn of(r: &RunRecord) -> RunHeader {
         RunHeader {
             id: r.id.clone(),

@@ -150,6 +150,28 @@ impl Workspace {
         w
     }
 
+    /// Nothing has been typed in it yet: no profile, no director, no cell, no self-assessment,
+    /// no programme, no reference.
+    pub fn is_blank(&self) -> bool {
+        let p = &self.profile;
+        [
+            &p.school_id,
+            &p.school_name,
+            &p.municipality,
+            &self.director,
+        ]
+        .iter()
+        .all(|t| t.trim().is_empty())
+            && self
+                .draft
+                .cells
+                .values()
+                .all(|year| year.values().all(|t| t.trim().is_empty()))
+            && self.self_assessments.is_empty()
+            && self.programme == Programme::default()
+            && self.reference.is_none()
+    }
+
     pub fn store_key(&self) -> String {
         format!("{STORE_PREFIX}{}", self.key)
     }

@@ -619,6 +619,29 @@ impl Service {
                 scope.label()
             )));
         }
+        // One intent, one effect: the same parameters over the same rows give the same run,
+        // so a run already stored for them is shown again instead of being stored twice (a
+        // double click, a repeated click after a reload).
+        let input_digest = RowsDigest::of(&rows).hex();
+        if let Some(same) = self.data.snapshot.runs.iter().find(|r| {
+            r.scope == scope && r.input_digest == input_digest && r.result.params == params
+        }) {
+            let header = RunHeader::of(same);
+            let message = format!(
+                "Такой расчёт уже есть — от {}: те же параметры и те же данные. Показан он; второй не сохранён.",
+                crate::format::date_time(&same.created_at)
+            );
+            return Ok((
+                changed(
+                    Change {
+                        runs: vec![header],
+                        ..Change::default()
+                    },
+                    message,
+                ),
+                None,
+            ));
+        }
         let result = identify::identify(&rows, &params)
             .map_err(|e| Stop::Failed(format!("Идентификация не проведена: {e}")))?;
         breathe().await;
@@ -643,7 +666,7 @@ impl Service {
                 scope.label()
             ),
             scope,
-            input_digest: RowsDigest::of(&rows).hex(),
+            input_digest,
             reference: reference_pools(&result, &rows),
             result: crate::domain::run::without_components(result),
         };

@@ -1960,6 +1960,183 @@ function methodCsv(rows) {
   return { text: '\ufeff' + [header, ...lines].join('\r\n') + '\r\n', used };
 }
 
+/// Clicks `locator` (once it is enabled) twice, 30 ms apart, faster than any double click.
+async function doubleClick(p, locator) {
+  await locator.scrollIntoViewIfNeeded();
+  await locator.evaluate((b) => new Promise((done) => {
+    const ready = () => (b.disabled ? setTimeout(ready, 50) : done());
+    ready();
+  }));
+  await locator.evaluate((b) => { b.click(); setTimeout(() => b.click(), 30); });
+}
+
+/// The bounding boxes of two locators intersect.
+async function overlap(a, b) {
+  const [x, y] = [await a.boundingBox(), await b.boundingBox()];
+  if (!x || !y) return false;
+  return x.x < y.x + y.width && y.x < x.x + x.width && x.y < y.y + y.height && y.y < x.y + x.height;
+}
+
+test('one action, one effect: a double click makes one run, and the same run asked again is shown, not stored twice; the run says how it differs from the method', async (t) => {
+  const p = await page(t);
+  await p.getByRole('button', { name: 'Открыть демонстрационный регион' }).click();
+  await p.locator('.status.success').waitFor({ timeout: 30000 });
+  await p.goto(base + '/municipality');
+  await doubleClick(p, p.locator('#identify'));
+  await p.getByText('Идентификация проведена').waitFor({ timeout: 60000 });
+  await p.waitForTimeout(1500);
+  assert.equal(await p.locator('#run-pick option').count(), 1, 'one run after a double click');
+  assert.match(await p.locator('#run-pick').innerText(), /как в методике/);
+  // The result is announced in the live region and the focus is on the results.
+  assert.match(await p.getByTestId('status').innerText(), /Идентификация проведена: ШНРО — \d+, ШНСУ — \d+/);
+  await p.waitForFunction(() => document.activeElement?.id === 'run-results', null, { timeout: 5000 });
+  // The message lies over none of the result tiles.
+  const tiles = p.locator('ul.tiles li');
+  for (let i = 0; i < await tiles.count(); i++) {
+    assert.ok(!(await overlap(p.getByTestId('status'), tiles.nth(i))), `the message covers tile ${i + 1}`);
+  }
+  await p.screenshot({ path: join(out, 'once-01-run.png') });
+  // Asked again later, same data, same parameters: the stored run is shown, no second one.
+  await p.locator('#identify').click();
+  await p.getByText('Такой расчёт уже есть').waitFor({ timeout: 60000 });
+  assert.equal(await p.locator('#run-pick option').count(), 1);
+  // Another share: a second run, named by what differs.
+  await p.locator('#run-params summary').click();
+  await p.locator('#param-band_share').fill('30');
+  await p.locator('#param-band_share').press('Tab');
+  await p.locator('#identify').click();
+  await p.waitForFunction(() => document.querySelectorAll('#run-pick option').length === 2, null, { timeout: 60000 });
+  const names = await p.locator('#run-pick option').allInnerTexts();
+  assert.ok(names.some((n) => /доля 30 %/.test(n)), names.join(' | '));
+  assert.ok(names.some((n) => /как в методике/.test(n)), names.join(' | '));
+});
+
+test('one action, one effect: a double click downloads one file, imports once without a false error, opens one new draft', async (t) => {
+  const p = await page(t);
+  await demoIdentified(p);
+  // «Эталон для школ (файл)» twice quickly: one file.
+  let downloads = 0;
+  p.on('download', () => { downloads += 1; });
+  await doubleClick(p, p.locator('#export-reference'));
+  await p.getByText(/Файл «.*» сохранён в папку загрузок/).waitFor({ timeout: 30000 });
+  await p.waitForTimeout(2000);
+  assert.equal(downloads, 1, 'one file for a double click');
+  // «Загрузить в хранилище» twice quickly: imported once, and no error after the success.
+  await importFiles(p, [['schools.csv', GOOD, 'text/csv']]);
+  await p.locator('#import-apply').waitFor();
+  await doubleClick(p, p.locator('#import-apply'));
+  await p.locator('.status.success').getByText('Импорт выполнен').waitFor({ timeout: 30000 });
+  await p.waitForTimeout(1500);
+  assert.equal(await p.locator('.status.error').count(), 0, 'no error after the success');
+  assert.doesNotMatch(await p.locator('main').innerText(), /устарел/);
+  await p.waitForFunction(() => document.activeElement?.id === 'import-h', null, { timeout: 5000 });
+  // «Новая школа» twice quickly: one draft, with the focus in its first field.
+  await p.goto(base + '/school');
+  await p.locator('#ws-new').waitFor();
+  await doubleClick(p, p.locator('#ws-new'));
+  await p.waitForTimeout(1500);
+  const drafts = await p.locator('#ws-select option').evaluateAll((os) => os.filter((o) => o.value).length);
+  assert.equal(drafts, 1, 'one draft for a double click');
+  await p.waitForFunction(() => document.activeElement?.id === 'p-id', null, { timeout: 5000 });
+});
+
+test('messages: a success goes by itself, an error stays until closed, a message belongs to its page and its run', async (t) => {
+  const p = await page(t);
+  await demoIdentified(p);
+  const status = p.getByTestId('status');
+  assert.match(await status.innerText(), /Идентификация проведена/);
+  // Gone after its few seconds.
+  await p.waitForFunction(() => document.querySelector('[data-testid="status"]').innerText.trim() === '', null, { timeout: 9000 });
+  // A second run's message goes when another run is chosen.
+  await p.locator('#run-params summary').click();
+  await p.locator('#param-band_share').fill('30');
+  await p.locator('#param-band_share').press('Tab');
+  await p.locator('#identify').click();
+  await p.waitForFunction(() => document.querySelectorAll('#run-pick option').length === 2, null, { timeout: 60000 });
+  await status.getByText('Идентификация проведена').waitFor();
+  const ids = await p.locator('#run-pick option').evaluateAll((os) => os.map((o) => o.value));
+  await p.locator('#run-pick').selectOption(ids[1]);
+  await p.waitForFunction(() => document.querySelector('[data-testid="status"]').innerText.trim() === '', null, { timeout: 2000 });
+  // A message goes with its page.
+  await p.locator('#identify').click();
+  await status.getByText('Такой расчёт уже есть').waitFor({ timeout: 60000 });
+  await p.getByRole('navigation', { name: 'Разделы' }).getByRole('link', { name: 'Данные' }).click();
+  await p.waitForFunction(() => document.querySelector('[data-testid="status"]').innerText.trim() === '', null, { timeout: 2000 });
+  // An error stays past the time of a success, until «×»; then the focus is on the content.
+  await p.locator('#import-files').setInputFiles([{ name: 'пусто.csv', mimeType: 'text/csv', buffer: Buffer.from('') }]);
+  await p.locator('.status.error').waitFor({ timeout: 30000 });
+  await p.waitForTimeout(7000);
+  assert.equal(await p.locator('.status.error').count(), 1, 'the error is still there');
+  await p.locator('.status .close').click();
+  assert.equal(await p.locator('.status.error').count(), 0);
+  assert.equal(await p.evaluate(() => document.activeElement?.id), 'main');
+});
+
+test('focus and address: the card gives the focus back, the skip link moves it, each page has its title, the school\'s section and the run are in the address', async (t) => {
+  const p = await page(t);
+  await demoIdentified(p);
+  // The card: opened from a list, closed, the focus is back on the name that opened it.
+  const list = p.locator('details.list').first();
+  await list.locator('summary').click();
+  const opener = list.locator('button.card-open').first();
+  await opener.click();
+  await p.waitForFunction(() => document.activeElement?.id === 'card-h');
+  await p.getByRole('button', { name: 'Закрыть карточку' }).click();
+  await p.waitForFunction(() => document.activeElement?.classList.contains('card-open'), null, { timeout: 3000 });
+  // The run last viewed is shown again after a reload and when the page is opened again.
+  await p.locator('#run-params summary').click();
+  await p.locator('#param-band_share').fill('30');
+  await p.locator('#param-band_share').press('Tab');
+  await p.locator('#identify').click();
+  await p.waitForFunction(() => document.querySelectorAll('#run-pick option').length === 2, null, { timeout: 60000 });
+  const ids = await p.locator('#run-pick option').evaluateAll((os) => os.map((o) => o.value));
+  await p.locator('#run-pick').selectOption(ids[1]);
+  await p.waitForFunction((id) => location.search.includes(encodeURIComponent(id)) || location.search.includes(id), ids[1]);
+  await p.reload();
+  await p.locator('#run-pick').waitFor();
+  assert.equal(await p.locator('#run-pick').inputValue(), ids[1], 'the run viewed, not the newest');
+  await p.goto(base + '/municipality');
+  await p.locator('#run-pick').waitFor();
+  assert.equal(await p.locator('#run-pick').inputValue(), ids[1]);
+  // Titles.
+  const titles = new Set();
+  for (const path of ['/', '/school', '/municipality', '/rubric', '/data', '/guide', '/about']) {
+    await p.goto(base + path);
+    await p.locator('main h1').first().waitFor();
+    titles.add(await p.title());
+  }
+  assert.equal(titles.size, 7, [...titles].join(' | '));
+  // The skip link.
+  await p.goto(base + '/data');
+  await p.locator('main h1').first().waitFor();
+  await p.keyboard.press('Tab');
+  assert.equal(await p.evaluate(() => document.activeElement?.textContent), 'Перейти к содержанию');
+  await p.keyboard.press('Enter');
+  assert.equal(await p.evaluate(() => document.activeElement?.id), 'main');
+  // The school's sections: Back and Forward step through them, a reload keeps the one open.
+  await p.goto(base + '/school');
+  await p.locator('#ws-new').click();
+  await p.locator('#p-id').fill('N1');
+  await p.locator('#tab-entry').click();
+  await p.locator('#tab-assess').click();
+  await p.waitForFunction(() => location.search.includes('tab=assess'));
+  const pressed = () => p.locator('.ws-tabs button[aria-pressed="true"]').getAttribute('id');
+  await p.goBack();
+  await p.waitForFunction(() => location.search.includes('tab=entry'));
+  assert.equal(await pressed(), 'tab-entry');
+  await p.goForward();
+  await p.waitForFunction(() => location.search.includes('tab=assess'));
+  assert.equal(await pressed(), 'tab-assess');
+  await p.reload();
+  await p.locator('.ws-tabs').waitFor();
+  assert.equal(await pressed(), 'tab-assess');
+  // An assessment of the mechanisms opens with the focus on its first question.
+  await p.goto(base + '/rubric');
+  const open = p.locator('a[href^="/rubric?id="]').first();
+  await open.click();
+  await p.waitForFunction(() => document.activeElement?.closest('.rb-stage') && document.activeElement.tagName === 'INPUT', null, { timeout: 5000 });
+});
+
 test('counts, lists, demo: the import preview counts schools and rows apart and names absent columns in Russian', async (t) => {
   const p = await page(t);
   const rows = [];

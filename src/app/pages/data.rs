@@ -134,12 +134,15 @@ fn ImportSection() -> impl IntoView {
             if actions::apply_import(state, plan, c).await {
                 view_.set(None);
                 problems.set(Vec::new());
+                // The preview (and the focused button) is gone: the focus goes to the import's
+                // heading, above the place where the preview was.
+                crate::app::components::focus_when_ready("import-h");
             }
         });
     };
     view! {
         <section aria-labelledby="import-h">
-            <h2 id="import-h">"Импорт"</h2>
+            <h2 id="import-h" tabindex="-1">"Импорт"</h2>
             <p>"Файлы Шкалы (данные школы, подборка школ, эталон, оценка механизмов, резервная копия) и таблицы CSV или книги Excel (XLSX). Таблицу другой формы можно сопоставить с контрактом строки по столбцам. Можно выбрать несколько файлов сразу. Сначала показывается, что изменится; загрузка — только после подтверждения, одной транзакцией: всё или ничего."</p>
             <div
                 class=move || if over.get() { "dropzone over" } else { "dropzone" }
@@ -248,7 +251,12 @@ fn Preview(
             })}
             <p class="actions">
                 {if has_changes {
-                    view! { <button id="import-apply" type="button" class="primary" on:click=apply>"Загрузить в хранилище"</button> }.into_any()
+                    {
+                    let state = app_state();
+                    let busy = move || state.running(actions::IMPORTING);
+                    view! { <button id="import-apply" type="button" class="primary" on:click=apply disabled=busy aria-busy=move || busy().to_string()>
+                        {move || if busy() { "Загружаю…" } else { "Загрузить в хранилище" }}</button> }.into_any()
+                }
                 } else {
                     view! { <span>"Все записи уже есть в хранилище — загружать нечего."</span> }.into_any()
                 }}

@@ -194,7 +194,7 @@ pub fn ReportPage() -> impl IntoView {
                 <label for="report-run">"Расчёт"</label>
                 <select id="report-run" on:change=move |ev| { run_id.set(event_target_value(&ev)); previous.set(None); }
                     prop:value=move || chosen.get().map(|r| r.id).unwrap_or_default()>
-                    {move || runs.get().into_iter().map(|r| view! { <option value=r.id.clone()>{format!("{} — {}", date_time(&r.created_at), r.label)}</option> }).collect_view()}
+                    {move || runs.get().into_iter().map(|r| view! { <option value=r.id.clone()>{r.choice()}</option> }).collect_view()}
                 </select>
             </div>
             <div class="field">
@@ -209,7 +209,7 @@ pub fn ReportPage() -> impl IntoView {
                 <select id="report-previous" on:change=move |ev| previous.set(Some(event_target_value(&ev)))
                     prop:value=move || previous_id.get().unwrap_or_default()>
                     <option value="">"не сравнивать"</option>
-                    {move || runs.get().into_iter().filter(|r| Some(&r.id) != chosen.get().map(|c| c.id).as_ref()).map(|r| view! { <option value=r.id.clone()>{format!("{} — {}", date_time(&r.created_at), r.label)}</option> }).collect_view()}
+                    {move || runs.get().into_iter().filter(|r| Some(&r.id) != chosen.get().map(|c| c.id).as_ref()).map(|r| view! { <option value=r.id.clone()>{r.choice()}</option> }).collect_view()}
                 </select>
             </div>
         </div>

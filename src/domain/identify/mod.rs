@@ -25,6 +25,7 @@ pub mod eligibility;
 pub mod explain;
 pub mod indices;
 pub mod method;
+pub mod naming;
 pub mod output;
 pub mod params;
 pub mod partners;

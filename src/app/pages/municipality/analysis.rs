@@ -13,7 +13,7 @@ use crate::domain::analysis::{
     improvement_table, stable_improvement, Comparison, SchoolRef, READING,
 };
 use crate::domain::identify::Identification;
-use crate::format::{date_time, num, plural};
+use crate::format::{num, plural};
 use leptos::prelude::*;
 use std::sync::Arc;
 
@@ -167,12 +167,7 @@ pub fn CompareSection() -> impl IntoView {
                 .unwrap_or_default();
             r.sort_by(|a, b| b.created_at.cmp(&a.created_at));
             r.into_iter()
-                .map(|r| {
-                    (
-                        r.id.clone(),
-                        format!("{} — {}", date_time(&r.created_at), r.label),
-                    )
-                })
+                .map(|r| (r.id.clone(), r.choice()))
                 .collect::<Vec<_>>()
         })
     });

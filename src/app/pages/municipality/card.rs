@@ -18,8 +18,21 @@ use crate::domain::support::candidates;
 use crate::format::{date_time, num};
 use leptos::prelude::*;
 
-/// Opens the card of a school (and moves the focus to it).
+thread_local! {
+    /// The control that opened the card: closing the card gives it the focus back.
+    static OPENER: std::cell::RefCell<Option<web_sys::HtmlElement>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Opens the card of a school (and moves the focus to it); remembers the control that opened
+/// it, for [`close_card`].
 pub fn open_card(ctx: RunContext, school_id: &str) {
+    let opener = document()
+        .active_element()
+        .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok())
+        .filter(|e| e.closest("#school-card").ok().flatten().is_none());
+    if opener.is_some() {
+        OPENER.with(|o| *o.borrow_mut() = opener);
+    }
     ctx.card.set(Some(school_id.to_string()));
     // The card is drawn on the next tick; then its heading takes the focus.
     set_timeout(
@@ -32,6 +45,22 @@ pub fn open_card(ctx: RunContext, school_id: &str) {
             }
         },
         std::time::Duration::from_millis(50),
+    );
+}
+
+/// Closes the card; the focus goes back to the control that opened it, or, when that is
+/// gone (its list was closed), to the run's results heading.
+pub fn close_card(ctx: RunContext) {
+    ctx.card.set(None);
+    let opener = OPENER.with(|o| o.borrow_mut().take());
+    set_timeout(
+        move || match opener.filter(|o| o.is_connected()) {
+            Some(o) => {
+                let _ = o.focus();
+            }
+            None => crate::app::components::focus_now("run-results"),
+        },
+        std::time::Duration::from_millis(0),
     );
 }
 
@@ -95,9 +124,7 @@ fn CardBody(school_id: String) -> impl IntoView {
     .then(|| s.missing(&r.years))
     .filter(|m| !m.is_empty());
     let ranked = candidates(&r, &school_id, 8);
-    let close = move |_| {
-        ctx.card.set(None);
-    };
+    let close = move |_| close_card(ctx);
     let heading = format!("Карточка школы: {}", s.school_name);
     let card_id = school_id.clone();
     view! {

@@ -27,7 +27,7 @@ use crate::domain::identify::{
 };
 use crate::domain::records::{RunRecord, RunScope};
 use crate::domain::result_workbook::{LISTS, RESILIENT};
-use crate::format::{count, date_time, num, pct, thousands};
+use crate::format::{count, num, pct, thousands};
 use crate::protocol::Export;
 use leptos::prelude::*;
 use std::collections::{BTreeMap, HashMap};
@@ -97,7 +97,15 @@ fn RunSection() -> impl IntoView {
             r
         })
     });
-    let chosen = RwSignal::new(None::<String>);
+    // The run chosen: the one in the address (`?run=`), else the one last viewed in this
+    // browser, so that a reload, Back and Forward and a return to the page show the run the
+    // user was reading, not the newest.
+    let query = leptos_router::hooks::use_query_map();
+    let chosen = RwSignal::new(
+        query
+            .with_untracked(|q| q.get("run"))
+            .or_else(last_viewed_run),
+    );
     // The run shown: the one chosen, or the latest.
     let shown = Memo::new(move |_| {
         let list = runs.get();
@@ -105,6 +113,39 @@ fn RunSection() -> impl IntoView {
         wanted
             .and_then(|id| list.iter().find(|r| r.id == id).cloned())
             .or_else(|| list.first().cloned())
+    });
+    // Back and Forward change the address: the run follows.
+    Effect::new(move |_| {
+        if let Some(id) = query.with(|q| q.get("run")) {
+            if chosen.get_untracked().as_deref() != Some(id.as_str()) {
+                chosen.set(Some(id));
+            }
+        }
+    });
+    // The run shown is written to the address (replacing it: choosing runs is not a trail of
+    // pages) and remembered; a message about another run goes.
+    let navigate = leptos_router::hooks::use_navigate();
+    Effect::new(move |_| {
+        let Some(id) = shown.with(|r| r.as_ref().map(|r| r.id.clone())) else {
+            return;
+        };
+        remember_run(&id);
+        if state.notice.with_untracked(|n| {
+            n.as_ref()
+                .is_some_and(|n| n.run.as_ref().is_some_and(|r| *r != id))
+        }) {
+            state.notice.set(None);
+        }
+        if query.with_untracked(|q| q.get("run")).as_deref() != Some(id.as_str()) {
+            navigate(
+                &format!("/municipality?run={id}"),
+                leptos_router::NavigateOptions {
+                    replace: true,
+                    scroll: false,
+                    ..Default::default()
+                },
+            );
+        }
     });
     // The digests of the rows stored now, asked again after every change of the schools.
     let digests = LocalResource::new(move || {
@@ -130,8 +171,19 @@ fn RunSection() -> impl IntoView {
                 .unwrap_or_default()
         })
     });
-    let run =
-        move || actions::run_identification(state, scope.get_untracked(), params.get_untracked());
+    // The run made (or the same one found stored) is shown, and the focus goes to its results.
+    let run = move || {
+        actions::run_identification(
+            state,
+            scope.get_untracked(),
+            params.get_untracked(),
+            move |id| {
+                chosen.set(Some(id));
+                crate::app::components::focus_when_ready("run-results");
+            },
+        )
+    };
+    let identifying = move || state.running(actions::IDENTIFYING);
     let confirm_delete = RwSignal::new(false);
     let renaming = RwSignal::new(false);
     let new_label = RwSignal::new(String::new());
@@ -161,7 +213,11 @@ fn RunSection() -> impl IntoView {
             </Show>
             <params::ParamsPanel params=params years=data_years/>
             <p class="actions">
-                <button type="button" class="primary" on:click=move |_| run() disabled=move || !has_rows() || !params_ok.get()>"Провести идентификацию"</button>
+                <button type="button" id="identify" class="primary" on:click=move |_| run()
+                    disabled=move || !has_rows() || !params_ok.get() || identifying()
+                    aria-busy=move || identifying().to_string()>
+                    {move || if identifying() { "Идёт идентификация…" } else { "Провести идентификацию" }}
+                </button>
             </p>
             {move || shown.get().map(|r| {
                 let id = r.id.clone();
@@ -169,7 +225,7 @@ fn RunSection() -> impl IntoView {
                     <div class="run-head">
                         <label for="run-pick">"Расчёт"</label>
                         <select id="run-pick" on:change=move |ev| chosen.set(Some(event_target_value(&ev))) prop:value=move || shown.get().map(|r| r.id).unwrap_or_default()>
-                            {move || runs.get().into_iter().map(|r| view! { <option value=r.id.clone()>{format!("{} — {}", date_time(&r.created_at), r.label)}</option> }).collect_view()}
+                            {move || runs.get().into_iter().map(|r| view! { <option value=r.id.clone()>{r.choice()}</option> }).collect_view()}
                         </select>
                         <button type="button" on:click=move |_| { new_label.set(shown.get_untracked().map(|r| r.label).unwrap_or_default()); renaming.set(true); }>"Переименовать…"</button>
                         <button type="button" class="danger" on:click=move |_| confirm_delete.set(true)>"Удалить расчёт…"</button>
@@ -178,7 +234,7 @@ fn RunSection() -> impl IntoView {
                         Some(true) => view! {
                             <div class="alert warning stale" role="status">
                                 <p><strong>"Данные изменились после этого расчёта: "</strong>"списки ниже не учитывают то, что импортировано или удалено позже."</p>
-                                <p class="actions"><button type="button" on:click=move |_| {
+                                <p class="actions"><button type="button" disabled=identifying on:click=move |_| {
                                     if let Some(r) = shown.get_untracked() { scope.set(r.scope); }
                                     run();
                                 }>"Провести расчёт заново"</button></p>
@@ -215,6 +271,23 @@ fn RunSection() -> impl IntoView {
                 }
             })}
         </section>
+    }
+}
+
+/// Where this browser remembers the run last viewed (a preference, not data: local storage).
+const LAST_RUN_KEY: &str = "shkala-last-run";
+
+fn last_viewed_run() -> Option<String> {
+    web_sys::window()?
+        .local_storage()
+        .ok()??
+        .get_item(LAST_RUN_KEY)
+        .ok()?
+}
+
+fn remember_run(id: &str) {
+    if let Some(s) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
+        let _ = s.set_item(LAST_RUN_KEY, id);
     }
 }
 
@@ -429,11 +502,12 @@ fn RunView(#[prop(into)] run_id: String, params: RwSignal<Params>) -> impl IntoV
     let export_xlsx = export(Export::ResultsXlsx {
         run: run_id.clone(),
     });
+    let exporting = move || state.running(actions::EXPORTING);
     view! {
-        <p class="actions">
-            <button type="button" on:click=export_csv>"Выгрузить результаты (CSV для Excel)"</button>
-            <button type="button" id="export-results-xlsx" on:click=export_xlsx>"Выгрузить результаты (книга Excel: списки, параметры, контекст, устойчивость)"</button>
-            <button type="button" on:click=export_reference>"Эталон для школ (файл)"</button>
+        <p class="actions" aria-busy=move || exporting().to_string()>
+            <button type="button" on:click=export_csv disabled=exporting>"Выгрузить результаты (CSV для Excel)"</button>
+            <button type="button" id="export-results-xlsx" on:click=export_xlsx disabled=exporting>"Выгрузить результаты (книга Excel: списки, параметры, контекст, устойчивость)"</button>
+            <button type="button" id="export-reference" on:click=export_reference disabled=exporting>"Эталон для школ (файл)"</button>
             <a class="button" href=format!("/report?run={}", report_id)>"Аналитическая справка"</a>
             <button type="button" id="page-print" on:click=move |_| print_page(state)>"Печать страницы / PDF"</button>
             <span class="hint">"Школы загрузят эталон, чтобы сравнить себя с ориентирами региона."</span>
@@ -522,6 +596,7 @@ fn Results(r: Arc<Identification>) -> impl IntoView {
     let for_charts = r.clone();
     let for_context = r.clone();
     view! {
+        <h3 id="run-results" tabindex="-1">"Итоги расчёта"</h3>
         <ul class="tiles" aria-label="Итоги идентификации">
             {tile("ШНРО", results(ResultsCategory::Low).count, results(ResultsCategory::Low).share)}
             {tile("группа риска", results(ResultsCategory::Risk).count, results(ResultsCategory::Risk).share)}

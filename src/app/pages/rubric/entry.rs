@@ -89,6 +89,9 @@ pub fn Entry(
             }
         });
     };
+    // An assessment opened: the focus goes to its first question (not 23 Tabs away, past the
+    // header and the systems' buttons).
+    crate::app::components::focus_first(".rb-stage input:not([disabled])");
     view! {
         <nav class="rb-systems" aria-label="Системы методики">
             <ul>

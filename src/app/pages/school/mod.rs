@@ -56,6 +56,9 @@ impl Tab {
             Tab::Send => "7. Отправка",
         }
     }
+    fn from_id(id: &str) -> Option<Tab> {
+        Tab::ALL.into_iter().find(|t| t.id() == id)
+    }
     fn id(self) -> &'static str {
         match self {
             Tab::Profile => "profile",
@@ -182,8 +185,14 @@ pub fn SchoolPage() -> impl IntoView {
                             .then(|| found.first().cloned())
                             .flatten()
                     });
-                if open.is_some() {
-                    tab.set(Tab::Entry);
+                if open.is_some() || !stored_id.get_untracked().is_empty() {
+                    let asked = query.with_untracked(|q| q.get("tab"));
+                    tab.set(
+                        asked
+                            .as_deref()
+                            .and_then(Tab::from_id)
+                            .unwrap_or(Tab::Entry),
+                    );
                 }
                 ws.current.set(open);
                 list.set(found);
@@ -207,6 +216,7 @@ pub fn SchoolPage() -> impl IntoView {
             }
         })
     });
+    address_follows(ws, tab, stored_id, loaded);
     let flush = move |_| save::flush(state, ws.status);
     // The workspace view is drawn again only when another workspace is opened (not on every
     // keystroke, which would take the focus away).
@@ -240,6 +250,90 @@ pub fn SchoolPage() -> impl IntoView {
         })}
         {move || (!stored_id.get().is_empty()).then(|| view! { <stored::StoredSchool id=stored_id ws=ws tab=tab/> })}
     }
+}
+
+/// The open workspace (or stored school) and its section are in the address
+/// (`/school?ws=…&tab=data`): a reload opens the same section, Back and Forward step through
+/// the sections the user opened.
+fn address_follows(
+    ws: Ws,
+    tab: RwSignal<Tab>,
+    stored_id: RwSignal<String>,
+    loaded: RwSignal<bool>,
+) {
+    let query = use_query_map();
+    // Back / Forward: the address changed, the page follows.
+    Effect::new(move |_| {
+        if !loaded.get() {
+            return;
+        }
+        let (want_tab, want_ws, want_id) = query.with(|q| (q.get("tab"), q.get("ws"), q.get("id")));
+        if let Some(k) = want_ws {
+            if ws
+                .current
+                .with_untracked(|w| w.as_ref().map(|w| w.key != k))
+                .unwrap_or(true)
+            {
+                if let Some(w) = ws
+                    .list
+                    .with_untracked(|l| l.iter().find(|w| w.key == k).cloned())
+                {
+                    save::flush(ws.state, ws.status);
+                    stored_id.set(String::new());
+                    ws.current.set(Some(w));
+                }
+            }
+        } else if let Some(id) = want_id {
+            if stored_id.get_untracked() != id {
+                ws.current.set(None);
+                stored_id.set(id);
+            }
+        }
+        if let Some(t) = want_tab.as_deref().and_then(Tab::from_id) {
+            if tab.get_untracked() != t {
+                tab.set(t);
+            }
+        }
+    });
+    // The page changed: the address follows (a new entry for another section or school).
+    let navigate = leptos_router::hooks::use_navigate();
+    Effect::new(move |_| {
+        if !loaded.get() {
+            return;
+        }
+        let t = tab.get();
+        let key = ws.current.with(|w| w.as_ref().map(|w| w.key.clone()));
+        let id = stored_id.get();
+        let tab_id = Some(t.id().to_string());
+        let (wanted, parts) = match (key, id.is_empty()) {
+            (Some(k), _) => (
+                format!("/school?ws={}&tab={}", encode(&k), t.id()),
+                (Some(k), None, tab_id),
+            ),
+            (None, false) => (
+                format!("/school?id={}&tab={}", encode(&id), t.id()),
+                (None, Some(id), tab_id),
+            ),
+            (None, true) => ("/school".to_string(), (None, None, None)),
+        };
+        let now = query.with_untracked(|q| (q.get("ws"), q.get("id"), q.get("tab")));
+        if now != parts {
+            let first = query.with_untracked(|q| q.get("tab").is_none());
+            navigate(
+                &wanted,
+                leptos_router::NavigateOptions {
+                    replace: first,
+                    scroll: false,
+                    ..Default::default()
+                },
+            );
+        }
+    });
+}
+
+/// A value for the address's query.
+fn encode(v: &str) -> String {
+    js_sys::encode_uri_component(v).into()
 }
 
 /// The school being worked on, always visible (sticky), with the save state.

@@ -53,6 +53,17 @@ pub fn Picker(
         }
     };
     let create = move |_| {
+        // One intent, one effect: while the open draft is a new one with nothing typed in it
+        // yet, «Новая школа» again (a double click) opens that one, not a second empty draft.
+        let untouched = ws.current.with_untracked(|w| {
+            w.as_ref()
+                .is_some_and(|w| w.key.starts_with("new-") && w.is_blank())
+        });
+        if untouched {
+            tab.set(Tab::Profile);
+            crate::app::components::focus_when_ready("p-id");
+            return;
+        }
         save::flush(state, ws.status);
         let key = format!("new-{}", js_sys::Date::now() as u64);
         let mut w = Workspace::new(
@@ -73,6 +84,7 @@ pub fn Picker(
             NoticeKind::Info,
             "Новая школа: заполните профиль, затем данные.",
         );
+        crate::app::components::focus_when_ready("p-id");
     };
     view! {
         <section class="ws-picker no-print" aria-labelledby="ws-picker-h">
