@@ -155,7 +155,7 @@ pub fn preview_table(
             file,
             Place::File,
             None,
-            "файл JSON читается по ключам контракта строки; сопоставление столбцов нужно только для таблиц (CSV, XLSX)",
+            "файл JSON читается по названиям столбцов Шкалы; сопоставление столбцов нужно только для таблиц (CSV, XLSX)",
         ));
     }
     let mut records = CsvRecords::new(text, detect_separator(text));

@@ -455,7 +455,7 @@ fn RunView(#[prop(into)] run_id: String, params: RwSignal<Params>) -> impl IntoV
                 let same = own == Params::default();
                 view! {
                     <div class="run-params">
-                        <p>{if same { "Параметры расчёта — как в методике. ".to_string() } else { "Параметры расчёта изменены: ".to_string() + &crate::domain::report::method_paragraph(&own, &years) }}
+                        <p>{if same { "Параметры расчёта — как в методике. ".to_string() } else { "Параметры расчёта изменены. ".to_string() + &crate::domain::report::method_paragraph(&own, &years) }}
                             <button type="button" class="link" on:click=move |_| {
                                 params.set(own.clone());
                                 if let Some(d) = document().get_element_by_id("run-params") { let _ = d.set_attribute("open", ""); }
