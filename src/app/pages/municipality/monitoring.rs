@@ -175,7 +175,7 @@ fn TableView(table: Arc<MonitoringTable>) -> impl IntoView {
         g.coverage
             .iter()
             .map(|c| {
-                view! { <li>{format!("{} год: самооценка есть у {} из {} школ ({})", c.year, c.assessed, c.schools, c.share.map_or("—".into(), |s| format!("{} %", num(Some(s), 0))))}</li> }
+                view! { <li>{format!("{} год: самооценка есть у {} из {} {} ({})", c.year, c.assessed, c.schools, crate::format::plural(c.schools, "школы", "школ", "школ"), c.share.map_or("—".into(), |s| format!("{} %", num(Some(s), 0))))}</li> }
             })
             .collect_view()
     };
