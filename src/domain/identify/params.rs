@@ -478,7 +478,10 @@ mod tests {
         assert_eq!(Params::default().context_share, 0.25);
         for bad in ["0", "0.6", "-0.1"] {
             let e = Params::from_json(&format!(r#"{{"context_share": {bad}}}"#)).unwrap_err();
-            assert!(e[0].starts_with("context_share"), "{e:?}");
+            assert!(
+                e[0].starts_with("«Контекстуализированные результаты: доля школ"),
+                "{e:?}"
+            );
         }
         assert_eq!(
             Params::from_json(r#"{"context_share": 0.5}"#)
@@ -495,7 +498,7 @@ mod tests {
     #[test]
     fn a_window_longer_than_the_years_of_data_is_refused() {
         let e = Params::from_json(r#"{"window": 544285146808718718}"#).unwrap_err();
-        assert!(e.iter().any(|m| m.starts_with("window:")), "{e:?}");
+        assert!(e.iter().any(|m| m.starts_with("«Окно расчёта")), "{e:?}");
         let e = Params::from_json(r#"{"window": 112}"#).unwrap_err();
         assert!(e.iter().any(|m| m.contains("111")), "{e:?}");
         assert!(Params::from_json(r#"{"window": 111}"#).is_ok());
