@@ -49,7 +49,7 @@ const FORBIDDEN_WORDS: [&str; 16] = [
 ];
 
 /// (wrong form, why) — each a plain substring, compared in lower case.
-const WRONG_FORMS: [(&str, &str); 7] = [
+const WRONG_FORMS: [(&str, &str); 8] = [
     (" с школ", "«со школ…»"),
     (" с школой", "«со школой»"),
     ("школу-партнёр ", "«школу-партнёра»"),
@@ -57,6 +57,7 @@ const WRONG_FORMS: [(&str, &str); 7] = [
     ("школу-партнёр,", "«школу-партнёра»"),
     ("партнеры", "«партнёры» (ё)"),
     ("партнеров", "«партнёров» (ё)"),
+    ("п.п.", "«п. п.» (процентные пункты пишутся одинаково)"),
 ];
 
 /// Parts of texts that name a file, a format or an example of one, where Latin and hyphens are
@@ -117,7 +118,13 @@ fn problems(text: &str) -> Vec<String> {
     let padded = format!(" {lower} ");
     for (wrong, right) in WRONG_FORMS {
         if padded.contains(wrong) {
-            let shown = wrong.trim().trim_end_matches(['.', ',']);
+            // A final «.» or «,» that only marks the end of a word («школу-партнёр.») is not
+            // shown; an abbreviation keeps its dots («п.п.»).
+            let trimmed = wrong.trim();
+            let shown = match trimmed.strip_suffix(['.', ',']) {
+                Some(word) if !word.contains('.') => word,
+                _ => trimmed,
+            };
             out.push(format!("«{shown}» — нужно {right}"));
         }
     }
@@ -402,6 +409,7 @@ fn the_checks_catch_what_they_look_for() {
             "слово разработчиков «контракта»",
         ),
         ("одной транзакцией", "слово разработчиков «транзакцией»"),
+        ("67 % (−33 п.п.)", "«п.п.»"),
         (
             "см. 001_b52395fe2205607b.txt и school_type",
             "идентификатор «school_type»",

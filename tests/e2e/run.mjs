@@ -979,10 +979,10 @@ test('three school files with self-assessments and programmes show in the monito
   await p.locator('#monitoring-build').click();
   const shares = p.getByTestId('monitoring-shares');
   await shares.waitFor();
-  // 5.1.01: 2024 — yes, yes (100 %); 2025 — yes, no, yes (67 %, −33 п.п.).
+  // 5.1.01: 2024 — yes, yes (100 %); 2025 — yes, no, yes (67 %, −33 п. п.).
   const line = await shares.locator('tr[data-item="5.1.01"]').innerText();
   assert.match(line, /100 %/, line);
-  assert.match(line, /67 % \(-33 п\.п\.\)/, line);
+  assert.match(line, /67 % \(\u221233 п\. п\.\)/, line);
   const coverage = await p.getByTestId('monitoring-coverage').innerText();
   assert.match(coverage, /2024 год: самооценка есть у 2 из 3 школ/);
   assert.match(coverage, /2025 год: самооценка есть у 3 из 3 школ/);
@@ -1000,7 +1000,7 @@ test('three school files with self-assessments and programmes show in the monito
   // One municipality only.
   await p.locator('#monitoring-muni').selectOption('Южный район');
   await p.locator('#monitoring-build').click();
-  await p.getByTestId('monitoring-coverage').getByText('2025 год: самооценка есть у 1 из 1 школ').waitFor();
+  await p.getByTestId('monitoring-coverage').getByText('2025 год: самооценка есть у 1 из 1 школы').waitFor();
   await p.getByTestId('programmes-empty').waitFor();
 });
 
@@ -1808,8 +1808,9 @@ test('the words: every page a person reads has no engine or developer words, ids
   await p.goto(base + '/municipality');
   await p.getByText('Идентификация проведена').first().waitFor({ timeout: 60000 }).catch(() => {});
   await p.locator('details.list summary').first().waitFor();
-  for (const summary of await p.locator('details.list:not([open]) > summary').all()) await summary.click();
-  await p.locator('#run-params summary').click();
+  // Every folded part open (lists, parameters, readings); a toggle renders a list's rows.
+  await p.evaluate(() => { for (const d of document.querySelectorAll('main details')) d.open = true; });
+  await p.waitForTimeout(500);
   await p.locator('details.list[open] button.card-open').first().click();
   await p.locator('#school-card').getByTestId('card-history').waitFor();
   await look('/municipality');
@@ -1826,7 +1827,8 @@ test('the words: every page a person reads has no engine or developer words, ids
   await p.locator('#rb-year').fill('2025');
   await p.getByRole('button', { name: 'Начать оценку' }).click();
   await p.getByRole('heading', { name: 'Демонстрационный край — оценка механизмов управления, 2025 год' }).waitFor();
-  await p.locator('fieldset[data-item="1.1.goals.4"]').getByLabel('есть', { exact: true }).check();
+  await p.locator('fieldset[data-item="1.1.goals.4"]').getByLabel('есть — 1', { exact: true }).check();
+  await p.locator('fieldset[data-item="1.1.indicators.5"]').getByLabel('есть — \u22121', { exact: true }).check();
   await look('/rubric (оценка)');
   await p.getByRole('link', { name: 'Результаты', exact: true }).click();
   await p.locator('table.rb-results').waitFor();

@@ -128,8 +128,8 @@ fn MonitoringView(docs: Documents) -> impl IntoView {
 fn share_text(share: Option<f64>, change: Option<f64>) -> String {
     let s = share.map_or("—".to_string(), |v| format!("{} %", num(Some(v), 0)));
     match change {
-        Some(c) if c > 0.0 => format!("{s} (+{} п.п.)", num(Some(c), 0)),
-        Some(c) if c < 0.0 => format!("{s} ({} п.п.)", num(Some(c), 0)),
+        Some(c) if c > 0.0 => format!("{s} (+{} п. п.)", num(Some(c), 0)),
+        Some(c) if c < 0.0 => format!("{s} ({} п. п.)", num(Some(c), 0)),
         Some(_) => format!("{s} (без изменений)"),
         None => s,
     }
