@@ -1815,6 +1815,7 @@ test('the words: every page a person reads has no engine or developer words, ids
   await p.locator('#school-card').getByTestId('card-history').waitFor();
   await look('/municipality');
   const school = await p.locator('#school-card').getAttribute('data-school');
+  const reference = await download(p, () => p.getByRole('button', { name: 'Эталон для школ (файл)' }).click());
   await p.goto(base + '/report');
   await p.locator('section[data-section="recommendations"]').waitFor({ timeout: 60000 });
   await look('/report');
@@ -1837,15 +1838,26 @@ test('the words: every page a person reads has no engine or developer words, ids
   await importFiles(p, [['words.csv', GOOD, 'text/csv']]);
   await p.locator('#import-preview').waitFor();
   await look('/data (предпросмотр импорта)');
-  // The school's workspace: a draft from the demo school and each tab.
-  await p.goto(base + `/school?id=${school}`);
-  await p.locator('h1').first().waitFor();
-  await look(`/school?id=${school}`);
+  // The school's workspace: the demo school as stored, then its draft with the reference
+  // loaded, each tab; and a new school's empty draft.
+  await p.goto(base + '/school');
+  await p.locator('p.reading').waitFor({ state: 'hidden' });
+  await p.locator('#school-select').selectOption(school);
+  await p.getByRole('button', { name: 'Открыть для заполнения (черновик)' }).waitFor();
+  await look(`/school (${school})`);
+  await p.getByRole('button', { name: 'Открыть для заполнения (черновик)' }).click();
+  await p.locator('#tab-placement').click();
+  await p.locator('#ref-file').setInputFiles({ name: 'эталон.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(reference)) });
+  await p.getByTestId('placement').waitFor();
+  for (const tab of ['profile', 'entry', 'placement', 'assess', 'programme', 'report', 'send']) {
+    await p.locator(`#tab-${tab}`).click();
+    await look(`/school (черновик ${school}, вкладка ${tab})`);
+  }
   await newSchool(p, 'W1');
   await p.locator('.entry-grid input').first().fill('12,5');
-  for (const tab of ['profile', 'entry', 'placement', 'assess', 'programme', 'send', 'report']) {
+  for (const tab of ['entry', 'placement', 'assess', 'send']) {
     await p.locator(`#tab-${tab}`).click();
-    await look(`/school (вкладка ${tab})`);
+    await look(`/school (новая школа, вкладка ${tab})`);
   }
   for (const [path, ready] of [['/guide', 'h1'], ['/about', 'h1']]) {
     await p.goto(base + path);
