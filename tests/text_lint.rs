@@ -19,6 +19,7 @@
 //!   `school_id`) to the authors of programs: only the wrong forms are looked for there;
 //! - a number before a noun goes through `format::count`/`format::plural` (one plural
 //!   function), negative numbers on screen take the minus «−», ranges the dash «–».
+//!
 //! The end-to-end suite runs the same checks over the rendered pages (`tests/e2e/run.mjs`,
 //! «the words»).
 
