@@ -1786,8 +1786,8 @@ test('the user guide screenshots are taken from the real app', async (t) => {
 /// message that names the file and the place, and the stored data is exactly as before.
 test('the words: every page a person reads has no engine or developer words, ids, wrong forms, hyphens for minus or dash, ISO dates', async (t) => {
   // The check can fail: a planted paragraph with each kind of problem is caught.
-  const probe = textProblems('Категория: low; school_id; Готово: 1 школ; работа с школой; 2025-11-22; -0,113; 2023-2025; контракт строки', 'probe');
-  for (const what of ['«low»', '«school_id»', '«1 школ»', '«с школ»', 'дата не по-русски', 'дефис вместо минуса', 'дефис между числами', 'слово разработчиков']) {
+  const probe = textProblems('Категория: low; school_id; Готово: 1 школ; работа с школой; 2025-11-22; -0,113; 2023-2025; контракт строки; школ.Взять', 'probe');
+  for (const what of ['«low»', '«school_id»', '«1 школ»', '«с школ»', 'дата не по-русски', 'дефис вместо минуса', 'дефис между числами', 'слово разработчиков', 'нет пробела после точки']) {
     assert.ok(probe.some((x) => x.includes(what)), `${what}: ${probe.join('\n')}`);
   }
   const p = await page(t);

@@ -49,6 +49,8 @@ export function textProblems(text, where) {
       const noun = words[i + 1].replace(/[^а-яё]+$/, '');
       if (/^\d*1$/.test(n) && !/11$/.test(n) && NOUNS.includes(noun)) out.add(`${where}: «${n} ${noun}»: ${line.slice(0, 120)}`);
     }
+    // «школ.Взять»: a sentence run into the next text (a button, a link) without a space.
+    if (/[а-яё»)]\.[А-ЯЁ][а-яё]/.test(line)) out.add(`${where}: нет пробела после точки: ${line.slice(0, 120)}`);
     if (/\b\d{4}-\d{2}-\d{2}\b/.test(line)) out.add(`${where}: дата не по-русски: ${line.slice(0, 120)}`);
     if (/(^|[\s(])-\d/.test(line)) out.add(`${where}: дефис вместо минуса: ${line.slice(0, 120)}`);
     if (/\d-\d/.test(line.replace(/\d{4}-\d{2}-\d{2}/g, ''))) out.add(`${where}: дефис между числами: ${line.slice(0, 120)}`);

@@ -277,8 +277,8 @@ pub fn ProjectSection() -> impl IntoView {
                     <table class="data compact" data-testid="project-figures">
                         <thead><tr><th scope="col">"Показатель"</th><th scope="col" class="num">"Число"</th><th scope="col" class="num">"Из"</th><th scope="col" class="num">"Доля"</th></tr></thead>
                         <tbody>{f.figures().into_iter().map(|x| view! {
-                            <tr data-figure=x.id><th scope="row">{x.label.clone()}</th><td class="num">{x.count}</td>
-                                <td class="num">{x.of.map(|n| n.to_string()).unwrap_or_else(|| "—".into())}</td>
+                            <tr data-figure=x.id><th scope="row">{x.label.clone()}</th><td class="num">{crate::format::thousands(x.count)}</td>
+                                <td class="num">{x.of.map(crate::format::thousands).unwrap_or_else(|| "—".into())}</td>
                                 <td class="num">{x.percent().map(|p| format!("{} %", num(Some(p), 1))).unwrap_or_else(|| "—".into())}</td></tr>
                         }).collect_view()}</tbody>
                     </table>
