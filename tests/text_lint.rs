@@ -50,7 +50,7 @@ const FORBIDDEN_WORDS: [&str; 16] = [
 ];
 
 /// (wrong form, why) — each a plain substring, compared in lower case.
-const WRONG_FORMS: [(&str, &str); 8] = [
+const WRONG_FORMS: [(&str, &str); 10] = [
     (" с школ", "«со школ…»"),
     (" с школой", "«со школой»"),
     ("школу-партнёр ", "«школу-партнёра»"),
@@ -59,6 +59,8 @@ const WRONG_FORMS: [(&str, &str); 8] = [
     ("партнеры", "«партнёры» (ё)"),
     ("партнеров", "«партнёров» (ё)"),
     ("п.п.", "«п. п.» (процентные пункты пишутся одинаково)"),
+    (" еще ", "«ещё» (ё)"),
+    (" ее ", "«её» (ё)"),
 ];
 
 /// Parts of texts that name a file, a format or an example of one, where Latin and hyphens are
@@ -411,6 +413,7 @@ fn the_checks_catch_what_they_look_for() {
         ),
         ("одной транзакцией", "слово разработчиков «транзакцией»"),
         ("67 % (−33 п.п.)", "«п.п.»"),
+        ("но еще и другое", "«еще»"),
         (
             "см. 001_b52395fe2205607b.txt и school_type",
             "идентификатор «school_type»",
