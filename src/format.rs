@@ -5,12 +5,21 @@
 use crate::domain::csv_write::rounded_decimal_comma;
 use crate::domain::time::Timestamp;
 
-/// A value with a decimal comma and at most `digits` decimals; «—» for no value or a value
-/// that is not finite.
+/// A value with a decimal comma and at most `digits` decimals, a negative one with the minus
+/// sign «−» (U+2212, not the hyphen: the files keep the hyphen, see
+/// [`rounded_decimal_comma`]); «—» for no value or a value that is not finite.
 pub fn num(v: Option<f64>, digits: usize) -> String {
     match v.filter(|v| v.is_finite()) {
-        Some(v) => rounded_decimal_comma(v, digits),
+        Some(v) => minus(rounded_decimal_comma(v, digits)),
         None => "—".to_string(),
+    }
+}
+
+/// A number as written for a machine («-0,113») as written for a person («−0,113»).
+pub fn minus(number: String) -> String {
+    match number.strip_prefix('-') {
+        Some(rest) => format!("\u{2212}{rest}"),
+        None => number,
     }
 }
 

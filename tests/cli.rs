@@ -254,7 +254,7 @@ fn invalid_params_file_is_reported_with_its_name() {
     ]);
     assert_eq!(o.status.code(), Some(2));
     assert!(
-        stderr(&o).contains("params.json: band_share"),
+        stderr(&o).contains("params.json: «Доля школ в нижней и верхней группе, %»"),
         "{}",
         stderr(&o)
     );

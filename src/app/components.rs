@@ -270,7 +270,7 @@ pub fn ProblemList(#[prop(into)] problems: Signal<Vec<Problem>>) -> impl IntoVie
             let errors = group(Severity::Error);
             (!errors.is_empty()).then(|| view! {
                 <div class="alert error" role="alert">
-                    <p><strong>{format!("Ошибки ({}): файл не будет загружен, пока они не исправлены.", errors.len())}</strong></p>
+                    <p><strong>{format!("Ошибки ({}): файл не будет загружен, пока они не исправлены.", thousands(errors.len()))}</strong></p>
                     <ul class="problems">{errors.into_iter().map(|e| view! { <li>{e}</li> }).collect_view()}</ul>
                 </div>
             })
@@ -279,7 +279,7 @@ pub fn ProblemList(#[prop(into)] problems: Signal<Vec<Problem>>) -> impl IntoVie
             let rest: Vec<String> = [Severity::Warning, Severity::Note].into_iter().flat_map(group).collect();
             (!rest.is_empty()).then(|| view! {
                 <details class="alert info">
-                    <summary>{format!("Предупреждения и примечания: {}", rest.len())}</summary>
+                    <summary>{format!("Предупреждения и примечания: {}", thousands(rest.len()))}</summary>
                     <ul class="problems">{rest.into_iter().map(|e| view! { <li>{e}</li> }).collect_view()}</ul>
                 </details>
             })

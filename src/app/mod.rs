@@ -124,7 +124,7 @@ pub fn App() -> impl IntoView {
                     " "<button type="button" class="link" on:click=move |_| state.storage_note.set(None)>"Скрыть"</button></p>
             })}
             <footer class="bottom">
-                "Все данные хранятся только в этом браузере (IndexedDB). Файлы передаются между участниками вручную."
+                "Все данные хранятся только в хранилище этого браузера на этом компьютере. Файлы передаются между участниками вручную."
             </footer>
             <components::UpdateNotice/>
             <components::StatusRegion/>

@@ -30,6 +30,7 @@ use shkala::domain::{
 #[cfg(not(target_arch = "wasm32"))]
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+use shkala::format::{count, plural, thousands};
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -364,24 +365,26 @@ fn cmd_identify(args: &[String]) -> Result<(), Failure> {
         )?,
     }
     let o = &result.summary.overall;
-    let count = |c| o.results[&c].count;
+    let of = |c| o.results[&c].count;
     eprintln!(
-        "Готово: {} школ ({} исключены), годы {}; ШНРО — {}, «группа риска» — {}, стабильно высокие — {}, ШНСУ — {}, резильентные — {}. Результат: {out}",
-        o.schools,
-        o.excluded,
+        "Готово: {} ({} {}), годы {}; ШНРО — {}, «группа риска» — {}, стабильно высокие — {}, ШНСУ — {}, резильентные — {}. Результат: {out}",
+        count(o.schools, "школа", "школы", "школ"),
+        thousands(o.excluded),
+        plural(o.excluded, "исключена", "исключены", "исключены"),
         result.years.iter().map(i32::to_string).collect::<Vec<_>>().join(", "),
-        count(identify::ResultsCategory::Low),
-        count(identify::ResultsCategory::Risk),
-        count(identify::ResultsCategory::High),
+        of(identify::ResultsCategory::Low),
+        of(identify::ResultsCategory::Risk),
+        of(identify::ResultsCategory::High),
         o.social[&identify::SocialCategory::Unfavourable].count,
         o.resilient.count,
     );
     let fits = &result.context.fits;
     eprintln!(
-        "Контекстуализированные результаты (сверх методики): выше ожидаемого во все годы окна в неблагоприятных условиях (ШНСУ) — {}; линия построена для {} из {} групп-лет.",
+        "Контекстуализированные результаты (сверх методики): выше ожидаемого во все годы окна в неблагоприятных условиях (ШНСУ) — {}; линия построена для {} из {} {}.",
         o.context_resilient.count,
         fits.iter().filter(|f| f.slope.is_some()).count(),
         fits.len(),
+        plural(fits.len(), "группы-года", "групп-лет", "групп-лет"),
     );
     if let Some(r) = &robustness {
         eprintln!(
@@ -550,10 +553,10 @@ fn cmd_demo(args: &[String]) -> Result<(), Failure> {
         write(out, table.to_csv())?;
     }
     eprintln!(
-        "Создан «{}»: {} школ, {} строк → {out}",
+        "Создан «{}»: {}, {} → {out}",
         demo::REGION_NAME,
-        spec.schools,
-        rows.len()
+        count(spec.schools, "школа", "школы", "школ"),
+        count(rows.len(), "строка", "строки", "строк")
     );
     Ok(())
 }

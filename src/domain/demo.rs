@@ -522,10 +522,15 @@ pub fn writes(spec: &DemoSpec, now: &Timestamp) -> Writes {
         None,
         None,
         format!(
-            "{REGION_NAME}: {} школ, {} строк, {} оценки механизмов управления",
-            schools.len(),
-            rows.len(),
-            assessments.len()
+            "{REGION_NAME}: {}, {}, {}",
+            crate::format::count(schools.len(), "школа", "школы", "школ"),
+            crate::format::count(rows.len(), "строка", "строки", "строк"),
+            crate::format::count(
+                assessments.len(),
+                "оценка механизмов управления",
+                "оценки механизмов управления",
+                "оценок механизмов управления"
+            )
         ),
         counts,
     );

@@ -185,7 +185,7 @@ fn fit(kind: Kind, values: &[&str]) -> Fit {
                 Fit::Good
             } else {
                 Fit::Bad(format!(
-                    "значения {} не похожи на тип школы (secondary, basic, evening, primary, adapted, penitentiary или «СОШ», «основная» и т. п.)",
+                    "значения {} не похожи на тип школы («средняя», «основная», «вечерняя», «начальная», «СОШ», «ООШ» и т. п.)",
                     quoted(&bad)
                 ))
             }
@@ -470,14 +470,14 @@ pub fn suggest(preview: &TablePreview) -> Vec<Suggestion> {
                     "у столбца нет заголовка; не будет использован".to_string()
                 } else if let Some((column, other)) = lost[position] {
                     format!(
-                        "похоже на «{}», но этот столбец контракта уже сопоставлен со столбцом файла «{}»; не будет использован",
+                        "похоже на «{}», но этот столбец Шкалы уже сопоставлен со столбцом файла «{}»; не будет использован",
                         short(&s.columns[column].label),
                         preview.header[other].trim()
                     )
                 } else if let Some(m) = unfit[position].take() {
                     format!("{m}; не будет использован")
                 } else {
-                    "не похоже ни на один столбец контракта; не будет использован".to_string()
+                    "не похоже ни на один столбец Шкалы; не будет использован".to_string()
                 };
                 Suggestion {
                     position,
@@ -715,7 +715,7 @@ pub fn table_text(suggestions: &[Suggestion]) -> String {
     let w_target = rows
         .iter()
         .map(|r| width(&r.2))
-        .chain(std::iter::once(width("Столбец контракта")))
+        .chain(std::iter::once(width("Столбец Шкалы")))
         .max()
         .unwrap_or(0);
     let pad = |t: &str, w: usize| format!("{t}{}", " ".repeat(w.saturating_sub(width(t))));
@@ -723,7 +723,7 @@ pub fn table_text(suggestions: &[Suggestion]) -> String {
         "{}  {}  {}  Уверенность\n",
         pad("", w_letter),
         pad("Столбец файла", w_source),
-        pad("Столбец контракта", w_target)
+        pad("Столбец Шкалы", w_target)
     );
     let indent = " ".repeat(w_letter + 2);
     for (x, (letter, source, target)) in suggestions.iter().zip(&rows) {

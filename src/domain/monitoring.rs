@@ -517,7 +517,7 @@ pub fn monitoring_csv_long(t: &MonitoringTable) -> String {
 }
 
 /// Decimals of the monitoring's shares in per cent and their changes in percentage points, as
-/// the monitoring section shows them («67 % (−33 п.п.)»).
+/// the monitoring section shows them («67 % (−33 п. п.)»).
 pub const SHARE_DECIMALS: u8 = 0;
 
 /// The shares for Excel, one line per municipality (then all) × item × year: schools
@@ -535,7 +535,7 @@ pub fn monitoring_shares_table(t: &MonitoringTable) -> Table {
         "С оцениваемым ответом",
         "Соответствуют",
         "Доля соответствующих, %",
-        "Изменение к предыдущему году, п.п.",
+        "Изменение к предыдущему году, п. п.",
     ] {
         w.text(h);
     }
@@ -1499,7 +1499,7 @@ mod tests {
         assert_eq!(
             lines[0],
             "\u{feff}Муниципалитет;Пункт;Индикатор;Год;Ответили;С оцениваемым ответом;\
-             Соответствуют;Доля соответствующих, %;Изменение к предыдущему году, п.п."
+             Соответствуют;Доля соответствующих, %;Изменение к предыдущему году, п. п."
         );
         assert_eq!(lines.len(), 3 * t.items.len() * 2 + 2);
         for line in [

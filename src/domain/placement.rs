@@ -352,10 +352,14 @@ fn check_reference(reference: &ReferencePayload) -> Result<(), Vec<String>> {
     let mut seen = BTreeSet::new();
     for p in &reference.pools {
         if !seen.insert((p.pool.as_str(), p.year)) {
-            errors.push(format!(
-                "группа «{}» за {} год описана дважды",
-                p.pool, p.year
-            ));
+            // The group by its label when the reference's parameters name it.
+            let name = reference
+                .params
+                .pools
+                .iter()
+                .find(|q| q.id == p.pool)
+                .map_or(p.pool.as_str(), |q| q.label.as_str());
+            errors.push(format!("группа «{name}» за {} год описана дважды", p.year));
         }
     }
     if errors.is_empty() {

@@ -1,6 +1,6 @@
 //! The support project's decisions as writes: marking schools as participants of a year and
 //! assigning their partner schools with the agreements (seed 001: участники «по согласованию с
-//! ОМСУ», «За всеми ШНРО и ШНСУ закреплены школы-партнеры»). The decisions are kept on the
+//! ОМСУ», «За всеми ШНРО и ШНСУ закреплены школы-партнёры»). The decisions are kept on the
 //! schools' records, by year (see [`crate::domain::support`]), so they travel in backups and in
 //! the collection a municipality sends to the region.
 
@@ -80,7 +80,7 @@ pub fn support_writes(
         .filter(|s| s.support.get(&year).and_then(Support::partner_id).is_some())
         .count();
     let summary = format!(
-        "поддержка школ в {year} г.: изменено записей — {}, из них участников — {participants}, с школой-партнёром — {partners}",
+        "поддержка школ в {year} г.: изменено записей — {}, из них участников — {participants}, со школой-партнёром — {partners}",
         schools.len()
     );
     Ok(Writes {

@@ -298,22 +298,7 @@ pub fn short_title(municipality: Option<&str>) -> String {
 /// A number in Russian notation: at most `decimals` decimals, trailing zeros dropped,
 /// decimal comma; «—» for a value that is not finite.
 fn num(v: f64, decimals: usize) -> String {
-    if !v.is_finite() {
-        return "—".to_string();
-    }
-    let mut s = format!("{v:.decimals$}");
-    if s.contains('.') {
-        while s.ends_with('0') {
-            s.pop();
-        }
-        if s.ends_with('.') {
-            s.pop();
-        }
-    }
-    if s == "-0" {
-        s = "0".to_string();
-    }
-    s.replace('.', ",")
+    crate::format::num(Some(v), decimals)
 }
 
 /// A share (0–1) as a percentage: «12,5 %».
@@ -321,16 +306,10 @@ fn pct(share: f64) -> String {
     format!("{} %", num(share * 100.0, 1))
 }
 
-/// The Russian plural form for `n`: `forms` = [one, few, many] («год», «года», «лет»).
+/// The Russian plural form for `n`: `forms` = [one, few, many] («год», «года», «лет»), by
+/// the app's one plural rule ([`crate::format::plural`]).
 fn plural(n: usize, forms: [&'static str; 3]) -> &'static str {
-    let (m10, m100) = (n % 10, n % 100);
-    if m10 == 1 && m100 != 11 {
-        forms[0]
-    } else if (2..=4).contains(&m10) && !(12..=14).contains(&m100) {
-        forms[1]
-    } else {
-        forms[2]
-    }
+    crate::format::plural(n, forms[0], forms[1], forms[2])
 }
 
 const YEARS: [&str; 3] = ["год", "года", "лет"];
@@ -338,7 +317,7 @@ const SCHOOLS: [&str; 3] = ["школа", "школы", "школ"];
 const POINTS: [&str; 3] = ["балл", "балла", "баллов"];
 
 /// «4 балла», «0,5 балла», «20 баллов».
-fn points(v: f64) -> String {
+pub fn points(v: f64) -> String {
     let whole = v.is_finite() && v >= 0.0 && v.fract() == 0.0 && v < 1e15;
     let word = if whole {
         plural(v as usize, POINTS)
@@ -542,9 +521,18 @@ pub fn method_paragraph(params: &Params, years: &[i32]) -> String {
         ));
     }
     out.push(format!(
-        "Для каждой школы и года называются до {} показателей, сильнее всего снизивших индекс; \
-         для ШНРО и школ «группы риска» подбирается до {} школ-партнёров из той же группы школ.",
-        params.weakest_max, params.partners_max
+        "Для каждой школы и года называются до {} {}, сильнее всего снизивших индекс; \
+         для ШНРО и школ «группы риска» подбирается до {} {} из той же группы школ.",
+        params.weakest_max,
+        plural(
+            params.weakest_max,
+            ["показателя", "показателей", "показателей"]
+        ),
+        params.partners_max,
+        plural(
+            params.partners_max,
+            ["школы-партнёра", "школ-партнёров", "школ-партнёров"]
+        )
     ));
     out.join(" ")
 }

@@ -19,8 +19,8 @@ fn percent(v: Option<f64>) -> String {
 fn change(v: Option<f64>) -> String {
     match v {
         None => "—".into(),
-        Some(v) if v > 0.0 => format!("+{} п.п.", decimal_comma((v * 10.0).round() / 10.0)),
-        Some(v) => format!("{} п.п.", decimal_comma((v * 10.0).round() / 10.0)),
+        Some(v) if v > 0.0 => format!("+{} п. п.", crate::format::num(Some(v), 1)),
+        Some(v) => format!("{} п. п.", crate::format::num(Some(v), 1)),
     }
 }
 

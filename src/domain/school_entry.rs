@@ -229,7 +229,7 @@ impl Draft {
                     out.push(CellProblem {
                         year,
                         column: id.clone(),
-                        message: "такого показателя нет в контракте строки".to_string(),
+                        message: "такого показателя нет среди столбцов Шкалы".to_string(),
                     });
                 }
             }

@@ -37,7 +37,7 @@ pub fn questionnaire() -> &'static Questionnaire {
     static BUILT_IN: OnceLock<Questionnaire> = OnceLock::new();
     BUILT_IN.get_or_init(|| match Questionnaire::from_json(QUESTIONNAIRE_JSON) {
         Ok(q) => q,
-        Err(err) => panic!("встроенная анкета src/data/self_assessment.json некорректна: {err}"),
+        Err(err) => panic!("встроенная анкета самооценки некорректна: {err}"),
     })
 }
 
@@ -528,7 +528,7 @@ fn item_problems(q: &Questionnaire, item: &Item) -> Vec<String> {
     }
     if let Some(t) = item.good_from {
         match item.bounds() {
-            None => out.push("норма (good_from) задаётся только для числовых ответов".to_string()),
+            None => out.push("норма задаётся только для числовых ответов".to_string()),
             Some((lo, hi)) => {
                 if !(t.is_finite() && t >= lo && t <= hi) {
                     out.push(format!("норма {t} вне допустимых значений пункта"));

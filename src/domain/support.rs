@@ -4,7 +4,7 @@
 //!
 //! * whether it is a «школа-участник краевого проекта» — chosen «по согласованию с ОМСУ»
 //!   from the identified ШНРО and ШНСУ, so here a mark set by hand ([`Support::participant`]);
-//! * its partner school: «За всеми ШНРО и ШНСУ закреплены школы-партнеры, демонстрирующие
+//! * its partner school: «За всеми ШНРО и ШНСУ закреплены школы-партнёры, демонстрирующие
 //!   высокие образовательные результаты», with «договоров по сетевому взаимодействию школ-
 //!   участников краевого проекта со школами-партнерами» ([`Agreement`]);
 //! * a note (what was agreed, who accompanies the school).
@@ -401,7 +401,7 @@ impl ProjectFigures {
             });
             out.push(Figure {
                 id: ids[2],
-                label: format!("{short}, за которыми закреплены школы-партнеры ({y} год)"),
+                label: format!("{short}, за которыми закреплены школы-партнёры ({y} год)"),
                 count: g.with_partner,
                 of: Some(g.count),
             });

@@ -259,8 +259,9 @@ pub fn take_own_rows(w: &mut Workspace, incoming: &Incoming) -> Result<String, S
             [] => return Err(format!("в файле «{file}» нет строк")),
             _ => {
                 return Err(format!(
-                    "в файле «{file}» строки {} школ: сначала укажите идентификатор своей школы в профиле",
-                    ids.len()
+                    "в файле «{file}» строки {} {}: сначала укажите идентификатор своей школы в профиле",
+                    crate::format::thousands(ids.len()),
+                    crate::format::plural(ids.len(), "школы", "школ", "школ")
                 ))
             }
         }

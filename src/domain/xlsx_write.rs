@@ -114,14 +114,17 @@ pub fn workbook(sheets: &[Sheet]) -> Result<Vec<u8>, String> {
 fn check_size(table: &Table) -> Result<(), String> {
     if table.rows.len() > MAX_ROWS {
         return Err(format!(
-            "{} строк — больше, чем вмещает лист Excel ({MAX_ROWS})",
-            table.rows.len()
+            "{} — больше, чем вмещает лист Excel ({})",
+            crate::format::count(table.rows.len(), "строка", "строки", "строк"),
+            crate::format::thousands(MAX_ROWS)
         ));
     }
     let width = table.width();
     if width > MAX_COLUMNS {
         return Err(format!(
-            "{width} столбцов — больше, чем вмещает лист Excel ({MAX_COLUMNS})"
+            "{} — больше, чем вмещает лист Excel ({})",
+            crate::format::count(width, "столбец", "столбца", "столбцов"),
+            crate::format::thousands(MAX_COLUMNS)
         ));
     }
     for (r, row) in table.rows.iter().enumerate() {

@@ -812,7 +812,7 @@ impl Service {
                 csv_file(
                     named("данные школ", "csv"),
                     crate::domain::table::rows_csv(&rows),
-                    format!("CSV: {n} строк"),
+                    format!("CSV: {}", count(n, "строка", "строки", "строк")),
                 )
             }
             Export::RowsXlsx => {
@@ -827,7 +827,7 @@ impl Service {
                 table_file(
                     named("данные школ", "xlsx"),
                     body,
-                    format!("XLSX: {n} строк"),
+                    format!("XLSX: {}", count(n, "строка", "строки", "строк")),
                 )
             }
             Export::ResultsXlsx { run } => {

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import assert from 'node:assert/strict';
 import { serve } from './serve.mjs';
+import { textProblems, pageText } from './words.mjs';
 import { writeServiceWorker, CSP } from '../../scripts/post-build.mjs';
 import { printAndCheck, codeWords, workbookText, numbersAsText, workbookComment, BUILD } from './paper.mjs';
 
@@ -978,10 +979,10 @@ test('three school files with self-assessments and programmes show in the monito
   await p.locator('#monitoring-build').click();
   const shares = p.getByTestId('monitoring-shares');
   await shares.waitFor();
-  // 5.1.01: 2024 — yes, yes (100 %); 2025 — yes, no, yes (67 %, −33 п.п.).
+  // 5.1.01: 2024 — yes, yes (100 %); 2025 — yes, no, yes (67 %, −33 п. п.).
   const line = await shares.locator('tr[data-item="5.1.01"]').innerText();
   assert.match(line, /100 %/, line);
-  assert.match(line, /67 % \(-33 п\.п\.\)/, line);
+  assert.match(line, /67 % \(\u221233 п\. п\.\)/, line);
   const coverage = await p.getByTestId('monitoring-coverage').innerText();
   assert.match(coverage, /2024 год: самооценка есть у 2 из 3 школ/);
   assert.match(coverage, /2025 год: самооценка есть у 3 из 3 школ/);
@@ -999,7 +1000,7 @@ test('three school files with self-assessments and programmes show in the monito
   // One municipality only.
   await p.locator('#monitoring-muni').selectOption('Южный район');
   await p.locator('#monitoring-build').click();
-  await p.getByTestId('monitoring-coverage').getByText('2025 год: самооценка есть у 1 из 1 школ').waitFor();
+  await p.getByTestId('monitoring-coverage').getByText('2025 год: самооценка есть у 1 из 1 школы').waitFor();
   await p.getByTestId('programmes-empty').waitFor();
 });
 
@@ -1783,6 +1784,90 @@ test('the user guide screenshots are taken from the real app', async (t) => {
 
 /// The broken-file matrix: the file is refused (or, where said, imported) with a Russian
 /// message that names the file and the place, and the stored data is exactly as before.
+test('the words: every page a person reads has no engine or developer words, ids, wrong forms, hyphens for minus or dash, ISO dates', async (t) => {
+  // The check can fail: a planted paragraph with each kind of problem is caught.
+  const probe = textProblems('Категория: low; school_id; Готово: 1 школ; работа с школой; 2025-11-22; -0,113; 2023-2025; контракт строки; школ.Взять', 'probe');
+  for (const what of ['«low»', '«school_id»', '«1 школ»', '«с школ»', 'дата не по-русски', 'дефис вместо минуса', 'дефис между числами', 'слово разработчиков', 'нет пробела после точки']) {
+    assert.ok(probe.some((x) => x.includes(what)), `${what}: ${probe.join('\n')}`);
+  }
+  const p = await page(t);
+  const found = [];
+  let shot = 0;
+  const look = async (where) => {
+    await p.waitForTimeout(300);
+    found.push(...textProblems(await pageText(p), where));
+    shot += 1;
+    await p.screenshot({ path: join(out, `words-${String(shot).padStart(2, '0')}.png`), fullPage: true });
+  };
+  await look('/ (пустая база)');
+  await demoIdentified(p);
+  await p.goto(base + '/');
+  await p.locator('h1').first().waitFor();
+  await look('/');
+  // The run page: every list open, a school card open, the parameters shown.
+  await p.goto(base + '/municipality');
+  await p.getByText('Идентификация проведена').first().waitFor({ timeout: 60000 }).catch(() => {});
+  await p.locator('details.list summary').first().waitFor();
+  // Every folded part open (lists, parameters, readings); a toggle renders a list's rows.
+  await p.evaluate(() => { for (const d of document.querySelectorAll('main details')) d.open = true; });
+  await p.waitForTimeout(500);
+  await p.locator('details.list[open] button.card-open').first().click();
+  await p.locator('#school-card').getByTestId('card-history').waitFor();
+  await look('/municipality');
+  const school = await p.locator('#school-card').getAttribute('data-school');
+  const reference = await download(p, () => p.getByRole('button', { name: 'Эталон для школ (файл)' }).click());
+  await p.goto(base + '/report');
+  await p.locator('section[data-section="recommendations"]').waitFor({ timeout: 60000 });
+  await look('/report');
+  // A rubric assessment with one answer, and its results.
+  await p.goto(base + '/rubric');
+  await p.locator('h1').first().waitFor();
+  await look('/rubric');
+  await p.locator('#rb-org').fill('Демонстрационный край');
+  await p.locator('#rb-level').selectOption('region');
+  await p.locator('#rb-year').fill('2025');
+  await p.getByRole('button', { name: 'Начать оценку' }).click();
+  await p.getByRole('heading', { name: 'Демонстрационный край — оценка механизмов управления, 2025 год' }).waitFor();
+  await p.locator('fieldset[data-item="1.1.goals.4"]').getByLabel('есть — 1', { exact: true }).check();
+  await p.locator('fieldset[data-item="1.1.indicators.5"]').getByLabel('есть — \u22121', { exact: true }).check();
+  await look('/rubric (оценка)');
+  await p.getByRole('link', { name: 'Результаты', exact: true }).click();
+  await p.locator('table.rb-results').waitFor();
+  await look('/rubric (результаты)');
+  // The data page with an import preview.
+  await importFiles(p, [['words.csv', GOOD, 'text/csv']]);
+  await p.locator('#import-preview').waitFor();
+  await look('/data (предпросмотр импорта)');
+  // The school's workspace: the demo school as stored, then its draft with the reference
+  // loaded, each tab; and a new school's empty draft.
+  await p.goto(base + '/school');
+  await p.locator('p.reading').waitFor({ state: 'hidden' });
+  await p.locator('#school-select').selectOption(school);
+  await p.getByRole('button', { name: 'Открыть для заполнения (черновик)' }).waitFor();
+  await look(`/school (${school})`);
+  await p.getByRole('button', { name: 'Открыть для заполнения (черновик)' }).click();
+  await p.locator('#tab-placement').click();
+  await p.locator('#ref-file').setInputFiles({ name: 'эталон.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(reference)) });
+  await p.getByTestId('placement').waitFor();
+  for (const tab of ['profile', 'entry', 'placement', 'assess', 'programme', 'report', 'send']) {
+    await p.locator(`#tab-${tab}`).click();
+    await look(`/school (черновик ${school}, вкладка ${tab})`);
+  }
+  await newSchool(p, 'W1');
+  await p.locator('.entry-grid input').first().fill('12,5');
+  for (const tab of ['entry', 'placement', 'assess', 'send']) {
+    await p.locator(`#tab-${tab}`).click();
+    await look(`/school (новая школа, вкладка ${tab})`);
+  }
+  for (const [path, ready] of [['/guide', 'h1'], ['/about', 'h1']]) {
+    await p.goto(base + path);
+    await p.locator(ready).first().waitFor();
+    await look(path);
+  }
+  if (found.length) console.log(found.join('\n'));
+  assert.deepEqual(found, []);
+});
+
 async function refusedFile(t, name, bytes, mime, expect) {
   const p = await page(t);
   await importFiles(p, [['schools.csv', GOOD, 'text/csv']]);

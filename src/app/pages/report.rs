@@ -435,7 +435,7 @@ fn SectionView(
             .into_iter()
             .map(|(id, label)| {
                 let data = IdentificationScatter::from_identification(&result, &id, year);
-                let text = format!("{label}, {year}: школ на диаграмме — {}.", data.points.len());
+                let text = format!("{label}, {year}: школ на диаграмме — {}.", crate::format::thousands(data.points.len()));
                 view! {
                     <figure class="report-chart">
                         <Chart width=760 height=520 label=format!("Диаграмма рассеяния: {label}, {year} год; по горизонтали индекс социальных условий, по вертикали индекс образовательных результатов.")

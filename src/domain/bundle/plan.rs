@@ -252,7 +252,11 @@ impl Record {
                 r.assessment.organisation.level.title(),
                 r.assessment.year
             ),
-            Record::Run(r) => format!("расчёт «{}» от {}", r.label, r.created_at),
+            Record::Run(r) => format!(
+                "расчёт «{}» от {}",
+                r.label,
+                crate::format::date_time(&r.created_at)
+            ),
             Record::Reference(r) => format!(
                 "эталон «{}» от {}",
                 r.bundle
@@ -260,7 +264,7 @@ impl Record {
                     .get("region")
                     .and_then(Value::as_str)
                     .unwrap_or(""),
-                r.bundle.created_at
+                crate::format::date_time(&r.bundle.created_at)
             ),
         }
     }

@@ -74,7 +74,7 @@ fn identity_at(
             file,
             Place::Path(path.to_string()),
             None,
-            "ожидался объект: school_id, school_name, municipality, school_type",
+            "ожидалось описание школы: код, название, муниципалитет и тип",
         ));
         return None;
     };
@@ -222,7 +222,7 @@ pub(super) fn check_payload(
                                 file,
                                 Place::Path(at),
                                 None,
-                                "ожидался объект с полями self_assessments и programme",
+                                "ожидалось описание школы с её самооценками и программой",
                             ));
                             continue;
                         };
@@ -708,8 +708,9 @@ fn documents_at(
                     problems.push(err(
                         format!("{path}.year"),
                         format!(
-                            "самооценка за {} год уже есть ({at}.self_assessments[{j}])",
-                            sa.year
+                            "самооценка за {} год в файле уже есть (она {}-я по порядку)",
+                            sa.year,
+                            j + 1
                         ),
                     ));
                     continue;

@@ -89,9 +89,10 @@ pub fn window(
         .collect();
     if recent.len() < params.window {
         notes.push(format!(
-            "В данных {} из {} лет окна ({}); за недостающие годы индексов нет, и правила, требующие всех лет, не выполняются.",
+            "В данных {} из {} {} окна ({}); за недостающие годы индексов нет, и правила, требующие всех лет, не выполняются.",
             recent.len(),
             params.window,
+            crate::format::plural(params.window, "года", "лет", "лет"),
             recent.iter().map(i32::to_string).collect::<Vec<_>>().join(", ")
         ));
         let first = last + 1 - params.window as i32;
@@ -236,7 +237,8 @@ pub fn frame<'a>(rows: &'a [Row], params: &Params) -> Result<Frame<'a>, Identify
     }
     if changed_type > 0 {
         notes.push(format!(
-            "У {changed_type} школ тип менялся по годам; для исключения и группы используется тип последнего года окна."
+            "У {changed_type} {} тип менялся по годам; для исключения и группы используется тип последнего года окна.",
+            crate::format::plural(changed_type, "школы", "школ", "школ")
         ));
     }
 

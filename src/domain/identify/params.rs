@@ -146,37 +146,45 @@ impl Params {
         let mut e = Vec::new();
         if !(self.band_share > 0.0 && self.band_share <= 0.5) {
             e.push(format!(
-                "band_share: доля группы должна быть больше 0 и не больше 0,5, задано {}",
-                self.band_share
+                "«{}»: доля должна быть больше 0 и не больше 50 %, задано {} %",
+                label("band_share"),
+                crate::format::num(Some(self.band_share * 100.0), 2)
             ));
         }
         if !(self.context_share > 0.0 && self.context_share <= 0.5) {
             e.push(format!(
-                "context_share: доля школ выше и ниже ожидаемого должна быть больше 0 и не больше 0,5, задано {}",
-                self.context_share
+                "«{}»: доля должна быть больше 0 и не больше 50 %, задано {} %",
+                label("context_share"),
+                crate::format::num(Some(self.context_share * 100.0), 2)
             ));
         }
         let window = self.window_len();
         if window == 0 {
-            e.push("window: окно должно содержать хотя бы один год".into());
+            e.push(format!(
+                "«{}»: окно должно содержать хотя бы один год",
+                label("window")
+            ));
         }
         // A longer window cannot hold data (a row's year is from 1990 to 2100), and a huge one
         // would take all memory for its empty years.
         if self.years.is_empty() && self.window > MAX_WINDOW {
             e.push(format!(
-                "window: окно не может быть длиннее {MAX_WINDOW} лет (годы данных — с 1990 по 2100), задано {}",
+                "«{}»: окно не может быть длиннее {MAX_WINDOW} лет (годы данных — с 1990 по 2100), задано {}",
+                label("window"),
                 self.window
             ));
         }
         if self.risk_years == 0 || self.risk_years > window {
             e.push(format!(
-                "risk_years: должно быть от 1 до длины окна ({window}), задано {}",
+                "«{}»: должно быть от 1 до длины окна ({window}), задано {}",
+                label("risk_years"),
                 self.risk_years
             ));
         }
         if self.social_min_years == 0 || self.social_min_years > window {
             e.push(format!(
-                "social_min_years: должно быть от 1 до длины окна ({window}), задано {}",
+                "«{}»: должно быть от 1 до длины окна ({window}), задано {}",
+                label("social_min_years"),
                 self.social_min_years
             ));
         }
@@ -184,21 +192,34 @@ impl Params {
         sorted.sort();
         sorted.dedup();
         if sorted != self.years {
-            e.push("years: годы должны идти по возрастанию без повторов".into());
+            e.push(format!(
+                "«{}»: годы должны идти по возрастанию без повторов",
+                label("years")
+            ));
         }
         let mut seen = Vec::new();
         for p in &self.pools {
             if p.types.is_empty() {
-                e.push(format!("pools: в группе «{}» нет типов школ", p.id));
+                e.push(format!(
+                    "«{}»: в группе «{}» нет типов школ",
+                    label("pools"),
+                    p.label
+                ));
             }
             for t in &p.types {
                 if seen.contains(t) {
-                    e.push(format!("pools: тип «{t}» входит в несколько групп"));
+                    e.push(format!(
+                        "«{}»: тип «{}» входит в несколько групп",
+                        label("pools"),
+                        t.label()
+                    ));
                 }
                 if self.excluded_types.contains(t) {
                     e.push(format!(
-                        "pools: тип «{t}» одновременно исключён и входит в группу «{}»",
-                        p.id
+                        "«{}»: тип «{}» одновременно исключён и входит в группу «{}»",
+                        label("pools"),
+                        t.label(),
+                        p.label
                     ));
                 }
                 seen.push(*t);
@@ -206,24 +227,33 @@ impl Params {
         }
         for col in self.gap_thresholds.keys() {
             if schema().data_index(col).is_none() {
-                e.push(format!("gap_thresholds: неизвестный столбец «{col}»"));
+                e.push(format!(
+                    "«{}»: неизвестный столбец «{col}»",
+                    label("gap_thresholds")
+                ));
             }
         }
         for (col, t) in &self.gap_thresholds {
             if !(t.is_finite() && *t >= 0.0) {
                 e.push(format!(
-                    "gap_thresholds: порог для «{col}» должен быть неотрицательным числом"
+                    "«{}»: порог для «{}» должен быть неотрицательным числом",
+                    label("gap_thresholds"),
+                    column_label(col)
                 ));
             }
         }
         for (year, means) in &self.regional_means {
             if year.parse::<i32>().is_err() {
-                e.push(format!("regional_means: «{year}» не является годом"));
+                e.push(format!(
+                    "«{}»: «{year}» не является годом",
+                    label("regional_means")
+                ));
             }
             for col in means.keys() {
                 if schema().data_index(col).is_none() {
                     e.push(format!(
-                        "regional_means[{year}]: неизвестный столбец «{col}»"
+                        "«{}», {year} год: неизвестный столбец «{col}»",
+                        label("regional_means")
                     ));
                 }
             }
@@ -385,6 +415,20 @@ pub fn parameter_texts() -> &'static [ParameterText] {
     })
 }
 
+/// The label of a parameter as the run panel shows it (for the messages of
+/// [`Params::validate`], which the panel lists).
+fn label(id: &str) -> String {
+    parameter_text(id).label
+}
+
+/// The label of a data column («Средний балл ЕГЭ по русскому языку»), or the text as given
+/// when it names no column.
+fn column_label(id: &str) -> String {
+    schema()
+        .column(id)
+        .map_or_else(|| id.to_string(), |c| c.label.clone())
+}
+
 /// The text of one parameter (a fallback with its id when the table lacks it).
 pub fn parameter_text(id: &str) -> ParameterText {
     parameter_texts()
@@ -425,12 +469,19 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(e.len(), 3, "{e:?}");
-        assert!(e[0].starts_with("band_share"));
+        assert!(
+            e[0].starts_with("«Доля школ в нижней и верхней группе"),
+            "{e:?}"
+        );
+        assert!(e[0].ends_with("задано 90 %"), "{e:?}");
         assert!(e.iter().any(|m| m.contains("«foo»")));
         assert_eq!(Params::default().context_share, 0.25);
         for bad in ["0", "0.6", "-0.1"] {
             let e = Params::from_json(&format!(r#"{{"context_share": {bad}}}"#)).unwrap_err();
-            assert!(e[0].starts_with("context_share"), "{e:?}");
+            assert!(
+                e[0].starts_with("«Контекстуализированные результаты: доля школ"),
+                "{e:?}"
+            );
         }
         assert_eq!(
             Params::from_json(r#"{"context_share": 0.5}"#)
@@ -447,7 +498,7 @@ mod tests {
     #[test]
     fn a_window_longer_than_the_years_of_data_is_refused() {
         let e = Params::from_json(r#"{"window": 544285146808718718}"#).unwrap_err();
-        assert!(e.iter().any(|m| m.starts_with("window:")), "{e:?}");
+        assert!(e.iter().any(|m| m.starts_with("«Окно расчёта")), "{e:?}");
         let e = Params::from_json(r#"{"window": 112}"#).unwrap_err();
         assert!(e.iter().any(|m| m.contains("111")), "{e:?}");
         assert!(Params::from_json(r#"{"window": 111}"#).is_ok());

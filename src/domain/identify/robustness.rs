@@ -182,11 +182,7 @@ pub fn alternatives(base: &Params) -> Vec<Alternative> {
             SocialRule::AtLeast,
             format!(
                 "ШНСУ: не менее {m} {} из {w}",
-                if m % 10 == 1 && m % 100 != 11 {
-                    "года"
-                } else {
-                    "лет"
-                }
+                crate::format::plural(m, "года", "лет", "лет")
             ),
         ),
     };
@@ -272,11 +268,7 @@ pub fn alternatives(base: &Params) -> Vec<Alternative> {
 
 /// «2 года», «5 лет» (nominative after a number).
 fn years_word(n: usize) -> &'static str {
-    match (n % 10, n % 100) {
-        (1, x) if x != 11 => "год",
-        (2..=4, x) if !(12..=14).contains(&x) => "года",
-        _ => "лет",
-    }
+    crate::format::plural(n, "год", "года", "лет")
 }
 
 /// The three lists of one run, by school id.

@@ -623,7 +623,11 @@ fn empty_input_and_bad_params_are_errors_not_panics() {
         ..Params::default()
     };
     let e = identify(&worked_example(), &p).unwrap_err();
-    assert!(e.to_string().contains("band_share"), "{e}");
+    assert!(
+        e.to_string()
+            .contains("«Доля школ в нижней и верхней группе, %»"),
+        "{e}"
+    );
 }
 
 #[test]

@@ -553,12 +553,12 @@ fn refusals_are_in_russian() {
     bad.years = vec![2025, 2024];
     let e = place(&bad, &[newcomer(2025)]).unwrap_err().to_string();
     assert!(
-        e.starts_with("эталон непригоден: параметры: band_share"),
+        e.starts_with("эталон непригоден: параметры: «Доля школ в нижней и верхней группе"),
         "{e}"
     );
     assert!(e.contains("годы окна должны идти по возрастанию"), "{e}");
     assert!(
-        e.contains("группа «secondary» за 2025 год описана дважды"),
+        e.contains("группа «Средние школы» за 2025 год описана дважды"),
         "{e}"
     );
 }

@@ -185,14 +185,10 @@ pub(crate) fn fmt_points(points: i32) -> String {
 }
 
 /// Русская форма слова после числа: `plural(3, "балл", "балла", "баллов")` → «балла».
+/// Правило одно на всё приложение: [`crate::format::plural`]; здесь — для целых со знаком.
 pub fn plural<'a>(n: i64, one: &'a str, few: &'a str, many: &'a str) -> &'a str {
-    let n = n.unsigned_abs();
-    match (n % 10, n % 100) {
-        (_, 11..=14) => many,
-        (1, _) => one,
-        (2..=4, _) => few,
-        _ => many,
-    }
+    let n = usize::try_from(n.unsigned_abs()).unwrap_or(usize::MAX);
+    crate::format::plural(n, one, few, many)
 }
 
 impl Rule {

@@ -327,7 +327,7 @@ fn penalty_can_make_percentage_negative() {
     assert_eq!((cell.points, cell.max), (-1, 2));
     assert!(close(cell.percent, -50.0));
     assert!(close(s.overall.percent, -5.0));
-    assert_eq!(format_percent(cell.percent), "-50 %");
+    assert_eq!(format_percent(cell.percent), "\u{2212}50 %");
     assert_eq!(format_percent(-0.01), "0 %");
 }
 

@@ -30,7 +30,10 @@ fn names(list: &[SchoolRef]) -> String {
         .collect::<Vec<_>>()
         .join("; ");
     if list.len() > NAMES_SHOWN {
-        s.push_str(&format!("; и ещё {} — в CSV", list.len() - NAMES_SHOWN));
+        s.push_str(&format!(
+            "; и ещё {} — в CSV",
+            crate::format::thousands(list.len() - NAMES_SHOWN)
+        ));
     }
     s
 }
@@ -58,23 +61,23 @@ pub fn CrossTableView(r: Arc<Identification>) -> impl IntoView {
                 .map(|(j, c)| {
                     let n = c.count();
                     let mark = c.is_low_and_unfavourable();
-                    let label = format!("{}: {} — показать школы", c.label(), n);
+                    let label = format!("{}: {} — показать школы", c.label(), crate::format::thousands(n));
                     view! {
                         <td class="num" class:key-cell=mark>
                             {if n == 0 { view! { <span>"0"</span> }.into_any() } else {
-                                view! { <button type="button" class="link as-text" aria-label=label on:click=move |_| chosen.set(Some((i, j)))>{n}</button> }.into_any()
+                                view! { <button type="button" class="link as-text" aria-label=label on:click=move |_| chosen.set(Some((i, j)))>{crate::format::thousands(n)}</button> }.into_any()
                             }}
                         </td>
                     }
                 })
                 .collect_view();
-            view! { <tr><th scope="row" title=row.results.label()>{row.results.short()}</th>{cells_view}<td class="num">{row.total}</td></tr> }
+            view! { <tr><th scope="row" title=row.results.label()>{row.results.short()}</th>{cells_view}<td class="num">{crate::format::thousands(row.total)}</td></tr> }
         })
         .collect_view();
     let totals = t
         .column_totals
         .iter()
-        .map(|n| view! { <td class="num">{*n}</td> })
+        .map(|n| view! { <td class="num">{crate::format::thousands(*n)}</td> })
         .collect_view();
     let both = t.low_and_unfavourable().map(|c| c.count()).unwrap_or(0);
     let csv = t.clone();
@@ -86,7 +89,7 @@ pub fn CrossTableView(r: Arc<Identification>) -> impl IntoView {
             <div class="table-wrap" role="region" aria-label="Перекрёстная таблица категорий" tabindex="0">
                 <table class="data" data-testid="cross-table">
                     <thead><tr><th scope="col">"Результаты \\ условия"</th>{head}<th scope="col" class="num">"Итого"</th></tr></thead>
-                    <tbody>{body}<tr class="total"><th scope="row">"Итого"</th>{totals}<td class="num">{t.total}</td></tr></tbody>
+                    <tbody>{body}<tr class="total"><th scope="row">"Итого"</th>{totals}<td class="num">{crate::format::thousands(t.total)}</td></tr></tbody>
                 </table>
             </div>
             {move || chosen.get().and_then(|(i, j)| {
@@ -225,14 +228,14 @@ fn ComparisonView(c: Comparison) -> impl IntoView {
         .iter()
         .map(|k| {
             let by_muni = |m: &std::collections::BTreeMap<String, usize>| {
-                m.iter().map(|(k, v)| format!("{k}: {v}")).collect::<Vec<_>>().join(", ")
+                m.iter().map(|(k, v)| format!("{k}: {}", crate::format::thousands(*v))).collect::<Vec<_>>().join(", ")
             };
             view! {
                 <tr>
                     <th scope="row">{k.category.label()}</th>
-                    <td class="num">{k.entered.len()}</td>
+                    <td class="num">{crate::format::thousands(k.entered.len())}</td>
                     <td>{names(&k.entered)}<br/><small>{by_muni(&k.entered_by_municipality)}</small></td>
-                    <td class="num">{k.left.len()}</td>
+                    <td class="num">{crate::format::thousands(k.left.len())}</td>
                     <td>{names(&k.left)}<br/><small>{by_muni(&k.left_by_municipality)}</small></td>
                 </tr>
             }

@@ -38,7 +38,7 @@ pub fn ContextSection(r: Arc<Identification>) -> impl IntoView {
                 <tr>
                     <td>{label}</td>
                     <td class="num">{f.year}</td>
-                    <td class="num">{f.n}</td>
+                    <td class="num">{crate::format::thousands(f.n)}</td>
                     <td class="num">{num(f.slope, 3)}</td>
                     <td class="num">{num(f.intercept, 3)}</td>
                     <td class="num">{num(f.r2, 3)}</td>

@@ -529,7 +529,7 @@ fn RunView(#[prop(into)] run_id: String, params: RwSignal<Params>) -> impl IntoV
                 let same = own == Params::default();
                 view! {
                     <div class="run-params">
-                        <p>{if same { "Параметры расчёта — как в методике. ".to_string() } else { "Параметры расчёта изменены: ".to_string() + &crate::domain::report::method_paragraph(&own, &years) }}
+                        <p>{if same { "Параметры расчёта — как в методике. ".to_string() } else { "Параметры расчёта изменены. ".to_string() + &crate::domain::report::method_paragraph(&own, &years) + " " }}
                             <button type="button" class="link" on:click=move |_| {
                                 params.set(own.clone());
                                 if let Some(d) = document().get_element_by_id("run-params") { let _ = d.set_attribute("open", ""); }
@@ -715,7 +715,7 @@ fn ChartsSection(r: Arc<Identification>) -> impl IntoView {
                     <table class="data compact">
                         <thead><tr><th scope="col">"Индекс"</th><th scope="col" class="num">"Школ"</th></tr></thead>
                         <tbody>{counts.into_iter().enumerate().map(|(i, n)| view! {
-                            <tr><td>{format!("{}–{}", num(Some(i as f64 / bins as f64), 2), num(Some((i + 1) as f64 / bins as f64), 2))}</td><td class="num">{n}</td></tr>
+                            <tr><td>{format!("{}–{}", num(Some(i as f64 / bins as f64), 2), num(Some((i + 1) as f64 / bins as f64), 2))}</td><td class="num">{crate::format::thousands(n)}</td></tr>
                         }).collect_view()}</tbody>
                     </table>
                 }

@@ -128,8 +128,8 @@ fn MonitoringView(docs: Documents) -> impl IntoView {
 fn share_text(share: Option<f64>, change: Option<f64>) -> String {
     let s = share.map_or("—".to_string(), |v| format!("{} %", num(Some(v), 0)));
     match change {
-        Some(c) if c > 0.0 => format!("{s} (+{} п.п.)", num(Some(c), 0)),
-        Some(c) if c < 0.0 => format!("{s} ({} п.п.)", num(Some(c), 0)),
+        Some(c) if c > 0.0 => format!("{s} (+{} п. п.)", num(Some(c), 0)),
+        Some(c) if c < 0.0 => format!("{s} ({} п. п.)", num(Some(c), 0)),
         Some(_) => format!("{s} (без изменений)"),
         None => s,
     }
@@ -175,7 +175,7 @@ fn TableView(table: Arc<MonitoringTable>) -> impl IntoView {
         g.coverage
             .iter()
             .map(|c| {
-                view! { <li>{format!("{} год: самооценка есть у {} из {} школ ({})", c.year, c.assessed, c.schools, c.share.map_or("—".into(), |s| format!("{} %", num(Some(s), 0))))}</li> }
+                view! { <li>{format!("{} год: самооценка есть у {} из {} {} ({})", c.year, c.assessed, c.schools, crate::format::plural(c.schools, "школы", "школ", "школ"), c.share.map_or("—".into(), |s| format!("{} %", num(Some(s), 0))))}</li> }
             })
             .collect_view()
     };

@@ -270,15 +270,15 @@ pub fn ProjectSection() -> impl IntoView {
                         on:change=move |ev| { if let Ok(y) = event_target_value(&ev).trim().parse::<i32>() { if (1990..=2100).contains(&y) { year.set(y) } } }/>
                 </div>
             </div>
-            <p class="hint">"Перечень участников утверждается «по согласованию с ОМСУ» и может отличаться от списков идентификации. Отметьте участников и закрепите за каждым школу-партнёр в карточке школы."</p>
+            <p class="hint">"Перечень участников утверждается «по согласованию с ОМСУ» и может отличаться от списков идентификации. Отметьте участников и закрепите за каждым школу-партнёра в карточке школы."</p>
             <h4>"Показатели проекта"</h4>
             {move || figures.get().map(|f| view! {
                 <div class="table-wrap" tabindex="0" role="region" aria-label="Показатели проекта">
                     <table class="data compact" data-testid="project-figures">
                         <thead><tr><th scope="col">"Показатель"</th><th scope="col" class="num">"Число"</th><th scope="col" class="num">"Из"</th><th scope="col" class="num">"Доля"</th></tr></thead>
                         <tbody>{f.figures().into_iter().map(|x| view! {
-                            <tr data-figure=x.id><th scope="row">{x.label.clone()}</th><td class="num">{x.count}</td>
-                                <td class="num">{x.of.map(|n| n.to_string()).unwrap_or_else(|| "—".into())}</td>
+                            <tr data-figure=x.id><th scope="row">{x.label.clone()}</th><td class="num">{crate::format::thousands(x.count)}</td>
+                                <td class="num">{x.of.map(crate::format::thousands).unwrap_or_else(|| "—".into())}</td>
                                 <td class="num">{x.percent().map(|p| format!("{} %", num(Some(p), 1))).unwrap_or_else(|| "—".into())}</td></tr>
                         }).collect_view()}</tbody>
                     </table>

@@ -76,7 +76,7 @@ pub fn Results(draft: RwSignal<Option<AssessmentRecord>>) -> impl IntoView {
         <section class="document" aria-labelledby="rb-results-h" data-doc-title=doc_title data-doc-date=today>
             <h2 id="rb-results-h">"Результаты"</h2>
             <p class="actions"><button type="button" id="rubric-print" on:click=move |_| print_page(state)>"Печать / Сохранить как PDF"</button></p>
-            <p class="rb-progress">{move || format!("Отвечено {} из {total} строк; строки без ответа считаются за 0 баллов.", answered())}</p>
+            <p class="rb-progress">{move || format!("Отвечено {} из {total} {}; строки без ответа считаются за 0 баллов.", answered(), crate::format::plural(total, "строки", "строк", "строк"))}</p>
             {table}
             <h3>"Тепловая карта: системы × этапы управленческого цикла"</h3>
             <Chart

@@ -108,9 +108,9 @@ pub fn Picker(
                     <label for="school-select">{move || {
                         let (n, shown) = matching.get();
                         if n > shown.len() {
-                            format!("Школа (показаны {} из {n}; уточните поиск)", shown.len())
+                            format!("Школа (показаны {} из {}; уточните поиск)", crate::format::thousands(shown.len()), crate::format::thousands(n))
                         } else {
-                            format!("Школа ({n})")
+                            format!("Школа ({})", crate::format::thousands(n))
                         }
                     }}</label>
                     <select id="school-select" on:change=move |ev| { stored_id.set(event_target_value(&ev)); ws.current.set(None); } prop:value=move || { matching.track(); stored_id.get() }>
