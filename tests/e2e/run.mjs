@@ -58,6 +58,12 @@ async function applyImport(p) {
   await p.locator('.status.success').waitFor({ timeout: 30000 });
 }
 
+/// Closes the message in the dock, if one is shown (a success may go by itself meanwhile).
+async function closeMessage(p) {
+  const close = p.locator('.status .close');
+  if (await close.isVisible()) await close.click({ timeout: 1000 }).catch(() => {});
+}
+
 async function download(p, click) {
   const [d] = await Promise.all([p.waitForEvent('download'), click()]);
   return JSON.parse(await readFile(await d.path(), 'utf8'));
@@ -1193,8 +1199,7 @@ test('every exported table speaks Russian: each CSV and every sheet of each work
     // A real click (the browser lets a page download only on a person's gesture), on the
     // button brought to the middle of the window with the last message closed: a message or
     // the progress box may lie over a button near the window's edges (the interaction issue).
-    const close = p.locator('.status .close');
-    if (await close.isVisible()) await close.click();
+    await closeMessage(p);
     await button.evaluate((b) => b.scrollIntoView({ block: 'center' }));
     const [d] = await Promise.all([
       p.waitForEvent('download', { timeout: 30000 }).catch(() => { throw new Error(`«${label}» downloads nothing`); }),
@@ -1591,8 +1596,7 @@ test('the user guide screenshots are taken from the real app', async (t) => {
   const taken = new Set();
   const shot = async (p, name) => {
     // No notice over the picture (while a dialog is open the page behind it is inert).
-    const close = p.locator('.status .close');
-    if ((await p.locator('dialog[open]').count()) === 0 && (await close.isVisible())) await close.click();
+    if ((await p.locator('dialog[open]').count()) === 0) await closeMessage(p);
     await p.locator('.progress').waitFor({ state: 'hidden' });
     await p.screenshot({ path: join(dir, `${name}.png`) });
     taken.add(`${name}.png`);

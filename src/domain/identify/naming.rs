@@ -38,10 +38,11 @@ pub fn differences(p: &Params) -> Vec<String> {
                 last_years_word(p.social_min_years),
                 p.years.len().max(p.window)
             ),
+            // «не менее» takes the genitive: «1 года», «2 лет», «21 года».
             SocialRule::AtLeast => format!(
                 "ШНСУ: не менее {} {}",
                 p.social_min_years,
-                years_word(p.social_min_years)
+                crate::format::plural(p.social_min_years, "года", "лет", "лет")
             ),
         });
     }
