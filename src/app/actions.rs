@@ -22,8 +22,10 @@ pub async fn call(
     files: Vec<web_sys::File>,
 ) -> Option<Response> {
     // One intent, one effect: the same action asked again while it runs (a double click, a
-    // key held down) does nothing; its control is disabled meanwhile (`state.running`).
-    if !state.claim(label) {
+    // key held down) does nothing, and its control is disabled meanwhile (`state.running`);
+    // so does the very same request asked again a moment after it started, when it was quick
+    // enough to be over before the second click (a small file's download).
+    if repeated(&request) || !state.claim(label) {
         return None;
     }
     state.progress.set(Some(Progress {
@@ -447,7 +449,30 @@ pub async fn set_support(
     )
 }
 
+/// How long the same request again is taken for the same intent (a double click's second
+/// click comes within a few hundred milliseconds).
+const REPEAT_MS: f64 = 1_000.0;
+
+/// Whether `request` is the one asked last, less than [`REPEAT_MS`] ago; otherwise it becomes
+/// the one asked last.
+fn repeated(request: &Request) -> bool {
+    let key = format!("{request:?}");
+    let now = js_sys::Date::now();
+    LAST_ASKED.with(|last| {
+        let mut last = last.borrow_mut();
+        let same = last
+            .as_ref()
+            .is_some_and(|(k, at)| *k == key && now - at < REPEAT_MS);
+        if !same {
+            *last = Some((key, now));
+        }
+        same
+    })
+}
+
 thread_local! {
+    /// The request asked last, and when (milliseconds since the epoch).
+    static LAST_ASKED: std::cell::RefCell<Option<(String, f64)>> = const { std::cell::RefCell::new(None) };
     /// Whether this page has asked the browser to keep the data already.
     static ASKED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
