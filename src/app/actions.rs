@@ -449,9 +449,9 @@ pub async fn set_support(
     )
 }
 
-/// How long the same request again is taken for the same intent (a double click's second
-/// click comes within a few hundred milliseconds).
-const REPEAT_MS: f64 = 1_000.0;
+/// How long the same request again is taken for the same intent: a double click's second
+/// click comes within the systems' double-click time (500 ms by default).
+const REPEAT_MS: f64 = 700.0;
 
 /// Whether `request` is the one asked last, less than [`REPEAT_MS`] ago; otherwise it becomes
 /// the one asked last.

@@ -2146,7 +2146,9 @@ test('messages: a success goes by itself, an error stays until closed, a message
   const ids = await p.locator('#run-pick option').evaluateAll((os) => os.map((o) => o.value));
   await p.locator('#run-pick').selectOption(ids[1]);
   await p.waitForFunction(() => document.querySelector('[data-testid="status"]').innerText.trim() === '', null, { timeout: 2000 });
-  // A message goes with its page.
+  // A message goes with its page (the same request as the last run, asked again by a person
+  // a moment later, not by a double click).
+  await p.waitForTimeout(1000);
   await p.locator('#identify').click();
   await status.getByText('Такой расчёт уже есть').waitFor({ timeout: 60000 });
   await p.getByRole('navigation', { name: 'Разделы' }).getByRole('link', { name: 'Данные' }).click();
