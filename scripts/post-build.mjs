@@ -8,11 +8,16 @@
 // 3. sw.js is written with the list of every built file and a version derived from their
 //    contents: the service worker caches them all at install, serves them with the network off,
 //    and a new build (new contents, new version) waits until the user agrees to update.
+// 4. A release build gets precompressed copies beside its text and wasm files (name.br, Brotli
+//    at its best; name.gz, gzip -9) for static hosts that serve them (nginx gzip_static /
+//    brotli_static, Apache with rewrite rules): the first visit downloads a fraction. They are
+//    not in the service worker's list (the browser caches what it was served, decoded).
 //
 // Run by Trunk with TRUNK_STAGING_DIR set; the end-to-end tests import `writeServiceWorker`
 // to make a changed build. Plain Node, no dependencies.
 import { createHash } from 'node:crypto';
-import { readFile, readdir, writeFile } from 'node:fs/promises';
+import { readFile, readdir, stat, writeFile } from 'node:fs/promises';
+import { brotliCompressSync, gzipSync, constants as zlib } from 'node:zlib';
 import { join, relative, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -104,7 +109,7 @@ export async function writeServiceWorker(dir) {
   const hash = createHash('sha256');
   for (const f of (await files(dir)).sort()) {
     const name = relative(dir, f).split(sep).join('/');
-    if (name === 'sw.js') continue;
+    if (name === 'sw.js' || COPY.test(name)) continue;
     list.push(name);
     hash.update(name).update('\0').update(await readFile(f)).update('\0');
   }
@@ -145,12 +150,44 @@ self.addEventListener('fetch', (event) => {
   return version;
 }
 
+/// Precompressed copies: `name.br` and `name.gz`.
+const COPY = /\.(br|gz)$/;
+const COMPRESSIBLE = /\.(wasm|js|css|html|svg|json|webmanifest|txt)$/;
+
+/// Writes `name.br` and `name.gz` beside every compressible file of `dir` of 1 KB or more
+/// (only where it saves bytes); returns the sizes, for the build's log.
+export async function precompress(dir) {
+  const sizes = [];
+  for (const f of await files(dir)) {
+    if (COPY.test(f) || !COMPRESSIBLE.test(f)) continue;
+    const body = await readFile(f);
+    if (body.length < 1024) continue;
+    const br = brotliCompressSync(body, {
+      params: {
+        [zlib.BROTLI_PARAM_QUALITY]: zlib.BROTLI_MAX_QUALITY,
+        [zlib.BROTLI_PARAM_SIZE_HINT]: body.length,
+        [zlib.BROTLI_PARAM_MODE]: /\.wasm$/.test(f) ? zlib.BROTLI_MODE_GENERIC : zlib.BROTLI_MODE_TEXT,
+      },
+    });
+    const gz = gzipSync(body, { level: 9 });
+    if (br.length < body.length) await writeFile(`${f}.br`, br);
+    if (gz.length < body.length) await writeFile(`${f}.gz`, gz);
+    sizes.push({ file: relative(dir, f), bytes: body.length, br: br.length, gz: gz.length });
+  }
+  return sizes;
+}
+
 async function main() {
   const dir = process.env.TRUNK_STAGING_DIR;
   if (!dir) throw new Error('TRUNK_STAGING_DIR is not set: run through trunk build');
   await externaliseStart(dir);
   const version = await writeServiceWorker(dir);
   console.log(`post-build: CSP set, start script external, service worker ${version}`);
+  if (process.env.TRUNK_PROFILE === 'release') {
+    for (const s of await precompress(dir)) {
+      if (s.bytes > 100_000) console.log(`post-build: ${s.file}: ${s.bytes} bytes, br ${s.br}, gz ${s.gz}`);
+    }
+  }
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

@@ -4,6 +4,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 step() { printf '\n═══ %s\n' "$*"; }
+# Tests write only under ignored folders (target/, dist/, tests/*/out/): the tree is checked
+# to be as it was before them.
+tree() { git status --porcelain --untracked-files=all 2>/dev/null || true; }
+before="$(tree)"
 
 step "1/4 native: formatting, unit, property, CLI and chart tests (cargo test)"
 cargo fmt --check
@@ -22,3 +26,10 @@ CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=120 \
 step "4/4 end to end: the release build in headless Chromium (playwright-core)"
 trunk build --release
 node tests/e2e/run.mjs
+
+step "the tree is as it was: nothing tracked was rewritten by the tests"
+if [ "$(tree)" != "$before" ]; then
+  echo "Тесты изменили файлы репозитория (должны писать только в игнорируемые папки):" >&2
+  diff <(echo "$before") <(tree) >&2 || true
+  exit 1
+fi

@@ -53,6 +53,13 @@ pub enum Request {
         #[serde(default)]
         options: BTreeMap<String, ReadOptions>,
     },
+    /// Read the one file sent beside the request and pick the rows of the school `school_id`
+    /// (or, when empty, of the one school the file holds) for the school's workspace.
+    /// → [`Response::OwnRows`].
+    OwnRows { school_id: String },
+    /// Read the one file sent beside the request as a reference file (the school's
+    /// placement). → [`Response::Reference`].
+    ReadReference,
     /// Write a previewed import with the user's choices. → [`Response::Changed`].
     ApplyImport { plan: u64, choice: Choice },
     /// Forget a preview. → [`Response::Changed`] (empty).
@@ -222,6 +229,10 @@ pub enum Response {
     History(Vec<crate::domain::analysis::HistoryEntry>),
     /// Schools with their documents, ordered by municipality and name.
     Documents(Vec<(SchoolIdentity, SchoolDocuments)>),
+    /// One school's part of a read file.
+    OwnRows(Box<crate::domain::workspace::OwnRows>),
+    /// A read reference file.
+    Reference(Box<crate::domain::workspace::SavedReference>),
     /// Stopped on the user's request; nothing was written.
     Cancelled,
     /// In Russian; nothing was written.
@@ -269,6 +280,15 @@ pub struct Inspection {
 }
 
 impl Inspection {
+    /// A file the browser could not read: only its problem.
+    pub fn unreadable(problem: Problem) -> Inspection {
+        Inspection {
+            file: problem.file.clone(),
+            refused: Some(problem),
+            ..Inspection::default()
+        }
+    }
+
     /// Looks at one file: a bundle or a JSON file has no table; a table file gives its
     /// preview, whether it reads by names, and its rows and problems as read with `options`.
     pub fn of(file: &str, bytes: &[u8], options: &ReadOptions) -> Inspection {

@@ -6,7 +6,9 @@
 //! - version 1 (first release): rows in the flat named form, the run with its full result
 //!   under `result` and `input_sha256`, no `settings` or `drafts` store;
 //! - version 2: rows in the positional form, compact runs with scope, digest and reference
-//!   values, a school record with documents and project support, settings and a draft.
+//!   values, a school record with documents and project support, settings and a draft;
+//! - version 3: as version 2, with the quick-start copy's store (here a copy of another data
+//!   version, which must be ignored).
 //!
 //! The files are frozen: they stand for what a released version left in users' browsers, so
 //! they never change. `UPDATE_FIXTURES=1 cargo test --test db_fixtures` writes only the files
@@ -16,6 +18,7 @@
 
 use serde_json::{json, Value};
 use shkala::domain::identify::{identify, Params};
+use shkala::domain::quick_copy as quick;
 use shkala::domain::records::{
     stored_submission, ImportCounts, LogAction, LogEntry, Origin, RecordMeta, SchoolIdentity,
     SchoolRecord, SubmissionRecord,
@@ -193,6 +196,36 @@ fn fixture(version: u32) -> Value {
                 )]),
             );
             stores.insert("drafts".into(), Value::Array(vec![pair("report:run-2025-11-22T10:05:00Z:регион".into(), r#"{"key":"report:run-2025-11-22T10:05:00Z:регион","texts":{"S0":"Провести семинар."}}"#.into())]));
+            if version >= 3 {
+                // Version 3 adds the quick-start copy. This one is of another data version
+                // (as after a write whose copy was not saved): it must be ignored.
+                let mut chunk = String::new();
+                quick::push_line(
+                    &mut chunk,
+                    quick::Kind::School,
+                    &schools[0].school_id,
+                    &serde_json::to_string(&schools[0]).unwrap(),
+                );
+                let header = quick::Header {
+                    version: "2025-11-22T09:00:00.000Z-00000000".into(),
+                    chunks: quick::CHUNKS,
+                    schools: 1,
+                    rows: 0,
+                };
+                stores.insert(
+                    "quick".into(),
+                    Value::Array(vec![
+                        pair(
+                            quick::chunk_key(quick::bucket(&schools[0].school_id)),
+                            chunk,
+                        ),
+                        pair(
+                            quick::HEADER_KEY.into(),
+                            serde_json::to_string(&header).unwrap(),
+                        ),
+                    ]),
+                );
+            }
         }
     }
     json!({ "version": version, "stores": stores })
@@ -201,7 +234,7 @@ fn fixture(version: u32) -> Value {
 #[test]
 fn every_frozen_database_export_reads_with_todays_readers() {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/db");
-    for version in [1u32, 2] {
+    for version in [1u32, 2, 3] {
         let path = dir.join(format!("v{version}.json"));
         if std::env::var_os("UPDATE_FIXTURES").is_some() && !path.exists() {
             let text = serde_json::to_string_pretty(&fixture(version)).expect("json") + "\n";
@@ -234,6 +267,10 @@ fn every_frozen_database_export_reads_with_todays_readers() {
                     }),
                     "log" => serde_json::from_str::<LogEntry>(t).is_ok_and(|e| e.id == k),
                     "settings" | "drafts" => serde_json::from_str::<Value>(t).is_ok(),
+                    "quick" if k == quick::HEADER_KEY => {
+                        serde_json::from_str::<quick::Header>(t).is_ok()
+                    }
+                    "quick" => quick::read_chunk(t).is_ok_and(|lines| !lines.is_empty()),
                     other => panic!("v{version}: unknown store {other}"),
                 };
                 assert!(ok, "v{version}: {store}/{k} does not read");

@@ -14,7 +14,7 @@ use shkala::service::{Job, Service};
 use shkala::storage::records::{
     add_log, load, load_snapshot_from, put_school, put_submission, snapshot_ops, submission_key,
 };
-use shkala::storage::{stores, Db, Op, StorageError, DB_VERSION};
+use shkala::storage::{stores, Db, Op, StorageError, StorageEvent, DB_VERSION};
 use std::cell::Cell;
 use std::rc::Rc;
 use wasm_bindgen_test::*;
@@ -270,9 +270,8 @@ async fn a_corrupt_record_among_good_ones_is_set_aside_and_the_rest_loads() {
         "{}",
         reason("x3")
     );
-    assert_eq!(
-        loaded.set_aside[0].raw.is_empty(),
-        false,
+    assert!(
+        !loaded.set_aside[0].raw.is_empty(),
         "the raw text is kept for export"
     );
 
@@ -320,7 +319,7 @@ fn job(files: Vec<(String, Vec<u8>)>) -> Job {
     Job {
         progress: Box::new(|_, _| {}),
         cancel: Rc::new(Cell::new(false)),
-        files,
+        files: files.into_iter().map(|(n, b)| (n, Ok(b))).collect(),
     }
 }
 
@@ -787,6 +786,7 @@ async fn every_released_schema_version_upgrades_with_its_records_readable() {
     for (version, text) in [
         (1u32, include_str!("fixtures/db/v1.json")),
         (2u32, include_str!("fixtures/db/v2.json")),
+        (3u32, include_str!("fixtures/db/v3.json")),
     ] {
         let name = fresh(&format!("export-v{version}"));
         let export: serde_json::Value = serde_json::from_str(text).unwrap();
@@ -852,4 +852,218 @@ async fn every_released_schema_version_upgrades_with_its_records_readable() {
         assert_eq!(service.overview().schools.len(), 10);
         drop_db(db, &name).await;
     }
+}
+
+/// The [`StorageEvent`]s heard by this test page, in order.
+fn hear_storage_events() -> Rc<std::cell::RefCell<Vec<StorageEvent>>> {
+    let heard = Rc::new(std::cell::RefCell::new(Vec::new()));
+    let h = heard.clone();
+    shkala::storage::on_event(move |e| h.borrow_mut().push(e));
+    heard
+}
+
+#[wasm_bindgen_test]
+async fn a_newer_version_opened_elsewhere_closes_both_old_connections_at_once() {
+    let name = fresh("versionchange");
+    let heard = hear_storage_events();
+    // The page and the worker each hold a connection at the current version.
+    let page = Db::open(&name, DB_VERSION).await.unwrap();
+    let worker = Db::open(&name, DB_VERSION).await.unwrap();
+    page.apply(&snapshot_ops(&sample()), |_, _| {})
+        .await
+        .unwrap();
+    // A new tab of the next version opens: without the `versionchange` handlers it would
+    // wait for ever (blocked); with them both old connections give way.
+    let next = name.clone();
+    let newer = within_5_s(async move { Db::open(&next, DB_VERSION + 1).await })
+        .await
+        .expect("the newer version opens within 5 s")
+        .unwrap();
+    assert_eq!(newer.version(), DB_VERSION + 1);
+    assert_eq!(
+        heard
+            .borrow()
+            .iter()
+            .filter(|e| **e == StorageEvent::Superseded)
+            .count(),
+        2,
+        "each old connection hears that it was superseded: {:?}",
+        heard.borrow()
+    );
+    // The old connections are closed: a write through them fails, it does not hang.
+    assert!(worker
+        .apply(&snapshot_ops(&sample()), |_, _| {})
+        .await
+        .is_err());
+    drop(page);
+    drop_db(newer, &name).await;
+}
+
+#[wasm_bindgen_test]
+async fn an_open_held_up_by_an_older_connection_is_explained_and_then_goes_ahead() {
+    let name = fresh("blocked");
+    let heard = hear_storage_events();
+    // An old tab's connection that does not give way (as a build without the handler).
+    let old = indexed_db_futures::database::Database::open(name.as_str())
+        .with_version(1u32)
+        .await
+        .unwrap();
+    let (tx, rx) = futures_channel::oneshot::channel();
+    let opening_name = name.clone();
+    wasm_bindgen_futures::spawn_local(async move {
+        let _ = tx.send(Db::open(&opening_name, DB_VERSION).await);
+    });
+    // Let the open start and be blocked, then close the old connection.
+    for _ in 0..250 {
+        if heard.borrow().contains(&StorageEvent::Blocked) {
+            break;
+        }
+        gloo_timers::future::TimeoutFuture::new(20).await;
+    }
+    assert!(
+        heard.borrow().contains(&StorageEvent::Blocked),
+        "the page hears that the open waits"
+    );
+    old.close();
+    let db = within_5_s(async { rx.await.expect("the open answers") })
+        .await
+        .expect("the open goes ahead once the old connection closed");
+    let db = db.unwrap();
+    assert_eq!(db.version(), DB_VERSION);
+    assert_eq!(heard.borrow().last(), Some(&StorageEvent::Opened));
+    drop_db(db, &name).await;
+}
+
+#[wasm_bindgen_test]
+async fn a_file_the_browser_could_not_read_is_named_in_the_preview() {
+    let name = fresh("unread");
+    let db = Db::open(&name, DB_VERSION).await.unwrap();
+    let (mut service, _) = Service::start(db.clone()).await.unwrap();
+    service.complete().await.unwrap();
+    let job = Job {
+        progress: Box::new(|_, _| {}),
+        cancel: Rc::new(Cell::new(false)),
+        files: vec![
+            ("первый.csv".into(), Err("NotReadableError".into())),
+            ("второй.csv".into(), Ok(region_csv(3, "4,1"))),
+        ],
+    };
+    let (response, _) = service
+        .handle(
+            Request::Preview {
+                files: vec!["первый.csv".into(), "второй.csv".into()],
+                options: Default::default(),
+            },
+            &job,
+        )
+        .await;
+    let Response::Preview(view) = response else {
+        panic!("{response:?}")
+    };
+    assert_eq!(view.refused, 1);
+    let errors: Vec<_> = view
+        .problems
+        .iter()
+        .filter(|p| p.severity == shkala::domain::problem::Severity::Error)
+        .collect();
+    let named: Vec<&str> = errors.iter().map(|p| p.file.as_str()).collect();
+    assert_eq!(
+        named,
+        ["первый.csv"],
+        "the unreadable file and only it is blamed"
+    );
+    assert!(errors[0].message.contains("не удалось прочитать"));
+    assert!(errors[0].message.contains("NotReadableError"));
+    drop(service);
+    drop_db(db, &name).await;
+}
+
+/// `f`'s output if it comes within 5 s, `None` otherwise (a hung open fails the test instead
+/// of hanging the run).
+async fn within_5_s<T: 'static>(f: impl std::future::Future<Output = T> + 'static) -> Option<T> {
+    let (tx, mut rx) = futures_channel::oneshot::channel();
+    wasm_bindgen_futures::spawn_local(async move {
+        let _ = tx.send(f.await);
+    });
+    for _ in 0..250 {
+        if let Ok(Some(v)) = rx.try_recv() {
+            return Some(v);
+        }
+        gloo_timers::future::TimeoutFuture::new(20).await;
+    }
+    None
+}
+
+#[wasm_bindgen_test]
+async fn the_quick_copy_reads_as_the_records_read_and_is_not_trusted_when_they_differ() {
+    use shkala::storage::records::load_quick;
+    let name = fresh("quick");
+    let db = Db::open(&name, DB_VERSION).await.unwrap();
+    db.apply(&snapshot_ops(&sample()), |_, _| {}).await.unwrap();
+    let mut service = Service::open(db.clone()).await.unwrap();
+    // Nothing copied yet: the records are read.
+    assert!(!load_quick(&db).await.unwrap().2);
+    // An import of 300 schools (every chunk), then the copy is written after the answer.
+    let plan = preview(&mut service, "a.csv", region_csv(300, "4,2")).await;
+    let (response, _) = service
+        .handle(
+            Request::ApplyImport {
+                plan,
+                choice: Choice::default(),
+            },
+            &job(vec![]),
+        )
+        .await;
+    assert!(matches!(response, Response::Changed { .. }), "{response:?}");
+    service.flush_cache().await;
+    let (quick, version, from_copy) = load_quick(&db).await.unwrap();
+    assert!(from_copy, "the copy is used");
+    let full = load(&db).await.unwrap();
+    assert_eq!(
+        quick.snapshot, full.snapshot,
+        "the same records, in the same order"
+    );
+    assert_eq!(
+        version,
+        db.get_value(stores::SETTINGS, "data_version")
+            .await
+            .unwrap()
+            .and_then(|t| serde_json::from_str::<String>(&t).ok())
+    );
+    // A write that changes ten schools rewrites their chunks; the copy still reads as the
+    // records do.
+    let plan = preview(&mut service, "b.csv", region_csv(10, "3,1")).await;
+    let take = Choice {
+        all: Some(shkala::domain::bundle::Resolution::TakeTheirs),
+        each: Default::default(),
+    };
+    service
+        .handle(Request::ApplyImport { plan, choice: take }, &job(vec![]))
+        .await;
+    service.flush_cache().await;
+    let (quick, _, from_copy) = load_quick(&db).await.unwrap();
+    assert!(from_copy);
+    assert_eq!(quick.snapshot, load(&db).await.unwrap().snapshot);
+    assert_eq!(quick.snapshot.schools.len(), 301);
+    // A record written behind the service's back (the version unchanged): the counts differ,
+    // the copy is not trusted, and the record is seen — here set aside as unreadable.
+    db.apply(
+        &[Op::Put {
+            store: stores::SCHOOLS,
+            key: "сломанная".into(),
+            value: "{\"school_id\": \"сломанная\", \"school_name\": ".into(),
+        }],
+        |_, _| {},
+    )
+    .await
+    .unwrap();
+    let (quick, _, from_copy) = load_quick(&db).await.unwrap();
+    assert!(!from_copy);
+    assert_eq!(quick.set_aside.len(), 1);
+    // While a school is unreadable there is no copy (it would hide it).
+    let mut service = Service::open(db.clone()).await.unwrap();
+    service.flush_cache().await;
+    assert_eq!(db.get_value(stores::QUICK, "header").await.unwrap(), None);
+    drop(service);
+    drop_db(db, &name).await;
 }

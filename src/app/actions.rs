@@ -28,38 +28,46 @@ pub async fn call(
     if repeated(&request) || !state.claim(label) {
         return None;
     }
-    state.progress.set(Some(Progress {
-        label: label.to_string(),
-        fraction: None,
-        request: None,
-        cancelling: false,
-    }));
+    let key = PROGRESS_KEY.with(|k| {
+        k.set(k.get() + 1);
+        k.get()
+    });
+    state.progress.update(|all| {
+        all.push(Progress {
+            key,
+            label: label.to_string(),
+            fraction: None,
+            request: None,
+            cancelling: false,
+        })
+    });
+    let mine = move |f: &mut dyn FnMut(&mut Progress)| {
+        state.progress.update(|all| {
+            if let Some(p) = all.iter_mut().find(|p| p.key == key) {
+                f(p);
+            }
+        })
+    };
     let (response, blob) = client::call(
         request,
         files,
         move |label, fraction| {
-            state.progress.update(|p| {
-                if let Some(p) = p {
-                    if !p.cancelling {
-                        p.label = label;
-                    }
-                    p.fraction = fraction;
+            mine(&mut |p| {
+                if !p.cancelling {
+                    p.label = label.clone();
                 }
+                p.fraction = fraction;
             })
         },
-        move |id| {
-            state.progress.update(|p| {
-                if let Some(p) = p {
-                    p.request = Some(id);
-                }
-            })
-        },
+        move |id| mine(&mut |p| p.request = Some(id)),
     )
     .await;
-    let cancelling = state
-        .progress
-        .with_untracked(|p| p.as_ref().is_some_and(|p| p.cancelling));
-    state.progress.set(None);
+    let cancelling = state.progress.with_untracked(|all| {
+        all.iter()
+            .find(|p| p.key == key)
+            .is_some_and(|p| p.cancelling)
+    });
+    state.progress.update(|all| all.retain(|p| p.key != key));
     state.release(label);
     let late = |what: &str| {
         if cancelling {
@@ -103,15 +111,15 @@ pub async fn call(
     }
 }
 
-/// «Отменить»: asks the service to stop the running request.
-pub fn cancel(state: AppState) {
+/// «Отменить» of the running request `key`: asks the service to stop it.
+pub fn cancel(state: AppState, key: u64) {
     let id = state
         .progress
-        .with_untracked(|p| p.as_ref().and_then(|p| p.request));
+        .with_untracked(|all| all.iter().find(|p| p.key == key).and_then(|p| p.request));
     if let Some(id) = id {
         client::cancel(id);
-        state.progress.update(|p| {
-            if let Some(p) = p {
+        state.progress.update(|all| {
+            if let Some(p) = all.iter_mut().find(|p| p.key == key) {
                 p.cancelling = true;
                 p.label = "Отменяю…".into();
             }
@@ -125,6 +133,19 @@ pub fn load(state: AppState) {
         state.patch(&change);
         if let Some(n) = notice {
             state.say(NoticeKind::Info, n);
+        }
+    });
+    client::on_failure(|detail| super::failure::show(super::failure::BANNER, &detail));
+    crate::storage::on_event(move |event| {
+        use crate::storage::StorageEvent;
+        match event {
+            StorageEvent::Blocked => state
+                .storage_note
+                .set(Some((NoticeKind::Warning, crate::storage::BLOCKED.into()))),
+            StorageEvent::Opened => state.storage_note.set(None),
+            StorageEvent::Superseded => {
+                super::failure::show(&crate::storage::StorageError::Superseded.to_string(), "")
+            }
         }
     });
     client::on_complete(move || {
@@ -324,43 +345,73 @@ pub fn discard_plan(plan: u64) {
     });
 }
 
-/// A stored run with its per-school results (quietly: no progress bar for a small read).
-pub async fn run_record(id: String) -> Result<RunRecord, String> {
-    match client::call(Request::Run { id }, Vec::new(), |_, _| {}, |_| {})
-        .await
-        .0
+/// Has the service read a picked file and pick the school's own rows from it (its progress
+/// shown, its refusal announced).
+pub async fn own_rows(
+    state: AppState,
+    file: web_sys::File,
+    school_id: String,
+) -> Option<crate::domain::workspace::OwnRows> {
+    match call(
+        state,
+        "Читаю файл…",
+        Request::OwnRows { school_id },
+        vec![file],
+    )
+    .await
     {
-        Response::Run(r) => Ok(*r),
-        Response::Failed { message } => Err(message),
-        _ => Err("нет ответа".into()),
+        Some(Response::OwnRows(own)) => Some(*own),
+        _ => None,
     }
+}
+
+/// Has the service read a picked reference file.
+pub async fn read_reference(
+    state: AppState,
+    file: web_sys::File,
+) -> Option<crate::domain::workspace::SavedReference> {
+    match call(state, "Читаю эталон…", Request::ReadReference, vec![file]).await {
+        Some(Response::Reference(r)) => Some(*r),
+        _ => None,
+    }
+}
+
+/// Asks the service quietly (no progress bar: a small read) and takes what `pick` wants of
+/// the answer; the service's failure comes back as its Russian message, for the page to show.
+async fn ask<T>(request: Request, pick: impl FnOnce(Response) -> Option<T>) -> Result<T, String> {
+    match client::call(request, Vec::new(), |_, _| {}, |_| {}).await.0 {
+        Response::Failed { message } => Err(message),
+        Response::Cancelled => Err("отменено".into()),
+        other => pick(other).ok_or_else(|| "служба данных ответила не на этот вопрос".into()),
+    }
+}
+
+/// A stored run with its per-school results.
+pub async fn run_record(id: String) -> Result<RunRecord, String> {
+    ask(Request::Run { id }, |r| match r {
+        Response::Run(r) => Some(*r),
+        _ => None,
+    })
+    .await
 }
 
 /// The digests of the rows stored now, per scope.
-pub async fn digests() -> Vec<(RunScope, String)> {
-    match client::call(Request::Digests, Vec::new(), |_, _| {}, |_| {})
-        .await
-        .0
-    {
-        Response::Digests(d) => d,
-        _ => Vec::new(),
-    }
+pub async fn digests() -> Result<Vec<(RunScope, String)>, String> {
+    ask(Request::Digests, |r| match r {
+        Response::Digests(d) => Some(d),
+        _ => None,
+    })
+    .await
 }
 
-/// One school's stored record (with its documents) and rows, oldest first.
-pub async fn school_data(school_id: String) -> (Option<SchoolRecord>, Vec<Row>) {
-    match client::call(
-        Request::SchoolRows { school_id },
-        Vec::new(),
-        |_, _| {},
-        |_| {},
-    )
+/// One school's stored record (with its documents) and rows, oldest first; `None` for the
+/// record when the school is not stored.
+pub async fn school_data(school_id: String) -> Result<(Option<SchoolRecord>, Vec<Row>), String> {
+    ask(Request::SchoolRows { school_id }, |r| match r {
+        Response::School { record, rows } => Some((record.map(|r| *r), rows)),
+        _ => None,
+    })
     .await
-    .0
-    {
-        Response::School { record, rows } => (record.map(|r| *r), rows),
-        _ => (None, Vec::new()),
-    }
 }
 
 /// Stores a school's confirmed draft; `true` when written.
@@ -396,19 +447,14 @@ pub fn rename_run(state: AppState, id: String, label: String) {
 }
 
 /// A school's categories in every stored run, oldest first.
-pub async fn school_history(school_id: String) -> Vec<crate::domain::analysis::HistoryEntry> {
-    match client::call(
-        Request::SchoolHistory { school_id },
-        Vec::new(),
-        |_, _| {},
-        |_| {},
-    )
+pub async fn school_history(
+    school_id: String,
+) -> Result<Vec<crate::domain::analysis::HistoryEntry>, String> {
+    ask(Request::SchoolHistory { school_id }, |r| match r {
+        Response::History(h) => Some(h),
+        _ => None,
+    })
     .await
-    .0
-    {
-        Response::History(h) => h,
-        _ => Vec::new(),
-    }
 }
 
 /// The stored schools' documents (self-assessments and programmes), of one municipality or of
@@ -416,19 +462,11 @@ pub async fn school_history(school_id: String) -> Vec<crate::domain::analysis::H
 pub async fn documents(
     municipality: Option<String>,
 ) -> Result<Vec<(SchoolIdentity, SchoolDocuments)>, String> {
-    match client::call(
-        Request::Documents { municipality },
-        Vec::new(),
-        |_, _| {},
-        |_| {},
-    )
+    ask(Request::Documents { municipality }, |r| match r {
+        Response::Documents(d) => Some(d),
+        _ => None,
+    })
     .await
-    .0
-    {
-        Response::Documents(d) => Ok(d),
-        Response::Failed { message } => Err(message),
-        _ => Err("нет ответа от службы данных".into()),
-    }
 }
 
 /// Sets the support of a project year for some schools; `true` when written.
@@ -471,6 +509,8 @@ fn repeated(request: &Request) -> bool {
 }
 
 thread_local! {
+    /// The last key given to a running request's progress.
+    static PROGRESS_KEY: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
     /// The request asked last, and when (milliseconds since the epoch).
     static LAST_ASKED: std::cell::RefCell<Option<(String, f64)>> = const { std::cell::RefCell::new(None) };
     /// Whether this page has asked the browser to keep the data already.

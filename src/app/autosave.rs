@@ -30,6 +30,9 @@ pub enum SaveStatus {
     /// Written at this local time, «10:15».
     Saved(String),
     Failed,
+    /// The record as stored could not be read (why): nothing is written, so that it is never
+    /// overwritten by an edit made without it.
+    Frozen(String),
 }
 
 impl SaveStatus {
@@ -39,6 +42,9 @@ impl SaveStatus {
             SaveStatus::Pending | SaveStatus::Saving => "Сохраняю…".to_string(),
             SaveStatus::Saved(at) => format!("Сохранено в {at}"),
             SaveStatus::Failed => "Не сохранено — см. сообщение внизу страницы.".to_string(),
+            SaveStatus::Frozen(why) => format!(
+                "Правки здесь не сохраняются: сохранённые раньше не удаётся прочитать ({why}), и они не будут затёрты."
+            ),
         }
     }
 
@@ -50,6 +56,7 @@ impl SaveStatus {
             SaveStatus::Saving => "saving",
             SaveStatus::Saved(_) => "saved",
             SaveStatus::Failed => "failed",
+            SaveStatus::Frozen(_) => "frozen",
         }
     }
 }
@@ -98,6 +105,9 @@ pub fn schedule<T: Saved>(
     delay_ms: u32,
     status: RwSignal<SaveStatus>,
 ) {
+    if status.with_untracked(|s| matches!(s, SaveStatus::Frozen(_))) {
+        return;
+    }
     let generation = slot.with(|s| {
         *s.pending.borrow_mut() = Some(value);
         s.generation.set(s.generation.get() + 1);

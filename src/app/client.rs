@@ -1,9 +1,12 @@
 //! The page's side of the data service: starts the Web Worker, sends requests, routes
 //! progress and answers back to the caller, and cancels.
 //!
-//! One worker per page. Requests sent before the worker says it is ready wait in a queue. If
-//! the worker fails (it cannot start, or it crashes), every pending request is answered with
-//! a Russian message and a new worker is started for the next request.
+//! One worker per page. Requests sent before the worker says it is ready wait in a queue (a
+//! cancel takes a waiting request out of it at once). If the worker fails (it cannot start,
+//! or it crashes), it is terminated, every pending request is answered with a Russian
+//! message, the page is told ([`on_failure`]: the banner that offers a reload), and a new
+//! worker is started for the next request. Every worker has a generation: a late message of
+//! a failed one is never taken for an answer.
 
 use crate::domain::catalog::{Change, SchoolSummary};
 use crate::protocol::{encode, join_parts, FromWorker, Request, Response, ToWorker};
@@ -29,26 +32,32 @@ struct Pending {
 
 struct Client {
     worker: Option<web_sys::Worker>,
+    /// The generation of `worker`: messages of an older one are ignored.
+    generation: u64,
     ready: bool,
-    /// Messages waiting for the worker to be ready.
-    waiting: Vec<js_sys::Object>,
+    /// Messages waiting for the worker to be ready, by request id.
+    waiting: Vec<(u64, js_sys::Object)>,
     pending: HashMap<u64, Pending>,
     next_id: u64,
     /// Called when the service read the database again.
     on_refresh: Option<RefreshFn>,
     /// Called when the service has read every record.
     on_complete: Option<Rc<dyn Fn()>>,
+    /// Called when the worker failed (with what the browser said of it).
+    on_failure: Option<Rc<dyn Fn(String)>>,
 }
 
 thread_local! {
     static CLIENT: RefCell<Client> = RefCell::new(Client {
         worker: None,
+        generation: 0,
         ready: false,
         waiting: Vec::new(),
         pending: HashMap::new(),
         next_id: 1,
         on_refresh: None,
         on_complete: None,
+        on_failure: None,
     });
 }
 
@@ -62,14 +71,32 @@ pub fn on_complete(f: impl Fn() + 'static) {
     CLIENT.with(|c| c.borrow_mut().on_complete = Some(Rc::new(f)));
 }
 
-fn fail_all(message: &str) {
-    let pending: Vec<Pending> = CLIENT.with(|c| {
+/// What to do when the worker failed: the page shows the banner that offers a reload.
+pub fn on_failure(f: impl Fn(String) + 'static) {
+    CLIENT.with(|c| c.borrow_mut().on_failure = Some(Rc::new(f)));
+}
+
+/// The worker of `generation` failed: it is terminated (its database connection and memory
+/// go with it), its pending requests are answered with `message`, and the page is told.
+/// A failure reported twice (an error event after the first) is handled once.
+fn fail_all(generation: u64, message: &str, detail: String) {
+    let taken = CLIENT.with(|c| {
         let mut c = c.borrow_mut();
-        c.worker = None;
+        if c.generation != generation {
+            return None;
+        }
+        if let Some(w) = c.worker.take() {
+            w.terminate();
+        }
+        c.generation += 1;
         c.ready = false;
         c.waiting.clear();
-        c.pending.drain().map(|(_, p)| p).collect()
+        let pending: Vec<Pending> = c.pending.drain().map(|(_, p)| p).collect();
+        Some((pending, c.on_failure.clone()))
     });
+    let Some((pending, on_failure)) = taken else {
+        return;
+    };
     for p in pending {
         let _ = p.done.send((
             Response::Failed {
@@ -78,9 +105,15 @@ fn fail_all(message: &str) {
             None,
         ));
     }
+    if let Some(f) = on_failure {
+        f(detail);
+    }
 }
 
-fn on_message(ev: web_sys::MessageEvent) {
+fn on_message(generation: u64, ev: web_sys::MessageEvent) {
+    if CLIENT.with(|c| c.borrow().generation) != generation {
+        return;
+    }
     let data = ev.data();
     let json = js_sys::Reflect::get(&data, &"json".into())
         .ok()
@@ -97,7 +130,7 @@ fn on_message(ev: web_sys::MessageEvent) {
                 (c.worker.clone(), std::mem::take(&mut c.waiting))
             });
             if let Some(w) = worker {
-                for m in waiting {
+                for (_, m) in waiting {
                     let _ = w.post_message(&m);
                 }
             }
@@ -141,21 +174,22 @@ fn on_message(ev: web_sys::MessageEvent) {
     }
 }
 
-fn spawn_worker() -> Result<web_sys::Worker, String> {
+/// What a pending request is answered with when the worker failed.
+pub const WORKER_FAILED: &str = "Сбой обработки данных: действие не выполнено, сохранённые данные не пострадали. Перезагрузите страницу или повторите действие (обработчик данных будет запущен заново).";
+
+fn spawn_worker(generation: u64) -> Result<web_sys::Worker, String> {
     let worker = web_sys::Worker::new(WORKER_URL).map_err(|e| format!("{e:?}"))?;
-    let on_msg = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(on_message);
+    let on_msg =
+        Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |ev| on_message(generation, ev));
     worker.set_onmessage(Some(on_msg.as_ref().unchecked_ref()));
     on_msg.forget();
-    let on_err = Closure::<dyn FnMut(web_sys::Event)>::new(|ev: web_sys::Event| {
+    let on_err = Closure::<dyn FnMut(web_sys::Event)>::new(move |ev: web_sys::Event| {
         let detail = ev
             .dyn_ref::<web_sys::ErrorEvent>()
             .map(|e| e.message())
             .unwrap_or_default();
         leptos::logging::error!("data service failed: {detail}");
-        fail_all(&format!(
-            "внутренняя ошибка обработчика данных{}; ничего не записано. Повторите действие: обработчик будет запущен заново",
-            if detail.is_empty() { String::new() } else { format!(" ({detail})") }
-        ));
+        fail_all(generation, WORKER_FAILED, detail);
     });
     worker.set_onerror(Some(on_err.as_ref().unchecked_ref()));
     on_err.forget();
@@ -174,7 +208,7 @@ pub async fn call(
     let sent: Result<u64, String> = CLIENT.with(|c| {
         let mut c = c.borrow_mut();
         if c.worker.is_none() {
-            c.worker = Some(spawn_worker()?);
+            c.worker = Some(spawn_worker(c.generation)?);
             c.ready = false;
         }
         let id = c.next_id;
@@ -202,7 +236,7 @@ pub async fn call(
                 w.post_message(&obj).map_err(|e| format!("{e:?}"))?;
             }
         } else {
-            c.waiting.push(obj);
+            c.waiting.push((id, obj));
         }
         Ok(id)
     });
@@ -225,8 +259,23 @@ pub async fn call(
     ))
 }
 
-/// Asks the service to stop a request.
+/// Asks the service to stop a request. A request still waiting for the worker to start is
+/// taken out of the queue and answered «отменено» at once.
 pub fn cancel(id: u64) {
+    let waiting = CLIENT.with(|c| {
+        let mut c = c.borrow_mut();
+        let before = c.waiting.len();
+        c.waiting.retain(|(w, _)| *w != id);
+        if c.waiting.len() < before {
+            c.pending.remove(&id)
+        } else {
+            None
+        }
+    });
+    if let Some(p) = waiting {
+        let _ = p.done.send((Response::Cancelled, None));
+        return;
+    }
     CLIENT.with(|c| {
         let c = c.borrow();
         let obj = js_sys::Object::new();

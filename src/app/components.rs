@@ -147,32 +147,32 @@ pub fn focus_when_ready(id: &'static str) {
 }
 
 /// The progress of long work, as a native `<progress>` with its label, and «Отменить» while
-/// the data service can still stop it.
+/// the data service can still stop it — one for each request running.
 #[component]
 pub fn ProgressBar() -> impl IntoView {
     let state = app_state();
-    let can_cancel = move || {
-        state.progress.with(|p| {
-            p.as_ref()
-                .is_some_and(|p| p.request.is_some() && !p.cancelling)
-        })
-    };
     view! {
-        <Show when=move || state.progress.with(Option::is_some)>
-            <div class="progress" role="group" aria-label="Ход работы">
-                <label for="work-progress">{move || state.progress.with(|p| p.as_ref().map(|p| p.label.clone()))}</label>
-                {move || {
-                    let fraction = state.progress.with(|p| p.as_ref().and_then(|p| p.fraction));
-                    match fraction {
-                        Some(f) => view! { <progress id="work-progress" max="1" value=f></progress> }.into_any(),
-                        None => view! { <progress id="work-progress"></progress> }.into_any(),
-                    }
-                }}
-                <button type="button" id="work-cancel" on:click=move |_| actions::cancel(state) disabled=move || !can_cancel()>
-                    "Отменить"
-                </button>
-            </div>
-        </Show>
+        <For each=move || state.progress.get() key=|p| p.key let:p>
+            {
+                let key = p.key;
+                let id = format!("work-progress-{key}");
+                let mine = move || state.progress.with(|all| all.iter().find(|x| x.key == key).cloned());
+                let can_cancel = move || mine().is_some_and(|p| p.request.is_some() && !p.cancelling);
+                let bar_id = id.clone();
+                view! {
+                    <div class="progress" role="group" aria-label="Ход работы">
+                        <label for=id>{move || mine().map(|p| p.label)}</label>
+                        {move || match mine().and_then(|p| p.fraction) {
+                            Some(f) => view! { <progress id=bar_id.clone() max="1" value=f></progress> }.into_any(),
+                            None => view! { <progress id=bar_id.clone()></progress> }.into_any(),
+                        }}
+                        <button type="button" class="work-cancel" on:click=move |_| actions::cancel(state, key) disabled=move || !can_cancel()>
+                            "Отменить"
+                        </button>
+                    </div>
+                }
+            }
+        </For>
     }
 }
 
@@ -252,6 +252,17 @@ pub fn LoadError() -> impl IntoView {
             </div>
         </Show>
     }
+}
+
+/// A read from the data service that failed, said where its result would be: never shown as
+/// «нет данных».
+#[component]
+pub fn ReadFailed(
+    /// What could not be read, in the accusative: «данные школы».
+    what: &'static str,
+    message: String,
+) -> impl IntoView {
+    view! { <p class="alert error" role="alert">{format!("Не удалось прочитать {what}: {message}")}</p> }
 }
 
 /// Problems found in a file, grouped by severity, each with its file, place and field.

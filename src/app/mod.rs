@@ -7,6 +7,7 @@ mod autosave;
 mod chart;
 mod client;
 mod components;
+pub mod failure;
 mod files;
 mod pages;
 mod print;
@@ -88,7 +89,7 @@ fn PageFrame() -> impl IntoView {
 
 /// Entry point called by `src/web_main.rs`.
 pub fn start() {
-    console_error_panic_hook::set_once();
+    failure::install_panic_hook();
     leptos::mount::mount_to_body(App);
 }
 

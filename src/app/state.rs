@@ -6,7 +6,7 @@
 //!   the data service at start and patched with the [`Change`] of every write
 //!   ([`AppState::patch`]) — never read again whole.
 //! - [`AppState::notice`]: the message announced in the live region (screen readers hear it).
-//! - [`AppState::progress`]: the work in progress, with the request to cancel.
+//! - [`AppState::progress`]: the work in progress, request by request, each with its cancel.
 //! - [`AppState::profile`]: who this browser speaks for in exported files (`settings` store).
 
 use crate::domain::bundle::{CreatedBy, Role};
@@ -41,9 +41,11 @@ pub struct Notice {
 }
 
 /// Work in progress: what is being done, how far along it is (0–1), if known, and the data
-/// service's request that «Отменить» stops.
+/// service's request that «Отменить» stops. Each running request has its own.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Progress {
+    /// Tells the running requests apart on the page.
+    pub key: u64,
     pub label: String,
     pub fraction: Option<f64>,
     pub request: Option<u64>,
@@ -57,7 +59,8 @@ pub struct AppState {
     pub overview: RwSignal<Option<Overview>>,
     pub load_error: RwSignal<Option<String>>,
     pub notice: RwSignal<Option<Notice>>,
-    pub progress: RwSignal<Option<Progress>>,
+    /// The requests running now, each with its progress and «Отменить», oldest first.
+    pub progress: RwSignal<Vec<Progress>>,
     pub profile: RwSignal<CreatedBy>,
     /// The data service has read every record (until then, requests wait for it).
     pub ready: RwSignal<bool>,
@@ -80,7 +83,7 @@ impl AppState {
             overview: RwSignal::new(None),
             load_error: RwSignal::new(None),
             notice: RwSignal::new(None),
-            progress: RwSignal::new(None),
+            progress: RwSignal::new(Vec::new()),
             profile: RwSignal::new(CreatedBy {
                 role: Role::Other,
                 organisation: String::new(),

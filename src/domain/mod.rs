@@ -42,6 +42,7 @@ pub mod placement;
 pub mod problem;
 pub mod programme;
 pub mod project;
+pub mod quick_copy;
 pub mod records;
 pub mod reference;
 pub mod report;

@@ -224,12 +224,22 @@ impl Workspace {
     }
 }
 
-/// Takes the school's own rows from a read file (a CSV or JSON table, the school's file of
-/// last year, a collection) into the draft, and from a school's file also the self-assessments
-/// of years the workspace does not have (they give the dynamics). A workspace without an id
-/// adopts the identity of a file that holds exactly one school. Returns what was taken, in
-/// Russian, or why nothing was.
-pub fn take_own_rows(w: &mut Workspace, incoming: &Incoming) -> Result<String, String> {
+/// One school's part of a read file (a CSV or JSON table, the school's file of last year, a
+/// collection): what the data service hands the school page, never the whole file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OwnRows {
+    pub file: String,
+    /// The school's id as chosen ([`own_rows`]).
+    pub school_id: String,
+    /// Its rows, any order.
+    pub rows: Vec<Row>,
+    /// Its self-assessments, from a school's file.
+    pub self_assessments: Vec<SelfAssessment>,
+}
+
+/// Picks the rows of the school `school_id` from a read file — or, when the id is empty, of the
+/// one school the file holds. Returns why nothing can be taken, in Russian.
+pub fn own_rows(incoming: &Incoming, school_id: &str) -> Result<OwnRows, String> {
     let (file, rows, assessments): (&str, &[Row], &[SelfAssessment]) = match incoming {
         Incoming::Rows { file, rows, .. } => (file, rows, &[]),
         Incoming::Bundle(pb) => match &pb.payload {
@@ -244,18 +254,13 @@ pub fn take_own_rows(w: &mut Workspace, incoming: &Incoming) -> Result<String, S
             }
         },
     };
-    let id = w.profile.school_id.trim().to_string();
-    let mut ids: Vec<&str> = rows.iter().map(|r| r.school_id.as_str()).collect();
-    ids.sort_unstable();
-    ids.dedup();
+    let id = school_id.trim();
     let chosen = if id.is_empty() {
+        let mut ids: Vec<&str> = rows.iter().map(|r| r.school_id.as_str()).collect();
+        ids.sort_unstable();
+        ids.dedup();
         match ids.as_slice() {
-            [one] => {
-                if let Some(latest) = rows.iter().max_by_key(|r| r.year) {
-                    w.profile = SchoolIdentity::of_row(latest);
-                }
-                one.to_string()
-            }
+            [one] => one.to_string(),
             [] => return Err(format!("в файле «{file}» нет строк")),
             _ => {
                 return Err(format!(
@@ -266,7 +271,7 @@ pub fn take_own_rows(w: &mut Workspace, incoming: &Incoming) -> Result<String, S
             }
         }
     } else {
-        id
+        id.to_string()
     };
     let own: Vec<Row> = rows
         .iter()
@@ -278,7 +283,35 @@ pub fn take_own_rows(w: &mut Workspace, incoming: &Incoming) -> Result<String, S
             "в файле «{file}» нет строк школы с идентификатором «{chosen}»"
         ));
     }
-    let years = w.draft.fill_from_rows(&own);
+    Ok(OwnRows {
+        file: file.to_string(),
+        self_assessments: assessments
+            .iter()
+            .filter(|sa| sa.school_id == chosen)
+            .cloned()
+            .collect(),
+        school_id: chosen,
+        rows: own,
+    })
+}
+
+/// Takes the school's own rows ([`own_rows`]) into the draft, and from a school's file also
+/// the self-assessments of years the workspace does not have (they give the dynamics). A
+/// workspace without an id adopts the identity of the file's school. Returns what was taken,
+/// in Russian, or why nothing was.
+pub fn take_own_rows(w: &mut Workspace, own: &OwnRows) -> Result<String, String> {
+    let file = &own.file;
+    let id = w.profile.school_id.trim();
+    if id.is_empty() {
+        if let Some(latest) = own.rows.iter().max_by_key(|r| r.year) {
+            w.profile = SchoolIdentity::of_row(latest);
+        }
+    } else if id != own.school_id {
+        return Err(format!(
+            "в файле «{file}» нет строк школы с идентификатором «{id}»"
+        ));
+    }
+    let years = w.draft.fill_from_rows(&own.rows);
     let mut taken = vec![format!(
         "строки за {} г.",
         years
@@ -288,8 +321,8 @@ pub fn take_own_rows(w: &mut Workspace, incoming: &Incoming) -> Result<String, S
             .join(", ")
     )];
     let mut sa_years = Vec::new();
-    for sa in assessments {
-        if sa.school_id == chosen && w.self_assessment(sa.year).is_none() {
+    for sa in &own.self_assessments {
+        if w.self_assessment(sa.year).is_none() {
             w.self_assessments.push(sa.clone());
             sa_years.push(sa.year.to_string());
         }
@@ -566,7 +599,8 @@ mod tests {
             },
             2025,
         );
-        let msg = take_own_rows(&mut fresh, &read("s1.json", &b1)).unwrap();
+        let own = own_rows(&read("s1.json", &b1), "").unwrap();
+        let msg = take_own_rows(&mut fresh, &own).unwrap();
         assert!(msg.contains("2023, 2024"), "{msg}");
         assert!(msg.contains("самооценка за 2024"), "{msg}");
         assert_eq!(fresh.profile, school());
@@ -580,7 +614,10 @@ mod tests {
             },
             2025,
         );
-        let err = take_own_rows(&mut other, &read("s1.json", &b1)).unwrap_err();
+        let err = own_rows(&read("s1.json", &b1), "S2").unwrap_err();
+        assert!(err.contains("«S2»"), "{err}");
+        // Rows picked for one school are not taken into another's workspace.
+        let err = take_own_rows(&mut other, &own).unwrap_err();
         assert!(err.contains("«S2»"), "{err}");
     }
 

@@ -37,7 +37,7 @@ use crate::protocol::{Choice, Export, Inspection, PlanView, Request, Response};
 use crate::storage::records::{self as stored, Loaded, SetAside, DATA_VERSION};
 use crate::storage::{stores, Db, Op, StorageError};
 use std::cell::Cell;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::rc::Rc;
 
 /// Says how far a job is: a label and, if known, a fraction 0–1.
@@ -48,8 +48,9 @@ pub struct Job {
     pub progress: ProgressFn,
     /// Set when the user cancelled.
     pub cancel: Rc<Cell<bool>>,
-    /// Files sent with the request: (name, bytes).
-    pub files: Vec<(String, Vec<u8>)>,
+    /// Files sent with the request: their names, and their bytes or why the browser could
+    /// not read them.
+    pub files: Vec<(String, Result<Vec<u8>, String>)>,
 }
 
 impl Job {
@@ -146,6 +147,9 @@ pub struct Service {
     shown: Option<Overview>,
     /// The catalog cache is older than the data (saved after the answer is sent).
     cache_stale: bool,
+    /// The chunks of the quick-start copy that no longer say what the records say (see
+    /// [`crate::domain::quick_copy`]); written after the answer, as the catalog cache.
+    quick_dirty: BTreeSet<usize>,
 }
 
 /// The `settings` key of the [`CatalogCache`].
@@ -170,6 +174,7 @@ impl Service {
             complete: true,
             shown: None,
             cache_stale: false,
+            quick_dirty: BTreeSet::new(),
         };
         s.reload().await?;
         s.reread = false;
@@ -214,6 +219,7 @@ impl Service {
                     complete: false,
                     shown: Some(overview.clone()),
                     cache_stale: false,
+                    quick_dirty: BTreeSet::new(),
                 };
                 Ok((s, overview))
             }
@@ -255,10 +261,23 @@ impl Service {
         Ok(())
     }
 
-    /// Saves the catalog cache if a write made it stale (called after the answer is sent).
+    /// Saves the catalog cache if a write made it stale, and the chunks of the quick-start
+    /// copy that a write or a full read left behind (called after the answer is sent). A
+    /// failure only costs the next start its speed.
     pub async fn flush_cache(&mut self) {
         if std::mem::take(&mut self.cache_stale) {
             self.save_cache().await;
+        }
+        if self.quick_dirty.is_empty() {
+            return;
+        }
+        let Some(version) = self.version.clone() else {
+            return;
+        };
+        let ops = stored::quick_copy_ops(&self.data, &self.quick_dirty, &version);
+        match self.db.apply(&ops, |_, _| {}).await {
+            Ok(()) => self.quick_dirty.clear(),
+            Err(e) => web_sys::console::warn_1(&format!("quick-start copy not saved: {e}").into()),
         }
     }
 
@@ -286,8 +305,14 @@ impl Service {
     }
 
     async fn reload(&mut self) -> Result<(), StorageError> {
-        self.version = self.stored_version().await?;
-        self.data = stored::load(&self.db).await?;
+        let (data, version, from_copy) = stored::load_quick(&self.db).await?;
+        self.version = version;
+        self.data = data;
+        self.quick_dirty = if from_copy {
+            BTreeSet::new()
+        } else {
+            (0..crate::domain::quick_copy::CHUNKS).collect()
+        };
         self.digests = None;
         self.reread = true;
         self.reread_notice =
@@ -362,7 +387,11 @@ impl Service {
         job: &Job,
     ) -> Result<(), Stop> {
         let version = new_version();
-        let ops = ops.chain(std::iter::once(stored::put_setting(DATA_VERSION, &version)));
+        // The chunks of the quick-start copy this write makes out of date.
+        let mut touched = BTreeSet::new();
+        let ops = ops
+            .inspect(|op| touches(op, &mut touched))
+            .chain(std::iter::once(stored::put_setting(DATA_VERSION, &version)));
         let total = total + 1;
         (job.progress)(label, Some(0.0));
         self.db
@@ -377,6 +406,7 @@ impl Service {
         self.version = Some(version);
         self.digests = None;
         self.cache_stale = true;
+        self.quick_dirty.extend(touched);
         Ok(())
     }
 
@@ -459,6 +489,22 @@ impl Service {
                 rows,
                 documents,
             } => self.save_school(school, rows, documents, job).await,
+            Request::OwnRows { school_id } => {
+                read_one(job, "Файл не принят", |name, bytes| {
+                    let (incoming, _) =
+                        Incoming::read(name, bytes).map_err(|p| first_problems(&p))?;
+                    crate::domain::workspace::own_rows(&incoming, &school_id)
+                        .map(|own| Response::OwnRows(Box::new(own)))
+                })
+            }
+            Request::ReadReference => {
+                read_one(job, "Эталон не загружен", |name, bytes| {
+                    bundle::parse_bundle_as(name, bytes, &[bundle::Kind::Reference])
+                        .map_err(|p| first_problems(&p))
+                        .and_then(|pb| crate::domain::workspace::SavedReference::of_bundle(&pb))
+                        .map(|r| Response::Reference(Box::new(r)))
+                })
+            }
             Request::Clear => self.clear(job).await,
             Request::DeleteUnreadable { items } => self.delete_unreadable(items, job).await,
             Request::Cancel { .. } => Ok((changed(Change::default(), String::new()), None)),
@@ -477,8 +523,11 @@ impl Service {
         job: &Job,
     ) -> Result<Outcome, Stop> {
         let mut out = Vec::with_capacity(job.files.len());
-        each_file(job, "Смотрю", &options, |name, bytes, opts| {
-            out.push(Inspection::of(name, bytes, opts))
+        each_file(job, "Смотрю", &options, |name, read, opts| {
+            out.push(match read {
+                Ok(bytes) => Inspection::of(name, bytes, opts),
+                Err(p) => Inspection::unreadable(p),
+            })
         })
         .await?;
         Ok((Response::Inspected(out), None))
@@ -493,30 +542,30 @@ impl Service {
         let mut incoming = Vec::new();
         let mut problems = Vec::new();
         let mut refused = 0;
-        each_file(
-            job,
-            "Читаю",
-            &options,
-            |name, bytes, opts| match Incoming::read_with(name, bytes, opts) {
-                Ok((inc, notes)) => {
+        each_file(job, "Читаю", &options, |name, read, opts| {
+            match read.map(|bytes| Incoming::read_with(name, bytes, opts)) {
+                Ok(Ok((inc, notes))) => {
                     incoming.push(inc);
                     problems.extend(notes);
                 }
-                Err(p) => {
+                Ok(Err(p)) => {
                     refused += 1;
                     problems.extend(p);
                 }
-            },
-        )
+                Err(p) => {
+                    refused += 1;
+                    problems.push(p);
+                }
+            }
+        })
         .await?;
-        for name in names.iter().skip(job.files.len()) {
+        // A name the page sent with no file behind it (the browser gave none).
+        for name in names
+            .iter()
+            .filter(|n| !job.files.iter().any(|(f, _)| f == *n))
+        {
             refused += 1;
-            problems.push(Problem::error(
-                name,
-                Place::File,
-                None,
-                "файл не удалось прочитать",
-            ));
+            problems.push(unreadable(name, "браузер не передал файл"));
         }
         if refused > 0 || incoming.is_empty() {
             return Ok((
@@ -717,15 +766,21 @@ impl Service {
         ))
     }
 
-    /// Writes a journal entry for a file handed to the user.
-    async fn journal(&mut self, entry: LogEntry, job: &Job) -> Result<Change, Stop> {
-        self.write(vec![stored::add_log(&entry)], "Записываю в журнал…", job)
-            .await?;
+    /// Writes a journal entry for a file handed to the user — best effort, after the file is
+    /// built: a full storage (the very case for a backup) or any other failure costs the
+    /// entry, never the file. The entry is no change of the data: it keeps the data version,
+    /// so other tabs do not read the database again for it.
+    async fn journal(&mut self, entry: LogEntry) -> Change {
+        let op = stored::add_log(&entry);
+        if let Err(e) = self.db.apply(&[op], |_, _| {}).await {
+            web_sys::console::warn_1(&format!("the journal entry was not written: {e}").into());
+            return Change::default();
+        }
         self.data.snapshot.log.push(entry.clone());
-        Ok(Change {
+        Change {
             log: vec![entry],
             ..Change::default()
-        })
+        }
     }
 
     async fn export(&mut self, e: Export, job: &Job) -> Result<Outcome, Stop> {
@@ -928,7 +983,7 @@ impl Service {
         if job.cancelled() {
             return Err(Stop::Cancelled);
         }
-        let change = self.journal(entry, job).await?;
+        let change = self.journal(entry).await;
         Ok((
             Response::File {
                 name: built.name.clone(),
@@ -1239,19 +1294,90 @@ async fn each_file(
     job: &Job,
     verb: &str,
     options: &BTreeMap<String, ReadOptions>,
-    mut f: impl FnMut(&str, &[u8], &ReadOptions),
+    mut f: impl FnMut(&str, Result<&[u8], Problem>, &ReadOptions),
 ) -> Result<(), Stop> {
     let total = job.files.len().max(1);
     let default = ReadOptions::default();
-    for (i, (name, bytes)) in job.files.iter().enumerate() {
+    for (i, (name, read)) in job.files.iter().enumerate() {
         (job.progress)(&format!("{verb} «{name}»…"), Some(i as f64 / total as f64));
         breathe().await;
         if job.cancelled() {
             return Err(Stop::Cancelled);
         }
-        f(name, bytes, options.get(name).unwrap_or(&default));
+        let read = match read {
+            Ok(bytes) => Ok(bytes.as_slice()),
+            Err(why) => Err(unreadable(name, why)),
+        };
+        f(name, read, options.get(name).unwrap_or(&default));
     }
     Ok(())
+}
+
+/// Notes the chunks of the quick-start copy that `op` makes out of date: a school's or a
+/// row's chunk, or all of them when the schools or rows are emptied.
+fn touches(op: &Op, touched: &mut BTreeSet<usize>) {
+    use crate::domain::quick_copy::{bucket, CHUNKS};
+    match op {
+        Op::Put { store, key, .. } | Op::Add { store, key, .. } | Op::Delete { store, key } => {
+            match *store {
+                stores::SCHOOLS => {
+                    touched.insert(bucket(key));
+                }
+                stores::SUBMISSIONS => match serde_json::from_str::<(String, i32)>(key) {
+                    Ok((id, _)) => {
+                        touched.insert(bucket(&id));
+                    }
+                    Err(_) => touched.extend(0..CHUNKS),
+                },
+                _ => {}
+            }
+        }
+        Op::Clear { store } => {
+            if [stores::SCHOOLS, stores::SUBMISSIONS].contains(store) {
+                touched.extend(0..CHUNKS);
+            }
+        }
+    }
+}
+
+/// Reads the one file of a request with `f`, which answers or says why not (in Russian,
+/// after `refused`: «Эталон не загружен: …»).
+fn read_one(
+    job: &Job,
+    refused: &str,
+    f: impl FnOnce(&str, &[u8]) -> Result<Response, String>,
+) -> Result<Outcome, Stop> {
+    let Some((name, read)) = job.files.first() else {
+        return Err(Stop::Failed("файл не передан".into()));
+    };
+    let bytes = read
+        .as_ref()
+        .map_err(|why| Stop::Failed(format!("{refused}: {}", unreadable(name, why))))?;
+    f(name, bytes)
+        .map(|response| (response, None))
+        .map_err(|why| Stop::Failed(format!("{refused}: {why}")))
+}
+
+/// The first problems of a refused file, for a message.
+fn first_problems(problems: &[Problem]) -> String {
+    let shown: Vec<String> = problems.iter().take(5).map(ToString::to_string).collect();
+    let more = problems.len().saturating_sub(shown.len());
+    let mut text = shown.join("; ");
+    if more > 0 {
+        text.push_str(&format!(" (и ещё {})", crate::format::thousands(more)));
+    }
+    text
+}
+
+/// A file the browser could not read (moved, deleted, or on a disconnected drive since it
+/// was picked), with the browser's reason.
+fn unreadable(name: &str, why: &str) -> Problem {
+    Problem::error(
+        name,
+        Place::File,
+        None,
+        format!("файл не удалось прочитать ({why}); выберите его снова — если он на съёмном или сетевом диске, скопируйте его на компьютер"),
+    )
 }
 
 fn changed(change: Change, message: String) -> Response {

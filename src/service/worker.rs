@@ -113,9 +113,11 @@ pub fn start() {
 }
 
 async fn read(file: &web_sys::File) -> Result<Vec<u8>, String> {
-    let buf = JsFuture::from(file.array_buffer())
-        .await
-        .map_err(|e| format!("{e:?}"))?;
+    let buf = JsFuture::from(file.array_buffer()).await.map_err(|e| {
+        e.dyn_ref::<js_sys::Error>()
+            .map(|e| String::from(e.message()))
+            .unwrap_or_else(|| format!("{e:?}"))
+    })?;
     Ok(js_sys::Uint8Array::new(&buf).to_vec())
 }
 
@@ -133,11 +135,17 @@ async fn drain(state: Rc<RefCell<Loop>>) {
             return;
         };
         let id = message.id;
+        // Cancelled while it waited in the queue: answered at once, nothing done.
+        if cancel.get() && !matches!(message.request, Request::Load) {
+            answer(id, Response::Cancelled, None);
+            state.borrow_mut().cancels.remove(&id);
+            continue;
+        }
+        // Every file is read here, in the worker; one that cannot be read keeps its name and
+        // the browser's reason, and is reported as such (never dropped).
         let mut read_files = Vec::with_capacity(files.len());
         for f in &files {
-            if let Ok(bytes) = read(f).await {
-                read_files.push((f.name(), bytes));
-            }
+            read_files.push((f.name(), read(f).await));
         }
         let job = Job {
             progress: Box::new(move |label: &str, fraction: Option<f64>| {
@@ -187,6 +195,7 @@ async fn drain(state: Rc<RefCell<Loop>>) {
                 if let Err(e) = s.complete().await {
                     web_sys::console::error_1(&format!("reading the database: {e}").into());
                 }
+                s.flush_cache().await;
             } else {
                 let (response, file) = s.handle(message.request, &job).await;
                 answer(id, response, file);

@@ -27,8 +27,9 @@ use std::cell::RefCell;
 use std::collections::BTreeMap;
 
 pub const DB_NAME: &str = "shkala";
-/// Version 1: the data stores. Version 2: `settings` and `drafts`.
-pub const DB_VERSION: u32 = 2;
+/// Version 1: the data stores. Version 2: `settings` and `drafts`. Version 3: `quick` (the
+/// quick-start copy of the schools and rows, [`crate::domain::quick_copy`]).
+pub const DB_VERSION: u32 = 3;
 
 /// Store names.
 pub mod stores {
@@ -40,11 +41,14 @@ pub mod stores {
     pub const LOG: &str = "log";
     pub const SETTINGS: &str = "settings";
     pub const DRAFTS: &str = "drafts";
+    /// The quick-start copy of the schools and rows (derived; see
+    /// [`crate::domain::quick_copy`]).
+    pub const QUICK: &str = "quick";
 
     /// Stores that hold the user's data (what a backup carries and «очистить» empties).
     pub const DATA: [&str; 6] = [SCHOOLS, SUBMISSIONS, ASSESSMENTS, RUNS, REFERENCES, LOG];
     /// Every store of the current version.
-    pub const ALL: [&str; 8] = [
+    pub const ALL: [&str; 9] = [
         SCHOOLS,
         SUBMISSIONS,
         ASSESSMENTS,
@@ -53,6 +57,7 @@ pub mod stores {
         LOG,
         SETTINGS,
         DRAFTS,
+        QUICK,
     ];
 
     /// The store's name as it is known in this build (for keys coming from the UI).
@@ -77,7 +82,28 @@ pub enum StorageError {
     },
     #[error("отменено: ничего не записано")]
     Cancelled,
+    /// Another tab opened a newer version of the app, which upgraded the database: this
+    /// connection was closed so as not to hold that upgrade up.
+    #[error("«Шкала» обновилась в другой вкладке, и эта страница отключена от хранилища: перезагрузите её. Сохранённые данные не пострадали")]
+    Superseded,
 }
+
+/// What the storage tells the page about the database's connections.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StorageEvent {
+    /// Opening waits: another tab still holds the database at an older version.
+    Blocked,
+    /// The database is open.
+    Opened,
+    /// Another tab upgraded the database; this connection is closed (see
+    /// [`StorageError::Superseded`]).
+    Superseded,
+}
+
+/// The words the page shows while the database cannot be opened because another tab holds it.
+pub const BLOCKED: &str = "Хранилище занято другой вкладкой «Шкалы» с прежней версией приложения: закройте или перезагрузите ту вкладку — эта продолжит работу сама.";
+
+type EventHook = std::rc::Rc<dyn Fn(StorageEvent)>;
 
 impl From<indexed_db_futures::error::Error> for StorageError {
     fn from(e: indexed_db_futures::error::Error) -> Self {
@@ -94,6 +120,27 @@ impl From<indexed_db_futures::error::OpenDbError> for StorageError {
     fn from(e: indexed_db_futures::error::OpenDbError) -> Self {
         StorageError::Open(e.to_string())
     }
+}
+
+/// Closes `db` when another tab asks for a newer version of the database, so that its
+/// upgrade is never held up by this one; from then on [`Db::get`] answers
+/// [`StorageError::Superseded`] (when `app` — the app's own database, not a test's).
+fn give_way_to_upgrades(db: &Database, app: bool) {
+    use indexed_db_futures::internals::SystemRepr;
+    use wasm_bindgen::JsCast;
+    let raw: web_sys::IdbDatabase = db.as_sys().clone().unchecked_into();
+    let closing = raw.clone();
+    let on_change = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(move || {
+        closing.close();
+        if app {
+            SUPERSEDED.with(|s| s.set(true));
+            OPEN.with(|o| *o.borrow_mut() = None);
+        }
+        tell(StorageEvent::Superseded);
+    });
+    let _ =
+        raw.add_event_listener_with_callback("versionchange", on_change.as_ref().unchecked_ref());
+    on_change.forget();
 }
 
 /// The schema ladder: each step brings the database from one version to the next.
@@ -113,6 +160,9 @@ pub fn upgrade(db: &Database, old: u32, new: u32) -> indexed_db_futures::Result<
     if old < 2 && new >= 2 {
         db.create_object_store(stores::SETTINGS).build()?;
         db.create_object_store(stores::DRAFTS).build()?;
+    }
+    if old < 3 && new >= 3 {
+        db.create_object_store(stores::QUICK).build()?;
     }
     Ok(())
 }
@@ -169,11 +219,29 @@ pub const WRITE_BATCH: usize = 2_000;
 
 thread_local! {
     static OPEN: RefCell<Option<Db>> = const { RefCell::new(None) };
+    /// Set once another tab upgraded the database: no connection is opened again here.
+    static SUPERSEDED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    /// Who hears the [`StorageEvent`]s of this page (or worker).
+    static ON_EVENT: RefCell<Option<EventHook>> = const { RefCell::new(None) };
+}
+
+/// What to do on a [`StorageEvent`] (the page shows a note or the failure banner).
+pub fn on_event(f: impl Fn(StorageEvent) + 'static) {
+    ON_EVENT.with(|h| *h.borrow_mut() = Some(std::rc::Rc::new(f)));
+}
+
+fn tell(event: StorageEvent) {
+    if let Some(f) = ON_EVENT.with(|h| h.borrow().clone()) {
+        f(event);
+    }
 }
 
 impl Db {
     /// The app's database, opened once per page (or worker).
     pub async fn get() -> Result<Db, StorageError> {
+        if SUPERSEDED.with(|s| s.get()) {
+            return Err(StorageError::Superseded);
+        }
         if let Some(db) = OPEN.with(|o| o.borrow().clone()) {
             return Ok(db);
         }
@@ -189,15 +257,32 @@ impl Db {
     }
 
     /// Opens (creating or upgrading) a database at a given version.
+    ///
+    /// Two tabs of different versions share one database. When another tab asks for a newer
+    /// version, this connection closes at once (`versionchange`) so that the upgrade goes
+    /// ahead, and the page hears [`StorageEvent::Superseded`]; while this open waits for an
+    /// older tab to close (`blocked`), the page hears [`StorageEvent::Blocked`] and then
+    /// [`StorageEvent::Opened`].
     pub async fn open(name: &str, version: u32) -> Result<Db, StorageError> {
+        let blocked = std::rc::Rc::new(std::cell::Cell::new(false));
+        let was_blocked = blocked.clone();
         let db = Database::open(name)
             .with_version(version)
+            .with_on_blocked(move |_| {
+                blocked.set(true);
+                tell(StorageEvent::Blocked);
+                Ok(())
+            })
             .with_on_upgrade_needed(move |event, db| {
                 let old = event.old_version() as u32;
                 let new = event.new_version().map(|v| v as u32).unwrap_or(version);
                 upgrade(&db, old, new)
             })
             .await?;
+        give_way_to_upgrades(&db, name == DB_NAME);
+        if was_blocked.get() {
+            tell(StorageEvent::Opened);
+        }
         Ok(Db {
             db: std::rc::Rc::new(db),
         })
@@ -323,6 +408,21 @@ impl Db {
             .primitive()?
             .await?;
         Ok(value)
+    }
+
+    /// How many records each store holds, in one read-only transaction.
+    pub async fn counts(&self, names: &[&'static str]) -> Result<Vec<u32>, StorageError> {
+        let tx = self
+            .db
+            .transaction(names.to_vec())
+            .with_mode(TransactionMode::Readonly)
+            .build()?;
+        let mut out = Vec::with_capacity(names.len());
+        for &name in names {
+            let n: u32 = tx.object_store(name)?.count().primitive()?.await?;
+            out.push(n);
+        }
+        Ok(out)
     }
 
     /// Reads the values whose keys start with `prefix` (in key order).

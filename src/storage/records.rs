@@ -305,3 +305,153 @@ pub fn loaded_from_raw(raw: &Raw) -> Loaded {
 pub async fn load_snapshot_from(db: &Db) -> Result<Snapshot, StorageError> {
     Ok(load(db).await?.snapshot)
 }
+
+/// The quick-start copy ([`crate::domain::quick_copy`]): the ops that write the chunks in
+/// `dirty` (from the snapshot) and the header for `version`. `None` when a school or row is
+/// set aside as unreadable: the copy would hide it, so there is none (and its header is
+/// deleted).
+pub fn quick_copy_ops(
+    loaded: &Loaded,
+    dirty: &std::collections::BTreeSet<usize>,
+    version: &str,
+) -> Vec<Op> {
+    use crate::domain::quick_copy::{self as quick, Header, Kind, CHUNKS, HEADER_KEY};
+    let header_gone = || {
+        vec![Op::Delete {
+            store: stores::QUICK,
+            key: HEADER_KEY.to_string(),
+        }]
+    };
+    let hides = loaded
+        .set_aside
+        .iter()
+        .any(|s| [stores::SCHOOLS, stores::SUBMISSIONS].contains(&s.unreadable.store.as_str()));
+    if hides {
+        return header_gone();
+    }
+    let snapshot = &loaded.snapshot;
+    let mut chunks: Vec<Option<String>> = (0..CHUNKS)
+        .map(|i| dirty.contains(&i).then(String::new))
+        .collect();
+    for r in &snapshot.schools {
+        if let Some(chunk) = chunks[quick::bucket(&r.school_id)].as_mut() {
+            quick::push_line(chunk, Kind::School, &r.school_id, &json(r));
+        }
+    }
+    for r in &snapshot.submissions {
+        if let Some(chunk) = chunks[quick::bucket(&r.row.school_id)].as_mut() {
+            let key = submission_key(&r.row.school_id, r.row.year);
+            quick::push_line(chunk, Kind::Row, &key, &stored_submission::to_json(r));
+        }
+    }
+    let mut ops: Vec<Op> = chunks
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, c)| {
+            c.map(|value| Op::Put {
+                store: stores::QUICK,
+                key: quick::chunk_key(i),
+                value,
+            })
+        })
+        .collect();
+    let header = Header {
+        version: version.to_string(),
+        chunks: CHUNKS,
+        schools: snapshot.schools.len(),
+        rows: snapshot.submissions.len(),
+    };
+    ops.push(Op::Put {
+        store: stores::QUICK,
+        key: HEADER_KEY.to_string(),
+        value: json(&header),
+    });
+    ops
+}
+
+/// Reads the database for the data service: the small stores, and the schools and rows from
+/// the quick-start copy when it is of the stored `data_version` and holds as many records as
+/// the stores do — otherwise from the records themselves. Returns what was read, the data
+/// version, and whether the copy was used.
+pub async fn load_quick(db: &Db) -> Result<(Loaded, Option<String>, bool), StorageError> {
+    let mut small = Loaded::default();
+    let mut copy = std::collections::HashMap::new();
+    let mut version = None;
+    db.scan(
+        &[
+            stores::ASSESSMENTS,
+            stores::LOG,
+            stores::QUICK,
+            stores::REFERENCES,
+            stores::RUNS,
+            stores::SETTINGS,
+        ],
+        |store, key, text| match store {
+            stores::QUICK => {
+                copy.insert(key, text);
+            }
+            stores::SETTINGS => {
+                if key == DATA_VERSION {
+                    version = serde_json::from_str::<String>(&text).ok();
+                }
+            }
+            _ => take(&mut small, store, key, text),
+        },
+    )
+    .await?;
+    if let Some(v) = &version {
+        let counts = db.counts(&[stores::SCHOOLS, stores::SUBMISSIONS]).await?;
+        if let Some(from_copy) = read_quick_copy(&copy, v, &counts) {
+            let mut loaded = small;
+            loaded.snapshot.schools = from_copy.snapshot.schools;
+            loaded.snapshot.submissions = from_copy.snapshot.submissions;
+            return Ok((loaded, version, true));
+        }
+    }
+    let loaded = load(db).await?;
+    Ok((loaded, version, false))
+}
+
+/// The schools and rows of the copy, in the stores' key order; `None` when the copy is not of
+/// `version`, is incomplete, does not hold `counts` (schools, rows) records, or does not read
+/// whole.
+fn read_quick_copy(
+    copy: &std::collections::HashMap<String, String>,
+    version: &str,
+    counts: &[u32],
+) -> Option<Loaded> {
+    use crate::domain::quick_copy::{self as quick, Header, Kind, CHUNKS, HEADER_KEY};
+    let header: Header = serde_json::from_str(copy.get(HEADER_KEY)?).ok()?;
+    if header.version != version
+        || header.chunks != CHUNKS
+        || [header.schools, header.rows] != [counts[0] as usize, counts[1] as usize]
+    {
+        return None;
+    }
+    let mut loaded = Loaded::default();
+    for i in 0..CHUNKS {
+        for (kind, key, text) in quick::read_chunk(copy.get(&quick::chunk_key(i))?).ok()? {
+            let store = match kind {
+                Kind::School => stores::SCHOOLS,
+                Kind::Row => stores::SUBMISSIONS,
+            };
+            take(&mut loaded, store, key, text.to_string());
+        }
+    }
+    let s = &mut loaded.snapshot;
+    if !loaded.set_aside.is_empty()
+        || s.schools.len() != header.schools
+        || s.submissions.len() != header.rows
+    {
+        return None;
+    }
+    s.schools
+        .sort_by(|a, b| quick::utf16_order(&a.school_id, &b.school_id));
+    let mut keyed: Vec<(String, SubmissionRecord)> = std::mem::take(&mut s.submissions)
+        .into_iter()
+        .map(|r| (submission_key(&r.row.school_id, r.row.year), r))
+        .collect();
+    keyed.sort_by(|a, b| quick::utf16_order(&a.0, &b.0));
+    s.submissions = keyed.into_iter().map(|(_, r)| r).collect();
+    Some(loaded)
+}

@@ -170,6 +170,24 @@ for (const n of sizes) {
   record(`start with ${n} stored: home page with the counts (${startTime[0].toFixed(2)} s), then a click answered`,
     startTime[1], await marks(fresh), startPeak, '≤ 5 s (45,000)');
   console.log(`  (every record read by the data service in the background: ${startTime[2].toFixed(2)} s after the start)`);
+  // Open the run page with everything stored and click «Провести идентификацию» as soon as
+  // the button shows: the request waits for the data service to have every record (the
+  // quick-start copy makes that seconds at national scale). The same parameters over the
+  // same rows show the stored run («Такой расчёт уже есть»), which needs every row's digest.
+  const again = await context.newPage();
+  const [reloadTime, reloadPeak] = await sampling(async () => {
+    const t0 = Date.now();
+    await again.goto(base + '/municipality');
+    const button = again.locator('#identify');
+    await button.waitFor({ timeout: 600000 });
+    await again.waitForFunction(() => !document.querySelector('#identify')?.disabled, null, { timeout: 600000 });
+    await button.click();
+    await again.getByTestId('status').getByText(/Такой расчёт уже есть|Идентификация проведена/).waitFor({ timeout: 600000 });
+    return (Date.now() - t0) / 1000;
+  });
+  record(`open with ${n} stored and click «Провести идентификацию» at once: the result shown`,
+    reloadTime, await marks(again), reloadPeak, '≤ 3 s (45,000)');
+  await again.close();
   await fresh.goto(base + '/municipality');
   await fresh.getByRole('list', { name: 'Итоги идентификации' }).waitFor({ timeout: 600000 });
   await resetLongTasks(fresh);

@@ -381,7 +381,7 @@ test('an import cancelled while it is written leaves the database as it was', as
   const before = await backup(p);
   await importFiles(p, [['big.csv', bigCsv(6000), 'text/csv']]);
   await p.locator('#import-apply').click();
-  await p.locator('#work-cancel:not([disabled])').click({ timeout: 10000 });
+  await p.locator('.work-cancel:not([disabled])').click({ timeout: 10000 });
   await p.locator('.status').getByText('Отменено: ничего не изменено.').waitFor({ timeout: 60000 });
   // Read the database directly (the preview stays on the page).
   assert.equal(await countStore(p, 'submissions'), before.payload.snapshot.submissions.length);
@@ -1587,8 +1587,9 @@ test('an Excel workbook of another form is mapped, imported, identified and expo
 
 test('the user guide screenshots are taken from the real app', async (t) => {
   // Every picture src/data/guide.json names («Как работать»), taken from the app itself:
-  // 1280 × 800, what the window shows (not the full page), into public/guide/.
-  const dir = join(root, 'public', 'guide');
+  // 1280 × 800, what the window shows (not the full page). A test run writes them under
+  // tests/e2e/out/guide/ (to look at); `./run pictures` (GUIDE_PICTURES=1) into public/guide/.
+  const dir = process.env.GUIDE_PICTURES ? join(root, 'public', 'guide') : join(out, 'guide');
   await mkdir(dir, { recursive: true });
   const wanted = new Set(JSON.parse(readFileSync(join(root, 'src', 'data', 'guide.json'), 'utf8')).sections
     .flatMap((s) => s.steps.map((x) => x.image).filter(Boolean))
@@ -2008,7 +2009,7 @@ test('a page closed in the middle of a large import leaves the database entirely
   await importFiles(p, [['big.csv', bigCsv(8000), 'text/csv']]);
   await p.locator('#import-apply').click();
   // Closed while the write runs (the progress bar with «Отменить» is up).
-  await p.locator('#work-cancel').waitFor({ timeout: 10000 });
+  await p.locator('.work-cancel').waitFor({ timeout: 10000 });
   await p.close({ runBeforeUnload: false });
   p = await context.newPage();
   p.on('pageerror', (e) => t.errors.push(String(e)));
@@ -2161,6 +2162,46 @@ test('messages: a success goes by itself, an error stays until closed, a message
   await p.locator('.status .close').click();
   assert.equal(await p.locator('.status.error').count(), 0);
   assert.equal(await p.evaluate(() => document.activeElement?.id), 'main');
+});
+
+test('a crashed data service is replaced: the request in flight fails in Russian, the banner offers a reload, the next action works', async (t) => {
+  const p = await page(t);
+  await demoIdentified(p);
+  await closeMessage(p);
+  const [worker] = p.workers();
+  assert.ok(worker, 'the data service runs in a worker');
+  // The worker is held busy for a moment, with an uncaught error waiting to fire: the request
+  // clicked meanwhile is pending when the worker dies (a crash in the middle of a job).
+  const crash = worker.evaluate(() => {
+    setTimeout(() => { throw new Error('проверка: сбой обработчика'); }, 0);
+    const end = Date.now() + 1500;
+    while (Date.now() < end) { /* busy */ }
+  }).catch(() => {});
+  await p.locator('#identify').click();
+  await crash;
+  const banner = p.getByTestId('failure');
+  await banner.waitFor({ timeout: 10000 });
+  assert.match(await banner.innerText(), /Сбой обработки данных — перезагрузите страницу; сохранённые данные не пострадали/);
+  assert.ok(await banner.getByRole('button', { name: 'Перезагрузить страницу' }).isVisible());
+  await p.locator('.status.error').waitFor({ timeout: 10000 });
+  assert.match(await p.getByTestId('status').innerText(), /Сбой обработки данных: действие не выполнено/);
+  // The banner is in the flow of the page: it covers nothing.
+  const [b, top] = await Promise.all([banner.boundingBox(), p.locator('header.top').boundingBox()]);
+  assert.ok(top && b && top.y >= b.y + b.height - 1, 'the page starts below the banner');
+  await p.screenshot({ path: join(out, 'worker-crash.png') });
+  // The next action starts a new worker and works; one banner however many failures.
+  await closeMessage(p);
+  await p.waitForTimeout(800);
+  await p.locator('#identify').click();
+  await p.getByTestId('status').getByText(/Идентификация проведена|Такой расчёт уже есть/).waitFor({ timeout: 60000 });
+  assert.equal(await p.getByTestId('failure').count(), 1);
+  // A reload starts afresh, the data are there.
+  await banner.getByRole('button', { name: 'Перезагрузить страницу' }).click();
+  await p.getByRole('heading', { name: 'Что хранится в этом браузере' }).waitFor({ timeout: 30000 });
+  await p.getByText('240 школ в 12 муниципалитетах').waitFor();
+  assert.equal(await p.getByTestId('failure').count(), 0);
+  // The crash was said in the console, as it should be; nothing else was.
+  t.errors = t.errors.filter((e) => !/проверка: сбой обработчика|data service failed/.test(e));
 });
 
 test('focus and address: the card gives the focus back, the skip link moves it, each page has its title, the school\'s section and the run are in the address', async (t) => {

@@ -1,5 +1,7 @@
 // A static server for dist/ with the single-page-app fallback (unknown paths → index.html),
-// so that deep links such as /data survive a reload. Loopback only.
+// so that deep links such as /data survive a reload. Loopback only. Like a static host with
+// gzip_static/brotli_static, it serves a file's precompressed copy (name.br, name.gz) when
+// the browser accepts it and the copy is not older than the file.
 import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
@@ -21,8 +23,19 @@ export function serve(root, port = 0) {
       file = join(root, 'index.html');
     }
     try {
-      const body = await readFile(file);
-      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
+      const accepts = String(req.headers['accept-encoding'] ?? '');
+      const headers = { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', vary: 'Accept-Encoding' };
+      let body = null;
+      for (const [enc, ext] of [['br', '.br'], ['gzip', '.gz']]) {
+        if (body || !accepts.includes(enc)) continue;
+        const copy = await stat(file + ext).catch(() => null);
+        if (copy && copy.mtimeMs >= (await stat(file)).mtimeMs) {
+          body = await readFile(file + ext);
+          headers['content-encoding'] = enc;
+        }
+      }
+      body ??= await readFile(file);
+      res.writeHead(200, headers);
       res.end(body);
     } catch (e) {
       res.writeHead(500); res.end(String(e));

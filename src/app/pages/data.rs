@@ -91,7 +91,16 @@ fn ImportSection() -> impl IntoView {
                 return;
             };
             if mapping::needed(&found) {
-                let saved = mapping::saved().await;
+                let (saved, unreadable) = mapping::saved().await;
+                if !unreadable.is_empty() {
+                    state.say(
+                        NoticeKind::Warning,
+                        format!(
+                            "Сохранённые сопоставления столбцов не удаётся прочитать ({}): они не изменены и сейчас не предлагаются.",
+                            unreadable.join("; ")
+                        ),
+                    );
+                }
                 step.set(Some((found, saved)));
             } else {
                 read(files, BTreeMap::new());
@@ -548,6 +557,7 @@ fn StorageSection() -> impl IntoView {
             "log" => "журнал",
             "settings" => "настройки",
             "drafts" => "черновики",
+            "quick" => "копия для быстрого запуска",
             other => other,
         }
         .to_string()

@@ -33,21 +33,30 @@ pub fn needed(inspections: &[Inspection]) -> bool {
     })
 }
 
-/// The mappings saved in this browser.
-pub async fn saved() -> SavedMappings {
+/// The mappings saved in this browser, and what could not be read of them (in Russian:
+/// the storage's error, or one line per damaged mapping). A damaged mapping is left as it
+/// is, never overwritten or dropped.
+pub async fn saved() -> (SavedMappings, Vec<String>) {
     let values = match Db::get().await {
-        Ok(db) => db
-            .values_with_prefix(stores::DRAFTS, KEY)
-            .await
-            .unwrap_or_default(),
-        Err(_) => Vec::new(),
+        Ok(db) => db.values_with_prefix(stores::DRAFTS, KEY).await,
+        Err(e) => Err(e),
     };
-    SavedMappings {
-        mappings: values
-            .iter()
-            .filter_map(|t| ColumnMapping::from_json(t).ok())
-            .collect(),
-    }
+    let values = match values {
+        Ok(v) => v,
+        Err(e) => return (SavedMappings::default(), vec![e.to_string()]),
+    };
+    let mut unreadable = Vec::new();
+    let mappings = values
+        .iter()
+        .filter_map(|t| match ColumnMapping::from_json(t) {
+            Ok(m) => Some(m),
+            Err(e) => {
+                unreadable.push(e);
+                None
+            }
+        })
+        .collect();
+    (SavedMappings { mappings }, unreadable)
 }
 
 async fn forget(name: &str) -> Result<(), StorageError> {

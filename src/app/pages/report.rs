@@ -56,25 +56,42 @@ impl Saved for ReportEdits {
     }
 }
 
-async fn read_draft(key: &str) -> Option<String> {
-    match Db::get().await {
-        Ok(db) => db.get_value(stores::DRAFTS, key).await.ok().flatten(),
-        Err(_) => None,
-    }
+/// A draft as stored: `Ok(None)` when there is none; an error in Russian when the storage
+/// could not be read.
+async fn read_draft(key: &str) -> Result<Option<String>, String> {
+    let db = Db::get().await.map_err(|e| e.to_string())?;
+    db.get_value(stores::DRAFTS, key)
+        .await
+        .map_err(|e| e.to_string())
 }
 
 /// The report's edits as stored (the first form's texts become notes); a report never
-/// typed before takes the fields last typed in another.
-async fn read_edits(key: &str) -> ReportEdits {
-    let mut edits = read_draft(key)
-        .await
-        .and_then(|t| serde_json::from_str::<ReportEdits>(&t).ok())
-        .filter(|e| e.key == key)
-        .map(ReportEdits::upgrade)
-        .unwrap_or_else(|| ReportEdits::new(key));
+/// typed before takes the fields last typed in another. With them, why the stored edits
+/// could not be read, if so: then the page starts from blank edits and saves nothing, so that
+/// the stored ones are never overwritten.
+async fn read_edits(key: &str) -> (ReportEdits, Option<String>) {
+    let stored = match read_draft(key).await {
+        Ok(None) => None,
+        Ok(Some(text)) => match serde_json::from_str::<ReportEdits>(&text) {
+            Ok(e) if e.key == key => Some(e.upgrade()),
+            Ok(_) => return (ReportEdits::new(key), Some("запись другой справки".into())),
+            Err(e) => {
+                return (
+                    ReportEdits::new(key),
+                    Some(format!("запись повреждена: {e}")),
+                )
+            }
+        },
+        Err(why) => return (ReportEdits::new(key), Some(why)),
+    };
+    let mut edits = stored.unwrap_or_else(|| ReportEdits::new(key));
     if edits.title.is_blank() {
+        // The fields of the last report are a convenience: when they cannot be read, the
+        // report starts with empty fields.
         if let Some(last) = read_draft(LAST_TITLE)
             .await
+            .ok()
+            .flatten()
             .and_then(|t| serde_json::from_str::<DocumentFields>(&t).ok())
         {
             edits.title = DocumentFields {
@@ -83,7 +100,7 @@ async fn read_edits(key: &str) -> ReportEdits {
             };
         }
     }
-    edits
+    (edits, None)
 }
 
 /// The fields as printed: the date chosen, or today.
@@ -104,6 +121,8 @@ struct Loaded {
     earlier: usize,
     documents: Documents,
     edits: ReportEdits,
+    /// Why the stored edits could not be read, if so (nothing is saved then).
+    unreadable_edits: Option<String>,
 }
 
 #[component]
@@ -176,13 +195,14 @@ pub fn ReportPage() -> impl IntoView {
             } else {
                 m.as_str()
             };
-            let edits = read_edits(&format!("report:{}:{scope}", run.id)).await;
+            let (edits, unreadable_edits) = read_edits(&format!("report:{}:{scope}", run.id)).await;
             Ok::<_, String>(Arc::new(Loaded {
                 run: record,
                 previous,
                 earlier,
                 documents,
                 edits,
+                unreadable_edits,
             }))
         }
     });
@@ -289,7 +309,10 @@ fn Document(d: Arc<Loaded>, municipality: String) -> impl IntoView {
         extra,
     });
     let edits = RwSignal::new(edits);
-    let status = RwSignal::new(SaveStatus::Idle);
+    let status = RwSignal::new(match &d.unreadable_edits {
+        Some(why) => SaveStatus::Frozen(why.clone()),
+        None => SaveStatus::Idle,
+    });
     let result = Arc::new(d.run.result.clone());
     let recs = Arc::new(recs);
     let fields = Memo::new(move |_| edits.with(|e| effective(&e.title)));
@@ -374,7 +397,8 @@ fn DocumentFieldsForm(edits: RwSignal<ReportEdits>, status: RwSignal<SaveStatus>
                 </div>
             </div>
             // The recommendations' status line is the live one; this one is only seen.
-            <p class="hint">{move || status.get().text()}</p>
+            <p class=move || if status.with(|s| matches!(s, SaveStatus::Frozen(_))) { "alert warning" } else { "hint" }
+                data-testid="report-save">{move || status.get().text()}</p>
         </fieldset>
     }
 }

@@ -7,6 +7,7 @@
 use super::support::SupportEditor;
 use super::RunContext;
 use crate::app::actions;
+use crate::app::components::ReadFailed;
 use crate::app::pages::school::assess::SummaryTable;
 use crate::app::pages::school::placement::PlacementView;
 use crate::app::pages::school::report::ProgrammeView;
@@ -138,7 +139,8 @@ fn CardBody(school_id: String) -> impl IntoView {
             {missing.map(|m| view! { <p data-testid="card-missing">{format!("Чего не хватило для трёхлетних правил: {m}. Добавьте эти данные и проведите расчёт заново.")}</p> })}
             {move || match data.get() {
                 None => view! { <p aria-busy="true">"Загружаю данные школы…"</p> }.into_any(),
-                Some((record, rows)) => {
+                Some(Err(message)) => view! { <ReadFailed what="данные школы" message=message/> }.into_any(),
+                Some(Ok((record, rows))) => {
                     let placed = place(&reference, &rows);
                     let profile = social_profile(&reference, &rows);
                     let docs = record.map(|r| r.documents).unwrap_or_default();
@@ -184,7 +186,10 @@ fn CardBody(school_id: String) -> impl IntoView {
             <h4>"Поддержка и школа-партнёр"</h4>
             <SupportEditor school_id=school_id.clone() candidates=ranked/>
             <h4>"История по расчётам"</h4>
-            {move || history.get().map(|h| view! { <HistoryTable entries=h/> })}
+            {move || history.get().map(|h| match h {
+                Ok(h) => view! { <HistoryTable entries=h/> }.into_any(),
+                Err(message) => view! { <ReadFailed what="историю расчётов" message=message/> }.into_any(),
+            })}
         </section>
     }
     .into_any()

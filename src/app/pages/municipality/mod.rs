@@ -16,7 +16,7 @@ use crate::app::chart::{paint, Chart};
 use crate::app::components::{Dialog, Pager};
 use crate::app::files::TableFiles;
 use crate::app::print::{print_page, rows_shown};
-use crate::app::state::app_state;
+use crate::app::state::{app_state, NoticeKind};
 use crate::charts::{
     identification_scatter, index_histogram, IdentificationScatter, IndexHistogram,
 };
@@ -150,7 +150,16 @@ fn RunSection() -> impl IntoView {
     // The digests of the rows stored now, asked again after every change of the schools.
     let digests = LocalResource::new(move || {
         state.overview.track();
-        actions::digests()
+        async move {
+            let read = actions::digests().await;
+            if let Err(message) = &read {
+                state.say(
+                    NoticeKind::Error,
+                    format!("Не удалось проверить, менялись ли данные после расчёта: {message}"),
+                );
+            }
+            read.unwrap_or_default()
+        }
     });
     let stale = move || {
         let run = shown.get()?;

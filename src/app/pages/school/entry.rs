@@ -9,9 +9,9 @@
 //! On a phone the grid stacks (style/main.css): each indicator's name above its cells, each
 //! cell with its year (`data-year`), so that no name scrolls away from its cells.
 
-use super::{first_problems, read_picked, save, Ws};
+use super::{picked_file, save, Ws};
+use crate::app::actions;
 use crate::app::state::NoticeKind;
-use crate::domain::bundle::Incoming;
 use crate::domain::schema::schema;
 use crate::domain::school_entry::{check_cell, unit};
 use crate::domain::workspace::take_own_rows;
@@ -42,20 +42,23 @@ pub fn Entry(ws: Ws) -> impl IntoView {
     };
     let file_input = NodeRef::<leptos::html::Input>::new();
     let import = move |_| {
-        read_picked(state, file_input, move |name, bytes| {
-            match Incoming::read(&name, &bytes) {
-                Err(problems) => state.say(
-                    NoticeKind::Error,
-                    format!("Файл не принят: {}", first_problems(&problems)),
-                ),
-                Ok((incoming, _)) => {
-                    let mut outcome = Err(String::new());
-                    ws.edit_all(|w| outcome = take_own_rows(w, &incoming));
-                    match outcome {
-                        Ok(m) => state.say(NoticeKind::Success, m),
-                        Err(m) => state.say(NoticeKind::Error, m),
-                    }
-                }
+        let Some(file) = picked_file(file_input) else {
+            return;
+        };
+        let school_id = ws.current.with_untracked(|w| {
+            w.as_ref()
+                .map(|w| w.profile.school_id.trim().to_string())
+                .unwrap_or_default()
+        });
+        leptos::task::spawn_local(async move {
+            let Some(own) = actions::own_rows(state, file, school_id).await else {
+                return;
+            };
+            let mut outcome = Err(String::new());
+            ws.edit_all(|w| outcome = take_own_rows(w, &own));
+            match outcome {
+                Ok(m) => state.say(NoticeKind::Success, m),
+                Err(m) => state.say(NoticeKind::Error, format!("Файл не принят: {m}.")),
             }
         });
     };

@@ -107,38 +107,13 @@ impl Ws {
     }
 }
 
-/// Reads the file picked in `input` and hands its name and bytes to `then`; the input is
-/// cleared first, so that the same file can be picked again after a correction. A file the
-/// browser cannot read is announced.
-pub fn read_picked(
-    state: AppState,
-    input: NodeRef<leptos::html::Input>,
-    then: impl FnOnce(String, Vec<u8>) + 'static,
-) {
-    let Some(input) = input.get() else {
-        return;
-    };
-    let Some(file) = input.files().and_then(|f| f.get(0)) else {
-        return;
-    };
+/// The file picked in `input`, taken out of it (the same file can be picked again). It is
+/// read by the data service, never on the page.
+pub fn picked_file(input: NodeRef<leptos::html::Input>) -> Option<web_sys::File> {
+    let input = input.get()?;
+    let file = input.files().and_then(|f| f.get(0))?;
     input.set_value("");
-    leptos::task::spawn_local(async move {
-        let name = file.name();
-        match crate::storage::browser::read_file(&file).await {
-            Ok(bytes) => then(name, bytes),
-            Err(e) => state.say(NoticeKind::Error, format!("Файл «{name}» не прочитан: {e}")),
-        }
-    });
-}
-
-/// The first problems of a refused file, for a notice.
-pub fn first_problems(problems: &[crate::domain::problem::Problem]) -> String {
-    problems
-        .iter()
-        .take(5)
-        .map(ToString::to_string)
-        .collect::<Vec<_>>()
-        .join("; ")
+    Some(file)
 }
 
 /// The current year of the calendar (the last year of a new draft's window).

@@ -8,11 +8,11 @@
 //! trajectory and what is missing for placement.
 
 use super::jump::{self, Target};
-use super::{first_problems, read_picked, Ws};
+use super::{picked_file, Ws};
+use crate::app::actions;
 use crate::app::chart::{paint, Chart};
 use crate::app::state::NoticeKind;
 use crate::charts::{school_trajectory, SchoolTrajectory};
-use crate::domain::bundle::{parse_bundle_as, Kind};
 use crate::domain::identify::Params;
 use crate::domain::placement::{
     category_sentence, distance_words, missing_without_reference, place, years_words, MissingKind,
@@ -54,28 +54,26 @@ pub fn Placement(ws: Ws) -> impl IntoView {
     let state = ws.state;
     let file_input = NodeRef::<leptos::html::Input>::new();
     let take = move |_| {
-        read_picked(state, file_input, move |name, bytes| {
-            let reference = parse_bundle_as(&name, &bytes, &[Kind::Reference])
-                .map_err(|p| first_problems(&p))
-                .and_then(|pb| SavedReference::of_bundle(&pb));
-            match reference {
-                Ok(r) => {
-                    let msg = format!(
-                        "Эталон «{}» ({}, {} г.) загружен.",
-                        r.payload.region,
-                        r.file,
-                        r.payload
-                            .years
-                            .iter()
-                            .map(i32::to_string)
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    );
-                    ws.edit(0, |w| w.reference = Some(r));
-                    state.say(NoticeKind::Success, msg);
-                }
-                Err(m) => state.say(NoticeKind::Error, format!("Эталон не загружен: {m}")),
-            }
+        let Some(file) = picked_file(file_input) else {
+            return;
+        };
+        leptos::task::spawn_local(async move {
+            let Some(r) = actions::read_reference(state, file).await else {
+                return;
+            };
+            let msg = format!(
+                "Эталон «{}» ({}, {} г.) загружен.",
+                r.payload.region,
+                r.file,
+                r.payload
+                    .years
+                    .iter()
+                    .map(i32::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+            ws.edit(0, |w| w.reference = Some(r));
+            state.say(NoticeKind::Success, msg);
         });
     };
     let stored_refs = Memo::new(move |_| {

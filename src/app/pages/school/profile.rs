@@ -268,7 +268,16 @@ pub fn open_from_stored(ws: Ws, tab: RwSignal<Tab>, stored_id: RwSignal<String>,
                 return;
             }
         }
-        let (record, rows) = actions::school_data(id.clone()).await;
+        let (record, rows) = match actions::school_data(id.clone()).await {
+            Ok(data) => data,
+            Err(message) => {
+                state.say(
+                    NoticeKind::Error,
+                    format!("Не удалось прочитать данные школы «{id}»: {message}"),
+                );
+                return;
+            }
+        };
         let Some(record) = record else {
             state.say(NoticeKind::Error, format!("Школа «{id}» не найдена."));
             return;

@@ -8,6 +8,7 @@
 use super::jump::{self, Target};
 use super::Ws;
 use crate::app::actions;
+use crate::app::components::ReadFailed;
 use crate::app::state::NoticeKind;
 use crate::domain::problem::Severity;
 use crate::domain::row::Row;
@@ -154,14 +155,14 @@ pub fn Send(ws: Ws) -> impl IntoView {
         });
         async move {
             if id.is_empty() {
-                Vec::<Row>::new()
+                Ok(Vec::<Row>::new())
             } else {
-                actions::school_data(id).await.1
+                actions::school_data(id).await.map(|(_, rows)| rows)
             }
         }
     });
     let contents = Memo::new(move |_| {
-        let stored = stored.get().map(|r| r.to_vec()).unwrap_or_default();
+        let stored = stored.get().and_then(Result::ok).unwrap_or_default();
         ws.current.with(|w| {
             let w = w.as_ref()?;
             let p = &w.profile;
@@ -238,6 +239,9 @@ pub fn Send(ws: Ws) -> impl IntoView {
         <section aria-labelledby="send-h">
             <h2 id="send-h">"Отправка в муниципалитет"</h2>
             <p>"Файл школы — один JSON-файл: строки данных по годам, самооценка и программа. Перед выгрузкой черновик сохраняется как данные школы. Если потом что-то исправить и выгрузить снова, новый файл новее прежнего, и муниципалитет при импорте увидит его как обновление, а не конфликт."</p>
+            {move || stored.get().and_then(Result::err).map(|message| view! {
+                <ReadFailed what="строки школы, сохранённые раньше" message=message/>
+            })}
             {move || contents.get().map(|c| view! {
                 <div class="file-contents" data-testid="file-contents">
                     <h3>"Что будет в файле"</h3>

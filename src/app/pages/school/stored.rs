@@ -5,6 +5,7 @@
 use super::assess::SummaryTable;
 use super::{profile, Tab, Ws};
 use crate::app::actions;
+use crate::app::components::ReadFailed;
 use crate::domain::row::Row;
 use crate::domain::schema::{schema, Kind};
 use crate::domain::self_assessment::summary;
@@ -23,14 +24,19 @@ pub fn StoredSchool(id: RwSignal<String>, ws: Ws, tab: RwSignal<Tab>) -> impl In
         async move {
             match summary {
                 Some(_) => actions::school_data(id).await,
-                None => (None, Vec::<Row>::new()),
+                None => Ok((None, Vec::<Row>::new())),
             }
         }
     });
     let export = move |_| actions::export_school(state, id.get_untracked());
     let open = move |_| profile::open_from_stored(ws, tab, id, id.get_untracked());
     move || {
-        let (record, rows) = data.get().map(|d| d.to_owned()).unwrap_or_default();
+        let (record, rows) = match data.get()? {
+            Ok(d) => d,
+            Err(message) => {
+                return Some(view! { <ReadFailed what="данные школы" message=message/> }.into_any())
+            }
+        };
         let first = rows.last().cloned()?;
         let name = record
             .as_ref()
@@ -62,7 +68,7 @@ pub fn StoredSchool(id: RwSignal<String>, ws: Ws, tab: RwSignal<Tab>) -> impl In
                     </section>
                 })}
             </section>
-        })
+        }.into_any())
     }
 }
 
