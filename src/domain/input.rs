@@ -1,8 +1,9 @@
 //! Reading the row contract from CSV, JSON and Excel (.xlsx) files.
 //!
 //! CSV: UTF-8 (a BOM is tolerated), separator `;`, `,` or tab (detected from the header),
-//! decimal point or decimal comma, empty cell = no data. JSON: an array of objects with the
-//! same keys. Every problem is collected with its file, line/record and column; a row with
+//! decimal point or decimal comma, empty cell = no data; a line with fewer fields than the
+//! header names columns is broken, an error (a blank line is skipped). JSON: an array of
+//! objects with the same keys. Every problem is collected with its file, line/record and column; a row with
 //! an error is not used, and the caller sees the error (nothing is dropped silently). XLSX: a
 //! sheet of a workbook, read by [`xlsx`] through the same column plan and row checks as CSV.
 
@@ -508,9 +509,24 @@ pub fn parse_csv_with(file: &str, bytes: &[u8], mapping: Option<&ColumnMapping>)
     ) else {
         return out;
     };
+    // A record must have a field for every column the header names (empty columns at the
+    // header's end aside): a shorter one is a broken line, not a row with empty cells.
+    let expected = header
+        .iter()
+        .rposition(|h| !h.trim().is_empty())
+        .map_or(0, |p| p + 1);
     for record in records {
         match record {
             Ok((line, cells)) => {
+                if cells.len() < expected && cells.iter().any(|c| !c.trim().is_empty()) {
+                    out.problems.push(Problem::error(
+                        file,
+                        Place::Line(line),
+                        None,
+                        short_record(cells.len(), expected),
+                    ));
+                    continue;
+                }
                 let cells: Vec<Cell> = cells.iter().map(|c| Cell::Text(c.as_ref())).collect();
                 read_record(file, &plan, &cells, &|_| Place::Line(line), &mut out);
             }
@@ -521,6 +537,15 @@ pub fn parse_csv_with(file: &str, bytes: &[u8], mapping: Option<&ColumnMapping>)
         }
     }
     out
+}
+
+/// Why a CSV record with fewer fields than the header is not read.
+fn short_record(found: usize, expected: usize) -> String {
+    format!(
+        "в строке {}, а в заголовке {}: строка оборвана или в ней пропущены разделители — она не прочитана (пустое значение пишется пустым полем между разделителями)",
+        crate::format::count(found, "поле", "поля", "полей"),
+        crate::format::count(expected, "поле", "поля", "полей"),
+    )
 }
 
 /// How one column of a file is read: the contract column, and whether its shares are given
@@ -1834,6 +1859,70 @@ mod tests {
         assert_eq!(
             messages(&p),
             vec!["ошибка: h.csv, строка 1: кавычка, открытая в этой строке, не закрыта до конца файла: проверьте кавычки"]
+        );
+    }
+
+    /// A line with fewer fields than the header is broken (cut short, or separators lost):
+    /// before, its missing cells were read as empty and the row was used. Blank lines and
+    /// lines of separators only are still skipped; a quoted cell over several lines is one
+    /// field; empty columns at the header's end need no fields.
+    #[test]
+    fn a_line_shorter_than_the_header_is_an_error_naming_it() {
+        let head =
+            "school_id;school_name;municipality;school_type;year;oge_rus_mean;oge_math_mean\n";
+        let csv = format!(
+            "{head}s1;Школа 1;Город;basic;2024;4;3,9\n\
+             s2;Школа 2;Город;basic;2024;4\n\
+             \n\
+             ;;;;;;\n\
+             s3;\"Школа\n№ 3\";Город;basic;2024;;\n\
+             s4;Школа 4\n\
+             s5;Школа 5;Город;basic;2024;3,5;4\n\
+             \n"
+        );
+        let p = parse_csv("short.csv", csv.as_bytes());
+        assert_eq!(
+            messages(&p)
+                .into_iter()
+                .filter(|m| m.starts_with("ошибка"))
+                .collect::<Vec<_>>(),
+            vec![
+                "ошибка: short.csv, строка 3: в строке 6 полей, а в заголовке 7 полей: строка оборвана или в ней пропущены разделители — она не прочитана (пустое значение пишется пустым полем между разделителями)",
+                "ошибка: short.csv, строка 8: в строке 2 поля, а в заголовке 7 полей: строка оборвана или в ней пропущены разделители — она не прочитана (пустое значение пишется пустым полем между разделителями)",
+            ]
+        );
+        let ids: Vec<&str> = p.rows.iter().map(|r| r.school_id.as_str()).collect();
+        assert_eq!(ids, ["s1", "s3", "s5"]);
+        assert_eq!(p.rows[1].school_name, "Школа\n№ 3");
+        assert_eq!(
+            p.places,
+            vec![Place::Line(2), Place::Line(6), Place::Line(9)]
+        );
+
+        // Separators at the header's end name no column: the lines need not have them.
+        let csv = "school_id;school_name;municipality;school_type;year;;\n\
+                   s1;Школа 1;Город;basic;2024\n\
+                   s2;Школа 2;Город;basic;2024;;\n";
+        let p = parse_csv("trailing.csv", csv.as_bytes());
+        assert!(
+            p.problems.iter().all(|p| !p.is_error()),
+            "{:?}",
+            messages(&p)
+        );
+        assert_eq!(p.rows.len(), 2);
+        // One field short of a named column is an error even when that column is empty.
+        let p = parse_csv(
+            "one.csv",
+            "school_id;school_name;municipality;school_type;year;oge_rus_mean\ns1;Ш;Г;basic;2024\n"
+                .as_bytes(),
+        );
+        assert!(p.rows.is_empty());
+        assert_eq!(
+            messages(&p)
+                .into_iter()
+                .filter(|m| m.starts_with("ошибка"))
+                .collect::<Vec<_>>(),
+            vec!["ошибка: one.csv, строка 2: в строке 5 полей, а в заголовке 6 полей: строка оборвана или в ней пропущены разделители — она не прочитана (пустое значение пишется пустым полем между разделителями)"]
         );
     }
 
