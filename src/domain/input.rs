@@ -15,6 +15,7 @@ use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
 mod xlsx;
+pub(crate) use xlsx::unreadable as unreadable_workbook;
 
 /// Rows read from one file, with where each came from, and everything worth saying about it.
 #[derive(Debug, Default)]
@@ -29,14 +30,28 @@ pub struct Parsed {
 /// What a binary file that is not a table of text really is, by its first bytes.
 fn binary_kind(bytes: &[u8]) -> Option<&'static str> {
     if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
-        Some("архив ZIP — так устроены книги Excel (.xlsx) и документы Word (.docx)")
+        Some("архив ZIP без книги Excel — так устроены документы Word (.docx) и другие файлы")
     } else if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
-        Some("документ старого формата Microsoft Office (.xls или .doc)")
+        Some("книга Excel старого формата (.xls) или документ Word старого формата (.doc); так же хранится и книга Excel, защищённая паролем, — тогда снимите пароль")
     } else if bytes.starts_with(b"%PDF") {
         Some("документ PDF")
     } else {
         None
     }
+}
+
+/// A binary file under a table's name, named for what it is, with what to do: a workbook is
+/// read as «Книга Excel (.xlsx)», a text table as «CSV UTF-8».
+fn binary_problem(file: &str, bytes: &[u8]) -> Option<Problem> {
+    let kind = binary_kind(bytes)?;
+    Some(Problem::error(
+        file,
+        Place::File,
+        None,
+        format!(
+            "этот файл Шкала не читает: это {kind}. Откройте таблицу в Excel и сохраните её как «Книга Excel (.xlsx)» или как «CSV UTF-8 (разделитель — запятая)», затем загрузите новый файл."
+        ),
+    ))
 }
 
 /// How a file is to be read beyond its content: which sheet of a workbook, and a column
@@ -61,17 +76,10 @@ pub fn parse_file_with(file: &str, bytes: &[u8], options: &ReadOptions) -> Parse
     if let Some(parsed) = xlsx::parse(file, bytes, options) {
         return parsed;
     }
-    if let Some(kind) = binary_kind(bytes) {
+    if let Some(problem) = binary_problem(file, bytes) {
         return Parsed {
             file: file.to_string(),
-            problems: vec![Problem::error(
-                file,
-                Place::File,
-                None,
-                format!(
-                    "это не таблица в тексте, а {kind}. Откройте файл в Excel и сохраните его как «CSV UTF-8 (разделитель — запятая)», затем загрузите CSV."
-                ),
-            )],
+            problems: vec![problem],
             ..Parsed::default()
         };
     }
@@ -136,13 +144,8 @@ pub fn preview_table(
     if let Some(preview) = xlsx::preview(file, bytes, options, max_rows) {
         return preview;
     }
-    if let Some(kind) = binary_kind(bytes) {
-        return Err(Problem::error(
-            file,
-            Place::File,
-            None,
-            format!("это не таблица в тексте, а {kind}"),
-        ));
+    if let Some(problem) = binary_problem(file, bytes) {
+        return Err(problem);
     }
     let mut problems = Vec::new();
     let Some(text) = decode(file, bytes, &mut problems) else {
@@ -1444,22 +1447,75 @@ impl<'de> Deserialize<'de> for Row {
 mod binary_tests {
     use super::*;
 
+    /// A ZIP archive of other parts (as a Word document is), packed in memory.
+    fn archive(parts: &[(&str, &str)]) -> Vec<u8> {
+        use std::io::Write;
+        let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        for (name, text) in parts {
+            w.start_file(*name, zip::write::SimpleFileOptions::default())
+                .unwrap();
+            w.write_all(text.as_bytes()).unwrap();
+        }
+        w.finish().unwrap().into_inner()
+    }
+
     #[test]
-    fn a_workbook_renamed_to_csv_is_named_for_what_it_is() {
+    fn a_binary_file_under_a_tables_name_is_named_for_what_it_is() {
+        let docx = archive(&[("word/document.xml", "<w:document/>")]);
         for (bytes, what) in [
-            (&b"PK\x03\x04\x14\x00rest"[..], "архив ZIP"),
-            (&[0xD0, 0xCF, 0x11, 0xE0, 0xA1][..], "старого формата"),
-            (&b"%PDF-1.7"[..], "PDF"),
+            (
+                &docx[..],
+                "это архив ZIP без книги Excel — так устроены документы Word (.docx)",
+            ),
+            (
+                &[0xD0, 0xCF, 0x11, 0xE0, 0xA1][..],
+                "это книга Excel старого формата (.xls)",
+            ),
+            (&b"%PDF-1.7"[..], "это документ PDF"),
         ] {
             let p = parse_file("t.csv", bytes);
             assert!(p.rows.is_empty());
             assert_eq!(p.problems.len(), 1);
             let m = p.problems[0].to_string();
             assert!(
-                m.contains("t.csv") && m.contains(what) && m.contains("CSV UTF-8"),
+                m.starts_with("ошибка: t.csv: этот файл Шкала не читает")
+                    && m.contains(what)
+                    && m.contains(
+                        "«Книга Excel (.xlsx)» или как «CSV UTF-8 (разделитель — запятая)»"
+                    ),
                 "{m}"
             );
+            let e = preview_table("t.csv", bytes, &ReadOptions::default(), 5).unwrap_err();
+            assert_eq!(e.to_string(), m, "the mapping step says the same");
         }
+    }
+
+    /// The README says old books are saved as .xlsx: so does the message (before, it sent
+    /// them to «CSV UTF-8» only).
+    #[test]
+    fn an_old_xls_book_is_told_to_become_an_xlsx_book() {
+        let p = parse_file(
+            "свод.xls",
+            &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1],
+        );
+        assert_eq!(
+            p.problems[0].to_string(),
+            "ошибка: свод.xls: этот файл Шкала не читает: это книга Excel старого формата (.xls) или документ Word старого формата (.doc); так же хранится и книга Excel, защищённая паролем, — тогда снимите пароль. Откройте таблицу в Excel и сохраните её как «Книга Excel (.xlsx)» или как «CSV UTF-8 (разделитель — запятая)», затем загрузите новый файл."
+        );
+    }
+
+    /// A file that starts as a ZIP but does not open as one is damaged — cut short in a
+    /// download or a copy — not «an archive to save as CSV».
+    #[test]
+    fn a_broken_zip_under_a_tables_name_is_called_damaged() {
+        let p = parse_file("t.csv", b"PK\x03\x04\x14\x00rest");
+        assert_eq!(p.problems.len(), 1);
+        let m = p.problems[0].to_string();
+        assert!(
+            m.starts_with("ошибка: t.csv: файл повреждён или записан не полностью"),
+            "{m}"
+        );
+        assert!(!m.contains("CSV"), "{m}");
     }
 }
 

@@ -60,21 +60,36 @@ fn open(bytes: &[u8]) -> Opened<'_> {
     }
     match Xlsx::new(Cursor::new(bytes)) {
         Ok(book) => Opened::Book(Box::new(book)),
-        Err(e) => {
-            // The names of a ZIP's files are stored uncompressed: a workbook's parts are named.
-            let names = |part: &[u8]| bytes.windows(part.len()).any(|w| w == part);
-            if names(b"xl/workbook.bin") {
-                Opened::Broken(
-                    "это двоичная книга Excel (.xlsb). Откройте её в Excel и сохраните как «Книга Excel (.xlsx)»".to_string(),
-                )
-            } else if names(b"xl/workbook.xml") {
-                Opened::Broken(format!(
-                    "книгу Excel не удаётся прочитать: файл повреждён (обрезан при передаче или испорчен). Откройте его в Excel и сохраните заново (техническая причина: {e})"
-                ))
-            } else {
-                Opened::NotWorkbook
-            }
-        }
+        Err(e) => match unreadable(bytes, &e) {
+            Some(message) => Opened::Broken(message),
+            None => Opened::NotWorkbook,
+        },
+    }
+}
+
+/// Why a file that starts as a ZIP archive does not open as a workbook, in Russian; `None`
+/// when it is a readable archive without a workbook (a Word document): the caller names it.
+pub(crate) fn unreadable(bytes: &[u8], e: &XlsxError) -> Option<String> {
+    // The names of a ZIP's files are stored uncompressed: a workbook's parts are named.
+    let names = |part: &[u8]| bytes.windows(part.len()).any(|w| w == part);
+    if names(b"xl/workbook.bin") {
+        return Some(
+            "это двоичная книга Excel (.xlsb). Откройте её в Excel и сохраните как «Книга Excel (.xlsx)»".to_string(),
+        );
+    }
+    match e {
+        XlsxError::Zip(zip::result::ZipError::UnsupportedArchive(_)) => Some(
+            "архив книги записан способом, который Шкала не читает (другое сжатие или шифрование). Откройте файл в Excel и сохраните его как «Книга Excel (.xlsx)»".to_string(),
+        ),
+        // The archive itself does not read: the end of a ZIP holds its table of contents, so a
+        // file cut short (a download or a copy that did not finish) lands here.
+        XlsxError::Zip(_) | XlsxError::Io(_) => Some(
+            "файл повреждён или записан не полностью: это архив ZIP, как книга Excel (.xlsx), но он обрывается или испорчен, и прочитать его нельзя. Получите файл заново (скачайте или скопируйте ещё раз) или, если он открывается в Excel, сохраните его там как «Книга Excel (.xlsx)»".to_string(),
+        ),
+        _ if names(b"xl/workbook.xml") => Some(format!(
+            "книгу Excel не удаётся прочитать: файл повреждён или записан не полностью. Получите файл заново или, если он открывается в Excel, сохраните его там заново (техническая причина: {e})"
+        )),
+        _ => None,
     }
 }
 
@@ -1259,19 +1274,32 @@ mod tests {
             &[vec!["s1", "Ш", "Г", "basic", "2024"]],
         );
         let bytes = saved(book);
-        // Cut anywhere: an error (or, cut before any part is named, the archive message).
+        // Cut anywhere: an error, and once it starts as a ZIP, «повреждён» (before, a cut
+        // before the workbook's parts were named was «архив ZIP … сохраните как CSV»).
         for cut in (0..bytes.len()).step_by(97) {
             let p = parse_file("cut.xlsx", &bytes[..cut]);
             assert!(p.rows.is_empty() || cut == bytes.len());
             assert!(!errors(&p).is_empty(), "cut at {cut}");
+            if cut >= 4 {
+                assert!(
+                    errors(&p)[0]
+                        .starts_with("ошибка: cut.xlsx: файл повреждён или записан не полностью"),
+                    "cut at {cut}: {:?}",
+                    errors(&p)
+                );
+            }
             let _ = preview_table("cut.xlsx", &bytes[..cut], &ReadOptions::default(), 3);
         }
-        let p = parse_file("cut.xlsx", &bytes[..bytes.len() - 30]);
-        assert!(
-            errors(&p)[0].contains("книгу Excel не удаётся прочитать: файл повреждён"),
-            "{:?}",
-            errors(&p)
-        );
+        for cut in [bytes.len() / 2, bytes.len() - 30] {
+            let m = "ошибка: cut.xlsx: файл повреждён или записан не полностью: это архив ZIP, как книга Excel (.xlsx), но он обрывается или испорчен, и прочитать его нельзя. Получите файл заново (скачайте или скопируйте ещё раз) или, если он открывается в Excel, сохраните его там как «Книга Excel (.xlsx)»";
+            assert_eq!(errors(&parse_file("cut.xlsx", &bytes[..cut])), vec![m]);
+            assert_eq!(
+                preview_table("cut.xlsx", &bytes[..cut], &ReadOptions::default(), 3)
+                    .unwrap_err()
+                    .to_string(),
+                m
+            );
+        }
         // Flipped bytes never panic.
         for i in (0..bytes.len()).step_by(13) {
             let mut b = bytes.clone();
