@@ -943,6 +943,9 @@ enum Cell<'a> {
     /// A workbook cell that is neither text nor a number: what it is and how it shows
     /// («дата 01.09.2024», «логическое значение ИСТИНА», «ошибка Excel #DIV/0!»).
     Other(String),
+    /// A workbook's formula whose value no spreadsheet computed (the formula, with its `=`):
+    /// its stored value — nothing, or the 0 a program put there — is not the data.
+    Uncomputed(&'a str),
 }
 
 /// A cell with the contract column it is read as, where it is in its record, and whether a
@@ -959,7 +962,7 @@ impl Cell<'_> {
         match self {
             Cell::Text(s) => s.trim().is_empty(),
             Cell::Json(v) => v.is_null(),
-            Cell::Number(_) | Cell::Other(_) => false,
+            Cell::Number(_) | Cell::Other(_) | Cell::Uncomputed(_) => false,
         }
     }
 
@@ -973,6 +976,7 @@ impl Cell<'_> {
             Cell::Json(v) => Err(format!("ожидался текст, получено {}", json_kind(v))),
             Cell::Number(v) => Ok(shortest_decimal(*v)),
             Cell::Other(what) => Err(format!("ожидался текст, а в ячейке {what}")),
+            Cell::Uncomputed(formula) => Err(uncomputed(formula)),
         }
     }
 
@@ -990,6 +994,7 @@ impl Cell<'_> {
             Cell::Number(v) if v.is_finite() => Ok(Some(*v)),
             Cell::Number(_) => Err("число вне допустимого диапазона".to_string()),
             Cell::Other(what) => Err(format!("ожидалось число, а в ячейке {what}")),
+            Cell::Uncomputed(formula) => Err(uncomputed(formula)),
         }
     }
 
@@ -1000,8 +1005,22 @@ impl Cell<'_> {
             Cell::Json(v) => v.to_string(),
             Cell::Number(v) => shortest_decimal(*v),
             Cell::Other(what) => what.clone(),
+            Cell::Uncomputed(formula) => formula.to_string(),
         }
     }
+}
+
+/// Why a formula's cell is not read: its value was never computed (`formula` empty: a cell
+/// of a shared formula, which stores no text of its own).
+fn uncomputed(formula: &str) -> String {
+    let formula = if formula.is_empty() {
+        String::new()
+    } else {
+        format!(" «{formula}»")
+    };
+    format!(
+        "в ячейке формула{formula} без вычисленного значения (книгу записала программа, а не Excel): откройте файл в Excel и сохраните его — Excel вычислит формулы, — или вставьте в эти ячейки значения («Специальная вставка» → «Значения»)"
+    )
 }
 
 /// A number as a person would type it: no trailing `.0` for whole numbers (a workbook stores
@@ -1113,6 +1132,11 @@ fn build_row(
             problems.push(Problem::error(file, at(field.position), Some(col), msg));
         };
         let c = &s.columns[*col];
+        if let Cell::Uncomputed(formula) = cell {
+            err(&c.id, uncomputed(formula), problems);
+            ok = false;
+            continue;
+        }
         match c.kind {
             Kind::Text => match cell.text() {
                 Ok(t) if t.is_empty() && c.required => {
