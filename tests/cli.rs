@@ -517,22 +517,122 @@ fn xlsx_workbook_has_the_lists_and_every_school_as_the_csv() {
     assert!(!low.is_empty());
     assert_eq!(listed, low);
 
-    // An .xlsx name without --format keeps the default (JSON) and says so.
-    let json = temp("xlsx-default.xlsx");
+    // An .xlsx name without --format gets the workbook (before: JSON in a file named .xlsx).
+    let by_name = temp("xlsx-by-name.xlsx");
     let o = shkala(&[
         "identify",
         "--input",
         demo.to_str().unwrap(),
         "--out",
-        json.to_str().unwrap(),
+        by_name.to_str().unwrap(),
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
+    let mut again = Xlsx::new(std::io::Cursor::new(std::fs::read(&by_name).unwrap()))
+        .expect("a workbook, not JSON");
+    assert_eq!(again.sheet_names(), book.sheet_names());
+    assert_eq!(
+        again.worksheet_range("Все школы").unwrap(),
+        book.worksheet_range("Все школы").unwrap()
+    );
+}
+
+/// Without --format the name's extension says the format; a --format that contradicts it,
+/// and an extension a command does not write, are errors with nothing written.
+#[test]
+fn the_format_follows_the_names_extension_and_a_contradiction_is_an_error() {
+    let input = temp("formats.csv");
+    std::fs::write(&input, good_csv()).unwrap();
+    let input = input.to_str().unwrap();
+    for (name, starts) in [
+        ("formats-out.json", &b"{"[..]),
+        ("formats-out.csv", &b"\xEF\xBB\xBFschool_id;"[..]),
+        ("formats-out.xlsx", &b"PK\x03\x04"[..]),
+        ("formats-out.txt", &b"{"[..]),
+        ("formats-out", &b"{"[..]),
+    ] {
+        let out = temp(name);
+        let o = shkala(&["identify", "--input", input, "--out", out.to_str().unwrap()]);
+        assert!(o.status.success(), "{name}: {}", stderr(&o));
+        assert!(std::fs::read(&out).unwrap().starts_with(starts), "{name}");
+    }
+    // Named by its extension, asked for in another format: which one was meant?
+    for (format, name, expected) in [
+        (
+            "json",
+            "contradiction.xlsx",
+            "ошибка: --format json, а файл результата ",
+        ),
+        (
+            "csv",
+            "contradiction.json",
+            "ошибка: --format csv, а файл результата ",
+        ),
+        (
+            "xlsx",
+            "contradiction.csv",
+            "ошибка: --format xlsx, а файл результата ",
+        ),
+    ] {
+        let out = temp(name);
+        let _ = std::fs::remove_file(&out);
+        let o = shkala(&[
+            "identify",
+            "--input",
+            input,
+            "--format",
+            format,
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert_eq!(o.status.code(), Some(2), "{format} {name}");
+        assert!(stderr(&o).contains(expected), "{}", stderr(&o));
+        assert!(!out.exists(), "{name}: nothing written");
+    }
+    let o = shkala(&[
+        "identify", "--input", input, "--format", "json", "--out", "r.xlsx",
+    ]);
     assert!(
-        stderr(&o).contains("укажите --format xlsx"),
+        stderr(&o).contains(
+            "ошибка: --format json, а файл результата r.xlsx по расширению — книга Excel: укажите --format xlsx или назовите файл r.json"
+        ),
         "{}",
         stderr(&o)
     );
-    assert!(std::fs::read(&json).unwrap().starts_with(b"{"));
+    // --format agreeing with the name, or with a name of no format.
+    let out = temp("agree.csv");
+    let o = shkala(&[
+        "identify",
+        "--input",
+        input,
+        "--format",
+        "csv",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    // Formats the tool does not write, and formats a command does not write.
+    for (args, expected) in [
+        (
+            vec!["identify", "--input", input, "--out", "r.xls"],
+            "ошибка: r.xls: файлы .xls Шкала не записывает; книга Excel записывается как .xlsx — назовите файл r.xlsx",
+        ),
+        (
+            vec!["demo", "--out", "region.json"],
+            "ошибка: region.json: команда demo записывает CSV (.csv) или книгу Excel (.xlsx), а не JSON — назовите файл region.csv",
+        ),
+        (
+            vec!["sheet", "--input", "book.xlsx", "--out", "sheet.xlsx"],
+            "ошибка: sheet.xlsx: команда sheet записывает CSV (.csv), а не книгу Excel — назовите файл sheet.csv",
+        ),
+        (
+            vec!["mapping", "--input", input, "--out", "m.csv"],
+            "ошибка: m.csv: команда mapping записывает JSON (.json), а не CSV — назовите файл m.json",
+        ),
+    ] {
+        let o = shkala(&args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert!(stderr(&o).contains(expected), "{args:?}: {}", stderr(&o));
+    }
 }
 
 fn fixture(name: &str) -> PathBuf {
@@ -815,4 +915,188 @@ fn a_workbook_written_by_the_tool_reads_back_to_the_same_rows_and_result() {
     ]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("листы: «Данные»"), "{}", stderr(&o));
+}
+
+/// `odd.csv` (a table of another form) in a workbook, behind a title sheet.
+fn odd_xlsx_behind_a_title() -> Vec<u8> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let title = book.add_worksheet().set_name("Титул").unwrap();
+    title
+        .write_string(0, 0, "Сведения о школах района")
+        .unwrap();
+    let data = book.add_worksheet().set_name("Данные").unwrap();
+    let text = std::fs::read_to_string(fixture("odd.csv")).unwrap();
+    for (r, line) in text.trim_start_matches('\u{feff}').lines().enumerate() {
+        for (c, cell) in line.split(';').enumerate() {
+            if !cell.is_empty() {
+                data.write_string(r as u32, c as u16, cell).unwrap();
+            }
+        }
+    }
+    book.save_to_buffer().unwrap()
+}
+
+/// A regional form behind a «Титул» sheet: `shkala mapping` reads the sheet asked for (before,
+/// it had no --sheet and suggested a mapping for the title), and a mapping whose first rows do
+/// not read exits 2 (before: 0, with «ошибка» printed).
+#[test]
+fn mapping_reads_the_sheet_asked_for_and_fails_when_the_rows_do_not_read() {
+    let dir = temp("mapping-sheet");
+    std::fs::create_dir_all(&dir).unwrap();
+    let book = dir.join("форма.xlsx");
+    std::fs::write(&book, odd_xlsx_behind_a_title()).unwrap();
+    let (title_mapping, mapping) = (dir.join("титул.json"), dir.join("данные.json"));
+    for m in [&title_mapping, &mapping] {
+        let _ = std::fs::remove_file(m);
+    }
+
+    // Without --sheet the title sheet is read: nothing maps, the tool says so and fails; the
+    // suggestion is still written, to be corrected.
+    let o = shkala(&[
+        "mapping",
+        "--input",
+        book.to_str().unwrap(),
+        "--out",
+        title_mapping.to_str().unwrap(),
+    ]);
+    let e = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{e}");
+    assert!(
+        e.contains("примечание: форма.xlsx: прочитан лист «Титул»; в книге листы: «Титул», «Данные»; другой лист — --sheet ЛИСТ"),
+        "{e}"
+    );
+    assert!(
+        e.contains("ошибка: сопоставление «форма»: обязательный столбец «school_id» (Идентификатор школы) не сопоставлен ни с одним столбцом файла"),
+        "{e}"
+    );
+    assert!(e.contains("Найдено ошибок: "), "{e}");
+    assert!(e.contains("записано для правки"), "{e}");
+    assert!(title_mapping.exists());
+
+    let o = shkala(&[
+        "mapping",
+        "--input",
+        book.to_str().unwrap(),
+        "--sheet",
+        "Данные",
+        "--out",
+        mapping.to_str().unwrap(),
+    ]);
+    let e = stderr(&o);
+    assert!(o.status.success(), "{e}");
+    assert!(!e.contains("ошибка"), "{e}");
+    assert!(
+        e.contains("читаются с этим сопоставлением без ошибок"),
+        "{e}"
+    );
+    assert!(e.contains("--sheet \"Данные\" --mapping"), "{e}");
+    let table = String::from_utf8(o.stdout).unwrap();
+    assert!(table.contains("«Код ОО»"), "{table}");
+
+    // The workbook's sheet read by the mapping gives the contract file's result.
+    let (by_book, by_contract) = (temp("by-book.json"), temp("by-contract-2.json"));
+    let o = shkala(&[
+        "identify",
+        "--input",
+        book.to_str().unwrap(),
+        "--sheet",
+        "Данные",
+        "--mapping",
+        mapping.to_str().unwrap(),
+        "--out",
+        by_book.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = shkala(&[
+        "identify",
+        "--input",
+        fixture("contract.csv").to_str().unwrap(),
+        "--out",
+        by_contract.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let read = |p: &PathBuf| -> serde_json::Value {
+        serde_json::from_slice(&std::fs::read(p).unwrap()).unwrap()
+    };
+    assert_eq!(read(&by_book)["schools"], read(&by_contract)["schools"]);
+
+    // A value the mapping reads that is not valid: the rows' error, and exit 2.
+    let bad = dir.join("плохая.csv");
+    let text = std::fs::read_to_string(fixture("odd.csv")).unwrap();
+    std::fs::write(&bad, text.replacen(";68,7;", ";168,7;", 1)).unwrap();
+    let bad_mapping = dir.join("плохая.mapping.json");
+    let _ = std::fs::remove_file(&bad_mapping);
+    let o = shkala(&["mapping", "--input", bad.to_str().unwrap()]);
+    let e = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{e}");
+    assert!(
+        e.contains("ошибка: плохая.csv, строка 2, столбец «ege_rus_mean»: средний балл ЕГЭ должен быть от 0 до 100, получено «168,7»"),
+        "{e}"
+    );
+    assert!(e.contains("Найдено ошибок: 1."), "{e}");
+    assert!(bad_mapping.exists(), "the draft is written");
+}
+
+/// Broken inputs the readers now name: a workbook cut in half, a CSV line cut short, and a
+/// formula a program wrote without computing it.
+#[test]
+fn a_cut_workbook_a_short_line_and_an_uncomputed_formula_are_errors() {
+    let out = temp("never-broken.json");
+    let _ = std::fs::remove_file(&out);
+    let run = |input: &PathBuf| {
+        shkala(&[
+            "identify",
+            "--input",
+            input.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ])
+    };
+    let whole = good_xlsx();
+    let half = temp("половина.xlsx");
+    std::fs::write(&half, &whole[..whole.len() / 2]).unwrap();
+    let o = run(&half);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("ошибка: половина.xlsx: файл повреждён или записан не полностью"),
+        "{}",
+        stderr(&o)
+    );
+
+    let short = temp("short-line.csv");
+    let text = good_csv().replacen(
+        "b;Школа b;Город;secondary;2019;0;70;20",
+        "b;Школа b;Город",
+        1,
+    );
+    std::fs::write(&short, text).unwrap();
+    let o = run(&short);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o)
+            .contains("ошибка: short-line.csv, строка 3: в строке 3 поля, а в заголовке 8 полей"),
+        "{}",
+        stderr(&o)
+    );
+
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let data = book.add_worksheet().set_name("Данные").unwrap();
+    for (r, line) in good_csv().lines().enumerate() {
+        for (c, cell) in line.split(';').enumerate() {
+            if !cell.is_empty() {
+                data.write_string(r as u32, c as u16, cell).unwrap();
+            }
+        }
+    }
+    data.write_formula(2, 5, "=20/2").unwrap();
+    let formula = temp("формула.xlsx");
+    std::fs::write(&formula, book.save_to_buffer().unwrap()).unwrap();
+    let o = run(&formula);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("ошибка: формула.xlsx, ячейка Данные!F3, поле «ege_no_cert_pct»: в ячейке формула «=20/2» без вычисленного значения (книгу записала программа, а не Excel): откройте файл в Excel и сохраните его"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!out.exists(), "nothing is written from a broken input");
 }

@@ -1062,6 +1062,8 @@ fn workbook_of(table: &Table, shape: usize) -> Vec<u8> {
         ws.write_boolean(first + 2, 6, true).expect("a cell");
         ws.merge_range(first, 2, first + 2, 2, "Район А", &plain)
             .expect("a merge");
+        // A formula whose value was never computed (rust_xlsxwriter stores 0).
+        ws.write_formula(first + 3, 5, "=F1*100").expect("a cell");
     }
     book.save_to_buffer().expect("a workbook")
 }
@@ -1126,6 +1128,11 @@ const XML_SNIPPETS: &[&str] = &[
     r#"<numFmt numFmtId="164" formatCode="dd/mm/yyyy"/>"#,
     r#"<workbookPr date1904="1"/>"#,
     r#"<sheet name="Лист" sheetId="9" r:id="rId99"/>"#,
+    r#"<c r="F3"><f>1/0</f></c>"#,
+    r#"<c r="F3"><f t="shared" ref="A1:XFD1048576" si="0">A1&amp;"&lt;"</f><v>0</v></c>"#,
+    r#"<c><f t="shared" si="0"/></c>"#,
+    r#"<x:c r="G2"><x:f>SUM(<!-- > -->A1)</x:f></x:c>"#,
+    r#"<calcPr calcId="124519" fullCalcOnLoad="1"/>"#,
     "&#0;&amp;&lt;&#xFFFF;",
 ];
 

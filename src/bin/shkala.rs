@@ -5,7 +5,7 @@
 //!                 [--years 2019,2020,2021] --out FILE [--format json|csv|xlsx] [--lang ru]
 //!                 [--pretty] [--robustness]
 //!                 [--mapping mapping.json]
-//! shkala mapping --input FILE [--out mapping.json] [--name NAME]
+//! shkala mapping --input FILE [--sheet NAME] [--out mapping.json] [--name NAME]
 //!                              suggested column mapping for a table of another form
 //! shkala sheet --input BOOK.xlsx [--sheet NAME] [--out FILE.csv]
 //!                              a workbook's sheet as CSV, cell for cell
@@ -13,14 +13,17 @@
 //! shkala rubric                the embedded rubric: lines and maximum per system
 //! shkala demo --out FILE [--schools N] [--municipalities N] [--years 2023,2024,2025] [--seed N]
 //! ```
-//! Exit status: 0 on success, 2 on invalid input or usage (messages on stderr, in Russian).
+//! Exit status: 0 on success, 2 on invalid input or usage — whenever an error was printed
+//! (messages on stderr, in Russian).
 //!
 //! `--format`: `json` (the result contract), `csv` (one line per school, for Excel) or `xlsx`
 //! (an Excel workbook: a sheet per list, every school, the municipalities, the parameters;
-//! [`shkala::domain::result_workbook`]). Without `--format` the format follows `--out`: a name
-//! ending in `.csv` gets CSV, any other JSON — `.xlsx` too (with a note on stderr), so a
-//! workbook is always asked for by name. JSON and CSV are the machine contract (ids, full
-//! precision: [`identify::csv::to_table`]); `--lang ru` writes the CSV for people instead
+//! [`shkala::domain::result_workbook`]). Without `--format` the format follows the name of
+//! `--out`: `.json` → JSON, `.csv` → CSV, `.xlsx` → the workbook; another name → JSON. A
+//! `--format` that contradicts the name's extension, or an extension a command does not write
+//! (`demo` writes CSV or a workbook, `sheet` CSV, `mapping` JSON; `.xls`, `.ods` … nothing), is
+//! an error. JSON and CSV are the machine contract (ids, full precision:
+//! [`identify::csv::to_table`]); `--lang ru` writes the CSV for people instead
 //! ([`identify::csv::russian_table`], as the app's export and the workbook's «Все школы»).
 
 use shkala::domain::{
@@ -46,8 +49,9 @@ const USAGE: &str = "\
       идентификацию и записывает результат: JSON, CSV для Excel или книгу
       Excel (xlsx: листы ШНРО, «группа риска», стабильно высокие, ШНСУ,
       резильентные, все школы, по муниципалитетам, параметры). Без --format
-      файл *.csv получает CSV, любой другой — JSON (и *.xlsx тоже: для книги
-      Excel укажите --format xlsx). JSON пишется одной строкой; --pretty — с
+      формат следует из имени файла: *.json — JSON, *.csv — CSV, *.xlsx —
+      книга Excel, другое имя — JSON; --format, который противоречит
+      расширению, — ошибка. JSON пишется одной строкой; --pretty — с
       отступами. --sheet — лист книг Excel; без него читается первый лист,
       в заголовке которого есть столбцы контракта строки.
       JSON и CSV — машинный контракт для программ: идентификаторы столбцов и
@@ -65,14 +69,19 @@ const USAGE: &str = "\
       Таблицу другой формы (другие названия и порядок столбцов) читает
       сопоставление столбцов: --mapping ФАЙЛ.json (его предлагает команда
       shkala mapping).
-  shkala mapping --input ФАЙЛ [--out сопоставление.json] [--name НАЗВАНИЕ]
+  shkala mapping --input ФАЙЛ [--sheet ЛИСТ] [--out сопоставление.json] [--name НАЗВАНИЕ]
       Предлагает сопоставление столбцов таблицы со столбцами контракта строки:
       печатает таблицу предложений и записывает сопоставление в JSON (по
       умолчанию — рядом с файлом, ФАЙЛ.mapping.json), чтобы проверить его,
-      исправить и передать в identify --mapping.
+      исправить и передать в identify --mapping. --sheet — лист книги Excel
+      (например, когда таблица стоит за листом «Титул»); без него — первый
+      лист с контрактом строки в заголовке, иначе первый непустой. Если
+      первые строки с этим сопоставлением не читаются, ошибки печатаются,
+      сопоставление записывается для правки, а код выхода — 2.
   shkala sheet --input КНИГА.xlsx [--sheet ЛИСТ] [--out ФАЙЛ.csv]
       Печатает лист книги Excel (по умолчанию первый) как CSV для Excel —
       например, чтобы сравнить выгруженную книгу с CSV того же расчёта.
+      Записывает только CSV.
   shkala template
       Печатает пустой CSV со всеми столбцами контракта строки.
   shkala rubric
@@ -81,7 +90,8 @@ const USAGE: &str = "\
       Создаёт вымышленный регион для демонстрации: CSV или, если имя
       файла оканчивается на .xlsx, книгу Excel (лист «Данные»).
 
-Код выхода: 0 — успех, 2 — ошибка во входных данных или в аргументах.";
+Код выхода: 0 — успех, 2 — ошибка во входных данных или в аргументах (всегда,
+когда напечатана ошибка).";
 
 /// A failure to report: messages for stderr, exit code 2.
 struct Failure(Vec<String>);
@@ -232,6 +242,116 @@ fn write_json(path: &str, value: &impl serde::Serialize, pretty: bool) -> Result
     w.flush().map_err(|e| fail(&e))
 }
 
+/// A format a command writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Format {
+    Json,
+    Csv,
+    Xlsx,
+}
+
+impl Format {
+    const ALL: [Format; 3] = [Format::Json, Format::Csv, Format::Xlsx];
+
+    fn id(self) -> &'static str {
+        match self {
+            Format::Json => "json",
+            Format::Csv => "csv",
+            Format::Xlsx => "xlsx",
+        }
+    }
+
+    /// What a file of this format is, in words.
+    fn words(self) -> &'static str {
+        match self {
+            Format::Json => "JSON",
+            Format::Csv => "CSV",
+            Format::Xlsx => "книга Excel",
+        }
+    }
+
+    /// The same, as what is written («записывает книгу Excel»).
+    fn written(self) -> &'static str {
+        match self {
+            Format::Xlsx => "книгу Excel",
+            other => other.words(),
+        }
+    }
+
+    /// The format a file name asks for by its extension: `None` for a name that says nothing
+    /// (no extension, or one of no format: `.txt`); an error for a spreadsheet format the
+    /// tool does not write.
+    fn of_name(path: &str) -> Result<Option<Format>, Failure> {
+        let extension = Path::new(path)
+            .extension()
+            .map(|e| e.to_string_lossy().to_lowercase());
+        match extension.as_deref() {
+            Some("json") => Ok(Some(Format::Json)),
+            Some("csv") => Ok(Some(Format::Csv)),
+            Some("xlsx") => Ok(Some(Format::Xlsx)),
+            Some(e @ ("xls" | "xlsm" | "xlsb" | "ods")) => Err(format!(
+                "ошибка: {path}: файлы .{e} Шкала не записывает; книга Excel записывается как .xlsx — назовите файл {}",
+                Path::new(path).with_extension("xlsx").display()
+            )
+            .into()),
+            _ => Ok(None),
+        }
+    }
+}
+
+/// The format of a command's output file: `--format` if given, otherwise the one the name's
+/// extension asks for, otherwise `default`. A `--format` that contradicts the extension, and
+/// a format the command does not write, are errors — the file would say one thing and hold
+/// another.
+fn output_format(
+    command: &str,
+    out: &str,
+    flag: Option<&str>,
+    writes: &[Format],
+    default: Format,
+) -> Result<Format, Failure> {
+    let ids = || {
+        let ids: Vec<&str> = writes.iter().map(|f| f.id()).collect();
+        match ids.split_last() {
+            Some((last, [])) => last.to_string(),
+            Some((last, rest)) => format!("{} и {last}", rest.join(", ")),
+            None => String::new(),
+        }
+    };
+    let flag = match flag {
+        None => None,
+        Some(f) => match Format::ALL.into_iter().find(|x| x.id() == f) {
+            Some(x) if writes.contains(&x) => Some(x),
+            _ => return Err(format!("--format: «{f}» — допустимы {}", ids()).into()),
+        },
+    };
+    let named = Format::of_name(out)?;
+    match (flag, named) {
+        (Some(f), Some(n)) if f != n => Err(format!(
+            "ошибка: --format {}, а файл результата {out} по расширению — {}: укажите --format {} или назовите файл {}",
+            f.id(),
+            n.words(),
+            n.id(),
+            Path::new(out).with_extension(f.id()).display()
+        )
+        .into()),
+        (Some(f), _) => Ok(f),
+        (None, Some(n)) if !writes.contains(&n) => Err(format!(
+            "ошибка: {out}: команда {command} записывает {}, а не {} — назовите файл {}",
+            writes
+                .iter()
+                .map(|f| format!("{} (.{})", f.written(), f.id()))
+                .collect::<Vec<_>>()
+                .join(" или "),
+            n.written(),
+            Path::new(out).with_extension(default.id()).display()
+        )
+        .into()),
+        (None, Some(n)) => Ok(n),
+        (None, None) => Ok(default),
+    }
+}
+
 fn cmd_identify(args: &[String]) -> Result<(), Failure> {
     let flag = |name: &str| args.iter().any(|a| a == name);
     let (pretty, with_robustness) = (flag("--pretty"), flag("--robustness"));
@@ -253,21 +373,14 @@ fn cmd_identify(args: &[String]) -> Result<(), Failure> {
     let out = opts
         .one("out")?
         .ok_or("укажите файл результата: --out ФАЙЛ")?;
-    let format = match opts.one("format")? {
-        Some("json") => "json",
-        Some("csv") => "csv",
-        Some("xlsx") => "xlsx",
-        Some(f) => return Err(format!("--format: «{f}» — допустимы json, csv и xlsx").into()),
-        None if out.to_lowercase().ends_with(".csv") => "csv",
-        None => {
-            if out.to_lowercase().ends_with(".xlsx") {
-                eprintln!(
-                    "примечание: формат не указан, в {out} будет записан JSON; для книги Excel укажите --format xlsx"
-                );
-            }
-            "json"
-        }
-    };
+    let format = output_format(
+        "identify",
+        out,
+        opts.one("format")?,
+        &Format::ALL,
+        Format::Json,
+    )?
+    .id();
     // The CSV for people instead of the machine contract; the workbook is always Russian.
     let russian = match opts.one("lang")? {
         None => false,
@@ -438,15 +551,48 @@ fn read_mapping(path: &str) -> Result<input::ColumnMapping, Failure> {
 const MAPPING_ROWS: usize = 50;
 
 fn cmd_mapping(args: &[String]) -> Result<(), Failure> {
-    let opts = Opts::parse(args, &["input", "out", "name"])?;
+    let opts = Opts::parse(args, &["input", "out", "name", "sheet"])?;
     let path = opts.one("input")?.ok_or("укажите файл: --input ФАЙЛ")?;
+    if let Some(out) = opts.one("out")? {
+        output_format("mapping", out, None, &[Format::Json], Format::Json)?;
+    }
     let bytes = read(path)?;
     let file = Path::new(path)
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| path.to_string());
-    let preview = input::preview_table(&file, &bytes, &input::ReadOptions::default(), MAPPING_ROWS)
+    let asked = input::ReadOptions {
+        sheet: opts.one("sheet")?.map(str::to_string),
+        mapping: None,
+    };
+    let preview = input::preview_table(&file, &bytes, &asked, MAPPING_ROWS)
         .map_err(|p| Failure::from(p.to_string()))?;
+    if preview.sheets.is_empty() && asked.sheet.is_some() {
+        eprintln!("примечание: {file}: --sheet относится к книгам Excel; этот файл — таблица CSV, листов в нём нет");
+    }
+    if preview.sheets.len() > 1 {
+        if let Some(sheet) = &preview.sheet {
+            eprintln!(
+                "примечание: {file}: прочитан лист «{sheet}»; в книге листы: {}{}",
+                preview
+                    .sheets
+                    .iter()
+                    .map(|s| format!("«{s}»"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                if asked.sheet.is_none() {
+                    "; другой лист — --sheet ЛИСТ"
+                } else {
+                    ""
+                }
+            );
+        }
+    }
+    // The sheet read, named again wherever the file is read with the mapping.
+    let sheet = preview
+        .sheet
+        .clone()
+        .filter(|_| preview.sheets.len() > 1 || asked.sheet.is_some());
     let name = match opts.one("name")? {
         Some(n) => n.to_string(),
         None => mapping::name_for_file(&file),
@@ -471,30 +617,47 @@ fn cmd_mapping(args: &[String]) -> Result<(), Failure> {
     if preview.reads_by_names() {
         eprintln!("примечание: {file}: заголовок называет столбцы контракта — файл читается и без сопоставления");
     }
-    for p in mapping::validate(&m) {
-        eprintln!("внимание: {p}");
+    // What keeps the file from being read with this mapping: the mapping's own faults (a
+    // required column without a file column …), or else those of the first rows read with it.
+    let faults = mapping::validate(&m);
+    for p in &faults {
+        eprintln!("ошибка: сопоставление «{name}»: {p}");
     }
-    let options = input::ReadOptions {
-        mapping: Some(m.clone()),
-        ..input::ReadOptions::default()
-    };
-    let first = mapping::preview_rows(&file, &bytes, &options, MAPPING_ROWS);
-    let errors: Vec<_> = first.problems.iter().filter(|p| p.is_error()).collect();
-    for p in &errors {
-        eprintln!("{p}");
-    }
-    if errors.is_empty() && !first.rows.is_empty() {
-        eprintln!(
-            "Первые строки ({}) читаются с этим сопоставлением без ошибок.",
-            first.rows.len()
-        );
+    let mut errors = faults.len();
+    if faults.is_empty() {
+        let options = input::ReadOptions {
+            sheet: sheet.clone(),
+            mapping: Some(m.clone()),
+        };
+        let first = mapping::preview_rows(&file, &bytes, &options, MAPPING_ROWS);
+        for p in first.problems.iter().filter(|p| p.is_error()) {
+            eprintln!("{p}");
+            errors += 1;
+        }
+        if errors == 0 && !first.rows.is_empty() {
+            eprintln!(
+                "Первые строки ({}) читаются с этим сопоставлением без ошибок.",
+                first.rows.len()
+            );
+        }
     }
     let json = serde_json::to_string_pretty(&m)
         .map_err(|e| Failure::from(format!("ошибка: {out}: {e}")))?;
     write(&out, format!("{json}\n"))?;
-    eprintln!(
-        "Сопоставление «{name}» записано: {out}. Проверьте его и запустите: shkala identify --input {path} --mapping {out} --out результат.json"
-    );
+    let sheet = match &sheet {
+        Some(s) => format!(" --sheet \"{s}\""),
+        None => String::new(),
+    };
+    let command =
+        format!("shkala identify --input {path}{sheet} --mapping {out} --out результат.json");
+    if errors > 0 {
+        // The suggestion is still written: it is the draft to correct.
+        return Err(format!(
+            "Найдено ошибок: {errors}. Сопоставление «{name}» записано для правки: {out}. Исправьте его (или данные) и проверьте: {command}"
+        )
+        .into());
+    }
+    eprintln!("Сопоставление «{name}» записано: {out}. Проверьте его и запустите: {command}");
     Ok(())
 }
 
@@ -504,6 +667,9 @@ fn cmd_sheet(args: &[String]) -> Result<(), Failure> {
     let input = opts
         .one("input")?
         .ok_or("укажите книгу: --input ФАЙЛ.xlsx")?;
+    if let Some(out) = opts.one("out")? {
+        output_format("sheet", out, None, &[Format::Csv], Format::Csv)?;
+    }
     let bytes = read(input)?;
     let (_, table) = shkala::domain::xlsx_sheet::sheet_table(&bytes, opts.one("sheet")?)
         .map_err(|e| format!("ошибка: {input}: {e}"))?;
@@ -519,6 +685,7 @@ fn cmd_sheet(args: &[String]) -> Result<(), Failure> {
 fn cmd_demo(args: &[String]) -> Result<(), Failure> {
     let opts = Opts::parse(args, &["out", "schools", "municipalities", "years", "seed"])?;
     let out = opts.one("out")?.ok_or("укажите файл: --out ФАЙЛ")?;
+    let format = output_format("demo", out, None, &[Format::Csv, Format::Xlsx], Format::Csv)?;
     let mut spec = demo::DemoSpec::default();
     let number = |name: &str| -> Result<Option<u64>, Failure> {
         opts.one(name)?
@@ -542,7 +709,7 @@ fn cmd_demo(args: &[String]) -> Result<(), Failure> {
     }
     let rows = demo::region(&spec);
     let table = shkala::domain::table::rows_table(&rows);
-    if out.to_lowercase().ends_with(".xlsx") {
+    if format == Format::Xlsx {
         let book = xlsx_write::workbook(&[xlsx_write::Sheet {
             name: "Данные",
             table: &table,

@@ -1,8 +1,9 @@
 //! Reading the row contract from CSV, JSON and Excel (.xlsx) files.
 //!
 //! CSV: UTF-8 (a BOM is tolerated), separator `;`, `,` or tab (detected from the header),
-//! decimal point or decimal comma, empty cell = no data. JSON: an array of objects with the
-//! same keys. Every problem is collected with its file, line/record and column; a row with
+//! decimal point or decimal comma, empty cell = no data; a line with fewer fields than the
+//! header names columns is broken, an error (a blank line is skipped). JSON: an array of
+//! objects with the same keys. Every problem is collected with its file, line/record and column; a row with
 //! an error is not used, and the caller sees the error (nothing is dropped silently). XLSX: a
 //! sheet of a workbook, read by [`xlsx`] through the same column plan and row checks as CSV.
 
@@ -14,6 +15,7 @@ use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
 mod xlsx;
+pub(crate) use xlsx::unreadable as unreadable_workbook;
 
 /// Rows read from one file, with where each came from, and everything worth saying about it.
 #[derive(Debug, Default)]
@@ -28,14 +30,28 @@ pub struct Parsed {
 /// What a binary file that is not a table of text really is, by its first bytes.
 fn binary_kind(bytes: &[u8]) -> Option<&'static str> {
     if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
-        Some("архив ZIP — так устроены книги Excel (.xlsx) и документы Word (.docx)")
+        Some("архив ZIP без книги Excel — так устроены документы Word (.docx) и другие файлы")
     } else if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
-        Some("документ старого формата Microsoft Office (.xls или .doc)")
+        Some("книга Excel старого формата (.xls) или документ Word старого формата (.doc); так же хранится и книга Excel, защищённая паролем, — тогда снимите пароль")
     } else if bytes.starts_with(b"%PDF") {
         Some("документ PDF")
     } else {
         None
     }
+}
+
+/// A binary file under a table's name, named for what it is, with what to do: a workbook is
+/// read as «Книга Excel (.xlsx)», a text table as «CSV UTF-8».
+fn binary_problem(file: &str, bytes: &[u8]) -> Option<Problem> {
+    let kind = binary_kind(bytes)?;
+    Some(Problem::error(
+        file,
+        Place::File,
+        None,
+        format!(
+            "этот файл Шкала не читает: это {kind}. Откройте таблицу в Excel и сохраните её как «Книга Excel (.xlsx)» или как «CSV UTF-8 (разделитель — запятая)», затем загрузите новый файл."
+        ),
+    ))
 }
 
 /// How a file is to be read beyond its content: which sheet of a workbook, and a column
@@ -60,17 +76,10 @@ pub fn parse_file_with(file: &str, bytes: &[u8], options: &ReadOptions) -> Parse
     if let Some(parsed) = xlsx::parse(file, bytes, options) {
         return parsed;
     }
-    if let Some(kind) = binary_kind(bytes) {
+    if let Some(problem) = binary_problem(file, bytes) {
         return Parsed {
             file: file.to_string(),
-            problems: vec![Problem::error(
-                file,
-                Place::File,
-                None,
-                format!(
-                    "это не таблица в тексте, а {kind}. Откройте файл в Excel и сохраните его как «CSV UTF-8 (разделитель — запятая)», затем загрузите CSV."
-                ),
-            )],
+            problems: vec![problem],
             ..Parsed::default()
         };
     }
@@ -135,13 +144,8 @@ pub fn preview_table(
     if let Some(preview) = xlsx::preview(file, bytes, options, max_rows) {
         return preview;
     }
-    if let Some(kind) = binary_kind(bytes) {
-        return Err(Problem::error(
-            file,
-            Place::File,
-            None,
-            format!("это не таблица в тексте, а {kind}"),
-        ));
+    if let Some(problem) = binary_problem(file, bytes) {
+        return Err(problem);
     }
     let mut problems = Vec::new();
     let Some(text) = decode(file, bytes, &mut problems) else {
@@ -508,9 +512,24 @@ pub fn parse_csv_with(file: &str, bytes: &[u8], mapping: Option<&ColumnMapping>)
     ) else {
         return out;
     };
+    // A record must have a field for every column the header names (empty columns at the
+    // header's end aside): a shorter one is a broken line, not a row with empty cells.
+    let expected = header
+        .iter()
+        .rposition(|h| !h.trim().is_empty())
+        .map_or(0, |p| p + 1);
     for record in records {
         match record {
             Ok((line, cells)) => {
+                if cells.len() < expected && cells.iter().any(|c| !c.trim().is_empty()) {
+                    out.problems.push(Problem::error(
+                        file,
+                        Place::Line(line),
+                        None,
+                        short_record(cells.len(), expected),
+                    ));
+                    continue;
+                }
                 let cells: Vec<Cell> = cells.iter().map(|c| Cell::Text(c.as_ref())).collect();
                 read_record(file, &plan, &cells, &|_| Place::Line(line), &mut out);
             }
@@ -521,6 +540,15 @@ pub fn parse_csv_with(file: &str, bytes: &[u8], mapping: Option<&ColumnMapping>)
         }
     }
     out
+}
+
+/// Why a CSV record with fewer fields than the header is not read.
+fn short_record(found: usize, expected: usize) -> String {
+    format!(
+        "в строке {}, а в заголовке {}: строка оборвана или в ней пропущены разделители — она не прочитана (пустое значение пишется пустым полем между разделителями)",
+        crate::format::count(found, "поле", "поля", "полей"),
+        crate::format::count(expected, "поле", "поля", "полей"),
+    )
 }
 
 /// How one column of a file is read: the contract column, and whether its shares are given
@@ -915,6 +943,9 @@ enum Cell<'a> {
     /// A workbook cell that is neither text nor a number: what it is and how it shows
     /// («дата 01.09.2024», «логическое значение ИСТИНА», «ошибка Excel #DIV/0!»).
     Other(String),
+    /// A workbook's formula whose value no spreadsheet computed (the formula, with its `=`):
+    /// its stored value — nothing, or the 0 a program put there — is not the data.
+    Uncomputed(&'a str),
 }
 
 /// A cell with the contract column it is read as, where it is in its record, and whether a
@@ -931,7 +962,7 @@ impl Cell<'_> {
         match self {
             Cell::Text(s) => s.trim().is_empty(),
             Cell::Json(v) => v.is_null(),
-            Cell::Number(_) | Cell::Other(_) => false,
+            Cell::Number(_) | Cell::Other(_) | Cell::Uncomputed(_) => false,
         }
     }
 
@@ -945,6 +976,7 @@ impl Cell<'_> {
             Cell::Json(v) => Err(format!("ожидался текст, получено {}", json_kind(v))),
             Cell::Number(v) => Ok(shortest_decimal(*v)),
             Cell::Other(what) => Err(format!("ожидался текст, а в ячейке {what}")),
+            Cell::Uncomputed(formula) => Err(uncomputed(formula)),
         }
     }
 
@@ -962,6 +994,7 @@ impl Cell<'_> {
             Cell::Number(v) if v.is_finite() => Ok(Some(*v)),
             Cell::Number(_) => Err("число вне допустимого диапазона".to_string()),
             Cell::Other(what) => Err(format!("ожидалось число, а в ячейке {what}")),
+            Cell::Uncomputed(formula) => Err(uncomputed(formula)),
         }
     }
 
@@ -972,8 +1005,22 @@ impl Cell<'_> {
             Cell::Json(v) => v.to_string(),
             Cell::Number(v) => shortest_decimal(*v),
             Cell::Other(what) => what.clone(),
+            Cell::Uncomputed(formula) => formula.to_string(),
         }
     }
+}
+
+/// Why a formula's cell is not read: its value was never computed (`formula` empty: a cell
+/// of a shared formula, which stores no text of its own).
+fn uncomputed(formula: &str) -> String {
+    let formula = if formula.is_empty() {
+        String::new()
+    } else {
+        format!(" «{formula}»")
+    };
+    format!(
+        "в ячейке формула{formula} без вычисленного значения (книгу записала программа, а не Excel): откройте файл в Excel и сохраните его — Excel вычислит формулы, — или вставьте в эти ячейки значения («Специальная вставка» → «Значения»)"
+    )
 }
 
 /// A number as a person would type it: no trailing `.0` for whole numbers (a workbook stores
@@ -1085,6 +1132,11 @@ fn build_row(
             problems.push(Problem::error(file, at(field.position), Some(col), msg));
         };
         let c = &s.columns[*col];
+        if let Cell::Uncomputed(formula) = cell {
+            err(&c.id, uncomputed(formula), problems);
+            ok = false;
+            continue;
+        }
         match c.kind {
             Kind::Text => match cell.text() {
                 Ok(t) if t.is_empty() && c.required => {
@@ -1419,22 +1471,75 @@ impl<'de> Deserialize<'de> for Row {
 mod binary_tests {
     use super::*;
 
+    /// A ZIP archive of other parts (as a Word document is), packed in memory.
+    fn archive(parts: &[(&str, &str)]) -> Vec<u8> {
+        use std::io::Write;
+        let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        for (name, text) in parts {
+            w.start_file(*name, zip::write::SimpleFileOptions::default())
+                .unwrap();
+            w.write_all(text.as_bytes()).unwrap();
+        }
+        w.finish().unwrap().into_inner()
+    }
+
     #[test]
-    fn a_workbook_renamed_to_csv_is_named_for_what_it_is() {
+    fn a_binary_file_under_a_tables_name_is_named_for_what_it_is() {
+        let docx = archive(&[("word/document.xml", "<w:document/>")]);
         for (bytes, what) in [
-            (&b"PK\x03\x04\x14\x00rest"[..], "архив ZIP"),
-            (&[0xD0, 0xCF, 0x11, 0xE0, 0xA1][..], "старого формата"),
-            (&b"%PDF-1.7"[..], "PDF"),
+            (
+                &docx[..],
+                "это архив ZIP без книги Excel — так устроены документы Word (.docx)",
+            ),
+            (
+                &[0xD0, 0xCF, 0x11, 0xE0, 0xA1][..],
+                "это книга Excel старого формата (.xls)",
+            ),
+            (&b"%PDF-1.7"[..], "это документ PDF"),
         ] {
             let p = parse_file("t.csv", bytes);
             assert!(p.rows.is_empty());
             assert_eq!(p.problems.len(), 1);
             let m = p.problems[0].to_string();
             assert!(
-                m.contains("t.csv") && m.contains(what) && m.contains("CSV UTF-8"),
+                m.starts_with("ошибка: t.csv: этот файл Шкала не читает")
+                    && m.contains(what)
+                    && m.contains(
+                        "«Книга Excel (.xlsx)» или как «CSV UTF-8 (разделитель — запятая)»"
+                    ),
                 "{m}"
             );
+            let e = preview_table("t.csv", bytes, &ReadOptions::default(), 5).unwrap_err();
+            assert_eq!(e.to_string(), m, "the mapping step says the same");
         }
+    }
+
+    /// The README says old books are saved as .xlsx: so does the message (before, it sent
+    /// them to «CSV UTF-8» only).
+    #[test]
+    fn an_old_xls_book_is_told_to_become_an_xlsx_book() {
+        let p = parse_file(
+            "свод.xls",
+            &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1],
+        );
+        assert_eq!(
+            p.problems[0].to_string(),
+            "ошибка: свод.xls: этот файл Шкала не читает: это книга Excel старого формата (.xls) или документ Word старого формата (.doc); так же хранится и книга Excel, защищённая паролем, — тогда снимите пароль. Откройте таблицу в Excel и сохраните её как «Книга Excel (.xlsx)» или как «CSV UTF-8 (разделитель — запятая)», затем загрузите новый файл."
+        );
+    }
+
+    /// A file that starts as a ZIP but does not open as one is damaged — cut short in a
+    /// download or a copy — not «an archive to save as CSV».
+    #[test]
+    fn a_broken_zip_under_a_tables_name_is_called_damaged() {
+        let p = parse_file("t.csv", b"PK\x03\x04\x14\x00rest");
+        assert_eq!(p.problems.len(), 1);
+        let m = p.problems[0].to_string();
+        assert!(
+            m.starts_with("ошибка: t.csv: файл повреждён или записан не полностью"),
+            "{m}"
+        );
+        assert!(!m.contains("CSV"), "{m}");
     }
 }
 
@@ -1834,6 +1939,70 @@ mod tests {
         assert_eq!(
             messages(&p),
             vec!["ошибка: h.csv, строка 1: кавычка, открытая в этой строке, не закрыта до конца файла: проверьте кавычки"]
+        );
+    }
+
+    /// A line with fewer fields than the header is broken (cut short, or separators lost):
+    /// before, its missing cells were read as empty and the row was used. Blank lines and
+    /// lines of separators only are still skipped; a quoted cell over several lines is one
+    /// field; empty columns at the header's end need no fields.
+    #[test]
+    fn a_line_shorter_than_the_header_is_an_error_naming_it() {
+        let head =
+            "school_id;school_name;municipality;school_type;year;oge_rus_mean;oge_math_mean\n";
+        let csv = format!(
+            "{head}s1;Школа 1;Город;basic;2024;4;3,9\n\
+             s2;Школа 2;Город;basic;2024;4\n\
+             \n\
+             ;;;;;;\n\
+             s3;\"Школа\n№ 3\";Город;basic;2024;;\n\
+             s4;Школа 4\n\
+             s5;Школа 5;Город;basic;2024;3,5;4\n\
+             \n"
+        );
+        let p = parse_csv("short.csv", csv.as_bytes());
+        assert_eq!(
+            messages(&p)
+                .into_iter()
+                .filter(|m| m.starts_with("ошибка"))
+                .collect::<Vec<_>>(),
+            vec![
+                "ошибка: short.csv, строка 3: в строке 6 полей, а в заголовке 7 полей: строка оборвана или в ней пропущены разделители — она не прочитана (пустое значение пишется пустым полем между разделителями)",
+                "ошибка: short.csv, строка 8: в строке 2 поля, а в заголовке 7 полей: строка оборвана или в ней пропущены разделители — она не прочитана (пустое значение пишется пустым полем между разделителями)",
+            ]
+        );
+        let ids: Vec<&str> = p.rows.iter().map(|r| r.school_id.as_str()).collect();
+        assert_eq!(ids, ["s1", "s3", "s5"]);
+        assert_eq!(p.rows[1].school_name, "Школа\n№ 3");
+        assert_eq!(
+            p.places,
+            vec![Place::Line(2), Place::Line(6), Place::Line(9)]
+        );
+
+        // Separators at the header's end name no column: the lines need not have them.
+        let csv = "school_id;school_name;municipality;school_type;year;;\n\
+                   s1;Школа 1;Город;basic;2024\n\
+                   s2;Школа 2;Город;basic;2024;;\n";
+        let p = parse_csv("trailing.csv", csv.as_bytes());
+        assert!(
+            p.problems.iter().all(|p| !p.is_error()),
+            "{:?}",
+            messages(&p)
+        );
+        assert_eq!(p.rows.len(), 2);
+        // One field short of a named column is an error even when that column is empty.
+        let p = parse_csv(
+            "one.csv",
+            "school_id;school_name;municipality;school_type;year;oge_rus_mean\ns1;Ш;Г;basic;2024\n"
+                .as_bytes(),
+        );
+        assert!(p.rows.is_empty());
+        assert_eq!(
+            messages(&p)
+                .into_iter()
+                .filter(|m| m.starts_with("ошибка"))
+                .collect::<Vec<_>>(),
+            vec!["ошибка: one.csv, строка 2: в строке 5 полей, а в заголовке 6 полей: строка оборвана или в ней пропущены разделители — она не прочитана (пустое значение пишется пустым полем между разделителями)"]
         );
     }
 

@@ -55,7 +55,10 @@ fn open(bytes: &[u8]) -> Result<Xlsx<Cursor<&[u8]>>, String> {
     if !bytes.starts_with(b"PK\x03\x04") {
         return Err("это не книга Excel (.xlsx)".to_string());
     }
-    Xlsx::new(Cursor::new(bytes)).map_err(|e| format!("книгу Excel не удаётся прочитать: {e}"))
+    Xlsx::new(Cursor::new(bytes)).map_err(|e| {
+        super::input::unreadable_workbook(bytes, &e)
+            .unwrap_or_else(|| "это не книга Excel (.xlsx), а другой архив ZIP".to_string())
+    })
 }
 
 fn cell(d: &Data) -> Cell {

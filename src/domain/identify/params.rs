@@ -132,6 +132,9 @@ impl Default for Params {
 
 /// The longest window of years: every year a row may have (1990 to 2100).
 pub const MAX_WINDOW: usize = 111;
+/// The first and the last year a row may have (as the readers check it).
+const MIN_YEAR: i32 = 1990;
+const MAX_YEAR: i32 = 2100;
 
 impl Params {
     /// Reads parameters from JSON; keys left out keep their defaults.
@@ -188,12 +191,50 @@ impl Params {
                 self.social_min_years
             ));
         }
+        // The years size the pool × year buckets of every stage: each one a year a row may
+        // have, so there are at most as many as the window may be long.
+        if self.years.len() > MAX_WINDOW {
+            e.push(format!(
+                "«{}»: не больше {MAX_WINDOW} лет (годы данных — с 1990 по 2100), задано {}",
+                label("years"),
+                self.years.len()
+            ));
+        }
+        let outside: Vec<String> = self
+            .years
+            .iter()
+            .filter(|y| !(MIN_YEAR..=MAX_YEAR).contains(*y))
+            .map(i32::to_string)
+            .collect();
+        if !outside.is_empty() {
+            let shown = outside.len().min(5);
+            e.push(format!(
+                "«{}»: год должен быть от {MIN_YEAR} до {MAX_YEAR}, задано {}{}",
+                label("years"),
+                outside[..shown].join(", "),
+                if outside.len() > shown { " …" } else { "" }
+            ));
+        }
         let mut sorted = self.years.clone();
         sorted.sort();
-        sorted.dedup();
-        if sorted != self.years {
+        let repeated: Vec<String> = sorted
+            .windows(2)
+            .filter(|w| w[0] == w[1])
+            .map(|w| w[0].to_string())
+            .collect();
+        if !repeated.is_empty() {
+            let mut repeated = repeated;
+            repeated.dedup();
+            let shown = repeated.len().min(5);
             e.push(format!(
-                "«{}»: годы должны идти по возрастанию без повторов",
+                "«{}»: годы повторяются: {}{}",
+                label("years"),
+                repeated[..shown].join(", "),
+                if repeated.len() > shown { " …" } else { "" }
+            ));
+        } else if sorted != self.years {
+            e.push(format!(
+                "«{}»: годы должны идти по возрастанию",
                 label("years")
             ));
         }
@@ -504,6 +545,51 @@ mod tests {
         assert!(Params::from_json(r#"{"window": 111}"#).is_ok());
         // Explicit years set the window themselves.
         assert!(Params::from_json(r#"{"window": 1000, "years": [2024, 2025]}"#).is_ok());
+    }
+
+    /// An explicit list of years sizes the pool × year buckets as the window does: it is
+    /// bounded too — years a row may have, no more of them than the window may be long, none
+    /// twice. Before, only the order was checked: 200,000 years in order passed.
+    #[test]
+    fn an_explicit_list_of_years_is_bounded() {
+        let years = |list: &[i32]| Params {
+            years: list.to_vec(),
+            ..Params::default()
+        };
+        assert!(years(&[2023, 2024, 2025]).validate().is_ok());
+        assert!(years(&(1990..=2100).collect::<Vec<_>>()).validate().is_ok());
+
+        let many: Vec<i32> = (0..200_000).collect();
+        let e = years(&many).validate().unwrap_err();
+        assert!(
+            e.iter()
+                .any(|m| m == "«Годы окна (пусто — последние годы в данных)»: не больше 111 лет (годы данных — с 1990 по 2100), задано 200000"),
+            "{e:?}"
+        );
+        assert!(
+            e.iter()
+                .any(|m| m.ends_with("год должен быть от 1990 до 2100, задано 0, 1, 2, 3, 4 …")),
+            "{e:?}"
+        );
+
+        let e = Params::from_json(r#"{"years": [1989, 2024, 2101]}"#).unwrap_err();
+        assert_eq!(
+            e,
+            vec!["«Годы окна (пусто — последние годы в данных)»: год должен быть от 1990 до 2100, задано 1989, 2101"]
+        );
+        let e = Params::from_json(r#"{"years": [-2147483648, 2147483647]}"#).unwrap_err();
+        assert!(e[0].ends_with("задано -2147483648, 2147483647"), "{e:?}");
+
+        let e = years(&[2023, 2024, 2024, 2025]).validate().unwrap_err();
+        assert_eq!(
+            e,
+            vec!["«Годы окна (пусто — последние годы в данных)»: годы повторяются: 2024"]
+        );
+        let e = years(&[2025, 2024]).validate().unwrap_err();
+        assert_eq!(
+            e,
+            vec!["«Годы окна (пусто — последние годы в данных)»: годы должны идти по возрастанию"]
+        );
     }
 
     /// Found by the fuzzer (tests/fixtures/fuzz/params/partners-max-huge.json): the number of

@@ -16,10 +16,13 @@
 //! - **Cells:** numbers are numbers; text is read as in CSV (so «12,5» with a decimal comma is
 //!   12.5, and an id typed as the number 123 reads «123»); a date, a logical value or an Excel
 //!   error where a number or text is expected is an error that says what is in the cell («дата
-//!   01.09.2024») — a date is never read as Excel's day number. Empty rows are skipped; a value
-//!   in a column without a header is warned about once per column. In data rows a cell merged
-//!   down several rows gives its value to each of them (a municipality written once for its
-//!   schools).
+//!   01.09.2024») — a date is never read as Excel's day number. A formula's stored value is
+//!   read when a spreadsheet computed it; a formula of a workbook that asks to be recalculated
+//!   on opening (a program wrote it, storing 0 or nothing as the value) or stored without a
+//!   value is an error at its cell in a column that is read ([`Formulas`]). Empty rows are
+//!   skipped; a value in a column without a header is warned about once per column. In data
+//!   rows a cell merged down several rows gives its value to each of them (a municipality
+//!   written once for its schools).
 //! - **Places:** every problem names the cell as Excel does (`Лист1!F12`), with the sheet's
 //!   real row and column numbers.
 //!
@@ -60,21 +63,36 @@ fn open(bytes: &[u8]) -> Opened<'_> {
     }
     match Xlsx::new(Cursor::new(bytes)) {
         Ok(book) => Opened::Book(Box::new(book)),
-        Err(e) => {
-            // The names of a ZIP's files are stored uncompressed: a workbook's parts are named.
-            let names = |part: &[u8]| bytes.windows(part.len()).any(|w| w == part);
-            if names(b"xl/workbook.bin") {
-                Opened::Broken(
-                    "это двоичная книга Excel (.xlsb). Откройте её в Excel и сохраните как «Книга Excel (.xlsx)»".to_string(),
-                )
-            } else if names(b"xl/workbook.xml") {
-                Opened::Broken(format!(
-                    "книгу Excel не удаётся прочитать: файл повреждён (обрезан при передаче или испорчен). Откройте его в Excel и сохраните заново (техническая причина: {e})"
-                ))
-            } else {
-                Opened::NotWorkbook
-            }
-        }
+        Err(e) => match unreadable(bytes, &e) {
+            Some(message) => Opened::Broken(message),
+            None => Opened::NotWorkbook,
+        },
+    }
+}
+
+/// Why a file that starts as a ZIP archive does not open as a workbook, in Russian; `None`
+/// when it is a readable archive without a workbook (a Word document): the caller names it.
+pub(crate) fn unreadable(bytes: &[u8], e: &XlsxError) -> Option<String> {
+    // The names of a ZIP's files are stored uncompressed: a workbook's parts are named.
+    let names = |part: &[u8]| bytes.windows(part.len()).any(|w| w == part);
+    if names(b"xl/workbook.bin") {
+        return Some(
+            "это двоичная книга Excel (.xlsb). Откройте её в Excel и сохраните как «Книга Excel (.xlsx)»".to_string(),
+        );
+    }
+    match e {
+        XlsxError::Zip(zip::result::ZipError::UnsupportedArchive(_)) => Some(
+            "архив книги записан способом, который Шкала не читает (другое сжатие или шифрование). Откройте файл в Excel и сохраните его как «Книга Excel (.xlsx)»".to_string(),
+        ),
+        // The archive itself does not read: the end of a ZIP holds its table of contents, so a
+        // file cut short (a download or a copy that did not finish) lands here.
+        XlsxError::Zip(_) | XlsxError::Io(_) => Some(
+            "файл повреждён или записан не полностью: это архив ZIP, как книга Excel (.xlsx), но он обрывается или испорчен, и прочитать его нельзя. Получите файл заново (скачайте или скопируйте ещё раз) или, если он открывается в Excel, сохраните его там как «Книга Excel (.xlsx)»".to_string(),
+        ),
+        _ if names(b"xl/workbook.xml") => Some(format!(
+            "книгу Excel не удаётся прочитать: файл повреждён или записан не полностью. Получите файл заново или, если он открывается в Excel, сохраните его там заново (техническая причина: {e})"
+        )),
+        _ => None,
     }
 }
 
@@ -112,7 +130,14 @@ pub(super) fn parse(file: &str, bytes: &[u8], options: &ReadOptions) -> Option<P
             ),
         ));
     }
-    if let Err(e) = read_sheet(&mut book, file, &sheet, &merges, options, &mut out) {
+    let formulas = sheets
+        .iter()
+        .position(|s| *s == sheet)
+        .map(|index| formulas_of(bytes, index))
+        .unwrap_or_default();
+    if let Err(e) = read_sheet(
+        &mut book, file, &sheet, &merges, &formulas, options, &mut out,
+    ) {
         out.problems.push(damaged(file, &sheet, &e));
     }
     Some(out)
@@ -164,7 +189,8 @@ fn preview_sheet(
         Err(XlsxError::NotAWorksheet(_)) => return Ok(None),
         other => other?,
     };
-    let mut rows = Rows::new(move || reader.next_cell());
+    let none = Formulas::default();
+    let mut rows = Rows::new(move || reader.next_cell(), &none);
     let Some(mut table) = Table::start(&mut rows, merges)? else {
         return Ok(None);
     };
@@ -216,6 +242,472 @@ fn merges_of(book: &mut Book<'_>, sheet: &str) -> Vec<Dimensions> {
         Some(Ok(merges)) => merges,
         _ => Vec::new(),
     }
+}
+
+/// A formula cell: its position (0-based row and column) and its formula as a message shows
+/// it (`None`: a shared formula's other cells, which store no text of their own).
+type FormulaCell = ((u32, u32), Option<Box<str>>);
+
+/// The formula cells of a sheet, by position (0-based row and column, sorted), with their
+/// formulas: which stored values were not computed by a spreadsheet.
+#[derive(Debug, Default)]
+struct Formulas {
+    cells: Vec<FormulaCell>,
+    /// The workbook asks to be recalculated when it is opened (`fullCalcOnLoad`): a program
+    /// wrote it (rust_xlsxwriter, XlsxWriter, openpyxl) and stored 0 or nothing as each
+    /// formula's value, leaving the computing to Excel — so no stored value of a formula is
+    /// a computed one. Excel and LibreOffice store the values they computed.
+    recalculate: bool,
+}
+
+impl Formulas {
+    /// The formula of a cell whose stored value was not computed — any formula of a workbook
+    /// to be recalculated, or a formula stored without a value — as a message shows it.
+    fn uncomputed(&self, row: u32, column: u32, value: &DataRef<'_>) -> Option<&str> {
+        if self.cells.is_empty() {
+            return None;
+        }
+        let i = self
+            .cells
+            .binary_search_by_key(&(row, column), |(p, _)| *p)
+            .ok()?;
+        (self.recalculate || matches!(value, DataRef::Empty))
+            .then(|| self.cells[i].1.as_deref().unwrap_or(""))
+    }
+}
+
+/// A formula as a message shows it: with its `=`, XML's escapes read, long ones cut.
+fn formula_text(xml: &[u8]) -> Option<Box<str>> {
+    const MAX: usize = 60;
+    let text = String::from_utf8_lossy(xml);
+    let text = text
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&apos;", "'")
+        .replace("&amp;", "&");
+    let formula = text.trim();
+    if formula.is_empty() {
+        return None;
+    }
+    Some(match formula.char_indices().nth(MAX) {
+        Some((end, _)) => format!("={}…", &formula[..end]).into(),
+        None => format!("={formula}").into(),
+    })
+}
+
+/// The formula cells of the sheet `index` (in the order of [`Reader::sheet_names`]), read
+/// from the workbook's archive without calamine: its formula reader builds a table of every
+/// cell a shared formula's range names, and a range can name the whole sheet. A sheet without
+/// a formula element is looked through once as bytes (about a tenth of reading it); one with
+/// formulas is read once more, tag by tag.
+fn formulas_of(bytes: &[u8], index: usize) -> Formulas {
+    let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        return Formulas::default();
+    };
+    let Some(workbook) = part(&mut zip, "xl/workbook.xml", 16 << 20) else {
+        return Formulas::default();
+    };
+    let mut recalculate = false;
+    let mut ids: Vec<Vec<u8>> = Vec::new();
+    each_tag(&workbook[..], |token| {
+        if let Token::Tag {
+            name,
+            end: false,
+            attributes,
+            ..
+        } = token
+        {
+            match name {
+                b"sheet" => ids.push(
+                    attribute(attributes, b"r:id")
+                        .or_else(|| attribute(attributes, b"relationships:id"))
+                        .unwrap_or_default()
+                        .to_vec(),
+                ),
+                b"calcPr" => {
+                    recalculate |= matches!(
+                        attribute(attributes, b"fullCalcOnLoad"),
+                        Some(b"1" | b"true")
+                    )
+                }
+                _ => {}
+            }
+        }
+    });
+    let Some(id) = ids.get(index) else {
+        return Formulas::default();
+    };
+    let Some(rels) = part(&mut zip, "xl/_rels/workbook.xml.rels", 16 << 20) else {
+        return Formulas::default();
+    };
+    let mut target = None;
+    each_tag(&rels[..], |token| {
+        if let Token::Tag {
+            name: b"Relationship",
+            end: false,
+            attributes,
+            ..
+        } = token
+        {
+            if attribute(attributes, b"Id") == Some(&id[..]) {
+                target = attribute(attributes, b"Target").map(<[u8]>::to_vec);
+            }
+        }
+    });
+    // As calamine makes the sheet's path of its target.
+    let Some(target) = target.map(|t| String::from_utf8_lossy(&t).into_owned()) else {
+        return Formulas::default();
+    };
+    let path = if let Some(rest) = target.strip_prefix('/') {
+        rest.to_string()
+    } else if target.starts_with("xl/") {
+        target
+    } else {
+        format!("xl/{target}")
+    };
+    let Some(name) = zip_name(&zip, &path) else {
+        return Formulas::default();
+    };
+    // First the bytes: most sheets have no formula.
+    let mut found = false;
+    if let Ok(sheet) = zip.by_name(&name) {
+        each_block(sheet, |block| {
+            found = names_a_formula(block);
+            !found
+        });
+    }
+    if !found {
+        return Formulas::default();
+    }
+    let mut cells = Vec::new();
+    if let Ok(sheet) = zip.by_name(&name) {
+        let mut cell = CellScan::default();
+        each_tag(sheet, |token| cell.take(token, &mut cells));
+    }
+    cells.sort_by_key(|(p, _)| *p);
+    cells.dedup_by_key(|(p, _)| *p);
+    Formulas { cells, recalculate }
+}
+
+/// The name of an archive's part as calamine finds it: case and `\` aside.
+fn zip_name<R: std::io::Read + std::io::Seek>(
+    zip: &zip::ZipArchive<R>,
+    path: &str,
+) -> Option<String> {
+    zip.file_names()
+        .find(|n| n.replace('\\', "/").eq_ignore_ascii_case(path))
+        .map(str::to_string)
+}
+
+/// A small part of an archive (up to `max` bytes).
+fn part<R: std::io::Read + std::io::Seek>(
+    zip: &mut zip::ZipArchive<R>,
+    path: &str,
+    max: u64,
+) -> Option<Vec<u8>> {
+    use std::io::Read;
+    let name = zip_name(zip, path)?;
+    let mut bytes = Vec::new();
+    zip.by_name(&name)
+        .ok()?
+        .take(max)
+        .read_to_end(&mut bytes)
+        .ok()?;
+    Some(bytes)
+}
+
+/// Bytes of one sheet looked through at most (a sheet as big as Excel allows is under this).
+const MAX_SHEET_BYTES: u64 = 1 << 34;
+
+/// Reads a part block by block, each block beginning with the last bytes of the one before
+/// (so a short pattern split between two blocks is seen whole), while `on` says to go on.
+fn each_block(mut reader: impl std::io::Read, mut on: impl FnMut(&[u8]) -> bool) {
+    const KEPT: usize = 8;
+    let mut buf = vec![0u8; 1 << 16];
+    let (mut kept, mut read) = (0, 0u64);
+    loop {
+        let n = match reader.read(&mut buf[kept..]) {
+            Ok(0) | Err(_) => return,
+            Ok(n) => n,
+        };
+        let filled = kept + n;
+        read += n as u64;
+        if !on(&buf[..filled]) || read > MAX_SHEET_BYTES {
+            return;
+        }
+        kept = KEPT.min(filled);
+        buf.copy_within(filled - kept..filled, 0);
+    }
+}
+
+/// Whether XML text has a formula element: `<f>`, `<f t="shared" …/>`, `<x:f>`.
+fn names_a_formula(xml: &[u8]) -> bool {
+    xml.windows(3)
+        .any(|w| w[1] == b'f' && matches!(w[0], b'<' | b':') && matches!(w[2], b'>' | b' ' | b'/'))
+}
+
+/// A piece of XML: a tag (its local name — the prefix dropped —, whether it ends an element,
+/// whether it closes itself, its attributes' text) or the text between tags.
+enum Token<'b> {
+    Tag {
+        name: &'b [u8],
+        end: bool,
+        empty: bool,
+        attributes: &'b [u8],
+    },
+    Text(&'b [u8]),
+}
+
+/// Reads XML from `reader` and gives each tag and text to `on`; comments, CDATA sections and
+/// processing instructions are skipped. Never holds more than a block and one tag (a tag or
+/// comment longer than 16 MB ends the reading).
+fn each_tag(mut reader: impl std::io::Read, mut on: impl FnMut(Token<'_>)) {
+    const MAX_TAG: usize = 16 << 20;
+    let mut buf: Vec<u8> = Vec::with_capacity(1 << 17);
+    let mut block = vec![0u8; 1 << 16];
+    let mut read = 0u64;
+    let mut eof = false;
+    loop {
+        let mut i = 0;
+        while i < buf.len() {
+            let rest = &buf[i..];
+            let Some(lt) = rest.iter().position(|&b| b == b'<') else {
+                on(Token::Text(rest));
+                i = buf.len();
+                break;
+            };
+            if lt > 0 {
+                on(Token::Text(&rest[..lt]));
+                i += lt;
+                continue;
+            }
+            if !eof && rest.len() < 9 {
+                break;
+            }
+            let special: Option<&[u8]> = if rest.starts_with(b"<!--") {
+                Some(b"-->")
+            } else if rest.starts_with(b"<![CDATA[") {
+                Some(b"]]>")
+            } else if rest.starts_with(b"<?") {
+                Some(b"?>")
+            } else {
+                None
+            };
+            let end = match special {
+                Some(close) => rest
+                    .windows(close.len())
+                    .position(|w| w == close)
+                    .map(|p| p + close.len()),
+                // `>` outside quoted attribute values.
+                None => {
+                    let mut quote = None;
+                    rest.iter()
+                        .position(|&b| match quote {
+                            Some(q) if b == q => {
+                                quote = None;
+                                false
+                            }
+                            Some(_) => false,
+                            None if b == b'"' || b == b'\'' => {
+                                quote = Some(b);
+                                false
+                            }
+                            None => b == b'>',
+                        })
+                        .map(|p| p + 1)
+                }
+            };
+            let Some(end) = end else {
+                break;
+            };
+            if special.is_none() {
+                on(tag(&rest[1..end - 1]));
+            }
+            i += end;
+        }
+        buf.drain(..i);
+        if eof || buf.len() > MAX_TAG || read > MAX_SHEET_BYTES {
+            return;
+        }
+        match reader.read(&mut block) {
+            Ok(0) | Err(_) => eof = true,
+            Ok(n) => {
+                read += n as u64;
+                buf.extend_from_slice(&block[..n]);
+            }
+        }
+    }
+}
+
+/// A tag's text between `<` and `>`.
+fn tag(inner: &[u8]) -> Token<'_> {
+    let (end, inner) = match inner.strip_prefix(b"/") {
+        Some(rest) => (true, rest),
+        None => (false, inner),
+    };
+    let (empty, inner) = match inner.strip_suffix(b"/") {
+        Some(rest) => (true, rest),
+        None => (false, inner),
+    };
+    let split = inner
+        .iter()
+        .position(|b| b.is_ascii_whitespace())
+        .unwrap_or(inner.len());
+    let (qualified, attributes) = inner.split_at(split);
+    let name = match qualified.iter().rposition(|&b| b == b':') {
+        Some(p) => &qualified[p + 1..],
+        None => qualified,
+    };
+    Token::Tag {
+        name,
+        end,
+        empty,
+        attributes,
+    }
+}
+
+/// The value of an attribute of a tag (its name as written, prefix included), as written.
+fn attribute<'a>(attributes: &'a [u8], key: &[u8]) -> Option<&'a [u8]> {
+    let mut rest = attributes;
+    loop {
+        rest = rest.trim_ascii_start();
+        let eq = rest.iter().position(|&b| b == b'=')?;
+        let name = rest[..eq].trim_ascii();
+        let after = rest[eq + 1..].trim_ascii_start();
+        let (&quote, value) = after.split_first()?;
+        if quote != b'"' && quote != b'\'' {
+            return None;
+        }
+        let close = value.iter().position(|&b| b == quote)?;
+        if name == key {
+            return Some(&value[..close]);
+        }
+        rest = &value[close + 1..];
+    }
+}
+
+/// The formula cells of a sheet's XML, found as calamine places its cells: by their `r`
+/// reference, or else after the cell before in the row.
+#[derive(Default)]
+struct CellScan {
+    row: u32,
+    column: u32,
+    /// The cell being read: its position, and whether it has a formula.
+    cell: Option<((u32, u32), bool)>,
+    /// Inside a formula element: its text so far.
+    formula: Option<Vec<u8>>,
+    text: Option<Box<str>>,
+}
+
+impl CellScan {
+    fn take(&mut self, token: Token<'_>, out: &mut Vec<FormulaCell>) {
+        match token {
+            Token::Text(text) => {
+                if let Some(f) = &mut self.formula {
+                    if f.len() < 1024 {
+                        f.extend_from_slice(&text[..text.len().min(1024)]);
+                    }
+                }
+            }
+            Token::Tag {
+                name: b"row",
+                end,
+                empty,
+                attributes,
+            } => {
+                if !end {
+                    if let Some(r) = attribute(attributes, b"r").and_then(row_of) {
+                        self.row = r;
+                    }
+                }
+                if end || empty {
+                    self.row = self.row.wrapping_add(1);
+                    self.column = 0;
+                }
+            }
+            Token::Tag {
+                name: b"c",
+                end: false,
+                empty,
+                attributes,
+            } => {
+                let at = match attribute(attributes, b"r") {
+                    Some(r) => position_of(r),
+                    None => Some((self.row, self.column)),
+                };
+                if let Some((_, c)) = at {
+                    self.column = c;
+                }
+                self.cell = at.map(|p| (p, false));
+                self.text = None;
+                if empty {
+                    self.end_cell(out);
+                }
+            }
+            Token::Tag {
+                name: b"c",
+                end: true,
+                ..
+            } => self.end_cell(out),
+            Token::Tag {
+                name: b"f",
+                end,
+                empty,
+                ..
+            } => {
+                if let Some((_, has)) = &mut self.cell {
+                    *has = true;
+                    if !end && !empty {
+                        self.formula = Some(Vec::new());
+                    }
+                }
+                if end || empty {
+                    if let Some(f) = self.formula.take() {
+                        self.text = formula_text(&f);
+                    }
+                }
+            }
+            Token::Tag { .. } => {}
+        }
+    }
+
+    fn end_cell(&mut self, out: &mut Vec<FormulaCell>) {
+        if let Some(((r, c), true)) = self.cell.take() {
+            if r < MAX_ROWS && c < MAX_COLUMNS {
+                out.push(((r, c), self.text.take()));
+            }
+        }
+        self.formula = None;
+        self.column = self.column.wrapping_add(1);
+    }
+}
+
+/// A row's 0-based number from its reference (`12` → 11).
+fn row_of(r: &[u8]) -> Option<u32> {
+    let mut row = 0u32;
+    for &b in r {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        row = row.checked_mul(10)?.checked_add(u32::from(b - b'0'))?;
+    }
+    row.checked_sub(1)
+}
+
+/// A cell's 0-based row and column from its reference (`F12` → (11, 5)).
+fn position_of(r: &[u8]) -> Option<(u32, u32)> {
+    let letters = r.iter().take_while(|b| b.is_ascii_uppercase()).count();
+    if letters == 0 || letters == r.len() {
+        return None;
+    }
+    let mut column = 0u32;
+    for &b in &r[..letters] {
+        column = column
+            .checked_mul(26)?
+            .checked_add(u32::from(b - b'A') + 1)?;
+    }
+    Some((row_of(&r[letters..])?, column - 1))
 }
 
 /// The sheet to read, with its merged cells.
@@ -272,7 +764,8 @@ fn choose(
                     continue;
                 }
             };
-            let mut rows = Rows::new(move || reader.next_cell());
+            let none = Formulas::default();
+            let mut rows = Rows::new(move || reader.next_cell(), &none);
             match Table::start(&mut rows, &merges) {
                 Ok(Some(table)) => table.layout.names,
                 Ok(None) => continue,
@@ -331,6 +824,7 @@ fn read_sheet(
     file: &str,
     sheet: &str,
     merges: &[Dimensions],
+    formulas: &Formulas,
     options: &ReadOptions,
     out: &mut Parsed,
 ) -> Result<(), XlsxError> {
@@ -346,7 +840,7 @@ fn read_sheet(
         }
         other => other?,
     };
-    let mut rows = Rows::new(move || reader.next_cell());
+    let mut rows = Rows::new(move || reader.next_cell(), formulas);
     let Some(mut table) = Table::start(&mut rows, merges)? else {
         out.problems.push(Problem::error(
             file,
@@ -439,6 +933,20 @@ fn read_sheet(
                 }
             }
         }
+        // A formula whose value no spreadsheet computed, in a column that is read: an error at
+        // its cell (`build_row`); in a column that is not read it does not matter.
+        for (c, formula) in &row.uncomputed {
+            let named = table.layout.position(*c).filter(|&p| {
+                table
+                    .layout
+                    .names
+                    .get(p)
+                    .is_some_and(|n| !n.trim().is_empty())
+            });
+            if let Some(slot) = named.and_then(|p| cells.get_mut(p)) {
+                *slot = Cell::Uncomputed(formula);
+            }
+        }
         let r = row.row;
         read_record(
             file,
@@ -452,28 +960,33 @@ fn read_sheet(
     Ok(())
 }
 
-/// A row of a sheet: its 0-based Excel row and its filled cells (0-based column, value).
+/// A row of a sheet: its 0-based Excel row and its filled cells (0-based column, value), and
+/// its formulas whose value no spreadsheet computed (0-based column, formula).
 struct SheetRow<'a> {
     row: u32,
     cells: Vec<(u32, DataRef<'a>)>,
+    uncomputed: Vec<(u32, Box<str>)>,
 }
 
 /// The filled rows of a sheet, one at a time, from its cells as the file lists them.
-struct Rows<'a, F> {
+struct Rows<'a, 'f, F> {
     next_cell: F,
     pending: Option<(u32, u32, DataRef<'a>)>,
     done: bool,
+    /// The sheet's formula cells: one whose value was not computed is set apart.
+    formulas: &'f Formulas,
 }
 
-impl<'a, F> Rows<'a, F>
+impl<'a, 'f, F> Rows<'a, 'f, F>
 where
     F: FnMut() -> Result<Option<calamine::Cell<DataRef<'a>>>, XlsxError>,
 {
-    fn new(next_cell: F) -> Self {
+    fn new(next_cell: F, formulas: &'f Formulas) -> Self {
         Rows {
             next_cell,
             pending: None,
             done: false,
+            formulas,
         }
     }
 
@@ -501,21 +1014,25 @@ where
             let Some((r, c, value)) = next else {
                 return Ok(current);
             };
-            if blank(&value) || r >= MAX_ROWS || c >= MAX_COLUMNS {
+            if r >= MAX_ROWS || c >= MAX_COLUMNS {
                 continue;
             }
-            match &mut current {
-                Some(row) if row.row == r => row.cells.push((c, value)),
-                Some(_) => {
-                    self.pending = Some((r, c, value));
-                    return Ok(current);
-                }
-                None => {
-                    current = Some(SheetRow {
-                        row: r,
-                        cells: vec![(c, value)],
-                    })
-                }
+            let formula = self.formulas.uncomputed(r, c, &value);
+            if formula.is_none() && blank(&value) {
+                continue;
+            }
+            if current.as_ref().is_some_and(|row| row.row != r) {
+                self.pending = Some((r, c, value));
+                return Ok(current);
+            }
+            let row = current.get_or_insert_with(|| SheetRow {
+                row: r,
+                cells: Vec::new(),
+                uncomputed: Vec::new(),
+            });
+            match formula {
+                Some(f) => row.uncomputed.push((c, f.into())),
+                None => row.cells.push((c, value)),
             }
         }
     }
@@ -568,13 +1085,18 @@ struct Table<'a> {
 
 impl<'a> Table<'a> {
     /// Reads the header (and the rows needed to recognise it); `None` for an empty sheet.
-    fn start<F>(rows: &mut Rows<'a, F>, merges: &[Dimensions]) -> Result<Option<Self>, XlsxError>
+    fn start<F>(
+        rows: &mut Rows<'a, '_, F>,
+        merges: &[Dimensions],
+    ) -> Result<Option<Self>, XlsxError>
     where
         F: FnMut() -> Result<Option<calamine::Cell<DataRef<'a>>>, XlsxError>,
     {
         let mut buffered: VecDeque<SheetRow<'a>> = VecDeque::new();
         while buffered.len() < MAX_TITLES + 2 {
             match rows.next_row()? {
+                // Above the table, a row of formulas without values has nothing to name.
+                Some(row) if buffered.is_empty() && row.cells.is_empty() => {}
                 Some(row) => buffered.push_back(row),
                 None => break,
             }
@@ -666,7 +1188,7 @@ impl<'a> Table<'a> {
     }
 
     /// The next data row, with the values of cells merged down into it.
-    fn next_row<F>(&mut self, rows: &mut Rows<'a, F>) -> Result<Option<SheetRow<'a>>, XlsxError>
+    fn next_row<F>(&mut self, rows: &mut Rows<'a, '_, F>) -> Result<Option<SheetRow<'a>>, XlsxError>
     where
         F: FnMut() -> Result<Option<calamine::Cell<DataRef<'a>>>, XlsxError>,
     {
@@ -1198,13 +1720,174 @@ mod tests {
         ] {
             assert!(e.contains(&expected.to_string()), "missing «{expected}» in {e:#?}");
         }
-        // The formula has no cached value in a file written by a library: an empty cell, read
-        // as no data; Excel itself would store #DIV/0!.
-        assert_eq!(e.len(), 4, "{e:#?}");
-        assert_eq!(p.rows.len(), 7);
+        // The formula's value was never computed (a program wrote the book, storing 0 as its
+        // value; Excel itself would store #DIV/0!): an error at its cell, not a 0.
+        assert!(
+            e.iter().any(|m| m.starts_with(
+                "ошибка: d.xlsx, ячейка Лист1!F9, поле «ege_no_cert_pct»: в ячейке формула «=1/0» без вычисленного значения"
+            )),
+            "{e:#?}"
+        );
+        assert_eq!(e.len(), 5, "{e:#?}");
+        assert_eq!(p.rows.len(), 6);
         let preview = preview_table("d.xlsx", &bytes, &ReadOptions::default(), 20).unwrap();
         assert_eq!(preview.rows[10][5], "01.09.2024");
         assert_eq!(preview.rows[8][5], "ИСТИНА");
+    }
+
+    /// A workbook's parts, changed by `edit(name, text)`, packed again.
+    fn repacked(bytes: &[u8], edit: impl Fn(&str, String) -> String) -> Vec<u8> {
+        use std::io::{Read, Write};
+        let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+        let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        for i in 0..archive.len() {
+            let mut part = archive.by_index(i).unwrap();
+            let name = part.name().to_string();
+            let mut text = String::new();
+            part.read_to_string(&mut text).unwrap();
+            w.start_file(name.as_str(), zip::write::SimpleFileOptions::default())
+                .unwrap();
+            w.write_all(edit(&name, text).as_bytes()).unwrap();
+        }
+        w.finish().unwrap().into_inner()
+    }
+
+    /// Scripts write workbooks with formulas and leave computing them to Excel:
+    /// rust_xlsxwriter stores 0 as every formula's value (and asks Excel to recalculate on
+    /// load). Before, such a cell was read as 0 — or, stored without a value, as empty —
+    /// without a word.
+    #[test]
+    fn a_formula_without_a_computed_value_is_an_error_at_its_cell() {
+        use rust_xlsxwriter::Formula;
+        let write = |results: bool| {
+            let mut book = Workbook::new();
+            let ws = sheet(&mut book, "Лист1");
+            let header = [&IDENTITY[..], &["ege_no_cert_pct", "ege_rus_mean", "Итого"]].concat();
+            let rows: Vec<Vec<&str>> = ["s1", "s2", "s3", "s4", "s5"]
+                .iter()
+                .map(|id| vec![*id, "Школа", "Город", "basic", "2024", "5", "70"])
+                .collect();
+            table(ws, 0, 0, &header, &rows);
+            let formula = |f: &str, v: &str| {
+                if results {
+                    Formula::new(f).set_result(v)
+                } else {
+                    Formula::new(f)
+                }
+            };
+            // s1: a share computed by a formula; s3: a mean, its value given by the script;
+            // s4: a total in a column that is not read; s5: the name made by a formula.
+            ws.write_formula(1, 5, formula("=10/4", "2.5")).unwrap();
+            ws.write_formula(3, 6, Formula::new("=70+1").set_result("71"))
+                .unwrap();
+            ws.write_formula(4, 7, formula("=SUM(F5:G5)", "75"))
+                .unwrap();
+            ws.write_formula(5, 1, formula("=\"Школа \"&A6", "Школа s5"))
+                .unwrap();
+            saved(book)
+        };
+        let program = write(false);
+        let p = parse_file("формулы.xlsx", &program);
+        let advice = "без вычисленного значения (книгу записала программа, а не Excel): откройте файл в Excel и сохраните его — Excel вычислит формулы, — или вставьте в эти ячейки значения («Специальная вставка» → «Значения»)";
+        assert_eq!(
+            errors(&p),
+            vec![
+                format!("ошибка: формулы.xlsx, ячейка Лист1!F2, поле «ege_no_cert_pct»: в ячейке формула «=10/4» {advice}"),
+                format!("ошибка: формулы.xlsx, ячейка Лист1!G4, поле «ege_rus_mean»: в ячейке формула «=70+1» {advice}"),
+                format!("ошибка: формулы.xlsx, ячейка Лист1!B6, поле «school_name»: в ячейке формула «=\"Школа \"&A6» {advice}"),
+            ]
+        );
+        let read: Vec<&str> = p.rows.iter().map(|r| r.school_id.as_str()).collect();
+        assert_eq!(read, ["s2", "s4"], "a row with such a cell is not used");
+        assert_eq!(
+            p.problems
+                .iter()
+                .filter(|p| p.severity == Severity::Warning)
+                .count(),
+            1,
+            "the unknown column «Итого» once, its formula not at all: {:?}",
+            p.problems
+        );
+
+        // Stored without any value (as other libraries write formulas): the same, even in a
+        // workbook that does not ask to be recalculated.
+        let bare = repacked(&program, |name, text| match name {
+            "xl/workbook.xml" => text.replace(r#" fullCalcOnLoad="1""#, ""),
+            _ => text.replace("</f><v>0</v>", "</f>"),
+        });
+        let e = errors(&parse_file("формулы.xlsx", &bare));
+        assert_eq!(e.len(), 2, "{e:#?}");
+        assert!(e[0].starts_with("ошибка: формулы.xlsx, ячейка Лист1!F2, поле «ege_no_cert_pct»: в ячейке формула «=10/4» без вычисленного значения"), "{e:#?}");
+        assert!(e[1].contains("ячейка Лист1!B6"), "{e:#?}");
+
+        // Saved by Excel: the values it computed are the data.
+        let excel = repacked(&write(true), |name, text| match name {
+            "xl/workbook.xml" => text.replace(r#" fullCalcOnLoad="1""#, ""),
+            _ => text,
+        });
+        let p = parse_file("формулы.xlsx", &excel);
+        assert!(errors(&p).is_empty(), "{:?}", errors(&p));
+        assert_eq!(p.rows.len(), 5);
+        assert_eq!(p.rows[0].values.get_by_id("ege_no_cert_pct"), Some(2.5));
+        assert_eq!(p.rows[2].values.get_by_id("ege_rus_mean"), Some(71.0));
+        assert_eq!(p.rows[4].school_name, "Школа s5");
+    }
+
+    #[test]
+    fn formula_cells_are_found_in_the_sheets_xml_as_calamine_places_cells() {
+        let mut book = Workbook::new();
+        table(
+            sheet(&mut book, "Титул"),
+            0,
+            0,
+            &IDENTITY,
+            &[vec!["s1", "Ш", "Г", "basic", "2024"]],
+        );
+        let ws = sheet(&mut book, "Данные");
+        ws.write_string(0, 0, "a").unwrap();
+        ws.write_formula(2, 27, "=A1&\"<x>\"").unwrap();
+        let bytes = saved(book);
+        let f = formulas_of(&bytes, 0);
+        assert!(f.cells.is_empty(), "the first sheet has no formula");
+        let f = formulas_of(&bytes, 1);
+        assert_eq!(f.cells, vec![((2, 27), Some("=A1&\"<x>\"".into()))]);
+        assert!(f.recalculate, "rust_xlsxwriter asks Excel to recalculate");
+        assert_eq!(formulas_of(&bytes, 2).cells, vec![], "no such sheet");
+
+        // Cells without references, a shared formula's cells, a prefix, comments, a tag split
+        // over blocks: as calamine reads them.
+        let xml = format!(
+            "<?xml version=\"1.0\"?><!-- <c r=\"Z9\"><f>1</f></c> --><x:sheetData>\
+             <x:row r=\"3\"><x:c r=\"B3\"><x:f t=\"shared\" ref=\"B3:B4\" si=\"0\">A3*2</x:f><x:v>0</x:v></x:c>\
+             <x:c><x:v>1</x:v></x:c><x:c><x:f>1&lt;2</x:f></x:c></x:row>\
+             <x:row><x:c r=\"B4\" s=\"1\"><x:f t=\"shared\" si=\"0\"/></x:c><x:c r=\"C4\"/></x:row>\
+             <x:row r=\"7\" spans=\"1:2\"/><x:row>{}<x:c><x:f>{}</x:f></x:c></x:row></x:sheetData>",
+            "<x:c r=\"A8\" t=\"s\" attr=\"a>b\"><x:v>0</x:v></x:c>".repeat(5000),
+            "Z".repeat(200),
+        );
+        let mut cells = Vec::new();
+        let mut scan = CellScan::default();
+        each_tag(xml.as_bytes(), |t| scan.take(t, &mut cells));
+        let long = format!("={}…", "Z".repeat(60));
+        assert_eq!(
+            cells,
+            vec![
+                ((2, 1), Some("=A3*2".into())),
+                ((2, 3), Some("=1<2".into())),
+                ((3, 1), None),
+                ((7, 1), Some(long.into())),
+            ]
+        );
+        assert!(names_a_formula(b"<c r=\"A1\"><f>1+1</f></c>"));
+        assert!(names_a_formula(b"<x:f t=\"shared\" si=\"0\"/>"));
+        assert!(!names_a_formula(
+            b"<c r=\"A1\" t=\"s\"><v>0</v></c><font/><fill>"
+        ));
+        assert_eq!(position_of(b"XFD1048576"), Some((1_048_575, 16_383)));
+        assert_eq!(position_of(b"A0"), None);
+        assert_eq!(position_of(b"ZZZZZZZZ1"), None);
+        assert_eq!(position_of(b"A99999999999"), None);
+        assert_eq!(attribute(b" r='B2' t=\"str\" ", b"t"), Some(&b"str"[..]));
     }
 
     #[test]
@@ -1259,19 +1942,32 @@ mod tests {
             &[vec!["s1", "Ш", "Г", "basic", "2024"]],
         );
         let bytes = saved(book);
-        // Cut anywhere: an error (or, cut before any part is named, the archive message).
+        // Cut anywhere: an error, and once it starts as a ZIP, «повреждён» (before, a cut
+        // before the workbook's parts were named was «архив ZIP … сохраните как CSV»).
         for cut in (0..bytes.len()).step_by(97) {
             let p = parse_file("cut.xlsx", &bytes[..cut]);
             assert!(p.rows.is_empty() || cut == bytes.len());
             assert!(!errors(&p).is_empty(), "cut at {cut}");
+            if cut >= 4 {
+                assert!(
+                    errors(&p)[0]
+                        .starts_with("ошибка: cut.xlsx: файл повреждён или записан не полностью"),
+                    "cut at {cut}: {:?}",
+                    errors(&p)
+                );
+            }
             let _ = preview_table("cut.xlsx", &bytes[..cut], &ReadOptions::default(), 3);
         }
-        let p = parse_file("cut.xlsx", &bytes[..bytes.len() - 30]);
-        assert!(
-            errors(&p)[0].contains("книгу Excel не удаётся прочитать: файл повреждён"),
-            "{:?}",
-            errors(&p)
-        );
+        for cut in [bytes.len() / 2, bytes.len() - 30] {
+            let m = "ошибка: cut.xlsx: файл повреждён или записан не полностью: это архив ZIP, как книга Excel (.xlsx), но он обрывается или испорчен, и прочитать его нельзя. Получите файл заново (скачайте или скопируйте ещё раз) или, если он открывается в Excel, сохраните его там как «Книга Excel (.xlsx)»";
+            assert_eq!(errors(&parse_file("cut.xlsx", &bytes[..cut])), vec![m]);
+            assert_eq!(
+                preview_table("cut.xlsx", &bytes[..cut], &ReadOptions::default(), 3)
+                    .unwrap_err()
+                    .to_string(),
+                m
+            );
+        }
         // Flipped bytes never panic.
         for i in (0..bytes.len()).step_by(13) {
             let mut b = bytes.clone();
