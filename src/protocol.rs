@@ -174,13 +174,14 @@ pub enum FromWorker {
         id: u64,
         response: Response,
     },
-    /// Part of the school summaries of the answer to request `id`, sent ahead of it so that
-    /// the page reads a national list in several short tasks instead of one long one. The
-    /// parts, in order, are the answer's `schools` (of [`Response::Loaded`] or
-    /// [`Response::Changed`]), which are sent empty.
+    /// Part of a long list of the answer to request `id`, sent ahead of it so that the page
+    /// reads a national list in several short tasks instead of one long one. The parts, in
+    /// order, are the answer's list (the school summaries of [`Response::Loaded`] or
+    /// [`Response::Changed`], the per-school results of [`Response::Run`]), which is sent
+    /// empty.
     Part {
         id: u64,
-        schools: Vec<crate::domain::catalog::SchoolSummary>,
+        part: Part,
     },
     /// Every record has been read (after a quick start, the page's overview comes first and
     /// the records follow; requests made meanwhile wait for them).
@@ -213,7 +214,9 @@ pub enum Response {
         mime: String,
         change: Box<Change>,
     },
-    Run(Box<RunRecord>),
+    /// A stored run as the page reads it: the result whole (with its contextualised results
+    /// and summary computed), so that the page only parses — in parts — and computes nothing.
+    Run(Box<RunView>),
     /// The lists of a run under the alternative readings; `stale` when the rows stored now
     /// are not the run's rows (the comparison is with the lists of these rows).
     Robustness {
@@ -342,39 +345,108 @@ impl Inspection {
 pub const INSPECT_ROWS: usize = 10;
 pub const INSPECT_PROBLEMS: usize = 50;
 
-/// How many school summaries go in one [`FromWorker::Part`].
+/// How many schools go in one [`FromWorker::Part`].
 pub const PART: usize = 5_000;
 
-/// Splits the school summaries off a large answer into parts (see [`FromWorker::Part`]).
-pub fn split_parts(response: &mut Response) -> Vec<Vec<crate::domain::catalog::SchoolSummary>> {
-    let schools = match response {
-        Response::Loaded(o) => &mut o.schools,
-        Response::Changed { change, .. } => &mut change.schools,
-        _ => return Vec::new(),
-    };
-    if schools.len() <= PART {
-        return Vec::new();
+/// One part of a long list (see [`FromWorker::Part`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "items", rename_all = "snake_case")]
+pub enum Part {
+    Schools(Vec<crate::domain::catalog::SchoolSummary>),
+    Results(Vec<crate::domain::identify::SchoolResult>),
+}
+
+/// A stored run for the page: [`RunRecord`] with its result in the full form (the stored
+/// form leaves out what follows from the rest, which the page would then have to compute).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunView {
+    pub id: String,
+    pub created_at: crate::domain::time::Timestamp,
+    pub label: String,
+    pub scope: RunScope,
+    pub input_digest: String,
+    pub reference: Vec<crate::domain::reference::ReferencePool>,
+    pub result: crate::domain::identify::Identification,
+}
+
+impl From<RunRecord> for RunView {
+    fn from(r: RunRecord) -> Self {
+        RunView {
+            id: r.id,
+            created_at: r.created_at,
+            label: r.label,
+            scope: r.scope,
+            input_digest: r.input_digest,
+            reference: r.reference,
+            result: r.result,
+        }
     }
-    let all = std::mem::take(schools);
-    let mut parts = Vec::with_capacity(all.len() / PART + 1);
-    let mut it = all.into_iter().peekable();
-    while it.peek().is_some() {
-        parts.push(it.by_ref().take(PART).collect());
+}
+
+impl From<RunView> for RunRecord {
+    fn from(r: RunView) -> Self {
+        RunRecord {
+            id: r.id,
+            created_at: r.created_at,
+            label: r.label,
+            scope: r.scope,
+            input_digest: r.input_digest,
+            reference: r.reference,
+            result: r.result,
+        }
     }
-    parts
+}
+
+/// Splits a long list off a large answer into parts (see [`FromWorker::Part`]).
+pub fn split_parts(response: &mut Response) -> Vec<Part> {
+    fn chunks<T>(all: Vec<T>) -> Vec<Vec<T>> {
+        let mut parts = Vec::with_capacity(all.len() / PART + 1);
+        let mut it = all.into_iter().peekable();
+        while it.peek().is_some() {
+            parts.push(it.by_ref().take(PART).collect());
+        }
+        parts
+    }
+    match response {
+        Response::Loaded(o) if o.schools.len() > PART => chunks(std::mem::take(&mut o.schools))
+            .into_iter()
+            .map(Part::Schools)
+            .collect(),
+        Response::Changed { change, .. } if change.schools.len() > PART => {
+            chunks(std::mem::take(&mut change.schools))
+                .into_iter()
+                .map(Part::Schools)
+                .collect()
+        }
+        Response::Run(r) if r.result.schools.len() > PART => {
+            chunks(std::mem::take(&mut r.result.schools))
+                .into_iter()
+                .map(Part::Results)
+                .collect()
+        }
+        _ => Vec::new(),
+    }
 }
 
 /// Puts the parts received ahead of an answer back into it.
-pub fn join_parts(response: &mut Response, parts: Vec<Vec<crate::domain::catalog::SchoolSummary>>) {
+pub fn join_parts(response: &mut Response, parts: Vec<Part>) {
     if parts.is_empty() {
         return;
     }
-    let schools = match response {
-        Response::Loaded(o) => &mut o.schools,
-        Response::Changed { change, .. } => &mut change.schools,
-        _ => return,
-    };
-    *schools = parts.into_iter().flatten().collect();
+    let mut summaries = Vec::new();
+    let mut results = Vec::new();
+    for p in parts {
+        match p {
+            Part::Schools(s) => summaries.extend(s),
+            Part::Results(r) => results.extend(r),
+        }
+    }
+    match response {
+        Response::Loaded(o) => o.schools = summaries,
+        Response::Changed { change, .. } => change.schools = summaries,
+        Response::Run(r) => r.result.schools = results,
+        _ => {}
+    }
 }
 
 /// How many labels of each class a preview lists.
@@ -540,14 +612,42 @@ mod tests {
         let mut sent = whole.clone();
         let parts = split_parts(&mut sent);
         assert_eq!(parts.len(), 3);
-        assert_eq!(parts[2].len(), 7);
+        assert!(matches!(&parts[2], Part::Schools(s) if s.len() == 7));
         let Response::Loaded(o) = &sent else { panic!() };
         assert!(o.schools.is_empty());
         // Through JSON, as the messages travel.
-        let parts: Vec<Vec<SchoolSummary>> = parts
+        let parts: Vec<Part> = parts
             .iter()
             .map(|p| serde_json::from_str(&serde_json::to_string(p).unwrap()).unwrap())
             .collect();
+        join_parts(&mut sent, parts);
+        assert_eq!(sent, whole);
+        // A national run's results travel in parts too, whole (with what the stored form
+        // leaves out), and arrive equal.
+        let rows = crate::domain::demo::region(&crate::domain::demo::DemoSpec {
+            schools: PART + 300,
+            ..Default::default()
+        });
+        let result = crate::domain::identify::identify(&rows, &Default::default()).unwrap();
+        let run = RunView {
+            id: "r".into(),
+            created_at: crate::domain::time::Timestamp::parse("2026-01-01T00:00:00Z").unwrap(),
+            label: "расчёт".into(),
+            scope: RunScope::All,
+            input_digest: String::new(),
+            reference: Vec::new(),
+            result,
+        };
+        let whole = Response::Run(Box::new(run));
+        let mut sent = whole.clone();
+        let parts = split_parts(&mut sent);
+        assert_eq!(parts.len(), 2);
+        let parts: Vec<Part> = parts
+            .iter()
+            .map(|p| serde_json::from_str(&serde_json::to_string(p).unwrap()).unwrap())
+            .collect();
+        let mut sent: Response =
+            serde_json::from_str(&serde_json::to_string(&sent).unwrap()).unwrap();
         join_parts(&mut sent, parts);
         assert_eq!(sent, whole);
         let mut small = Response::Changed {

@@ -1067,3 +1067,40 @@ async fn the_quick_copy_reads_as_the_records_read_and_is_not_trusted_when_they_d
     drop(service);
     drop_db(db, &name).await;
 }
+
+#[wasm_bindgen_test]
+async fn an_export_hands_over_its_file_and_journals_it_without_renewing_the_data_version() {
+    let name = fresh("export-journal");
+    let db = Db::open(&name, DB_VERSION).await.unwrap();
+    db.apply(&snapshot_ops(&sample()), |_, _| {}).await.unwrap();
+    let mut service = Service::open(db.clone()).await.unwrap();
+    // A write first, so that a data version is stored.
+    service.handle(Request::LoadDemo, &job(vec![])).await;
+    let version = || async {
+        db.get_value(stores::SETTINGS, "data_version")
+            .await
+            .unwrap()
+    };
+    let before = version().await;
+    assert!(before.is_some());
+    let logged = load(&db).await.unwrap().snapshot.log.len();
+    let (response, file) = service
+        .handle(
+            Request::Export(shkala::protocol::Export::RowsCsv),
+            &job(vec![]),
+        )
+        .await;
+    let Response::File { change, .. } = response else {
+        panic!("{response:?}")
+    };
+    assert!(file.is_some(), "the file is handed over");
+    assert_eq!(change.log.len(), 1, "the page hears of the journal entry");
+    assert_eq!(
+        version().await,
+        before,
+        "other tabs have nothing to read again"
+    );
+    assert_eq!(load(&db).await.unwrap().snapshot.log.len(), logged + 1);
+    drop(service);
+    drop_db(db, &name).await;
+}

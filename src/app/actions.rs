@@ -389,7 +389,7 @@ async fn ask<T>(request: Request, pick: impl FnOnce(Response) -> Option<T>) -> R
 /// A stored run with its per-school results.
 pub async fn run_record(id: String) -> Result<RunRecord, String> {
     ask(Request::Run { id }, |r| match r {
-        Response::Run(r) => Some(*r),
+        Response::Run(r) => Some(RunRecord::from(*r)),
         _ => None,
     })
     .await

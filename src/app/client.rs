@@ -8,8 +8,8 @@
 //! worker is started for the next request. Every worker has a generation: a late message of
 //! a failed one is never taken for an answer.
 
-use crate::domain::catalog::{Change, SchoolSummary};
-use crate::protocol::{encode, join_parts, FromWorker, Request, Response, ToWorker};
+use crate::domain::catalog::Change;
+use crate::protocol::{encode, join_parts, FromWorker, Part, Request, Response, ToWorker};
 use futures_channel::oneshot;
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -26,8 +26,8 @@ type RefreshFn = Rc<dyn Fn(Change, Option<String>)>;
 struct Pending {
     done: oneshot::Sender<(Response, Option<web_sys::Blob>)>,
     progress: ProgressFn,
-    /// School summaries sent ahead of the answer.
-    parts: Vec<Vec<SchoolSummary>>,
+    /// Parts of a long list sent ahead of the answer.
+    parts: Vec<Part>,
 }
 
 struct Client {
@@ -144,9 +144,9 @@ fn on_message(generation: u64, ev: web_sys::MessageEvent) {
                 (p.progress)(label, fraction);
             }
         }),
-        FromWorker::Part { id, schools } => CLIENT.with(|c| {
+        FromWorker::Part { id, part } => CLIENT.with(|c| {
             if let Some(p) = c.borrow_mut().pending.get_mut(&id) {
-                p.parts.push(schools);
+                p.parts.push(part);
             }
         }),
         FromWorker::Done { id, mut response } => {

@@ -5,8 +5,9 @@
 //!
 //! The banner is built with plain DOM calls, not with Leptos: after a panic the reactive
 //! system may be half-way through an update and must not be relied on. It is put first in
-//! `<body>`, in the flow of the page (it pushes the content down, never covers it), and said
-//! once however many failures follow.
+//! `<body>`, in the flow of the page (it pushes the content down, never covers it), takes the
+//! focus (so it is seen wherever the page was scrolled to), and is said once however many
+//! failures follow.
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -52,7 +53,7 @@ pub fn show(headline: &str, detail: &str) {
         reason.set_text_content(Some(&if detail.is_empty() {
             String::new()
         } else {
-            format!(" ({detail})")
+            format!(" Для сообщения об ошибке: {detail}.")
         }));
         let _ = button.set_attribute("type", "button");
         button.set_text_content(Some("Перезагрузить страницу"));
@@ -68,5 +69,10 @@ pub fn show(headline: &str, detail: &str) {
         let _ = banner.append_child(&document.create_text_node(" "));
         let _ = banner.append_child(&button);
     }
+    let _ = banner.set_attribute("tabindex", "-1");
     let _ = body.insert_before(&banner, body.first_child().as_ref());
+    // Seen wherever the page was scrolled to: the focus (and the view) go to it.
+    if let Some(b) = banner.dyn_ref::<web_sys::HtmlElement>() {
+        let _ = b.focus();
+    }
 }

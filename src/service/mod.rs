@@ -431,7 +431,7 @@ impl Service {
             }
             Request::Identify { scope, params } => self.identify(scope, params, job).await,
             Request::Run { id } => match self.data.snapshot.runs.iter().find(|r| r.id == id) {
-                Some(r) => Ok((Response::Run(Box::new(r.clone())), None)),
+                Some(r) => Ok((Response::Run(Box::new(r.clone().into())), None)),
                 None => Err(Stop::Failed(
                     "расчёт не найден (возможно, он удалён)".into(),
                 )),

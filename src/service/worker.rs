@@ -56,8 +56,8 @@ fn post(message: &FromWorker, file: Option<Built>) {
 
 /// Posts the answer to request `id`, with a large list of schools sent ahead in parts.
 fn answer(id: u64, mut response: Response, file: Option<Built>) {
-    for schools in split_parts(&mut response) {
-        post(&FromWorker::Part { id, schools }, None);
+    for part in split_parts(&mut response) {
+        post(&FromWorker::Part { id, part }, None);
     }
     post(&FromWorker::Done { id, response }, file);
 }

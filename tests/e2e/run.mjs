@@ -2197,11 +2197,56 @@ test('a crashed data service is replaced: the request in flight fails in Russian
   assert.equal(await p.getByTestId('failure').count(), 1);
   // A reload starts afresh, the data are there.
   await banner.getByRole('button', { name: 'Перезагрузить страницу' }).click();
-  await p.getByRole('heading', { name: 'Что хранится в этом браузере' }).waitFor({ timeout: 30000 });
-  await p.getByText('240 школ в 12 муниципалитетах').waitFor();
+  await p.getByRole('list', { name: 'Итоги идентификации' }).waitFor({ timeout: 30000 });
   assert.equal(await p.getByTestId('failure').count(), 0);
   // The crash was said in the console, as it should be; nothing else was.
   t.errors = t.errors.filter((e) => !/проверка: сбой обработчика|data service failed/.test(e));
+});
+
+test('nothing read is taken for nothing: saved справка edits that cannot be read are said so and never overwritten', async (t) => {
+  const p = await page(t);
+  await demoIdentified(p);
+  const run = new URL(p.url()).searchParams.get('run');
+  assert.ok(run, 'the run is in the address');
+  const key = `report:${run}:регион`;
+  const broken = '{"key": "' + key + '", "title": {"addressee": "Минист';
+  await putRaw(p, 'drafts', key, broken);
+  await p.goto(base + `/report?run=${encodeURIComponent(run)}`);
+  const said = p.getByTestId('report-save');
+  await said.waitFor({ timeout: 30000 });
+  assert.match(await said.innerText(), /Правки здесь не сохраняются: сохранённые раньше не удаётся прочитать .*и они не будут затёрты/);
+  await p.locator('#doc-addressee').fill('Министерство образования');
+  await p.locator('#doc-addressee').press('Tab');
+  await p.waitForTimeout(1500);
+  const kept = await p.evaluate((key) => new Promise((res, rej) => {
+    const q = indexedDB.open('shkala');
+    q.onsuccess = () => { const r = q.result.transaction('drafts').objectStore('drafts').get(key); r.onsuccess = () => { q.result.close(); res(r.result); }; r.onerror = rej; };
+    q.onerror = rej;
+  }), key);
+  assert.equal(kept, broken, 'the stored edits are as they were');
+});
+
+test('a newer version opened in another tab upgrades the database at once: this page gives way and says so', async (t) => {
+  const p = await page(t);
+  await importFiles(p, [['schools.csv', GOOD, 'text/csv']]);
+  await applyImport(p);
+  // «Another tab» of a newer build asks for the next version: the page's and the worker's
+  // connections close, so the upgrade is not blocked.
+  const upgraded = await p.evaluate(() => new Promise((res) => {
+    const q = indexedDB.open('shkala', 1000);
+    q.onblocked = () => res('blocked');
+    q.onsuccess = () => { q.result.close(); res('upgraded'); };
+    q.onerror = () => res('error');
+  }));
+  assert.equal(upgraded, 'upgraded');
+  const banner = p.getByTestId('failure');
+  await banner.waitFor({ timeout: 10000 });
+  assert.match(await banner.innerText(), /«Шкала» обновилась в другой вкладке, и эта страница отключена от хранилища: перезагрузите её/);
+  // Seen wherever the page was scrolled to: the focus is on it, and it is in view.
+  assert.equal(await p.evaluate(() => document.activeElement?.id), 'failure');
+  const box = await banner.boundingBox();
+  assert.ok(box && box.y >= 0 && box.y < 900, 'the banner is in the window');
+  await p.screenshot({ path: join(out, 'upgraded-elsewhere.png') });
 });
 
 test('focus and address: the card gives the focus back, the skip link moves it, each page has its title, the school\'s section and the run are in the address', async (t) => {
@@ -2475,8 +2520,10 @@ test('counts, lists, demo: bulk marking asks with the count, marks and is undone
 });
 
 let failed = 0;
+// E2E_ONLY: run only the tests whose names contain one of its parts (separated by «|»).
 const only = process.env.E2E_ONLY;
-for (const { name, fn } of tests.filter((x) => !only || x.name.includes(only))) {
+const chosen = tests.filter((x) => !only || only.split('|').some((o) => x.name.includes(o)));
+for (const { name, fn } of chosen) {
   const t = { dialogs: [], errors: [] };
   const started = Date.now();
   try {
@@ -2492,6 +2539,6 @@ for (const { name, fn } of tests.filter((x) => !only || x.name.includes(only))) 
 for (const c of browser.contexts()) await c.close();
 await browser.close();
 server.close();
-const ran = tests.filter((x) => !only || x.name.includes(only)).length;
+const ran = chosen.length;
 console.log(failed ? `\nне прошли: ${failed} из ${ran}` : `\nвсе тесты прошли (${ran})`);
 process.exit(failed ? 1 : 0);
