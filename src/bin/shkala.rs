@@ -318,13 +318,16 @@ fn cmd_identify(args: &[String]) -> Result<(), Failure> {
         parsed.push(input::parse_file_with(&name, &bytes, &options));
     }
     let (rows, problems) = input::merge(parsed);
-    for p in &problems {
-        eprintln!("{p}");
+    // The same mistake in one column is one line with its count and first places: a national
+    // file with one column of «н/д» prints one line, not 45,000.
+    for g in problem::group(&problems) {
+        eprintln!("{g}");
     }
     let errors = problems.iter().filter(|p| p.is_error()).count();
     if errors > 0 {
         return Err(format!(
-            "Найдено ошибок: {errors}. Исправьте данные и запустите снова; результат не записан."
+            "Найдено ошибок: {}. Исправьте данные и запустите снова; результат не записан.",
+            thousands(errors)
         )
         .into());
     }
@@ -479,9 +482,9 @@ fn cmd_mapping(args: &[String]) -> Result<(), Failure> {
         ..input::ReadOptions::default()
     };
     let first = mapping::preview_rows(&file, &bytes, &options, MAPPING_ROWS);
-    let errors: Vec<_> = first.problems.iter().filter(|p| p.is_error()).collect();
-    for p in &errors {
-        eprintln!("{p}");
+    let errors: Vec<_> = problem::group(first.problems.iter().filter(|p| p.is_error()));
+    for g in &errors {
+        eprintln!("{g}");
     }
     if errors.is_empty() && !first.rows.is_empty() {
         eprintln!(

@@ -23,7 +23,7 @@ use crate::domain::digest::RowsDigest;
 use crate::domain::file_name::file_name;
 use crate::domain::identify::{self, Params, ResultsCategory, SocialCategory};
 use crate::domain::input::ReadOptions;
-use crate::domain::problem::{Place, Problem};
+use crate::domain::problem::{Place, Problem, ProblemSummary};
 use crate::domain::records::{
     ImportCounts, LogAction, LogEntry, Origin, Removal, RunRecord, RunScope, SchoolDocuments,
     SchoolIdentity, Snapshot,
@@ -523,7 +523,7 @@ impl Service {
                 Response::Preview(Box::new(PlanView {
                     plan: None,
                     refused,
-                    problems,
+                    problems: ProblemSummary::of(&problems),
                     ..PlanView::default()
                 })),
                 None,
@@ -537,7 +537,7 @@ impl Service {
             return Err(Stop::Cancelled);
         }
         let plan = plan_import(&self.data.snapshot, &incoming, &now());
-        problems.extend(plan.warnings.iter().cloned());
+        let problems = ProblemSummary::of(problems.iter().chain(&plan.warnings));
         let id = self.next_plan;
         self.next_plan += 1;
         let view = PlanView::of(id, &plan, problems);

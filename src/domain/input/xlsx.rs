@@ -218,7 +218,9 @@ fn merges_of(book: &mut Book<'_>, sheet: &str) -> Vec<Dimensions> {
     }
 }
 
-/// The sheet to read, with its merged cells.
+/// The sheet to read, with its merged cells (a refusal is one per file: the size of a
+/// [`Problem`] does not matter here).
+#[allow(clippy::result_large_err)]
 fn choose(
     book: &mut Book<'_>,
     file: &str,

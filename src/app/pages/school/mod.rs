@@ -131,9 +131,10 @@ pub fn read_picked(
     });
 }
 
-/// The first problems of a refused file, for a notice.
+/// The first problems of a refused file, for a notice (grouped: one mistake down a column is
+/// one).
 pub fn first_problems(problems: &[crate::domain::problem::Problem]) -> String {
-    problems
+    crate::domain::problem::group(problems)
         .iter()
         .take(5)
         .map(ToString::to_string)
