@@ -15,7 +15,7 @@ use crate::domain::catalog::{Change, Overview};
 use crate::domain::envelope::CreatedBy;
 use crate::domain::identify::Params;
 use crate::domain::input::{ReadOptions, TablePreview};
-use crate::domain::problem::Problem;
+use crate::domain::problem::{Problem, ProblemSummary};
 use crate::domain::records::{
     ImportCounts, RunRecord, RunScope, SchoolDocuments, SchoolIdentity, SchoolRecord,
 };
@@ -251,8 +251,9 @@ pub struct PlanView {
     pub plan: Option<u64>,
     /// Files refused (each with its errors in `problems`).
     pub refused: usize,
-    /// Errors of refused files, warnings and notes of the others.
-    pub problems: Vec<Problem>,
+    /// Errors of refused files, warnings and notes of the others: grouped, at most
+    /// [`crate::domain::problem::MAX_GROUPS`] groups, every problem counted.
+    pub problems: ProblemSummary,
     pub counts: ImportCounts,
     /// The counts by kind of record, one line each («1 132 школы: новых — 1 132»).
     #[serde(default)]
@@ -275,11 +276,10 @@ pub struct Inspection {
     pub reads_by_names: bool,
     /// The first rows as they would be read with the options given.
     pub rows: Vec<Row>,
-    /// How many rows the whole file gives with these options, and its problems (the first
-    /// ones; `problems_total` counts all).
+    /// How many rows the whole file gives with these options, and its problems (grouped,
+    /// every problem counted).
     pub rows_total: usize,
-    pub problems: Vec<Problem>,
-    pub problems_total: usize,
+    pub problems: ProblemSummary,
 }
 
 impl Inspection {
@@ -335,15 +335,13 @@ impl Inspection {
             refused: None,
             rows_total: rows.len(),
             rows: rows.into_iter().take(INSPECT_ROWS).collect(),
-            problems_total: problems.len(),
-            problems: problems.into_iter().take(INSPECT_PROBLEMS).collect(),
+            problems: ProblemSummary::of(&problems),
         }
     }
 }
 
-/// How many rows and problems an [`Inspection`] carries.
+/// How many rows an [`Inspection`] carries.
 pub const INSPECT_ROWS: usize = 10;
-pub const INSPECT_PROBLEMS: usize = 50;
 
 /// How many schools go in one [`FromWorker::Part`].
 pub const PART: usize = 5_000;
@@ -463,7 +461,7 @@ pub struct ConflictView {
 
 impl PlanView {
     /// The view of a plan.
-    pub fn of(id: u64, plan: &crate::domain::bundle::ImportPlan, problems: Vec<Problem>) -> Self {
+    pub fn of(id: u64, plan: &crate::domain::bundle::ImportPlan, problems: ProblemSummary) -> Self {
         let groups = [Class::New, Class::Updated, Class::Identical]
             .into_iter()
             .map(|class| {
@@ -534,7 +532,7 @@ mod tests {
         assert!(!look.reads_by_names);
         assert_eq!(look.table.as_ref().map(|t| t.header.len()), Some(5));
         assert_eq!(look.rows_total, 0);
-        assert!(look.problems.iter().any(|p| p.is_error()));
+        assert!(look.problems.has_errors());
         let map = |s: &str, t: &str| MappedColumn {
             source: s.into(),
             target: Some(t.into()),
@@ -721,7 +719,7 @@ mod tests {
         let changed = csv.replace("3,9", "4,1");
         let (inc, _) = Incoming::read("b.csv", changed.as_bytes()).unwrap();
         let plan = plan_import(&db, &[inc], &now);
-        let view = PlanView::of(1, &plan, Vec::new());
+        let view = PlanView::of(1, &plan, ProblemSummary::default());
         assert_eq!(view.conflicts.len(), 1);
         assert_eq!(view.groups[0].0, Class::Identical);
         let i = view.conflicts[0].index;

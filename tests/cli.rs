@@ -178,16 +178,52 @@ fn invalid_input_exits_2_and_lists_every_problem() {
     assert!(e.contains("ошибка: bad.csv, строка 2, столбец «ege_no_cert_pct»: доля должна быть от 0 до 100 %, получено «140»"), "{e}");
     assert!(
         e.contains(
-            "ошибка: bad.csv, строка 3, столбец «school_type»: неизвестный тип школы «лицей»"
+            "ошибка: bad.csv, строка 3, столбец «school_type»: неизвестный тип школы (допустимые значения: «средняя»"
         ),
         "{e}"
     );
     assert!(
-        e.contains("ошибка: bad.csv, строка 3, столбец «ege_participants»: «x» не является числом"),
+        e.contains("и сокращения СОШ, ООШ …), получено «лицей»"),
+        "{e}"
+    );
+    assert!(
+        e.contains(
+            "ошибка: bad.csv, строка 3, столбец «ege_participants»: ожидалось число, получено «x»"
+        ),
         "{e}"
     );
     assert!(e.contains("Найдено ошибок: 3"), "{e}");
     assert!(!out.exists(), "no result is written from invalid input");
+}
+
+/// A national file with one column of «н/д»: one line with the count and the first lines, not
+/// 45,000; the count of errors is exact.
+#[test]
+fn one_mistake_down_a_national_file_is_one_line() {
+    let input = temp("national-bad.csv");
+    let mut csv = format!("{HEADER}\n");
+    for i in 0..45_000 {
+        csv.push_str(&format!("s{i};Школа {i};Город;secondary;2021;н/д;70;20\n"));
+    }
+    std::fs::write(&input, csv).unwrap();
+    let out = temp("never-national.json");
+    let _ = std::fs::remove_file(&out);
+    let o = shkala(&[
+        "identify",
+        "--input",
+        input.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let e = stderr(&o);
+    assert!(
+        e.contains("ошибка: national-bad.csv, столбец «ege_no_cert_pct»: 45\u{202f}000 строк — ожидалось число, получено «н/д» (строки 2, 3, 4, 5, 6 и ещё 44\u{202f}995)"),
+        "{e}"
+    );
+    assert!(e.contains("Найдено ошибок: 45\u{202f}000."), "{e}");
+    assert!(e.lines().count() < 10, "{e}");
+    assert!(!out.exists());
 }
 
 #[test]

@@ -963,6 +963,7 @@ async fn a_file_the_browser_could_not_read_is_named_in_the_preview() {
     assert_eq!(view.refused, 1);
     let errors: Vec<_> = view
         .problems
+        .groups
         .iter()
         .filter(|p| p.severity == shkala::domain::problem::Severity::Error)
         .collect();

@@ -1,9 +1,10 @@
 //! Pieces shared by the pages.
 
 use super::actions;
+use super::print::rows_shown;
 use super::state::{app_state, NoticeKind};
-use crate::domain::problem::{Problem, Severity};
-use crate::format::thousands;
+use crate::domain::problem::{ProblemSummary, Severity, MAX_GROUPS};
+use crate::format::{count, thousands};
 use leptos::html;
 use leptos::prelude::*;
 
@@ -198,7 +199,12 @@ pub fn Pager(
     /// What the table is, for screen readers («Страницы таблицы школ»).
     #[prop(into)]
     label: String,
+    /// What its rows are called, as in «строки 1–50 из 120» and «По 50 строк»: «строки»,
+    /// «строк» unless told.
+    #[prop(optional)]
+    words: Option<(&'static str, &'static str)>,
 ) -> impl IntoView {
+    let (these, of_many) = words.unwrap_or(("строки", "строк"));
     let pages = move || total.get().div_ceil(size.get().max(1)).max(1);
     Effect::new(move |_| {
         let n = pages();
@@ -209,10 +215,10 @@ pub fn Pager(
     let shown = move || {
         let r = page_range(total.get(), page.get(), size.get());
         if total.get() == 0 {
-            "нет строк".to_string()
+            format!("нет {of_many}")
         } else {
             format!(
-                "строки {}–{} из {}",
+                "{these} {}–{} из {}",
                 thousands(r.start + 1),
                 thousands(r.end),
                 thousands(total.get())
@@ -234,7 +240,7 @@ pub fn Pager(
                     prop:value=move || size.get().to_string()>
                     {[25usize, 50, 100, 200].into_iter().map(|n| view! { <option value=n.to_string()>{n}</option> }).collect_view()}
                 </select>
-                " строк"
+                {format!(" {of_many}")}
             </label>
         </nav>
     }
@@ -265,36 +271,79 @@ pub fn ReadFailed(
     view! { <p class="alert error" role="alert">{format!("Не удалось прочитать {what}: {message}")}</p> }
 }
 
-/// Problems found in a file, grouped by severity, each with its file, place and field.
+/// Problems found in files: the errors (with their exact count) in an alert, then the
+/// warnings and notes in a closed `<details>`. Each item is one [`crate::domain::problem::ProblemGroup`] — the same
+/// mistake in one file and column, with its count and first places — and a long list is
+/// paginated, so a national file with one repeated mistake is one item, not 45,000.
 #[component]
-pub fn ProblemList(#[prop(into)] problems: Signal<Vec<Problem>>) -> impl IntoView {
-    let group = move |sev: Severity| {
-        problems.with(|p| {
-            p.iter()
-                .filter(|p| p.severity == sev)
+pub fn ProblemList(#[prop(into)] problems: Signal<ProblemSummary>) -> impl IntoView {
+    let texts = move |errors: bool| {
+        problems.with(|s| {
+            s.groups
+                .iter()
+                .filter(|g| g.is_error() == errors)
                 .map(ToString::to_string)
                 .collect::<Vec<_>>()
         })
     };
+    let left_out = move |severities: &[Severity]| {
+        problems.with(|s| severities.iter().map(|&sev| s.left_out(sev)).sum::<usize>())
+    };
     view! {
         {move || {
-            let errors = group(Severity::Error);
-            (!errors.is_empty()).then(|| view! {
+            let n = problems.with(|s| s.errors);
+            (n > 0).then(|| view! {
                 <div class="alert error" role="alert">
-                    <p><strong>{format!("Ошибки ({}): файл не будет загружен, пока они не исправлены.", thousands(errors.len()))}</strong></p>
-                    <ul class="problems">{errors.into_iter().map(|e| view! { <li>{e}</li> }).collect_view()}</ul>
+                    <p><strong>{format!("Ошибки ({}): файл не будет загружен, пока они не исправлены.", thousands(n))}</strong></p>
+                    <ProblemItems items=texts(true) left_out=left_out(&[Severity::Error]) noun=("ошибка", "ошибки", "ошибок") label="Страницы списка ошибок"/>
                 </div>
             })
         }}
         {move || {
-            let rest: Vec<String> = [Severity::Warning, Severity::Note].into_iter().flat_map(group).collect();
-            (!rest.is_empty()).then(|| view! {
+            let n = problems.with(|s| s.warnings + s.notes);
+            (n > 0).then(|| view! {
                 <details class="alert info">
-                    <summary>{format!("Предупреждения и примечания: {}", thousands(rest.len()))}</summary>
-                    <ul class="problems">{rest.into_iter().map(|e| view! { <li>{e}</li> }).collect_view()}</ul>
+                    <summary>{format!("Предупреждения и примечания: {}", thousands(n))}</summary>
+                    <ProblemItems items=texts(false) left_out=left_out(&[Severity::Warning, Severity::Note]) noun=("замечание", "замечания", "замечаний") label="Страницы списка предупреждений и примечаний"/>
                 </details>
             })
         }}
+    }
+}
+
+/// Problems per page of a [`ProblemList`] (the pager shows from this many on).
+const PROBLEMS_PAGE: usize = 25;
+
+/// One list of a [`ProblemList`], paginated, and how many problems did not fit in it.
+#[component]
+fn ProblemItems(
+    items: Vec<String>,
+    /// Problems in groups beyond [`crate::domain::problem::MAX_GROUPS`].
+    left_out: usize,
+    /// The noun of `left_out` (one, few, many).
+    noun: (&'static str, &'static str, &'static str),
+    label: &'static str,
+) -> impl IntoView {
+    let n = items.len();
+    let items = StoredValue::new(items);
+    let page = RwSignal::new(0usize);
+    let size = RwSignal::new(PROBLEMS_PAGE);
+    let visible = move || {
+        let r = rows_shown(n, page, size);
+        items.with_value(|i| i[r].to_vec())
+    };
+    view! {
+        {(n > PROBLEMS_PAGE).then(|| view! {
+            <Pager total=Signal::derive(move || n) page=page size=size label=label words=("пункты", "пунктов")/>
+        })}
+        <ul class="problems">{move || visible().into_iter().map(|e| view! { <li>{e}</li> }).collect_view()}</ul>
+        {(left_out > 0).then(|| view! {
+            <p class="hint">{format!(
+                "Кроме показанных — ещё {}: список ограничен {}.",
+                count(left_out, noun.0, noun.1, noun.2),
+                count(MAX_GROUPS, "пунктом", "пунктами", "пунктами")
+            )}</p>
+        })}
     }
 }
 

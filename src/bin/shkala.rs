@@ -431,13 +431,16 @@ fn cmd_identify(args: &[String]) -> Result<(), Failure> {
         parsed.push(input::parse_file_with(&name, &bytes, &options));
     }
     let (rows, problems) = input::merge(parsed);
-    for p in &problems {
-        eprintln!("{p}");
+    // The same mistake in one column is one line with its count and first places: a national
+    // file with one column of «н/д» prints one line, not 45,000.
+    for g in problem::group(&problems) {
+        eprintln!("{g}");
     }
     let errors = problems.iter().filter(|p| p.is_error()).count();
     if errors > 0 {
         return Err(format!(
-            "Найдено ошибок: {errors}. Исправьте данные и запустите снова; результат не записан."
+            "Найдено ошибок: {}. Исправьте данные и запустите снова; результат не записан.",
+            thousands(errors)
         )
         .into());
     }
@@ -630,9 +633,9 @@ fn cmd_mapping(args: &[String]) -> Result<(), Failure> {
             mapping: Some(m.clone()),
         };
         let first = mapping::preview_rows(&file, &bytes, &options, MAPPING_ROWS);
-        for p in first.problems.iter().filter(|p| p.is_error()) {
-            eprintln!("{p}");
-            errors += 1;
+        for g in problem::group(first.problems.iter().filter(|p| p.is_error())) {
+            eprintln!("{g}");
+            errors += g.count;
         }
         if errors == 0 && !first.rows.is_empty() {
             eprintln!(

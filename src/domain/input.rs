@@ -134,7 +134,9 @@ impl TablePreview {
 }
 
 /// Reads the header and the first `max_rows` records of a CSV file (or a workbook) without
-/// matching them to the contract. A JSON file has no columns to map: an error.
+/// matching them to the contract. A JSON file has no columns to map: an error (one per file:
+/// the size of a [`Problem`] does not matter here).
+#[allow(clippy::result_large_err)]
 pub fn preview_table(
     file: &str,
     bytes: &[u8],
@@ -933,6 +935,22 @@ pub fn row_from_json(
 
 // ---------------------------------------------------------------- cells → row
 
+/// Why a cell is refused: the message, the same wherever the same mistake is, and the value
+/// read when it is the point — kept apart, so that one mistake repeated down a column groups
+/// as one ([`crate::domain::problem::group`]).
+struct Refusal {
+    message: String,
+    value: Option<String>,
+}
+
+/// A text read as a number, or refused with the text as the value read.
+fn text_number(text: &str) -> Result<Option<f64>, Refusal> {
+    parse_number(text).map_err(|_| Refusal {
+        message: "ожидалось число".into(),
+        value: Some(text.trim().to_string()),
+    })
+}
+
 /// A cell as it came from the file.
 #[derive(Clone)]
 enum Cell<'a> {
@@ -980,21 +998,28 @@ impl Cell<'_> {
         }
     }
 
-    /// The cell as a number: `Ok(None)` for an empty cell.
-    fn number(&self) -> Result<Option<f64>, String> {
+    /// The cell as a number: `Ok(None)` for an empty cell. A refusal is its message and,
+    /// where the value read is the point, that value (kept apart, see [`Refusal`]).
+    fn number(&self) -> Result<Option<f64>, Refusal> {
+        let plain = |m: String| Refusal {
+            message: m,
+            value: None,
+        };
         match self {
-            Cell::Text(s) => parse_number(s),
-            Cell::Json(serde_json::Value::String(s)) => parse_number(s),
-            Cell::Json(serde_json::Value::Number(n)) => n
-                .as_f64()
-                .map(Some)
-                .ok_or_else(|| format!("число {n} вне допустимого диапазона")),
+            Cell::Text(s) => text_number(s),
+            Cell::Json(serde_json::Value::String(s)) => text_number(s),
+            Cell::Json(serde_json::Value::Number(n)) => {
+                n.as_f64().map(Some).ok_or_else(|| Refusal {
+                    message: "число вне допустимого диапазона".into(),
+                    value: Some(n.to_string()),
+                })
+            }
             Cell::Json(serde_json::Value::Null) => Ok(None),
-            Cell::Json(v) => Err(format!("ожидалось число, получено {}", json_kind(v))),
+            Cell::Json(v) => Err(plain(format!("ожидалось число, получено {}", json_kind(v)))),
             Cell::Number(v) if v.is_finite() => Ok(Some(*v)),
-            Cell::Number(_) => Err("число вне допустимого диапазона".to_string()),
-            Cell::Other(what) => Err(format!("ожидалось число, а в ячейке {what}")),
-            Cell::Uncomputed(formula) => Err(uncomputed(formula)),
+            Cell::Number(_) => Err(plain("число вне допустимого диапазона".to_string())),
+            Cell::Other(what) => Err(plain(format!("ожидалось число, а в ячейке {what}"))),
+            Cell::Uncomputed(formula) => Err(plain(uncomputed(formula))),
         }
     }
 
@@ -1128,19 +1153,27 @@ fn build_row(
     let mut values = Values::empty();
     for field in fields {
         let (col, cell) = (&field.column, &field.cell);
-        let err = |col: &str, msg: String, problems: &mut Vec<Problem>| {
-            problems.push(Problem::error(file, at(field.position), Some(col), msg));
+        let err = |col: &str, refusal: Refusal, problems: &mut Vec<Problem>| {
+            let p = Problem::error(file, at(field.position), Some(col), refusal.message);
+            problems.push(match refusal.value {
+                Some(v) => p.with_value(v),
+                None => p,
+            });
+        };
+        let said = |message: &str| Refusal {
+            message: message.to_string(),
+            value: None,
         };
         let c = &s.columns[*col];
         if let Cell::Uncomputed(formula) = cell {
-            err(&c.id, uncomputed(formula), problems);
+            err(&c.id, said(&uncomputed(formula)), problems);
             ok = false;
             continue;
         }
         match c.kind {
             Kind::Text => match cell.text() {
                 Ok(t) if t.is_empty() && c.required => {
-                    err(&c.id, "обязательное поле не заполнено".into(), problems);
+                    err(&c.id, said("обязательное поле не заполнено"), problems);
                     ok = false;
                 }
                 Ok(t) => match c.id.as_str() {
@@ -1149,14 +1182,14 @@ fn build_row(
                     _ => municipality = t,
                 },
                 Err(m) => {
-                    err(&c.id, m, problems);
+                    err(&c.id, said(&m), problems);
                     ok = false;
                 }
             },
             Kind::SchoolType => {
                 let t = cell.text().unwrap_or_else(|_| cell.raw());
                 if t.is_empty() {
-                    err(&c.id, "обязательное поле не заполнено".into(), problems);
+                    err(&c.id, said("обязательное поле не заполнено"), problems);
                     ok = false;
                 } else if let Some(st) = SchoolType::parse(&t) {
                     school_type = Some(st);
@@ -1165,21 +1198,22 @@ fn build_row(
                         .iter()
                         .map(|t| format!("«{}»", t.label()))
                         .collect();
-                    err(
-                        &c.id,
-                        format!(
-                            "неизвестный тип школы «{t}»; допустимые значения: {} (и сокращения: СОШ, ООШ …)",
-                            allowed.join(", ")
-                        ),
-                        problems,
+                    let message = format!(
+                        "неизвестный тип школы (допустимые значения: {} и сокращения СОШ, ООШ …)",
+                        allowed.join(", ")
                     );
+                    let refusal = Refusal {
+                        message,
+                        value: Some(t),
+                    };
+                    err(&c.id, refusal, problems);
                     ok = false;
                 }
             }
             Kind::Year => match cell.number() {
                 Ok(Some(v)) if is_year(v) => year = Some(v as i32),
                 Ok(None) => {
-                    err(&c.id, "обязательное поле не заполнено".into(), problems);
+                    err(&c.id, said("обязательное поле не заполнено"), problems);
                     ok = false;
                 }
                 Ok(Some(_)) | Err(_) => {
@@ -1196,7 +1230,11 @@ fn build_row(
                         }
                     }
                     Err(m) => {
-                        err(&c.id, format!("{m}, получено «{}»", cell.raw()), problems);
+                        let refusal = Refusal {
+                            message: m.to_string(),
+                            value: Some(cell.raw()),
+                        };
+                        err(&c.id, refusal, problems);
                         ok = false;
                     }
                 },
@@ -1222,19 +1260,21 @@ fn build_row(
 
 /// Why a cell is not a year. A workbook's date is named, with what to do: a year typed into a
 /// cell formatted as a date is stored as a day number (2024 → 16.07.1905).
-fn not_a_year(cell: &Cell) -> String {
-    match cell {
-        Cell::Other(what) if what.starts_with("дата") => format!(
+fn not_a_year(cell: &Cell) -> Refusal {
+    let (message, value) = match cell {
+        Cell::Other(what) if what.starts_with("дата") => (format!(
             "год должен быть целым числом от 1990 до 2100, а в ячейке {what} (у ячейки формат даты: поставьте формат «Общий» или «Числовой» и введите год числом)"
+        ), None),
+        Cell::Other(what) => (
+            format!("год должен быть целым числом от 1990 до 2100, а в ячейке {what}"),
+            None,
         ),
-        Cell::Other(what) => {
-            format!("год должен быть целым числом от 1990 до 2100, а в ячейке {what}")
-        }
-        _ => format!(
-            "год должен быть целым числом от 1990 до 2100, получено «{}»",
-            cell.raw()
+        _ => (
+            "год должен быть целым числом от 1990 до 2100".to_string(),
+            Some(cell.raw()),
         ),
-    }
+    };
+    Refusal { message, value }
 }
 
 /// A year a row may have: a whole number from 1990 to 2100.
@@ -1380,15 +1420,18 @@ pub fn merge(files: Vec<Parsed>) -> (Vec<Row>, Vec<Problem>) {
             ),
             Place::File => first_file.clone(),
         };
-        problems.push(Problem::error(
-            &names[*f],
-            place.clone(),
-            Some("school_id"),
-            format!(
-                "повторная строка для школы «{}» за {} год (первая — {where_})",
+        problems.push(
+            Problem::error(
+                &names[*f],
+                place.clone(),
+                Some("school_id"),
+                "повторная строка для той же школы за тот же год",
+            )
+            .with_about(format!(
+                "школа «{}», {} год; первая — {where_}",
                 row.school_id, row.year
-            ),
-        ));
+            )),
+        );
     }
     let mut skip = vec![false; all.len()];
     for &(i, _) in &repeats {
@@ -1453,8 +1496,8 @@ impl<'de> Deserialize<'de> for Row {
                     .iter()
                     .filter(|p| p.is_error())
                     .map(|p| match &p.column {
-                        Some(c) => format!("«{c}»: {}", p.message),
-                        None => p.message.clone(),
+                        Some(c) => format!("«{c}»: {}", p.reason()),
+                        None => p.reason(),
                     })
                     .collect();
                 match row {
@@ -1655,7 +1698,7 @@ mod tests {
             .collect();
         assert_eq!(
             errors,
-            vec!["ошибка: q.csv, строка 4, столбец «oge_rus_mean»: «x» не является числом"]
+            vec!["ошибка: q.csv, строка 4, столбец «oge_rus_mean»: ожидалось число, получено «x»"]
         );
     }
 
@@ -1709,9 +1752,9 @@ mod tests {
             "ошибка: bad.csv, строка 2, столбец «oge_rus_mean»: средний балл по пятибалльной шкале должен быть от 2 до 5, получено «7»",
             "ошибка: bad.csv, строка 2, столбец «ege_rus_mean»: средний балл ЕГЭ должен быть от 0 до 100, получено «101»",
             "ошибка: bad.csv, строка 2, столбец «ege_participants»: количество должно быть целым неотрицательным числом, получено «-1»",
-            "ошибка: bad.csv, строка 3, столбец «school_type»: неизвестный тип школы «гимназия»; допустимые значения: «средняя», «основная», «вечерняя (сменная)», «начальная», «реализующая адаптированные программы», «при исправительном учреждении» (и сокращения: СОШ, ООШ …)",
+            "ошибка: bad.csv, строка 3, столбец «school_type»: неизвестный тип школы (допустимые значения: «средняя», «основная», «вечерняя (сменная)», «начальная», «реализующая адаптированные программы», «при исправительном учреждении» и сокращения СОШ, ООШ …), получено «гимназия»",
             "ошибка: bad.csv, строка 3, столбец «year»: год должен быть целым числом от 1990 до 2100, получено «20x1»",
-            "ошибка: bad.csv, строка 3, столбец «ege_no_cert_pct»: «abc» не является числом",
+            "ошибка: bad.csv, строка 3, столбец «ege_no_cert_pct»: ожидалось число, получено «abc»",
             "ошибка: bad.csv, строка 3, столбец «ege_participants»: количество должно быть целым неотрицательным числом, получено «2,5»",
             "ошибка: bad.csv, строка 4, столбец «school_id»: обязательное поле не заполнено",
             "ошибка: bad.csv, строка 5: в строке 10 ячеек, а в заголовке 9: проверьте разделитель и кавычки",
@@ -1819,8 +1862,8 @@ mod tests {
         assert_eq!(
             m,
             vec![
-                "ошибка: a.csv, строка 3, столбец «school_id»: повторная строка для школы «s1» за 2020 год (первая — a.csv, строка 2)",
-                "ошибка: b.json, запись 1, поле «school_id»: повторная строка для школы «s2» за 2020 год (первая — a.csv, строка 4)",
+                "ошибка: a.csv, строка 3, столбец «school_id»: повторная строка для той же школы за тот же год (школа «s1», 2020 год; первая — a.csv, строка 2)",
+                "ошибка: b.json, запись 1, поле «school_id»: повторная строка для той же школы за тот же год (школа «s2», 2020 год; первая — a.csv, строка 4)",
             ]
         );
     }

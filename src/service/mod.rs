@@ -23,7 +23,7 @@ use crate::domain::digest::RowsDigest;
 use crate::domain::file_name::file_name;
 use crate::domain::identify::{self, Params, ResultsCategory, SocialCategory};
 use crate::domain::input::ReadOptions;
-use crate::domain::problem::{Place, Problem};
+use crate::domain::problem::{Place, Problem, ProblemSummary};
 use crate::domain::records::{
     ImportCounts, LogAction, LogEntry, Origin, Removal, RunRecord, RunScope, SchoolDocuments,
     SchoolIdentity, Snapshot,
@@ -572,7 +572,7 @@ impl Service {
                 Response::Preview(Box::new(PlanView {
                     plan: None,
                     refused,
-                    problems,
+                    problems: ProblemSummary::of(&problems),
                     ..PlanView::default()
                 })),
                 None,
@@ -586,7 +586,7 @@ impl Service {
             return Err(Stop::Cancelled);
         }
         let plan = plan_import(&self.data.snapshot, &incoming, &now());
-        problems.extend(plan.warnings.iter().cloned());
+        let problems = ProblemSummary::of(problems.iter().chain(&plan.warnings));
         let id = self.next_plan;
         self.next_plan += 1;
         let view = PlanView::of(id, &plan, problems);
@@ -1358,10 +1358,12 @@ fn read_one(
         .map_err(|why| Stop::Failed(format!("{refused}: {why}")))
 }
 
-/// The first problems of a refused file, for a message.
+/// The first problems of a refused file, for a message (grouped: one mistake down a column
+/// is one).
 fn first_problems(problems: &[Problem]) -> String {
-    let shown: Vec<String> = problems.iter().take(5).map(ToString::to_string).collect();
-    let more = problems.len().saturating_sub(shown.len());
+    let groups = crate::domain::problem::group(problems);
+    let shown: Vec<String> = groups.iter().take(5).map(ToString::to_string).collect();
+    let more = groups.len().saturating_sub(shown.len());
     let mut text = shown.join("; ");
     if more > 0 {
         text.push_str(&format!(" (и ещё {})", crate::format::thousands(more)));

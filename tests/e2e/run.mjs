@@ -1965,6 +1965,36 @@ test('broken files: a CSV of 10,000 columns is read or refused without freezing'
   await p.getByText('Школа', { exact: true }).first().waitFor();
 });
 
+test('broken files: one mistake down a national file is one item with its count; many are paged', async (t) => {
+  const p = await page(t);
+  const rows = Array.from({ length: 45000 }, (_, i) => `n${i};Школа ${i};Город;secondary;2025;1;60;10;н/д`);
+  await importFiles(p, [['национальный.csv', csv(rows), 'text/csv']]);
+  const alert = p.locator('[role="alert"]', { hasText: 'национальный.csv' }).first();
+  await alert.waitFor({ timeout: 60000 });
+  // The exact count of errors, one item for the 45,000 cells.
+  assert.match(await alert.locator('strong').innerText(), /^Ошибки \(45\s000\): файл не будет загружен, пока они не исправлены\.$/);
+  const items = alert.locator('ul.problems li');
+  assert.equal(await items.count(), 1);
+  assert.match(await items.first().innerText(),
+    /^ошибка: национальный\.csv, столбец «deviant_pct»: 45\s000 строк — ожидалось число, получено «н\/д» \(строки 2, 3, 4, 5, 6 и ещё 44\s995\)$/);
+  assert.equal(await p.locator('#import-apply').count(), 0, 'nothing can be applied');
+  // Thirty refused files: thirty items, 25 on a page, the next page by the keyboard.
+  const files = Array.from({ length: 30 }, (_, i) => [`плохой-${String(i + 1).padStart(2, '0')}.csv`, csv([`b${i};Школа;Город;secondary;2025;140;60;10;1`]), 'text/csv']);
+  await importFiles(p, files);
+  // (Found by its count: the second page names other files.)
+  const many = p.locator('[role="alert"]', { hasText: 'Ошибки (30)' }).first();
+  await many.waitFor({ timeout: 60000 });
+  assert.match(await many.innerText(), /плохой-01\.csv/);
+  assert.equal(await many.locator('ul.problems li').count(), 25);
+  const pager = many.getByRole('navigation', { name: 'Страницы списка ошибок' });
+  assert.match(await pager.innerText(), /пункты 1–25 из 30/);
+  await pager.getByRole('button', { name: 'Следующая →' }).focus();
+  await p.keyboard.press('Enter');
+  await pager.getByText('пункты 26–30 из 30').waitFor();
+  assert.equal(await many.locator('ul.problems li').count(), 5);
+  assert.match(await many.locator('ul.problems li').last().innerText(), /^ошибка: плохой-30\.csv, строка 2, столбец «ege_no_cert_pct»: доля должна быть от 0 до 100 %, получено «140»$/);
+});
+
 test('broken files: a 50 MB file shows progress and is refused or read without freezing the page', async (t) => {
   const p = await page(t);
   await importFiles(p, [['schools.csv', GOOD, 'text/csv']]);

@@ -11,7 +11,7 @@ use crate::app::state::{app_state, NoticeKind};
 use crate::domain::bundle::{Class, CreatedBy, Resolution, Role};
 use crate::domain::input::ReadOptions;
 use crate::domain::mapping::SavedMappings;
-use crate::domain::problem::Problem;
+use crate::domain::problem::ProblemSummary;
 use crate::format::{count, date_time, ellipsis, human_bytes, pct};
 use crate::protocol::{Choice, Export, Inspection, PlanView};
 use crate::storage::browser::{self, Persistence};
@@ -42,7 +42,7 @@ fn files_of(list: Option<web_sys::FileList>) -> Vec<web_sys::File> {
 #[component]
 fn ImportSection() -> impl IntoView {
     let state = app_state();
-    let problems = RwSignal::new(Vec::<Problem>::new());
+    let problems = RwSignal::new(ProblemSummary::default());
     let view_ = RwSignal::new(None::<PlanView>);
     let choice = RwSignal::new(Choice::default());
     let over = RwSignal::new(false);
@@ -83,7 +83,7 @@ fn ImportSection() -> impl IntoView {
         }
         view_.set(None);
         step.set(None);
-        problems.set(Vec::new());
+        problems.set(ProblemSummary::default());
         choice.set(Choice::default());
         picked.set_value(files.clone());
         spawn_local(async move {
@@ -132,7 +132,7 @@ fn ImportSection() -> impl IntoView {
             actions::discard_plan(p);
         }
         view_.set(None);
-        problems.set(Vec::new());
+        problems.set(ProblemSummary::default());
     };
     let apply = move |_| {
         let Some(plan) = view_.get_untracked().and_then(|v| v.plan) else {
@@ -142,7 +142,7 @@ fn ImportSection() -> impl IntoView {
         spawn_local(async move {
             if actions::apply_import(state, plan, c).await {
                 view_.set(None);
-                problems.set(Vec::new());
+                problems.set(ProblemSummary::default());
                 // The preview (and the focused button) is gone: the focus goes to the import's
                 // heading, above the place where the preview was.
                 crate::app::components::focus_when_ready("import-h");

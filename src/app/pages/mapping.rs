@@ -12,7 +12,7 @@ use crate::app::state::{app_state, NoticeKind};
 use crate::domain::input::{ColumnMapping, ReadOptions};
 use crate::domain::mapping::{self, SavedMappings, Suggestion};
 use crate::domain::schema::{schema, Kind};
-use crate::format::count;
+use crate::format::{count, thousands};
 use crate::protocol::Inspection;
 use crate::storage::records::put_draft;
 use crate::storage::{stores, Db, Op, StorageError};
@@ -335,14 +335,18 @@ fn FileMapping(
     let status = move || {
         edit().map(|e| {
             let look = e.inspection;
-            let errors = look.problems.iter().filter(|p| p.is_error()).count();
+            let p = &look.problems;
             format!(
                 "С этим сопоставлением будет прочитано {}; {}.",
                 count(look.rows_total, "строка", "строки", "строк"),
-                if look.problems_total == 0 {
+                if p.is_empty() {
                     "замечаний нет".to_string()
                 } else {
-                    format!("ошибок {errors}, всего замечаний {}", look.problems_total)
+                    format!(
+                        "ошибок {}, всего замечаний {}",
+                        thousands(p.errors),
+                        thousands(p.errors + p.warnings + p.notes)
+                    )
                 }
             )
         })

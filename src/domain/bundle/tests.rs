@@ -168,7 +168,8 @@ fn errors_as(file: &str, v: &Value, kinds: &[Kind]) -> Vec<(Place, String)> {
     problems
         .into_iter()
         .filter(|p| p.is_error())
-        .map(|p| (p.place, p.message))
+        .map(|p| (p.reason(), p))
+        .map(|(reason, p)| (p.place, reason))
         .collect()
 }
 
@@ -506,7 +507,7 @@ fn rows_breaking_the_contract_are_named_by_path() {
         vec![
             "ошибка: rows.json, поле payload.rows[0].year: год должен быть целым числом от 1990 до 2100, получено «1900»",
             "ошибка: rows.json, поле payload.rows[1].ege_rus_mean: средний балл ЕГЭ должен быть от 0 до 100, получено «120»",
-            "ошибка: rows.json, поле payload.rows[1].oge_math_mean: «пять» не является числом",
+            "ошибка: rows.json, поле payload.rows[1].oge_math_mean: ожидалось число, получено «пять»",
         ]
     );
     let p = problems
@@ -534,7 +535,7 @@ fn rows_of_another_school_and_duplicates_are_refused() {
         vec![
             (
                 path("payload.rows[3]"),
-                "повторная строка для школы «s1» за 2025 год (первая — payload.rows[1])"
+                "повторная строка для той же школы за тот же год (школа «s1», 2025 год; первая — payload.rows[1])"
                     .to_string()
             ),
             (
@@ -560,7 +561,10 @@ fn a_bad_school_identity_is_refused() {
         )
     );
     assert_eq!(e[1].0, path("payload.school.school_type"));
-    assert!(e[1].1.starts_with("неизвестный тип школы «гимназия»"));
+    assert!(e[1]
+        .1
+        .starts_with("неизвестный тип школы (допустимые значения: «средняя»"));
+    assert!(e[1].1.ends_with(", получено «гимназия»"), "{}", e[1].1);
     let mut v = serde_json::to_value(submission_bundle()).unwrap();
     v["payload"].as_object_mut().unwrap().remove("school");
     assert_eq!(

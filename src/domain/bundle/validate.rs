@@ -46,17 +46,20 @@ fn rows_at(
     let mut first = FirstSeen::new();
     for (i, row) in &out {
         if let Some(&j) = first.repeat(row.key(), *i) {
-            problems.push(Problem::error(
-                file,
-                Place::Path(path(*i)),
-                None,
-                format!(
-                    "повторная строка для школы «{}» за {} год (первая — {})",
+            problems.push(
+                Problem::error(
+                    file,
+                    Place::Path(path(*i)),
+                    None,
+                    "повторная строка для той же школы за тот же год",
+                )
+                .with_about(format!(
+                    "школа «{}», {} год; первая — {}",
                     row.school_id,
                     row.year,
                     path(j)
-                ),
-            ));
+                )),
+            );
         }
     }
     out

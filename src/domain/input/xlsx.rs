@@ -710,7 +710,9 @@ fn position_of(r: &[u8]) -> Option<(u32, u32)> {
     Some((row_of(&r[letters..])?, column - 1))
 }
 
-/// The sheet to read, with its merged cells.
+/// The sheet to read, with its merged cells (a refusal is one per file: the size of a
+/// [`Problem`] does not matter here).
+#[allow(clippy::result_large_err)]
 fn choose(
     book: &mut Book<'_>,
     file: &str,
