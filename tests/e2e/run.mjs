@@ -2269,6 +2269,9 @@ test('a newer version opened in another tab upgrades the database at once: this 
   const p = await page(t);
   await importFiles(p, [['schools.csv', GOOD, 'text/csv']]);
   await applyImport(p);
+  // The import's own focus (its heading) has landed before the other tab comes.
+  await p.waitForFunction(() => document.activeElement?.id === 'import-h', null, { timeout: 10000 }).catch(() => {});
+  await p.waitForTimeout(500);
   // «Another tab» of a newer build asks for the next version: the page's and the worker's
   // connections close, so the upgrade is not blocked.
   const upgraded = await p.evaluate(() => new Promise((res) => {
