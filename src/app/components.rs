@@ -85,6 +85,10 @@ pub fn StatusRegion() -> impl IntoView {
 /// Moves the focus to the element `id` (a heading with `tabindex="-1"`, a field) and brings it
 /// into view; nothing when it is not there.
 pub fn focus_now(id: &str) {
+    // The failure banner keeps the focus it took: nothing on the page outranks it.
+    if super::failure::shown() {
+        return;
+    }
     if let Some(e) = document()
         .get_element_by_id(id)
         .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok())
@@ -111,9 +115,10 @@ pub fn focus_first(selector: &'static str) {
             .flatten()
             .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok());
         match found {
-            Some(e) => {
+            Some(e) if !super::failure::shown() => {
                 let _ = e.focus();
             }
+            Some(_) => {}
             None if left > 0 => set_timeout(
                 move || attempt(selector, left - 1),
                 std::time::Duration::from_millis(100),

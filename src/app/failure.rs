@@ -28,6 +28,13 @@ pub fn install_panic_hook() {
     }));
 }
 
+/// Whether the banner is shown (the page's own focus moves give way to it).
+pub fn shown() -> bool {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .is_some_and(|d| d.get_element_by_id(ID).is_some())
+}
+
 /// Shows the banner (once): `headline` ([`BANNER`], or another tab's upgrade), with what
 /// went wrong in small print.
 pub fn show(headline: &str, detail: &str) {
