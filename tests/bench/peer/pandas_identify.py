@@ -290,8 +290,10 @@ def identify(df):
     per_year.columns = [f"{name}_{year}" for name, year in per_year.columns]
     table = schools.join(per_year).reset_index()
 
-    summary = {"overall": counts(schools), "municipalities": {
-        m: counts(s) for m, s in schools.groupby("municipality")}}
+    flags = category_flags(schools)
+    by_municipality = flags.groupby(schools["municipality"]).sum()
+    summary = {"overall": counts(flags.sum()), "municipalities": {
+        m: counts(row) for m, row in by_municipality.iterrows()}}
     fits_out = [{"pool": p, "year": int(y), "n": int(r.n), "slope": nan_none(r.slope),
                  "intercept": nan_none(r.intercept), "r2": nan_none(r.r2)}
                 for (p, y), r in fits.iterrows()]
@@ -334,22 +336,35 @@ def partners(schools, e, years):
     return wide.reindex(schools.index)
 
 
-def counts(s):
-    a = s[s["pool"].notna()]
-    n = len(a)
-    def part(mask):
-        k = int(mask.sum())
+RESULTS = ["low", "risk", "high", "middle", "insufficient"]
+SOCIAL = ["unfavourable", "neutral", "favourable", "insufficient"]
+
+
+def category_flags(schools):
+    """One column per count of the summary, 0/1 per school (summed per municipality)."""
+    assessed = schools["pool"].notna()
+    r, c = schools["results_category"], schools["social_category"]
+    columns = {"schools": True, "assessed": assessed}
+    columns.update({f"results_{k}": assessed & (r == k) for k in RESULTS})
+    columns.update({f"social_{k}": assessed & (c == k) for k in SOCIAL})
+    columns["resilient"] = assessed & schools["resilient"]
+    columns["low_and_unfavourable"] = assessed & (r == "low") & (c == "unfavourable")
+    columns["context_resilient"] = assessed & schools["context_resilient"].astype(bool)
+    return pd.DataFrame(columns, index=schools.index).astype(int)
+
+
+def counts(row):
+    n = int(row["assessed"])
+    def part(k):
+        k = int(row[k])
         return {"count": k, "share": k / n if n else 0.0}
     return {
-        "schools": len(s), "excluded": len(s) - n, "assessed": n,
-        "results": {c: part(a["results_category"] == c)
-                    for c in ["low", "risk", "high", "middle", "insufficient"]},
-        "social": {c: part(a["social_category"] == c)
-                   for c in ["unfavourable", "neutral", "favourable", "insufficient"]},
-        "resilient": part(a["resilient"]),
-        "low_and_unfavourable": part((a["results_category"] == "low")
-                                     & (a["social_category"] == "unfavourable")),
-        "context_resilient": part(a["context_resilient"].astype(bool)),
+        "schools": int(row["schools"]), "excluded": int(row["schools"]) - n, "assessed": n,
+        "results": {k: part(f"results_{k}") for k in RESULTS},
+        "social": {k: part(f"social_{k}") for k in SOCIAL},
+        "resilient": part("resilient"),
+        "low_and_unfavourable": part("low_and_unfavourable"),
+        "context_resilient": part("context_resilient"),
     }
 
 
