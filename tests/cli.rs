@@ -1136,3 +1136,70 @@ fn a_cut_workbook_a_short_line_and_an_uncomputed_formula_are_errors() {
     );
     assert!(!out.exists(), "nothing is written from a broken input");
 }
+
+/// A region large enough for the tool's fast paths — the CSV read in parts on every core, the
+/// schools' JSON serialised in parts — writes exactly the JSON of the library's result
+/// (`serde_json::to_writer`), byte for byte, with and without the robustness; and the timing
+/// of its stages (`SHKALA_TIMING=1`) goes to stderr only.
+#[test]
+fn a_large_region_writes_byte_for_byte_the_librarys_json() {
+    use shkala::domain::identify::{identify, robustness::robustness, Params};
+    let csv = temp("large.csv");
+    let o = shkala(&[
+        "demo",
+        "--schools",
+        "3000",
+        "--municipalities",
+        "7",
+        "--out",
+        csv.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let bytes = std::fs::read(&csv).unwrap();
+    assert!(
+        bytes.len() > 2 << 20,
+        "over a megabyte per part on two cores"
+    );
+    let parsed = shkala::domain::input::parse_file("large.csv", &bytes);
+    let result = identify(&parsed.rows, &Params::default()).unwrap();
+    assert!(result.schools.len() > 2 * 512, "several parts of schools");
+
+    let out = temp("large.json");
+    let o = Command::new(env!("CARGO_BIN_EXE_shkala"))
+        .args(["identify", "--input", csv.to_str().unwrap(), "--out"])
+        .arg(&out)
+        .env("SHKALA_TIMING", "1")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(o.stdout.is_empty());
+    assert!(
+        stderr(&o).contains("время: идентификация"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(std::fs::read(&out).unwrap() == serde_json::to_vec(&result).unwrap());
+
+    #[derive(serde::Serialize)]
+    struct WithRobustness<'a> {
+        #[serde(flatten)]
+        result: &'a shkala::domain::identify::Identification,
+        robustness: &'a shkala::domain::identify::robustness::Robustness,
+    }
+    let robust = robustness(&parsed.rows, &Params::default()).unwrap();
+    let expected = serde_json::to_vec(&WithRobustness {
+        result: &result,
+        robustness: &robust,
+    })
+    .unwrap();
+    let o = shkala(&[
+        "identify",
+        "--input",
+        csv.to_str().unwrap(),
+        "--robustness",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(std::fs::read(&out).unwrap() == expected);
+}

@@ -103,15 +103,17 @@ impl<T: Into<String>> From<T> for Failure {
 }
 
 fn main() -> ExitCode {
-    // Large OS pages where the system allows them: a national file means hundreds of megabytes
-    // of short-lived memory, and on this project's machines zeroing 4 KB pages took a third of
-    // the run. Where large pages are not available, mimalloc uses ordinary ones.
-    #[cfg(not(target_arch = "wasm32"))]
-    // SAFETY: sets a global option of the allocator before any other thread exists (the call
-    // is not thread-safe).
+    // Ordinary 4 KB pages, not transparent huge pages (2 MB), for this process's memory: on
+    // this project's virtual machines a fresh huge page cost the system more to hand out than
+    // the ordinary pages of the same memory — a national run's system time was 0.5–0.85 s
+    // with them and 0.16–0.23 s without (README, «Performance»). The system gave them even
+    // unasked (mimalloc asks only when told to, `MIMALLOC_ALLOW_LARGE_OS_PAGES=1`).
+    #[cfg(target_os = "linux")]
+    // SAFETY: `prctl` with PR_SET_THP_DISABLE only sets a flag of this process.
     unsafe {
-        libmimalloc_sys::mi_option_set(libmimalloc_sys::mi_option_large_os_pages, 1);
+        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
     }
+    Stages::start();
     let args: Vec<String> = std::env::args().skip(1).collect();
     match run(&args) {
         Ok(()) => ExitCode::SUCCESS,
@@ -240,6 +242,256 @@ fn write_json(path: &str, value: &impl serde::Serialize, pretty: bool) -> Result
     };
     written.map_err(|e| fail(&e))?;
     w.flush().map_err(|e| fail(&e))
+}
+
+/// The bytes of an input file. On Unix a regular file is mapped into memory: a national file
+/// is tens of megabytes, and mapping it neither copies it nor asks the system for as much
+/// fresh memory, which the system must first fill with zeros (on this project's virtual
+/// machines that took more time than reading the file). Otherwise it is read.
+enum Input {
+    #[cfg(unix)]
+    Mapped {
+        start: *mut libc::c_void,
+        len: usize,
+    },
+    Read(Vec<u8>),
+}
+
+impl std::ops::Deref for Input {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        match self {
+            #[cfg(unix)]
+            // SAFETY: `start..start + len` is a readable mapping that lives as long as `self`
+            // (unmapped in `drop`); nothing in this process writes to it.
+            Input::Mapped { start, len } => unsafe {
+                std::slice::from_raw_parts(*start as *const u8, *len)
+            },
+            Input::Read(bytes) => bytes,
+        }
+    }
+}
+
+#[cfg(unix)]
+impl Drop for Input {
+    fn drop(&mut self) {
+        if let Input::Mapped { start, len } = *self {
+            // SAFETY: the mapping made in `read_input`, unmapped once; no slice of it outlives
+            // `self`.
+            unsafe {
+                libc::munmap(start, len);
+            }
+        }
+    }
+}
+
+/// An input file's bytes, mapped where it can be ([`Input`]), else read whole.
+fn read_input(path: &str) -> Result<Input, Failure> {
+    #[cfg(unix)]
+    if let Some(mapped) = map_file(path) {
+        return Ok(mapped);
+    }
+    read(path).map(Input::Read)
+}
+
+/// A regular, non-empty file mapped read-only; `None` when it cannot be (the caller reads it
+/// instead, and names the error if that fails too).
+#[cfg(unix)]
+fn map_file(path: &str) -> Option<Input> {
+    use std::os::fd::AsRawFd;
+    let file = std::fs::File::open(path).ok()?;
+    let meta = file.metadata().ok()?;
+    let len = usize::try_from(meta.len()).ok()?;
+    if !meta.is_file() || len == 0 {
+        return None;
+    }
+    // The pages of a file the system holds in its cache are mapped at once (one call instead
+    // of a fault for every few pages).
+    #[cfg(target_os = "linux")]
+    let flags = libc::MAP_PRIVATE | libc::MAP_POPULATE;
+    #[cfg(not(target_os = "linux"))]
+    let flags = libc::MAP_PRIVATE;
+    // SAFETY: a private read-only mapping of an open regular file, of its length; the mapping
+    // stays valid after the file is closed. A file that another program shortens while it is
+    // mapped would end this process when the lost part is read (SIGBUS) — as for any program
+    // that maps its input; the tool reads its inputs once, right away.
+    let start = unsafe {
+        libc::mmap(
+            std::ptr::null_mut(),
+            len,
+            libc::PROT_READ,
+            flags,
+            file.as_raw_fd(),
+            0,
+        )
+    };
+    (start != libc::MAP_FAILED).then_some(Input::Mapped { start, len })
+}
+
+/// Schools per part of the JSON result that one thread serialises (about a megabyte).
+const SCHOOLS_PER_PART: usize = 512;
+
+/// Writes the identification result as compact JSON, byte for byte what
+/// `serde_json::to_writer` writes for `head` with `schools` as its schools (`head` is the
+/// result or the result with its robustness, with its `schools` taken out), without holding
+/// it whole: the schools' records — nearly all of a national result — are serialised on every
+/// core, a part each, into a few buffers that are written in order, while the next parts are
+/// being serialised, and used again; serde writes the rest around them.
+fn write_json_result(
+    path: &str,
+    head: &impl serde::Serialize,
+    schools: &[identify::SchoolResult],
+) -> Result<(), Failure> {
+    use std::io::Write;
+    let fail = |e: &dyn std::fmt::Display| {
+        Failure::from(format!("ошибка: {path}: не удаётся записать файл: {e}"))
+    };
+    let frame = serde_json::to_vec(head).map_err(|e| fail(&e))?;
+    // Where the schools go: their key with an empty array, which only a key can be (a quote
+    // inside a string is escaped) — and the result has no other key named so before it.
+    const SLOT: &[u8] = b"\"schools\":[]";
+    let at = frame
+        .windows(SLOT.len())
+        .position(|w| w == SLOT)
+        .ok_or_else(|| fail(&"в результате нет списка школ"))?
+        + SLOT.len()
+        - 1;
+    // Parts of a megabyte go to the file as they are (a buffer would only copy them).
+    let mut w = std::fs::File::create(path).map_err(|e| fail(&e))?;
+    w.write_all(&frame[..at]).map_err(|e| fail(&e))?;
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let parts: Vec<&[identify::SchoolResult]> = schools.chunks(SCHOOLS_PER_PART).collect();
+    let (mut made, mut ready) = (vec![Vec::new(); threads], vec![Vec::new(); threads]);
+    let mut ready_parts = 0;
+    let mut first = true;
+    let mut write_ready = |ready: &[Vec<u8>], w: &mut std::fs::File| {
+        for part in ready {
+            if !first {
+                w.write_all(b",")?;
+            }
+            first = false;
+            w.write_all(part)?;
+        }
+        Ok::<(), std::io::Error>(())
+    };
+    for batch in parts.chunks(threads) {
+        std::thread::scope(|s| {
+            let serialising: Vec<_> = batch
+                .iter()
+                .zip(made.iter_mut())
+                .map(|(part, buffer)| s.spawn(move || serialise_schools(part, buffer)))
+                .collect();
+            let written = write_ready(&ready[..ready_parts], &mut w).map_err(|e| fail(&e));
+            for h in serialising {
+                h.join()
+                    .unwrap_or_else(|e| std::panic::resume_unwind(e))
+                    .map_err(|e| fail(&e))?;
+            }
+            written
+        })?;
+        std::mem::swap(&mut made, &mut ready);
+        ready_parts = batch.len();
+    }
+    write_ready(&ready[..ready_parts], &mut w).map_err(|e| fail(&e))?;
+    w.write_all(&frame[at..]).map_err(|e| fail(&e))
+}
+
+/// Schools as serde_json writes them inside an array: `{…},{…}`.
+fn serialise_schools(
+    schools: &[identify::SchoolResult],
+    buffer: &mut Vec<u8>,
+) -> serde_json::Result<()> {
+    buffer.clear();
+    for (i, school) in schools.iter().enumerate() {
+        if i > 0 {
+            buffer.push(b',');
+        }
+        serde_json::to_writer(&mut *buffer, school)?;
+    }
+    Ok(())
+}
+
+/// `SHKALA_TIMING=1`: the wall and CPU time (user, system) of each stage of a command and the
+/// memory after it, on stderr — how the README's figures are taken apart.
+struct Stages;
+
+/// When the process started, and its CPU time then.
+static STARTED: std::sync::OnceLock<(std::time::Instant, (f64, f64))> = std::sync::OnceLock::new();
+/// When the last stage ended, and the CPU time then.
+static LAST: std::sync::Mutex<Option<(std::time::Instant, (f64, f64))>> =
+    std::sync::Mutex::new(None);
+
+impl Stages {
+    fn on() -> bool {
+        std::env::var_os("SHKALA_TIMING").is_some_and(|v| v != "0")
+    }
+
+    fn start() {
+        if Self::on() {
+            let now = (std::time::Instant::now(), cpu_seconds());
+            STARTED.get_or_init(|| now);
+            *LAST.lock().unwrap_or_else(|e| e.into_inner()) = Some(now);
+        }
+    }
+
+    /// A stage ended.
+    fn done(stage: &str) {
+        let Some(&(started, cpu0)) = STARTED.get() else {
+            return;
+        };
+        let now = (std::time::Instant::now(), cpu_seconds());
+        let mut last = LAST.lock().unwrap_or_else(|e| e.into_inner());
+        let (then, cpu) = last.unwrap_or((started, cpu0));
+        let (user, system) = (now.1 .0 - cpu.0, now.1 .1 - cpu.1);
+        eprintln!(
+            "время: {stage:<22} {:>7.3} с (польз. {user:.3}, сист. {system:.3}); с начала {:.3} с (польз. {:.3}, сист. {:.3}); {}",
+            (now.0 - then).as_secs_f64(),
+            (now.0 - started).as_secs_f64(),
+            now.1 .0 - cpu0.0,
+            now.1 .1 - cpu0.1,
+            memory_words(),
+        );
+        *last = Some(now);
+    }
+}
+
+/// The process's CPU time so far, user and system, in seconds (all threads).
+fn cpu_seconds() -> (f64, f64) {
+    #[cfg(unix)]
+    {
+        // SAFETY: `getrusage` fills the struct it is given; zeroed is a valid `rusage`.
+        let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+        if unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) } == 0 {
+            let s = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
+            return (s(usage.ru_utime), s(usage.ru_stime));
+        }
+    }
+    (0.0, 0.0)
+}
+
+/// Resident memory now and at its peak, and how much of it is in large pages (Linux).
+fn memory_words() -> String {
+    let field = |text: &str, name: &str| -> Option<u64> {
+        let line = text.lines().find(|l| l.starts_with(name))?;
+        line[name.len()..]
+            .trim()
+            .trim_end_matches("kB")
+            .trim()
+            .parse()
+            .ok()
+    };
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let rollup = std::fs::read_to_string("/proc/self/smaps_rollup").unwrap_or_default();
+    match (field(&status, "VmRSS:"), field(&status, "VmHWM:")) {
+        (Some(rss), Some(peak)) => format!(
+            "память {} МБ, пик {} МБ, в больших страницах {} МБ",
+            rss / 1024,
+            peak / 1024,
+            field(&rollup, "AnonHugePages:").unwrap_or(0) / 1024
+        ),
+        _ => String::new(),
+    }
 }
 
 /// A format a command writes.
@@ -421,16 +673,21 @@ fn cmd_identify(args: &[String]) -> Result<(), Failure> {
         mapping: opts.one("mapping")?.map(read_mapping).transpose()?,
     };
 
+    Stages::done("параметры");
     let mut parsed = Vec::new();
     for path in &inputs {
-        let bytes = read(path)?;
+        let bytes = read_input(path)?;
+        Stages::done("чтение файла");
         let name = Path::new(path)
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| path.to_string());
-        parsed.push(input::parse_file_with(&name, &bytes, &options));
+        parsed.push(input::parse_file_on_all_cores(&name, &bytes, &options));
+        drop(bytes);
+        Stages::done("разбор и проверка");
     }
     let (rows, problems) = input::merge(parsed);
+    Stages::done("повторы");
     // The same mistake in one column is one line with its count and first places: a national
     // file with one column of «н/д» prints one line, not 45,000.
     for g in problem::group(&problems) {
@@ -445,8 +702,9 @@ fn cmd_identify(args: &[String]) -> Result<(), Failure> {
         .into());
     }
     debug_assert!(!problem::has_errors(&problems));
-    let result =
+    let mut result =
         identify::identify(&rows, &params).map_err(|e| Failure::from(format!("ошибка: {e}")))?;
+    Stages::done("идентификация");
     for n in &result.notes {
         eprintln!("примечание: {n}");
     }
@@ -470,8 +728,8 @@ fn cmd_identify(args: &[String]) -> Result<(), Failure> {
             )?
         }
         // JSON goes straight to the file: a national result is tens of megabytes.
-        (_, None) => write_json(out, &result, pretty)?,
-        (_, Some(robustness)) => write_json(
+        (_, None) if pretty => write_json(out, &result, pretty)?,
+        (_, Some(robustness)) if pretty => write_json(
             out,
             &WithRobustness {
                 result: &result,
@@ -479,7 +737,23 @@ fn cmd_identify(args: &[String]) -> Result<(), Failure> {
             },
             pretty,
         )?,
+        (_, robustness) => {
+            let schools = std::mem::take(&mut result.schools);
+            match robustness {
+                None => write_json_result(out, &result, &schools)?,
+                Some(robustness) => write_json_result(
+                    out,
+                    &WithRobustness {
+                        result: &result,
+                        robustness,
+                    },
+                    &schools,
+                )?,
+            }
+            result.schools = schools;
+        }
     }
+    Stages::done("запись результата");
     let o = &result.summary.overall;
     let of = |c| o.results[&c].count;
     eprintln!(
@@ -510,6 +784,9 @@ fn cmd_identify(args: &[String]) -> Result<(), Failure> {
             r.base_counts.low
         );
     }
+    // The process ends now and its memory with it: freeing a million allocations one by one
+    // first would only take time.
+    std::mem::forget((rows, result, robustness));
     Ok(())
 }
 

@@ -18,7 +18,7 @@ mod xlsx;
 pub(crate) use xlsx::unreadable as unreadable_workbook;
 
 /// Rows read from one file, with where each came from, and everything worth saying about it.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, PartialEq)]
 pub struct Parsed {
     pub file: String,
     pub rows: Vec<Row>,
@@ -83,15 +83,27 @@ pub fn parse_file_with(file: &str, bytes: &[u8], options: &ReadOptions) -> Parse
             ..Parsed::default()
         };
     }
+    if is_json(bytes) {
+        parse_json(file, bytes)
+    } else {
+        parse_csv_with(file, bytes, options.mapping.as_ref())
+    }
+}
+
+/// A JSON table by its first non-blank byte (after a BOM): `[` or `{`.
+fn is_json(bytes: &[u8]) -> bool {
     let first = bytes
         .strip_prefix(b"\xEF\xBB\xBF")
         .unwrap_or(bytes)
         .iter()
         .find(|b| !b.is_ascii_whitespace());
-    match first {
-        Some(b'[') | Some(b'{') => parse_json(file, bytes),
-        _ => parse_csv_with(file, bytes, options.mapping.as_ref()),
-    }
+    matches!(first, Some(b'[') | Some(b'{'))
+}
+
+/// What [`parse_file_with`] reads as CSV: not a workbook, another binary file or JSON.
+#[cfg(not(target_arch = "wasm32"))]
+fn is_csv(bytes: &[u8]) -> bool {
+    binary_kind(bytes).is_none() && !is_json(bytes)
 }
 
 /// The first rows of a table file as they stand, for the mapping step: the sheets (of a
@@ -232,6 +244,9 @@ struct CsvRecords<'a> {
     pos: usize,
     line: usize,
     sep: u8,
+    /// Cells of the last record: the next one's room (records of a table have as many; a
+    /// line of thousands of separators does not make every later one take as much).
+    width: usize,
 }
 
 /// A CSV record, or why the record at a line cannot be read.
@@ -244,6 +259,7 @@ impl<'a> CsvRecords<'a> {
             pos: 0,
             line: 1,
             sep: sep as u8,
+            width: 0,
         }
     }
 
@@ -267,12 +283,26 @@ impl<'a> Iterator for CsvRecords<'a> {
     type Item = CsvRecord<'a>;
 
     fn next(&mut self) -> Option<Self::Item> {
+        let mut cells = Vec::with_capacity(self.width.min(256));
+        let line = self.read_into(&mut cells)?;
+        Some(line.map(|line| (line, cells)))
+    }
+}
+
+impl<'a> CsvRecords<'a> {
+    /// The next record into `cells` (emptied first; the reader of a whole file keeps one
+    /// vector for all its records), with the line it starts on; or why the record at a line
+    /// cannot be read; `None` at the end.
+    fn read_into(
+        &mut self,
+        cells: &mut Vec<Cow<'a, str>>,
+    ) -> Option<Result<usize, (usize, String)>> {
+        cells.clear();
         let bytes = self.text.as_bytes();
         if self.pos >= bytes.len() {
             return None;
         }
         let start_line = self.line;
-        let mut cells = Vec::new();
         loop {
             // One cell starting at self.pos.
             let mut i = self.pos;
@@ -331,14 +361,7 @@ impl<'a> Iterator for CsvRecords<'a> {
                 }
                 self.pos = k;
             } else {
-                let mut k = self.pos;
-                while k < bytes.len()
-                    && bytes[k] != self.sep
-                    && bytes[k] != b'\n'
-                    && bytes[k] != b'\r'
-                {
-                    k += 1;
-                }
+                let k = cell_end(bytes, self.pos, self.sep);
                 cells.push(Cow::Borrowed(&self.text[self.pos..k]));
                 self.pos = k;
             }
@@ -351,17 +374,50 @@ impl<'a> Iterator for CsvRecords<'a> {
                         1
                     };
                     self.line += 1;
-                    return Some(Ok((start_line, cells)));
+                    self.width = cells.len();
+                    return Some(Ok(start_line));
                 }
                 Some(b'\n') => {
                     self.pos += 1;
                     self.line += 1;
-                    return Some(Ok((start_line, cells)));
+                    self.width = cells.len();
+                    return Some(Ok(start_line));
                 }
-                _ => return Some(Ok((start_line, cells))),
+                _ => {
+                    self.width = cells.len();
+                    return Some(Ok(start_line));
+                }
             }
         }
     }
+}
+
+/// Where an unquoted cell starting at `k` ends: the first separator or line break from `k`,
+/// or the end. Eight bytes at a time: a byte of a word equal to one of the three is found
+/// with the word's bit arithmetic (the lowest byte flagged is always a true match: a false
+/// flag can only follow a true one), then byte by byte for the last few.
+#[inline]
+fn cell_end(bytes: &[u8], mut k: usize, sep: u8) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let zero_bytes = |x: u64| x.wrapping_sub(ONES) & !x & HIGHS;
+    let (s, n, r) = (
+        ONES * u64::from(sep),
+        ONES * u64::from(b'\n'),
+        ONES * u64::from(b'\r'),
+    );
+    while let Some(word) = bytes.get(k..k + 8) {
+        let w = u64::from_le_bytes(word.try_into().expect("eight bytes"));
+        let found = zero_bytes(w ^ s) | zero_bytes(w ^ n) | zero_bytes(w ^ r);
+        if found != 0 {
+            return k + (found.trailing_zeros() / 8) as usize;
+        }
+        k += 8;
+    }
+    while k < bytes.len() && bytes[k] != sep && bytes[k] != b'\n' && bytes[k] != b'\r' {
+        k += 1;
+    }
+    k
 }
 
 /// The separator is the most frequent of `;`, `,`, tab in the header line (outside quotes).
@@ -482,66 +538,213 @@ pub fn parse_csv_with(file: &str, bytes: &[u8], mapping: Option<&ColumnMapping>)
         file: file.to_string(),
         ..Parsed::default()
     };
-    let Some(text) = decode(file, bytes, &mut out.problems) else {
-        return out;
-    };
-    if text.trim().is_empty() {
-        out.problems
-            .push(Problem::error(file, Place::File, None, "файл пуст"));
-        return out;
-    }
-    let sep = detect_separator(text);
-    let mut records = CsvRecords::new(text, sep);
-    let header: Vec<String> = match records.next() {
-        Some(Ok((_, header))) => header.into_iter().map(Cow::into_owned).collect(),
-        Some(Err((line, message))) => {
-            out.problems
-                .push(Problem::error(file, Place::Line(line), None, message));
-            return out;
-        }
-        None => {
-            out.problems
-                .push(Problem::error(file, Place::File, None, "файл пуст"));
-            return out;
-        }
-    };
-    let Some(plan) = plan_columns(
-        file,
-        &header,
-        &|_| Place::Line(1),
-        mapping,
-        &mut out.problems,
-    ) else {
-        return out;
-    };
-    // A record must have a field for every column the header names (empty columns at the
-    // header's end aside): a shorter one is a broken line, not a row with empty cells.
-    let expected = header
-        .iter()
-        .rposition(|h| !h.trim().is_empty())
-        .map_or(0, |p| p + 1);
-    for record in records {
-        match record {
-            Ok((line, cells)) => {
-                if cells.len() < expected && cells.iter().any(|c| !c.trim().is_empty()) {
-                    out.problems.push(Problem::error(
-                        file,
-                        Place::Line(line),
-                        None,
-                        short_record(cells.len(), expected),
-                    ));
-                    continue;
-                }
-                let cells: Vec<Cell> = cells.iter().map(|c| Cell::Text(c.as_ref())).collect();
-                read_record(file, &plan, &cells, &|_| Place::Line(line), &mut out);
-            }
-            Err((line, message)) => {
-                out.problems
-                    .push(Problem::error(file, Place::Line(line), None, message));
-            }
-        }
+    if let Some(body) = CsvBody::read_header(file, bytes, mapping, &mut out.problems) {
+        body.read(body.start, body.line, body.text.len(), &mut out);
     }
     out
+}
+
+/// A CSV file whose header is read and whose columns are planned: what its records are read
+/// by, from anywhere a record starts.
+struct CsvBody<'a> {
+    file: &'a str,
+    text: &'a str,
+    sep: char,
+    plan: ColumnPlan,
+    /// The fields a record must have: one for every column the header names (empty columns
+    /// at the header's end aside).
+    expected: usize,
+    /// Where the first record after the header starts, and its line.
+    start: usize,
+    line: usize,
+}
+
+impl<'a> CsvBody<'a> {
+    /// Decodes the file and reads its header; `None` when no record can be read (the
+    /// problems say why).
+    fn read_header(
+        file: &'a str,
+        bytes: &'a [u8],
+        mapping: Option<&ColumnMapping>,
+        problems: &mut Vec<Problem>,
+    ) -> Option<CsvBody<'a>> {
+        let text = decode(file, bytes, problems)?;
+        if text.trim().is_empty() {
+            problems.push(Problem::error(file, Place::File, None, "файл пуст"));
+            return None;
+        }
+        let sep = detect_separator(text);
+        let mut records = CsvRecords::new(text, sep);
+        let header: Vec<String> = match records.next() {
+            Some(Ok((_, header))) => header.into_iter().map(Cow::into_owned).collect(),
+            Some(Err((line, message))) => {
+                problems.push(Problem::error(file, Place::Line(line), None, message));
+                return None;
+            }
+            None => {
+                problems.push(Problem::error(file, Place::File, None, "файл пуст"));
+                return None;
+            }
+        };
+        let plan = plan_columns(file, &header, &|_| Place::Line(1), mapping, problems)?;
+        // A record must have a field for every column the header names (empty columns at the
+        // header's end aside): a shorter one is a broken line, not a row with empty cells.
+        let expected = header
+            .iter()
+            .rposition(|h| !h.trim().is_empty())
+            .map_or(0, |p| p + 1);
+        Some(CsvBody {
+            file,
+            text,
+            sep,
+            plan,
+            expected,
+            start: records.pos,
+            line: records.line,
+        })
+    }
+
+    /// Reads the records that start at `from` (where a record starts, on line `line`) and
+    /// before `until` — the last may run past it — into `out`; returns where the reading
+    /// stopped (where the next record starts, or the end of the text) and its line.
+    fn read(&self, from: usize, line: usize, until: usize, out: &mut Parsed) -> (usize, usize) {
+        let file = self.file;
+        let mut records = CsvRecords::new(self.text, self.sep);
+        (records.pos, records.line) = (from, line);
+        let mut cells = Vec::with_capacity(self.plan.targets.len());
+        while records.pos < until {
+            let Some(record) = records.read_into(&mut cells) else {
+                break;
+            };
+            match record {
+                Ok(line) => {
+                    if cells.len() < self.expected && cells.iter().any(|c| !c.trim().is_empty()) {
+                        out.problems.push(Problem::error(
+                            file,
+                            Place::Line(line),
+                            None,
+                            short_record(cells.len(), self.expected),
+                        ));
+                        continue;
+                    }
+                    read_record(file, &self.plan, &cells, &|_| Place::Line(line), out);
+                }
+                Err((line, message)) => {
+                    out.problems
+                        .push(Problem::error(file, Place::Line(line), None, message));
+                }
+            }
+        }
+        (records.pos, records.line)
+    }
+}
+
+/// [`parse_csv_with`] on up to `chunks` threads, with exactly its result — the same rows,
+/// places and problems in the same order, with the same line numbers (a test checks it on
+/// files with errors, quoted line breaks and blank lines around the cuts). Native only: the
+/// browser's worker has no threads.
+///
+/// The records after the header are cut into `chunks` parts of about equal size, each
+/// beginning just after a line break, and read at once, each part counting its lines from 0.
+/// A part is taken when the part before it ended exactly where it begins — its reading then
+/// started where the whole file's reading starts a record, so it read the same records — and
+/// its line numbers are moved by the line the part before it ended on. Where a quoted cell
+/// holds the line break at a cut (or a quote is left open), the part before runs past the cut:
+/// the rest of the file is then read on from there, in one piece.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn parse_csv_in_chunks(
+    file: &str,
+    bytes: &[u8],
+    mapping: Option<&ColumnMapping>,
+    chunks: usize,
+) -> Parsed {
+    let mut out = Parsed {
+        file: file.to_string(),
+        ..Parsed::default()
+    };
+    let Some(body) = CsvBody::read_header(file, bytes, mapping, &mut out.problems) else {
+        return out;
+    };
+    let text = body.text.as_bytes();
+    let len = text.len();
+    let mut cuts = vec![body.start];
+    for k in 1..chunks.max(1) {
+        let at = body.start + (len - body.start) / chunks * k;
+        let at = match text[at..].iter().position(|&b| b == b'\n') {
+            Some(p) => at + p + 1,
+            None => len,
+        };
+        if at > cuts[cuts.len() - 1] && at < len {
+            cuts.push(at);
+        }
+    }
+    cuts.push(len);
+    if cuts.len() <= 2 {
+        body.read(body.start, body.line, len, &mut out);
+        return out;
+    }
+    // (what a part read, where it stopped, the line it stopped on)
+    let parts: Vec<(Parsed, usize, usize)> = std::thread::scope(|s| {
+        let body = &body;
+        let others: Vec<_> = cuts[1..]
+            .windows(2)
+            .map(|w| {
+                let (from, until) = (w[0], w[1]);
+                s.spawn(move || {
+                    let mut part = Parsed::default();
+                    let (pos, line) = body.read(from, 0, until, &mut part);
+                    (part, pos, line)
+                })
+            })
+            .collect();
+        let mut first = Parsed::default();
+        let (pos, line) = body.read(body.start, body.line, cuts[1], &mut first);
+        let mut parts = vec![(first, pos, line)];
+        for h in others {
+            parts.push(h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
+        }
+        parts
+    });
+    let rows = parts.iter().map(|p| p.0.rows.len()).sum();
+    out.rows.reserve_exact(rows);
+    out.places.reserve_exact(rows);
+    let (mut pos, mut line) = (body.start, body.line);
+    for (k, (mut part, end, end_line)) in parts.into_iter().enumerate() {
+        if pos != cuts[k] {
+            // The part before ran past this cut: read on from where it stopped.
+            body.read(pos, line, len, &mut out);
+            break;
+        }
+        // This part counted its lines from 0 (the first from the file's own line).
+        let shift = if k == 0 { 0 } else { line };
+        if shift > 0 {
+            let places = part.places.iter_mut();
+            for place in places.chain(part.problems.iter_mut().map(|p| &mut p.place)) {
+                if let Place::Line(n) = place {
+                    *n += shift;
+                }
+            }
+        }
+        out.rows.append(&mut part.rows);
+        out.places.append(&mut part.places);
+        out.problems.append(&mut part.problems);
+        (pos, line) = (end, end_line + shift);
+    }
+    out
+}
+
+/// [`parse_file_with`] reading a large CSV file on every core ([`parse_csv_in_chunks`]: the
+/// same result); workbooks, JSON and small files as [`parse_file_with`] does. The CLI's reader.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn parse_file_on_all_cores(file: &str, bytes: &[u8], options: &ReadOptions) -> Parsed {
+    /// Below this, a part is not worth a thread.
+    const PART: usize = 1 << 20;
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let chunks = cores.min(bytes.len() / PART);
+    if chunks < 2 || !is_csv(bytes) {
+        return parse_file_with(file, bytes, options);
+    }
+    parse_csv_in_chunks(file, bytes, options.mapping.as_ref(), chunks)
 }
 
 /// Why a CSV record with fewer fields than the header is not read.
@@ -728,17 +931,41 @@ fn plan_columns(
     Some(ColumnPlan { targets })
 }
 
+/// A cell of a record as [`read_record`] takes it: a CSV field as it is, or a workbook's cell.
+trait RecordCell {
+    fn cell(&self) -> Cell<'_>;
+    fn is_blank(&self) -> bool;
+}
+
+impl RecordCell for Cow<'_, str> {
+    fn cell(&self) -> Cell<'_> {
+        Cell::Text(self)
+    }
+    fn is_blank(&self) -> bool {
+        self.trim().is_empty()
+    }
+}
+
+impl RecordCell for Cell<'_> {
+    fn cell(&self) -> Cell<'_> {
+        self.clone()
+    }
+    fn is_blank(&self) -> bool {
+        Cell::is_blank(self)
+    }
+}
+
 /// Reads one record of a table by the plan: a blank record is skipped; a record with more
 /// filled cells than the header has columns is an error. `at(position)` is where a cell is
 /// (`None`: the record as a whole).
-fn read_record(
+fn read_record<C: RecordCell>(
     file: &str,
     plan: &ColumnPlan,
-    cells: &[Cell],
+    cells: &[C],
     at: &dyn Fn(Option<usize>) -> Place,
     out: &mut Parsed,
 ) {
-    if cells.iter().all(Cell::is_blank) {
+    if cells.iter().all(RecordCell::is_blank) {
         return;
     }
     let width = plan.targets.len();
@@ -755,18 +982,15 @@ fn read_record(
         ));
         return;
     }
-    let mut fields: Vec<Field> = Vec::with_capacity(width);
-    for (pos, target) in plan.targets.iter().enumerate() {
-        if let Some(t) = target {
-            fields.push(Field {
-                column: t.column,
-                position: Some(pos),
-                fraction: t.fraction,
-                cell: cells.get(pos).cloned().unwrap_or(Cell::Text("")),
-            });
-        }
-    }
-    if let Some(row) = build_row(file, at, &fields, &mut out.problems) {
+    let fields = plan.targets.iter().enumerate().filter_map(|(pos, target)| {
+        target.map(|t| Field {
+            column: t.column,
+            position: Some(pos),
+            fraction: t.fraction,
+            cell: cells.get(pos).map_or(Cell::Text(""), RecordCell::cell),
+        })
+    });
+    if let Some(row) = build_row(file, at, fields, &mut out.problems) {
         out.rows.push(row);
         out.places.push(at(None));
     }
@@ -930,7 +1154,7 @@ pub fn row_from_json(
             cell,
         });
     }
-    build_row(file, &|_| place.clone(), &fields, problems)
+    build_row(file, &|_| place.clone(), fields, problems)
 }
 
 // ---------------------------------------------------------------- cells → row
@@ -1080,7 +1304,17 @@ fn json_kind(v: &serde_json::Value) -> &'static str {
 
 /// Parses a number written by a person or by Excel: decimal point or comma, spaces or
 /// non-breaking spaces between thousands, an optional trailing `%`. Empty → `Ok(None)`.
+#[inline]
 pub fn parse_number(raw: &str) -> Result<Option<f64>, String> {
+    // Nearly every cell of a table: `63,2`, `3.69`, `306`.
+    match plain_decimal(raw.as_bytes()) {
+        Some(v) => Ok(Some(v)),
+        None => parse_other_number(raw),
+    }
+}
+
+/// [`parse_number`] of what is not a plain decimal.
+fn parse_other_number(raw: &str) -> Result<Option<f64>, String> {
     let t = raw.trim_matches(|c: char| c.is_whitespace() || c == '\u{a0}' || c == '\u{202f}');
     if t.is_empty() {
         return Ok(None);
@@ -1136,11 +1370,45 @@ pub fn parse_number(raw: &str) -> Result<Option<f64>, String> {
     }
 }
 
+/// Exact powers of ten (every one up to 10¹⁵ is an `f64` without rounding).
+const POWERS_OF_TEN: [f64; 16] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+];
+
+/// A plain decimal — digits with at most one decimal comma or point, 15 digits at most, no
+/// sign, no spaces — read as `str::parse` reads it (with a point), without its general
+/// machinery: the digits as a whole number and the power of ten are both exact in `f64`, so
+/// their quotient, rounded once, is the correctly rounded value, which `parse` returns too
+/// (Clinger's fast path; a test compares them). `None` for anything else.
+#[inline]
+fn plain_decimal(b: &[u8]) -> Option<f64> {
+    if b.is_empty() || b.len() > 16 {
+        return None;
+    }
+    let (mut whole, mut digits, mut point) = (0u64, 0usize, None);
+    for (i, &c) in b.iter().enumerate() {
+        match c {
+            b'0'..=b'9' => {
+                whole = whole * 10 + u64::from(c - b'0');
+                digits += 1;
+            }
+            b',' | b'.' if point.is_none() => point = Some(i),
+            _ => return None,
+        }
+    }
+    if digits == 0 || digits > 15 {
+        return None;
+    }
+    let decimals = point.map_or(0, |p| b.len() - 1 - p);
+    // Below 10¹⁵: exact as i64 and as f64 (one conversion instruction, unlike from u64).
+    Some(whole as i64 as f64 / POWERS_OF_TEN[decimals])
+}
+
 /// Builds and validates a row from (column index, cell) pairs. Missing data columns stay empty.
-fn build_row(
+fn build_row<'c>(
     file: &str,
     at: &dyn Fn(Option<usize>) -> Place,
-    fields: &[Field],
+    fields: impl IntoIterator<Item = Field<'c>>,
     problems: &mut Vec<Problem>,
 ) -> Option<Row> {
     let s = schema();
@@ -1187,7 +1455,10 @@ fn build_row(
                 }
             },
             Kind::SchoolType => {
-                let t = cell.text().unwrap_or_else(|_| cell.raw());
+                let t = match cell {
+                    Cell::Text(s) => Cow::Borrowed(unguard(s.trim())),
+                    _ => Cow::Owned(cell.text().unwrap_or_else(|_| cell.raw())),
+                };
                 if t.is_empty() {
                     err(&c.id, said("обязательное поле не заполнено"), problems);
                     ok = false;
@@ -1204,7 +1475,7 @@ fn build_row(
                     );
                     let refusal = Refusal {
                         message,
-                        value: Some(t),
+                        value: Some(t.into_owned()),
                     };
                     err(&c.id, refusal, problems);
                     ok = false;
@@ -1380,37 +1651,29 @@ pub fn row_parts(row: &Row) -> Vec<Option<f64>> {
 
 /// Joins parsed files into one set of rows; a second row for the same (school_id, year) —
 /// in the same file or another — is an error naming both places, and is not used.
-pub fn merge(files: Vec<Parsed>) -> (Vec<Row>, Vec<Problem>) {
-    let mut problems = Vec::new();
-    // (file index, row, place), in file order.
-    let mut all: Vec<(usize, Row, Place)> = Vec::new();
-    let mut names = Vec::with_capacity(files.len());
-    for (f, parsed) in files.into_iter().enumerate() {
-        problems.extend(parsed.problems);
-        names.push(parsed.file);
-        all.extend(
-            parsed
-                .rows
-                .into_iter()
-                .zip(parsed.places)
-                .map(|(row, place)| (f, row, place)),
-        );
-    }
-    // Repeats of an earlier (school_id, year), each with the index of the first.
-    let mut repeats: Vec<(usize, usize)> = Vec::new();
+pub fn merge(mut files: Vec<Parsed>) -> (Vec<Row>, Vec<Problem>) {
+    let total: usize = files.iter().map(|f| f.rows.len()).sum();
+    // Repeats of an earlier (school_id, year), each with the first: (file, row) of both,
+    // in file order.
+    let mut repeats: Vec<((usize, usize), (usize, usize))> = Vec::new();
     {
-        let mut first = FirstSeen::new();
-        for (i, (_, row, _)) in all.iter().enumerate() {
-            if let Some(&j) = first.repeat(row.key(), i) {
-                repeats.push((i, j));
+        let mut first = FirstSeen::with_capacity(total);
+        for (f, parsed) in files.iter().enumerate() {
+            for (i, row) in parsed.rows.iter().enumerate() {
+                if let Some(&j) = first.repeat(row.key(), (f, i)) {
+                    repeats.push(((f, i), j));
+                }
             }
         }
     }
-    for &(i, j) in &repeats {
-        let (f, row, place) = &all[i];
-        let (g, _, p) = &all[j];
-        let first_file = &names[*g];
-        let where_ = match p {
+    let mut problems = Vec::new();
+    for parsed in files.iter_mut() {
+        problems.append(&mut parsed.problems);
+    }
+    for &((f, i), (g, j)) in &repeats {
+        let (row, place) = (&files[f].rows[i], &files[f].places[i]);
+        let first_file = &files[g].file;
+        let where_ = match &files[g].places[j] {
             Place::Line(n) => format!("{first_file}, строка {n}"),
             Place::Record(n) => format!("{first_file}, запись {n}"),
             Place::Path(path) => format!("{first_file}, {path}"),
@@ -1422,7 +1685,7 @@ pub fn merge(files: Vec<Parsed>) -> (Vec<Row>, Vec<Problem>) {
         };
         problems.push(
             Problem::error(
-                &names[*f],
+                &files[f].file,
                 place.clone(),
                 Some("school_id"),
                 "повторная строка для той же школы за тот же год",
@@ -1433,16 +1696,23 @@ pub fn merge(files: Vec<Parsed>) -> (Vec<Row>, Vec<Problem>) {
             )),
         );
     }
-    let mut skip = vec![false; all.len()];
-    for &(i, _) in &repeats {
-        skip[i] = true;
+    // The rows move (those of one file without repeats, as they are).
+    if files.len() == 1 && repeats.is_empty() {
+        let only = files.pop().expect("one file");
+        return (only.rows, problems);
     }
-    let rows = all
-        .into_iter()
-        .zip(skip)
-        .filter(|(_, s)| !s)
-        .map(|((_, row, _), _)| row)
-        .collect();
+    let skip: std::collections::HashSet<(usize, usize)> = repeats.iter().map(|r| r.0).collect();
+    let mut rows = Vec::with_capacity(total - repeats.len());
+    for (f, parsed) in files.into_iter().enumerate() {
+        rows.extend(
+            parsed
+                .rows
+                .into_iter()
+                .enumerate()
+                .filter(|(i, _)| skip.is_empty() || !skip.contains(&(f, *i)))
+                .map(|(_, row)| row),
+        );
+    }
     (rows, problems)
 }
 
@@ -1491,7 +1761,7 @@ impl<'de> Deserialize<'de> for Row {
                 fields.extend(cells.iter().map(|(c, v)| field(*c, Cell::Json(v))));
                 fields.sort_by_key(|f| f.column);
                 let mut problems = Vec::new();
-                let row = build_row("", &|_| Place::Record(1), &fields, &mut problems);
+                let row = build_row("", &|_| Place::Record(1), fields, &mut problems);
                 let errors: Vec<String> = problems
                     .iter()
                     .filter(|p| p.is_error())
@@ -2049,6 +2319,185 @@ mod tests {
         );
     }
 
+    /// A CSV file with a problem of every kind near every part of it: broken years, shares
+    /// out of range, short lines, unknown types, text after a closing quote, quoted names
+    /// over several lines (with `\r\n` and doubled quotes inside), blank lines and lines of
+    /// separators only, repeated rows, `\n` and `\r\n` line ends.
+    fn file_with_problems_everywhere(records: usize) -> String {
+        let mut csv = String::from("\u{feff}school_id;school_name;municipality;school_type;year;oge_rus_mean;deviant_pct\r\n");
+        for i in 0..records {
+            let end = if i % 3 == 0 { "\r\n" } else { "\n" };
+            let line = match i % 13 {
+                1 => format!("s{i};Школа {i};Город;basic;20x4;4;1"),
+                2 => format!("s{i};Школа {i};Город;basic;2024;4;150"),
+                3 => format!("s{i};Школа {i};Город"),
+                4 => format!("s{i};\"Школа «{i}»\r\nкорпус \"\"2\"\"\n\";Город;basic;2024;3,5;2"),
+                5 => String::new(),
+                6 => ";;;;;;".to_string(),
+                7 => format!("s{i};Школа {i};Город;гимназия;2024;4;1"),
+                8 => format!("s{i};\"Школа\" {i};Город;basic;2024;4;1"),
+                9 => format!("s{};Школа;Город;basic;2024;4;1", i - 9),
+                10 => format!("s{i};Школа {i};\"Город\n\n\";basic;2024;9;1"),
+                _ => format!("s{i};Школа {i};Город;basic;2024;4,25;0,5"),
+            };
+            csv.push_str(&line);
+            csv.push_str(end);
+        }
+        csv
+    }
+
+    /// The CLI reads a large CSV in parts on every core: exactly what reading it in one piece
+    /// gives — the rows, where each came from, and every problem in the same order with the
+    /// same line — wherever the cuts fall (after a quoted line break, a blank line, an
+    /// error…), with one part or more parts than lines.
+    #[test]
+    fn reading_in_parts_gives_exactly_the_reading_in_one_piece() {
+        let csv = file_with_problems_everywhere(300);
+        let whole = parse_csv("parts.csv", csv.as_bytes());
+        assert!(
+            whole.rows.len() > 100 && whole.problems.iter().filter(|p| p.is_error()).count() > 100
+        );
+        assert!(
+            whole.problems.iter().any(|p| p.place == Place::Line(300)),
+            "lines are counted through the quoted breaks"
+        );
+        for chunks in (1..=40).chain([97, 1000]) {
+            let parts = parse_csv_in_chunks("parts.csv", csv.as_bytes(), None, chunks);
+            assert!(
+                parts == whole,
+                "{chunks} parts: {:?}",
+                first_difference(&whole, &parts)
+            );
+        }
+        // And so with the repeated rows found across the whole file.
+        let merged = merge(vec![whole]);
+        let parts = merge(vec![parse_csv_in_chunks(
+            "parts.csv",
+            csv.as_bytes(),
+            None,
+            7,
+        )]);
+        assert_eq!(merged, parts);
+        assert!(merged
+            .1
+            .iter()
+            .any(|p| p.message.starts_with("повторная строка")));
+    }
+
+    /// A quote left open in the middle of the file: the reading stops there, in parts too.
+    #[test]
+    fn an_open_quote_ends_the_reading_in_parts_as_in_one_piece() {
+        let mut csv = file_with_problems_everywhere(200);
+        csv.push_str("s999;\"Школа;Город;basic;2024;4;1\n");
+        for i in 0..200 {
+            csv.push_str(&format!("t{i};Школа;Город;basic;2024;4;1\n"));
+        }
+        let whole = parse_csv("open.csv", csv.as_bytes());
+        let last = whole.problems.last().unwrap();
+        assert!(last.message.starts_with("кавычка, открытая"), "{last}");
+        assert!(whole.rows.iter().all(|r| !r.school_id.starts_with('t')));
+        for chunks in 1..=24 {
+            assert!(
+                parse_csv_in_chunks("open.csv", csv.as_bytes(), None, chunks) == whole,
+                "{chunks} parts"
+            );
+        }
+    }
+
+    fn first_difference(a: &Parsed, b: &Parsed) -> String {
+        if a.rows.len() != b.rows.len() || a.problems.len() != b.problems.len() {
+            return format!(
+                "rows {} and {}, problems {} and {}",
+                a.rows.len(),
+                b.rows.len(),
+                a.problems.len(),
+                b.problems.len()
+            );
+        }
+        let row = a.rows.iter().zip(&b.rows).position(|(x, y)| x != y);
+        let place = a.places.iter().zip(&b.places).position(|(x, y)| x != y);
+        let problem = a.problems.iter().zip(&b.problems).find(|(x, y)| x != y);
+        format!("row {row:?}, place {place:?}, problem {problem:?}")
+    }
+
+    /// The end of an unquoted cell found eight bytes at a time is the first separator or
+    /// line break, wherever it falls in a word, and the end of the text without one.
+    #[test]
+    fn cell_ends_are_found_as_byte_by_byte() {
+        let alphabet = b"ab;,\t\n\r\"\x80\xd0\xffx1";
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        for _ in 0..20_000 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let len = (seed % 40) as usize;
+            let bytes: Vec<u8> = (0..len)
+                .map(|i| alphabet[((seed >> (i % 50)) as usize + i * 7) % alphabet.len()])
+                .collect();
+            for sep in [b';', b',', b'\t'] {
+                for start in 0..=len {
+                    let plain = (start..len)
+                        .find(|&k| matches!(bytes[k], b'\n' | b'\r') || bytes[k] == sep)
+                        .unwrap_or(len);
+                    assert_eq!(
+                        cell_end(&bytes, start, sep),
+                        plain,
+                        "{bytes:?} from {start}"
+                    );
+                }
+            }
+        }
+    }
+
+    /// The plain decimals read without `str::parse` are its values to the bit, and what is
+    /// not plain is left to it.
+    #[test]
+    fn plain_decimals_read_as_parse_reads_them() {
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for _ in 0..200_000 {
+            let digits = 1 + (next() % 15) as usize;
+            let mut text: String = (0..digits)
+                .map(|_| char::from(b'0' + (next() % 10) as u8))
+                .collect();
+            let at = (next() % (digits as u64 + 2)) as usize;
+            if at <= digits {
+                text.insert(at, if next() % 2 == 0 { ',' } else { '.' });
+            }
+            let expected: f64 = text.replace(',', ".").parse().unwrap();
+            let got = plain_decimal(text.as_bytes()).unwrap();
+            assert_eq!(got.to_bits(), expected.to_bits(), "{text}");
+            assert_eq!(parse_number(&text), Ok(Some(expected)));
+        }
+        for other in [
+            "",
+            ",",
+            ".",
+            "-1",
+            "+1",
+            "1,2,3",
+            "1.2,3",
+            " 1",
+            "1e5",
+            "1 000",
+            "1234567890123456",
+            "0,1234567890123456",
+        ] {
+            assert_eq!(plain_decimal(other.as_bytes()), None, "{other}");
+        }
+        assert_eq!(
+            parse_number("0,1234567890123456"),
+            Ok(Some(0.1234567890123456))
+        );
+        assert_eq!(parse_number("5,"), Ok(Some(5.0)));
+        assert_eq!(parse_number(",5"), Ok(Some(0.5)));
+    }
+
     #[test]
     fn json_tables_with_a_repeated_key_are_refused() {
         let json = br#"[{"school_id": "s1", "school_name": "A", "municipality": "M",
@@ -2113,6 +2562,19 @@ mod tests {
                     v.into_iter().filter(|r| r.iter().any(|c| !c.is_empty())).collect()
                 };
                 prop_assert_eq!(filled(ours), filled(theirs));
+            }
+
+            /// Any text under a valid header, with line breaks, quotes and separators
+            /// strewn in, reads the same in parts as in one piece.
+            #[test]
+            fn any_body_reads_the_same_in_parts(
+                body in "[a-zА-я0-9;,\"\n\r .]{0,300}",
+                chunks in 2usize..9,
+            ) {
+                let text = format!("school_id;school_name;municipality;school_type;year\n{body}");
+                let whole = parse_csv("p.csv", text.as_bytes());
+                let parts = parse_csv_in_chunks("p.csv", text.as_bytes(), None, chunks);
+                prop_assert_eq!(parts, whole);
             }
 
             #[test]

@@ -26,6 +26,13 @@ impl<K: Hash + Eq, P> FirstSeen<K, P> {
         Self::default()
     }
 
+    /// Room for `n` keys at once (a national file has 135,000 rows).
+    pub fn with_capacity(n: usize) -> Self {
+        FirstSeen {
+            first: HashMap::with_capacity(n),
+        }
+    }
+
     /// Notes `key` at `place`. If the key was seen before, returns the place where it was
     /// first seen (which stays the first).
     pub fn repeat(&mut self, key: K, place: P) -> Option<&P> {

@@ -58,6 +58,15 @@ impl SchoolType {
     /// often carry them («средняя», «СОШ», «основная», «ООШ», «вечерняя», …), and so is
     /// every [`label`](Self::label).
     pub fn parse(s: &str) -> Option<SchoolType> {
+        // The forms tables write most (a national file has 135,000 rows), without lowering
+        // the case first.
+        let exact = s.trim();
+        if let Some(t) = SchoolType::ALL
+            .into_iter()
+            .find(|t| t.id() == exact || t.label() == exact)
+        {
+            return Some(t);
+        }
         let t = s.trim().to_lowercase();
         let t = t.as_str();
         Some(match t {

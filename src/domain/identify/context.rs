@@ -59,6 +59,7 @@ pub struct Contextualised {
 }
 
 /// One school-year with both indices.
+#[derive(Clone, Copy)]
 struct Member {
     group: usize,
     school: usize,
@@ -80,7 +81,7 @@ pub fn contextualise(result: &Identification) -> Contextualised {
         .collect();
     // The pool-years with a row, in the order of the parameters' pools, then by year.
     let mut groups: BTreeMap<(usize, &str, i32), usize> = BTreeMap::new();
-    let mut members = Vec::new();
+    let mut members = Vec::with_capacity(result.schools.len() * result.years.len());
     let mut schools: Vec<SchoolContext> = Vec::with_capacity(result.schools.len());
     for (si, s) in result.schools.iter().enumerate() {
         schools.push(SchoolContext {
@@ -107,8 +108,15 @@ pub fn contextualise(result: &Identification) -> Contextualised {
             }
         }
     }
-    // Stable: within a group, the run's school order (so the sums are the same every time).
-    members.sort_by_key(|m| m.group);
+    // By group and, within a group, in the run's school order (so the sums are the same every
+    // time); the groups are few (pools × years), so one pass per group.
+    let members = {
+        let mut by_group = Vec::with_capacity(members.len());
+        for g in 0..groups.len() {
+            by_group.extend(members.iter().filter(|m| m.group == g).copied());
+        }
+        by_group
+    };
     let mut fits: Vec<Option<ContextFit>> = vec![None; groups.len()];
     let keys: Vec<(&str, i32)> = {
         let mut k = vec![("", 0); groups.len()];

@@ -60,13 +60,16 @@ pub fn identify(rows: &[Row], params: &Params) -> Result<Identification, Identif
     let (scored, results_index, social_index) = indices::score(&frame, method, &ranges, &means);
     let indexed = bands::index_and_band(&frame, results_index, social_index, params);
     let cats = categories::categorise(&frame, &indexed, params);
-    let mut partner_lists = partners::suggest(&frame, &indexed, &cats, params);
+    let partners::Partners {
+        mut partners,
+        resilient,
+    } = partners::suggest(&frame, &indexed, &cats, params);
 
     let years = frame.years.clone();
     let pool_ids: Vec<std::sync::Arc<str>> =
         params.pools.iter().map(|p| p.id.as_str().into()).collect();
-    let mut schools = Vec::with_capacity(frame.schools.len());
-    for (si, school) in frame.schools.iter().enumerate() {
+    let school_result = |si: usize, partners: Vec<String>| {
+        let school = &frame.schools[si];
         let mut year_results = Vec::with_capacity(frame.years.len());
         for e in frame.by_school.of(si) {
             let entry = &frame.entries[e];
@@ -89,7 +92,7 @@ pub fn identify(rows: &[Row], params: &Params) -> Result<Identification, Identif
             Some(_) => (Some(cats.results[si]), Some(cats.social[si])),
             None => (None, None),
         };
-        schools.push(SchoolResult {
+        SchoolResult {
             school_id: school.id.to_string(),
             school_name: school.name.to_string(),
             municipality: school.municipality.to_string(),
@@ -99,11 +102,12 @@ pub fn identify(rows: &[Row], params: &Params) -> Result<Identification, Identif
             results_category,
             social_category,
             years: YearMap(year_results),
-            partners: std::mem::take(&mut partner_lists.partners[si]),
-            resilient: partner_lists.resilient[si],
+            partners,
+            resilient: resilient[si],
             context_resilient: false,
-        });
-    }
+        }
+    };
+    let schools = each_school(&mut partners, &school_result);
     let pools = bands::pool_years(&frame, &scored, &indexed, params);
     let regional_means = indices::means_report(&frame, method, &means);
     let mut result = Identification {
@@ -119,6 +123,51 @@ pub fn identify(rows: &[Row], params: &Params) -> Result<Identification, Identif
     // The last stage; it computes the summary too.
     context::apply_context(&mut result);
     Ok(result)
+}
+
+/// Every school's result, in school order: `make(school, its partners)`. Natively, a large
+/// region's schools are made on every core, in parts of consecutive schools joined in order —
+/// the same results, each school's being its own (the browser's worker has no threads).
+fn each_school<F>(partners: &mut [Vec<String>], make: &F) -> Vec<SchoolResult>
+where
+    F: Fn(usize, Vec<String>) -> SchoolResult + Sync,
+{
+    let part = |first: usize, partners: &mut [Vec<String>]| -> Vec<SchoolResult> {
+        partners
+            .iter_mut()
+            .enumerate()
+            .map(|(k, p)| make(first + k, std::mem::take(p)))
+            .collect()
+    };
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        /// Below this, a part is not worth a thread.
+        const PART: usize = 2048;
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let n = partners.len();
+        let size = n.div_ceil(threads.min(n / PART).max(1));
+        if size < n {
+            let parts: Vec<Vec<SchoolResult>> = std::thread::scope(|s| {
+                let mut chunks = partners.chunks_mut(size).enumerate();
+                let (_, first) = chunks.next().expect("a school");
+                let part = &part;
+                let others: Vec<_> = chunks
+                    .map(|(i, chunk)| s.spawn(move || part(i * size, chunk)))
+                    .collect();
+                let mut parts = vec![part(0, first)];
+                for h in others {
+                    parts.push(h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
+                }
+                parts
+            });
+            let mut all = Vec::with_capacity(n);
+            for p in parts {
+                all.extend(p);
+            }
+            return all;
+        }
+    }
+    part(0, partners)
 }
 
 #[cfg(test)]
