@@ -995,6 +995,14 @@ async fn within_5_s<T: 'static>(f: impl std::future::Future<Output = T> + 'stati
     None
 }
 
+/// The data version named by the quick-start copy's header.
+async fn quick_header_version(db: &Db) -> String {
+    let text = db.get_value(stores::QUICK, "header").await.unwrap().unwrap();
+    serde_json::from_str::<shkala::domain::quick_copy::Header>(&text)
+        .unwrap()
+        .version
+}
+
 #[wasm_bindgen_test]
 async fn the_quick_copy_reads_as_the_records_read_and_is_not_trusted_when_they_differ() {
     use shkala::storage::records::load_quick;
@@ -1046,6 +1054,31 @@ async fn the_quick_copy_reads_as_the_records_read_and_is_not_trusted_when_they_d
     assert!(from_copy);
     assert_eq!(quick.snapshot, load(&db).await.unwrap().snapshot);
     assert_eq!(quick.snapshot.schools.len(), 301);
+    // A write that renews the data version without touching a school or row (a stored run)
+    // rewrites the copy's header: the next start still reads the copy (before, the header kept
+    // the old version and every start after a run read all the records).
+    let (response, _) = service
+        .handle(
+            Request::Identify {
+                scope: shkala::domain::records::RunScope::Real,
+                params: Default::default(),
+            },
+            &job(vec![]),
+        )
+        .await;
+    assert!(matches!(response, Response::Changed { .. }), "{response:?}");
+    assert_ne!(
+        Some(quick_header_version(&db).await),
+        db.get_value(stores::SETTINGS, "data_version")
+            .await
+            .unwrap()
+            .and_then(|t| serde_json::from_str::<String>(&t).ok()),
+        "the run renewed the data version"
+    );
+    service.flush_cache().await;
+    let (quick, _, from_copy) = load_quick(&db).await.unwrap();
+    assert!(from_copy, "the copy is still used after a run");
+    assert_eq!(quick.snapshot, load(&db).await.unwrap().snapshot);
     // A record written behind the service's back (the version unchanged): the counts differ,
     // the copy is not trusted, and the record is seen — here set aside as unreadable.
     db.apply(

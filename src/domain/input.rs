@@ -735,6 +735,14 @@ pub fn parse_csv_in_chunks(
 
 /// [`parse_file_with`] reading a large CSV file on every core ([`parse_csv_in_chunks`]: the
 /// same result); workbooks, JSON and small files as [`parse_file_with`] does. The CLI's reader.
+/// In the browser (no threads) it is [`parse_file_with`].
+#[cfg(target_arch = "wasm32")]
+pub fn parse_file_on_all_cores(file: &str, bytes: &[u8], options: &ReadOptions) -> Parsed {
+    parse_file_with(file, bytes, options)
+}
+
+/// [`parse_file_with`] reading a large CSV file on every core ([`parse_csv_in_chunks`]: the
+/// same result); workbooks, JSON and small files as [`parse_file_with`] does. The CLI's reader.
 #[cfg(not(target_arch = "wasm32"))]
 pub fn parse_file_on_all_cores(file: &str, bytes: &[u8], options: &ReadOptions) -> Parsed {
     /// Below this, a part is not worth a thread.

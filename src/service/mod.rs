@@ -150,6 +150,9 @@ pub struct Service {
     /// The chunks of the quick-start copy that no longer say what the records say (see
     /// [`crate::domain::quick_copy`]); written after the answer, as the catalog cache.
     quick_dirty: BTreeSet<usize>,
+    /// The copy's header names an older data version: a write renewed it without touching a
+    /// school or row (a run, an assessment, a draft), so only the header is written again.
+    quick_header_stale: bool,
 }
 
 /// The `settings` key of the [`CatalogCache`].
@@ -175,6 +178,7 @@ impl Service {
             shown: None,
             cache_stale: false,
             quick_dirty: BTreeSet::new(),
+            quick_header_stale: false,
         };
         s.reload().await?;
         s.reread = false;
@@ -220,6 +224,7 @@ impl Service {
                     shown: Some(overview.clone()),
                     cache_stale: false,
                     quick_dirty: BTreeSet::new(),
+                    quick_header_stale: false,
                 };
                 Ok((s, overview))
             }
@@ -268,7 +273,7 @@ impl Service {
         if std::mem::take(&mut self.cache_stale) {
             self.save_cache().await;
         }
-        if self.quick_dirty.is_empty() {
+        if self.quick_dirty.is_empty() && !self.quick_header_stale {
             return;
         }
         let Some(version) = self.version.clone() else {
@@ -276,7 +281,10 @@ impl Service {
         };
         let ops = stored::quick_copy_ops(&self.data, &self.quick_dirty, &version);
         match self.db.apply(&ops, |_, _| {}).await {
-            Ok(()) => self.quick_dirty.clear(),
+            Ok(()) => {
+                self.quick_dirty.clear();
+                self.quick_header_stale = false;
+            }
             Err(e) => web_sys::console::warn_1(&format!("quick-start copy not saved: {e}").into()),
         }
     }
@@ -407,6 +415,7 @@ impl Service {
         self.digests = None;
         self.cache_stale = true;
         self.quick_dirty.extend(touched);
+        self.quick_header_stale = true;
         Ok(())
     }
 
