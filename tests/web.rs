@@ -997,7 +997,11 @@ async fn within_5_s<T: 'static>(f: impl std::future::Future<Output = T> + 'stati
 
 /// The data version named by the quick-start copy's header.
 async fn quick_header_version(db: &Db) -> String {
-    let text = db.get_value(stores::QUICK, "header").await.unwrap().unwrap();
+    let text = db
+        .get_value(stores::QUICK, "header")
+        .await
+        .unwrap()
+        .unwrap();
     serde_json::from_str::<shkala::domain::quick_copy::Header>(&text)
         .unwrap()
         .version
