@@ -62,6 +62,13 @@ fn answer(id: u64, mut response: Response, file: Option<Built>) {
     post(&FromWorker::Done { id, response }, file);
 }
 
+/// Logs how long a step of the service took (the developer console; the bench reads it).
+fn took(what: &str, began: f64) {
+    web_sys::console::debug_1(
+        &format!("shkala worker: {what}: {} ms", (js_sys::Date::now() - began).round()).into(),
+    );
+}
+
 /// Starts the worker: installs the message handler and says it is ready.
 pub fn start() {
     console_error_panic_hook::set_once();
@@ -192,13 +199,19 @@ async fn drain(state: Rc<RefCell<Loop>>) {
         if let Some(s) = service.as_mut() {
             if answered {
                 // After a quick start the records are read now, before the next request.
-                if let Err(e) = s.complete().await {
+                let began = js_sys::Date::now();
+                let completed = s.complete().await;
+                took("reading every record after the quick start", began);
+                if let Err(e) = completed {
                     web_sys::console::error_1(&format!("reading the database: {e}").into());
                 }
                 s.flush_cache().await;
             } else {
+                let what: String = format!("{:?}", message.request).chars().take(48).collect();
+                let began = js_sys::Date::now();
                 let (response, file) = s.handle(message.request, &job).await;
                 answer(id, response, file);
+                took(&what, began);
                 s.flush_cache().await;
             }
             if s.is_complete() {

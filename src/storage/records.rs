@@ -377,6 +377,7 @@ pub async fn load_quick(db: &Db) -> Result<(Loaded, Option<String>, bool), Stora
     let mut small = Loaded::default();
     let mut copy = std::collections::HashMap::new();
     let mut version = None;
+    let began = js_sys::Date::now();
     db.scan(
         &[
             stores::ASSESSMENTS,
@@ -399,9 +400,20 @@ pub async fn load_quick(db: &Db) -> Result<(Loaded, Option<String>, bool), Stora
         },
     )
     .await?;
+    let scanned = js_sys::Date::now();
     if let Some(v) = &version {
         let counts = db.counts(&[stores::SCHOOLS, stores::SUBMISSIONS]).await?;
-        if let Some(from_copy) = read_quick_copy(&copy, v, &counts) {
+        let copied = read_quick_copy(&copy, v, &counts);
+        web_sys::console::debug_1(
+            &format!(
+                "shkala worker: the small stores and the quick-start copy read in {} ms, the copy {} in {} ms",
+                (scanned - began).round(),
+                if copied.is_some() { "taken" } else { "refused" },
+                (js_sys::Date::now() - scanned).round()
+            )
+            .into(),
+        );
+        if let Some(from_copy) = copied {
             let mut loaded = small;
             loaded.snapshot.schools = from_copy.snapshot.schools;
             loaded.snapshot.submissions = from_copy.snapshot.submissions;
