@@ -175,10 +175,10 @@ fn invalid_input_exits_2_and_lists_every_problem() {
     ]);
     assert_eq!(o.status.code(), Some(2));
     let e = stderr(&o);
-    assert!(e.contains("ошибка: bad.csv, строка 2, столбец «ege_no_cert_pct»: доля должна быть от 0 до 100 %, получено «140»"), "{e}");
+    assert!(e.contains("ошибка: bad.csv, строка 2, столбец «Доля выпускников, не получивших аттестат (ЕГЭ), %»: доля должна быть от 0 до 100 %, получено «140»"), "{e}");
     assert!(
         e.contains(
-            "ошибка: bad.csv, строка 3, столбец «school_type»: неизвестный тип школы (допустимые значения: «средняя»"
+            "ошибка: bad.csv, строка 3, столбец «Тип школы»: неизвестный тип школы (допустимые значения: «средняя»"
         ),
         "{e}"
     );
@@ -188,7 +188,7 @@ fn invalid_input_exits_2_and_lists_every_problem() {
     );
     assert!(
         e.contains(
-            "ошибка: bad.csv, строка 3, столбец «ege_participants»: ожидалось число, получено «x»"
+            "ошибка: bad.csv, строка 3, столбец «Число участников ЕГЭ»: ожидалось число, получено «x»"
         ),
         "{e}"
     );
@@ -218,7 +218,7 @@ fn one_mistake_down_a_national_file_is_one_line() {
     assert_eq!(o.status.code(), Some(2));
     let e = stderr(&o);
     assert!(
-        e.contains("ошибка: national-bad.csv, столбец «ege_no_cert_pct»: 45\u{202f}000 строк — ожидалось число, получено «н/д» (строки 2, 3, 4, 5, 6 и ещё 44\u{202f}995)"),
+        e.contains("ошибка: national-bad.csv, столбец «Доля выпускников, не получивших аттестат (ЕГЭ), %»: 45\u{202f}000 строк — ожидалось число, получено «н/д» (строки 2, 3, 4, 5, 6 и ещё 44\u{202f}995)"),
         "{e}"
     );
     assert!(e.contains("Найдено ошибок: 45\u{202f}000."), "{e}");
@@ -887,7 +887,7 @@ fn identify_reads_an_excel_workbook_and_its_sheet_by_name() {
     assert_eq!(o.status.code(), Some(2));
     assert!(
         stderr(&o).contains(
-            "ошибка: book.xlsx, ячейка Титул!A1, поле «school_id»: нет обязательного столбца"
+            "ошибка: book.xlsx, ячейка Титул!A1, поле «Идентификатор школы»: нет обязательного столбца"
         ),
         "{}",
         stderr(&o)
@@ -1066,7 +1066,7 @@ fn mapping_reads_the_sheet_asked_for_and_fails_when_the_rows_do_not_read() {
     let e = stderr(&o);
     assert_eq!(o.status.code(), Some(2), "{e}");
     assert!(
-        e.contains("ошибка: плохая.csv, строка 2, столбец «ege_rus_mean»: средний балл ЕГЭ должен быть от 0 до 100, получено «168,7»"),
+        e.contains("ошибка: плохая.csv, строка 2, столбец «Средний балл ЕГЭ по русскому языку»: средний балл ЕГЭ должен быть от 0 до 100, получено «168,7»"),
         "{e}"
     );
     assert!(e.contains("Найдено ошибок: 1."), "{e}");
@@ -1130,7 +1130,7 @@ fn a_cut_workbook_a_short_line_and_an_uncomputed_formula_are_errors() {
     let o = run(&formula);
     assert_eq!(o.status.code(), Some(2));
     assert!(
-        stderr(&o).contains("ошибка: формула.xlsx, ячейка Данные!F3, поле «ege_no_cert_pct»: в ячейке формула «=20/2» без вычисленного значения (книгу записала программа, а не Excel): откройте файл в Excel и сохраните его"),
+        stderr(&o).contains("ошибка: формула.xlsx, ячейка Данные!F3, поле «Доля выпускников, не получивших аттестат (ЕГЭ), %»: в ячейке формула «=20/2» без вычисленного значения (книгу записала программа, а не Excel): откройте файл в Excel и сохраните его"),
         "{}",
         stderr(&o)
     );

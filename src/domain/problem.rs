@@ -263,8 +263,22 @@ fn write_place(
         )?,
     }
     match column {
-        Some(c) => write!(f, ", {} «{c}»", field_word(place)),
+        Some(c) => write!(f, ", {} «{}»", field_word(place), column_name(place, c)),
         None => Ok(()),
+    }
+}
+
+/// How a problem names its column: a column of the row contract by its Russian name in a
+/// table (CSV, a workbook: «Доля выпускников…», as the demonstration files and the
+/// template's printed form head it, never the contract's id); in a JSON record by its key,
+/// as the file spells it; a column the contract does not know, as the file heads it.
+fn column_name<'a>(place: &Place, column: &'a str) -> &'a str {
+    if matches!(place, Place::Record(_)) {
+        return column;
+    }
+    match crate::domain::schema::schema().column(column) {
+        Some(c) => c.label.as_str(),
+        None => column,
     }
 }
 
@@ -389,7 +403,7 @@ impl fmt::Display for ProblemGroup {
         }
         write!(f, "{}: {}", self.severity.label(), self.file)?;
         if let Some(c) = &self.column {
-            write!(f, ", {} «{c}»", field_word(place))?;
+            write!(f, ", {} «{}»", field_word(place), column_name(place, c))?;
         }
         let (one, few, many) = match place {
             Place::File => ("раз", "раза", "раз"),
@@ -601,7 +615,7 @@ mod tests {
         );
         assert_eq!(
             p.to_string(),
-            "ошибка: a.xlsx, ячейка Лист1!F12, поле «year»: год должен быть целым числом"
+            "ошибка: a.xlsx, ячейка Лист1!F12, поле «Год»: год должен быть целым числом"
         );
     }
 
@@ -662,7 +676,7 @@ mod tests {
         assert!(g.more_values);
         assert_eq!(
             g.to_string(),
-            "ошибка: a.csv, столбец «ege_no_cert_pct»: 12 строк — ожидалось число, получено «н/д», «-», «?», «x», «y» и другие значения (строки 2, 3, 4, 5, 6 и ещё 7)"
+            "ошибка: a.csv, столбец «Доля выпускников, не получивших аттестат (ЕГЭ), %»: 12 строк — ожидалось число, получено «н/д», «-», «?», «x», «y» и другие значения (строки 2, 3, 4, 5, 6 и ещё 7)"
         );
         // The same value everywhere is named once.
         let same = group(&not_numbers("a.csv", "c", 3, |_| "н/д".into()));
@@ -770,7 +784,7 @@ mod tests {
         }
         assert_eq!(
             one[1].to_string(),
-            "ошибка: a.csv, строка 3, столбец «school_id»: повторная строка для той же школы за тот же год (школа «s1», 2020 год; первая — a.csv, строка 2)"
+            "ошибка: a.csv, строка 3, столбец «Идентификатор школы»: повторная строка для той же школы за тот же год (школа «s1», 2020 год; первая — a.csv, строка 2)"
         );
         let cell = |row| Place::Cell {
             sheet: "Лист1".into(),
@@ -789,7 +803,7 @@ mod tests {
             .collect();
         assert_eq!(
             group(&cells)[0].to_string(),
-            "ошибка: k.xlsx, поле «year»: 2 ячейки — год должен быть целым числом (ячейки Лист1!F2, Лист1!F3)"
+            "ошибка: k.xlsx, поле «Год»: 2 ячейки — год должен быть целым числом (ячейки Лист1!F2, Лист1!F3)"
         );
         let records: Vec<Problem> = (1..=2)
             .map(|r| Problem::warning("k.json", Place::Record(r), Some("foo"), "неизвестное поле"))
@@ -810,7 +824,7 @@ mod tests {
             .collect();
         assert_eq!(
             group(&paths)[0].to_string(),
-            "ошибка: r.json, поле «year»: 2 места — не число (payload.rows[0].year, payload.rows[1].year)"
+            "ошибка: r.json, поле «Год»: 2 места — не число (payload.rows[0].year, payload.rows[1].year)"
         );
         let twice = [
             Problem::error("f.csv", Place::File, None, "файл пуст"),
@@ -876,7 +890,7 @@ mod tests {
         assert_eq!(errors[0].count, 45_000);
         assert_eq!(
             errors[0].to_string(),
-            "ошибка: national.csv, столбец «ege_no_cert_pct»: 45\u{202f}000 строк — ожидалось число, получено «н/д» (строки 2, 3, 4, 5, 6 и ещё 44\u{202f}995)"
+            "ошибка: national.csv, столбец «Доля выпускников, не получивших аттестат (ЕГЭ), %»: 45\u{202f}000 строк — ожидалось число, получено «н/д» (строки 2, 3, 4, 5, 6 и ещё 44\u{202f}995)"
         );
         // What the data service sends is a few hundred bytes, not 45,000 problems.
         let sent = serde_json::to_string(&s).expect("JSON");
@@ -888,12 +902,24 @@ mod tests {
         let p = Problem::error("a.csv", Place::Line(5), Some("year"), "не число");
         assert_eq!(
             p.to_string(),
-            "ошибка: a.csv, строка 5, столбец «year»: не число"
+            "ошибка: a.csv, строка 5, столбец «Год»: не число"
         );
         let p = Problem::warning("a.json", Place::Record(2), Some("foo"), "неизвестное поле");
         assert_eq!(
             p.to_string(),
             "предупреждение: a.json, запись 2, поле «foo»: неизвестное поле"
+        );
+        // A table names a contract column in Russian, a JSON record by the key it spells, and
+        // a column the contract does not know as the file heads it.
+        let p = Problem::error("a.json", Place::Record(2), Some("year"), "не число");
+        assert_eq!(
+            p.to_string(),
+            "ошибка: a.json, запись 2, поле «year»: не число"
+        );
+        let p = Problem::warning("a.csv", Place::Line(1), Some("Год выпуска"), "неизвестный");
+        assert_eq!(
+            p.to_string(),
+            "предупреждение: a.csv, строка 1, столбец «Год выпуска»: неизвестный"
         );
         let p = Problem::note("a.csv", Place::File, None, "нет столбцов");
         assert_eq!(p.to_string(), "примечание: a.csv: нет столбцов");

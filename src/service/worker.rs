@@ -65,7 +65,11 @@ fn answer(id: u64, mut response: Response, file: Option<Built>) {
 /// Logs how long a step of the service took (the developer console; the bench reads it).
 fn took(what: &str, began: f64) {
     web_sys::console::debug_1(
-        &format!("shkala worker: {what}: {} ms", (js_sys::Date::now() - began).round()).into(),
+        &format!(
+            "shkala worker: {what}: {} ms",
+            (js_sys::Date::now() - began).round()
+        )
+        .into(),
     );
 }
 

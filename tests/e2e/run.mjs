@@ -1985,7 +1985,7 @@ test('broken files: one mistake down a national file is one item with its count;
   const items = alert.locator('ul.problems li');
   assert.equal(await items.count(), 1);
   assert.match(await items.first().innerText(),
-    /^ошибка: национальный\.csv, столбец «deviant_pct»: 45\s000 строк — ожидалось число, получено «н\/д» \(строки 2, 3, 4, 5, 6 и ещё 44\s995\)$/);
+    /^ошибка: национальный\.csv, столбец «Доля обучающихся с девиантным поведением, %»: 45\s000 строк — ожидалось число, получено «н\/д» \(строки 2, 3, 4, 5, 6 и ещё 44\s995\)$/);
   assert.equal(await p.locator('#import-apply').count(), 0, 'nothing can be applied');
   // Thirty refused files: thirty items, 25 on a page, the next page by the keyboard.
   const files = Array.from({ length: 30 }, (_, i) => [`плохой-${String(i + 1).padStart(2, '0')}.csv`, csv([`b${i};Школа;Город;secondary;2025;140;60;10;1`]), 'text/csv']);
@@ -2001,7 +2001,7 @@ test('broken files: one mistake down a national file is one item with its count;
   await p.keyboard.press('Enter');
   await pager.getByText('пункты 26–30 из 30').waitFor();
   assert.equal(await many.locator('ul.problems li').count(), 5);
-  assert.match(await many.locator('ul.problems li').last().innerText(), /^ошибка: плохой-30\.csv, строка 2, столбец «ege_no_cert_pct»: доля должна быть от 0 до 100 %, получено «140»$/);
+  assert.match(await many.locator('ul.problems li').last().innerText(), /^ошибка: плохой-30\.csv, строка 2, столбец «Доля выпускников, не получивших аттестат \(ЕГЭ\), %»: доля должна быть от 0 до 100 %, получено «140»$/);
 });
 
 test('broken files: a 50 MB file shows progress and is refused or read without freezing the page', async (t) => {
