@@ -1014,8 +1014,10 @@ async fn the_quick_copy_reads_as_the_records_read_and_is_not_trusted_when_they_d
     let db = Db::open(&name, DB_VERSION).await.unwrap();
     db.apply(&snapshot_ops(&sample()), |_, _| {}).await.unwrap();
     let mut service = Service::open(db.clone()).await.unwrap();
-    // Nothing copied yet: the records are read.
-    assert!(!load_quick(&db).await.unwrap().2);
+    // Nothing copied yet: the records are read — exactly as `load` reads them.
+    let (read, _, from_copy) = load_quick(&db).await.unwrap();
+    assert!(!from_copy);
+    assert_eq!(read, load(&db).await.unwrap());
     // An import of 300 schools (every chunk), then the copy is written after the answer.
     let plan = preview(&mut service, "a.csv", region_csv(300, "4,2")).await;
     let (response, _) = service
@@ -1086,18 +1088,29 @@ async fn the_quick_copy_reads_as_the_records_read_and_is_not_trusted_when_they_d
     // A record written behind the service's back (the version unchanged): the counts differ,
     // the copy is not trusted, and the record is seen — here set aside as unreadable.
     db.apply(
-        &[Op::Put {
-            store: stores::SCHOOLS,
-            key: "сломанная".into(),
-            value: "{\"school_id\": \"сломанная\", \"school_name\": ".into(),
-        }],
+        &[
+            Op::Put {
+                store: stores::SCHOOLS,
+                key: "сломанная".into(),
+                value: "{\"school_id\": \"сломанная\", \"school_name\": ".into(),
+            },
+            Op::Put {
+                // Read before the schools by `load_quick` (with the small stores), listed after
+                // them as `load` lists it.
+                store: stores::RUNS,
+                key: "run-сломанный".into(),
+                value: "{".into(),
+            },
+        ],
         |_, _| {},
     )
     .await
     .unwrap();
     let (quick, _, from_copy) = load_quick(&db).await.unwrap();
     assert!(!from_copy);
-    assert_eq!(quick.set_aside.len(), 1);
+    assert_eq!(quick.set_aside.len(), 2);
+    assert_eq!(quick.set_aside[0].unreadable.store, stores::SCHOOLS);
+    assert_eq!(quick, load(&db).await.unwrap());
     // While a school is unreadable there is no copy (it would hide it).
     let mut service = Service::open(db.clone()).await.unwrap();
     service.flush_cache().await;
