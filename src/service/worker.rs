@@ -62,6 +62,33 @@ fn answer(id: u64, mut response: Response, file: Option<Built>) {
     post(&FromWorker::Done { id, response }, file);
 }
 
+/// The start of a request's debug text, for the log: the formatting stops at the limit
+/// (a request can carry 45,000 ids), not after writing the whole text.
+fn head(request: &Request) -> String {
+    struct Head {
+        text: String,
+        left: usize,
+    }
+    impl std::fmt::Write for Head {
+        fn write_str(&mut self, s: &str) -> std::fmt::Result {
+            for c in s.chars() {
+                if self.left == 0 {
+                    return Err(std::fmt::Error);
+                }
+                self.text.push(c);
+                self.left -= 1;
+            }
+            Ok(())
+        }
+    }
+    let mut head = Head {
+        text: String::new(),
+        left: 48,
+    };
+    let _ = std::fmt::Write::write_fmt(&mut head, format_args!("{request:?}"));
+    head.text
+}
+
 /// Logs how long a step of the service took (the developer console; the bench reads it).
 fn took(what: &str, began: f64) {
     web_sys::console::debug_1(
@@ -211,7 +238,7 @@ async fn drain(state: Rc<RefCell<Loop>>) {
                 }
                 s.flush_cache().await;
             } else {
-                let what: String = format!("{:?}", message.request).chars().take(48).collect();
+                let what = head(&message.request);
                 let began = js_sys::Date::now();
                 let (response, file) = s.handle(message.request, &job).await;
                 answer(id, response, file);

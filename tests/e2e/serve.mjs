@@ -31,15 +31,16 @@ export function serve(root, port = 0) {
       const accepts = String(req.headers['accept-encoding'] ?? '');
       const headers = { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', vary: 'Accept-Encoding' };
       let body = null;
+      let served = file;
       for (const [enc, ext] of copies) {
         if (body || !accepts.includes(enc)) continue;
         const copy = await stat(file + ext).catch(() => null);
         if (copy && copy.mtimeMs >= (await stat(file)).mtimeMs) {
-          body = await readFile(file + ext);
+          served = file + ext;
+          body = await readFile(served);
           headers['content-encoding'] = enc;
         }
       }
-      const served = headers['content-encoding'] ? `${file}.${headers['content-encoding'] === 'br' ? 'br' : 'gz'}` : file;
       // Validators as a static host sends them (nginx: ETag and Last-Modified), with every use
       // revalidated: the service worker's first caching of the files the page has just loaded
       // is then answered «304 Not Modified» from the browser's cache, not sent again.

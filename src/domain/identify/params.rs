@@ -207,30 +207,25 @@ impl Params {
             .map(i32::to_string)
             .collect();
         if !outside.is_empty() {
-            let shown = outside.len().min(5);
             e.push(format!(
-                "«{}»: год должен быть от {MIN_YEAR} до {MAX_YEAR}, задано {}{}",
+                "«{}»: год должен быть от {MIN_YEAR} до {MAX_YEAR}, задано {}",
                 label("years"),
-                outside[..shown].join(", "),
-                if outside.len() > shown { " …" } else { "" }
+                first_years(&outside)
             ));
         }
         let mut sorted = self.years.clone();
         sorted.sort();
-        let repeated: Vec<String> = sorted
+        let mut repeated: Vec<String> = sorted
             .windows(2)
             .filter(|w| w[0] == w[1])
             .map(|w| w[0].to_string())
             .collect();
+        repeated.dedup();
         if !repeated.is_empty() {
-            let mut repeated = repeated;
-            repeated.dedup();
-            let shown = repeated.len().min(5);
             e.push(format!(
-                "«{}»: годы повторяются: {}{}",
+                "«{}»: годы повторяются: {}",
                 label("years"),
-                repeated[..shown].join(", "),
-                if repeated.len() > shown { " …" } else { "" }
+                first_years(&repeated)
             ));
         } else if sorted != self.years {
             e.push(format!(
@@ -458,6 +453,14 @@ pub fn parameter_texts() -> &'static [ParameterText] {
 
 /// The label of a parameter as the run panel shows it (for the messages of
 /// [`Params::validate`], which the panel lists).
+/// The first five of `years` joined by commas, «…» after them when there are more (a
+/// refusal names a few, not a list of a hundred).
+fn first_years(years: &[String]) -> String {
+    let shown = years.len().min(5);
+    let more = if years.len() > shown { " …" } else { "" };
+    format!("{}{more}", years[..shown].join(", "))
+}
+
 fn label(id: &str) -> String {
     parameter_text(id).label
 }
