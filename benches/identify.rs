@@ -159,6 +159,41 @@ fn load_135k_stored_rows() -> Vec<shkala::domain::records::SubmissionRecord> {
         .collect()
 }
 
+/// The quick-start copy of 45,000 schools and 135,000 rows (an import's metadata), as the
+/// data service writes it: 16 chunks.
+fn quick_chunks() -> &'static [String] {
+    use shkala::domain::quick_copy::{bucket, ChunkWriter, CHUNKS};
+    use shkala::domain::records::{SchoolIdentity, SchoolRecord};
+    static CHUNKS_TEXT: OnceLock<Vec<String>> = OnceLock::new();
+    CHUNKS_TEXT.get_or_init(|| {
+        let records: Vec<_> = stored()
+            .iter()
+            .map(|t| shkala::domain::records::stored_submission::from_json(t).unwrap())
+            .collect();
+        let mut chunks: Vec<ChunkWriter> = (0..CHUNKS).map(|_| ChunkWriter::default()).collect();
+        for r in records.iter().filter(|r| r.row.year == 2025) {
+            let school = SchoolRecord::new(SchoolIdentity::of_row(&r.row), r.meta.clone());
+            chunks[bucket(&school.school_id)].school(&school);
+        }
+        for r in &records {
+            chunks[bucket(&r.row.school_id)].row(r);
+        }
+        chunks.into_iter().map(ChunkWriter::finish).collect()
+    })
+}
+
+/// Reading the quick-start copy back (what the data service does at start, then sorts).
+#[divan::bench(sample_count = 10)]
+fn read_quick_copy_45k_schools() -> usize {
+    quick_chunks()
+        .iter()
+        .map(|c| {
+            let r = shkala::domain::quick_copy::read_chunk(c).unwrap();
+            r.schools.len() + r.rows.len()
+        })
+        .sum()
+}
+
 /// The input digest of 135,000 rows (the stale-result check).
 #[divan::bench(sample_count = 10)]
 fn digest_135k_rows() -> String {

@@ -1085,6 +1085,46 @@ async fn the_quick_copy_reads_as_the_records_read_and_is_not_trusted_when_they_d
     let (quick, _, from_copy) = load_quick(&db).await.unwrap();
     assert!(from_copy, "the copy is still used after a run");
     assert_eq!(quick.snapshot, load(&db).await.unwrap().snapshot);
+    // The run's input digest (taken from the digests the service keeps per data version, not
+    // from a copy of the rows) is the digest of the rows it used.
+    let stored = load(&db).await.unwrap().snapshot;
+    let run = stored.runs.last().expect("the run is stored");
+    assert_eq!(
+        run.input_digest,
+        shkala::domain::digest::RowsDigest::of(&stored.rows_in(run.scope)).hex()
+    );
+    // A copy of the first format (its header has no format) is not read, even of the stored
+    // version and counts: the records are read, and the copy is written again.
+    let header = db
+        .get_value(stores::QUICK, "header")
+        .await
+        .unwrap()
+        .unwrap();
+    let mut old: serde_json::Value = serde_json::from_str(&header).unwrap();
+    old.as_object_mut().unwrap().remove("format");
+    db.apply(
+        &[Op::Put {
+            store: stores::QUICK,
+            key: "header".into(),
+            value: old.to_string(),
+        }],
+        |_, _| {},
+    )
+    .await
+    .unwrap();
+    let (refused, _, from_copy) = load_quick(&db).await.unwrap();
+    assert!(!from_copy, "a copy of the first format is refused");
+    assert_eq!(refused.snapshot, quick.snapshot);
+    db.apply(
+        &[Op::Put {
+            store: stores::QUICK,
+            key: "header".into(),
+            value: header,
+        }],
+        |_, _| {},
+    )
+    .await
+    .unwrap();
     // A record written behind the service's back (the version unchanged): the counts differ,
     // the copy is not trusted, and the record is seen — here set aside as unreadable.
     db.apply(

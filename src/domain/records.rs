@@ -175,6 +175,7 @@ impl SubmissionRecord {
 pub mod stored_submission {
     use super::{RecordMeta, SubmissionRecord};
     use crate::domain::input::{row_from_parts, row_parts};
+    use crate::domain::row::Row;
     use serde::{Deserialize, Serialize};
 
     #[derive(Serialize)]
@@ -183,9 +184,12 @@ pub mod stored_submission {
         m: &'a RecordMeta,
     }
 
+    /// A row's parts as read: id, name, municipality, type, year, values by data index.
+    type RowParts = (String, String, String, String, i64, Vec<Option<f64>>);
+
     #[derive(Deserialize)]
     struct In {
-        r: (String, String, String, String, i64, Vec<Option<f64>>),
+        r: RowParts,
         m: RecordMeta,
     }
 
@@ -205,6 +209,28 @@ pub mod stored_submission {
         };
         // Strings, integers and finite numbers: serialising cannot fail.
         serde_json::to_string(&out).unwrap_or_default()
+    }
+
+    /// The row alone, positionally: the `r` part of the stored form (the quick-start copy
+    /// keeps each record's meta once per chunk, see [`crate::domain::quick_copy`]).
+    pub fn row_to_json(row: &Row) -> String {
+        let r = (
+            row.school_id.as_str(),
+            row.school_name.as_str(),
+            row.municipality.as_str(),
+            row.school_type.id(),
+            row.year,
+            row_parts(row),
+        );
+        // Strings, integers and finite numbers: serialising cannot fail.
+        serde_json::to_string(&r).unwrap_or_default()
+    }
+
+    /// A row written by [`row_to_json`]; the error is in Russian.
+    pub fn row_from_json(text: &str) -> Result<Row, String> {
+        let (id, name, muni, kind, year, values): RowParts =
+            serde_json::from_str(text).map_err(|e| crate::domain::problem::serde_error_ru(&e))?;
+        row_from_parts(id, name, muni, &kind, year, &values)
     }
 
     /// A stored record, in either form; the error is in Russian.

@@ -124,7 +124,7 @@ struct StoredSchool(
     Vec<StoredYear>,
 );
 
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize)]
 struct Stored {
     id: String,
     created_at: Timestamp,
@@ -138,17 +138,6 @@ struct Stored {
     regional_means: BTreeMap<String, BTreeMap<String, RegionalMean>>,
     notes: Vec<String>,
     schools: Vec<StoredSchool>,
-}
-
-/// The layout of the first release.
-#[derive(Deserialize)]
-struct Legacy {
-    id: String,
-    created_at: Timestamp,
-    label: String,
-    #[allow(dead_code)]
-    input_sha256: String,
-    result: Identification,
 }
 
 fn stored_school(s: &SchoolResult) -> StoredSchool {
@@ -250,34 +239,66 @@ impl Serialize for RunRecord {
     }
 }
 
+/// Either layout, read in one pass (a national run is tens of megabytes: reading it into a
+/// `serde_json::Value` first took about twice as long). The fields of both layouts are
+/// optional here; which layout it is follows from `schools` and `result`, and a field the
+/// layout needs but the text lacks is reported as serde reports a missing field.
+#[derive(Deserialize)]
+struct EitherLayout {
+    id: String,
+    created_at: Timestamp,
+    label: String,
+    scope: Option<RunScope>,
+    input_digest: Option<String>,
+    reference: Option<Vec<ReferencePool>>,
+    params: Option<Params>,
+    years: Option<Vec<i32>>,
+    pools: Option<Vec<PoolYear>>,
+    regional_means: Option<BTreeMap<String, BTreeMap<String, RegionalMean>>>,
+    notes: Option<Vec<String>>,
+    schools: Option<Vec<StoredSchool>>,
+    /// The first release's layout: the whole result, and the rows' hash.
+    result: Option<Identification>,
+    input_sha256: Option<String>,
+}
+
 impl<'de> Deserialize<'de> for RunRecord {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        let legacy = value.get("result").is_some() && value.get("schools").is_none();
-        if legacy {
-            let l = Legacy::deserialize(value).map_err(serde::de::Error::custom)?;
-            let mut result = without_components(l.result);
-            ensure_context(&mut result);
-            return Ok(RunRecord {
-                id: l.id,
-                created_at: l.created_at,
-                label: l.label,
-                scope: RunScope::All,
-                input_digest: String::new(),
-                reference: Vec::new(),
-                result,
-            });
+        use serde::de::Error;
+        let s = EitherLayout::deserialize(deserializer)?;
+        let need = |field: &'static str| D::Error::missing_field(field);
+        if s.schools.is_none() {
+            if let Some(result) = s.result {
+                if s.input_sha256.is_none() {
+                    return Err(need("input_sha256"));
+                }
+                let mut result = without_components(result);
+                ensure_context(&mut result);
+                return Ok(RunRecord {
+                    id: s.id,
+                    created_at: s.created_at,
+                    label: s.label,
+                    scope: RunScope::All,
+                    input_digest: String::new(),
+                    reference: Vec::new(),
+                    result,
+                });
+            }
         }
-        let s = Stored::deserialize(value).map_err(serde::de::Error::custom)?;
-        let schools: Vec<SchoolResult> = s.schools.into_iter().map(school_result).collect();
+        let schools: Vec<SchoolResult> = s
+            .schools
+            .ok_or_else(|| need("schools"))?
+            .into_iter()
+            .map(school_result)
+            .collect();
         let mut result = Identification {
-            params: s.params,
-            years: s.years,
+            params: s.params.ok_or_else(|| need("params"))?,
+            years: s.years.ok_or_else(|| need("years"))?,
             schools,
             summary: Summary::default(),
-            pools: s.pools,
-            regional_means: s.regional_means,
-            notes: s.notes,
+            pools: s.pools.ok_or_else(|| need("pools"))?,
+            regional_means: s.regional_means.ok_or_else(|| need("regional_means"))?,
+            notes: s.notes.ok_or_else(|| need("notes"))?,
             context: Context::default(),
         };
         // The contextualised results and the summary follow from the rest.
@@ -286,9 +307,9 @@ impl<'de> Deserialize<'de> for RunRecord {
             id: s.id,
             created_at: s.created_at,
             label: s.label,
-            scope: s.scope,
-            input_digest: s.input_digest,
-            reference: s.reference,
+            scope: s.scope.ok_or_else(|| need("scope"))?,
+            input_digest: s.input_digest.ok_or_else(|| need("input_digest"))?,
+            reference: s.reference.ok_or_else(|| need("reference"))?,
             result,
         })
     }

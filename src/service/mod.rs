@@ -200,7 +200,7 @@ impl Service {
                 let mut small = Loaded::default();
                 db.scan(
                     &[stores::ASSESSMENTS, stores::REFERENCES, stores::LOG],
-                    |store, key, text| stored::take(&mut small, store, key, text),
+                    |store, key, text| stored::take(&mut small, store, key, &text),
                 )
                 .await?;
                 let unreadable = small
@@ -342,7 +342,7 @@ impl Service {
         let mut fresh = Loaded::default();
         self.db
             .scan(&[stores::ASSESSMENTS], |store, key, text| {
-                stored::take(&mut fresh, store, key, text)
+                stored::take(&mut fresh, store, key, &text)
             })
             .await?;
         self.data.snapshot.assessments = fresh.snapshot.assessments;
@@ -670,8 +670,13 @@ impl Service {
         (job.progress)("Идёт идентификация…", None);
         breathe().await;
         self.ensure_fresh().await?;
-        let rows = self.data.snapshot.rows_in(scope);
-        if rows.is_empty() {
+        let any = self
+            .data
+            .snapshot
+            .submissions
+            .iter()
+            .any(|s| scope.includes(s.meta.origin == Origin::Demo));
+        if !any {
             return Err(Stop::Failed(format!(
                 "Идентификация не проведена: нет данных ({})",
                 scope.label()
@@ -679,8 +684,14 @@ impl Service {
         }
         // One intent, one effect: the same parameters over the same rows give the same run,
         // so a run already stored for them is shown again instead of being stored twice (a
-        // double click, a repeated click after a reload).
-        let input_digest = RowsDigest::of(&rows).hex();
+        // double click, a repeated click after a reload). The rows' digest is the one the
+        // page was given (computed once per data version), so that this check copies no row.
+        let input_digest = self
+            .ensure_digests()
+            .iter()
+            .find(|(s, _)| *s == scope)
+            .map(|(_, d)| d.clone())
+            .unwrap_or_default();
         if let Some(same) = self.data.snapshot.runs.iter().find(|r| {
             r.scope == scope && r.input_digest == input_digest && r.result.params == params
         }) {
@@ -700,6 +711,7 @@ impl Service {
                 None,
             ));
         }
+        let rows = self.data.snapshot.rows_in(scope);
         let result = identify::identify(&rows, &params)
             .map_err(|e| Stop::Failed(format!("Идентификация не проведена: {e}")))?;
         breathe().await;
@@ -751,6 +763,14 @@ impl Service {
         }
         if self.digests.is_none() {
             (job.progress)("Проверяю, изменились ли данные…", None);
+        }
+        Ok((Response::Digests(self.ensure_digests().to_vec()), None))
+    }
+
+    /// The digests of the stored rows of each scope (what a run's `input_digest` is compared
+    /// with), computed once after each write or read of the data.
+    fn ensure_digests(&mut self) -> &[(RunScope, String)] {
+        self.digests.get_or_insert_with(|| {
             let mut all = RowsDigest::default();
             let mut real = RowsDigest::default();
             let mut demo_only = RowsDigest::default();
@@ -763,16 +783,12 @@ impl Service {
                     demo_only.add_hash(&h);
                 }
             }
-            self.digests = Some(vec![
+            vec![
                 (RunScope::All, all.hex()),
                 (RunScope::Real, real.hex()),
                 (RunScope::Demo, demo_only.hex()),
-            ]);
-        }
-        Ok((
-            Response::Digests(self.digests.clone().unwrap_or_default()),
-            None,
-        ))
+            ]
+        })
     }
 
     /// Writes a journal entry for a file handed to the user — best effort, after the file is

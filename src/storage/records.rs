@@ -238,13 +238,13 @@ fn parse<T: DeserializeOwned>(
 }
 
 /// Reads one record of a data store into `loaded`, or sets it aside.
-pub fn take(loaded: &mut Loaded, store: &str, key: String, text: String) {
+pub fn take(loaded: &mut Loaded, store: &str, key: String, text: &str) {
     let s = &mut loaded.snapshot;
     let outcome = match store {
         stores::SCHOOLS => {
-            parse(&text, &key, |r: &SchoolRecord| r.school_id.clone()).map(|r| s.schools.push(r))
+            parse(text, &key, |r: &SchoolRecord| r.school_id.clone()).map(|r| s.schools.push(r))
         }
-        stores::SUBMISSIONS => stored_submission::from_json(&text)
+        stores::SUBMISSIONS => stored_submission::from_json(text)
             .and_then(|r| {
                 let own = submission_key(&r.row.school_id, r.row.year);
                 if own == key {
@@ -257,13 +257,13 @@ pub fn take(loaded: &mut Loaded, store: &str, key: String, text: String) {
             })
             .map(|r| s.submissions.push(r)),
         stores::ASSESSMENTS => {
-            parse(&text, &key, |r: &AssessmentRecord| r.id.clone()).map(|r| s.assessments.push(r))
+            parse(text, &key, |r: &AssessmentRecord| r.id.clone()).map(|r| s.assessments.push(r))
         }
-        stores::RUNS => parse(&text, &key, |r: &RunRecord| r.id.clone()).map(|r| s.runs.push(r)),
+        stores::RUNS => parse(text, &key, |r: &RunRecord| r.id.clone()).map(|r| s.runs.push(r)),
         stores::REFERENCES => {
-            parse(&text, &key, |r: &ReferenceRecord| r.id.clone()).map(|r| s.references.push(r))
+            parse(text, &key, |r: &ReferenceRecord| r.id.clone()).map(|r| s.references.push(r))
         }
-        stores::LOG => parse(&text, &key, |r: &LogEntry| r.id.clone()).map(|r| s.log.push(r)),
+        stores::LOG => parse(text, &key, |r: &LogEntry| r.id.clone()).map(|r| s.log.push(r)),
         _ => Err("неизвестное хранилище".to_string()),
     };
     if let Err(reason) = outcome {
@@ -273,7 +273,7 @@ pub fn take(loaded: &mut Loaded, store: &str, key: String, text: String) {
                 key,
                 reason,
             },
-            raw: text,
+            raw: text.to_string(),
         });
     }
 }
@@ -282,7 +282,7 @@ pub fn take(loaded: &mut Loaded, store: &str, key: String, text: String) {
 pub async fn load(db: &Db) -> Result<Loaded, StorageError> {
     let mut loaded = Loaded::default();
     db.scan(&stores::DATA, |store, key, text| {
-        take(&mut loaded, store, key, text)
+        take(&mut loaded, store, key, &text)
     })
     .await?;
     Ok(loaded)
@@ -294,7 +294,7 @@ pub fn loaded_from_raw(raw: &Raw) -> Loaded {
     for store in stores::DATA {
         if let Some(records) = raw.get(store) {
             for (key, text) in records {
-                take(&mut loaded, store, key.clone(), text.clone());
+                take(&mut loaded, store, key.clone(), text);
             }
         }
     }
@@ -315,7 +315,7 @@ pub fn quick_copy_ops(
     dirty: &std::collections::BTreeSet<usize>,
     version: &str,
 ) -> Vec<Op> {
-    use crate::domain::quick_copy::{self as quick, Header, Kind, CHUNKS, HEADER_KEY};
+    use crate::domain::quick_copy::{self as quick, ChunkWriter, Header, CHUNKS, HEADER_KEY};
     let header_gone = || {
         vec![Op::Delete {
             store: stores::QUICK,
@@ -330,33 +330,33 @@ pub fn quick_copy_ops(
         return header_gone();
     }
     let snapshot = &loaded.snapshot;
-    let mut chunks: Vec<Option<String>> = (0..CHUNKS)
-        .map(|i| dirty.contains(&i).then(String::new))
+    let mut chunks: Vec<Option<ChunkWriter>> = (0..CHUNKS)
+        .map(|i| dirty.contains(&i).then(ChunkWriter::default))
         .collect();
     for r in &snapshot.schools {
         if let Some(chunk) = chunks[quick::bucket(&r.school_id)].as_mut() {
-            quick::push_line(chunk, Kind::School, &r.school_id, &json(r));
+            chunk.school(r);
         }
     }
     for r in &snapshot.submissions {
         if let Some(chunk) = chunks[quick::bucket(&r.row.school_id)].as_mut() {
-            let key = submission_key(&r.row.school_id, r.row.year);
-            quick::push_line(chunk, Kind::Row, &key, &stored_submission::to_json(r));
+            chunk.row(r);
         }
     }
     let mut ops: Vec<Op> = chunks
         .into_iter()
         .enumerate()
         .filter_map(|(i, c)| {
-            c.map(|value| Op::Put {
+            c.map(|c| Op::Put {
                 store: stores::QUICK,
                 key: quick::chunk_key(i),
-                value,
+                value: c.finish(),
             })
         })
         .collect();
     let header = Header {
         version: version.to_string(),
+        format: quick::FORMAT,
         chunks: CHUNKS,
         schools: snapshot.schools.len(),
         rows: snapshot.submissions.len(),
@@ -378,13 +378,15 @@ pub async fn load_quick(db: &Db) -> Result<(Loaded, Option<String>, bool), Stora
     let mut copy = std::collections::HashMap::new();
     let mut version = None;
     let began = js_sys::Date::now();
+    // The runs first, in the same transaction: when the last one is parsed is logged.
+    let mut runs_read = began;
     db.scan(
         &[
+            stores::RUNS,
             stores::ASSESSMENTS,
             stores::LOG,
             stores::QUICK,
             stores::REFERENCES,
-            stores::RUNS,
             stores::SETTINGS,
         ],
         |store, key, text| match store {
@@ -396,7 +398,11 @@ pub async fn load_quick(db: &Db) -> Result<(Loaded, Option<String>, bool), Stora
                     version = serde_json::from_str::<String>(&text).ok();
                 }
             }
-            _ => take(&mut small, store, key, text),
+            stores::RUNS => {
+                take(&mut small, store, key, &text);
+                runs_read = js_sys::Date::now();
+            }
+            _ => take(&mut small, store, key, &text),
         },
     )
     .await?;
@@ -406,8 +412,9 @@ pub async fn load_quick(db: &Db) -> Result<(Loaded, Option<String>, bool), Stora
         let copied = read_quick_copy(&copy, v, &counts);
         web_sys::console::debug_1(
             &format!(
-                "shkala worker: the small stores and the quick-start copy read in {} ms, the copy {} in {} ms",
-                (scanned - began).round(),
+                "shkala worker: the runs read in {} ms, the other small stores and the quick-start copy in {} ms, the copy {} in {} ms",
+                (runs_read - began).round(),
+                (scanned - runs_read).round(),
                 if copied.is_some() { "taken" } else { "refused" },
                 (js_sys::Date::now() - scanned).round()
             )
@@ -425,7 +432,7 @@ pub async fn load_quick(db: &Db) -> Result<(Loaded, Option<String>, bool), Stora
     // records set aside are put in the stores' order, as [`load`] lists them.
     db.scan(
         &[stores::SCHOOLS, stores::SUBMISSIONS],
-        |store, key, text| take(&mut small, store, key, text),
+        |store, key, text| take(&mut small, store, key, &text),
     )
     .await?;
     small.set_aside.sort_by_key(|s| {
@@ -445,29 +452,22 @@ fn read_quick_copy(
     version: &str,
     counts: &[u32],
 ) -> Option<Loaded> {
-    use crate::domain::quick_copy::{self as quick, Header, Kind, CHUNKS, HEADER_KEY};
+    use crate::domain::quick_copy::{self as quick, Header, CHUNKS, HEADER_KEY};
     let header: Header = serde_json::from_str(copy.get(HEADER_KEY)?).ok()?;
     if header.version != version
+        || header.format != quick::FORMAT
         || header.chunks != CHUNKS
         || [header.schools, header.rows] != [counts[0] as usize, counts[1] as usize]
     {
         return None;
     }
-    let mut loaded = Loaded::default();
+    let mut s = Snapshot::default();
     for i in 0..CHUNKS {
-        for (kind, key, text) in quick::read_chunk(copy.get(&quick::chunk_key(i))?).ok()? {
-            let store = match kind {
-                Kind::School => stores::SCHOOLS,
-                Kind::Row => stores::SUBMISSIONS,
-            };
-            take(&mut loaded, store, key, text.to_string());
-        }
+        let chunk = quick::read_chunk(copy.get(&quick::chunk_key(i))?).ok()?;
+        s.schools.extend(chunk.schools);
+        s.submissions.extend(chunk.rows);
     }
-    let s = &mut loaded.snapshot;
-    if !loaded.set_aside.is_empty()
-        || s.schools.len() != header.schools
-        || s.submissions.len() != header.rows
-    {
+    if s.schools.len() != header.schools || s.submissions.len() != header.rows {
         return None;
     }
     s.schools
@@ -478,5 +478,8 @@ fn read_quick_copy(
         .collect();
     keyed.sort_by(|a, b| quick::utf16_order(&a.0, &b.0));
     s.submissions = keyed.into_iter().map(|(_, r)| r).collect();
-    Some(loaded)
+    Some(Loaded {
+        snapshot: s,
+        set_aside: Vec::new(),
+    })
 }
