@@ -222,26 +222,29 @@ for (const n of sizes) {
   // the button shows: the request waits for the data service to have every record (the
   // quick-start copy makes that seconds at national scale). The same parameters over the
   // same rows show the stored run («Такой расчёт уже есть»), which needs every row's digest.
-  const again = await context.newPage();
-  // The data service's own timings (its console, `service/worker.rs` `took`), from the start.
-  const opened = Date.now();
-  const steps = [];
-  again.on('console', (m) => { if (m.text().startsWith('shkala worker')) steps.push(`${((Date.now() - opened) / 1000).toFixed(2)} s ${m.text().slice(15)}`); });
-  const [reloadTime, reloadPeak] = await sampling(async () => {
-    const t0 = Date.now();
-    await again.goto(base + '/municipality');
-    const button = again.locator('#identify');
-    await button.waitFor({ timeout: 600000 });
-    await again.waitForFunction(() => !document.querySelector('#identify')?.disabled, null, { timeout: 600000 });
-    steps.push(`${((Date.now() - opened) / 1000).toFixed(2)} s the button clicked`);
-    await button.click();
-    await again.getByTestId('status').getByText(/Такой расчёт уже есть|Идентификация проведена/).waitFor({ timeout: 600000 });
-    return (Date.now() - t0) / 1000;
-  });
-  for (const step of steps) console.log(`    ${step}`);
-  record(`open with ${n} stored and click «Провести идентификацию» at once: the result shown`,
-    reloadTime, await marks(again), reloadPeak, '≤ 3 s (45,000)');
-  await again.close();
+  // Three rounds, each a new page (the database and the copy as the last one left them).
+  for (let round = 1; round <= 3; round++) {
+    const again = await context.newPage();
+    // The data service's own timings (its console, `service/worker.rs` `took`), from the start.
+    const opened = Date.now();
+    const steps = [];
+    again.on('console', (m) => { if (m.text().startsWith('shkala worker')) steps.push(`${((Date.now() - opened) / 1000).toFixed(2)} s ${m.text().slice(15)}`); });
+    const [reloadTime, reloadPeak] = await sampling(async () => {
+      const t0 = Date.now();
+      await again.goto(base + '/municipality');
+      const button = again.locator('#identify');
+      await button.waitFor({ timeout: 600000 });
+      await again.waitForFunction(() => !document.querySelector('#identify')?.disabled, null, { timeout: 600000 });
+      steps.push(`${((Date.now() - opened) / 1000).toFixed(2)} s the button clicked`);
+      await button.click();
+      await again.getByTestId('status').getByText(/Такой расчёт уже есть|Идентификация проведена/).waitFor({ timeout: 600000 });
+      return (Date.now() - t0) / 1000;
+    });
+    for (const step of steps) console.log(`    ${step}`);
+    record(`open with ${n} stored and click «Провести идентификацию» at once: the result shown (round ${round})`,
+      reloadTime, await marks(again), reloadPeak, '≤ 3 s (45,000)');
+    await again.close();
+  }
   await fresh.goto(base + '/municipality');
   await fresh.getByRole('list', { name: 'Итоги идентификации' }).waitFor({ timeout: 600000 });
   await resetLongTasks(fresh);

@@ -278,6 +278,9 @@ fn Preview(
 #[component]
 fn ExportSection() -> impl IntoView {
     let state = app_state();
+    // While a file is built, the buttons that build one are off (a second click would do
+    // nothing: one file per click).
+    let exporting = move || state.running(actions::EXPORTING);
     let empty = move || {
         state.overview.with(|o| {
             o.as_ref().is_none_or(|o| {
@@ -368,10 +371,10 @@ fn ExportSection() -> impl IntoView {
                     <input id="profile-org" type="text" placeholder="например, МОУО г. Приморск" on:change=set_org prop:value=move || profile.with(|p| p.organisation.clone())/>
                 </div>
             </fieldset>
-            <p class="actions">
-                <button id="export-backup" type="button" class="primary" on:click=move |_| actions::export_backup(state) disabled=empty>"Резервная копия (всё)"</button>
-                <button id="export-csv" type="button" on:click=move |_| actions::export(state, Export::RowsCsv) disabled=empty>"Все данные школ — CSV для Excel"</button>
-                <button id="export-xlsx" type="button" on:click=move |_| actions::export(state, Export::RowsXlsx) disabled=empty>"Все данные школ — книга Excel"</button>
+            <p class="actions" aria-busy=move || exporting().to_string()>
+                <button id="export-backup" type="button" class="primary" on:click=move |_| actions::export_backup(state) disabled=move || empty() || exporting()>"Резервная копия (всё)"</button>
+                <button id="export-csv" type="button" on:click=move |_| actions::export(state, Export::RowsCsv) disabled=move || empty() || exporting()>"Все данные школ — CSV для Excel"</button>
+                <button id="export-xlsx" type="button" on:click=move |_| actions::export(state, Export::RowsXlsx) disabled=move || empty() || exporting()>"Все данные школ — книга Excel"</button>
             </p>
             <div class="filters">
                 <div class="field">
@@ -396,15 +399,15 @@ fn ExportSection() -> impl IntoView {
                     (n > SHOWN).then(|| view! { <p class="hint">{format!("Показаны первые {SHOWN} из {n}: уточните поиск или выберите муниципалитет.")}</p> })
                 }}
             </div>
-            <p class="actions">
-                <button type="button" on:click=move |_| {
+            <p class="actions" aria-busy=move || exporting().to_string()>
+                <button type="button" disabled=exporting on:click=move |_| {
                     let ids = selected_ids();
                     match ids.as_slice() {
                         [one] => actions::export_school(state, one.clone()),
                         _ => state.say(NoticeKind::Info, "Выберите одну школу, чтобы выгрузить её файл для муниципалитета."),
                     }
                 }>"Файл одной школы"</button>
-                <button type="button" on:click=move |_| {
+                <button type="button" disabled=exporting on:click=move |_| {
                     let ids = selected_ids();
                     if ids.is_empty() {
                         state.say(NoticeKind::Info, "Выберите школы для подборки (или нажмите «Резервная копия», чтобы выгрузить всё).");
@@ -412,13 +415,33 @@ fn ExportSection() -> impl IntoView {
                         actions::export(state, Export::Collection { ids, by: by() });
                     }
                 }>"Подборка выбранных школ"</button>
-                <button type="button" on:click=whole_municipality>"Все школы муниципалитета"</button>
+                <button type="button" disabled=exporting on:click=whole_municipality>"Все школы муниципалитета"</button>
             </p>
         </section>
     }
 }
 
 /// Records of the database that could not be read: listed, exported as they are, deleted.
+/// What a store of the browser's database holds, in Russian (its name is an identifier).
+fn store_label(store: &str) -> String {
+    match store {
+        "schools" => "школы",
+        "submissions" => "данные школ по годам",
+        "assessments" => "оценки механизмов",
+        "runs" => "расчёты",
+        "references" => "эталоны",
+        "log" => "журнал",
+        "settings" => "настройки",
+        "drafts" => "черновики",
+        "quick" => "копия для быстрого запуска",
+        other => other,
+    }
+    .to_string()
+}
+
+/// How many unreadable records the table lists (the export holds them all).
+const UNREADABLE_SHOWN: usize = 200;
+
 #[component]
 fn UnreadableSection() -> impl IntoView {
     let state = app_state();
@@ -437,12 +460,16 @@ fn UnreadableSection() -> impl IntoView {
                     <table class="data">
                         <thead><tr><th scope="col">"Хранилище"</th><th scope="col">"Ключ"</th><th scope="col">"Причина"</th></tr></thead>
                         <tbody>
-                            {move || items.get().into_iter().take(200).map(|u| view! {
-                                <tr><td>{u.store}</td><td class="mono">{ellipsis(&u.key, 80)}</td><td>{ellipsis(&u.reason, 300)}</td></tr>
+                            {move || items.get().into_iter().take(UNREADABLE_SHOWN).map(|u| view! {
+                                <tr><td>{store_label(&u.store)}</td><td class="mono">{ellipsis(&u.key, 80)}</td><td>{ellipsis(&u.reason, 300)}</td></tr>
                             }).collect_view()}
                         </tbody>
                     </table>
                 </div>
+                {move || {
+                    let n = items.with(Vec::len);
+                    (n > UNREADABLE_SHOWN).then(|| view! { <p class="hint">{format!("Показаны первые {UNREADABLE_SHOWN} из {n}; выгрузка «как есть» содержит все.")}</p> })
+                }}
                 <p class="actions">
                     <button id="unreadable-export" type="button" on:click=move |_| actions::export(state, Export::Unreadable)>"Выгрузить как есть"</button>
                     <button type="button" class="danger" on:click=move |_| confirm.set(true)>"Удалить эти записи…"</button>
@@ -546,21 +573,6 @@ fn StorageSection() -> impl IntoView {
             .await;
             sizes.set(Some(result));
         });
-    };
-    let store_label = |s: &str| {
-        match s {
-            "schools" => "школы",
-            "submissions" => "данные школ по годам",
-            "assessments" => "оценки механизмов",
-            "runs" => "расчёты",
-            "references" => "эталоны",
-            "log" => "журнал",
-            "settings" => "настройки",
-            "drafts" => "черновики",
-            "quick" => "копия для быстрого запуска",
-            other => other,
-        }
-        .to_string()
     };
     view! {
         <section aria-labelledby="storage-h">

@@ -590,20 +590,19 @@ fn Results(r: Arc<Identification>) -> impl IntoView {
             </details>
         }
     };
-    // The charts are built a moment later, each block in a task of its own (a national run
-    // draws tens of thousands of points per scatter).
-    let charts_ready = RwSignal::new(false);
-    set_timeout(
-        move || charts_ready.set(true),
-        std::time::Duration::from_millis(30),
-    );
-    let context_ready = RwSignal::new(false);
-    set_timeout(
-        move || context_ready.set(true),
-        std::time::Duration::from_millis(60),
-    );
+    // The blocks that go over every school are built a moment later, each in a task of its
+    // own, so that the page's first render of a national run stays short: the tables across
+    // categories, the improvement list, the project's figures, then the charts (tens of
+    // thousands of points per scatter).
+    let tables_ready = after(10);
+    let improvement_ready = after(20);
+    let project_ready = after(30);
+    let charts_ready = after(40);
+    let context_ready = after(70);
     let for_charts = r.clone();
     let for_context = r.clone();
+    let for_tables = r.clone();
+    let for_improvement = r.clone();
     view! {
         <h3 id="run-results" tabindex="-1">"Итоги расчёта"</h3>
         <ul class="tiles" aria-label="Итоги идентификации">
@@ -622,9 +621,15 @@ fn Results(r: Arc<Identification>) -> impl IntoView {
         {other_lists.iter().map(|l| list(l.title, l.sheet, l.filter)).collect_view()}
         <card::SchoolCard/>
         <MunicipalityTable r=r.clone()/>
-        <support::ProjectSection/>
-        <analysis::CrossTableView r=r.clone()/>
-        <analysis::ImprovementView r=r.clone()/>
+        <Show when=move || project_ready.get()>
+            <support::ProjectSection/>
+        </Show>
+        <Show when=move || tables_ready.get()>
+            <analysis::CrossTableView r=for_tables.clone()/>
+        </Show>
+        <Show when=move || improvement_ready.get()>
+            <analysis::ImprovementView r=for_improvement.clone()/>
+        </Show>
         <Show when=move || charts_ready.get()>
             <ChartsSection r=for_charts.clone()/>
         </Show>
@@ -632,6 +637,17 @@ fn Results(r: Arc<Identification>) -> impl IntoView {
             <context::ContextSection r=for_context.clone()/>
         </Show>
     }
+}
+
+/// A flag that turns on `ms` milliseconds after the view is built: a block that goes over
+/// every school of a run is then built in a task of its own, not in the page's first render.
+fn after(ms: u64) -> RwSignal<bool> {
+    let ready = RwSignal::new(false);
+    set_timeout(
+        move || ready.set(true),
+        std::time::Duration::from_millis(ms),
+    );
+    ready
 }
 
 /// The scatter of results against social conditions and the distribution of the results
