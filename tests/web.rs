@@ -1125,6 +1125,46 @@ async fn the_quick_copy_reads_as_the_records_read_and_is_not_trusted_when_they_d
     )
     .await
     .unwrap();
+    // Unreadable small records beside a copy that is still taken are listed as `load` lists
+    // them, by store (the assessment before the run, though the runs are read first).
+    let broken_small = [
+        (stores::RUNS, "run-нечитаемый"),
+        (stores::ASSESSMENTS, "нечитаемая-оценка"),
+    ];
+    db.apply(
+        &broken_small
+            .iter()
+            .map(|(store, key)| Op::Put {
+                store,
+                key: key.to_string(),
+                value: "{".into(),
+            })
+            .collect::<Vec<_>>(),
+        |_, _| {},
+    )
+    .await
+    .unwrap();
+    let (quick, _, from_copy) = load_quick(&db).await.unwrap();
+    assert!(from_copy, "the schools and rows are as the copy says");
+    let stores_listed: Vec<&str> = quick
+        .set_aside
+        .iter()
+        .map(|s| s.unreadable.store.as_str())
+        .collect();
+    assert_eq!(stores_listed, [stores::ASSESSMENTS, stores::RUNS]);
+    assert_eq!(quick.set_aside, load(&db).await.unwrap().set_aside);
+    db.apply(
+        &broken_small
+            .iter()
+            .map(|(store, key)| Op::Delete {
+                store,
+                key: key.to_string(),
+            })
+            .collect::<Vec<_>>(),
+        |_, _| {},
+    )
+    .await
+    .unwrap();
     // A record written behind the service's back (the version unchanged): the counts differ,
     // the copy is not trusted, and the record is seen — here set aside as unreadable.
     db.apply(

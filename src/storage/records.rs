@@ -424,24 +424,30 @@ pub async fn load_quick(db: &Db) -> Result<(Loaded, Option<String>, bool), Stora
             let mut loaded = small;
             loaded.snapshot.schools = from_copy.snapshot.schools;
             loaded.snapshot.submissions = from_copy.snapshot.submissions;
+            in_stores_order(&mut loaded.set_aside);
             return Ok((loaded, version, true));
         }
     }
     // No copy to trust: the schools and rows are read from their stores, into what the
-    // small stores gave (they are not read twice: a national run is tens of megabytes). The
-    // records set aside are put in the stores' order, as [`load`] lists them.
+    // small stores gave (they are not read twice: a national run is tens of megabytes).
     db.scan(
         &[stores::SCHOOLS, stores::SUBMISSIONS],
         |store, key, text| take(&mut small, store, key, &text),
     )
     .await?;
-    small.set_aside.sort_by_key(|s| {
+    in_stores_order(&mut small.set_aside);
+    Ok((small, version, false))
+}
+
+/// Puts records set aside in the order [`load`] lists them: by store, in [`stores::DATA`]'s
+/// order (the scan of [`load_quick`] reads the runs first); within a store, as read.
+fn in_stores_order(set_aside: &mut [SetAside]) {
+    set_aside.sort_by_key(|s| {
         stores::DATA
             .iter()
             .position(|d| *d == s.unreadable.store)
             .unwrap_or(usize::MAX)
     });
-    Ok((small, version, false))
 }
 
 /// The schools and rows of the copy, in the stores' key order; `None` when the copy is not of
