@@ -1009,7 +1009,7 @@ async fn quick_header_version(db: &Db) -> String {
 
 #[wasm_bindgen_test]
 async fn the_quick_copy_reads_as_the_records_read_and_is_not_trusted_when_they_differ() {
-    use shkala::storage::records::load_quick;
+    use shkala::storage::records::{load_quick, load_quick_with};
     let name = fresh("quick");
     let db = Db::open(&name, DB_VERSION).await.unwrap();
     db.apply(&snapshot_ops(&sample()), |_, _| {}).await.unwrap();
@@ -1018,6 +1018,12 @@ async fn the_quick_copy_reads_as_the_records_read_and_is_not_trusted_when_they_d
     let (read, _, from_copy) = load_quick(&db).await.unwrap();
     assert!(!from_copy);
     assert_eq!(read, load(&db).await.unwrap());
+    // No run stored: the runs are still handed over, once, as none.
+    let mut told = Vec::new();
+    load_quick_with(&db, &mut |runs| told.push(runs.len()))
+        .await
+        .unwrap();
+    assert_eq!(told, vec![0]);
     // An import of 300 schools (every chunk), then the copy is written after the answer.
     let plan = preview(&mut service, "a.csv", region_csv(300, "4,2")).await;
     let (response, _) = service
@@ -1085,6 +1091,21 @@ async fn the_quick_copy_reads_as_the_records_read_and_is_not_trusted_when_they_d
     let (quick, _, from_copy) = load_quick(&db).await.unwrap();
     assert!(from_copy, "the copy is still used after a run");
     assert_eq!(quick.snapshot, load(&db).await.unwrap().snapshot);
+    // The runs are handed over once, as soon as they are read (the data service answers a
+    // run the page asked for there): the run stored, as it is read in the end.
+    let ids = |runs: &[shkala::domain::records::RunRecord]| -> Vec<String> {
+        runs.iter().map(|r| r.id.clone()).collect()
+    };
+    let mut told = Vec::new();
+    let (quick, _, _) = load_quick_with(&db, &mut |runs| {
+        told.push((ids(runs), runs.to_vec()));
+    })
+    .await
+    .unwrap();
+    assert_eq!(told.len(), 1);
+    assert_eq!(told[0].0, ids(&quick.snapshot.runs));
+    assert_eq!(told[0].0.len(), 1);
+    assert_eq!(told[0].1, quick.snapshot.runs);
     // The run's input digest (taken from the digests the service keeps per data version, not
     // from a copy of the rows) is the digest of the rows it used.
     let stored = load(&db).await.unwrap().snapshot;

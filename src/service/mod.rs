@@ -126,6 +126,13 @@ async fn stored_version(db: &Db) -> Result<Option<String>, StorageError> {
         .and_then(|t| serde_json::from_str::<String>(&t).ok()))
 }
 
+/// The answer to [`Request::Run`]: the run of that id among `runs`, if it is there.
+pub fn run_answer(runs: &[RunRecord], id: &str) -> Option<Response> {
+    runs.iter()
+        .find(|r| r.id == id)
+        .map(|r| Response::Run(Box::new(r.clone().into())))
+}
+
 pub struct Service {
     db: Db,
     /// The database as read, kept up to date by this service's own writes.
@@ -244,10 +251,19 @@ impl Service {
     /// the page was given (unreadable records, a cache from an interrupted write), the page
     /// hears it through [`Service::take_refresh`].
     pub async fn complete(&mut self) -> Result<(), StorageError> {
+        self.complete_with(&mut |_| {}).await
+    }
+
+    /// [`Service::complete`], calling `runs_read` with the stored runs as soon as they are
+    /// read, before the rest ([`stored::load_quick_with`]).
+    pub async fn complete_with(
+        &mut self,
+        runs_read: &mut dyn FnMut(&[RunRecord]),
+    ) -> Result<(), StorageError> {
         if self.complete {
             return Ok(());
         }
-        self.reload().await?;
+        self.reload_with(runs_read).await?;
         self.complete = true;
         let shown = self.shown.take();
         self.reread = shown.as_ref() != Some(&self.overview());
@@ -313,7 +329,14 @@ impl Service {
     }
 
     async fn reload(&mut self) -> Result<(), StorageError> {
-        let (data, version, from_copy) = stored::load_quick(&self.db).await?;
+        self.reload_with(&mut |_| {}).await
+    }
+
+    async fn reload_with(
+        &mut self,
+        runs_read: &mut dyn FnMut(&[RunRecord]),
+    ) -> Result<(), StorageError> {
+        let (data, version, from_copy) = stored::load_quick_with(&self.db, runs_read).await?;
         self.version = version;
         self.data = data;
         self.quick_dirty = if from_copy {
@@ -439,8 +462,8 @@ impl Service {
                 Ok((changed(Change::default(), String::new()), None))
             }
             Request::Identify { scope, params } => self.identify(scope, params, job).await,
-            Request::Run { id } => match self.data.snapshot.runs.iter().find(|r| r.id == id) {
-                Some(r) => Ok((Response::Run(Box::new(r.clone().into())), None)),
+            Request::Run { id } => match run_answer(&self.data.snapshot.runs, &id) {
+                Some(answer) => Ok((answer, None)),
                 None => Err(Stop::Failed(
                     "расчёт не найден (возможно, он удалён)".into(),
                 )),

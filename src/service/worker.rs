@@ -8,6 +8,7 @@
 //! request checks).
 
 use super::{Body, Built, Job, Service};
+use crate::domain::records::RunRecord;
 use crate::protocol::{encode, split_parts, FromWorker, Request, Response, ToWorker};
 use crate::storage::Db;
 use std::cell::{Cell, RefCell};
@@ -159,6 +160,50 @@ async fn read(file: &web_sys::File) -> Result<Vec<u8>, String> {
     Ok(js_sys::Uint8Array::new(&buf).to_vec())
 }
 
+/// Answers the runs the page asked for while every record is read after a quick start, as
+/// soon as the runs are read (the page, on its own thread, then reads the run while this one
+/// reads the rest). A run request is taken out of its turn only past requests that read and
+/// do not write ([`reads_only`]: the digests, other runs), so that it sees what it would have
+/// seen in its turn; a request that writes (a deletion, an import) keeps every request after
+/// it waiting in order. A run not found among `runs` waits for its turn and its message.
+fn answer_runs_first(state: &Rc<RefCell<Loop>>, runs: &[RunRecord]) {
+    let early: Vec<(u64, Response)> = {
+        let mut st = state.borrow_mut();
+        let mut early = Vec::new();
+        let mut i = 0;
+        while i < st.queue.len() {
+            let q = &st.queue[i];
+            if !reads_only(&q.message.request) {
+                break;
+            }
+            let found = match &q.message.request {
+                Request::Run { id: run } if !q.cancel.get() => super::run_answer(runs, run),
+                _ => None,
+            };
+            match found {
+                Some(response) => {
+                    let id = q.message.id;
+                    st.queue.remove(i);
+                    early.push((id, response));
+                }
+                None => i += 1,
+            }
+        }
+        early
+    };
+    for (id, response) in early {
+        let began = js_sys::Date::now();
+        answer(id, response, None);
+        took("a run, answered as soon as the runs were read", began);
+        state.borrow_mut().cancels.remove(&id);
+    }
+}
+
+/// Whether a request only reads the stored data (so that another read may go before it).
+fn reads_only(request: &Request) -> bool {
+    matches!(request, Request::Run { .. } | Request::Digests)
+}
+
 /// Runs the queued requests one after another.
 async fn drain(state: Rc<RefCell<Loop>>) {
     loop {
@@ -231,7 +276,9 @@ async fn drain(state: Rc<RefCell<Loop>>) {
             if answered {
                 // After a quick start the records are read now, before the next request.
                 let began = js_sys::Date::now();
-                let completed = s.complete().await;
+                let completed = s
+                    .complete_with(&mut |runs| answer_runs_first(&state, runs))
+                    .await;
                 took("reading every record after the quick start", began);
                 if let Err(e) = completed {
                     web_sys::console::error_1(&format!("reading the database: {e}").into());

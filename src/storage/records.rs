@@ -374,12 +374,38 @@ pub fn quick_copy_ops(
 /// the stores do — otherwise from the records themselves. Returns what was read, the data
 /// version, and whether the copy was used.
 pub async fn load_quick(db: &Db) -> Result<(Loaded, Option<String>, bool), StorageError> {
+    load_quick_with(db, &mut |_| {}).await
+}
+
+/// [`load_quick`], calling `runs_read` once with the stored runs as soon as they are read —
+/// before the other stores and the copy (the data service answers a run the page asked for
+/// there, so that the page reads it while the rest is read). Unreadable runs are not among
+/// them (they are listed with the result, as always).
+pub async fn load_quick_with(
+    db: &Db,
+    runs_read: &mut dyn FnMut(&[RunRecord]),
+) -> Result<(Loaded, Option<String>, bool), StorageError> {
     let mut small = Loaded::default();
+    let mut runs_told = false;
     let mut copy = std::collections::HashMap::new();
     let mut version = None;
     let began = js_sys::Date::now();
     // The runs first, in the same transaction: when the last one is parsed is logged.
-    let mut runs_read = began;
+    let mut runs_at = began;
+    // A record of a small store other than the runs: the copy's chunks kept as texts, the
+    // data version noted.
+    let mut other = |store: &'static str, key: String, text: String, small: &mut Loaded| match store
+    {
+        stores::QUICK => {
+            copy.insert(key, text);
+        }
+        stores::SETTINGS => {
+            if key == DATA_VERSION {
+                version = serde_json::from_str::<String>(&text).ok();
+            }
+        }
+        _ => take(small, store, key, &text),
+    };
     db.scan(
         &[
             stores::RUNS,
@@ -390,22 +416,23 @@ pub async fn load_quick(db: &Db) -> Result<(Loaded, Option<String>, bool), Stora
             stores::SETTINGS,
         ],
         |store, key, text| match store {
-            stores::QUICK => {
-                copy.insert(key, text);
-            }
-            stores::SETTINGS => {
-                if key == DATA_VERSION {
-                    version = serde_json::from_str::<String>(&text).ok();
-                }
-            }
             stores::RUNS => {
                 take(&mut small, store, key, &text);
-                runs_read = js_sys::Date::now();
+                runs_at = js_sys::Date::now();
             }
-            _ => take(&mut small, store, key, &text),
+            _ if !runs_told => {
+                // The first record after the runs (the settings always hold one).
+                runs_told = true;
+                runs_read(&small.snapshot.runs);
+                other(store, key, text, &mut small);
+            }
+            _ => other(store, key, text, &mut small),
         },
     )
     .await?;
+    if !runs_told {
+        runs_read(&small.snapshot.runs);
+    }
     let scanned = js_sys::Date::now();
     if let Some(v) = &version {
         let counts = db.counts(&[stores::SCHOOLS, stores::SUBMISSIONS]).await?;
@@ -413,8 +440,8 @@ pub async fn load_quick(db: &Db) -> Result<(Loaded, Option<String>, bool), Stora
         web_sys::console::debug_1(
             &format!(
                 "shkala worker: the runs read in {} ms, the other small stores and the quick-start copy in {} ms, the copy {} in {} ms",
-                (runs_read - began).round(),
-                (scanned - runs_read).round(),
+                (runs_at - began).round(),
+                (scanned - runs_at).round(),
                 if copied.is_some() { "taken" } else { "refused" },
                 (js_sys::Date::now() - scanned).round()
             )
