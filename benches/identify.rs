@@ -182,6 +182,33 @@ fn quick_chunks() -> &'static [String] {
     })
 }
 
+/// Writing the quick-start copy of 45,000 schools and 135,000 rows, all of one import's
+/// metadata (what the data service does after a national import or a full read).
+#[divan::bench(sample_count = 10)]
+fn write_quick_copy_45k_schools(bencher: divan::Bencher) {
+    use shkala::domain::quick_copy::{bucket, ChunkWriter, CHUNKS};
+    use shkala::domain::records::{SchoolIdentity, SchoolRecord};
+    let records: Vec<_> = stored()
+        .iter()
+        .map(|t| shkala::domain::records::stored_submission::from_json(t).unwrap())
+        .collect();
+    let schools: Vec<SchoolRecord> = records
+        .iter()
+        .filter(|r| r.row.year == 2025)
+        .map(|r| SchoolRecord::new(SchoolIdentity::of_row(&r.row), r.meta.clone()))
+        .collect();
+    bencher.bench(|| {
+        let mut chunks: Vec<ChunkWriter> = (0..CHUNKS).map(|_| ChunkWriter::default()).collect();
+        for s in &schools {
+            chunks[bucket(&s.school_id)].school(s);
+        }
+        for r in &records {
+            chunks[bucket(&r.row.school_id)].row(r);
+        }
+        chunks.into_iter().map(|c| c.finish().len()).sum::<usize>()
+    });
+}
+
 /// Reading the quick-start copy back (what the data service does at start, then sorts).
 #[divan::bench(sample_count = 10)]
 fn read_quick_copy_45k_schools() -> usize {

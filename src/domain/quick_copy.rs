@@ -93,22 +93,34 @@ pub struct ChunkWriter {
     text: String,
     /// The metas written so far (as JSON) and their numbers.
     metas: HashMap<String, usize>,
+    /// The meta of the record before and its number: records come in runs of one meta (an
+    /// import gives all of its records one), which are then not serialised again.
+    last: Option<(RecordMeta, usize)>,
 }
 
 impl ChunkWriter {
     /// The number of `meta` in this chunk, writing its line the first time.
     fn meta(&mut self, meta: &RecordMeta) -> usize {
+        if let Some((last, n)) = &self.last {
+            if last == meta {
+                return *n;
+            }
+        }
         // Strings and a tag: serialising cannot fail.
         let json = serde_json::to_string(meta).unwrap_or_default();
-        let next = self.metas.len();
-        if let Some(&n) = self.metas.get(&json) {
-            return n;
-        }
-        self.text.push_str("m\t");
-        self.text.push_str(&json);
-        self.text.push('\n');
-        self.metas.insert(json, next);
-        next
+        let n = match self.metas.get(&json) {
+            Some(&n) => n,
+            None => {
+                let next = self.metas.len();
+                self.text.push_str("m\t");
+                self.text.push_str(&json);
+                self.text.push('\n');
+                self.metas.insert(json, next);
+                next
+            }
+        };
+        self.last = Some((meta.clone(), n));
+        n
     }
 
     fn line(&mut self, tag: char, meta: usize, body: &str) {
