@@ -1,5 +1,5 @@
 //! The build date of this build of Шкала, for «О методике», printed pages and exported files
-//! (`domain::version`). `SOURCE_DATE_EPOCH` (reproducible builds) wins over the clock. The
+//! (`domain::common::version`). `SOURCE_DATE_EPOCH` (reproducible builds) wins over the clock. The
 //! script runs again whenever a source file changes, so the date is that of the build that
 //! compiled the sources last changed.
 

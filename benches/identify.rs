@@ -4,9 +4,9 @@
 //! Run with `cargo bench --bench identify`. The budget for `identify` alone is 100 ms native on
 //! one core; measured figures are in the README's performance section.
 
+use shkala::domain::contract::row::Row;
 use shkala::domain::demo::{region, DemoSpec};
-use shkala::domain::identify::{identify, Params};
-use shkala::domain::row::Row;
+use shkala::domain::method::identify::{identify, Params};
 use std::sync::OnceLock;
 
 fn main() {
@@ -29,7 +29,7 @@ fn rows() -> &'static [Row] {
 
 fn csv() -> &'static str {
     static CSV: OnceLock<String> = OnceLock::new();
-    CSV.get_or_init(|| shkala::domain::table::rows_csv(rows()))
+    CSV.get_or_init(|| shkala::domain::tables::table::rows_csv(rows()))
 }
 
 /// The demonstration region's rows as an Excel workbook (sheet «Данные», the contract's ids
@@ -37,11 +37,13 @@ fn csv() -> &'static str {
 fn workbook() -> &'static [u8] {
     static BOOK: OnceLock<Vec<u8>> = OnceLock::new();
     BOOK.get_or_init(|| {
-        let table = shkala::domain::table::rows_table(rows());
-        let bytes = shkala::domain::xlsx_write::workbook(&[shkala::domain::xlsx_write::Sheet {
-            name: "Данные",
-            table: &table,
-        }])
+        let table = shkala::domain::tables::table::rows_table(rows());
+        let bytes = shkala::domain::tables::xlsx_write::workbook(&[
+            shkala::domain::tables::xlsx_write::Sheet {
+                name: "Данные",
+                table: &table,
+            },
+        ])
         .expect("the workbook is built");
         let back = shkala::domain::input::parse_file("region.xlsx", &bytes);
         assert!(
@@ -61,7 +63,7 @@ fn parse_xlsx_135k_rows() -> shkala::domain::input::Parsed {
 /// The method alone, on rows already in memory. The result is returned, so divan drops it
 /// after the sample (freeing memory is not identification work).
 #[divan::bench(sample_count = 20)]
-fn identify_45k_schools() -> shkala::domain::identify::Identification {
+fn identify_45k_schools() -> shkala::domain::method::identify::Identification {
     identify(divan::black_box(rows()), &Params::default()).unwrap()
 }
 
@@ -96,15 +98,15 @@ fn rows_1500() -> &'static [Row] {
 
 /// One identification of 1,500 schools, for comparison with the robustness below.
 #[divan::bench(sample_count = 50)]
-fn identify_1500_schools() -> shkala::domain::identify::Identification {
+fn identify_1500_schools() -> shkala::domain::method::identify::Identification {
     identify(divan::black_box(rows_1500()), &Params::default()).unwrap()
 }
 
 /// The robustness of the lists at 1,500 schools: the base and five alternatives (no official
 /// means, so that alternative is not run); the budget is well under a second in the browser.
 #[divan::bench(sample_count = 50)]
-fn robustness_1500_schools() -> shkala::domain::identify::robustness::Robustness {
-    shkala::domain::identify::robustness::robustness(
+fn robustness_1500_schools() -> shkala::domain::method::identify::robustness::Robustness {
+    shkala::domain::method::identify::robustness::robustness(
         divan::black_box(rows_1500()),
         &Params::default(),
     )
@@ -113,19 +115,21 @@ fn robustness_1500_schools() -> shkala::domain::identify::robustness::Robustness
 
 /// The same with official means given, so that all six alternatives run.
 #[divan::bench(sample_count = 50)]
-fn robustness_1500_schools_official_means() -> shkala::domain::identify::robustness::Robustness {
+fn robustness_1500_schools_official_means(
+) -> shkala::domain::method::identify::robustness::Robustness {
     let mut p = Params::default();
     p.regional_means.insert(
         "2025".into(),
         [("oge_math_mean".to_string(), 3.9)].into_iter().collect(),
     );
-    shkala::domain::identify::robustness::robustness(divan::black_box(rows_1500()), &p).unwrap()
+    shkala::domain::method::identify::robustness::robustness(divan::black_box(rows_1500()), &p)
+        .unwrap()
 }
 
 /// The records as the browser's database keeps them (JSON text, an import's metadata).
 fn stored() -> &'static [String] {
-    use shkala::domain::records::{Origin, RecordMeta, SubmissionRecord};
-    use shkala::domain::time::Timestamp;
+    use shkala::domain::common::time::Timestamp;
+    use shkala::domain::exchange::records::{Origin, RecordMeta, SubmissionRecord};
     static STORED: OnceLock<Vec<String>> = OnceLock::new();
     STORED.get_or_init(|| {
         let at = Timestamp::parse("2025-11-22T10:00:00.000Z").unwrap();
@@ -141,7 +145,7 @@ fn stored() -> &'static [String] {
         rows()
             .iter()
             .map(|r| {
-                shkala::domain::records::stored_submission::to_json(&SubmissionRecord {
+                shkala::domain::exchange::records::stored_submission::to_json(&SubmissionRecord {
                     row: r.clone(),
                     meta: meta.clone(),
                 })
@@ -152,23 +156,23 @@ fn stored() -> &'static [String] {
 
 /// Reading 135,000 stored submissions back (what the data service does at start).
 #[divan::bench(sample_count = 10)]
-fn load_135k_stored_rows() -> Vec<shkala::domain::records::SubmissionRecord> {
+fn load_135k_stored_rows() -> Vec<shkala::domain::exchange::records::SubmissionRecord> {
     stored()
         .iter()
-        .map(|t| shkala::domain::records::stored_submission::from_json(t).unwrap())
+        .map(|t| shkala::domain::exchange::records::stored_submission::from_json(t).unwrap())
         .collect()
 }
 
 /// The quick-start copy of 45,000 schools and 135,000 rows (an import's metadata), as the
 /// data service writes it: 16 chunks.
 fn quick_chunks() -> &'static [String] {
-    use shkala::domain::quick_copy::{bucket, ChunkWriter, CHUNKS};
-    use shkala::domain::records::{SchoolIdentity, SchoolRecord};
+    use shkala::domain::exchange::quick_copy::{bucket, ChunkWriter, CHUNKS};
+    use shkala::domain::exchange::records::{SchoolIdentity, SchoolRecord};
     static CHUNKS_TEXT: OnceLock<Vec<String>> = OnceLock::new();
     CHUNKS_TEXT.get_or_init(|| {
         let records: Vec<_> = stored()
             .iter()
-            .map(|t| shkala::domain::records::stored_submission::from_json(t).unwrap())
+            .map(|t| shkala::domain::exchange::records::stored_submission::from_json(t).unwrap())
             .collect();
         let mut chunks: Vec<ChunkWriter> = (0..CHUNKS).map(|_| ChunkWriter::default()).collect();
         for r in records.iter().filter(|r| r.row.year == 2025) {
@@ -186,11 +190,11 @@ fn quick_chunks() -> &'static [String] {
 /// metadata (what the data service does after a national import or a full read).
 #[divan::bench(sample_count = 10)]
 fn write_quick_copy_45k_schools(bencher: divan::Bencher) {
-    use shkala::domain::quick_copy::{bucket, ChunkWriter, CHUNKS};
-    use shkala::domain::records::{SchoolIdentity, SchoolRecord};
+    use shkala::domain::exchange::quick_copy::{bucket, ChunkWriter, CHUNKS};
+    use shkala::domain::exchange::records::{SchoolIdentity, SchoolRecord};
     let records: Vec<_> = stored()
         .iter()
-        .map(|t| shkala::domain::records::stored_submission::from_json(t).unwrap())
+        .map(|t| shkala::domain::exchange::records::stored_submission::from_json(t).unwrap())
         .collect();
     let schools: Vec<SchoolRecord> = records
         .iter()
@@ -215,7 +219,7 @@ fn read_quick_copy_45k_schools() -> usize {
     quick_chunks()
         .iter()
         .map(|c| {
-            let r = shkala::domain::quick_copy::read_chunk(c).unwrap();
+            let r = shkala::domain::exchange::quick_copy::read_chunk(c).unwrap();
             r.schools.len() + r.rows.len()
         })
         .sum()
@@ -224,36 +228,41 @@ fn read_quick_copy_45k_schools() -> usize {
 /// The input digest of 135,000 rows (the stale-result check).
 #[divan::bench(sample_count = 10)]
 fn digest_135k_rows() -> String {
-    shkala::domain::digest::RowsDigest::of(divan::black_box(rows())).hex()
+    shkala::domain::contract::digest::RowsDigest::of(divan::black_box(rows())).hex()
 }
 
-fn result_45k() -> &'static shkala::domain::identify::Identification {
-    static R: OnceLock<shkala::domain::identify::Identification> = OnceLock::new();
+fn result_45k() -> &'static shkala::domain::method::identify::Identification {
+    static R: OnceLock<shkala::domain::method::identify::Identification> = OnceLock::new();
     R.get_or_init(|| {
-        shkala::domain::identify::identify(rows(), &shkala::domain::identify::Params::default())
-            .expect("the demo region identifies")
+        shkala::domain::method::identify::identify(
+            rows(),
+            &shkala::domain::method::identify::Params::default(),
+        )
+        .expect("the demo region identifies")
     })
 }
 
 /// The contextualised results of a national run (recomputed whenever a stored run is read).
 #[divan::bench(sample_count = 10)]
-fn contextualise_45k_schools() -> shkala::domain::identify::context::Contextualised {
-    shkala::domain::identify::context::contextualise(result_45k())
+fn contextualise_45k_schools() -> shkala::domain::method::identify::context::Contextualised {
+    shkala::domain::method::identify::context::contextualise(result_45k())
 }
 
 /// A national run read back from its stored JSON (what the page does to show a run).
 #[divan::bench(sample_count = 10)]
 fn read_stored_run_45k_schools(b: divan::Bencher) {
-    let record = shkala::domain::records::RunRecord {
+    let record = shkala::domain::exchange::records::RunRecord {
         id: "run".into(),
-        created_at: shkala::domain::time::Timestamp::parse("2026-01-01T00:00:00Z")
+        created_at: shkala::domain::common::time::Timestamp::parse("2026-01-01T00:00:00Z")
             .expect("a timestamp"),
         label: "run".into(),
-        scope: shkala::domain::records::RunScope::All,
+        scope: shkala::domain::exchange::records::RunScope::All,
         input_digest: String::new(),
         reference: Vec::new(),
-        result: shkala::domain::run::without_components(result_45k().clone()),
+        result: shkala::domain::method::run::without_components(result_45k().clone()),
     };
     let json = serde_json::to_string(&record).expect("a run serialises");
-    b.bench(|| serde_json::from_str::<shkala::domain::records::RunRecord>(&json).expect("reads"));
+    b.bench(|| {
+        serde_json::from_str::<shkala::domain::exchange::records::RunRecord>(&json).expect("reads")
+    });
 }

@@ -10,16 +10,16 @@
 //!
 //! Plain Rust with serde, compiled natively too, so the messages are tested without a browser.
 
-use crate::domain::bundle::{Class, Resolution};
-use crate::domain::catalog::{Change, Overview};
-use crate::domain::envelope::CreatedBy;
-use crate::domain::identify::{self, Params, SchoolResult, YearResult};
-use crate::domain::input::{ReadOptions, TablePreview};
-use crate::domain::problem::{Problem, ProblemSummary};
-use crate::domain::records::{
+use crate::domain::contract::problem::{Problem, ProblemSummary};
+use crate::domain::contract::row::Row;
+use crate::domain::exchange::bundle::{Class, Resolution};
+use crate::domain::exchange::catalog::{Change, Overview};
+use crate::domain::exchange::envelope::CreatedBy;
+use crate::domain::exchange::records::{
     ImportCounts, RunRecord, RunScope, SchoolDocuments, SchoolIdentity, SchoolRecord,
 };
-use crate::domain::row::Row;
+use crate::domain::input::{ReadOptions, TablePreview};
+use crate::domain::method::identify::{self, Params, SchoolResult, YearResult};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -152,7 +152,7 @@ pub enum Export {
     /// Tables built on the page, as an Excel workbook with a sheet each.
     Workbook {
         file: String,
-        sheets: Vec<(String, crate::domain::table::Table)>,
+        sheets: Vec<(String, crate::domain::tables::table::Table)>,
     },
     /// The records that could not be read, as they are stored.
     Unreadable,
@@ -220,7 +220,7 @@ pub enum Response {
     /// The lists of a run under the alternative readings; `stale` when the rows stored now
     /// are not the run's rows (the comparison is with the lists of these rows).
     Robustness {
-        robustness: Box<crate::domain::identify::robustness::Robustness>,
+        robustness: Box<crate::domain::method::identify::robustness::Robustness>,
         stale: bool,
     },
     Digests(Vec<(RunScope, String)>),
@@ -229,7 +229,7 @@ pub enum Response {
         record: Option<Box<SchoolRecord>>,
         rows: Vec<Row>,
     },
-    History(Vec<crate::domain::analysis::HistoryEntry>),
+    History(Vec<crate::domain::method::analysis::HistoryEntry>),
     /// Schools with their documents, ordered by municipality and name.
     Documents(Vec<(SchoolIdentity, SchoolDocuments)>),
     /// One school's part of a read file.
@@ -252,7 +252,7 @@ pub struct PlanView {
     /// Files refused (each with its errors in `problems`).
     pub refused: usize,
     /// Errors of refused files, warnings and notes of the others: grouped, at most
-    /// [`crate::domain::problem::MAX_GROUPS`] groups, every problem counted.
+    /// [`crate::domain::contract::problem::MAX_GROUPS`] groups, every problem counted.
     pub problems: ProblemSummary,
     pub counts: ImportCounts,
     /// The counts by kind of record, one line each («1 132 школы: новых — 1 132»).
@@ -350,7 +350,7 @@ pub const PART: usize = 5_000;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "items", rename_all = "snake_case")]
 pub enum Part {
-    Schools(Vec<crate::domain::catalog::SchoolSummary>),
+    Schools(Vec<crate::domain::exchange::catalog::SchoolSummary>),
     Results(Vec<WireSchool>),
 }
 
@@ -362,7 +362,7 @@ pub struct WireSchool(
     String,
     String,
     String,
-    crate::domain::row::SchoolType,
+    crate::domain::contract::row::SchoolType,
     Option<std::sync::Arc<str>>,
     Option<String>,
     Option<identify::ResultsCategory>,
@@ -512,12 +512,12 @@ impl From<WireSchool> for SchoolResult {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RunView {
     pub id: String,
-    pub created_at: crate::domain::time::Timestamp,
+    pub created_at: crate::domain::common::time::Timestamp,
     pub label: String,
     pub scope: RunScope,
     pub input_digest: String,
-    pub reference: Vec<crate::domain::reference::ReferencePool>,
-    pub result: crate::domain::identify::Identification,
+    pub reference: Vec<crate::domain::method::reference::ReferencePool>,
+    pub result: crate::domain::method::identify::Identification,
 }
 
 impl From<RunRecord> for RunView {
@@ -614,7 +614,11 @@ pub struct ConflictView {
 
 impl PlanView {
     /// The view of a plan.
-    pub fn of(id: u64, plan: &crate::domain::bundle::ImportPlan, problems: ProblemSummary) -> Self {
+    pub fn of(
+        id: u64,
+        plan: &crate::domain::exchange::bundle::ImportPlan,
+        problems: ProblemSummary,
+    ) -> Self {
         let groups = [Class::New, Class::Updated, Class::Identical]
             .into_iter()
             .map(|class| {
@@ -633,8 +637,8 @@ impl PlanView {
             refused: 0,
             problems,
             counts: plan.counts,
-            kinds: crate::domain::bundle::kinds_summary(
-                &crate::domain::bundle::counts_by_kind(&plan.items, None),
+            kinds: crate::domain::exchange::bundle::kinds_summary(
+                &crate::domain::exchange::bundle::counts_by_kind(&plan.items, None),
                 false,
             ),
             groups,
@@ -655,8 +659,8 @@ impl Choice {
     /// The resolutions for the conflicts of a plan.
     pub fn resolutions(
         &self,
-        plan: &crate::domain::bundle::ImportPlan,
-    ) -> crate::domain::bundle::Resolutions {
+        plan: &crate::domain::exchange::bundle::ImportPlan,
+    ) -> crate::domain::exchange::bundle::Resolutions {
         plan.conflicts()
             .filter_map(|(i, _)| self.each.get(&i).copied().or(self.all).map(|r| (i, r)))
             .collect()
@@ -712,9 +716,9 @@ mod tests {
     }
 
     use super::*;
-    use crate::domain::bundle::{plan_import, Incoming};
-    use crate::domain::records::Snapshot;
-    use crate::domain::time::ts;
+    use crate::domain::common::time::ts;
+    use crate::domain::exchange::bundle::{plan_import, Incoming};
+    use crate::domain::exchange::records::Snapshot;
 
     #[test]
     fn messages_round_trip_as_json() {
@@ -741,8 +745,8 @@ mod tests {
 
     #[test]
     fn large_answers_travel_in_parts() {
-        use crate::domain::catalog::SchoolSummary;
-        use crate::domain::row::SchoolType;
+        use crate::domain::contract::row::SchoolType;
+        use crate::domain::exchange::catalog::SchoolSummary;
         let schools: Vec<SchoolSummary> = (0..PART * 2 + 7)
             .map(|i| SchoolSummary {
                 school_id: format!("s{i:06}"),
@@ -779,10 +783,11 @@ mod tests {
             schools: PART + 300,
             ..Default::default()
         });
-        let result = crate::domain::identify::identify(&rows, &Default::default()).unwrap();
+        let result = crate::domain::method::identify::identify(&rows, &Default::default()).unwrap();
         let run = RunView {
             id: "r".into(),
-            created_at: crate::domain::time::Timestamp::parse("2026-01-01T00:00:00Z").unwrap(),
+            created_at: crate::domain::common::time::Timestamp::parse("2026-01-01T00:00:00Z")
+                .unwrap(),
             label: "расчёт".into(),
             scope: RunScope::All,
             input_digest: String::new(),
@@ -810,7 +815,7 @@ mod tests {
 
     #[test]
     fn every_response_round_trips() {
-        use crate::domain::row::SchoolType;
+        use crate::domain::contract::row::SchoolType;
         let responses = vec![
             Response::Loaded(Box::default()),
             Response::Preview(Box::default()),

@@ -13,11 +13,11 @@ use shkala::charts::{
     RubricHeatmap, ScatterPoint, SchoolTrajectory, TrajectoryPoint, NO_DATA,
 };
 use shkala::domain::demo::{region, DemoSpec};
-use shkala::domain::identify::{
+use shkala::domain::method::identify::{
     identify, ContextCategory, ContextFit, Params, ResultsBand, ResultsCategory,
 };
-use shkala::domain::placement::place;
-use shkala::domain::reference::{reference_pools, ReferencePayload};
+use shkala::domain::method::placement::place;
+use shkala::domain::method::reference::{reference_pools, ReferencePayload};
 use shkala::domain::rubric::{
     compare, federal, score, Assessment, ItemAnswer, OrgLevel, Organisation, Rule,
 };
@@ -687,7 +687,9 @@ fn the_scatter_counts_add_up_to_the_runs_counts() {
     // Two secondary schools lose their last year's row: no point, still counted in the run.
     let gone: Vec<String> = rows
         .iter()
-        .filter(|r| r.school_type == shkala::domain::row::SchoolType::Secondary && r.year == year)
+        .filter(|r| {
+            r.school_type == shkala::domain::contract::row::SchoolType::Secondary && r.year == year
+        })
         .map(|r| r.school_id.clone())
         .take(2)
         .collect();

@@ -1143,7 +1143,7 @@ fn a_cut_workbook_a_short_line_and_an_uncomputed_formula_are_errors() {
 /// of its stages (`SHKALA_TIMING=1`) goes to stderr only.
 #[test]
 fn a_large_region_writes_byte_for_byte_the_librarys_json() {
-    use shkala::domain::identify::{identify, robustness::robustness, Params};
+    use shkala::domain::method::identify::{identify, robustness::robustness, Params};
     let csv = temp("large.csv");
     let o = shkala(&[
         "demo",
@@ -1183,8 +1183,8 @@ fn a_large_region_writes_byte_for_byte_the_librarys_json() {
     #[derive(serde::Serialize)]
     struct WithRobustness<'a> {
         #[serde(flatten)]
-        result: &'a shkala::domain::identify::Identification,
-        robustness: &'a shkala::domain::identify::robustness::Robustness,
+        result: &'a shkala::domain::method::identify::Identification,
+        robustness: &'a shkala::domain::method::identify::robustness::Robustness,
     }
     let robust = robustness(&parsed.rows, &Params::default()).unwrap();
     let expected = serde_json::to_vec(&WithRobustness {

@@ -17,17 +17,17 @@
 //! same through the real upgrade.
 
 use serde_json::{json, Value};
-use shkala::domain::identify::{identify, Params};
-use shkala::domain::quick_copy as quick;
-use shkala::domain::records::{
+use shkala::domain::common::time::Timestamp;
+use shkala::domain::contract::row::{Row, SchoolType};
+use shkala::domain::exchange::quick_copy as quick;
+use shkala::domain::exchange::records::{
     stored_submission, ImportCounts, LogAction, LogEntry, Origin, RecordMeta, SchoolIdentity,
     SchoolRecord, SubmissionRecord,
 };
-use shkala::domain::reference::reference_pools;
-use shkala::domain::row::{Row, SchoolType};
-use shkala::domain::run::{without_components, RunRecord, RunScope};
+use shkala::domain::method::identify::{identify, Params};
+use shkala::domain::method::reference::reference_pools;
+use shkala::domain::method::run::{without_components, RunRecord, RunScope};
 use shkala::domain::support::{Agreement, Support};
-use shkala::domain::time::Timestamp;
 use std::path::PathBuf;
 
 fn ts(s: &str) -> Timestamp {

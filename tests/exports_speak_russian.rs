@@ -15,29 +15,29 @@
 //! The checker is shown to find all of these in the machine contract ([`to_table`]), so the
 //! test cannot pass by accident.
 
-use shkala::domain::analysis::{
+use shkala::domain::contract::row::Row;
+use shkala::domain::demo::{region, DemoSpec};
+use shkala::domain::exchange::bundle::{parse_bundle, Payload};
+use shkala::domain::exchange::records::{SchoolDocuments, SchoolIdentity};
+use shkala::domain::input::xlsx_sheet::sheet_table;
+use shkala::domain::method::analysis::{
     compare, comparison_table, cross_table, cross_table_counts_table, cross_table_schools_table,
     improvement_table, municipalities_table, stable_improvement,
 };
-use shkala::domain::bundle::{parse_bundle, Payload};
-use shkala::domain::demo::{region, DemoSpec};
-use shkala::domain::identify::csv::{context_fits_table, russian_table, to_table};
-use shkala::domain::identify::robustness::robustness;
-use shkala::domain::identify::{identify, Identification, Params, ResultsCategory};
-use shkala::domain::monitoring::{
+use shkala::domain::method::identify::csv::{context_fits_table, russian_table, to_table};
+use shkala::domain::method::identify::robustness::robustness;
+use shkala::domain::method::identify::{identify, Identification, Params, ResultsCategory};
+use shkala::domain::reports::monitoring::{
     monitoring_coverage_table, monitoring_long_table, monitoring_shares_table, monitoring_table,
     programme_list, programme_table, programme_targets_table,
 };
-use shkala::domain::records::{SchoolDocuments, SchoolIdentity};
-use shkala::domain::result_workbook::{identification_tables, robustness_tables};
-use shkala::domain::row::Row;
+use shkala::domain::reports::result_workbook::{identification_tables, robustness_tables};
 use shkala::domain::support::{
     figures_table, participants_table, project_figures, project_lines, Agreement, Support,
     SupportView,
 };
-use shkala::domain::table::{rows_table, Cell, Table};
-use shkala::domain::xlsx_sheet::sheet_table;
-use shkala::domain::xlsx_write::{sheets, workbook};
+use shkala::domain::tables::table::{rows_table, Cell, Table};
+use shkala::domain::tables::xlsx_write::{sheets, workbook};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
@@ -300,18 +300,18 @@ fn region_with_everything() -> Region {
         year.to_string(),
         [("ege_rus_mean".to_string(), 65.5)].into_iter().collect(),
     );
-    other.mean_weighting = shkala::domain::identify::params::MeanWeighting::Equal;
+    other.mean_weighting = shkala::domain::method::identify::params::MeanWeighting::Equal;
     other.years = run.years.clone();
     let other_run = identify(&rows, &other).expect("identifies");
     let cross = cross_table(&run);
     tables.extend([
         (
             "Параметры (иное прочтение)".to_string(),
-            shkala::domain::result_workbook::parameters_table(&other_run),
+            shkala::domain::reports::result_workbook::parameters_table(&other_run),
         ),
         (
             "Региональные средние (иное прочтение)".to_string(),
-            shkala::domain::result_workbook::regional_means_table(&other_run),
+            shkala::domain::reports::result_workbook::regional_means_table(&other_run),
         ),
         ("Контекст (линии)".to_string(), context_fits_table(&run)),
         (
@@ -417,7 +417,8 @@ fn every_exported_table_speaks_russian_cell_by_cell() {
     // The workbook of every table, read back: the same words, numbers kept as numbers.
     let book = workbook(&sheets(&tables)).expect("a workbook");
     let mut found = Vec::new();
-    let names = shkala::domain::xlsx_write::sheet_names(tables.iter().map(|(n, _)| n.as_str()));
+    let names =
+        shkala::domain::tables::xlsx_write::sheet_names(tables.iter().map(|(n, _)| n.as_str()));
     for name in &names {
         let (_, back) = sheet_table(&book, Some(name)).expect("a sheet");
         found.extend(problems(name, &back, true));

@@ -40,33 +40,33 @@
 //! run (`SHKALA_FUZZ_N=100000 cargo test --test fuzz`) is worth doing after parser changes.
 
 use serde_json::{Map, Number, Value};
-use shkala::domain::analysis;
-use shkala::domain::bundle::{
+use shkala::domain::common::format::shortest_decimal_comma;
+use shkala::domain::common::time::Timestamp;
+use shkala::domain::contract::digest::RowsDigest;
+use shkala::domain::contract::row::Row;
+use shkala::domain::contract::schema::schema;
+use shkala::domain::demo::{self, region, DemoSpec};
+use shkala::domain::exchange::bundle::{
     backup, canonical_sha256, collection, parse_bundle_as, plan_import, reference,
     rubric_assessments, school_submission, Bundle, Incoming, Kind, Payload, Resolution,
     Resolutions,
 };
-use shkala::domain::catalog::RunHeader;
-use shkala::domain::csv_write::shortest_decimal_comma;
-use shkala::domain::demo::{self, region, DemoSpec};
-use shkala::domain::digest::RowsDigest;
-use shkala::domain::envelope::{CreatedBy, Role};
-use shkala::domain::identify::csv::to_csv as identify_csv;
-use shkala::domain::identify::{identify, Identification, Params};
-use shkala::domain::input::{merge, parse_csv, template_csv};
-use shkala::domain::placement::{place, social_profile};
-use shkala::domain::records::{
+use shkala::domain::exchange::catalog::RunHeader;
+use shkala::domain::exchange::envelope::{CreatedBy, Role};
+use shkala::domain::exchange::records::{
     AssessmentRecord, ImportCounts, LogAction, LogEntry, Origin, RecordMeta, ReferenceRecord,
     SchoolIdentity, SchoolRecord, Snapshot, SubmissionRecord,
 };
-use shkala::domain::reference::reference_pools;
-use shkala::domain::row::Row;
-use shkala::domain::run::{without_components, RunRecord, RunScope};
-use shkala::domain::schema::schema;
-use shkala::domain::self_assessment::{self as sa, questionnaire, AnswerType, AnswerValue};
+use shkala::domain::input::{merge, parse_csv, template_csv};
+use shkala::domain::method::analysis;
+use shkala::domain::method::identify::csv::to_csv as identify_csv;
+use shkala::domain::method::identify::{identify, Identification, Params};
+use shkala::domain::method::placement::{place, social_profile};
+use shkala::domain::method::reference::reference_pools;
+use shkala::domain::method::run::{without_components, RunRecord, RunScope};
+use shkala::domain::school::self_assessment::{self as sa, questionnaire, AnswerType, AnswerValue};
 use shkala::domain::support::{self, Agreement, Support};
-use shkala::domain::table::rows_csv;
-use shkala::domain::time::Timestamp;
+use shkala::domain::tables::table::rows_csv;
 use shkala::domain::workspace::{SavedReference, Workspace};
 use std::cell::RefCell;
 use std::collections::BTreeMap;
@@ -583,7 +583,7 @@ fn seal_tree(v: &mut Value) {
 
 /// As [`seal_tree`], for a text with raw pieces spliced in, if it is still JSON.
 fn reseal(text: &str) -> Option<String> {
-    let mut v = shkala::domain::canonical::parse_json(text).ok()?;
+    let mut v = shkala::domain::common::canonical::parse_json(text).ok()?;
     seal_tree(&mut v);
     serde_json::to_string(&v).ok()
 }
@@ -1784,7 +1784,7 @@ fn run_paste(s: &Seeds, bytes: &[u8]) -> bool {
         "school_name",
         "нет",
     ];
-    let mut draft = shkala::domain::school_entry::Draft::new(2025);
+    let mut draft = shkala::domain::workspace::school_entry::Draft::new(2025);
     let year = 2023 + (bytes.len() % 4) as i32;
     let pasted = draft.paste(year, columns[bytes.len() % columns.len()], &text);
     let _ = draft.problems();

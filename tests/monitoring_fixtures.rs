@@ -4,18 +4,18 @@
 //! `tests/fixtures/monitoring/` must equal what this builds; `UPDATE_FIXTURES=1 cargo test
 //! --test monitoring_fixtures` writes them again after a format change.
 
-use shkala::domain::bundle::export::school_submission;
-use shkala::domain::bundle::{parse_bundle, Payload};
-use shkala::domain::envelope::{CreatedBy, Role};
-use shkala::domain::programme::{
-    Better, Checkpoint, Measure, ProblemZone, Programme, Target, ZoneOrigin,
-};
-use shkala::domain::records::{
+use shkala::domain::common::time::Timestamp;
+use shkala::domain::contract::row::{Row, SchoolType};
+use shkala::domain::exchange::bundle::export::school_submission;
+use shkala::domain::exchange::bundle::{parse_bundle, Payload};
+use shkala::domain::exchange::envelope::{CreatedBy, Role};
+use shkala::domain::exchange::records::{
     Origin, RecordMeta, SchoolDocuments, SchoolIdentity, SchoolRecord, Snapshot, SubmissionRecord,
 };
-use shkala::domain::row::{Row, SchoolType};
-use shkala::domain::self_assessment::{Answer, AnswerValue, SelfAssessment};
-use shkala::domain::time::Timestamp;
+use shkala::domain::school::programme::{
+    Better, Checkpoint, Measure, ProblemZone, Programme, Target, ZoneOrigin,
+};
+use shkala::domain::school::self_assessment::{Answer, AnswerValue, SelfAssessment};
 
 fn ts(text: &str) -> Timestamp {
     Timestamp::parse(text).expect("a timestamp")

@@ -1,11 +1,11 @@
 //! Property tests of the identification engine.
 
 use proptest::prelude::*;
-use shkala::domain::identify::robustness::{robustness, List};
-use shkala::domain::identify::{
+use shkala::domain::contract::row::{Row, SchoolType};
+use shkala::domain::method::identify::robustness::{robustness, List};
+use shkala::domain::method::identify::{
     identify, MeanWeighting, Params, ResultsBand, ResultsCategory, SocialCategory, SocialRule,
 };
-use shkala::domain::row::{Row, SchoolType};
 use std::collections::BTreeSet;
 
 /// Columns the generated schools may have, with the values they draw from. Values come from
@@ -119,7 +119,7 @@ proptest! {
         better[i].values.set_by_id(column, Some(old * (1.0 - fraction)));
         let after = identify(&better, &Params::default()).unwrap();
         let key = rows[i].year;
-        let index = |r: &shkala::domain::identify::Identification| {
+        let index = |r: &shkala::domain::method::identify::Identification| {
             r.school(&rows[i].school_id).and_then(|s| s.years.get(&key)).and_then(|y| y.results_index)
         };
         if let (Some(b), Some(a)) = (index(&before), index(&after)) {

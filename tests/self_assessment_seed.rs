@@ -9,7 +9,7 @@
 
 mod common;
 
-use shkala::domain::self_assessment::{questionnaire, Item, Questionnaire};
+use shkala::domain::school::self_assessment::{questionnaire, Item, Questionnaire};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 

@@ -3,18 +3,18 @@
 //! read back exactly.
 
 use proptest::prelude::*;
-use shkala::domain::bundle::{
+use shkala::domain::common::canonical::parse_json;
+use shkala::domain::common::format;
+use shkala::domain::common::format::shortest_decimal_comma;
+use shkala::domain::common::time::Timestamp;
+use shkala::domain::contract::row::{Row, SchoolType};
+use shkala::domain::contract::schema::{schema, Kind};
+use shkala::domain::exchange::bundle::{
     parse_bundle, suggested_file_name, Bundle, CreatedBy, Payload, Role, SchoolSubmission,
 };
-use shkala::domain::canonical::parse_json;
-use shkala::domain::csv_write::shortest_decimal_comma;
+use shkala::domain::exchange::records::SchoolIdentity;
 use shkala::domain::input::{parse_csv, parse_file, parse_number};
-use shkala::domain::records::SchoolIdentity;
-use shkala::domain::row::{Row, SchoolType};
-use shkala::domain::schema::{schema, Kind};
-use shkala::domain::table::rows_csv;
-use shkala::domain::time::Timestamp;
-use shkala::format;
+use shkala::domain::tables::table::rows_csv;
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(512))]

@@ -2,13 +2,13 @@
 //! `cargo test --target wasm32-unknown-unknown --test web` (see ./run test).
 #![cfg(target_arch = "wasm32")]
 
-use shkala::domain::catalog::Overview;
-use shkala::domain::records::{
+use shkala::domain::common::time::Timestamp;
+use shkala::domain::contract::row::{Row, SchoolType};
+use shkala::domain::exchange::catalog::Overview;
+use shkala::domain::exchange::records::{
     ImportCounts, LogAction, LogEntry, Origin, RecordMeta, SchoolIdentity, SchoolRecord, Snapshot,
     SubmissionRecord,
 };
-use shkala::domain::row::{Row, SchoolType};
-use shkala::domain::time::Timestamp;
 use shkala::protocol::{Choice, Request, Response};
 use shkala::service::{Job, Service};
 use shkala::storage::records::{
@@ -279,8 +279,8 @@ async fn a_corrupt_record_among_good_ones_is_set_aside_and_the_rest_loads() {
     let mut service = Service::open(db.clone()).await.unwrap();
     let overview = service.overview();
     assert_eq!(overview.unreadable.len(), 4);
-    let by = shkala::domain::bundle::CreatedBy {
-        role: shkala::domain::bundle::Role::Other,
+    let by = shkala::domain::exchange::bundle::CreatedBy {
+        role: shkala::domain::exchange::bundle::Role::Other,
         organisation: String::new(),
     };
     let (response, file) = service
@@ -291,9 +291,9 @@ async fn a_corrupt_record_among_good_ones_is_set_aside_and_the_rest_loads() {
         .await;
     assert!(matches!(response, Response::File { .. }), "{response:?}");
     let text = file.unwrap().text().unwrap_or_default().to_string();
-    let parsed = shkala::domain::bundle::parse_bundle("backup.json", text.as_bytes())
+    let parsed = shkala::domain::exchange::bundle::parse_bundle("backup.json", text.as_bytes())
         .expect("the backup is valid");
-    let shkala::domain::bundle::Payload::Backup(b) = parsed.payload else {
+    let shkala::domain::exchange::bundle::Payload::Backup(b) = parsed.payload else {
         panic!("kind")
     };
     assert_eq!(b.snapshot.schools, good.schools);
@@ -473,7 +473,7 @@ async fn after_a_write_the_patched_overview_equals_a_fresh_load() {
     );
     let plan = preview(&mut service, "b.csv", region_csv(10, "3,1")).await;
     let take = Choice {
-        all: Some(shkala::domain::bundle::Resolution::TakeTheirs),
+        all: Some(shkala::domain::exchange::bundle::Resolution::TakeTheirs),
         each: Default::default(),
     };
     apply(
@@ -493,7 +493,7 @@ async fn after_a_write_the_patched_overview_equals_a_fresh_load() {
         service
             .handle(
                 Request::Identify {
-                    scope: shkala::domain::records::RunScope::Real,
+                    scope: shkala::domain::exchange::records::RunScope::Real,
                     params: Default::default(),
                 },
                 &job(vec![]),
@@ -536,7 +536,7 @@ async fn after_a_write_the_patched_overview_equals_a_fresh_load() {
 
 #[wasm_bindgen_test]
 async fn an_import_plan_is_written_in_one_transaction_and_reads_back() {
-    use shkala::domain::bundle::{plan_import, Incoming};
+    use shkala::domain::exchange::bundle::{plan_import, Incoming};
     use shkala::storage::records::writes_ops;
     let name = fresh("import");
     let db = Db::open(&name, DB_VERSION).await.unwrap();
@@ -548,7 +548,8 @@ async fn an_import_plan_is_written_in_one_transaction_and_reads_back() {
         &ts("2025-11-22T10:00:00.000Z"),
     );
     assert_eq!(plan.counts.new, 4, "two schools and two submissions");
-    let writes = plan.writes(&plan.resolve_all(shkala::domain::bundle::Resolution::KeepMine));
+    let writes =
+        plan.writes(&plan.resolve_all(shkala::domain::exchange::bundle::Resolution::KeepMine));
     db.apply(&writes_ops(&writes), |_, _| {}).await.unwrap();
     let back = load_snapshot_from(&db).await.unwrap();
     assert_eq!(back.submissions.len(), 2);
@@ -570,8 +571,8 @@ async fn an_import_plan_is_written_in_one_transaction_and_reads_back() {
 
 #[wasm_bindgen_test]
 async fn a_confirmed_school_is_written_with_its_documents_and_read_back() {
-    use shkala::domain::records::SchoolIdentity;
-    use shkala::domain::self_assessment::{Answer, AnswerValue, SelfAssessment};
+    use shkala::domain::exchange::records::SchoolIdentity;
+    use shkala::domain::school::self_assessment::{Answer, AnswerValue, SelfAssessment};
     use shkala::domain::workspace::Workspace;
     let name = fresh("school");
     let db = Db::open(&name, DB_VERSION).await.unwrap();
@@ -667,7 +668,7 @@ async fn support_decisions_and_a_renamed_run_are_written_read_back_and_patched()
         service
             .handle(
                 Request::Identify {
-                    scope: shkala::domain::records::RunScope::All,
+                    scope: shkala::domain::exchange::records::RunScope::All,
                     params: Default::default(),
                 },
                 &job(vec![]),
@@ -965,7 +966,7 @@ async fn a_file_the_browser_could_not_read_is_named_in_the_preview() {
         .problems
         .groups
         .iter()
-        .filter(|p| p.severity == shkala::domain::problem::Severity::Error)
+        .filter(|p| p.severity == shkala::domain::contract::problem::Severity::Error)
         .collect();
     let named: Vec<&str> = errors.iter().map(|p| p.file.as_str()).collect();
     assert_eq!(
@@ -1002,7 +1003,7 @@ async fn quick_header_version(db: &Db) -> String {
         .await
         .unwrap()
         .unwrap();
-    serde_json::from_str::<shkala::domain::quick_copy::Header>(&text)
+    serde_json::from_str::<shkala::domain::exchange::quick_copy::Header>(&text)
         .unwrap()
         .version
 }
@@ -1055,7 +1056,7 @@ async fn the_quick_copy_reads_as_the_records_read_and_is_not_trusted_when_they_d
     // records do.
     let plan = preview(&mut service, "b.csv", region_csv(10, "3,1")).await;
     let take = Choice {
-        all: Some(shkala::domain::bundle::Resolution::TakeTheirs),
+        all: Some(shkala::domain::exchange::bundle::Resolution::TakeTheirs),
         each: Default::default(),
     };
     service
@@ -1072,7 +1073,7 @@ async fn the_quick_copy_reads_as_the_records_read_and_is_not_trusted_when_they_d
     let (response, _) = service
         .handle(
             Request::Identify {
-                scope: shkala::domain::records::RunScope::Real,
+                scope: shkala::domain::exchange::records::RunScope::Real,
                 params: Default::default(),
             },
             &job(vec![]),
@@ -1093,7 +1094,7 @@ async fn the_quick_copy_reads_as_the_records_read_and_is_not_trusted_when_they_d
     assert_eq!(quick.snapshot, load(&db).await.unwrap().snapshot);
     // The runs are handed over once, as soon as they are read (the data service answers a
     // run the page asked for there): the run stored, as it is read in the end.
-    let ids = |runs: &[shkala::domain::records::RunRecord]| -> Vec<String> {
+    let ids = |runs: &[shkala::domain::exchange::records::RunRecord]| -> Vec<String> {
         runs.iter().map(|r| r.id.clone()).collect()
     };
     let mut told = Vec::new();
@@ -1112,7 +1113,7 @@ async fn the_quick_copy_reads_as_the_records_read_and_is_not_trusted_when_they_d
     let run = stored.runs.last().expect("the run is stored");
     assert_eq!(
         run.input_digest,
-        shkala::domain::digest::RowsDigest::of(&stored.rows_in(run.scope)).hex()
+        shkala::domain::contract::digest::RowsDigest::of(&stored.rows_in(run.scope)).hex()
     );
     // A copy of the first format (its header has no format) is not read, even of the stored
     // version and counts: the records are read, and the copy is written again.

@@ -3,8 +3,8 @@
 //! and English names, free meals as 0–1) in an Excel workbook, under a merged title row, with
 //! numbers stored as numbers and one column of numbers stored as text with a decimal comma.
 
+use shkala::domain::input::mapping::{mapping_from, suggest};
 use shkala::domain::input::{parse_file_with, preview_table, ReadOptions};
-use shkala::domain::mapping::{mapping_from, suggest};
 use std::path::PathBuf;
 
 fn fixture(name: &str) -> PathBuf {

@@ -4,10 +4,12 @@
 
 use super::client;
 use super::state::{AppState, NoticeKind, Progress};
-use crate::domain::catalog::Change;
-use crate::domain::identify::Params;
-use crate::domain::records::{RunRecord, RunScope, SchoolDocuments, SchoolIdentity, SchoolRecord};
-use crate::domain::row::Row;
+use crate::domain::contract::row::Row;
+use crate::domain::exchange::catalog::Change;
+use crate::domain::exchange::records::{
+    RunRecord, RunScope, SchoolDocuments, SchoolIdentity, SchoolRecord,
+};
+use crate::domain::method::identify::Params;
 use crate::protocol::{Choice, Export, PlanView, Request, Response};
 use crate::storage::browser;
 use leptos::prelude::*;
@@ -309,7 +311,10 @@ pub async fn preview(
 pub async fn robustness(
     state: AppState,
     run: String,
-) -> Option<(crate::domain::identify::robustness::Robustness, bool)> {
+) -> Option<(
+    crate::domain::method::identify::robustness::Robustness,
+    bool,
+)> {
     match call(
         state,
         "Пересчитываю списки при других прочтениях…",
@@ -452,7 +457,7 @@ pub fn rename_run(state: AppState, id: String, label: String) {
 /// A school's categories in every stored run, oldest first.
 pub async fn school_history(
     school_id: String,
-) -> Result<Vec<crate::domain::analysis::HistoryEntry>, String> {
+) -> Result<Vec<crate::domain::method::analysis::HistoryEntry>, String> {
     ask(Request::SchoolHistory { school_id }, |r| match r {
         Response::History(h) => Some(h),
         _ => None,
@@ -564,8 +569,8 @@ fn after_write(state: AppState) {
                     NoticeKind::Warning,
                     format!(
                         "Место в браузере почти закончилось: занято {} из {}. Сохраните резервную копию и удалите лишнее; объём по хранилищам — в разделе «Данные».",
-                        crate::format::human_bytes(used),
-                        crate::format::human_bytes(quota)
+                        crate::domain::common::format::human_bytes(used),
+                        crate::domain::common::format::human_bytes(quota)
                     ),
                 )));
             }

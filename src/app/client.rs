@@ -8,7 +8,7 @@
 //! worker is started for the next request. Every worker has a generation: a late message of
 //! a failed one is never taken for an answer.
 
-use crate::domain::catalog::Change;
+use crate::domain::exchange::catalog::Change;
 use crate::protocol::{encode, join_parts, FromWorker, Part, Request, Response, ToWorker};
 use futures_channel::oneshot;
 use std::cell::RefCell;

@@ -1,10 +1,9 @@
 //! Pieces shared by the pages.
 
 use super::actions;
-use super::print::rows_shown;
 use super::state::{app_state, NoticeKind};
-use crate::domain::problem::{ProblemSummary, Severity, MAX_GROUPS};
-use crate::format::{count, thousands};
+use crate::domain::common::format::{count, thousands};
+use crate::domain::contract::problem::{ProblemSummary, Severity, MAX_GROUPS};
 use leptos::html;
 use leptos::prelude::*;
 
@@ -182,6 +181,20 @@ pub fn ProgressBar() -> impl IntoView {
     }
 }
 
+/// The rows a paginated table shows: the current page, or every row while printing. Called
+/// inside the table's reactive closure (it reads the app's state from the context).
+pub fn rows_shown(
+    total: usize,
+    page: RwSignal<usize>,
+    size: RwSignal<usize>,
+) -> std::ops::Range<usize> {
+    if use_context::<super::state::AppState>().is_some_and(|s| s.printing.get()) {
+        0..total
+    } else {
+        page_range(total, page.get(), size.get())
+    }
+}
+
 /// The rows of page `page` (0-based) of `total` rows in pages of `size`.
 pub fn page_range(total: usize, page: usize, size: usize) -> std::ops::Range<usize> {
     let size = size.max(1);
@@ -277,7 +290,7 @@ pub fn ReadFailed(
 }
 
 /// Problems found in files: the errors (with their exact count) in an alert, then the
-/// warnings and notes in a closed `<details>`. Each item is one [`crate::domain::problem::ProblemGroup`] — the same
+/// warnings and notes in a closed `<details>`. Each item is one [`crate::domain::contract::problem::ProblemGroup`] — the same
 /// mistake in one file and column, with its count and first places — and a long list is
 /// paginated, so a national file with one repeated mistake is one item, not 45,000.
 #[component]
@@ -323,7 +336,7 @@ const PROBLEMS_PAGE: usize = 25;
 #[component]
 fn ProblemItems(
     items: Vec<String>,
-    /// Problems in groups beyond [`crate::domain::problem::MAX_GROUPS`].
+    /// Problems in groups beyond [`crate::domain::contract::problem::MAX_GROUPS`].
     left_out: usize,
     /// The noun of `left_out` (one, few, many).
     noun: (&'static str, &'static str, &'static str),

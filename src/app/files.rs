@@ -5,9 +5,9 @@
 
 use super::actions;
 use super::state::{app_state, NoticeKind};
-use crate::domain::file_name::file_name;
-use crate::domain::table::Table;
-use crate::format::today_ru;
+use crate::domain::common::file_name::file_name;
+use crate::domain::common::format::today_ru;
+use crate::domain::tables::table::Table;
 use crate::protocol::Export;
 use crate::storage::browser;
 use leptos::prelude::*;

@@ -2,7 +2,7 @@
 //! Ctrl+P).
 //!
 //! While a page is printed ([`AppState::printing`]) long tables show every row instead of one
-//! page ([`rows_shown`]), the lists marked `data-print-open` are open, and every sheet of paper
+//! page ([`crate::app::components::rows_shown`]), the lists marked `data-print-open` are open, and every sheet of paper
 //! carries a running head: the document's title and date at the top, «стр. N из M» and the
 //! build of Шкала at the bottom (CSS page-margin boxes; the page counter is in the style sheet,
 //! the title, the date and the build are set here as one `@page` rule). The title and date come from the printed document's
@@ -16,10 +16,9 @@
 //! `beforeprint` fired from inside our own call would not let the updates run first).
 
 use super::state::AppState;
-use crate::format::local_offset_minutes;
+use crate::domain::common::format::local_offset_minutes;
 use leptos::prelude::*;
 use std::cell::Cell;
-use std::ops::Range;
 use wasm_bindgen::JsCast;
 
 /// The attribute that marks a `<details>` to be opened for printing.
@@ -53,16 +52,6 @@ pub fn print_page(state: AppState) {
         // leave the page in print mode.
         end(state);
     });
-}
-
-/// The rows a paginated table shows: the current page, or every row while printing. Called
-/// inside the table's reactive closure (it reads the app's state from the context).
-pub fn rows_shown(total: usize, page: RwSignal<usize>, size: RwSignal<usize>) -> Range<usize> {
-    if use_context::<AppState>().is_some_and(|s| s.printing.get()) {
-        0..total
-    } else {
-        super::components::page_range(total, page.get(), size.get())
-    }
 }
 
 fn begin(state: AppState) {
@@ -167,7 +156,7 @@ fn set_frame() {
         "@page {{ @top-left {{ content: {}; }} @top-right {{ content: {}; }} @bottom-left {{ content: {}; }} }}",
         css_string(&title),
         css_string(&date),
-        css_string(&crate::domain::version::app_line())
+        css_string(&crate::domain::common::version::app_line())
     );
     let at = sheet.css_rules().map_or(0, |r| r.length());
     if let Ok(i) = sheet.insert_rule_with_index(&rule, at) {

@@ -9,8 +9,8 @@
 //! - [`AppState::progress`]: the work in progress, request by request, each with its cancel.
 //! - [`AppState::profile`]: who this browser speaks for in exported files (`settings` store).
 
-use crate::domain::bundle::{CreatedBy, Role};
-use crate::domain::catalog::{Change, Overview};
+use crate::domain::exchange::bundle::{CreatedBy, Role};
+use crate::domain::exchange::catalog::{Change, Overview};
 use crate::storage::records::put_setting;
 use crate::storage::{Db, StorageError};
 use leptos::prelude::*;

@@ -18,7 +18,7 @@
 //!
 //! `--format`: `json` (the result contract), `csv` (one line per school, for Excel) or `xlsx`
 //! (an Excel workbook: a sheet per list, every school, the municipalities, the parameters;
-//! [`shkala::domain::result_workbook`]). Without `--format` the format follows the name of
+//! [`shkala::domain::reports::result_workbook`]). Without `--format` the format follows the name of
 //! `--out`: `.json` → JSON, `.csv` → CSV, `.xlsx` → the workbook; another name → JSON. A
 //! `--format` that contradicts the name's extension, or an extension a command does not write
 //! (`demo` writes CSV or a workbook, `sheet` CSV, `mapping` JSON; `.xls`, `.ods` … nothing), is
@@ -27,13 +27,14 @@
 //! ([`identify::csv::russian_table`], as the app's export and the workbook's «Все школы»).
 
 use shkala::domain::{
-    demo, identify, input, mapping, problem, result_workbook, rubric, xlsx_write,
+    contract::problem, demo, input, input::mapping, method::identify, reports::result_workbook,
+    rubric, tables::xlsx_write,
 };
 
 #[cfg(not(target_arch = "wasm32"))]
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-use shkala::format::{count, plural, thousands};
+use shkala::domain::common::format::{count, plural, thousands};
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -802,7 +803,7 @@ struct WithRobustness<'a> {
 /// tables are `robustness::robustness_table` and `robustness::robust_low_table` (one sheet
 /// each); CSV has one table per file, so the CLI writes it to JSON only.
 fn robustness_of(
-    rows: &[shkala::domain::row::Row],
+    rows: &[shkala::domain::contract::row::Row],
     params: &identify::Params,
 ) -> Result<identify::robustness::Robustness, Failure> {
     identify::robustness::robustness(rows, params)
@@ -951,7 +952,7 @@ fn cmd_sheet(args: &[String]) -> Result<(), Failure> {
         output_format("sheet", out, None, &[Format::Csv], Format::Csv)?;
     }
     let bytes = read(input)?;
-    let (_, table) = shkala::domain::xlsx_sheet::sheet_table(&bytes, opts.one("sheet")?)
+    let (_, table) = shkala::domain::input::xlsx_sheet::sheet_table(&bytes, opts.one("sheet")?)
         .map_err(|e| format!("ошибка: {input}: {e}"))?;
     match opts.one("out")? {
         Some(out) => write(out, table.to_csv()),
@@ -988,7 +989,7 @@ fn cmd_demo(args: &[String]) -> Result<(), Failure> {
         spec.years = parse_years(y)?;
     }
     let rows = demo::region(&spec);
-    let table = shkala::domain::table::rows_table(&rows);
+    let table = shkala::domain::tables::table::rows_table(&rows);
     if format == Format::Xlsx {
         let book = xlsx_write::workbook(&[xlsx_write::Sheet {
             name: "Данные",

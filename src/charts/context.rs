@@ -5,9 +5,11 @@
 use super::draw::{self, Plot, Swatch};
 use super::theme;
 use super::DrawResult;
-use crate::domain::identify::context::contextualise;
-use crate::domain::identify::{ContextCategory, ContextFit, Identification, SocialCategory};
-use crate::format::{count, num, pct};
+use crate::domain::common::format::{count, num, pct};
+use crate::domain::method::identify::context::contextualise;
+use crate::domain::method::identify::{
+    ContextCategory, ContextFit, Identification, SocialCategory,
+};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};

@@ -398,7 +398,8 @@ pub fn legend<DB: DrawingBackend>(
                     area,
                     (cx, cy),
                     Marker::Circle,
-                    theme::category_style(crate::domain::identify::ResultsCategory::Middle).colour,
+                    theme::category_style(crate::domain::method::identify::ResultsCategory::Middle)
+                        .colour,
                     0.6,
                     3,
                 )?;

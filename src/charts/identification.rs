@@ -4,7 +4,7 @@
 use super::draw::{self, Plot, Swatch};
 use super::theme;
 use super::DrawResult;
-use crate::domain::identify::{
+use crate::domain::method::identify::{
     Identification, ResultsBand, ResultsCategory, SchoolResult, SocialBand, YearResult,
 };
 use plotters::coord::Shift;
@@ -183,7 +183,7 @@ impl CategoryCount {
     /// «ШНРО: в расчёте 186 — на диаграмме 156, без точки за 2025 год 12, в других группах
     /// школ 18.» (без нулевых частей; «все на диаграмме», когда не показаны все).
     pub fn sentence(&self, what: &str, year: i32) -> String {
-        use crate::format::thousands;
+        use crate::domain::common::format::thousands;
         let mut parts = vec![format!("на диаграмме {}", thousands(self.shown))];
         if self.without_point > 0 {
             parts.push(format!(
@@ -560,7 +560,7 @@ impl IndexHistogram {
             title: format!(
                 "{}, {year}: распределение индекса результатов ({})",
                 pool_label(identification, pool),
-                crate::format::count(values.len(), "школа", "школы", "школ")
+                crate::domain::common::format::count(values.len(), "школа", "школы", "школ")
             ),
             without_index: rows.len() - values.len(),
             values,

@@ -4,7 +4,7 @@
 use super::draw::{self, Plot};
 use super::theme::{self, Marker};
 use super::DrawResult;
-use crate::domain::placement::Placement;
+use crate::domain::method::placement::Placement;
 use plotters::coord::Shift;
 use plotters::element::DashedPathElement;
 use plotters::prelude::*;

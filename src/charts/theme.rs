@@ -6,7 +6,7 @@
 //! категории ещё и своя форма маркера. Ничто не передаётся только цветом: в ячейках карты
 //! написано число, у столбцов — значение, у точек — форма и легенда.
 
-use crate::domain::identify::ResultsCategory;
+use crate::domain::method::identify::ResultsCategory;
 use plotters::style::{FontStyle, RGBColor};
 
 /// Семейство шрифта. Браузер выбирает шрифт сам; в SVG — тоже просмотрщик.
@@ -176,8 +176,8 @@ pub const RESILIENT: RGBColor = RGBColor(0x00, 0x00, 0x00);
 
 /// Contextualised results: above expectation — blue ▲, within — grey ●, below — vermilion ▼
 /// (the colours of the high and low results categories, so «выше» reads like «высокие»).
-pub fn context_style(category: crate::domain::identify::ContextCategory) -> CategoryStyle {
-    use crate::domain::identify::ContextCategory;
+pub fn context_style(category: crate::domain::method::identify::ContextCategory) -> CategoryStyle {
+    use crate::domain::method::identify::ContextCategory;
     match category {
         ContextCategory::Above => CategoryStyle {
             colour: RGBColor(0x00, 0x72, 0xB2),

@@ -1,16 +1,18 @@
+//! The module `demo` (a folder of one file, last in the order): may use every folder.
+//!
 //! A made-up region for demonstrations, benchmarks and tests: deterministic (same spec, same
 //! rows), plausible (social disadvantage lowers results, results persist from year to year,
 //! some cells are missing, every school type occurs).
 //!
 //! No real school is described; names are invented.
 
-use super::records::{
+use crate::domain::common::time::Timestamp;
+use crate::domain::contract::row::{Row, SchoolType};
+use crate::domain::exchange::records::{
     AssessmentRecord, ImportCounts, LogAction, LogEntry, Origin, RecordMeta, SchoolIdentity,
     SchoolRecord, Snapshot, SubmissionRecord, Writes,
 };
-use super::row::{Row, SchoolType};
-use super::rubric::{self, Assessment, ItemAnswer, OrgLevel, Organisation, Rule};
-use super::time::Timestamp;
+use crate::domain::rubric::{self, Assessment, ItemAnswer, OrgLevel, Organisation, Rule};
 use std::collections::{BTreeMap, HashSet};
 
 /// What to generate.
@@ -523,9 +525,9 @@ pub fn writes(spec: &DemoSpec, now: &Timestamp) -> Writes {
         None,
         format!(
             "{REGION_NAME}: {}, {}, {}",
-            crate::format::count(schools.len(), "школа", "школы", "школ"),
-            crate::format::count(rows.len(), "строка", "строки", "строк"),
-            crate::format::count(
+            crate::domain::common::format::count(schools.len(), "школа", "школы", "школ"),
+            crate::domain::common::format::count(rows.len(), "строка", "строки", "строк"),
+            crate::domain::common::format::count(
                 assessments.len(),
                 "оценка механизмов управления",
                 "оценки механизмов управления",
@@ -585,7 +587,7 @@ pub fn writes_apart(current: &Snapshot, spec: &DemoSpec, now: &Timestamp) -> (Wr
     let skipped = before - w.schools.len();
     if skipped > 0 {
         w.entry.counts.new = w.schools.len() + w.submissions.len() + w.assessments.len();
-        use crate::format::count;
+        use crate::domain::common::format::count;
         w.entry.summary = format!(
             "{REGION_NAME}: {}, {}, {}; пропущены школы с кодами ваших школ: {skipped}",
             count(w.schools.len(), "школа", "школы", "школ"),
@@ -604,12 +606,12 @@ pub fn writes_apart(current: &Snapshot, spec: &DemoSpec, now: &Timestamp) -> (Wr
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::identify::{identify, Params, ResultsCategory};
+    use crate::domain::method::identify::{identify, Params, ResultsCategory};
 
     #[test]
     fn the_demo_opens_beside_real_data_without_touching_it() {
-        use crate::domain::records::{Snapshot, SubmissionRecord};
-        use crate::domain::time::ts;
+        use crate::domain::common::time::ts;
+        use crate::domain::exchange::records::{Snapshot, SubmissionRecord};
         let spec = DemoSpec {
             schools: 30,
             municipalities: 3,
@@ -706,7 +708,7 @@ mod tests {
         assert_eq!(rows.len(), spec.schools * spec.years.len());
         assert_eq!(rows, region(&spec), "same spec, same rows");
         // Every generated value passes the importer's checks (export and read back).
-        let csv = crate::domain::table::rows_csv(&rows);
+        let csv = crate::domain::tables::table::rows_csv(&rows);
         let parsed = crate::domain::input::parse_csv("demo.csv", csv.as_bytes());
         assert!(
             parsed.problems.iter().all(|p| !p.is_error()),

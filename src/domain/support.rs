@@ -1,3 +1,7 @@
+//! The module `support` (a folder of one file): the support project's decisions kept on the
+//! schools' records, the partner candidates and the project's figures. Uses `common`,
+//! `contract`, `tables`, `method` and `school`.
+//!
 //! Support of the schools in the project (seed 001, краевой проект «Эффективная школа»).
 //!
 //! The seed names three things the project keeps about a school, year by year:
@@ -10,7 +14,7 @@
 //! * a note (what was agreed, who accompanies the school).
 //!
 //! [`candidates`] ranks the partner schools a school may take, by the identification's rule
-//! (see [`crate::domain::identify::partners`]), for any school of a pool — not only the ШНРО
+//! (see [`crate::domain::method::identify::partners`]), for any school of a pool — not only the ШНРО
 //! and «группа риска» the run suggests partners for. [`project_figures`] counts the project's
 //! figures for a year, including the seed's indicator «Доля муниципальных систем общего
 //! образования, в которых разработаны и реализуются мероприятия по повышению качества
@@ -19,11 +23,13 @@
 //! Reads `identify` (the run), `programme`'s date rule and `table`; `records` keeps the
 //! support on the school record (year → [`Support`]).
 
-use super::identify::{Identification, ResultsBand, ResultsCategory, SchoolResult, SocialCategory};
-use super::programme::check_date;
-use super::stats::rank_key;
-use super::table::{self, Table, TableWriter};
-use super::time::date_ru;
+use crate::domain::common::time::date_ru;
+use crate::domain::method::identify::{
+    Identification, ResultsBand, ResultsCategory, SchoolResult, SocialCategory,
+};
+use crate::domain::method::stats::rank_key;
+use crate::domain::school::programme::check_date;
+use crate::domain::tables::table::{self, Table, TableWriter};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -171,7 +177,7 @@ fn distance_text(d: f64) -> String {
 }
 
 /// Every school of the run that could partner `school_id`, by the rule of the engine, in
-/// the engine's order (the rule of [`crate::domain::identify::partners`], as its code applies
+/// the engine's order (the rule of [`crate::domain::method::identify::partners`], as its code applies
 /// it):
 ///
 /// * the same pool; the school itself is left out;
@@ -544,7 +550,7 @@ pub struct ProjectLine {
     /// The school's support in the year, as stored (default without one).
     pub support: Support,
     /// The partner school as «Название (код, муниципалитет)»
-    /// ([`crate::domain::table::school_cell`]) from the stored schools or the run; its code
+    /// ([`crate::domain::tables::table::school_cell`]) from the stored schools or the run; its code
     /// alone when neither has it; empty without a partner.
     pub partner: String,
 }
@@ -662,9 +668,9 @@ pub fn participants_table(lines: &[ProjectLine]) -> Table {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::identify::{identify, Params, Summary, YearMap, YearResult};
-    use crate::domain::row::SchoolType;
-    use crate::domain::table::Cell;
+    use crate::domain::contract::row::SchoolType;
+    use crate::domain::method::identify::{identify, Params, Summary, YearMap, YearResult};
+    use crate::domain::tables::table::Cell;
 
     fn year(band: Option<ResultsBand>, social: Option<f64>) -> YearResult {
         YearResult {
@@ -957,7 +963,7 @@ mod tests {
         }
         .is_empty());
 
-        use crate::domain::records::{Origin, RecordMeta, SchoolIdentity, SchoolRecord};
+        use crate::domain::exchange::records::{Origin, RecordMeta, SchoolIdentity, SchoolRecord};
         let mut rec = SchoolRecord::new(
             SchoolIdentity {
                 school_id: "s1".into(),
@@ -966,7 +972,7 @@ mod tests {
                 school_type: SchoolType::Basic,
             },
             RecordMeta {
-                modified_at: crate::domain::time::ts("2025-11-22T10:00:00Z"),
+                modified_at: crate::domain::common::time::ts("2025-11-22T10:00:00Z"),
                 origin: Origin::Local,
             },
         );

@@ -16,23 +16,25 @@
 
 pub mod worker;
 
-use crate::domain::bundle::{self, plan_import, ImportPlan, Incoming};
-use crate::domain::catalog::{summaries, CatalogCache, Change, Overview, RunHeader, Unreadable};
+use crate::domain::common::file_name::file_name;
+use crate::domain::common::format::count;
+use crate::domain::common::time::Timestamp;
+use crate::domain::contract::digest::RowsDigest;
+use crate::domain::contract::problem::{Place, Problem, ProblemSummary};
+use crate::domain::contract::row::Row;
 use crate::domain::demo::{self, DemoSpec};
-use crate::domain::digest::RowsDigest;
-use crate::domain::file_name::file_name;
-use crate::domain::identify::{self, Params, ResultsCategory, SocialCategory};
-use crate::domain::input::ReadOptions;
-use crate::domain::problem::{Place, Problem, ProblemSummary};
-use crate::domain::records::{
+use crate::domain::exchange::bundle::{self, plan_import, ImportPlan, Incoming};
+use crate::domain::exchange::catalog::{
+    summaries, CatalogCache, Change, Overview, RunHeader, Unreadable,
+};
+use crate::domain::exchange::records::{
     ImportCounts, LogAction, LogEntry, Origin, Removal, RunRecord, RunScope, SchoolDocuments,
     SchoolIdentity, Snapshot,
 };
-use crate::domain::reference::reference_pools;
-use crate::domain::row::Row;
-use crate::domain::time::Timestamp;
-use crate::domain::xlsx_write;
-use crate::format::count;
+use crate::domain::input::ReadOptions;
+use crate::domain::method::identify::{self, Params, ResultsCategory, SocialCategory};
+use crate::domain::method::reference::reference_pools;
+use crate::domain::tables::xlsx_write;
 use crate::protocol::{Choice, Export, Inspection, PlanView, Request, Response};
 use crate::storage::records::{self as stored, Loaded, SetAside, DATA_VERSION};
 use crate::storage::{stores, Db, Op, StorageError};
@@ -155,7 +157,7 @@ pub struct Service {
     /// The catalog cache is older than the data (saved after the answer is sent).
     cache_stale: bool,
     /// The chunks of the quick-start copy that no longer say what the records say (see
-    /// [`crate::domain::quick_copy`]); written after the answer, as the catalog cache.
+    /// [`crate::domain::exchange::quick_copy`]); written after the answer, as the catalog cache.
     quick_dirty: BTreeSet<usize>,
     /// The copy's header names an older data version: a write renewed it without touching a
     /// school or row (a run, an assessment, a draft), so only the header is written again.
@@ -342,7 +344,7 @@ impl Service {
         self.quick_dirty = if from_copy {
             BTreeSet::new()
         } else {
-            (0..crate::domain::quick_copy::CHUNKS).collect()
+            (0..crate::domain::exchange::quick_copy::CHUNKS).collect()
         };
         self.digests = None;
         self.reread = true;
@@ -493,7 +495,9 @@ impl Service {
                 let mut runs: Vec<&RunRecord> = self.data.snapshot.runs.iter().collect();
                 runs.sort_by(|a, b| a.created_at.cmp(&b.created_at));
                 Ok((
-                    Response::History(crate::domain::analysis::history_of_runs(&runs, &school_id)),
+                    Response::History(crate::domain::method::analysis::history_of_runs(
+                        &runs, &school_id,
+                    )),
                     None,
                 ))
             }
@@ -721,7 +725,7 @@ impl Service {
             let header = RunHeader::of(same);
             let message = format!(
                 "Такой расчёт уже есть — от {}: те же параметры и те же данные. Показан он; второй не сохранён.",
-                crate::format::date_time(&same.created_at)
+                crate::domain::common::format::date_time(&same.created_at)
             );
             return Ok((
                 changed(
@@ -761,7 +765,7 @@ impl Service {
             scope,
             input_digest,
             reference: reference_pools(&result, &rows),
-            result: crate::domain::run::without_components(result),
+            result: crate::domain::method::run::without_components(result),
         };
         drop(rows);
         self.write(vec![stored::put_run(&run)], "Сохраняю расчёт…", job)
@@ -798,7 +802,7 @@ impl Service {
             let mut real = RowsDigest::default();
             let mut demo_only = RowsDigest::default();
             for s in &self.data.snapshot.submissions {
-                let h = crate::domain::digest::row_hash(&s.row);
+                let h = crate::domain::contract::digest::row_hash(&s.row);
                 all.add_hash(&h);
                 if RunScope::Real.includes(s.meta.origin == Origin::Demo) {
                     real.add_hash(&h);
@@ -837,9 +841,9 @@ impl Service {
         self.ensure_fresh().await?;
         self.refresh_assessments().await?;
         let at = now();
-        // Every file is named by one scheme (domain::file_name) with the date where the
+        // Every file is named by one scheme (domain::common::file_name) with the date where the
         // person is: today's, or the run's for a run's results.
-        let offset = crate::format::local_offset_minutes();
+        let offset = crate::domain::common::format::local_offset_minutes();
         let today = at.date_ru(offset);
         let named = |what: &str, ext: &str| file_name(what, &today, ext);
         let s = &self.data.snapshot;
@@ -914,7 +918,7 @@ impl Service {
                 let n = rows.len();
                 csv_file(
                     named("данные школ", "csv"),
-                    crate::domain::table::rows_csv(&rows),
+                    crate::domain::tables::table::rows_csv(&rows),
                     format!("CSV: {}", count(n, "строка", "строки", "строк")),
                 )
             }
@@ -922,7 +926,7 @@ impl Service {
                 let mut rows = s.rows_in(RunScope::All);
                 rows.sort_by(|a, b| a.key().cmp(&b.key()));
                 let n = rows.len();
-                let table = crate::domain::table::rows_table(&rows);
+                let table = crate::domain::tables::table::rows_table(&rows);
                 let body = workbook(&[xlsx_write::Sheet {
                     name: "Данные",
                     table: &table,
@@ -954,15 +958,18 @@ impl Service {
                     identify::csv::context_fits_table(&r.result),
                 )];
                 if let Some(rb) = &robust {
-                    tables.extend(crate::domain::result_workbook::robustness_tables(rb));
+                    tables.extend(crate::domain::reports::result_workbook::robustness_tables(
+                        rb,
+                    ));
                 }
                 let extra = xlsx_write::sheets(&tables);
                 (job.progress)("Собираю книгу Excel…", None);
                 breathe().await;
-                let body =
-                    crate::domain::result_workbook::identification_workbook(&r.result, &extra)
-                        .map(Body::Bytes)
-                        .map_err(|e| Stop::Failed(format!("книга Excel не построена: {e}")))?;
+                let body = crate::domain::reports::result_workbook::identification_workbook(
+                    &r.result, &extra,
+                )
+                .map(Body::Bytes)
+                .map_err(|e| Stop::Failed(format!("книга Excel не построена: {e}")))?;
                 table_file(
                     file_name(RESULTS_FILE, &r.created_at.date_ru(offset), "xlsx"),
                     body,
@@ -1136,7 +1143,7 @@ impl Service {
         job: &Job,
     ) -> Result<Outcome, Stop> {
         self.ensure_fresh().await?;
-        let mut problems = crate::domain::school_entry::identity_problems(&school);
+        let mut problems = crate::domain::workspace::school_entry::identity_problems(&school);
         for r in &rows {
             if r.school_id != school.school_id {
                 problems.push(format!(
@@ -1185,7 +1192,7 @@ impl Service {
             "удалён расчёт «{}» от {}",
             run.label,
             run.created_at
-                .date_ru(crate::format::local_offset_minutes())
+                .date_ru(crate::domain::common::format::local_offset_minutes())
         );
         let message = format!("{}.", capitalise(&summary));
         let removal = Removal {
@@ -1203,9 +1210,13 @@ impl Service {
         job: &Job,
     ) -> Result<Outcome, Stop> {
         self.ensure_fresh().await?;
-        let writes =
-            crate::domain::project::support_writes(&self.data.snapshot, year, &changes, &now())
-                .map_err(|p| Stop::Failed(format!("Не сохранено: {}.", p.join("; "))))?;
+        let writes = crate::domain::exchange::project::support_writes(
+            &self.data.snapshot,
+            year,
+            &changes,
+            &now(),
+        )
+        .map_err(|p| Stop::Failed(format!("Не сохранено: {}.", p.join("; "))))?;
         if writes.schools.is_empty() {
             return Ok((changed(Change::default(), "Изменений нет.".into()), None));
         }
@@ -1364,7 +1375,7 @@ async fn each_file(
 /// Notes the chunks of the quick-start copy that `op` makes out of date: a school's or a
 /// row's chunk, or all of them when the schools or rows are emptied.
 fn touches(op: &Op, touched: &mut BTreeSet<usize>) {
-    use crate::domain::quick_copy::{bucket, CHUNKS};
+    use crate::domain::exchange::quick_copy::{bucket, CHUNKS};
     match op {
         Op::Put { store, key, .. } | Op::Add { store, key, .. } | Op::Delete { store, key } => {
             match *store {
@@ -1409,12 +1420,15 @@ fn read_one(
 /// The first problems of a refused file, for a message (grouped: one mistake down a column
 /// is one).
 fn first_problems(problems: &[Problem]) -> String {
-    let groups = crate::domain::problem::group(problems);
+    let groups = crate::domain::contract::problem::group(problems);
     let shown: Vec<String> = groups.iter().take(5).map(ToString::to_string).collect();
     let more = groups.len().saturating_sub(shown.len());
     let mut text = shown.join("; ");
     if more > 0 {
-        text.push_str(&format!(" (и ещё {})", crate::format::thousands(more)));
+        text.push_str(&format!(
+            " (и ещё {})",
+            crate::domain::common::format::thousands(more)
+        ));
     }
     text
 }

@@ -8,7 +8,7 @@
 //! request checks).
 
 use super::{Body, Built, Job, Service};
-use crate::domain::records::RunRecord;
+use crate::domain::exchange::records::RunRecord;
 use crate::protocol::{encode, split_parts, FromWorker, Request, Response, ToWorker};
 use crate::storage::Db;
 use std::cell::{Cell, RefCell};

@@ -50,8 +50,8 @@ pub async fn estimate() -> Option<(f64, f64)> {
 }
 
 /// Now.
-pub fn now() -> crate::domain::time::Timestamp {
-    crate::domain::time::Timestamp::from_unix_millis(js_sys::Date::now())
+pub fn now() -> crate::domain::common::time::Timestamp {
+    crate::domain::common::time::Timestamp::from_unix_millis(js_sys::Date::now())
 }
 
 /// The bytes of a picked or dropped file.

@@ -28,7 +28,7 @@ use std::collections::BTreeMap;
 
 pub const DB_NAME: &str = "shkala";
 /// Version 1: the data stores. Version 2: `settings` and `drafts`. Version 3: `quick` (the
-/// quick-start copy of the schools and rows, [`crate::domain::quick_copy`]).
+/// quick-start copy of the schools and rows, [`crate::domain::exchange::quick_copy`]).
 pub const DB_VERSION: u32 = 3;
 
 /// Store names.
@@ -42,7 +42,7 @@ pub mod stores {
     pub const SETTINGS: &str = "settings";
     pub const DRAFTS: &str = "drafts";
     /// The quick-start copy of the schools and rows (derived; see
-    /// [`crate::domain::quick_copy`]).
+    /// [`crate::domain::exchange::quick_copy`]).
     pub const QUICK: &str = "quick";
 
     /// Stores that hold the user's data (what a backup carries and «очистить» empties).

@@ -9,9 +9,9 @@
 //! list, can export the raw records and delete them; nothing is dropped silently.
 
 use super::{stores, Db, Op, Raw, StorageError};
-use crate::domain::catalog::Unreadable;
-use crate::domain::problem::serde_error_ru;
-use crate::domain::records::{
+use crate::domain::contract::problem::serde_error_ru;
+use crate::domain::exchange::catalog::Unreadable;
+use crate::domain::exchange::records::{
     stored_submission, AssessmentRecord, LogEntry, ReferenceRecord, Removal, RunRecord,
     SchoolRecord, Snapshot, SubmissionRecord, Writes,
 };
@@ -36,7 +36,7 @@ pub fn put_school(r: &SchoolRecord) -> Op {
     }
 }
 /// A submission is stored positionally (see
-/// [`crate::domain::records::stored_submission`]).
+/// [`crate::domain::exchange::records::stored_submission`]).
 pub fn put_submission(r: &SubmissionRecord) -> Op {
     Op::Put {
         store: stores::SUBMISSIONS,
@@ -306,7 +306,7 @@ pub async fn load_snapshot_from(db: &Db) -> Result<Snapshot, StorageError> {
     Ok(load(db).await?.snapshot)
 }
 
-/// The quick-start copy ([`crate::domain::quick_copy`]): the ops that write the chunks in
+/// The quick-start copy ([`crate::domain::exchange::quick_copy`]): the ops that write the chunks in
 /// `dirty` (from the snapshot) and the header for `version`. `None` when a school or row is
 /// set aside as unreadable: the copy would hide it, so there is none (and its header is
 /// deleted).
@@ -315,7 +315,9 @@ pub fn quick_copy_ops(
     dirty: &std::collections::BTreeSet<usize>,
     version: &str,
 ) -> Vec<Op> {
-    use crate::domain::quick_copy::{self as quick, ChunkWriter, Header, CHUNKS, HEADER_KEY};
+    use crate::domain::exchange::quick_copy::{
+        self as quick, ChunkWriter, Header, CHUNKS, HEADER_KEY,
+    };
     let header_gone = || {
         vec![Op::Delete {
             store: stores::QUICK,
@@ -485,7 +487,7 @@ fn read_quick_copy(
     version: &str,
     counts: &[u32],
 ) -> Option<Loaded> {
-    use crate::domain::quick_copy::{self as quick, Header, CHUNKS, HEADER_KEY};
+    use crate::domain::exchange::quick_copy::{self as quick, Header, CHUNKS, HEADER_KEY};
     let header: Header = serde_json::from_str(copy.get(HEADER_KEY)?).ok()?;
     if header.version != version
         || header.format != quick::FORMAT

@@ -1,8 +1,8 @@
 //! The method in plain Russian, with every reading of the seed that Shkala makes.
 
-use crate::domain::identify::method::method;
-use crate::domain::identify::Params;
-use crate::domain::report::points;
+use crate::domain::method::identify::method::method;
+use crate::domain::method::identify::Params;
+use crate::domain::reports::report::points;
 use crate::domain::rubric;
 use leptos::prelude::*;
 
@@ -35,8 +35,8 @@ pub fn AboutPage() -> impl IntoView {
             <thead><tr><th scope="col">"№"</th><th scope="col">"Показатель"</th><th scope="col">"Как приводится к шкале"</th></tr></thead>
             <tbody>{m.results.iter().map(|c| view! {
                 <tr><td>{c.number}</td><td>{c.label.clone()}</td><td>{match (c.rule, c.direction) {
-                    (crate::domain::identify::method::Rule::Gap, _) => "флаг отставания от регионального среднего (1 − флаг)",
-                    (_, crate::domain::stats::Direction::Direct) => "мин–макс, прямое",
+                    (crate::domain::method::identify::method::Rule::Gap, _) => "флаг отставания от регионального среднего (1 − флаг)",
+                    (_, crate::domain::method::stats::Direction::Direct) => "мин–макс, прямое",
                     _ => "мин–макс, обратное",
                 }}</td></tr>
             }).collect_view()}</tbody>
@@ -67,6 +67,6 @@ pub fn AboutPage() -> impl IntoView {
         <ul>{rubric::federal().readings.iter().map(|r| view! { <li>{r.reading.clone()}</li> }).collect_view()}</ul>
         <p>"Все параметры расчёта с формулировками методики — в блоке «Параметры расчёта» на странице «Муниципалитет / регион»."</p>
         <h2>"Версия"</h2>
-        <p data-testid="app-version">{format!("{}. Она же указана внизу каждой напечатанной страницы, в каждом файле Шкалы (JSON) и в свойствах каждой книги Excel: участники семинара и получатели файлов могут сверить, что работают с одной сборкой.", crate::domain::version::app_line())}</p>
+        <p data-testid="app-version">{format!("{}. Она же указана внизу каждой напечатанной страницы, в каждом файле Шкалы (JSON) и в свойствах каждой книги Excel: участники семинара и получатели файлов могут сверить, что работают с одной сборкой.", crate::domain::common::version::app_line())}</p>
     }
 }

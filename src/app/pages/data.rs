@@ -5,14 +5,14 @@
 
 use super::mapping::{self, MappingStep};
 use crate::app::actions;
+use crate::app::components::rows_shown;
 use crate::app::components::{Dialog, Pager, ProblemList};
-use crate::app::print::rows_shown;
 use crate::app::state::{app_state, NoticeKind};
-use crate::domain::bundle::{Class, CreatedBy, Resolution, Role};
+use crate::domain::common::format::{count, date_time, ellipsis, human_bytes, pct};
+use crate::domain::contract::problem::ProblemSummary;
+use crate::domain::exchange::bundle::{Class, CreatedBy, Resolution, Role};
+use crate::domain::input::mapping::SavedMappings;
 use crate::domain::input::ReadOptions;
-use crate::domain::mapping::SavedMappings;
-use crate::domain::problem::ProblemSummary;
-use crate::format::{count, date_time, ellipsis, human_bytes, pct};
 use crate::protocol::{Choice, Export, Inspection, PlanView};
 use crate::storage::browser::{self, Persistence};
 use leptos::prelude::*;
@@ -221,7 +221,7 @@ fn Preview(
                 let more = n.saturating_sub(labels.len());
                 view! {
                     <details class="list">
-                        <summary>{format!("{} — школы, строки и другие записи вместе: {}", title(class), crate::format::thousands(n))}</summary>
+                        <summary>{format!("{} — школы, строки и другие записи вместе: {}", title(class), crate::domain::common::format::thousands(n))}</summary>
                         <ul>{labels.into_iter().map(|l| view! { <li>{l}</li> }).collect_view()}</ul>
                         {(more > 0).then(|| view! { <p class="hint">{format!("и ещё {more}")}</p> })}
                     </details>

@@ -46,7 +46,8 @@ pub struct Step {
 
 /// The guide read from [`GUIDE_JSON`], or why it could not be read.
 pub fn guide() -> Result<Guide, String> {
-    serde_json::from_str(GUIDE_JSON).map_err(|e| crate::domain::problem::serde_error_ru(&e))
+    serde_json::from_str(GUIDE_JSON)
+        .map_err(|e| crate::domain::contract::problem::serde_error_ru(&e))
 }
 
 /// The address of a screenshot from the site's root, whatever page shows it.

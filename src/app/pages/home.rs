@@ -2,9 +2,9 @@
 
 use crate::app::actions;
 use crate::app::state::app_state;
-use crate::domain::catalog::Overview;
-use crate::format;
-use crate::format::count;
+use crate::domain::common::format;
+use crate::domain::common::format::count;
+use crate::domain::exchange::catalog::Overview;
 use leptos::prelude::*;
 
 /// What the home page says about the stored data.

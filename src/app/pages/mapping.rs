@@ -9,10 +9,10 @@
 use crate::app::actions;
 use crate::app::components::ProblemList;
 use crate::app::state::{app_state, NoticeKind};
+use crate::domain::common::format::{count, thousands};
+use crate::domain::contract::schema::{schema, Kind};
+use crate::domain::input::mapping::{self, SavedMappings, Suggestion};
 use crate::domain::input::{ColumnMapping, ReadOptions};
-use crate::domain::mapping::{self, SavedMappings, Suggestion};
-use crate::domain::schema::{schema, Kind};
-use crate::format::{count, thousands};
 use crate::protocol::Inspection;
 use crate::storage::records::put_draft;
 use crate::storage::{stores, Db, Op, StorageError};
@@ -460,7 +460,7 @@ fn FileMapping(
 
 /// The first rows as they will be read.
 #[component]
-fn RowsRead(rows: Signal<Vec<crate::domain::row::Row>>) -> impl IntoView {
+fn RowsRead(rows: Signal<Vec<crate::domain::contract::row::Row>>) -> impl IntoView {
     move || {
         let rows = rows.get();
         (!rows.is_empty()).then(|| {

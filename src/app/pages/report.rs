@@ -1,5 +1,5 @@
 //! The analytical report («аналитическая справка», seed 003) of one run, for the region or a
-//! municipality, as an official document: built as data by [`crate::domain::report::build`]
+//! municipality, as an official document: built as data by [`crate::domain::reports::report::build`]
 //! and shown with its title block (for whom, prepared by whom, the date — typed above the
 //! document —, the run and its parameters), contents, numbered sections, the addressed
 //! recommendations grouped by what they recommend and a signature block.
@@ -17,18 +17,18 @@ use crate::app::autosave::{self, AutoSave, SaveStatus, Saved, TEXT_DELAY_MS};
 use crate::app::chart::{paint, Chart};
 use crate::app::state::{app_state, AppState};
 use crate::charts::{identification_scatter, IdentificationScatter};
-use crate::domain::catalog::SchoolSummary;
-use crate::domain::monitoring::monitoring_table;
-use crate::domain::records::{RunRecord, SchoolDocuments};
-use crate::domain::report::{
+use crate::domain::common::format::date_time;
+use crate::domain::common::time::date_ru;
+use crate::domain::exchange::catalog::SchoolSummary;
+use crate::domain::exchange::records::{RunRecord, SchoolDocuments};
+use crate::domain::reports::monitoring::monitoring_table;
+use crate::domain::reports::report::{
     build, checked_summary, draft_recommendations, group_status, recommendations::notes_table,
     Comparison, DocumentFields, Recommendations, Report, ReportEdits, ReportInput, ReportTable,
     Section, Signature, CHARTS, RECOMMENDATIONS,
 };
-use crate::domain::report_sections::{figures_section, monitoring_section};
+use crate::domain::reports::report_sections::{figures_section, monitoring_section};
 use crate::domain::support::{project_figures, SupportView, FIGURES_READING};
-use crate::domain::time::date_ru;
-use crate::format::date_time;
 use crate::storage::records::put_draft;
 use crate::storage::{stores, Db, StorageError};
 use leptos::prelude::*;
@@ -444,7 +444,7 @@ fn table_view(t: &ReportTable) -> impl IntoView {
 #[component]
 fn SectionView(
     section: Section,
-    result: Arc<crate::domain::identify::Identification>,
+    result: Arc<crate::domain::method::identify::Identification>,
 ) -> impl IntoView {
     let charts = (section.id == CHARTS).then(|| {
         let year = result.years.last().copied().unwrap_or_default();
@@ -459,7 +459,7 @@ fn SectionView(
             .into_iter()
             .map(|(id, label)| {
                 let data = IdentificationScatter::from_identification(&result, &id, year);
-                let text = format!("{label}, {year}: школ на диаграмме — {}.", crate::format::thousands(data.points.len()));
+                let text = format!("{label}, {year}: школ на диаграмме — {}.", crate::domain::common::format::thousands(data.points.len()));
                 view! {
                     <figure class="report-chart">
                         <Chart width=760 height=520 label=format!("Диаграмма рассеяния: {label}, {year} год; по горизонтали индекс социальных условий, по вертикали индекс образовательных результатов.")

@@ -14,9 +14,9 @@ mod save;
 use crate::app::autosave::SaveStatus;
 use crate::app::state::app_state;
 use crate::charts::RubricHeatmap;
-use crate::domain::records::AssessmentRecord;
+use crate::domain::common::format::{count, date_time};
+use crate::domain::exchange::records::AssessmentRecord;
 use crate::domain::rubric::{self, federal, Assessment, Rule};
-use crate::format::{count, date_time};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -221,6 +221,6 @@ fn Readings() -> impl IntoView {
 }
 
 /// «22.11.2025 10:15».
-pub(crate) fn changed(at: &crate::domain::time::Timestamp) -> String {
+pub(crate) fn changed(at: &crate::domain::common::time::Timestamp) -> String {
     date_time(at)
 }

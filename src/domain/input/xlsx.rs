@@ -33,9 +33,9 @@ use super::{
     plan_columns, read_record, resolve_header, Cell, ColumnMapping, Parsed, ReadOptions,
     TablePreview,
 };
-use crate::domain::csv_write::shortest_decimal_comma;
-use crate::domain::problem::{column_letters, Place, Problem};
-use crate::domain::schema::schema;
+use crate::domain::common::format::shortest_decimal_comma;
+use crate::domain::contract::problem::{column_letters, Place, Problem};
+use crate::domain::contract::schema::schema;
 use calamine::{DataRef, Dimensions, ExcelDateTime, Reader, Xlsx, XlsxError};
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::io::Cursor;
@@ -1414,7 +1414,7 @@ fn iso_date(s: &str) -> String {
 mod tests {
     use super::super::{parse_file, parse_file_with, preview_table, MappedColumn};
     use super::*;
-    use crate::domain::problem::Severity;
+    use crate::domain::contract::problem::Severity;
     use rust_xlsxwriter::{ExcelDateTime as Date, Format, Workbook, Worksheet};
 
     const IDENTITY: [&str; 5] = [

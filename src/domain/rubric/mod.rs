@@ -1,3 +1,6 @@
+//! The folder `rubric`: the federal rubric of quality-management mechanisms as data and its
+//! scoring. Uses `common` only.
+//!
 //! Федеральная методика оценки механизмов управления качеством образования в субъектах РФ:
 //! рубрика как данные (`src/data/rubric.json`) и её подсчёт.
 //!
@@ -185,10 +188,10 @@ pub(crate) fn fmt_points(points: i32) -> String {
 }
 
 /// Русская форма слова после числа: `plural(3, "балл", "балла", "баллов")` → «балла».
-/// Правило одно на всё приложение: [`crate::format::plural`]; здесь — для целых со знаком.
+/// Правило одно на всё приложение: [`crate::domain::common::format::plural`]; здесь — для целых со знаком.
 pub fn plural<'a>(n: i64, one: &'a str, few: &'a str, many: &'a str) -> &'a str {
     let n = usize::try_from(n.unsigned_abs()).unwrap_or(usize::MAX);
-    crate::format::plural(n, one, few, many)
+    crate::domain::common::format::plural(n, one, few, many)
 }
 
 impl Rule {

@@ -30,7 +30,7 @@ pub fn format_percent(percent: f64) -> String {
     let text = format!("{rounded:.1}");
     let text = text.strip_suffix(".0").unwrap_or(&text).replace('.', ",");
     // A negative share (penalties) with the minus sign «−», as every number on screen.
-    format!("{} %", crate::format::minus(text))
+    format!("{} %", crate::domain::common::format::minus(text))
 }
 
 /// Сумма по группе пунктов.

@@ -2,18 +2,18 @@
 //! «сопоставить перечень школ с низкими результатами обучения с перечнем школ,
 //! функционирующих в неблагоприятных социальных условиях»), the schools of stable improvement
 //! («банк лучших практик со школ, показавших максимальное и стабильное улучшение учебных
-//! результатов»), and two runs compared. The computations are `domain::analysis`; this module
+//! результатов»), and two runs compared. The computations are `domain::method::analysis`; this module
 //! only shows them and hands their CSV for Excel to the browser.
 
 use crate::app::actions;
 use crate::app::files::TableFiles;
 use crate::app::state::app_state;
-use crate::domain::analysis::{
+use crate::domain::common::format::{num, plural};
+use crate::domain::method::analysis::{
     compare, comparison_table, cross_table, cross_table_counts_table, cross_table_schools_table,
     improvement_table, stable_improvement, Comparison, SchoolRef, READING,
 };
-use crate::domain::identify::Identification;
-use crate::format::{num, plural};
+use crate::domain::method::identify::Identification;
 use leptos::prelude::*;
 use std::sync::Arc;
 
@@ -32,7 +32,7 @@ fn names(list: &[SchoolRef]) -> String {
     if list.len() > NAMES_SHOWN {
         s.push_str(&format!(
             "; и ещё {} — в CSV",
-            crate::format::thousands(list.len() - NAMES_SHOWN)
+            crate::domain::common::format::thousands(list.len() - NAMES_SHOWN)
         ));
     }
     s
@@ -61,23 +61,23 @@ pub fn CrossTableView(r: Arc<Identification>) -> impl IntoView {
                 .map(|(j, c)| {
                     let n = c.count();
                     let mark = c.is_low_and_unfavourable();
-                    let label = format!("{}: {} — показать школы", c.label(), crate::format::thousands(n));
+                    let label = format!("{}: {} — показать школы", c.label(), crate::domain::common::format::thousands(n));
                     view! {
                         <td class="num" class:key-cell=mark>
                             {if n == 0 { view! { <span>"0"</span> }.into_any() } else {
-                                view! { <button type="button" class="link as-text" aria-label=label on:click=move |_| chosen.set(Some((i, j)))>{crate::format::thousands(n)}</button> }.into_any()
+                                view! { <button type="button" class="link as-text" aria-label=label on:click=move |_| chosen.set(Some((i, j)))>{crate::domain::common::format::thousands(n)}</button> }.into_any()
                             }}
                         </td>
                     }
                 })
                 .collect_view();
-            view! { <tr><th scope="row" title=row.results.label()>{row.results.short()}</th>{cells_view}<td class="num">{crate::format::thousands(row.total)}</td></tr> }
+            view! { <tr><th scope="row" title=row.results.label()>{row.results.short()}</th>{cells_view}<td class="num">{crate::domain::common::format::thousands(row.total)}</td></tr> }
         })
         .collect_view();
     let totals = t
         .column_totals
         .iter()
-        .map(|n| view! { <td class="num">{crate::format::thousands(*n)}</td> })
+        .map(|n| view! { <td class="num">{crate::domain::common::format::thousands(*n)}</td> })
         .collect_view();
     let both = t.low_and_unfavourable().map(|c| c.count()).unwrap_or(0);
     let csv = t.clone();
@@ -89,7 +89,7 @@ pub fn CrossTableView(r: Arc<Identification>) -> impl IntoView {
             <div class="table-wrap" role="region" aria-label="Перекрёстная таблица категорий" tabindex="0">
                 <table class="data" data-testid="cross-table">
                     <thead><tr><th scope="col">"Результаты \\ условия"</th>{head}<th scope="col" class="num">"Итого"</th></tr></thead>
-                    <tbody>{body}<tr class="total"><th scope="row">"Итого"</th>{totals}<td class="num">{crate::format::thousands(t.total)}</td></tr></tbody>
+                    <tbody>{body}<tr class="total"><th scope="row">"Итого"</th>{totals}<td class="num">{crate::domain::common::format::thousands(t.total)}</td></tr></tbody>
                 </table>
             </div>
             {move || chosen.get().and_then(|(i, j)| {
@@ -98,7 +98,7 @@ pub fn CrossTableView(r: Arc<Identification>) -> impl IntoView {
                     <div class="cell-list" role="region" aria-label="Школы выбранной клетки">
                         <h4>{format!("{} ({})", c.label(), c.schools.len())}</h4>
                         {(c.schools.len() > CELL_SHOWN).then(|| view! { <p class="hint">{format!("Показаны первые {CELL_SHOWN}; все — в файле «Школы по клеткам (CSV)».")}</p> })}
-                        <ul>{c.schools.iter().take(CELL_SHOWN).map(|s| view! { <li><super::card::CardButton school_id=s.school_id.clone() name=s.school_name.clone()/>{format!(" — {}", s.municipality)}</li> }).collect_view()}</ul>
+                        <ul>{c.schools.iter().take(CELL_SHOWN).map(|s| view! { <li><super::card_opening::CardButton school_id=s.school_id.clone() name=s.school_name.clone()/>{format!(" — {}", s.municipality)}</li> }).collect_view()}</ul>
                     </div>
                 })
             })}
@@ -130,7 +130,7 @@ pub fn ImprovementView(r: Arc<Identification>) -> impl IntoView {
             view! {
                 <tr>
                     <td class="num">{k + 1}</td>
-                    <td><super::card::CardButton school_id=i.school.school_id.clone() name=i.school.school_name.clone()/></td>
+                    <td><super::card_opening::CardButton school_id=i.school.school_id.clone() name=i.school.school_name.clone()/></td>
                     <td>{i.school.municipality.clone()}</td>
                     <td>{i.pool_label.clone()}</td>
                     <td>{path}</td>
@@ -228,14 +228,14 @@ fn ComparisonView(c: Comparison) -> impl IntoView {
         .iter()
         .map(|k| {
             let by_muni = |m: &std::collections::BTreeMap<String, usize>| {
-                m.iter().map(|(k, v)| format!("{k}: {}", crate::format::thousands(*v))).collect::<Vec<_>>().join(", ")
+                m.iter().map(|(k, v)| format!("{k}: {}", crate::domain::common::format::thousands(*v))).collect::<Vec<_>>().join(", ")
             };
             view! {
                 <tr>
                     <th scope="row">{k.category.label()}</th>
-                    <td class="num">{crate::format::thousands(k.entered.len())}</td>
+                    <td class="num">{crate::domain::common::format::thousands(k.entered.len())}</td>
                     <td>{names(&k.entered)}<br/><small>{by_muni(&k.entered_by_municipality)}</small></td>
-                    <td class="num">{crate::format::thousands(k.left.len())}</td>
+                    <td class="num">{crate::domain::common::format::thousands(k.left.len())}</td>
                     <td>{names(&k.left)}<br/><small>{by_muni(&k.left_by_municipality)}</small></td>
                 </tr>
             }

@@ -4,6 +4,7 @@
 //! partner with the agreement), the ranked partner candidates with why, its self-assessment
 //! and programme if its file carried them, and its categories across all stored runs.
 
+use super::card_opening::close_card;
 use super::support::SupportEditor;
 use super::RunContext;
 use crate::app::actions;
@@ -11,69 +12,13 @@ use crate::app::components::ReadFailed;
 use crate::app::pages::school::assess::SummaryTable;
 use crate::app::pages::school::placement::PlacementView;
 use crate::app::pages::school::report::ProgrammeView;
-use crate::domain::analysis::HistoryEntry;
-use crate::domain::placement::{place, social_profile};
-use crate::domain::reference::ReferencePayload;
-use crate::domain::self_assessment::summary;
+use crate::domain::common::format::{date_time, num};
+use crate::domain::method::analysis::HistoryEntry;
+use crate::domain::method::placement::{place, social_profile};
+use crate::domain::method::reference::ReferencePayload;
+use crate::domain::school::self_assessment::summary;
 use crate::domain::support::candidates;
-use crate::format::{date_time, num};
 use leptos::prelude::*;
-
-thread_local! {
-    /// The control that opened the card: closing the card gives it the focus back.
-    static OPENER: std::cell::RefCell<Option<web_sys::HtmlElement>> = const { std::cell::RefCell::new(None) };
-}
-
-/// Opens the card of a school (and moves the focus to it); remembers the control that opened
-/// it, for [`close_card`].
-pub fn open_card(ctx: RunContext, school_id: &str) {
-    let opener = document()
-        .active_element()
-        .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok())
-        .filter(|e| e.closest("#school-card").ok().flatten().is_none());
-    if opener.is_some() {
-        OPENER.with(|o| *o.borrow_mut() = opener);
-    }
-    ctx.card.set(Some(school_id.to_string()));
-    // The card is drawn on the next tick; then its heading takes the focus.
-    set_timeout(
-        || {
-            if let Some(h) = document().get_element_by_id("card-h") {
-                if let Ok(h) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(h) {
-                    let _ = h.focus();
-                    h.scroll_into_view();
-                }
-            }
-        },
-        std::time::Duration::from_millis(50),
-    );
-}
-
-/// Closes the card; the focus goes back to the control that opened it, or, when that is
-/// gone (its list was closed), to the run's results heading.
-pub fn close_card(ctx: RunContext) {
-    ctx.card.set(None);
-    let opener = OPENER.with(|o| o.borrow_mut().take());
-    set_timeout(
-        move || match opener.filter(|o| o.is_connected()) {
-            Some(o) => {
-                let _ = o.focus();
-            }
-            None => crate::app::components::focus_now("run-results"),
-        },
-        std::time::Duration::from_millis(0),
-    );
-}
-
-/// A button that opens a school's card, for the first cell of a list's row.
-#[component]
-pub fn CardButton(#[prop(into)] school_id: String, #[prop(into)] name: String) -> impl IntoView {
-    let ctx = expect_context::<RunContext>();
-    let label = format!("Карточка школы «{name}»");
-    view! {
-        <button type="button" class="link card-open as-text" aria-label=label on:click=move |_| open_card(ctx, &school_id)>{name.clone()}</button>
-    }
-}
 
 #[component]
 pub fn SchoolCard() -> impl IntoView {
@@ -121,7 +66,7 @@ fn CardBody(school_id: String) -> impl IntoView {
     .collect::<Vec<_>>()
     .join("; ");
     let missing = (s.results_category
-        == Some(crate::domain::identify::ResultsCategory::Insufficient))
+        == Some(crate::domain::method::identify::ResultsCategory::Insufficient))
     .then(|| s.missing(&r.years))
     .filter(|m| !m.is_empty());
     let ranked = candidates(&r, &school_id, 8);
@@ -209,7 +154,7 @@ fn HistoryTable(entries: Vec<HistoryEntry>) -> impl IntoView {
                     let absent = e.school.is_none();
                     view! {
                         <tr>
-                            <th scope="row">{format!("{} ({})", e.run_label, crate::domain::time::Timestamp::parse(&e.run_date).map(|t| date_time(&t)).unwrap_or(e.run_date.clone()))}</th>
+                            <th scope="row">{format!("{} ({})", e.run_label, crate::domain::common::time::Timestamp::parse(&e.run_date).map(|t| date_time(&t)).unwrap_or(e.run_date.clone()))}</th>
                             <td>{years}</td>
                             <td>{if absent { "нет в расчёте".to_string() } else { e.excluded.clone().unwrap_or_else(|| e.results_category.map(|c| c.label().to_string()).unwrap_or_else(|| "—".into())) }}</td>
                             <td>{e.social_category.map(|c| c.label()).unwrap_or("—")}</td>

@@ -6,9 +6,9 @@
 use crate::app::chart::{paint, Chart};
 use crate::app::files::TableFiles;
 use crate::charts::{context_scatter, context_scatter_text, ContextScatter};
-use crate::domain::identify::csv::context_fits_table;
-use crate::domain::identify::Identification;
-use crate::format::{num, pct};
+use crate::domain::common::format::{num, pct};
+use crate::domain::method::identify::csv::context_fits_table;
+use crate::domain::method::identify::Identification;
 use leptos::prelude::*;
 use std::sync::Arc;
 
@@ -38,7 +38,7 @@ pub fn ContextSection(r: Arc<Identification>) -> impl IntoView {
                 <tr>
                     <td>{label}</td>
                     <td class="num">{f.year}</td>
-                    <td class="num">{crate::format::thousands(f.n)}</td>
+                    <td class="num">{crate::domain::common::format::thousands(f.n)}</td>
                     <td class="num">{num(f.slope, 3)}</td>
                     <td class="num">{num(f.intercept, 3)}</td>
                     <td class="num">{num(f.r2, 3)}</td>

@@ -5,6 +5,7 @@
 
 mod analysis;
 mod card;
+mod card_opening;
 mod context;
 pub(crate) mod monitoring;
 mod params;
@@ -13,21 +14,22 @@ mod support;
 
 use crate::app::actions;
 use crate::app::chart::{paint, Chart};
+use crate::app::components::rows_shown;
 use crate::app::components::{Dialog, Pager};
 use crate::app::files::TableFiles;
-use crate::app::print::{print_page, rows_shown};
+use crate::app::print::print_page;
 use crate::app::state::{app_state, NoticeKind};
 use crate::charts::{
     identification_scatter, index_histogram, IdentificationScatter, IndexHistogram,
 };
-use crate::domain::catalog::{data_groups, GroupCompleteness, RunHeader};
-use crate::domain::identify::method::method;
-use crate::domain::identify::{
+use crate::domain::common::format::{count, num, pct, thousands};
+use crate::domain::exchange::catalog::{data_groups, GroupCompleteness, RunHeader};
+use crate::domain::exchange::records::{RunRecord, RunScope};
+use crate::domain::method::identify::method::method;
+use crate::domain::method::identify::{
     Identification, Params, ResultsCategory, SchoolResult, SocialCategory,
 };
-use crate::domain::records::{RunRecord, RunScope};
-use crate::domain::result_workbook::{LISTS, RESILIENT};
-use crate::format::{count, num, pct, thousands};
+use crate::domain::reports::result_workbook::{LISTS, RESILIENT};
 use crate::protocol::Export;
 use leptos::prelude::*;
 use std::collections::{BTreeMap, HashMap};
@@ -39,7 +41,7 @@ use wasm_bindgen::JsCast;
 pub struct RunData {
     pub result: Arc<Identification>,
     /// The run's reference values (for the school card's placement and social profile).
-    pub reference: Vec<crate::domain::reference::ReferencePool>,
+    pub reference: Vec<crate::domain::method::reference::ReferencePool>,
 }
 
 /// What the parts of a run's view share: the run, the open school card, the project year.
@@ -538,7 +540,7 @@ fn RunView(#[prop(into)] run_id: String, params: RwSignal<Params>) -> impl IntoV
                 let same = own == Params::default();
                 view! {
                     <div class="run-params">
-                        <p>{if same { "Параметры расчёта — как в методике. ".to_string() } else { "Параметры расчёта изменены. ".to_string() + &crate::domain::report::method_paragraph(&own, &years) + " " }}
+                        <p>{if same { "Параметры расчёта — как в методике. ".to_string() } else { "Параметры расчёта изменены. ".to_string() + &crate::domain::reports::report::method_paragraph(&own, &years) + " " }}
                             <button type="button" class="link" on:click=move |_| {
                                 params.set(own.clone());
                                 if let Some(d) = document().get_element_by_id("run-params") { let _ = d.set_attribute("open", ""); }
@@ -740,7 +742,7 @@ fn ChartsSection(r: Arc<Identification>) -> impl IntoView {
                     <table class="data compact">
                         <thead><tr><th scope="col">"Индекс"</th><th scope="col" class="num">"Школ"</th></tr></thead>
                         <tbody>{counts.into_iter().enumerate().map(|(i, n)| view! {
-                            <tr><td>{format!("{}–{}", num(Some(i as f64 / bins as f64), 2), num(Some((i + 1) as f64 / bins as f64), 2))}</td><td class="num">{crate::format::thousands(n)}</td></tr>
+                            <tr><td>{format!("{}–{}", num(Some(i as f64 / bins as f64), 2), num(Some((i + 1) as f64 / bins as f64), 2))}</td><td class="num">{crate::domain::common::format::thousands(n)}</td></tr>
                         }).collect_view()}</tbody>
                     </table>
                 }
@@ -813,10 +815,10 @@ fn pool_name(labels: &HashMap<String, String>, id: &str) -> String {
         .filter(|l| l.as_str() != id)
         .cloned()
         .or_else(|| {
-            crate::domain::row::SchoolType::ALL
+            crate::domain::contract::row::SchoolType::ALL
                 .into_iter()
                 .find(|t| t.id() == id)
-                .map(|t| crate::domain::identify::Pool::of_type(t).label)
+                .map(|t| crate::domain::method::identify::Pool::of_type(t).label)
         })
         .unwrap_or_else(|| id.to_string())
 }
@@ -891,7 +893,7 @@ fn SchoolList(
             let under = format!("{} · {pool}", s.municipality);
             view! {
                 <tr>
-                    <th scope="row"><card::CardButton school_id=s.school_id.clone() name=s.school_name.clone()/><span class="sub">{under}</span></th>
+                    <th scope="row"><card_opening::CardButton school_id=s.school_id.clone() name=s.school_name.clone()/><span class="sub">{under}</span></th>
                     <td class="num">{num(y.as_ref().and_then(|y| y.results_index), 3)}</td>
                     <td class="num">{num(y.as_ref().and_then(|y| y.social_index), 3)}</td>
                     <td class="long">
@@ -905,7 +907,7 @@ fn SchoolList(
     };
     let build = move || {
         let chosen: Vec<&SchoolResult> = csv_items.iter().map(|&i| &csv_r.schools[i]).collect();
-        crate::domain::analysis::school_list_table(&csv_r, &chosen, year)
+        crate::domain::method::analysis::school_list_table(&csv_r, &chosen, year)
     };
     view! {
         <p class="actions"><TableFiles label="Список" what=format!("список {sheet}") sheet=sheet table=build/></p>
@@ -929,7 +931,7 @@ fn SchoolList(
 #[component]
 fn MunicipalityTable(r: Arc<Identification>) -> impl IntoView {
     let csv_r = r.clone();
-    let build = move || crate::domain::analysis::municipalities_table(&csv_r);
+    let build = move || crate::domain::method::analysis::municipalities_table(&csv_r);
     let rows: Vec<_> = r
         .summary
         .municipalities

@@ -6,18 +6,18 @@
 //! documents the data service keeps with the school records.
 
 use crate::app::actions;
+use crate::app::components::rows_shown;
 use crate::app::components::Pager;
 use crate::app::files::TableFiles;
-use crate::app::print::rows_shown;
 use crate::app::state::app_state;
-use crate::domain::monitoring::{
+use crate::domain::common::format::num;
+use crate::domain::exchange::records::{SchoolDocuments, SchoolIdentity};
+use crate::domain::reports::monitoring::{
     depth_note, monitoring_coverage_table, monitoring_long_table, monitoring_shares_table,
     monitoring_table, programme_list, programme_table, programme_targets_table, Judgement,
     MonitoringTable, ProgrammeRow,
 };
-use crate::domain::records::{SchoolDocuments, SchoolIdentity};
-use crate::domain::table::Table;
-use crate::format::num;
+use crate::domain::tables::table::Table;
 use leptos::prelude::*;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -175,7 +175,7 @@ fn TableView(table: Arc<MonitoringTable>) -> impl IntoView {
         g.coverage
             .iter()
             .map(|c| {
-                view! { <li>{format!("{} год: самооценка есть у {} из {} {} ({})", c.year, c.assessed, c.schools, crate::format::plural(c.schools, "школы", "школ", "школ"), c.share.map_or("—".into(), |s| format!("{} %", num(Some(s), 0))))}</li> }
+                view! { <li>{format!("{} год: самооценка есть у {} из {} {} ({})", c.year, c.assessed, c.schools, crate::domain::common::format::plural(c.schools, "школы", "школ", "школ"), c.share.map_or("—".into(), |s| format!("{} %", num(Some(s), 0))))}</li> }
             })
             .collect_view()
     };

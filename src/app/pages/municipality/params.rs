@@ -2,12 +2,14 @@
 //! seed's own words beside it (the texts are data: `src/data/parameters.json`). The page keeps
 //! the parameters in one signal; the panel edits it and says what is wrong in Russian.
 
-use crate::domain::identify::params::{parameter_text, parse_years, MeanWeighting, SocialRule};
-use crate::domain::identify::Params;
+use crate::domain::common::format::num;
+use crate::domain::contract::row::SchoolType;
+use crate::domain::contract::schema::schema;
 use crate::domain::input::parse_number;
-use crate::domain::row::SchoolType;
-use crate::domain::schema::schema;
-use crate::format::num;
+use crate::domain::method::identify::params::{
+    parameter_text, parse_years, MeanWeighting, SocialRule,
+};
+use crate::domain::method::identify::Params;
 use leptos::prelude::*;
 
 /// The seed's words for a parameter, under its field.

@@ -7,9 +7,11 @@
 use crate::app::actions;
 use crate::app::files::TableFiles;
 use crate::app::state::app_state;
-use crate::domain::identify::robustness::{robust_low_table, robustness_table, List, Robustness};
-use crate::domain::identify::Identification;
-use crate::format::count;
+use crate::domain::common::format::count;
+use crate::domain::method::identify::robustness::{
+    robust_low_table, robustness_table, List, Robustness,
+};
+use crate::domain::method::identify::Identification;
 use leptos::prelude::*;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -83,8 +85,8 @@ fn RobustnessView(
                         <td class="num">
                             {c.alternative}
                             <span class="hint">{format!(" (+{} / −{})", c.entered.len(), c.left.len())}</span>
-                            {who(format!("вошли: {}", crate::format::thousands(c.entered.len())), &c.entered)}
-                            {who(format!("вышли: {}", crate::format::thousands(c.left.len())), &c.left)}
+                            {who(format!("вошли: {}", crate::domain::common::format::thousands(c.entered.len())), &c.entered)}
+                            {who(format!("вышли: {}", crate::domain::common::format::thousands(c.left.len())), &c.left)}
                         </td>
                     }
                     .into_any(),
@@ -150,7 +152,7 @@ fn RobustnessView(
         <ul class="robust-list">{robust.into_iter().map(|s| view! { <li>{format!("{} ({})", s.school_name, s.municipality)}</li> }).collect_view()}</ul>
         {(!shaky.is_empty()).then(|| view! {
             <details class="list" data-print-open="">
-                <summary>{format!("ШНРО, которые выходят из списка хотя бы при одном прочтении: {}", crate::format::thousands(shaky.len()))}</summary>
+                <summary>{format!("ШНРО, которые выходят из списка хотя бы при одном прочтении: {}", crate::domain::common::format::thousands(shaky.len()))}</summary>
                 <ul>{shaky.into_iter().map(|s| view! { <li>{format!("{} ({}) — остаётся в {} из {run_n}", s.school_name, s.municipality, s.stays_in)}</li> }).collect_view()}</ul>
             </details>
         })}

@@ -2,21 +2,21 @@
 //! school is assigned to each with the agreement, and the project's figures computed from what
 //! is stored. The decisions are written to the schools' records through the data service.
 
-use super::card::CardButton;
+use super::card_opening::CardButton;
 use super::RunContext;
 use crate::app::actions;
+use crate::app::components::rows_shown;
 use crate::app::components::{Dialog, Pager};
 use crate::app::files::TableFiles;
-use crate::app::print::rows_shown;
 use crate::app::state::app_state;
-use crate::domain::catalog::SchoolSummary;
-use crate::domain::project::{mark_all, unmark};
+use crate::domain::common::format::{count, num, plural};
+use crate::domain::common::time::date_ru;
+use crate::domain::exchange::catalog::SchoolSummary;
+use crate::domain::exchange::project::{mark_all, unmark};
 use crate::domain::support::{
     figures_table, participants_table, project_figures, project_lines, Agreement, PartnerCandidate,
     Support, SupportView, FIGURES_READING,
 };
-use crate::domain::time::date_ru;
-use crate::format::{count, num, plural};
 use leptos::prelude::*;
 use std::collections::HashMap;
 
@@ -277,8 +277,8 @@ pub fn ProjectSection() -> impl IntoView {
                     <table class="data compact" data-testid="project-figures">
                         <thead><tr><th scope="col">"Показатель"</th><th scope="col" class="num">"Число"</th><th scope="col" class="num">"Из"</th><th scope="col" class="num">"Доля"</th></tr></thead>
                         <tbody>{f.figures().into_iter().map(|x| view! {
-                            <tr data-figure=x.id><th scope="row">{x.label.clone()}</th><td class="num">{crate::format::thousands(x.count)}</td>
-                                <td class="num">{x.of.map(crate::format::thousands).unwrap_or_else(|| "—".into())}</td>
+                            <tr data-figure=x.id><th scope="row">{x.label.clone()}</th><td class="num">{crate::domain::common::format::thousands(x.count)}</td>
+                                <td class="num">{x.of.map(crate::domain::common::format::thousands).unwrap_or_else(|| "—".into())}</td>
                                 <td class="num">{x.percent().map(|p| format!("{} %", num(Some(p), 1))).unwrap_or_else(|| "—".into())}</td></tr>
                         }).collect_view()}</tbody>
                     </table>

@@ -6,9 +6,9 @@ use super::results::overall_percent;
 use super::{changed, href, percent, save, title_of};
 use crate::app::actions;
 use crate::app::state::{app_state, NoticeKind};
-use crate::domain::records::{AssessmentRecord, Origin, RecordMeta};
+use crate::domain::common::format::count;
+use crate::domain::exchange::records::{AssessmentRecord, Origin, RecordMeta};
 use crate::domain::rubric::{federal, Assessment, OrgLevel, Organisation};
-use crate::format::count;
 use crate::storage::browser;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -41,7 +41,7 @@ struct ListRow {
     year: i32,
     percent: f64,
     answered: usize,
-    modified: crate::domain::time::Timestamp,
+    modified: crate::domain::common::time::Timestamp,
     imported: bool,
 }
 

@@ -7,7 +7,7 @@ use crate::app::chart::{paint, Chart};
 use crate::app::print::print_page;
 use crate::app::state::app_state;
 use crate::charts::{rubric_bars, rubric_heatmap, RubricBars, RubricHeatmap};
-use crate::domain::records::AssessmentRecord;
+use crate::domain::exchange::records::AssessmentRecord;
 use crate::domain::rubric::{federal, fmt_points, score, weak_links, Assessment, Scores, Tally};
 use leptos::prelude::*;
 
@@ -71,12 +71,13 @@ pub fn Results(draft: RwSignal<Option<AssessmentRecord>>) -> impl IntoView {
             })
         })
     };
-    let today = crate::storage::browser::now().date_ru(crate::format::local_offset_minutes());
+    let today = crate::storage::browser::now()
+        .date_ru(crate::domain::common::format::local_offset_minutes());
     view! {
         <section class="document" aria-labelledby="rb-results-h" data-doc-title=doc_title data-doc-date=today>
             <h2 id="rb-results-h">"Результаты"</h2>
             <p class="actions"><button type="button" id="rubric-print" on:click=move |_| print_page(state)>"Печать / Сохранить как PDF"</button></p>
-            <p class="rb-progress">{move || format!("Отвечено {} из {total} {}; строки без ответа считаются за 0 баллов.", answered(), crate::format::plural(total, "строки", "строк", "строк"))}</p>
+            <p class="rb-progress">{move || format!("Отвечено {} из {total} {}; строки без ответа считаются за 0 баллов.", answered(), crate::domain::common::format::plural(total, "строки", "строк", "строк"))}</p>
             {table}
             <h3>"Тепловая карта: системы × этапы управленческого цикла"</h3>
             <Chart

@@ -4,7 +4,7 @@
 
 use crate::app::autosave::{self, AutoSave, SaveStatus, Saved};
 use crate::app::state::AppState;
-use crate::domain::records::AssessmentRecord;
+use crate::domain::exchange::records::AssessmentRecord;
 use crate::storage::records as stored;
 use crate::storage::{Db, StorageError};
 use leptos::prelude::*;
@@ -39,7 +39,7 @@ pub fn flush(state: AppState, status: RwSignal<SaveStatus>) {
 /// Writes one record in one transaction and patches the page's overview with it.
 pub async fn write(state: AppState, record: &AssessmentRecord) -> Result<(), StorageError> {
     Db::write_one(stored::put_assessment(record)).await?;
-    state.patch(&crate::domain::catalog::Change {
+    state.patch(&crate::domain::exchange::catalog::Change {
         assessments: vec![record.clone()],
         ..Default::default()
     });

@@ -8,7 +8,7 @@
 
 use super::{jump, save, Ws};
 use crate::domain::input::parse_number;
-use crate::domain::self_assessment::{
+use crate::domain::school::self_assessment::{
     check_answer, questionnaire, summary, AnswerField, AnswerType, AnswerValue, Item, Summary,
 };
 use crate::domain::workspace::Workspace;
@@ -126,16 +126,18 @@ fn ItemForm(ws: Ws, item: &'static Item, year: i32) -> impl IntoView {
             .unwrap_or_default()
     });
     let problem = Memo::new(move |_| check_answer(item, &answer()).err());
-    let set = move |delay: u32, f: Box<dyn FnOnce(&mut crate::domain::self_assessment::Answer)>| {
-        ws.edit(delay, move |w| {
-            let sa = w.self_assessment_mut(year);
-            let a = sa.answers.entry(item.id.clone()).or_default();
-            f(a);
-            if *a == Default::default() {
-                sa.answers.remove(&item.id);
-            }
-        })
-    };
+    let set =
+        move |delay: u32,
+              f: Box<dyn FnOnce(&mut crate::domain::school::self_assessment::Answer)>| {
+            ws.edit(delay, move |w| {
+                let sa = w.self_assessment_mut(year);
+                let a = sa.answers.entry(item.id.clone()).or_default();
+                f(a);
+                if *a == Default::default() {
+                    sa.answers.remove(&item.id);
+                }
+            })
+        };
     let input = match item.answer {
         AnswerType::YesNo => {
             // Two choices, neither ticked until the school answers; «Очистить ответ» takes an
@@ -158,7 +160,7 @@ fn ItemForm(ws: Ws, item: &'static Item, year: i32) -> impl IntoView {
         }
         _ => {
             let text = match initial.value {
-                AnswerValue::Number(v) => crate::domain::csv_write::shortest_decimal_comma(v),
+                AnswerValue::Number(v) => crate::domain::common::format::shortest_decimal_comma(v),
                 _ => String::new(),
             };
             let typed = RwSignal::new(None::<String>);
@@ -241,7 +243,7 @@ pub fn AssessSummary(ws: Ws, year: Signal<i32>) -> impl IntoView {
 /// numbers without a norm and unanswered, as [`Questionnaire::listed`] classifies them by the
 /// item's polarity.
 ///
-/// [`Questionnaire::listed`]: crate::domain::self_assessment::Questionnaire::listed
+/// [`Questionnaire::listed`]: crate::domain::school::self_assessment::Questionnaire::listed
 #[component]
 pub fn SummaryTable(summary: Summary) -> impl IntoView {
     let q = questionnaire();

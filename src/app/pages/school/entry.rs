@@ -12,8 +12,8 @@
 use super::{picked_file, save, Ws};
 use crate::app::actions;
 use crate::app::state::NoticeKind;
-use crate::domain::schema::schema;
-use crate::domain::school_entry::{check_cell, unit};
+use crate::domain::contract::schema::schema;
+use crate::domain::workspace::school_entry::{check_cell, unit};
 use crate::domain::workspace::take_own_rows;
 use leptos::prelude::*;
 

@@ -13,15 +13,15 @@ use crate::app::actions;
 use crate::app::chart::{paint, Chart};
 use crate::app::state::NoticeKind;
 use crate::charts::{school_trajectory, SchoolTrajectory};
-use crate::domain::identify::Params;
-use crate::domain::placement::{
+use crate::domain::common::format::{local_offset_minutes, num};
+use crate::domain::contract::row::Row;
+use crate::domain::contract::schema::schema;
+use crate::domain::method::identify::Params;
+use crate::domain::method::placement::{
     category_sentence, distance_words, missing_without_reference, place, years_words, MissingKind,
     Placement as Placed,
 };
-use crate::domain::row::Row;
-use crate::domain::schema::schema;
 use crate::domain::workspace::SavedReference;
-use crate::format::{local_offset_minutes, num};
 use leptos::prelude::*;
 
 /// The rows of the draft that pass the checks (cells with errors are left out).
@@ -83,13 +83,13 @@ pub fn Placement(ws: Ws) -> impl IntoView {
                     o.references
                         .iter()
                         .filter_map(|r| {
-                            let pb = crate::domain::bundle::ParsedBundle {
+                            let pb = crate::domain::exchange::bundle::ParsedBundle {
                                 file: format!(
                                     "эталон из хранилища от {}",
                                     r.received_at.date_ru(local_offset_minutes())
                                 ),
                                 bundle: r.bundle.clone(),
-                                payload: crate::domain::bundle::Payload::Reference(
+                                payload: crate::domain::exchange::bundle::Payload::Reference(
                                     serde_json::from_value(r.bundle.payload.clone()).ok()?,
                                 ),
                                 warnings: Vec::new(),

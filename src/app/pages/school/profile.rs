@@ -3,9 +3,9 @@
 use super::{save, this_year, Tab, Ws};
 use crate::app::actions;
 use crate::app::state::NoticeKind;
-use crate::domain::records::SchoolIdentity;
-use crate::domain::row::SchoolType;
-use crate::domain::school_entry::{identity_problems, type_exclusion};
+use crate::domain::contract::row::SchoolType;
+use crate::domain::exchange::records::SchoolIdentity;
+use crate::domain::workspace::school_entry::{identity_problems, type_exclusion};
 use crate::domain::workspace::Workspace;
 use leptos::prelude::*;
 
@@ -108,9 +108,9 @@ pub fn Picker(
                     <label for="school-select">{move || {
                         let (n, shown) = matching.get();
                         if n > shown.len() {
-                            format!("Школа (показаны {} из {}; уточните поиск)", crate::format::thousands(shown.len()), crate::format::thousands(n))
+                            format!("Школа (показаны {} из {}; уточните поиск)", crate::domain::common::format::thousands(shown.len()), crate::domain::common::format::thousands(n))
                         } else {
-                            format!("Школа ({})", crate::format::thousands(n))
+                            format!("Школа ({})", crate::domain::common::format::thousands(n))
                         }
                     }}</label>
                     <select id="school-select" on:change=move |ev| { stored_id.set(event_target_value(&ev)); ws.current.set(None); } prop:value=move || { matching.track(); stored_id.get() }>

@@ -6,13 +6,13 @@
 use super::placement::draft_rows;
 use super::{save, Ws};
 use crate::app::state::NoticeKind;
+use crate::domain::contract::schema::{schema, Kind};
 use crate::domain::input::parse_number;
-use crate::domain::placement::{place, Placement};
-use crate::domain::programme::{
+use crate::domain::method::placement::{place, Placement};
+use crate::domain::school::programme::{
     validate, Better, Checkpoint, Measure, ProblemZone, Programme, Target, ZoneOrigin,
 };
-use crate::domain::schema::{schema, Kind};
-use crate::domain::self_assessment::{questionnaire, summary};
+use crate::domain::school::self_assessment::{questionnaire, summary};
 use leptos::prelude::*;
 
 /// The school placed by its reference, if it has one and can be placed.
@@ -26,7 +26,7 @@ fn placed(ws: Ws) -> Option<Placement> {
 
 /// Why the school needs a programme by its placement (ШНРО, «группа риска», ШНСУ), if it does.
 fn basis_of(p: Option<&Placement>) -> Option<String> {
-    use crate::domain::identify::{ResultsCategory, SocialCategory};
+    use crate::domain::method::identify::{ResultsCategory, SocialCategory};
     let p = p?;
     let mut why = Vec::new();
     if let Some(c @ (ResultsCategory::Low | ResultsCategory::Risk)) = p.results_category {
@@ -90,8 +90,8 @@ fn suggestions(ws: Ws, placement: Option<&Placement>) -> Vec<ProblemZone> {
 /// components: a higher mean is better), lower for the social shares (higher = worse
 /// conditions), higher otherwise.
 fn better_of(column: &str) -> Better {
-    use crate::domain::identify::method::{method, Rule};
-    use crate::domain::stats::Direction;
+    use crate::domain::method::identify::method::{method, Rule};
+    use crate::domain::method::stats::Direction;
     let m = method();
     if let Some(c) = m
         .results
@@ -151,7 +151,7 @@ fn number(text: &str) -> Option<f64> {
 }
 
 fn value_text(v: Option<f64>) -> String {
-    v.map(crate::domain::csv_write::shortest_decimal_comma)
+    v.map(crate::domain::common::format::shortest_decimal_comma)
         .unwrap_or_default()
 }
 

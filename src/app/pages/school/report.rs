@@ -9,11 +9,11 @@
 use super::assess::SummaryTable;
 use super::placement::{draft_rows, PlacementView, Trajectory};
 use super::Ws;
-use crate::domain::placement::place;
-use crate::domain::programme::{Checkpoint, Programme};
-use crate::domain::self_assessment::summary;
-use crate::domain::time::date_ru;
-use crate::format::{local_offset_minutes, num};
+use crate::domain::common::format::{local_offset_minutes, num};
+use crate::domain::common::time::date_ru;
+use crate::domain::method::placement::place;
+use crate::domain::school::programme::{Checkpoint, Programme};
+use crate::domain::school::self_assessment::summary;
 use leptos::prelude::*;
 
 /// A line to fill in by hand where a requisite is not known.
@@ -127,7 +127,7 @@ fn point_cell(c: &Checkpoint) -> impl IntoView {
 /// A programme as a document: basis, problem zones, targets with the three monitoring points,
 /// measures (also in the municipality's school card). Dates as ДД.ММ.ГГГГ; «Достигнута» only
 /// by the final value («нет данных» before it, see
-/// [`crate::domain::programme::Target::reached`]).
+/// [`crate::domain::school::programme::Target::reached`]).
 #[component]
 pub fn ProgrammeView(prog: Programme) -> impl IntoView {
     view! {

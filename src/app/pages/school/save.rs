@@ -32,7 +32,7 @@ pub async fn list() -> Result<(Vec<Workspace>, Vec<String>), StorageError> {
     for t in texts {
         match serde_json::from_str::<Workspace>(&t) {
             Ok(w) => out.push(w),
-            Err(e) => bad.push(crate::domain::problem::serde_error_ru(&e)),
+            Err(e) => bad.push(crate::domain::contract::problem::serde_error_ru(&e)),
         }
     }
     out.sort_by(|a, b| a.profile.school_name.cmp(&b.profile.school_name));

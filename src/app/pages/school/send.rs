@@ -10,12 +10,12 @@ use super::Ws;
 use crate::app::actions;
 use crate::app::components::ReadFailed;
 use crate::app::state::NoticeKind;
-use crate::domain::problem::Severity;
-use crate::domain::row::Row;
-use crate::domain::school_entry::identity_problems;
-use crate::domain::self_assessment::questionnaire;
+use crate::domain::common::format::{ellipsis, plural};
+use crate::domain::contract::problem::Severity;
+use crate::domain::contract::row::Row;
+use crate::domain::school::self_assessment::questionnaire;
+use crate::domain::workspace::school_entry::identity_problems;
 use crate::domain::workspace::Workspace;
-use crate::format::{ellipsis, plural};
 use leptos::prelude::*;
 
 /// A problem that stops the file, and where it is corrected: the section (its tab's id) and
@@ -123,7 +123,7 @@ fn problems(w: &Workspace) -> Vec<Problem> {
     }
     if let Some(p) = &docs.programme {
         out.extend(
-            crate::domain::programme::validate(p)
+            crate::domain::school::programme::validate(p)
                 .into_iter()
                 .map(|m| Problem::plain(format!("Программа: {m}"))),
         );
@@ -283,7 +283,7 @@ pub fn Send(ws: Ws) -> impl IntoView {
                 </div>
             })}
             {move || ws.current.with(|w| w.as_ref().and_then(|w| w.confirmed_at.clone())).map(|at| view! {
-                <p class="hint">{format!("Последнее сохранение данных школы: {}", crate::format::date_time(&at))}</p>
+                <p class="hint">{format!("Последнее сохранение данных школы: {}", crate::domain::common::format::date_time(&at))}</p>
             })}
             <p class="actions">
                 <button type="button" id="send-save" prop:disabled=move || busy.get() on:click=move |_| save(false)>"Сохранить данные школы"</button>

@@ -6,10 +6,10 @@ use super::assess::SummaryTable;
 use super::{profile, Tab, Ws};
 use crate::app::actions;
 use crate::app::components::ReadFailed;
-use crate::domain::row::Row;
-use crate::domain::schema::{schema, Kind};
-use crate::domain::self_assessment::summary;
-use crate::format::num;
+use crate::domain::common::format::num;
+use crate::domain::contract::row::Row;
+use crate::domain::contract::schema::{schema, Kind};
+use crate::domain::school::self_assessment::summary;
 use leptos::prelude::*;
 
 #[component]

@@ -1,0 +1,243 @@
+//! The report's sections that come from outside the run: the summary of the municipal
+//! monitoring of self-assessments and the figures of the support project. [`crate::domain::reports::report`]
+//! places them before the recommendations.
+
+use crate::domain::common::format::decimal_comma;
+use crate::domain::reports::monitoring::{depth_note, MonitoringTable};
+use crate::domain::reports::report::{ReportTable, Section};
+use crate::domain::support::ProjectFigures;
+
+pub const MONITORING: &str = "monitoring";
+pub const FIGURES: &str = "figures";
+
+fn percent(v: Option<f64>) -> String {
+    v.map_or("—".to_string(), |v| {
+        format!("{} %", decimal_comma((v * 10.0).round() / 10.0))
+    })
+}
+
+fn change(v: Option<f64>) -> String {
+    match v {
+        None => "—".into(),
+        Some(v) if v > 0.0 => format!("+{} п. п.", crate::domain::common::format::num(Some(v), 1)),
+        Some(v) => format!("{} п. п.", crate::domain::common::format::num(Some(v), 1)),
+    }
+}
+
+/// The monitoring summary for one municipality (`None` — all): coverage by year, and per
+/// indicator the share of schools meeting it in the latest year with its change; the
+/// `weakest` indicators with the lowest shares are named in a paragraph.
+pub fn monitoring_section(
+    t: &MonitoringTable,
+    municipality: Option<&str>,
+    weakest: usize,
+) -> Section {
+    let mut s = Section {
+        id: MONITORING.into(),
+        heading: "Муниципальный мониторинг по самооценкам школ".into(),
+        ..Section::default()
+    };
+    let Some(g) = t.group(municipality) else {
+        s.paragraphs
+            .push("Самооценки школ этого муниципалитета не поступали.".into());
+        return s;
+    };
+    if t.years.is_empty() {
+        s.paragraphs
+            .push("Самооценки школ не поступали: мониторинг не проводился.".into());
+        return s;
+    }
+    let coverage: Vec<String> = g
+        .coverage
+        .iter()
+        .map(|c| {
+            format!(
+                "{} год — {} из {} ({})",
+                c.year,
+                c.assessed,
+                c.schools,
+                percent(c.share)
+            )
+        })
+        .collect();
+    s.paragraphs.push(format!(
+        "Охват самооценкой (школ с самооценкой из всех школ): {}.",
+        coverage.join("; ")
+    ));
+    if let Some(n) = depth_note(t) {
+        s.paragraphs.push(n);
+    }
+    let last = t.years.len() - 1;
+    let mut rows: Vec<(Option<f64>, Vec<String>)> = t
+        .items
+        .iter()
+        .zip(&g.cells)
+        .filter_map(|(item, cells)| {
+            let c = cells.get(last)?;
+            (c.classified > 0).then(|| {
+                (
+                    c.share,
+                    vec![
+                        format!("{} {}", item.id, item.text),
+                        c.classified.to_string(),
+                        c.meeting.to_string(),
+                        percent(c.share),
+                        change(c.change_pp),
+                    ],
+                )
+            })
+        })
+        .collect();
+    let mut low: Vec<&(Option<f64>, Vec<String>)> = rows.iter().filter(|r| r.0.is_some()).collect();
+    low.sort_by(|a, b| a.0.partial_cmp(&b.0).unwrap_or(std::cmp::Ordering::Equal));
+    let named: Vec<String> = low
+        .iter()
+        .take(weakest)
+        .map(|r| format!("{} ({})", r.1[0], r.1[3]))
+        .collect();
+    if !named.is_empty() {
+        s.paragraphs.push(format!(
+            "Меньше всего школ соответствуют показателям: {}.",
+            named.join("; ")
+        ));
+    }
+    let year = t.years[last];
+    s.tables.push(ReportTable {
+        caption: format!(
+            "Доля школ, соответствующих показателю, {year} год ({})",
+            g.municipality
+        ),
+        header: vec![
+            "Показатель".into(),
+            "Ответ оценивается".into(),
+            "Соответствуют".into(),
+            "Доля".into(),
+            "Изменение к прошлому году".into(),
+        ],
+        rows: rows.drain(..).map(|r| r.1).collect(),
+        numeric: vec![false, true, true, true, true],
+    });
+    s
+}
+
+/// The project's figures for the year, as a table.
+pub fn figures_section(f: &ProjectFigures, reading: &str) -> Section {
+    let rows = f
+        .figures()
+        .into_iter()
+        .map(|x| {
+            vec![
+                x.label.clone(),
+                x.count.to_string(),
+                x.of.map_or("—".into(), |n| n.to_string()),
+                x.percent().map_or("—".into(), |p| percent(Some(p))),
+            ]
+        })
+        .collect();
+    Section {
+        id: FIGURES.into(),
+        heading: format!("Показатели проекта «Эффективная школа», {} год", f.year),
+        paragraphs: vec![reading.to_string()],
+        tables: vec![ReportTable {
+            caption: "Показатели по данным, хранящимся в Шкале".into(),
+            header: vec![
+                "Показатель".into(),
+                "Число".into(),
+                "Из".into(),
+                "Доля".into(),
+            ],
+            rows,
+            numeric: vec![false, true, true, true],
+        }],
+        ..Section::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::contract::row::SchoolType;
+    use crate::domain::exchange::records::{SchoolDocuments, SchoolIdentity};
+    use crate::domain::reports::monitoring::monitoring_table;
+    use crate::domain::school::self_assessment::{
+        questionnaire, Answer, AnswerValue, SelfAssessment,
+    };
+
+    fn school(id: &str, muni: &str) -> SchoolIdentity {
+        SchoolIdentity {
+            school_id: id.into(),
+            school_name: format!("Школа {id}"),
+            municipality: muni.into(),
+            school_type: SchoolType::Secondary,
+        }
+    }
+
+    #[test]
+    fn the_monitoring_section_names_coverage_and_the_weakest_indicator() {
+        let q = questionnaire();
+        let item = q
+            .items
+            .iter()
+            .find(|i| i.polarity == crate::domain::school::self_assessment::Polarity::YesGood)
+            .expect("a yes/no item where «да» is good");
+        let mut sa = SelfAssessment::new("A", 2025);
+        sa.answers
+            .insert(item.id.clone(), Answer::new(AnswerValue::No));
+        let docs = SchoolDocuments {
+            self_assessments: vec![sa],
+            programme: None,
+        };
+        let none = SchoolDocuments::default();
+        let list = vec![(school("A", "Север"), &docs), (school("B", "Север"), &none)];
+        let t = monitoring_table(&list);
+        let s = monitoring_section(&t, Some("Север"), 3);
+        assert_eq!(s.id, MONITORING);
+        assert!(
+            s.paragraphs[0].contains("2025 год — 1 из 2 (50 %)"),
+            "{:?}",
+            s.paragraphs
+        );
+        assert!(
+            s.paragraphs
+                .iter()
+                .any(|p| p.contains("глубин") || p.contains("3 лет")),
+            "{:?}",
+            s.paragraphs
+        );
+        let table = &s.tables[0];
+        let line = table
+            .rows
+            .iter()
+            .find(|r| r[0].starts_with(&item.id))
+            .expect("the item's line");
+        assert_eq!(line[3], "0 %");
+        assert!(s.paragraphs.iter().any(|p| p.contains(&item.id)));
+        // An unknown municipality says so.
+        let other = monitoring_section(&t, Some("Юг"), 3);
+        assert!(other.tables.is_empty());
+    }
+
+    #[test]
+    fn the_figures_section_lists_every_figure() {
+        let f = ProjectFigures {
+            year: 2026,
+            participants: 4,
+            agreements: 3,
+            municipalities: 2,
+            municipalities_with_measures: 1,
+            ..ProjectFigures::default()
+        };
+        let s = figures_section(&f, "чтение");
+        assert_eq!(s.id, FIGURES);
+        assert_eq!(s.tables[0].rows.len(), f.figures().len());
+        let agreements = s.tables[0]
+            .rows
+            .iter()
+            .find(|r| r[0].contains("договоры"))
+            .expect("agreements");
+        assert_eq!(
+            agreements[1..],
+            ["3".to_string(), "4".into(), "75 %".into()]
+        );
+    }
+}
