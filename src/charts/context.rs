@@ -303,7 +303,10 @@ pub fn context_scatter_text(data: &ContextScatter) -> Vec<String> {
                 count(*n, "школе", "школам", "школам"),
             ));
             if let Some(note) = note {
-                out.push(format!("{}.", capitalise(note)));
+                out.push(format!(
+                    "{}.",
+                    crate::domain::common::format::capitalise(note)
+                ));
             }
         }
         Some(ContextFit { n, note, .. }) => out.push(format!(
@@ -367,12 +370,4 @@ pub fn context_scatter_text(data: &ContextScatter) -> Vec<String> {
         ));
     }
     out
-}
-
-fn capitalise(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().chain(c).collect(),
-        None => String::new(),
-    }
 }

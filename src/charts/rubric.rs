@@ -4,7 +4,8 @@
 use super::draw::{self, Swatch};
 use super::theme;
 use super::DrawResult;
-use crate::domain::rubric::{format_percent, ComparisonColumn, Rubric, Scores};
+use crate::domain::common::format::percent;
+use crate::domain::rubric::{ComparisonColumn, Rubric, Scores};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
@@ -61,25 +62,16 @@ pub fn system_short_title(title: &str) -> String {
     if let Some((_, short)) = SYSTEM_SHORT.iter().find(|(full, _)| *full == title) {
         return (*short).to_string();
     }
-    capitalise(title.strip_prefix("Система ").unwrap_or(title))
+    crate::domain::common::format::capitalise(title.strip_prefix("Система ").unwrap_or(title))
 }
 
 /// Короткий заголовок этапа для столбца.
 pub fn stage_short_title(id: &str, nominative: &str) -> String {
     match STAGE_SHORT.iter().find(|(s, _)| *s == id) {
         Some((_, short)) => (*short).to_string(),
-        None => capitalise(nominative),
+        None => crate::domain::common::format::capitalise(nominative),
     }
 }
-
-fn capitalise(s: &str) -> String {
-    let mut chars = s.chars();
-    match chars.next() {
-        Some(c) => c.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
-}
-
 // ---------------------------------------------------------------------------------------
 // Тепловая карта
 // ---------------------------------------------------------------------------------------
@@ -341,7 +333,7 @@ pub fn rubric_heatmap<DB: DrawingBackend>(
         .iter()
         .map(|r| {
             (0..ncols)
-                .map(|c| cell(r, c).map_or_else(|| "—".to_string(), format_percent))
+                .map(|c| cell(r, c).map_or_else(|| "—".to_string(), percent))
                 .collect()
         })
         .collect();
@@ -611,7 +603,7 @@ pub fn rubric_bars<DB: DrawingBackend>(
     let mut ticks = Vec::new();
     let mut t = x_range.0;
     while t <= x_range.1 + 1e-9 {
-        ticks.push((t, format_percent(t)));
+        ticks.push((t, percent(t)));
         t += 20.0;
     }
     plot.axes(area, &ticks, &[], "Процент от максимума", "")?;
@@ -654,12 +646,7 @@ pub fn rubric_bars<DB: DrawingBackend>(
                     )?;
                 }
                 let at = x.max(zero) + 5;
-                draw::text(
-                    area,
-                    &format_percent(v),
-                    (at, y0 + main_h / 2),
-                    &value_style,
-                )?;
+                draw::text(area, &percent(v), (at, y0 + main_h / 2), &value_style)?;
             }
             None => draw::text(area, "—", (zero + 5, y0 + main_h / 2), &value_style)?,
         }
@@ -677,7 +664,7 @@ pub fn rubric_bars<DB: DrawingBackend>(
             let style = draw::text_style(theme::SMALL_SIZE, theme::MUTED, HPos::Left, VPos::Center);
             draw::text(
                 area,
-                &format_percent(p),
+                &percent(p),
                 (x.max(zero) + 5, ty + thin_h / 2 + 2),
                 &style,
             )?;

@@ -1194,7 +1194,7 @@ impl Service {
             run.created_at
                 .date_ru(crate::domain::common::format::local_offset_minutes())
         );
-        let message = format!("{}.", capitalise(&summary));
+        let message = format!("{}.", crate::domain::common::format::capitalise(&summary));
         let removal = Removal {
             runs: vec![id],
             ..Removal::default()
@@ -1450,15 +1450,6 @@ fn changed(change: Change, message: String) -> Response {
         message,
     }
 }
-
-fn capitalise(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().chain(c).collect(),
-        None => String::new(),
-    }
-}
-
 impl Service {
     /// If the database was read again since the last call, the change that replaces the
     /// page's overview.

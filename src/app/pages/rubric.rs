@@ -54,25 +54,8 @@ pub(crate) fn title_of(a: &Assessment) -> String {
     )
 }
 
-/// A percentage with a decimal comma, «55,9 %».
-pub(crate) fn percent(p: f64) -> String {
-    rubric::format_percent(p)
-}
-
-/// Percentage points with a sign: «+3,2 п. п.», «−1 п. п.», «0 п. п.».
-pub(crate) fn points_change(delta: f64) -> String {
-    let rounded = (delta * 10.0).round() / 10.0;
-    let text = rubric::format_percent(rounded.abs())
-        .trim_end_matches(" %")
-        .to_string();
-    if rounded > 0.0 {
-        format!("+{text} п. п.")
-    } else if rounded < 0.0 {
-        format!("\u{2212}{text} п. п.")
-    } else {
-        "0 п. п.".to_string()
-    }
-}
+/// The one per cent and change in points of the app ([`crate::domain::common::format`]).
+pub(crate) use crate::domain::common::format::{percent, points_change};
 
 /// The rule of a line in a few words, for the hint under it.
 pub(crate) fn rule_hint(rule: &Rule) -> String {

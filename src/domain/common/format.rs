@@ -22,9 +22,50 @@ pub fn minus(number: String) -> String {
     }
 }
 
-/// A share 0–1 as per cent, «12,5 %».
-pub fn pct(v: f64) -> String {
-    format!("{} %", num(Some(v * 100.0), 1))
+/// A share 0–1 as per cent, «12,5 %» (one decimal at most, [`percent`]).
+pub fn pct(share: f64) -> String {
+    if share.is_finite() {
+        format!("{} %", minus(round_decimal(share, 2, 1).replace('.', ",")))
+    } else {
+        "—".to_string()
+    }
+}
+
+/// A value already in per cent, «55,9 %», «−50 %», «0 %»: at most one decimal, rounded as
+/// every number on screen ([`rounded_decimal_comma`]); «—» for a value that is not finite.
+/// The one per cent of the pages, the printed documents, the charts and the exports.
+pub fn percent(p: f64) -> String {
+    if p.is_finite() {
+        format!("{} %", num(Some(p), 1))
+    } else {
+        "—".to_string()
+    }
+}
+
+/// A change in percentage points with its sign, to one decimal: «+3,2 п. п.», «−1 п. п.»; a
+/// change that rounds to zero is «0 п. п.», without a sign; «—» for a value that is not finite.
+pub fn points_change(delta: f64) -> String {
+    if !delta.is_finite() {
+        return "—".to_string();
+    }
+    let text = round_decimal(delta.abs(), 0, 1).replace('.', ",");
+    if text == "0" {
+        "0 п. п.".to_string()
+    } else if delta > 0.0 {
+        format!("+{text} п. п.")
+    } else {
+        format!("\u{2212}{text} п. п.")
+    }
+}
+
+/// The text with its first letter in upper case: «ШНРО» stays, «группа риска» →
+/// «Группа риска» (for a label that starts a sentence or a table's cell).
+pub fn capitalise(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
 }
 
 /// The shortest decimal that reads back as exactly `v`, with a decimal comma and no exponent
@@ -52,11 +93,65 @@ pub fn decimal_comma(v: f64) -> String {
 
 /// `v` rounded to `decimals` (at most 6: [`decimal_comma`] shows no more), as the screen shows
 /// numbers: decimal comma, no trailing zeros, `-0` as `0` («0,458», «25», «12,5»). The one
-/// rounding of the app's pages ([`crate::domain::common::format::num`]) and of the tables' CSV.
+/// rounding of the app's pages ([`num`]) and of the tables' CSV: half away from zero on the
+/// number as it is written ([`round_decimal`]), so 0,2875 is «0,288» and not «0,287» as
+/// rounding its nearest binary value would give.
 pub fn rounded_decimal_comma(v: f64, decimals: usize) -> String {
-    let p = 10f64.powi(decimals.min(12) as i32);
-    let r = (v * p).round() / p;
-    decimal_comma(if r.is_finite() { r } else { v })
+    if !v.is_finite() {
+        return decimal_comma(v);
+    }
+    round_decimal(v, 0, decimals.min(6)).replace('.', ",")
+}
+
+/// `v` (finite) × 10^`shift`, rounded half away from zero to at most `decimals` decimals,
+/// with a decimal point, no trailing zeros and `-0` as `0`. Worked on the digits of the
+/// shortest decimal that reads back as `v` (what the files and a person see), not in floating
+/// point: 23 / 80 = 0,2875 is 28,75 % and so «28,8 %», where 0,2875 × 100 in floating point is
+/// 28,749999999999996.
+pub fn round_decimal(v: f64, shift: usize, decimals: usize) -> String {
+    // Rust writes an f64 as its shortest round-trip decimal, never with an exponent.
+    let text = format!("{}", v.abs());
+    let (int, frac) = text.split_once('.').unwrap_or((&text, ""));
+    let mut digits: Vec<u8> = int.bytes().chain(frac.bytes()).map(|b| b - b'0').collect();
+    let mut point = int.len() + shift; // digits before the decimal point
+    let kept = point + decimals;
+    if digits.len() <= kept {
+        digits.resize(kept + 1, 0);
+    }
+    let up = digits[kept] >= 5;
+    digits.truncate(kept);
+    if up {
+        let mut i = digits.len();
+        loop {
+            if i == 0 {
+                digits.insert(0, 1);
+                point += 1;
+                break;
+            }
+            i -= 1;
+            if digits[i] == 9 {
+                digits[i] = 0;
+            } else {
+                digits[i] += 1;
+                break;
+            }
+        }
+    }
+    let text = |d: &[u8]| d.iter().map(|d| char::from(b'0' + d)).collect::<String>();
+    let whole = text(&digits[..point]);
+    let whole = whole.trim_start_matches('0');
+    let fraction = text(&digits[point..]);
+    let fraction = fraction.trim_end_matches('0');
+    let mut out = String::new();
+    if v < 0.0 && (!whole.is_empty() || !fraction.is_empty()) {
+        out.push('-');
+    }
+    out.push_str(if whole.is_empty() { "0" } else { whole });
+    if !fraction.is_empty() {
+        out.push('.');
+        out.push_str(fraction);
+    }
+    out
 }
 
 /// The browser's offset from UTC, in minutes (0 outside the browser).
@@ -151,6 +246,32 @@ pub fn ellipsis(text: &str, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rounding_works_on_the_written_digits() {
+        assert_eq!(round_decimal(0.2875, 2, 1), "28.8");
+        assert_eq!(round_decimal(0.2875, 0, 3), "0.288");
+        assert_eq!(round_decimal(2.675, 0, 2), "2.68");
+        assert_eq!(round_decimal(-1.25, 0, 1), "-1.3");
+        assert_eq!(round_decimal(-0.0004, 0, 3), "0");
+        assert_eq!(round_decimal(9.96, 0, 1), "10");
+        assert_eq!(round_decimal(0.9996, 2, 1), "100");
+        assert_eq!(round_decimal(1e-7, 0, 6), "0");
+        assert_eq!(round_decimal(5e-7, 0, 6), "0.000001");
+        assert_eq!(round_decimal(12.0, 0, 3), "12");
+        assert_eq!(round_decimal(0.0, 2, 1), "0");
+        assert_eq!(round_decimal(1.0 / 3.0, 2, 1), "33.3");
+        assert_eq!(rounded_decimal_comma(0.2875, 3), "0,288");
+        assert_eq!(pct(23.0 / 80.0), "28,8 %");
+        assert_eq!(pct(1.0 / 16.0), "6,3 %");
+        assert_eq!(pct(f64::NAN), "—");
+        assert_eq!(percent(-50.0), "\u{2212}50 %");
+        assert_eq!(points_change(-33.33), "\u{2212}33,3 п. п.");
+        assert_eq!(points_change(0.04), "0 п. п.");
+        assert_eq!(points_change(3.25), "+3,3 п. п.");
+        assert_eq!(capitalise("группа риска"), "Группа риска");
+        assert_eq!(capitalise(""), "");
+    }
 
     #[test]
     fn examples() {

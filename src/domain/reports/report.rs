@@ -300,12 +300,6 @@ pub fn short_title(municipality: Option<&str>) -> String {
 fn num(v: f64, decimals: usize) -> String {
     crate::domain::common::format::num(Some(v), decimals)
 }
-
-/// A share (0–1) as a percentage: «12,5 %».
-fn pct(share: f64) -> String {
-    format!("{} %", num(share * 100.0, 1))
-}
-
 /// The Russian plural form for `n`: `forms` = [one, few, many] («год», «года», «лет»), by
 /// the app's one plural rule ([`crate::domain::common::format::plural`]).
 fn plural(n: usize, forms: [&'static str; 3]) -> &'static str {
@@ -738,14 +732,14 @@ fn count_rows(c: &Counts) -> Vec<(&'static str, String, Tally)> {
     for cat in ResultsCategory::ALL {
         rows.push((
             "по результатам",
-            capitalise(cat.label()),
+            crate::domain::common::format::capitalise(cat.label()),
             c.results.get(&cat).copied().unwrap_or_default(),
         ));
     }
     for cat in SocialCategory::ALL {
         rows.push((
             "по социальным условиям",
-            capitalise(cat.label()),
+            crate::domain::common::format::capitalise(cat.label()),
             c.social.get(&cat).copied().unwrap_or_default(),
         ));
     }
@@ -763,17 +757,12 @@ fn count_rows(c: &Counts) -> Vec<(&'static str, String, Tally)> {
     ));
     rows
 }
-
-fn capitalise(s: &str) -> String {
-    let mut chars = s.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
-}
-
 fn count_share(t: Tally) -> String {
-    format!("{} ({})", t.count, pct(t.share))
+    format!(
+        "{} ({})",
+        t.count,
+        crate::domain::common::format::pct(t.share)
+    )
 }
 
 fn counts_section(r: &Identification, municipality: Option<&str>) -> Section {
@@ -800,7 +789,7 @@ fn counts_section(r: &Identification, municipality: Option<&str>) -> Section {
                     kind.to_string(),
                     label,
                     tally.count.to_string(),
-                    pct(tally.share),
+                    crate::domain::common::format::pct(tally.share),
                 ]);
             }
             tables.push(t);
@@ -878,8 +867,8 @@ fn counts_section(r: &Identification, municipality: Option<&str>) -> Section {
                     kind.to_string(),
                     label,
                     tally.count.to_string(),
-                    pct(tally.share),
-                    pct(region.share),
+                    crate::domain::common::format::pct(tally.share),
+                    crate::domain::common::format::pct(region.share),
                 ]);
             }
             tables.push(t);
@@ -936,7 +925,11 @@ fn cross_section(r: &Identification, municipality: Option<&str>) -> Section {
         ));
     }
     let mut header = vec!["По результатам \\ по социальным условиям".to_string()];
-    header.extend(t.columns.iter().map(|c| capitalise(c.short())));
+    header.extend(
+        t.columns
+            .iter()
+            .map(|c| crate::domain::common::format::capitalise(c.short())),
+    );
     header.push("Итого".to_string());
     let mut numeric = vec![false];
     numeric.extend(std::iter::repeat_n(true, t.columns.len() + 1));
@@ -944,7 +937,9 @@ fn cross_section(r: &Identification, municipality: Option<&str>) -> Section {
         .rows
         .iter()
         .map(|row| {
-            let mut cells = vec![capitalise(row.results.short())];
+            let mut cells = vec![crate::domain::common::format::capitalise(
+                row.results.short(),
+            )];
             cells.extend(t.columns.iter().map(|c| {
                 row.cells
                     .iter()
@@ -1048,7 +1043,7 @@ fn changes_section(r: &Identification, scope: Scope<'_>, comparison: Comparison<
         let left = ch.left.iter().filter(|s| scope.holds_ref(s)).count();
         t.rows.push(vec![
             ch.category.kind_label().to_string(),
-            capitalise(ch.category.label()),
+            crate::domain::common::format::capitalise(ch.category.label()),
             members(prev, scope, ch.category).to_string(),
             members(r, scope, ch.category).to_string(),
             entered.to_string(),
@@ -1064,7 +1059,10 @@ fn changes_section(r: &Identification, scope: Scope<'_>, comparison: Comparison<
     section.paragraphs.push(if moves.is_empty() {
         "Составы списков ШНРО, «группы риска», стабильно высоких и ШНСУ не изменились.".to_string()
     } else {
-        format!("{}.", capitalise(&moves.join("; ")))
+        format!(
+            "{}.",
+            crate::domain::common::format::capitalise(&moves.join("; "))
+        )
     });
     section.tables.push(t);
     let mut schools = table(
@@ -1638,8 +1636,8 @@ mod tests {
         assert_eq!(points(21.0), "21 балл");
         assert_eq!(points(11.0), "11 баллов");
         assert_eq!(points(0.5), "0,5 балла");
-        assert_eq!(pct(0.125), "12,5 %");
-        assert_eq!(pct(0.25), "25 %");
+        assert_eq!(crate::domain::common::format::pct(0.125), "12,5 %");
+        assert_eq!(crate::domain::common::format::pct(0.25), "25 %");
         assert_eq!(num(f64::NAN, 2), "—");
         assert_eq!(num(-0.0001, 2), "0");
         assert_eq!(years_text(&[2023, 2024, 2025]), "2023–2025");
@@ -1648,6 +1646,37 @@ mod tests {
             years_text(&[i32::MAX, i32::MAX]),
             format!("{0}, {0}", i32::MAX)
         );
+    }
+
+    /// The run page's tiles print `format::pct` of a category's share; the report prints the
+    /// same share through `count_share`. For every share the engine can give up to 500 schools,
+    /// both print the same text, and it is the share rounded half up to one decimal, worked
+    /// out in integers («1 из 16» is «6,3 %» everywhere).
+    #[test]
+    fn the_tiles_and_the_report_print_the_same_percent_for_every_share_up_to_500() {
+        use crate::domain::common::format::pct;
+        for whole in 1usize..=500 {
+            for part in 0..=whole {
+                let tally = Tally {
+                    count: part,
+                    share: part as f64 / whole as f64,
+                };
+                let tile = pct(tally.share);
+                assert_eq!(
+                    count_share(tally),
+                    format!("{part} ({tile})"),
+                    "{part}/{whole}"
+                );
+                // Tenths of a per cent, rounded half up: (1000·part/whole + ½) in integers.
+                let tenths = (2000 * part + whole) / (2 * whole);
+                let exact = if tenths % 10 == 0 {
+                    format!("{} %", tenths / 10)
+                } else {
+                    format!("{},{} %", tenths / 10, tenths % 10)
+                };
+                assert_eq!(tile, exact, "{part}/{whole}");
+            }
+        }
     }
 
     #[test]

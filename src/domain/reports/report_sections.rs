@@ -2,27 +2,13 @@
 //! monitoring of self-assessments and the figures of the support project. [`crate::domain::reports::report`]
 //! places them before the recommendations.
 
-use crate::domain::common::format::decimal_comma;
+use crate::domain::common::format::{percent, points_change};
 use crate::domain::reports::monitoring::{depth_note, MonitoringTable};
 use crate::domain::reports::report::{ReportTable, Section};
 use crate::domain::support::ProjectFigures;
 
 pub const MONITORING: &str = "monitoring";
 pub const FIGURES: &str = "figures";
-
-fn percent(v: Option<f64>) -> String {
-    v.map_or("—".to_string(), |v| {
-        format!("{} %", decimal_comma((v * 10.0).round() / 10.0))
-    })
-}
-
-fn change(v: Option<f64>) -> String {
-    match v {
-        None => "—".into(),
-        Some(v) if v > 0.0 => format!("+{} п. п.", crate::domain::common::format::num(Some(v), 1)),
-        Some(v) => format!("{} п. п.", crate::domain::common::format::num(Some(v), 1)),
-    }
-}
 
 /// The monitoring summary for one municipality (`None` — all): coverage by year, and per
 /// indicator the share of schools meeting it in the latest year with its change; the
@@ -56,7 +42,7 @@ pub fn monitoring_section(
                 c.year,
                 c.assessed,
                 c.schools,
-                percent(c.share)
+                c.share.map_or("—".into(), percent)
             )
         })
         .collect();
@@ -81,8 +67,8 @@ pub fn monitoring_section(
                         format!("{} {}", item.id, item.text),
                         c.classified.to_string(),
                         c.meeting.to_string(),
-                        percent(c.share),
-                        change(c.change_pp),
+                        c.share.map_or("—".into(), percent),
+                        c.change_pp.map_or("—".into(), points_change),
                     ],
                 )
             })
@@ -130,7 +116,7 @@ pub fn figures_section(f: &ProjectFigures, reading: &str) -> Section {
                 x.label.clone(),
                 x.count.to_string(),
                 x.of.map_or("—".into(), |n| n.to_string()),
-                x.percent().map_or("—".into(), |p| percent(Some(p))),
+                x.percent().map_or("—".into(), percent),
             ]
         })
         .collect();

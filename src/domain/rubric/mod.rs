@@ -29,8 +29,8 @@ pub use assessment::{
 };
 pub use compare::{compare, Change, Comparison, ComparisonColumn, ComparisonRow, SystemChange};
 pub use score::{
-    format_percent, percent_of, score, weak_links, CellScore, ItemScore, MechanismScore, Scores,
-    SystemScore, Tally, WeakLink,
+    percent_of, score, weak_links, CellScore, ItemScore, MechanismScore, Scores, SystemScore,
+    Tally, WeakLink,
 };
 
 use serde::{Deserialize, Serialize};

@@ -23,16 +23,6 @@ pub fn percent_of(points: i32, max: i32) -> f64 {
     }
 }
 
-/// Процент по-русски с одним знаком после запятой: «33,3 %», «50 %», «−11,1 %».
-pub fn format_percent(percent: f64) -> String {
-    let rounded = (percent * 10.0).round() / 10.0;
-    let rounded = if rounded == 0.0 { 0.0 } else { rounded }; // без «-0»
-    let text = format!("{rounded:.1}");
-    let text = text.strip_suffix(".0").unwrap_or(&text).replace('.', ",");
-    // A negative share (penalties) with the minus sign «−», as every number on screen.
-    format!("{} %", crate::domain::common::format::minus(text))
-}
-
 /// Сумма по группе пунктов.
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
 pub struct Tally {
@@ -302,7 +292,7 @@ pub fn weak_links(rubric: &Rubric, scores: &Scores) -> Vec<WeakLink> {
                     push(format!(
                         "слабее всего этап «{}»: {}",
                         weakest.title,
-                        format_percent(tally.percent)
+                        crate::domain::common::format::percent(tally.percent)
                     ));
                 }
             }

@@ -309,8 +309,14 @@ fn percentages_by_hand() {
         (8, 7, 15)
     );
     assert_eq!(s.cells.len(), 12);
-    assert_eq!(format_percent(s.overall.percent), "35 %");
-    assert_eq!(format_percent(sys.percent), "42,9 %");
+    assert_eq!(
+        crate::domain::common::format::percent(s.overall.percent),
+        "35 %"
+    );
+    assert_eq!(
+        crate::domain::common::format::percent(sys.percent),
+        "42,9 %"
+    );
 }
 
 #[test]
@@ -327,8 +333,11 @@ fn penalty_can_make_percentage_negative() {
     assert_eq!((cell.points, cell.max), (-1, 2));
     assert!(close(cell.percent, -50.0));
     assert!(close(s.overall.percent, -5.0));
-    assert_eq!(format_percent(cell.percent), "\u{2212}50 %");
-    assert_eq!(format_percent(-0.01), "0 %");
+    assert_eq!(
+        crate::domain::common::format::percent(cell.percent),
+        "\u{2212}50 %"
+    );
+    assert_eq!(crate::domain::common::format::percent(-0.01), "0 %");
 }
 
 #[test]

@@ -14,8 +14,7 @@ mod support;
 
 use crate::app::actions;
 use crate::app::chart::{paint, Chart};
-use crate::app::components::rows_shown;
-use crate::app::components::{Dialog, Pager};
+use crate::app::components::{rows_shown, Dialog, Pager};
 use crate::app::files::TableFiles;
 use crate::app::print::print_page;
 use crate::app::state::{app_state, NoticeKind};
