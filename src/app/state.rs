@@ -11,8 +11,7 @@
 
 use crate::domain::exchange::bundle::{CreatedBy, Role};
 use crate::domain::exchange::catalog::{Change, Overview};
-use crate::storage::records::put_setting;
-use crate::storage::{Db, StorageError};
+use crate::storage::StorageError;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -98,15 +97,8 @@ impl AppState {
     /// Reads the profile from the `settings` store.
     pub fn load_profile(self) {
         spawn_local(async move {
-            if let Ok(db) = Db::get().await {
-                if let Ok(Some(text)) = db
-                    .get_value(crate::storage::stores::SETTINGS, PROFILE_KEY)
-                    .await
-                {
-                    if let Ok(p) = serde_json::from_str::<CreatedBy>(&text) {
-                        self.profile.set(p);
-                    }
-                }
+            if let Some(p) = crate::storage::drafts::profile().await {
+                self.profile.set(p);
             }
         });
     }
@@ -115,8 +107,7 @@ impl AppState {
     pub fn save_profile(self, p: CreatedBy) {
         self.profile.set(p.clone());
         spawn_local(async move {
-            let op = put_setting(PROFILE_KEY, &p);
-            if let Err(e) = Db::write_one(op).await {
+            if let Err(e) = crate::storage::drafts::write_profile(&p).await {
                 self.fail(e);
             }
         });
@@ -195,8 +186,6 @@ impl Default for AppState {
         Self::new()
     }
 }
-
-const PROFILE_KEY: &str = "profile";
 
 pub fn app_state() -> AppState {
     expect_context::<AppState>()

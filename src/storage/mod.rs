@@ -17,6 +17,7 @@
 //! The mapping between domain records and these raw (key, JSON) pairs is in [`records`].
 
 pub mod browser;
+pub mod drafts;
 pub mod records;
 
 use indexed_db_futures::database::Database;

@@ -91,7 +91,7 @@ fn ImportSection() -> impl IntoView {
                 return;
             };
             if mapping::needed(&found) {
-                let (saved, unreadable) = mapping::saved().await;
+                let (saved, unreadable) = crate::storage::drafts::mappings().await;
                 if !unreadable.is_empty() {
                     state.say(
                         NoticeKind::Warning,
@@ -558,19 +558,9 @@ fn StorageSection() -> impl IntoView {
     let measure = move |_| {
         sizes.set(None);
         spawn_local(async move {
-            let result = async {
-                let db = crate::storage::Db::get().await.map_err(|e| e.to_string())?;
-                let mut out = Vec::new();
-                for store in crate::storage::stores::ALL {
-                    let values = db
-                        .values_with_prefix(store, "")
-                        .await
-                        .map_err(|e| e.to_string())?;
-                    out.push((store, values.len(), values.iter().map(String::len).sum()));
-                }
-                Ok::<_, String>(out)
-            }
-            .await;
+            let result = crate::storage::drafts::store_sizes()
+                .await
+                .map_err(|e| e.to_string());
             sizes.set(Some(result));
         });
     };

@@ -14,14 +14,10 @@ use crate::domain::contract::schema::{schema, Kind};
 use crate::domain::input::mapping::{self, SavedMappings, Suggestion};
 use crate::domain::input::{ColumnMapping, ReadOptions};
 use crate::protocol::Inspection;
-use crate::storage::records::put_draft;
-use crate::storage::{stores, Db, Op, StorageError};
+use crate::storage::drafts;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::collections::BTreeMap;
-
-/// The prefix of a saved mapping's key in the `drafts` store.
-const KEY: &str = "mapping:";
 
 /// True when the files need the mapping step: a table whose header does not name the
 /// contract's columns, or a workbook with several sheets.
@@ -31,44 +27,6 @@ pub fn needed(inspections: &[Inspection]) -> bool {
             .as_ref()
             .is_some_and(|t| !i.reads_by_names || t.sheets.len() > 1)
     })
-}
-
-/// The mappings saved in this browser, and what could not be read of them (in Russian:
-/// the storage's error, or one line per damaged mapping). A damaged mapping is left as it
-/// is, never overwritten or dropped.
-pub async fn saved() -> (SavedMappings, Vec<String>) {
-    let values = match Db::get().await {
-        Ok(db) => db.values_with_prefix(stores::DRAFTS, KEY).await,
-        Err(e) => Err(e),
-    };
-    let values = match values {
-        Ok(v) => v,
-        Err(e) => return (SavedMappings::default(), vec![e.to_string()]),
-    };
-    let mut unreadable = Vec::new();
-    let mappings = values
-        .iter()
-        .filter_map(|t| match ColumnMapping::from_json(t) {
-            Ok(m) => Some(m),
-            Err(e) => {
-                unreadable.push(e);
-                None
-            }
-        })
-        .collect();
-    (SavedMappings { mappings }, unreadable)
-}
-
-async fn forget(name: &str) -> Result<(), StorageError> {
-    Db::write_one(Op::Delete {
-        store: stores::DRAFTS,
-        key: format!("{KEY}{name}"),
-    })
-    .await
-}
-
-async fn save(mapping: &ColumnMapping) -> Result<(), StorageError> {
-    Db::write_one(put_draft(&format!("{KEY}{}", mapping.name), mapping)).await
 }
 
 /// One file of the step, as being edited.
@@ -279,7 +237,7 @@ fn FileMapping(
         }
         let problems = mapping::validate(&mapping);
         spawn_local(async move {
-            match save(&mapping).await {
+            match drafts::write_mapping(&mapping).await {
                 Ok(()) => {
                     saved.update(|s| s.save(mapping.clone()));
                     state.say(
@@ -522,7 +480,7 @@ fn SavedList(
     };
     let delete = move |name: String| {
         spawn_local(async move {
-            match forget(&name).await {
+            match drafts::remove_mapping(&name).await {
                 Ok(()) => {
                     saved.update(|s| {
                         s.remove(&name);

@@ -6,7 +6,7 @@
 //!
 //! What the specialist changes is saved as they type (the `drafts` store, one record per run
 //! and scope, [`ReportEdits`]): a group's text, its «Проверено» box, a school's note and the
-//! title block's fields. The fields also go to one record of their own ([`LAST_TITLE`]), from
+//! title block's fields. The fields also go to one record of their own (the last typed title), from
 //! which a report never typed before starts (the date aside: it starts as today). The print
 //! style sheet turns the page into A4 pages without the controls; the print frame reads the
 //! document's `data-doc-title` and `data-doc-date`.
@@ -29,15 +29,11 @@ use crate::domain::reports::report::{
 };
 use crate::domain::reports::report_sections::{figures_section, monitoring_section};
 use crate::domain::support::{project_figures, SupportView, FIGURES_READING};
-use crate::storage::records::put_draft;
-use crate::storage::{stores, Db, StorageError};
+use crate::storage::{drafts, StorageError};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use std::collections::BTreeMap;
 use std::sync::Arc;
-
-/// The `drafts` key of the title block's fields as last typed in any report.
-pub const LAST_TITLE: &str = "report:title";
 
 thread_local! {
     static SLOT: AutoSave<ReportEdits> = const { AutoSave::new() };
@@ -47,22 +43,8 @@ impl Saved for ReportEdits {
     const FAILED: &'static str = "Правка справки не сохранена";
     async fn write(_state: AppState, e: &Self) -> Result<(), StorageError> {
         // The document's record and the fields for the next report, in one transaction.
-        let last = DocumentFields {
-            date: String::new(),
-            ..e.title.clone()
-        };
-        let ops = [put_draft(&e.key, e), put_draft(LAST_TITLE, &last)];
-        Db::get().await?.apply(&ops, |_, _| {}).await
+        drafts::write_report_edits(e).await
     }
-}
-
-/// A draft as stored: `Ok(None)` when there is none; an error in Russian when the storage
-/// could not be read.
-async fn read_draft(key: &str) -> Result<Option<String>, String> {
-    let db = Db::get().await.map_err(|e| e.to_string())?;
-    db.get_value(stores::DRAFTS, key)
-        .await
-        .map_err(|e| e.to_string())
 }
 
 /// The report's edits as stored (the first form's texts become notes); a report never
@@ -70,30 +52,15 @@ async fn read_draft(key: &str) -> Result<Option<String>, String> {
 /// could not be read, if so: then the page starts from blank edits and saves nothing, so that
 /// the stored ones are never overwritten.
 async fn read_edits(key: &str) -> (ReportEdits, Option<String>) {
-    let stored = match read_draft(key).await {
-        Ok(None) => None,
-        Ok(Some(text)) => match serde_json::from_str::<ReportEdits>(&text) {
-            Ok(e) if e.key == key => Some(e.upgrade()),
-            Ok(_) => return (ReportEdits::new(key), Some("запись другой справки".into())),
-            Err(e) => {
-                return (
-                    ReportEdits::new(key),
-                    Some(format!("запись повреждена: {e}")),
-                )
-            }
-        },
+    let stored = match drafts::report_edits(key).await {
+        Ok(stored) => stored,
         Err(why) => return (ReportEdits::new(key), Some(why)),
     };
     let mut edits = stored.unwrap_or_else(|| ReportEdits::new(key));
     if edits.title.is_blank() {
         // The fields of the last report are a convenience: when they cannot be read, the
         // report starts with empty fields.
-        if let Some(last) = read_draft(LAST_TITLE)
-            .await
-            .ok()
-            .flatten()
-            .and_then(|t| serde_json::from_str::<DocumentFields>(&t).ok())
-        {
+        if let Some(last) = drafts::last_report_title().await {
             edits.title = DocumentFields {
                 date: edits.title.date.clone(),
                 ..last
@@ -195,7 +162,7 @@ pub fn ReportPage() -> impl IntoView {
             } else {
                 m.as_str()
             };
-            let (edits, unreadable_edits) = read_edits(&format!("report:{}:{scope}", run.id)).await;
+            let (edits, unreadable_edits) = read_edits(&drafts::report_key(&run.id, scope)).await;
             Ok::<_, String>(Arc::new(Loaded {
                 run: record,
                 previous,

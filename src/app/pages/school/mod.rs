@@ -138,7 +138,7 @@ pub fn SchoolPage() -> impl IntoView {
     // Which stored school is shown read-only (from `?id=` or the picker).
     let stored_id = RwSignal::new(query.with_untracked(|q| q.get("id")).unwrap_or_default());
     leptos::task::spawn_local(async move {
-        match save::list().await {
+        match crate::storage::drafts::workspaces().await {
             Ok((found, bad)) => {
                 if !bad.is_empty() {
                     state.say(

@@ -195,7 +195,7 @@ pub fn ProfileForm(ws: Ws) -> impl IntoView {
         let state = ws.state;
         save::discard(&key);
         leptos::task::spawn_local(async move {
-            match save::remove(&key).await {
+            match crate::storage::drafts::remove_workspace(&key).await {
                 Ok(()) => {
                     ws.current.set(None);
                     ws.list.update(|l| l.retain(|w| w.key != key));
@@ -260,7 +260,7 @@ pub fn ProfileForm(ws: Ws) -> impl IntoView {
 pub fn open_from_stored(ws: Ws, tab: RwSignal<Tab>, stored_id: RwSignal<String>, id: String) {
     let state = ws.state;
     leptos::task::spawn_local(async move {
-        if let Ok((found, _)) = save::list().await {
+        if let Ok((found, _)) = crate::storage::drafts::workspaces().await {
             if let Some(w) = found.into_iter().find(|w| w.key == id) {
                 stored_id.set(String::new());
                 ws.current.set(Some(w));
