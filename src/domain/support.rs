@@ -23,11 +23,13 @@
 //! Reads `identify` (the run), `programme`'s date rule and `table`; `records` keeps the
 //! support on the school record (year → [`Support`]).
 
+use crate::domain::common::format::num;
 use crate::domain::common::time::date_ru;
+use crate::domain::method::identify::partners::PartnerTier;
+use crate::domain::method::identify::partners::{rule_order, social_distance, RuleKey};
 use crate::domain::method::identify::{
     Identification, ResultsBand, ResultsCategory, SchoolResult, SocialCategory,
 };
-use crate::domain::method::stats::rank_key;
 use crate::domain::school::programme::check_date;
 use crate::domain::tables::table::{self, Table, TableWriter};
 use serde::{Deserialize, Serialize};
@@ -114,25 +116,6 @@ pub fn validate_support(support: &BTreeMap<i32, Support>, school_id: &str) -> Ve
         .collect()
 }
 
-/// Why a school can be a partner.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum PartnerTier {
-    /// Стабильно высокие результаты over the window (results category «high»).
-    StablyHigh,
-    /// High results (the top band) in the latest year of the window.
-    HighLatest,
-}
-
-impl PartnerTier {
-    pub fn label(self) -> &'static str {
-        match self {
-            PartnerTier::StablyHigh => "стабильно высокие результаты",
-            PartnerTier::HighLatest => "высокие результаты в последний год",
-        }
-    }
-}
-
 /// A school that could be a partner of another, with why.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PartnerCandidate {
@@ -155,38 +138,38 @@ fn latest_social(s: &SchoolResult) -> Option<f64> {
     s.years.values().filter_map(|y| y.social_index).last()
 }
 
+/// The school's tier as a partner by the engine's rule ([`PartnerTier::of`]).
 fn tier_of(s: &SchoolResult, latest_year: Option<i32>) -> Option<PartnerTier> {
-    if s.results_category == Some(ResultsCategory::High) {
-        return Some(PartnerTier::StablyHigh);
-    }
     let high_latest = latest_year
         .and_then(|y| s.years.get(&y))
         .is_some_and(|y| y.results_band == Some(ResultsBand::High));
-    high_latest.then_some(PartnerTier::HighLatest)
+    PartnerTier::of(
+        s.results_category == Some(ResultsCategory::High),
+        high_latest,
+    )
 }
 
-/// A distance for reading: two decimals with a comma; «менее 0,01» for a smaller one that
-/// is not zero.
+/// A distance for reading: at most two decimals, rounded as every number on screen
+/// ([`num`]); «менее 0,01» for a smaller one that is not zero.
 fn distance_text(d: f64) -> String {
-    let s = format!("{d:.2}").replace('.', ",");
-    if s == "0,00" && d > 0.0 {
+    let s = num(Some(d), 2);
+    if s == "0" && d > 0.0 {
         "менее 0,01".to_string()
     } else {
         s
     }
 }
 
-/// Every school of the run that could partner `school_id`, by the rule of the engine, in
-/// the engine's order (the rule of [`crate::domain::method::identify::partners`], as its code applies
-/// it):
+/// Every school of the run that could partner `school_id`, by the engine's rule, applied
+/// through its own functions ([`PartnerTier::of`], [`social_distance`], [`rule_order`] of
+/// `method::identify::partners`):
 ///
 /// * the same pool; the school itself is left out;
 /// * stably high schools first (results category «high»), then schools in the top band in
 ///   the latest year of the window; other schools are not candidates;
 /// * within a tier the same municipality first, then the nearest social index, then the
-///   school id (in the run's school order, which is the engine's). The social index of each
-///   school is its latest in the window, and the distance is rounded as the engine rounds
-///   it; a candidate without an index comes after those with one.
+///   school id (the run's school order is the engine's). The social index of each school is
+///   its latest in the window; a candidate without an index comes after those with one.
 ///
 /// The run's own `partners` of the school (for ШНРО and «группа риска») come first, in their
 /// order, marked `suggested`; the rule gives them first anyway for a run made by this
@@ -220,8 +203,7 @@ fn ranked(r: &Identification, school_id: &str) -> Vec<PartnerCandidate> {
     };
     let latest_year = r.years.last().copied();
     let my_social = latest_social(me);
-    // (tier, elsewhere, distance, position)
-    let mut found: Vec<(PartnerTier, bool, Option<f64>, usize)> = Vec::new();
+    let mut found: Vec<RuleKey> = Vec::new();
     for (pos, s) in r.schools.iter().enumerate() {
         if pos == me_pos || s.pool.as_deref() != Some(pool) {
             continue;
@@ -229,27 +211,28 @@ fn ranked(r: &Identification, school_id: &str) -> Vec<PartnerCandidate> {
         let Some(tier) = tier_of(s, latest_year) else {
             continue;
         };
-        let distance = my_social
-            .zip(latest_social(s))
-            .map(|(a, b)| rank_key((a - b).abs()));
-        found.push((tier, s.municipality != me.municipality, distance, pos));
+        found.push(RuleKey {
+            tier,
+            elsewhere: s.municipality != me.municipality,
+            distance: social_distance(my_social, latest_social(s)),
+            school: pos,
+        });
     }
-    found.sort_by(|a, b| {
-        a.0.cmp(&b.0)
-            .then(a.1.cmp(&b.1))
-            .then(
-                a.2.unwrap_or(f64::INFINITY)
-                    .total_cmp(&b.2.unwrap_or(f64::INFINITY)),
-            )
-            .then(a.3.cmp(&b.3))
-    });
+    // The engine's order; the run's school order is the engine's (by school id).
+    found.sort_by(rule_order);
     let nearest = found
         .iter()
-        .filter_map(|c| c.2)
+        .filter_map(|c| c.distance)
         .min_by(|a, b| a.total_cmp(b));
     found
         .into_iter()
-        .map(|(tier, elsewhere, distance, pos)| {
+        .map(|key| {
+            let RuleKey {
+                tier,
+                elsewhere,
+                distance,
+                school: pos,
+            } = key;
             let s = &r.schools[pos];
             let mut why = vec![match (tier, latest_year) {
                 (PartnerTier::HighLatest, Some(y)) => format!("высокие результаты в {y} году"),

@@ -8,6 +8,13 @@
 //! another municipality comes before a school of the same municipality that is high only in
 //! the latest year. A school with high results in unfavourable conditions is
 //! «резильентная».
+//!
+//! The rule itself — who can be a partner ([`PartnerTier::of`]), how far apart two schools'
+//! social conditions are ([`social_distance`]) and in which order candidates come
+//! ([`rule_order`]) — is written here once: [`suggest`] applies it to every ШНРО and «группа
+//! риска» school of a run (with indexes, so that a national run stays fast), and the support
+//! project's candidate list (`domain::support::candidates`) applies it to any school of a
+//! stored run.
 
 use super::bands::Indexed;
 use super::categories::Categories;
@@ -15,7 +22,82 @@ use super::eligibility::Frame;
 use super::output::{ResultsBand, ResultsCategory, SocialCategory};
 use super::Params;
 use crate::domain::method::stats::rank_key;
+use serde::{Deserialize, Serialize};
+use std::cmp::Ordering;
 use std::collections::HashMap;
+
+/// Why a school can be a partner: the rule's two tiers, in its order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PartnerTier {
+    /// Стабильно высокие результаты over the window (results category «high»).
+    StablyHigh,
+    /// High results (the top band) in the latest year of the window.
+    HighLatest,
+}
+
+impl PartnerTier {
+    /// The tier of a school that is stably high over the window, or in the top band in the
+    /// window's latest year; `None` for a school that cannot be a partner.
+    pub fn of(stably_high: bool, high_in_latest_year: bool) -> Option<PartnerTier> {
+        if stably_high {
+            Some(PartnerTier::StablyHigh)
+        } else if high_in_latest_year {
+            Some(PartnerTier::HighLatest)
+        } else {
+            None
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            PartnerTier::StablyHigh => "стабильно высокие результаты",
+            PartnerTier::HighLatest => "высокие результаты в последний год",
+        }
+    }
+
+    fn index(self) -> usize {
+        match self {
+            PartnerTier::StablyHigh => 0,
+            PartnerTier::HighLatest => 1,
+        }
+    }
+}
+
+/// How far apart two schools' social conditions are: the difference of their latest social
+/// indices in the window, rounded as the indices are for ranking ([`rank_key`]), so that
+/// arithmetic noise does not decide between two schools at the same distance; `None` when
+/// either has no index.
+pub fn social_distance(a: Option<f64>, b: Option<f64>) -> Option<f64> {
+    Some(rank_key((a? - b?).abs()))
+}
+
+/// A candidate partner as the rule compares candidates for one school.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RuleKey {
+    pub tier: PartnerTier,
+    /// In another municipality than the school's.
+    pub elsewhere: bool,
+    /// [`social_distance`] to the school.
+    pub distance: Option<f64>,
+    /// The candidate's place in the run's school order (which is the order of school ids).
+    pub school: usize,
+}
+
+/// The rule's order: stably high first; within a tier the same municipality first, then the
+/// nearest social conditions (a candidate without an index after those with one), then the
+/// school id.
+pub fn rule_order(a: &RuleKey, b: &RuleKey) -> Ordering {
+    a.tier
+        .cmp(&b.tier)
+        .then(a.elsewhere.cmp(&b.elsewhere))
+        .then(
+            a.distance
+                .unwrap_or(f64::INFINITY)
+                .total_cmp(&b.distance.unwrap_or(f64::INFINITY)),
+        )
+        .then(a.school.cmp(&b.school))
+}
 
 pub struct Partners {
     pub partners: Vec<Vec<String>>,
@@ -25,18 +107,8 @@ pub struct Partners {
 #[derive(Clone, Copy)]
 struct Candidate {
     school: usize,
-    /// 0: stably high; 1: high in the latest year only.
-    tier: u8,
+    tier: PartnerTier,
     social: Option<f64>,
-}
-
-/// Social distance, rounded like the indices are for ranking, so that arithmetic noise does
-/// not decide between two schools at the same distance (the school id does).
-fn distance(a: Option<f64>, b: Option<f64>) -> f64 {
-    match (a, b) {
-        (Some(a), Some(b)) => rank_key((a - b).abs()),
-        _ => f64::INFINITY,
-    }
 }
 
 /// Candidates of one pool, indexed for nearest-neighbour look-ups.
@@ -78,11 +150,9 @@ pub fn suggest(frame: &Frame, indexed: &Indexed, cats: &Categories, params: &Par
         .collect();
     for (si, school) in frame.schools.iter().enumerate() {
         let Some(p) = school.pool else { continue };
-        let tier = if cats.results[si] == ResultsCategory::High {
-            0
-        } else if high_latest[si] {
-            1
-        } else {
+        let Some(tier) =
+            PartnerTier::of(cats.results[si] == ResultsCategory::High, high_latest[si])
+        else {
             continue;
         };
         let pc = &mut pools[p];
@@ -97,9 +167,9 @@ pub fn suggest(frame: &Frame, indexed: &Indexed, cats: &Categories, params: &Par
             .or_default()
             .push(k);
         if social_ref[si].is_some() {
-            pc.by_social[tier as usize].push(k);
+            pc.by_social[tier.index()].push(k);
         }
-        pc.by_id[tier as usize].push(k); // schools are already sorted by id
+        pc.by_id[tier.index()].push(k); // schools are already sorted by id
     }
     for pc in &mut pools {
         let all = &pc.all;
@@ -130,10 +200,15 @@ pub fn suggest(frame: &Frame, indexed: &Indexed, cats: &Categories, params: &Par
         let pc = &pools[p];
         let me = social_ref[si];
         // Tier by tier (stably high, then high in the latest year); within a tier the same
-        // municipality first, by (social distance, id), then the nearest elsewhere.
-        // School indices follow school ids, so comparing indices compares ids.
-        let key = |c: &Candidate| (distance(me, c.social), c.school);
-        let order = |a: &(f64, usize), b: &(f64, usize)| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1));
+        // municipality first, in the rule's order, then the nearest elsewhere (the same
+        // order, found through the pool's sorted indices). School indices follow school ids,
+        // so comparing indices compares ids.
+        let key = |c: &Candidate| RuleKey {
+            tier: c.tier,
+            elsewhere: false,
+            distance: social_distance(me, c.social),
+            school: c.school,
+        };
         let local = pc
             .by_municipality
             .get(school.municipality)
@@ -142,31 +217,31 @@ pub fn suggest(frame: &Frame, indexed: &Indexed, cats: &Categories, params: &Par
         // Capacities are bounded by the candidates: `partners_max` comes from a file and may
         // be anything (4294967296 asked for 32 GB).
         let mut chosen: Vec<usize> = Vec::with_capacity(params.partners_max.min(pc.all.len()));
-        for tier in 0..2u8 {
+        for tier in [PartnerTier::StablyHigh, PartnerTier::HighLatest] {
             if chosen.len() >= params.partners_max {
                 break;
             }
             let need = params.partners_max - chosen.len();
-            let mut best: Vec<(f64, usize)> = Vec::with_capacity(need.min(local.len()) + 1);
+            let mut best: Vec<RuleKey> = Vec::with_capacity(need.min(local.len()) + 1);
             for &k in local {
                 let c = &pc.all[k];
                 if c.school == si || c.tier != tier {
                     continue;
                 }
                 let kc = key(c);
-                if best.len() < need || order(&kc, best.last().expect("full")).is_lt() {
-                    let at = best.partition_point(|b| order(b, &kc).is_lt());
+                if best.len() < need || rule_order(&kc, best.last().expect("full")).is_lt() {
+                    let at = best.partition_point(|b| rule_order(b, &kc).is_lt());
                     best.insert(at, kc);
                     best.truncate(need);
                 }
             }
-            chosen.extend(best.iter().map(|b| b.1));
+            chosen.extend(best.iter().map(|b| b.school));
             let need = params.partners_max - chosen.len();
             if need > 0 {
                 chosen.extend(nearest_elsewhere(
                     frame,
                     pc,
-                    tier as usize,
+                    tier.index(),
                     me,
                     school.municipality,
                     need,
@@ -211,8 +286,12 @@ fn nearest_elsewhere(
     let (mut down, mut up) = (pos, pos); // next below is list[down - 1], next above is list[up]
     let mut picked: Vec<(f64, usize)> = Vec::new();
     loop {
-        let d_down = (down > 0).then(|| rank_key(x - social(list[down - 1])));
-        let d_up = (up < list.len()).then(|| rank_key(social(list[up]) - x));
+        let d_down = (down > 0)
+            .then(|| social_distance(Some(x), Some(social(list[down - 1]))))
+            .flatten();
+        let d_up = (up < list.len())
+            .then(|| social_distance(Some(x), Some(social(list[up]))))
+            .flatten();
         let (d, k) = match (d_down, d_up) {
             (Some(a), Some(b)) if a <= b => {
                 down -= 1;
