@@ -235,11 +235,68 @@ fn without_placeholders(text: &str) -> String {
     out
 }
 
-/// The string literals of a Rust file up to its tests, with their line numbers (comments,
-/// char literals and raw strings are understood; a `\` line continuation is joined).
+/// The source with the lines of its test code blanked (items marked `#[cfg(test)]`, at any
+/// depth of inline modules), so that line numbers stay those of the file. Parsed with `syn`.
+fn without_tests(source: &str) -> String {
+    fn test_only(attrs: &[syn::Attribute]) -> bool {
+        attrs.iter().any(|a| {
+            a.path().is_ident("cfg")
+                && a.parse_args::<syn::Meta>()
+                    .is_ok_and(|m| m.path().is_ident("test"))
+        })
+    }
+    fn collect(items: &[syn::Item], out: &mut Vec<(usize, usize)>) {
+        use syn::spanned::Spanned;
+        for item in items {
+            let attrs: &[syn::Attribute] = match item {
+                syn::Item::Mod(m) => &m.attrs,
+                syn::Item::Fn(f) => &f.attrs,
+                syn::Item::Use(u) => &u.attrs,
+                syn::Item::Impl(i) => &i.attrs,
+                syn::Item::Struct(s) => &s.attrs,
+                syn::Item::Enum(e) => &e.attrs,
+                syn::Item::Const(c) => &c.attrs,
+                syn::Item::Static(s) => &s.attrs,
+                syn::Item::Macro(m) => &m.attrs,
+                _ => &[],
+            };
+            if test_only(attrs) {
+                out.push((item.span().start().line, item.span().end().line));
+            } else if let syn::Item::Mod(syn::ItemMod {
+                content: Some((_, inner)),
+                ..
+            }) = item
+            {
+                collect(inner, out);
+            }
+        }
+    }
+    // A piece of code that is not a whole file (the checks' own examples) is read whole.
+    let Ok(file) = syn::parse_file(source) else {
+        return source.to_string();
+    };
+    let mut ranges = Vec::new();
+    collect(&file.items, &mut ranges);
+    source
+        .lines()
+        .enumerate()
+        .map(|(i, l)| {
+            if ranges.iter().any(|&(a, b)| (a..=b).contains(&(i + 1))) {
+                ""
+            } else {
+                l
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The string literals of a Rust file outside its test code, with their line numbers
+/// (comments, char literals and raw strings are understood; a `\` line continuation is
+/// joined).
 fn rust_strings(source: &str) -> Vec<(usize, String)> {
-    let end = source.find("#[cfg(test)]").unwrap_or(source.len());
-    let chars: Vec<char> = source[..end].chars().collect();
+    let source = without_tests(source);
+    let chars: Vec<char> = source.chars().collect();
     let mut out = Vec::new();
     let (mut i, mut line) = (0usize, 1usize);
     let at = |i: usize| chars.get(i).copied().unwrap_or('\0');

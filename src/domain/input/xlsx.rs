@@ -29,10 +29,9 @@
 //! Cells are read one row at a time from the sheet's XML (nothing as big as the sheet is
 //! held), positions beyond Excel's limits are ignored, and nothing read from the file panics.
 
-use super::{
-    plan_columns, read_record, resolve_header, Cell, ColumnMapping, Parsed, ReadOptions,
-    TablePreview,
-};
+use super::cells::Cell;
+use super::columns::{plan_columns, read_record, resolve_header, ColumnMapping};
+use super::{Parsed, ReadOptions, TablePreview};
 use crate::domain::common::format::shortest_decimal_comma;
 use crate::domain::contract::problem::{column_letters, Place, Problem};
 use crate::domain::contract::schema::schema;

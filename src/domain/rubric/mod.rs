@@ -289,12 +289,14 @@ impl Rule {
         match self {
             Rule::PerOption { options } => {
                 if options.is_empty() {
-                    out.push("у правила per_option нет вариантов".to_string());
+                    out.push("у правила «по баллу за каждый вариант» нет вариантов".to_string());
                 }
                 let mut seen = HashSet::new();
                 for o in options {
                     if o.trim().is_empty() {
-                        out.push("пустой вариант в правиле per_option".to_string());
+                        out.push(
+                            "пустой вариант в правиле «по баллу за каждый вариант»".to_string(),
+                        );
                     } else if !seen.insert(o.as_str()) {
                         out.push(format!("вариант «{o}» повторяется"));
                     }

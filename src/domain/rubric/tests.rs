@@ -531,7 +531,7 @@ fn rubric_validation_messages() {
         "{problems:#?}"
     );
     assert!(
-        has("пункт «1.1.goals.1»: у правила per_option нет вариантов"),
+        has("пункт «1.1.goals.1»: у правила «по баллу за каждый вариант» нет вариантов"),
         "{problems:#?}"
     );
     assert!(
