@@ -31,7 +31,9 @@ mod xlsx;
 pub mod xlsx_sheet;
 pub use cells::{check_range, is_year, parse_number};
 pub use columns::{normalise_header, ColumnMapping, MappedColumn};
-pub use csv_rows::{parse_csv, parse_csv_in_chunks, parse_csv_with};
+#[cfg(not(target_arch = "wasm32"))]
+pub use csv_rows::parse_csv_in_chunks;
+pub use csv_rows::{parse_csv, parse_csv_with};
 pub use csv_tokens::csv_head_len;
 pub use json_rows::{parse_json, row_from_json, rows_from_json_array};
 pub use positional::{row_from_parts, row_parts};
