@@ -106,6 +106,40 @@ impl Timestamp {
     }
 }
 
+/// A calendar date written `ГГГГ-ММ-ДД` (what `<input type="date">` gives; a year from 1990 to
+/// 2100), as (year, month, day); `None` for any other text. The one reading of such dates:
+/// the programme's checks, the monitoring's comparisons.
+pub fn iso_date(text: &str) -> Option<(i32, u8, u8)> {
+    let t = text.trim();
+    let parts: Vec<&str> = t.split('-').collect();
+    let ok = parts.len() == 3
+        && parts[0].len() == 4
+        && parts[1].len() == 2
+        && parts[2].len() == 2
+        && parts.iter().all(|p| p.bytes().all(|b| b.is_ascii_digit()));
+    if !ok {
+        return None;
+    }
+    let (y, m, d) = (
+        parts[0].parse::<i32>().ok()?,
+        parts[1].parse::<u8>().ok()?,
+        parts[2].parse::<u8>().ok()?,
+    );
+    let month = time::Month::try_from(m).ok()?;
+    ((1990..=2100).contains(&y) && time::Date::from_calendar_date(y, month, d).is_ok())
+        .then_some((y, m, d))
+}
+
+/// Compares two dates `ГГГГ-ММ-ДД` ([`iso_date`]); `None` unless both are dates.
+pub fn compare_dates(a: &str, b: &str) -> Option<std::cmp::Ordering> {
+    Some(iso_date(a)?.cmp(&iso_date(b)?))
+}
+
+/// The year of a date `ГГГГ-ММ-ДД` ([`iso_date`]); `None` unless it is a date.
+pub fn date_year(date: &str) -> Option<i32> {
+    iso_date(date).map(|(y, _, _)| y)
+}
+
 /// A calendar date as Russian readers write it: «2026-09-15» → «15.09.2026». Text that is
 /// not a date in the form `ГГГГ-ММ-ДД` (a typed draft, an empty cell) is given back as it is,
 /// trimmed, so nothing a file holds is lost or panics.

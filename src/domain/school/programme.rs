@@ -8,6 +8,7 @@
 //! the measures with dates and responsible persons, and the three monitoring points of every
 //! target with their dates. It travels in the school's file.
 
+use crate::domain::common::time::iso_date;
 use serde::{Deserialize, Serialize};
 
 /// Where a problem zone came from.
@@ -187,30 +188,15 @@ impl Programme {
     }
 }
 
-/// Checks a date written as `YYYY-MM-DD` (what `<input type="date">` gives).
+/// Checks a date written as `YYYY-MM-DD` (what `<input type="date">` gives): the one reading
+/// of such dates, [`iso_date`].
 pub fn check_date(text: &str) -> Result<(), String> {
-    let t = text.trim();
-    let parts: Vec<&str> = t.split('-').collect();
-    let ok = parts.len() == 3
-        && parts[0].len() == 4
-        && parts[1].len() == 2
-        && parts[2].len() == 2
-        && parts.iter().all(|p| p.bytes().all(|b| b.is_ascii_digit()));
-    if ok {
-        let (y, m, d) = (
-            parts[0].parse::<i32>().unwrap_or(0),
-            parts[1].parse::<u8>().unwrap_or(0),
-            parts[2].parse::<u8>().unwrap_or(0),
-        );
-        if let Ok(month) = time::Month::try_from(m) {
-            if (1990..=2100).contains(&y) && time::Date::from_calendar_date(y, month, d).is_ok() {
-                return Ok(());
-            }
-        }
-    }
-    Err(format!(
-        "«{t}» не является датой (нужно ГГГГ-ММ-ДД, год от 1990 до 2100)"
-    ))
+    iso_date(text).map(|_| ()).ok_or_else(|| {
+        format!(
+            "«{}» не является датой (нужно ГГГГ-ММ-ДД, год от 1990 до 2100)",
+            text.trim()
+        )
+    })
 }
 
 /// Every problem of a programme, in Russian, naming the place («цель 2, итоговый замер: …»).
