@@ -273,6 +273,26 @@ fn usage_errors_exit_2_in_russian() {
     }
 }
 
+/// A file name in another encoding than UTF-8 is refused with a message that names it (the
+/// tool read its arguments with `env::args`, which panics on such a name).
+#[cfg(unix)]
+#[test]
+fn an_argument_that_is_not_unicode_is_refused_in_russian() {
+    use std::os::unix::ffi::OsStrExt;
+    let name = std::ffi::OsStr::from_bytes(b"\xcf\xf0\xe8.csv"); // «При» in Windows-1251
+    let o = Command::new(env!("CARGO_BIN_EXE_shkala"))
+        .arg("identify")
+        .arg("--input")
+        .arg(name)
+        .output()
+        .expect("the tool runs");
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(err.contains("не в Юникоде"), "{err}");
+    assert!(err.contains(".csv»"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+}
+
 #[test]
 fn invalid_params_file_is_reported_with_its_name() {
     let input = temp("good3.csv");

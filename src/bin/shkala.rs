@@ -115,8 +115,7 @@ fn main() -> ExitCode {
         libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
     }
     Stages::start();
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    match run(&args) {
+    match arguments().and_then(|args| run(&args)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure(messages)) => {
             for m in messages {
@@ -125,6 +124,23 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// The command line as text. An argument that is not valid Unicode (a file name in another
+/// encoding) is refused with a message naming it, instead of the panic of `env::args`.
+fn arguments() -> Result<Vec<String>, Failure> {
+    std::env::args_os()
+        .skip(1)
+        .map(|a| {
+            a.into_string().map_err(|a| {
+                Failure::from(format!(
+                    "аргумент «{}» записан не в Юникоде (UTF-8): переименуйте файл или папку \
+                     так, чтобы в имени были только буквы, цифры и знаки препинания",
+                    a.to_string_lossy()
+                ))
+            })
+        })
+        .collect()
 }
 
 fn run(args: &[String]) -> Result<(), Failure> {
