@@ -20,7 +20,7 @@
 
 use crate::domain::method::identify::csv::{weakest_text, yes_no, Words};
 use crate::domain::method::identify::{
-    Identification, ResultsCategory, SchoolResult, SocialCategory,
+    Counts, Identification, ResultsCategory, SchoolResult, SocialCategory, Tally,
 };
 use crate::domain::method::run::RunRecord;
 use crate::domain::tables::table::{self, Table, TableWriter};
@@ -789,39 +789,50 @@ pub fn school_list_csv(r: &Identification, schools: &[&SchoolResult], year: i32)
     school_list_table(r, schools, year).to_csv()
 }
 
+/// The categories counted per municipality, in the one order of every table that shows them:
+/// the run page's «По муниципалитетам», its workbook sheet and the report's table.
+pub const MUNICIPALITY_CATEGORIES: [&str; 6] = [
+    "ШНРО",
+    "Группа риска",
+    "Стабильно высокие",
+    "ШНСУ",
+    "ШНРО и ШНСУ одновременно",
+    "Резильентные",
+];
+
+/// A municipality's (or the region's) tallies of [`MUNICIPALITY_CATEGORIES`], in that order.
+pub fn municipality_tallies(c: &Counts) -> [Tally; 6] {
+    let results = |cat| c.results.get(&cat).copied().unwrap_or_default();
+    [
+        results(ResultsCategory::Low),
+        results(ResultsCategory::Risk),
+        results(ResultsCategory::High),
+        c.social
+            .get(&SocialCategory::Unfavourable)
+            .copied()
+            .unwrap_or_default(),
+        c.low_and_unfavourable,
+        c.resilient,
+    ]
+}
+
 /// The run's counts per municipality for Excel (the page's table «По муниципалитетам»).
 pub fn municipalities_table(r: &Identification) -> Table {
     let mut w = TableWriter::new();
-    for h in [
-        "Муниципалитет",
-        "Школ",
-        "Оценено",
-        "ШНРО",
-        "Группа риска",
-        "Стабильно высокие",
-        "ШНСУ",
-        "Резильентные",
-        "ШНРО и ШНСУ одновременно",
-    ] {
+    for h in ["Муниципалитет", "Школ", "Оценено"]
+        .into_iter()
+        .chain(MUNICIPALITY_CATEGORIES)
+    {
         w.text(h);
     }
     w.end_line();
     let n = |v: usize| Some(v as f64);
     for (m, c) in &r.summary.municipalities {
-        let get = |cat| c.results.get(&cat).map_or(0, |t| t.count);
-        w.text(m)
-            .number(n(c.schools))
-            .number(n(c.assessed))
-            .number(n(get(ResultsCategory::Low)))
-            .number(n(get(ResultsCategory::Risk)))
-            .number(n(get(ResultsCategory::High)))
-            .number(n(c
-                .social
-                .get(&SocialCategory::Unfavourable)
-                .map_or(0, |t| t.count)))
-            .number(n(c.resilient.count))
-            .number(n(c.low_and_unfavourable.count))
-            .end_line();
+        w.text(m).number(n(c.schools)).number(n(c.assessed));
+        for t in municipality_tallies(c) {
+            w.number(n(t.count));
+        }
+        w.end_line();
     }
     w.finish()
 }

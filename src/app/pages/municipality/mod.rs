@@ -24,6 +24,9 @@ use crate::charts::{
 use crate::domain::common::format::{count, num, pct, thousands};
 use crate::domain::exchange::catalog::{data_groups, GroupCompleteness, RunHeader};
 use crate::domain::exchange::records::{RunRecord, RunScope};
+use crate::domain::method::analysis::{
+    municipalities_table, municipality_tallies, MUNICIPALITY_CATEGORIES,
+};
 use crate::domain::method::identify::method::method;
 use crate::domain::method::identify::{
     Identification, Params, ResultsCategory, SchoolResult, SocialCategory,
@@ -930,40 +933,35 @@ fn SchoolList(
 #[component]
 fn MunicipalityTable(r: Arc<Identification>) -> impl IntoView {
     let csv_r = r.clone();
-    let build = move || crate::domain::method::analysis::municipalities_table(&csv_r);
+    let build = move || municipalities_table(&csv_r);
     let rows: Vec<_> = r
         .summary
         .municipalities
         .iter()
         .map(|(m, c)| {
-            let get = |cat| c.results.get(&cat).map(|t| t.count).unwrap_or(0);
-            let shnsu = c
-                .social
-                .get(&SocialCategory::Unfavourable)
-                .map(|t| t.count)
-                .unwrap_or(0);
+            let counts = municipality_tallies(c)
+                .into_iter()
+                .map(|t| view! { <td class="num">{t.count}</td> })
+                .collect_view();
             view! {
                 <tr>
                     <th scope="row">{m.clone()}</th>
                     <td class="num">{c.assessed}</td>
-                    <td class="num">{get(ResultsCategory::Low)}</td>
-                    <td class="num">{get(ResultsCategory::Risk)}</td>
-                    <td class="num">{get(ResultsCategory::High)}</td>
-                    <td class="num">{shnsu}</td>
-                    <td class="num">{c.resilient.count}</td>
+                    {counts}
                 </tr>
             }
         })
         .collect();
+    let heads = MUNICIPALITY_CATEGORIES
+        .map(|h| view! { <th scope="col" class="num">{h}</th> })
+        .to_vec();
     view! {
         <h3>"По муниципалитетам"</h3>
         <p class="actions"><TableFiles label="Таблица" what="итоги по муниципалитетам" sheet="По муниципалитетам" table=build/></p>
         <div class="table-wrap" tabindex="0" role="region" aria-label="Итоги по муниципалитетам">
             <table class="data">
                 <thead><tr>
-                    <th scope="col">"Муниципалитет"</th><th scope="col" class="num">"Оценено"</th><th scope="col" class="num">"ШНРО"</th>
-                    <th scope="col" class="num">"Группа риска"</th><th scope="col" class="num">"Стабильно высокие"</th>
-                    <th scope="col" class="num">"ШНСУ"</th><th scope="col" class="num">"Резильентные"</th>
+                    <th scope="col">"Муниципалитет"</th><th scope="col" class="num">"Оценено"</th>{heads}
                 </tr></thead>
                 <tbody>{rows}</tbody>
             </table>

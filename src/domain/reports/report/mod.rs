@@ -762,6 +762,55 @@ mod tests {
         assert!(method_paragraph(&window, &[]).contains("за 4 последних года"));
     }
 
+    /// The report's table per municipality, the run page's and the workbook's sheet name the
+    /// categories in one order ([`analysis::MUNICIPALITY_CATEGORIES`]); they differed before.
+    #[test]
+    fn the_tables_per_municipality_share_one_column_order() {
+        let r = demo();
+        let f = fixture(r, None);
+        let report = build(&input(r, None, &f));
+        let table = report
+            .sections
+            .iter()
+            .flat_map(|s| {
+                s.tables
+                    .iter()
+                    .chain(s.subsections.iter().flat_map(|x| x.tables.iter()))
+            })
+            .find(|t| {
+                t.caption
+                    .starts_with("Школы по категориям и муниципалитетам")
+            })
+            .expect("the report's table per municipality");
+        let workbook = analysis::municipalities_table(r);
+        let sheet_header: Vec<String> = workbook
+            .to_csv()
+            .trim_start_matches('\u{feff}')
+            .lines()
+            .next()
+            .expect("a header")
+            .split(';')
+            .map(String::from)
+            .collect();
+        assert_eq!(table.header, sheet_header);
+        assert_eq!(&table.header[3..], &analysis::MUNICIPALITY_CATEGORIES[..]);
+        // Each cell is the count and share of the tally in that column.
+        let (name, c) = r
+            .summary
+            .municipalities
+            .iter()
+            .next()
+            .expect("a municipality");
+        let row = table
+            .rows
+            .iter()
+            .find(|row| row[0] == *name)
+            .expect("its row");
+        for (cell, t) in row[3..].iter().zip(analysis::municipality_tallies(c)) {
+            assert_eq!(*cell, count_share(t));
+        }
+    }
+
     #[test]
     fn sections_come_in_order_for_the_region_and_a_municipality() {
         let r = demo();

@@ -137,37 +137,24 @@ pub(super) fn counts_section(r: &Identification, municipality: Option<&str>) -> 
             let mut m = table(
                 "Школы по категориям и муниципалитетам: число школ (доля от оценённых школ \
                  муниципалитета)",
-                &[
-                    "Муниципалитет",
-                    "Школ",
-                    "Оценено",
-                    "ШНРО",
-                    "Группа риска",
-                    "Стабильно высокие",
-                    "ШНСУ",
-                    "ШНРО и ШНСУ",
-                    "Резильентные",
-                ],
+                &["Муниципалитет", "Школ", "Оценено"]
+                    .into_iter()
+                    .chain(analysis::MUNICIPALITY_CATEGORIES)
+                    .collect::<Vec<_>>(),
                 &[false, true, true, true, true, true, true, true, true],
             );
             let row = |name: &str, c: &Counts| {
-                let res = |x| c.results.get(&x).copied().unwrap_or_default();
-                vec![
+                let mut cells = vec![
                     name.to_string(),
                     c.schools.to_string(),
                     c.assessed.to_string(),
-                    count_share(res(ResultsCategory::Low)),
-                    count_share(res(ResultsCategory::Risk)),
-                    count_share(res(ResultsCategory::High)),
-                    count_share(
-                        c.social
-                            .get(&SocialCategory::Unfavourable)
-                            .copied()
-                            .unwrap_or_default(),
-                    ),
-                    count_share(c.low_and_unfavourable),
-                    count_share(c.resilient),
-                ]
+                ];
+                cells.extend(
+                    analysis::municipality_tallies(c)
+                        .into_iter()
+                        .map(count_share),
+                );
+                cells
             };
             for (name, c) in &r.summary.municipalities {
                 m.rows.push(row(name, c));
