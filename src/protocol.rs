@@ -718,7 +718,7 @@ mod tests {
     use super::*;
     use crate::domain::common::time::ts;
     use crate::domain::exchange::bundle::{plan_import, Incoming};
-    use crate::domain::exchange::records::Snapshot;
+    use crate::domain::exchange::snapshot::Snapshot;
 
     #[test]
     fn messages_round_trip_as_json() {

@@ -55,8 +55,9 @@ use shkala::domain::exchange::catalog::RunHeader;
 use shkala::domain::exchange::envelope::{CreatedBy, Role};
 use shkala::domain::exchange::records::{
     AssessmentRecord, ImportCounts, LogAction, LogEntry, Origin, RecordMeta, ReferenceRecord,
-    SchoolIdentity, SchoolRecord, Snapshot, SubmissionRecord,
+    SchoolIdentity, SchoolRecord, SubmissionRecord,
 };
+use shkala::domain::exchange::snapshot::Snapshot;
 use shkala::domain::input::{merge, parse_csv, template_csv};
 use shkala::domain::method::analysis;
 use shkala::domain::method::identify::csv::to_csv as identify_csv;

@@ -10,8 +10,9 @@ use shkala::domain::exchange::bundle::export::school_submission;
 use shkala::domain::exchange::bundle::{parse_bundle, Payload};
 use shkala::domain::exchange::envelope::{CreatedBy, Role};
 use shkala::domain::exchange::records::{
-    Origin, RecordMeta, SchoolDocuments, SchoolIdentity, SchoolRecord, Snapshot, SubmissionRecord,
+    Origin, RecordMeta, SchoolDocuments, SchoolIdentity, SchoolRecord, SubmissionRecord,
 };
+use shkala::domain::exchange::snapshot::Snapshot;
 use shkala::domain::school::programme::{
     Better, Checkpoint, Measure, ProblemZone, Programme, Target, ZoneOrigin,
 };

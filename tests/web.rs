@@ -6,9 +6,10 @@ use shkala::domain::common::time::Timestamp;
 use shkala::domain::contract::row::{Row, SchoolType};
 use shkala::domain::exchange::catalog::Overview;
 use shkala::domain::exchange::records::{
-    ImportCounts, LogAction, LogEntry, Origin, RecordMeta, SchoolIdentity, SchoolRecord, Snapshot,
+    ImportCounts, LogAction, LogEntry, Origin, RecordMeta, SchoolIdentity, SchoolRecord,
     SubmissionRecord,
 };
+use shkala::domain::exchange::snapshot::Snapshot;
 use shkala::protocol::{Choice, Request, Response};
 use shkala::service::{Job, Service};
 use shkala::storage::records::{

@@ -10,8 +10,9 @@ use crate::domain::common::time::Timestamp;
 use crate::domain::contract::row::{Row, SchoolType};
 use crate::domain::exchange::records::{
     AssessmentRecord, ImportCounts, LogAction, LogEntry, Origin, RecordMeta, SchoolIdentity,
-    SchoolRecord, Snapshot, SubmissionRecord, Writes,
+    SchoolRecord, SubmissionRecord,
 };
+use crate::domain::exchange::snapshot::{Snapshot, Writes};
 use crate::domain::rubric::{self, Assessment, ItemAnswer, OrgLevel, Organisation, Rule};
 use std::collections::{BTreeMap, HashSet};
 
@@ -611,7 +612,8 @@ mod tests {
     #[test]
     fn the_demo_opens_beside_real_data_without_touching_it() {
         use crate::domain::common::time::ts;
-        use crate::domain::exchange::records::{Snapshot, SubmissionRecord};
+        use crate::domain::exchange::records::SubmissionRecord;
+        use crate::domain::exchange::snapshot::Snapshot;
         let spec = DemoSpec {
             schools: 30,
             municipalities: 3,

@@ -7,8 +7,9 @@ use crate::domain::contract::row::Row;
 use crate::domain::demo::{self, DemoSpec};
 use crate::domain::exchange::catalog::Change;
 use crate::domain::exchange::records::{
-    ImportCounts, LogAction, LogEntry, Removal, SchoolDocuments, SchoolIdentity, Snapshot,
+    ImportCounts, LogAction, LogEntry, SchoolDocuments, SchoolIdentity,
 };
+use crate::domain::exchange::snapshot::{Removal, Snapshot};
 use crate::storage::records::{self as stored, Loaded};
 use crate::storage::{stores, Op};
 use std::collections::BTreeMap;

@@ -12,9 +12,10 @@ use super::{stores, Db, Op, Raw, StorageError};
 use crate::domain::contract::problem::serde_error_ru;
 use crate::domain::exchange::catalog::Unreadable;
 use crate::domain::exchange::records::{
-    stored_submission, AssessmentRecord, LogEntry, ReferenceRecord, Removal, RunRecord,
-    SchoolRecord, Snapshot, SubmissionRecord, Writes,
+    stored_submission, AssessmentRecord, LogEntry, ReferenceRecord, RunRecord, SchoolRecord,
+    SubmissionRecord,
 };
+use crate::domain::exchange::snapshot::{Removal, Snapshot, Writes};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 

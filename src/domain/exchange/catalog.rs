@@ -14,9 +14,9 @@ use crate::domain::common::time::Timestamp;
 use crate::domain::contract::row::{Row, SchoolType};
 use crate::domain::contract::schema::schema;
 use crate::domain::exchange::records::{
-    AssessmentRecord, LogEntry, Origin, ReferenceRecord, Removal, RunRecord, RunScope, Snapshot,
-    Writes,
+    AssessmentRecord, LogEntry, Origin, ReferenceRecord, RunRecord, RunScope,
 };
+use crate::domain::exchange::snapshot::{Removal, Snapshot, Writes};
 use crate::domain::method::identify::method::method;
 use crate::domain::method::identify::{Params, PoolYear, Summary};
 use crate::domain::support::{Support, SupportView};

@@ -5,9 +5,8 @@
 //! the collection a municipality sends to the region.
 
 use crate::domain::common::time::Timestamp;
-use crate::domain::exchange::records::{
-    ImportCounts, LogAction, LogEntry, Origin, Snapshot, Writes,
-};
+use crate::domain::exchange::records::{ImportCounts, LogAction, LogEntry, Origin};
+use crate::domain::exchange::snapshot::{Snapshot, Writes};
 use crate::domain::support::{validate_support, ProjectLine, Support};
 use std::collections::HashMap;
 

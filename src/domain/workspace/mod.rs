@@ -18,8 +18,9 @@ use crate::domain::contract::row::Row;
 use crate::domain::exchange::bundle::{Incoming, ParsedBundle, Payload};
 use crate::domain::exchange::records::{
     ImportCounts, LogAction, LogEntry, Origin, RecordMeta, SchoolDocuments, SchoolIdentity,
-    SchoolRecord, SubmissionRecord, Writes,
+    SchoolRecord, SubmissionRecord,
 };
+use crate::domain::exchange::snapshot::Writes;
 use crate::domain::method::reference::ReferencePayload;
 use crate::domain::school::programme::Programme;
 use crate::domain::school::self_assessment::SelfAssessment;
@@ -404,7 +405,7 @@ mod tests {
     use crate::domain::contract::row::SchoolType;
     use crate::domain::exchange::bundle::plan::Resolution;
     use crate::domain::exchange::bundle::{self, plan_import, Class, CreatedBy, Role};
-    use crate::domain::exchange::records::Snapshot;
+    use crate::domain::exchange::snapshot::Snapshot;
     use crate::domain::school::programme::{ProblemZone, ZoneOrigin};
     use crate::domain::school::self_assessment::{Answer, AnswerValue};
 

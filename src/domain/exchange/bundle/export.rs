@@ -8,8 +8,9 @@ use crate::domain::common::time::Timestamp;
 use crate::domain::contract::row::Row;
 use crate::domain::exchange::envelope::{Bundle, CreatedBy, Kind};
 use crate::domain::exchange::records::{
-    AssessmentRecord, LogEntry, RunRecord, SchoolIdentity, SchoolRecord, Snapshot,
+    AssessmentRecord, LogEntry, RunRecord, SchoolIdentity, SchoolRecord,
 };
+use crate::domain::exchange::snapshot::Snapshot;
 use serde_json::Value;
 use std::collections::HashSet;
 

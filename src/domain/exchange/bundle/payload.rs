@@ -3,7 +3,8 @@
 use crate::domain::common::time::Timestamp;
 use crate::domain::contract::row::Row;
 use crate::domain::exchange::envelope::{Bundle, CreatedBy, Kind};
-use crate::domain::exchange::records::{SchoolDocuments, SchoolIdentity, Snapshot};
+use crate::domain::exchange::records::{SchoolDocuments, SchoolIdentity};
+use crate::domain::exchange::snapshot::Snapshot;
 pub use crate::domain::method::reference::{ReferencePayload, ReferencePool};
 use crate::domain::rubric::Assessment;
 use crate::domain::school::programme::Programme;

@@ -36,11 +36,12 @@ use super::{sha256_hex, ParsedBundle, Payload};
 use crate::domain::common::time::Timestamp;
 use crate::domain::contract::problem::Problem;
 use crate::domain::contract::row::Row;
-pub use crate::domain::exchange::records::Writes;
 use crate::domain::exchange::records::{
     AssessmentRecord, ImportCounts, LogAction, LogEntry, Origin, RecordMeta, ReferenceRecord,
-    RunRecord, SchoolDocuments, SchoolIdentity, SchoolRecord, Snapshot, SubmissionRecord, Upserts,
+    RunRecord, SchoolDocuments, SchoolIdentity, SchoolRecord, SubmissionRecord,
 };
+pub use crate::domain::exchange::snapshot::Writes;
+use crate::domain::exchange::snapshot::{Snapshot, Upserts};
 use crate::domain::support::Support;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;

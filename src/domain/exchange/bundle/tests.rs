@@ -8,8 +8,9 @@ use crate::domain::contract::row::{Row, SchoolType};
 use crate::domain::demo::{region, DemoSpec};
 use crate::domain::exchange::records::{
     AssessmentRecord, ImportCounts, LogAction, LogEntry, Origin, RecordMeta, ReferenceRecord,
-    RunRecord, RunScope, SchoolIdentity, SchoolRecord, Snapshot, SubmissionRecord,
+    RunRecord, RunScope, SchoolIdentity, SchoolRecord, SubmissionRecord,
 };
+use crate::domain::exchange::snapshot::Snapshot;
 use crate::domain::method::identify::{identify, Identification, Params, ResultsBand, SocialBand};
 use crate::domain::method::reference::reference_pools;
 use crate::domain::rubric::{federal, Assessment, ItemAnswer, OrgLevel, Organisation};

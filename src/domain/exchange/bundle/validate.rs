@@ -11,8 +11,9 @@ use crate::domain::contract::row::Row;
 use crate::domain::exchange::envelope::Kind;
 use crate::domain::exchange::records::{
     assessment_key, AssessmentRecord, LogEntry, RecordMeta, ReferenceRecord, RunRecord,
-    SchoolDocuments, SchoolIdentity, SchoolRecord, Snapshot, SubmissionRecord,
+    SchoolDocuments, SchoolIdentity, SchoolRecord, SubmissionRecord,
 };
+use crate::domain::exchange::snapshot::Snapshot;
 use crate::domain::input::{row_from_json, rows_from_json_array};
 use crate::domain::rubric::{federal, validate_assessment, Assessment};
 use crate::domain::school::programme::Programme;
