@@ -14,6 +14,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
+mod test_code;
+
 use proc_macro2::{TokenStream, TokenTree};
 use syn::visit::Visit;
 
@@ -53,14 +55,6 @@ fn module_of(src: &Path, file: &Path) -> Option<ModPath> {
         parts.pop();
     }
     Some(parts)
-}
-
-fn is_test_only(attrs: &[syn::Attribute]) -> bool {
-    attrs.iter().any(|a| {
-        a.path().is_ident("cfg")
-            && a.parse_args::<syn::Meta>()
-                .is_ok_and(|m| m.path().is_ident("test"))
-    })
 }
 
 /// Every path a file names, as written (`crate::domain::method::run::RunRecord`, `super::card`), with
@@ -157,21 +151,7 @@ impl Paths {
 
 impl<'ast> Visit<'ast> for Paths {
     fn visit_item(&mut self, item: &'ast syn::Item) {
-        let attrs: &[syn::Attribute] = match item {
-            syn::Item::Mod(m) => &m.attrs,
-            syn::Item::Fn(f) => &f.attrs,
-            syn::Item::Use(u) => &u.attrs,
-            syn::Item::Impl(i) => &i.attrs,
-            syn::Item::Struct(s) => &s.attrs,
-            syn::Item::Enum(e) => &e.attrs,
-            syn::Item::Const(c) => &c.attrs,
-            syn::Item::Static(s) => &s.attrs,
-            syn::Item::Trait(t) => &t.attrs,
-            syn::Item::Type(t) => &t.attrs,
-            syn::Item::Macro(m) => &m.attrs,
-            _ => &[],
-        };
-        if is_test_only(attrs) {
+        if test_code::is_test_only(item) {
             return;
         }
         syn::visit::visit_item(self, item);

@@ -23,6 +23,8 @@
 //! The end-to-end suite runs the same checks over the rendered pages (`tests/e2e/run.mjs`,
 //! «the words»).
 
+mod test_code;
+
 use std::path::{Path, PathBuf};
 
 /// Developer words in Russian, as the start of a word in any form («контракт строки»,
@@ -238,29 +240,10 @@ fn without_placeholders(text: &str) -> String {
 /// The source with the lines of its test code blanked (items marked `#[cfg(test)]`, at any
 /// depth of inline modules), so that line numbers stay those of the file. Parsed with `syn`.
 fn without_tests(source: &str) -> String {
-    fn test_only(attrs: &[syn::Attribute]) -> bool {
-        attrs.iter().any(|a| {
-            a.path().is_ident("cfg")
-                && a.parse_args::<syn::Meta>()
-                    .is_ok_and(|m| m.path().is_ident("test"))
-        })
-    }
     fn collect(items: &[syn::Item], out: &mut Vec<(usize, usize)>) {
         use syn::spanned::Spanned;
         for item in items {
-            let attrs: &[syn::Attribute] = match item {
-                syn::Item::Mod(m) => &m.attrs,
-                syn::Item::Fn(f) => &f.attrs,
-                syn::Item::Use(u) => &u.attrs,
-                syn::Item::Impl(i) => &i.attrs,
-                syn::Item::Struct(s) => &s.attrs,
-                syn::Item::Enum(e) => &e.attrs,
-                syn::Item::Const(c) => &c.attrs,
-                syn::Item::Static(s) => &s.attrs,
-                syn::Item::Macro(m) => &m.attrs,
-                _ => &[],
-            };
-            if test_only(attrs) {
+            if test_code::is_test_only(item) {
                 out.push((item.span().start().line, item.span().end().line));
             } else if let syn::Item::Mod(syn::ItemMod {
                 content: Some((_, inner)),
