@@ -148,7 +148,7 @@ impl Service {
 
     /// The digests of the stored rows of each scope (what a run's `input_digest` is compared
     /// with), computed once after each write or read of the data.
-    pub(super) fn ensure_digests(&mut self) -> &[(RunScope, String)] {
+    fn ensure_digests(&mut self) -> &[(RunScope, String)] {
         self.digests.get_or_insert_with(|| {
             let mut all = RowsDigest::default();
             let mut real = RowsDigest::default();

@@ -89,7 +89,7 @@ pub(crate) fn read_input(path: &str) -> Result<Input, Failure> {
 /// A regular, non-empty file mapped read-only; `None` when it cannot be (the caller reads it
 /// instead, and names the error if that fails too).
 #[cfg(unix)]
-pub(crate) fn map_file(path: &str) -> Option<Input> {
+fn map_file(path: &str) -> Option<Input> {
     use std::os::fd::AsRawFd;
     let file = std::fs::File::open(path).ok()?;
     let meta = file.metadata().ok()?;
@@ -121,7 +121,7 @@ pub(crate) fn map_file(path: &str) -> Option<Input> {
 }
 
 /// Schools per part of the JSON result that one thread serialises (about a megabyte).
-pub(crate) const SCHOOLS_PER_PART: usize = 512;
+const SCHOOLS_PER_PART: usize = 512;
 
 /// Writes the identification result as compact JSON, byte for byte what
 /// `serde_json::to_writer` writes for `head` with `schools` as its schools (`head` is the
@@ -189,7 +189,7 @@ pub(crate) fn write_json_result(
 }
 
 /// Schools as serde_json writes them inside an array: `{…},{…}`.
-pub(crate) fn serialise_schools(
+fn serialise_schools(
     schools: &[identify::SchoolResult],
     buffer: &mut Vec<u8>,
 ) -> serde_json::Result<()> {

@@ -308,7 +308,7 @@ pub(crate) fn cmd_identify(args: &[String]) -> Result<(), Failure> {
 
 /// The identification result with the robustness of its lists under the key `robustness`.
 #[derive(serde::Serialize)]
-pub(crate) struct WithRobustness<'a> {
+struct WithRobustness<'a> {
     #[serde(flatten)]
     result: &'a identify::Identification,
     robustness: &'a identify::robustness::Robustness,
@@ -317,7 +317,7 @@ pub(crate) struct WithRobustness<'a> {
 /// The robustness of the lists on the same rows and parameters. For a spreadsheet export its
 /// tables are `robustness::robustness_table` and `robustness::robust_low_table` (one sheet
 /// each); CSV has one table per file, so the CLI writes it to JSON only.
-pub(crate) fn robustness_of(
+fn robustness_of(
     rows: &[shkala::domain::contract::row::Row],
     params: &identify::Params,
 ) -> Result<identify::robustness::Robustness, Failure> {

@@ -6,11 +6,10 @@
 pub(crate) struct Stages;
 
 /// When the process started, and its CPU time then.
-pub(crate) static STARTED: std::sync::OnceLock<(std::time::Instant, (f64, f64))> =
-    std::sync::OnceLock::new();
+static STARTED: std::sync::OnceLock<(std::time::Instant, (f64, f64))> = std::sync::OnceLock::new();
 
 /// When the last stage ended, and the CPU time then.
-pub(crate) static LAST: std::sync::Mutex<Option<(std::time::Instant, (f64, f64))>> =
+static LAST: std::sync::Mutex<Option<(std::time::Instant, (f64, f64))>> =
     std::sync::Mutex::new(None);
 
 impl Stages {
@@ -48,7 +47,7 @@ impl Stages {
 }
 
 /// The process's CPU time so far, user and system, in seconds (all threads).
-pub(crate) fn cpu_seconds() -> (f64, f64) {
+fn cpu_seconds() -> (f64, f64) {
     #[cfg(unix)]
     {
         // SAFETY: `getrusage` fills the struct it is given; zeroed is a valid `rusage`.
@@ -62,7 +61,7 @@ pub(crate) fn cpu_seconds() -> (f64, f64) {
 }
 
 /// Resident memory now and at its peak, and how much of it is in large pages (Linux).
-pub(crate) fn memory_words() -> String {
+fn memory_words() -> String {
     let field = |text: &str, name: &str| -> Option<u64> {
         let line = text.lines().find(|l| l.starts_with(name))?;
         line[name.len()..]

@@ -16,7 +16,7 @@ pub(super) struct Refusal {
 }
 
 /// A text read as a number, or refused with the text as the value read.
-pub(super) fn text_number(text: &str) -> Result<Option<f64>, Refusal> {
+fn text_number(text: &str) -> Result<Option<f64>, Refusal> {
     parse_number(text).map_err(|_| Refusal {
         message: "ожидалось число".into(),
         value: Some(text.trim().to_string()),
@@ -95,7 +95,7 @@ impl Cell<'_> {
         }
     }
 
-    pub(super) fn raw(&self) -> String {
+    fn raw(&self) -> String {
         match self {
             Cell::Text(s) => s.trim().to_string(),
             Cell::Json(serde_json::Value::String(s)) => s.trim().to_string(),
@@ -122,7 +122,7 @@ pub(super) fn uncomputed(formula: &str) -> String {
 
 /// A number as a person would type it: no trailing `.0` for whole numbers (a workbook stores
 /// a school id or a year as a number).
-pub(super) fn shortest_decimal(v: f64) -> String {
+fn shortest_decimal(v: f64) -> String {
     if v.fract() == 0.0 && v.abs() < 1e15 {
         format!("{}", v as i64)
     } else {
@@ -132,14 +132,14 @@ pub(super) fn shortest_decimal(v: f64) -> String {
 
 /// Drops the apostrophe that [`crate::domain::tables::csv_write`] puts before a text starting with a
 /// formula character or an apostrophe.
-pub(super) fn unguard(s: &str) -> &str {
+fn unguard(s: &str) -> &str {
     match s.strip_prefix('\'') {
         Some(rest) if rest.starts_with(crate::domain::tables::csv_write::GUARDED) => rest,
         _ => s,
     }
 }
 
-pub(super) fn json_kind(v: &serde_json::Value) -> &'static str {
+fn json_kind(v: &serde_json::Value) -> &'static str {
     match v {
         serde_json::Value::Null => "null",
         serde_json::Value::Bool(_) => "логическое значение",
@@ -162,7 +162,7 @@ pub fn parse_number(raw: &str) -> Result<Option<f64>, String> {
 }
 
 /// [`parse_number`] of what is not a plain decimal.
-pub(super) fn parse_other_number(raw: &str) -> Result<Option<f64>, String> {
+fn parse_other_number(raw: &str) -> Result<Option<f64>, String> {
     let t = raw.trim_matches(|c: char| c.is_whitespace() || c == '\u{a0}' || c == '\u{202f}');
     if t.is_empty() {
         return Ok(None);
@@ -219,7 +219,7 @@ pub(super) fn parse_other_number(raw: &str) -> Result<Option<f64>, String> {
 }
 
 /// Exact powers of ten (every one up to 10¹⁵ is an `f64` without rounding).
-pub(super) const POWERS_OF_TEN: [f64; 16] = [
+const POWERS_OF_TEN: [f64; 16] = [
     1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
 ];
 
@@ -379,7 +379,7 @@ pub(super) fn build_row<'c>(
 
 /// Why a cell is not a year. A workbook's date is named, with what to do: a year typed into a
 /// cell formatted as a date is stored as a day number (2024 → 16.07.1905).
-pub(super) fn not_a_year(cell: &Cell) -> Refusal {
+fn not_a_year(cell: &Cell) -> Refusal {
     let (message, value) = match cell {
         Cell::Other(what) if what.starts_with("дата") => (format!(
             "год должен быть целым числом от 1990 до 2100, а в ячейке {what} (у ячейки формат даты: поставьте формат «Общий» или «Числовой» и введите год числом)"
@@ -403,7 +403,7 @@ pub fn is_year(v: f64) -> bool {
 
 /// A share given as a fraction (0–1) read as a percentage. Rounded to 10 decimal places so
 /// that 0.07 reads as 7, not 7.000000000000001 (the shares are whole or tenths of a percent).
-pub(super) fn as_percentage(v: f64, fraction: bool) -> f64 {
+fn as_percentage(v: f64, fraction: bool) -> f64 {
     if fraction {
         (v * 100.0 * 1e10).round() / 1e10
     } else {

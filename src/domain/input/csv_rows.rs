@@ -26,7 +26,7 @@ pub fn parse_csv_with(file: &str, bytes: &[u8], mapping: Option<&ColumnMapping>)
 
 /// A CSV file whose header is read and whose columns are planned: what its records are read
 /// by, from anywhere a record starts.
-pub(super) struct CsvBody<'a> {
+struct CsvBody<'a> {
     pub(super) file: &'a str,
     pub(super) text: &'a str,
     pub(super) sep: char,
@@ -42,7 +42,7 @@ pub(super) struct CsvBody<'a> {
 impl<'a> CsvBody<'a> {
     /// Decodes the file and reads its header; `None` when no record can be read (the
     /// problems say why).
-    pub(super) fn read_header(
+    fn read_header(
         file: &'a str,
         bytes: &'a [u8],
         mapping: Option<&ColumnMapping>,
@@ -220,7 +220,7 @@ pub fn parse_csv_in_chunks(
 }
 
 /// Why a CSV record with fewer fields than the header is not read.
-pub(super) fn short_record(found: usize, expected: usize) -> String {
+fn short_record(found: usize, expected: usize) -> String {
     format!(
         "в строке {}, а в заголовке {}: строка оборвана или в ней пропущены разделители — она не прочитана (пустое значение пишется пустым полем между разделителями)",
         crate::domain::common::format::count(found, "поле", "поля", "полей"),

@@ -25,7 +25,7 @@ pub(super) struct CsvRecords<'a> {
 }
 
 /// A CSV record, or why the record at a line cannot be read.
-pub(super) type CsvRecord<'a> = Result<(usize, Vec<Cow<'a, str>>), (usize, String)>;
+type CsvRecord<'a> = Result<(usize, Vec<Cow<'a, str>>), (usize, String)>;
 
 impl<'a> CsvRecords<'a> {
     pub(super) fn new(text: &'a str, sep: char) -> Self {
@@ -39,7 +39,7 @@ impl<'a> CsvRecords<'a> {
     }
 
     /// Moves past the end of the current line (after an error in it).
-    pub(super) fn skip_line(&mut self) {
+    fn skip_line(&mut self) {
         let bytes = self.text.as_bytes();
         while self.pos < bytes.len() && bytes[self.pos] != b'\n' && bytes[self.pos] != b'\r' {
             self.pos += 1;

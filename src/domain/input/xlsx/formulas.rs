@@ -9,7 +9,7 @@ use std::io::Cursor;
 
 /// A formula cell: its position (0-based row and column) and its formula as a message shows
 /// it (`None`: a shared formula's other cells, which store no text of their own).
-pub(super) type FormulaCell = ((u32, u32), Option<Box<str>>);
+type FormulaCell = ((u32, u32), Option<Box<str>>);
 
 /// The formula cells of a sheet, by position (0-based row and column, sorted), with their
 /// formulas: which stored values were not computed by a spreadsheet.
@@ -40,7 +40,7 @@ impl Formulas {
 }
 
 /// A formula as a message shows it: with its `=`, XML's escapes read, long ones cut.
-pub(super) fn formula_text(xml: &[u8]) -> Option<Box<str>> {
+fn formula_text(xml: &[u8]) -> Option<Box<str>> {
     const MAX: usize = 60;
     let text = String::from_utf8_lossy(xml);
     let text = text
@@ -154,7 +154,7 @@ pub(super) fn formulas_of(bytes: &[u8], index: usize) -> Formulas {
 }
 
 /// The name of an archive's part as calamine finds it: case and `\` aside.
-pub(super) fn zip_name<R: std::io::Read + std::io::Seek>(
+fn zip_name<R: std::io::Read + std::io::Seek>(
     zip: &zip::ZipArchive<R>,
     path: &str,
 ) -> Option<String> {
@@ -181,11 +181,11 @@ pub(super) fn part<R: std::io::Read + std::io::Seek>(
 }
 
 /// Bytes of one sheet looked through at most (a sheet as big as Excel allows is under this).
-pub(super) const MAX_SHEET_BYTES: u64 = 1 << 34;
+const MAX_SHEET_BYTES: u64 = 1 << 34;
 
 /// Reads a part block by block, each block beginning with the last bytes of the one before
 /// (so a short pattern split between two blocks is seen whole), while `on` says to go on.
-pub(super) fn each_block(mut reader: impl std::io::Read, mut on: impl FnMut(&[u8]) -> bool) {
+fn each_block(mut reader: impl std::io::Read, mut on: impl FnMut(&[u8]) -> bool) {
     const KEPT: usize = 8;
     let mut buf = vec![0u8; 1 << 16];
     let (mut kept, mut read) = (0, 0u64);
@@ -435,7 +435,7 @@ impl CellScan {
         }
     }
 
-    pub(super) fn end_cell(&mut self, out: &mut Vec<FormulaCell>) {
+    fn end_cell(&mut self, out: &mut Vec<FormulaCell>) {
         if let Some(((r, c), true)) = self.cell.take() {
             if r < MAX_ROWS && c < MAX_COLUMNS {
                 out.push(((r, c), self.text.take()));
@@ -447,7 +447,7 @@ impl CellScan {
 }
 
 /// A row's 0-based number from its reference (`12` → 11).
-pub(super) fn row_of(r: &[u8]) -> Option<u32> {
+fn row_of(r: &[u8]) -> Option<u32> {
     let mut row = 0u32;
     for &b in r {
         if !b.is_ascii_digit() {

@@ -116,7 +116,7 @@ pub(super) fn shown(v: f64, unit: &str) -> String {
 
 /// Whether the interim value is further from the target than the entry value (in the
 /// target's direction); false unless both are measured.
-pub(super) fn moved_away(t: &Target) -> bool {
+fn moved_away(t: &Target) -> bool {
     match (t.entry.value, t.interim.value) {
         (Some(entry), Some(interim)) => match t.better {
             Better::Higher => interim < entry,
@@ -257,7 +257,7 @@ pub fn programme_status(p: &Programme, today: &str, year: i32) -> ProgrammeStatu
 
 /// «Целей: 3 — достигнута: 1, отклонение от цели: 1, просрочен замер: 1. Просрочено
 /// мероприятий: 2.»
-pub(super) fn status_sentence(targets: &[TargetStatus], overdue_measures: usize) -> String {
+fn status_sentence(targets: &[TargetStatus], overdue_measures: usize) -> String {
     let mut out = if targets.is_empty() {
         "Целей нет.".to_string()
     } else {
@@ -311,11 +311,11 @@ pub struct ProgrammeRow {
 
 /// The current year for the lists: the year of `today`; when `today` is not a valid date,
 /// a year before any, so that nothing is late.
-pub(super) fn current_year(today: &str) -> i32 {
+fn current_year(today: &str) -> i32 {
     date_year(today).unwrap_or(i32::MIN)
 }
 
-pub(super) fn with_programmes<'a>(
+fn with_programmes<'a>(
     schools: &'a [(SchoolIdentity, &'a SchoolDocuments)],
 ) -> Vec<(&'a SchoolIdentity, &'a Programme)> {
     let mut out: Vec<(&SchoolIdentity, &Programme)> = schools

@@ -41,7 +41,7 @@ pub use recommendations::{
 use crate::domain::common::time::{date_ru, years_span};
 use crate::domain::contract::row::SchoolType;
 use crate::domain::contract::schema::schema;
-use crate::domain::method::analysis::{self};
+use crate::domain::method::analysis;
 use crate::domain::method::identify::method::method;
 use crate::domain::method::identify::{Identification, SchoolResult};
 use serde::{Deserialize, Serialize};

@@ -60,7 +60,7 @@ pub(super) fn section_text(out: &mut String, s: &Section, rule: char) {
     }
 }
 
-pub(super) fn table_text(t: &ReportTable) -> String {
+fn table_text(t: &ReportTable) -> String {
     let mut out = String::new();
     if !t.caption.is_empty() {
         out.push_str(&t.caption);

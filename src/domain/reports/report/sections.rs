@@ -59,7 +59,7 @@ pub(super) fn method_section(r: &Identification) -> Section {
     }
 }
 
-pub(super) fn pool_label(params: &Params, id: &str) -> String {
+fn pool_label(params: &Params, id: &str) -> String {
     params
         .pools
         .iter()
@@ -68,7 +68,7 @@ pub(super) fn pool_label(params: &Params, id: &str) -> String {
 }
 
 /// The rows of the counts table: (kind, category, tally of `c`).
-pub(super) fn count_rows(c: &Counts) -> Vec<(&'static str, String, Tally)> {
+fn count_rows(c: &Counts) -> Vec<(&'static str, String, Tally)> {
     let mut rows = Vec::new();
     for cat in ResultsCategory::ALL {
         rows.push((
@@ -300,7 +300,7 @@ pub(super) fn cross_section(r: &Identification, municipality: Option<&str>) -> S
 }
 
 /// Members of `c` among the schools of `r` in scope.
-pub(super) fn members(r: &Identification, scope: Scope<'_>, c: Category) -> usize {
+fn members(r: &Identification, scope: Scope<'_>, c: Category) -> usize {
     r.schools
         .iter()
         .filter(|s| scope.holds(s) && c.holds(s))
@@ -308,7 +308,7 @@ pub(super) fn members(r: &Identification, scope: Scope<'_>, c: Category) -> usiz
 }
 
 /// Whether a category is one the report lists (and so whose moves it names school by school).
-pub(super) fn is_listed(c: Category) -> bool {
+fn is_listed(c: Category) -> bool {
     matches!(
         c,
         Category::Results(ResultsCategory::Low | ResultsCategory::Risk | ResultsCategory::High)
@@ -317,7 +317,7 @@ pub(super) fn is_listed(c: Category) -> bool {
 }
 
 /// The sentence of the changes section when no comparison is made, true of `comparison`.
-pub(super) fn no_comparison(comparison: Comparison<'_>) -> Option<String> {
+fn no_comparison(comparison: Comparison<'_>) -> Option<String> {
     match comparison {
         Comparison::With { .. } => None,
         Comparison::NotChosen { earlier } => Some(format!(
@@ -515,7 +515,7 @@ pub(super) const LIST_DEFS: [ListDef; 6] = [
 ];
 
 /// A value of the latest year as a cell: three decimals, «—» without one.
-pub(super) fn index_cell(v: Option<f64>) -> String {
+fn index_cell(v: Option<f64>) -> String {
     v.map_or_else(|| "—".to_string(), |v| num(v, 3))
 }
 
@@ -641,7 +641,7 @@ pub(super) fn lists_section(r: &Identification, scope: Scope<'_>) -> Section {
     section
 }
 
-pub(super) fn median(sorted: &[f64]) -> Option<f64> {
+fn median(sorted: &[f64]) -> Option<f64> {
     let n = sorted.len();
     match n {
         0 => None,

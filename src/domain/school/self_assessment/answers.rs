@@ -40,7 +40,7 @@ impl AnswerValue {
 }
 
 /// Число с десятичной запятой, без лишних нулей: «120», «2,5», «-1».
-pub(super) fn fmt_number(v: f64) -> String {
+fn fmt_number(v: f64) -> String {
     v.to_string().replace('.', ",")
 }
 
@@ -221,7 +221,7 @@ pub(super) fn check_link(link: &str) -> Result<(), String> {
     }
 }
 
-pub(super) fn is_web_link(link: &str) -> bool {
+fn is_web_link(link: &str) -> bool {
     let lower = link.to_ascii_lowercase();
     (lower.starts_with("http://") || lower.starts_with("https://"))
         && link.len() > "https://".len()
