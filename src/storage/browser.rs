@@ -1,5 +1,6 @@
 //! Small browser services around storage: the persistence request, the usage estimate, the
-//! clock, reading dropped or picked files, and saving a file to the user's disk.
+//! clock, reading dropped or picked files, saving a file to the user's disk, and the run last
+//! viewed (a preference kept in local storage, not data).
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
@@ -100,4 +101,23 @@ pub fn download_blob(file_name: &str, blob: &web_sys::Blob) -> Result<(), String
             w.set_timeout_with_callback_and_timeout_and_arguments_0(revoke.unchecked_ref(), 60_000);
     }
     Ok(())
+}
+
+/// Where this browser remembers the run last viewed (a preference, not data: local storage).
+const LAST_RUN_KEY: &str = "shkala-last-run";
+
+/// The run last viewed in this browser, if any.
+pub fn last_viewed_run() -> Option<String> {
+    web_sys::window()?
+        .local_storage()
+        .ok()??
+        .get_item(LAST_RUN_KEY)
+        .ok()?
+}
+
+/// Remembers `id` as the run last viewed (a failure to store a preference is not an error).
+pub fn remember_run(id: &str) {
+    if let Some(s) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
+        let _ = s.set_item(LAST_RUN_KEY, id);
+    }
 }

@@ -508,7 +508,8 @@ impl Db {
             }
             // Issue a batch; the database runs requests in order, so awaiting the last one
             // waits for all of them (a failed one aborts the transaction, and the await or
-            // the commit reports it).
+            // the commit reports it). Every kind of request, deletes and clears included, is
+            // issued when it is made, so a batch of deletes is one wait, not one per key.
             let mut pending = None;
             let mut n = 0;
             for op in ops.by_ref().take(WRITE_BATCH) {
@@ -540,12 +541,10 @@ impl Db {
                         );
                     }
                     Op::Delete { key, .. } => {
-                        store.delete(key.as_str()).primitive()?.await?;
-                        pending = None;
+                        pending = Some(store.delete(key.as_str()).primitive()?);
                     }
                     Op::Clear { .. } => {
-                        store.clear()?.await?;
-                        pending = None;
+                        pending = Some(store.clear()?);
                     }
                 }
             }

@@ -32,15 +32,16 @@
 use super::cells::Cell;
 use super::columns::{plan_columns, read_record, resolve_header, ColumnMapping};
 use super::{Parsed, ReadOptions, TablePreview};
-use crate::domain::common::format::shortest_decimal_comma;
 use crate::domain::contract::problem::{column_letters, Place, Problem};
 use crate::domain::contract::schema::schema;
-use calamine::{DataRef, Dimensions, ExcelDateTime, Reader, Xlsx, XlsxError};
+use calamine::{DataRef, Dimensions, Reader, Xlsx, XlsxError};
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::io::Cursor;
 
+mod cell_values;
 mod formulas;
 
+use cell_values::{cell, display};
 use formulas::{formulas_of, Formulas};
 
 type Book<'b> = Xlsx<Cursor<&'b [u8]>>;
@@ -854,97 +855,6 @@ fn layout_of(
         bottom,
         titles,
     })
-}
-
-/// A workbook cell as the readers take it.
-fn cell<'x>(v: &'x DataRef<'_>) -> Cell<'x> {
-    match v {
-        DataRef::Int(i) => Cell::Number(*i as f64),
-        DataRef::Float(f) => Cell::Number(*f),
-        DataRef::String(s) => Cell::Text(s),
-        DataRef::SharedString(s) => Cell::Text(s),
-        DataRef::Empty => Cell::Text(""),
-        DataRef::Bool(b) => Cell::Other(format!("логическое значение {}", logical(*b))),
-        DataRef::DateTime(d) => {
-            let (what, shown) = date_time(d);
-            Cell::Other(format!("{what} {shown}"))
-        }
-        DataRef::DateTimeIso(s) => Cell::Other(format!("дата {}", iso_date(s))),
-        DataRef::DurationIso(s) => Cell::Other(format!("длительность {s}")),
-        DataRef::Error(e) => Cell::Other(format!("ошибка Excel {e}")),
-    }
-}
-
-/// A workbook cell as Excel in a Russian locale shows it (the mapping step's preview).
-fn display(v: &DataRef<'_>) -> String {
-    match v {
-        DataRef::Int(i) => i.to_string(),
-        DataRef::Float(f) => shortest_decimal_comma(*f),
-        DataRef::String(s) => s.trim().to_string(),
-        DataRef::SharedString(s) => s.trim().to_string(),
-        DataRef::Empty => String::new(),
-        DataRef::Bool(b) => logical(*b).to_string(),
-        DataRef::DateTime(d) => date_time(d).1,
-        DataRef::DateTimeIso(s) => iso_date(s),
-        DataRef::DurationIso(s) => s.clone(),
-        DataRef::Error(e) => e.to_string(),
-    }
-}
-
-fn logical(b: bool) -> &'static str {
-    if b {
-        "ИСТИНА"
-    } else {
-        "ЛОЖЬ"
-    }
-}
-
-/// What a date-formatted cell holds and how it shows: («дата», «01.09.2024»), («время»,
-/// «08:30»), («длительность», …).
-fn date_time(d: &ExcelDateTime) -> (&'static str, String) {
-    let v = d.as_f64();
-    // Excel's dates run from 1900 to 9999 (serial numbers below 2,958,466).
-    if !(v.is_finite() && (0.0..2_958_466.0).contains(&v)) {
-        let what = if d.is_duration() {
-            "длительность"
-        } else {
-            "дата"
-        };
-        return (what, format!("(число {})", shortest_decimal_comma(v)));
-    }
-    let (year, month, day, hour, minute, _, _) = d.to_ymd_hms_milli();
-    if d.is_duration() {
-        let hours = (v * 24.0).floor();
-        let minutes = ((v * 24.0 - hours) * 60.0).round();
-        return ("длительность", format!("{hours}:{minutes:02}"));
-    }
-    if v < 1.0 {
-        return ("время", format!("{hour:02}:{minute:02}"));
-    }
-    let date = format!("{day:02}.{month:02}.{year:04}");
-    if hour == 0 && minute == 0 {
-        ("дата", date)
-    } else {
-        ("дата", format!("{date} {hour:02}:{minute:02}"))
-    }
-}
-
-/// An ISO 8601 date (`2024-09-01`, `2024-09-01T08:30:00`) as ДД.ММ.ГГГГ; other text as it is.
-fn iso_date(s: &str) -> String {
-    let b = s.as_bytes();
-    let digits =
-        |r: std::ops::Range<usize>| b.get(r).is_some_and(|d| d.iter().all(u8::is_ascii_digit));
-    if digits(0..4)
-        && b.get(4) == Some(&b'-')
-        && digits(5..7)
-        && b.get(7) == Some(&b'-')
-        && digits(8..10)
-    {
-        if let (Some(y), Some(m), Some(d)) = (s.get(0..4), s.get(5..7), s.get(8..10)) {
-            return format!("{d}.{m}.{y}");
-        }
-    }
-    s.to_string()
 }
 
 #[cfg(test)]

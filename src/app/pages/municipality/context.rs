@@ -14,7 +14,7 @@ use std::sync::Arc;
 
 #[component]
 pub fn ContextSection(r: Arc<Identification>) -> impl IntoView {
-    let (pools, pool_labels) = super::pool_choice(&r);
+    let (pools, pool_labels) = super::pool_year::pool_choice(&r);
     let label_of = {
         let l = pool_labels.clone();
         move |id: &str| l.get(id).cloned().unwrap_or_else(|| id.to_string())
@@ -74,7 +74,7 @@ pub fn ContextSection(r: Arc<Identification>) -> impl IntoView {
             <p class="actions">
                 <TableFiles label="Линии" what="контекст линии" sheet="Контекст (линии)" table=move || for_fits.with_value(|r| context_fits_table(r))/>
             </p>
-            <super::PoolYearControls prefix="context" pools=pools labels=pool_labels years=years pool=pool year=year/>
+            <super::pool_year::PoolYearControls prefix="context" pools=pools labels=pool_labels years=years pool=pool year=year/>
             <Chart
                 width=900
                 height=620

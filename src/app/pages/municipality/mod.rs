@@ -6,23 +6,22 @@
 mod analysis;
 mod card;
 mod card_opening;
+mod charts;
+mod completeness;
 mod context;
 pub(crate) mod monitoring;
 mod params;
+mod pool_year;
 mod robustness;
 mod support;
 
 use crate::app::actions;
-use crate::app::chart::{paint, Chart};
 use crate::app::components::{rows_shown, Dialog, Pager};
 use crate::app::files::TableFiles;
 use crate::app::print::print_page;
 use crate::app::state::{app_state, NoticeKind};
-use crate::charts::{
-    identification_scatter, index_histogram, IdentificationScatter, IndexHistogram,
-};
-use crate::domain::common::format::{count, num, pct, thousands};
-use crate::domain::exchange::catalog::{data_groups, GroupCompleteness, RunHeader};
+use crate::domain::common::format::{num, pct};
+use crate::domain::exchange::catalog::RunHeader;
 use crate::domain::exchange::records::{RunRecord, RunScope};
 use crate::domain::method::analysis::{
     municipalities_table, municipality_tallies, MUNICIPALITY_CATEGORIES,
@@ -33,8 +32,12 @@ use crate::domain::method::identify::{
 };
 use crate::domain::reports::result_workbook::{LISTS, RESILIENT};
 use crate::protocol::Export;
+use crate::storage::browser;
+use charts::ChartsSection;
+use completeness::CompletenessSection;
 use leptos::prelude::*;
-use std::collections::{BTreeMap, HashMap};
+use pool_year::pool_name;
+use std::collections::HashMap;
 use std::sync::Arc;
 use wasm_bindgen::JsCast;
 
@@ -54,14 +57,6 @@ pub struct RunContext {
     pub card: RwSignal<Option<String>>,
     /// The year of the support project the participants and partners are for.
     pub project_year: RwSignal<i32>,
-}
-
-/// How the completeness table is sorted.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum SortBy {
-    Municipality,
-    Name,
-    Gaps,
 }
 
 #[component]
@@ -108,7 +103,7 @@ fn RunSection() -> impl IntoView {
     let chosen = RwSignal::new(
         query
             .with_untracked(|q| q.get("run"))
-            .or_else(last_viewed_run),
+            .or_else(browser::last_viewed_run),
     );
     // The run shown: the one chosen, or the latest.
     let shown = Memo::new(move |_| {
@@ -133,7 +128,7 @@ fn RunSection() -> impl IntoView {
         let Some(id) = shown.with(|r| r.as_ref().map(|r| r.id.clone())) else {
             return;
         };
-        remember_run(&id);
+        browser::remember_run(&id);
         if state.notice.with_untracked(|n| {
             n.as_ref()
                 .is_some_and(|n| n.run.as_ref().is_some_and(|r| *r != id))
@@ -285,202 +280,6 @@ fn RunSection() -> impl IntoView {
             })}
         </section>
     }
-}
-
-/// Where this browser remembers the run last viewed (a preference, not data: local storage).
-const LAST_RUN_KEY: &str = "shkala-last-run";
-
-fn last_viewed_run() -> Option<String> {
-    web_sys::window()?
-        .local_storage()
-        .ok()??
-        .get_item(LAST_RUN_KEY)
-        .ok()?
-}
-
-fn remember_run(id: &str) {
-    if let Some(s) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
-        let _ = s.set_item(LAST_RUN_KEY, id);
-    }
-}
-
-/// Which schools have which data: filter by municipality and name, sort, page.
-#[component]
-fn CompletenessSection() -> impl IntoView {
-    let state = app_state();
-    let muni = RwSignal::new(String::new());
-    let query = RwSignal::new(String::new());
-    let sort = RwSignal::new(SortBy::Municipality);
-    let page = RwSignal::new(0usize);
-    let size = RwSignal::new(50usize);
-    let groups = data_groups();
-    let munis = state.municipalities();
-    let latest = Memo::new(move |_| {
-        state.overview.with(|o| {
-            o.as_ref()
-                .and_then(|o| o.year_range())
-                .map(|(a, b)| ((a.max(b - 2))..=b).collect::<Vec<i32>>())
-                .unwrap_or_default()
-        })
-    });
-    // Indices into the overview's schools, filtered and sorted.
-    let order = Memo::new(move |_| {
-        let m = muni.get();
-        let q = query.get().trim().to_lowercase();
-        let by = sort.get();
-        let latest = latest.get();
-        state.overview.with(|o| {
-            let Some(o) = o else { return Vec::new() };
-            let mut idx: Vec<(usize, usize)> = o
-                .schools
-                .iter()
-                .enumerate()
-                .filter(|(_, s)| m.is_empty() || s.municipality == m)
-                .filter(|(_, s)| s.matches(&q))
-                .map(|(i, s)| {
-                    (
-                        i,
-                        if by == SortBy::Gaps {
-                            s.gaps(&latest)
-                        } else {
-                            0
-                        },
-                    )
-                })
-                .collect();
-            let s = &o.schools;
-            match by {
-                SortBy::Municipality => idx.sort_by(|a, b| {
-                    (&s[a.0].municipality, &s[a.0].school_name)
-                        .cmp(&(&s[b.0].municipality, &s[b.0].school_name))
-                }),
-                SortBy::Name => idx.sort_by(|a, b| s[a.0].school_name.cmp(&s[b.0].school_name)),
-                SortBy::Gaps => idx.sort_by(|a, b| {
-                    b.1.cmp(&a.1)
-                        .then(s[a.0].school_name.cmp(&s[b.0].school_name))
-                }),
-            }
-            idx.into_iter().map(|(i, _)| i).collect::<Vec<usize>>()
-        })
-    });
-    let with_gaps = Memo::new(move |_| {
-        let latest = latest.get();
-        state.overview.with(|o| {
-            o.as_ref().map_or(0, |o| {
-                o.schools.iter().filter(|s| s.gaps(&latest) > 0).count()
-            })
-        })
-    });
-    let total = Signal::derive(move || order.with(Vec::len));
-    let visible = move || {
-        let r = rows_shown(total.get(), page, size);
-        let ids = order.with(|o| o[r].to_vec());
-        state.overview.with(|o| {
-            o.as_ref()
-                .map(|o| {
-                    ids.iter()
-                        .filter_map(|&i| o.schools.get(i).cloned())
-                        .collect::<Vec<_>>()
-                })
-                .unwrap_or_default()
-        })
-    };
-    let headers: Vec<String> = groups
-        .iter()
-        .map(|(_, label)| label.split(' ').next().unwrap_or_default().to_string())
-        .collect();
-    let labels: Vec<String> = groups.iter().map(|(_, l)| l.to_string()).collect();
-    view! {
-        <section aria-labelledby="data-h">
-            <h2 id="data-h">"Данные школ"</h2>
-            <div class="filters">
-                <div class="field">
-                    <label for="muni-filter">"Муниципалитет"</label>
-                    <select id="muni-filter" on:change=move |ev| { muni.set(event_target_value(&ev)); page.set(0); }>
-                        <option value="">"все"</option>
-                        {move || munis.get().into_iter().map(|m| view! { <option value=m.clone()>{m.clone()}</option> }).collect_view()}
-                    </select>
-                </div>
-                <div class="field">
-                    <label for="school-search">"Поиск по названию или коду"</label>
-                    <input id="school-search" type="search" on:input=move |ev| { query.set(event_target_value(&ev)); page.set(0); }/>
-                </div>
-                <div class="field">
-                    <label for="school-sort">"Порядок"</label>
-                    <select id="school-sort" on:change=move |ev| sort.set(match event_target_value(&ev).as_str() {
-                        "name" => SortBy::Name,
-                        "gaps" => SortBy::Gaps,
-                        _ => SortBy::Municipality,
-                    })>
-                        <option value="muni">"по муниципалитету"</option>
-                        <option value="name">"по названию"</option>
-                        <option value="gaps">"сначала с пропусками"</option>
-                    </select>
-                </div>
-            </div>
-            <p>{move || format!("{}; с пропусками (всего по хранилищу): {}", count(total.get(), "школа", "школы", "школ"), with_gaps.get())}</p>
-            <p class="hint">"Пропуск — год, в котором не заполнен хотя бы один показатель, нужный методике для школы этого типа, или нет строки за один из трёх последних годов. От основных школ ЕГЭ не ждут («не нужно»); школы типов, исключённых из идентификации, не проверяются."</p>
-            <Pager total=total page=page size=size label="Страницы таблицы полноты данных"/>
-            <div class="table-wrap" tabindex="0" role="region" aria-label="Полнота данных школ">
-                <table class="data">
-                    <thead>
-                        <tr>
-                            <th scope="col">"Школа"</th><th scope="col">"Муниципалитет"</th><th scope="col">"Тип"</th><th scope="col">"Годы"</th>
-                            {headers.into_iter().map(|h| view! { <th scope="col">{h}</th> }).collect_view()}
-                        </tr>
-                    </thead>
-                    <tbody>
-                        <For each=visible key=|c| c.clone() let(c)>
-                            <tr>
-                                <th scope="row"><a href=format!("/school?id={}", c.school_id)>{c.school_name.clone()}</a>{c.demo.then_some(" (демо)")}</th>
-                                <td>{c.municipality.clone()}</td>
-                                <td>{c.school_type.label()}</td>
-                                <td>{c.years.iter().map(|y| y.year.to_string()).collect::<Vec<_>>().join(", ")}</td>
-                                {labels.iter().enumerate().map(|(g, label)| completeness_cell(c.completeness(g), label)).collect_view()}
-                            </tr>
-                        </For>
-                    </tbody>
-                </table>
-            </div>
-            <Pager total=total page=page size=size label="Страницы таблицы полноты данных (внизу)"/>
-        </section>
-    }
-}
-
-/// A cell of the completeness table: what the method expects of the school in one data
-/// group and what its rows hold; its title names the years with empty cells.
-fn completeness_cell(c: GroupCompleteness, label: &str) -> impl IntoView {
-    let years = |ys: &[i32]| ys.iter().map(i32::to_string).collect::<Vec<_>>().join(", ");
-    let (class, text, why) = match c {
-        GroupCompleteness::NotExpected => ("na", "не нужно".to_string(), String::new()),
-        GroupCompleteness::Full { years } => ("ok", format!("✓ {years} из {years}"), String::new()),
-        GroupCompleteness::Gaps {
-            years: n,
-            full,
-            partial,
-            empty,
-        } => {
-            let mut why = Vec::new();
-            if !partial.is_empty() {
-                why.push(format!("не все показатели за {}", years(&partial)));
-            }
-            if !empty.is_empty() {
-                why.push(format!("нет данных за {}", years(&empty)));
-            }
-            let text = if full == 0 && partial.is_empty() {
-                "✗ нет".to_string()
-            } else {
-                format!("✗ {full} из {n}")
-            };
-            ("gap", text, why.join("; "))
-        }
-    };
-    let title = match class {
-        "na" => format!("{label}: методика не ждёт этих данных от школы такого типа"),
-        "ok" => format!("{label}: заполнено всё, что нужно методике"),
-        _ => format!("{label}: {why}"),
-    };
-    view! { <td class=class title=title>{text}{(!why.is_empty()).then(|| view! { <span class="sub">{why}</span> })}</td> }
 }
 
 /// The results of one stored run, read from the data service.
@@ -652,177 +451,6 @@ fn after(ms: u64) -> RwSignal<bool> {
         std::time::Duration::from_millis(ms),
     );
     ready
-}
-
-/// The scatter of results against social conditions and the distribution of the results
-/// index, for one pool and year.
-#[component]
-fn ChartsSection(r: Arc<Identification>) -> impl IntoView {
-    let (pools, pool_labels) = pool_choice(&r);
-    let pool = RwSignal::new(pools.first().cloned().unwrap_or_default());
-    let year = RwSignal::new(r.years.last().copied().unwrap_or_default());
-    let years = r.years.clone();
-    let result = StoredValue::new(r);
-    let scatter = Memo::new(move |_| {
-        result
-            .with_value(|r| IdentificationScatter::from_identification(r, &pool.get(), year.get()))
-    });
-    let histogram = Memo::new(move |_| {
-        result.with_value(|r| IndexHistogram::from_identification(r, &pool.get(), year.get()))
-    });
-    let summary = move || {
-        let s = scatter.get();
-        let (no_point, other) = s.unseen();
-        let mut unseen = Vec::new();
-        if no_point > 0 {
-            unseen.push(format!(
-                "{} без индекса за {} год",
-                thousands(no_point),
-                s.year
-            ));
-        }
-        if other > 0 {
-            unseen.push(format!("{} в других группах школ", thousands(other)));
-        }
-        format!(
-            "Школ на диаграмме: {} из {} оценённых в расчёте{}.",
-            thousands(s.points.len()),
-            thousands(s.points.len() + no_point + other),
-            if unseen.is_empty() {
-                String::new()
-            } else {
-                format!("; не показаны: {}", unseen.join(", "))
-            }
-        )
-    };
-    // The tiles' numbers, category by category: on the chart, without a point this year,
-    // in the other pools.
-    let reconciliation = move || {
-        let s = scatter.get();
-        let ids = ResultsCategory::ALL
-            .iter()
-            .map(|c| c.id())
-            .chain(["resilient"]);
-        let rows: Vec<(&str, crate::charts::CategoryCount)> = ids
-            .zip(s.counts.iter().map(|(_, n)| *n).chain([s.resilient]))
-            .collect();
-        let sentences = s.reconciliation();
-        rows.into_iter()
-            .zip(sentences)
-            .map(|((id, n), text)| {
-                view! {
-                    <li data-category=id data-shown=n.shown data-without=n.without_point data-other=n.other_pools data-total=n.total()>{text}</li>
-                }
-            })
-            .collect_view()
-    };
-    view! {
-        <h3>"Диаграммы"</h3>
-        <PoolYearControls prefix="chart" pools=pools labels=pool_labels years=years pool=pool year=year/>
-        <Chart
-            width=900
-            height=620
-            label="Диаграмма рассеяния: каждая школа — точка; по горизонтали индекс социальных условий, по вертикали индекс образовательных результатов; форма и цвет точки — категория. Итоги — в тексте под рисунком."
-            draw=move |c| scatter.with(|s| paint(c, |a| identification_scatter(&a, s)))
-            data_title="Что на диаграмме"
-        >
-            <ul class="reconciliation" data-testid="scatter-counts">{reconciliation}</ul>
-        </Chart>
-        <p class="hint chart-note" data-testid="scatter-note">{summary}</p>
-        <Chart
-            width=900
-            height=380
-            label="Гистограмма индекса образовательных результатов с границами 25 % групп. Числа — в блоке под рисунком."
-            draw=move |c| histogram.with(|h| paint(c, |a| index_histogram(&a, h)))
-            data_title="Распределение таблицей"
-        >
-            {move || {
-                let h = histogram.get();
-                let counts = h.counts();
-                let bins = counts.len().max(1);
-                view! {
-                    <table class="data compact">
-                        <thead><tr><th scope="col">"Индекс"</th><th scope="col" class="num">"Школ"</th></tr></thead>
-                        <tbody>{counts.into_iter().enumerate().map(|(i, n)| view! {
-                            <tr><td>{format!("{}–{}", num(Some(i as f64 / bins as f64), 2), num(Some((i + 1) as f64 / bins as f64), 2))}</td><td class="num">{crate::domain::common::format::thousands(n)}</td></tr>
-                        }).collect_view()}</tbody>
-                    </table>
-                }
-            }}
-        </Chart>
-        <p class="hint chart-note" data-testid="histogram-covers">{move || {
-            let h = histogram.get();
-            let other = scatter.with(|s| s.unseen().1);
-            format!(
-                "На гистограмме — {} этой группы с индексом результатов за {} год; без индекса в этом году — {}. Школы других групп ({}) — на их гистограммах; границы групп — по правилу методики: нижние 25 % не выше, верхние 25 % не ниже подписанного значения.",
-                count(h.values.len(), "школа", "школы", "школ"),
-                year.get(),
-                thousands(h.without_index),
-                thousands(other),
-            )
-        }}</p>
-    }
-}
-
-/// The pools of a run's pool-years, in the result's order, and every pool's label by id.
-fn pool_choice(r: &Identification) -> (Vec<String>, BTreeMap<String, String>) {
-    let mut pools: Vec<String> = r.pools.iter().map(|p| p.pool.clone()).collect();
-    pools.dedup();
-    let labels = r
-        .params
-        .pools
-        .iter()
-        .map(|p| (p.id.clone(), p.label.clone()))
-        .collect();
-    (pools, labels)
-}
-
-/// The choice of a pool and a year for a run's charts; `prefix` makes the fields' ids.
-#[component]
-fn PoolYearControls(
-    prefix: &'static str,
-    pools: Vec<String>,
-    labels: BTreeMap<String, String>,
-    years: Vec<i32>,
-    pool: RwSignal<String>,
-    year: RwSignal<i32>,
-) -> impl IntoView {
-    let (pool_id, year_id) = (format!("{prefix}-pool"), format!("{prefix}-year"));
-    view! {
-        <div class="chart-controls">
-            <div class="field">
-                <label for=pool_id.clone()>"Группа школ"</label>
-                <select id=pool_id on:change=move |ev| pool.set(event_target_value(&ev))>
-                    {pools.into_iter().map(|p| {
-                        let label = labels.get(&p).cloned().unwrap_or_else(|| p.clone());
-                        view! { <option value=p>{label}</option> }
-                    }).collect_view()}
-                </select>
-            </div>
-            <div class="field">
-                <label for=year_id.clone()>"Год"</label>
-                <select id=year_id on:change=move |ev| year.set(event_target_value(&ev).parse().unwrap_or_default()) prop:value=move || year.get().to_string()>
-                    {years.into_iter().rev().map(|y| view! { <option value=y.to_string()>{y}</option> }).collect_view()}
-                </select>
-            </div>
-        </div>
-    }
-}
-
-/// A pool by its label; a label that is only the pool's id (a run whose parameters came
-/// from a file without labels) by the seed's name of the school type.
-fn pool_name(labels: &HashMap<String, String>, id: &str) -> String {
-    labels
-        .get(id)
-        .filter(|l| l.as_str() != id)
-        .cloned()
-        .or_else(|| {
-            crate::domain::contract::row::SchoolType::ALL
-                .into_iter()
-                .find(|t| t.id() == id)
-                .map(|t| crate::domain::method::identify::Pool::of_type(t).label)
-        })
-        .unwrap_or_else(|| id.to_string())
 }
 
 /// A list of schools of a run (those `filter` takes), a page at a time; saved as the sheet

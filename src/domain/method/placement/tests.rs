@@ -1,6 +1,8 @@
 //! Placement against the run it was taken from (every school of two generated regions), and
 //! the words, refusals and gaps on small hand-made regions.
 
+use super::words::{difference, number, plain_label, range_text, value_text, with_comma};
+
 use super::*;
 use crate::domain::contract::row::SchoolType;
 use crate::domain::demo::{region, DemoSpec};
