@@ -1,5 +1,5 @@
 //! Parse + identify on a generated region of 45,000 schools × 3 years; the robustness of the
-//! lists on 1,500 schools.
+//! lists on 1,500 schools; the chance replicates on 1,500 and 45,000 schools.
 //!
 //! Run with `cargo bench --bench identify`. The budget for `identify` alone is 100 ms native on
 //! one core; measured figures are in the README's performance section.
@@ -124,6 +124,35 @@ fn robustness_1500_schools_official_means(
     );
     shkala::domain::method::identify::robustness::robustness(divan::black_box(rows_1500()), &p)
         .unwrap()
+}
+
+/// The chance replicates at 1,500 schools: 200 replicates (the default), spread over the
+/// cores natively; the browser's worker runs them one after another (README, «Performance»).
+#[divan::bench(sample_count = 10)]
+fn chance_1500_schools_200_replicates() -> shkala::domain::method::identify::chance::Chance {
+    use shkala::domain::method::identify::chance::{chance, ChanceOptions};
+    chance(
+        divan::black_box(rows_1500()),
+        &Params::default(),
+        &ChanceOptions::default(),
+        &mut |_, _| {},
+        &|| false,
+    )
+    .unwrap()
+}
+
+/// The chance replicates at national scale: 45,000 schools, 200 replicates.
+#[divan::bench(sample_count = 1)]
+fn chance_45k_schools_200_replicates() -> shkala::domain::method::identify::chance::Chance {
+    use shkala::domain::method::identify::chance::{chance, ChanceOptions};
+    chance(
+        divan::black_box(rows()),
+        &Params::default(),
+        &ChanceOptions::default(),
+        &mut |_, _| {},
+        &|| false,
+    )
+    .unwrap()
 }
 
 /// The records as the browser's database keeps them (JSON text, an import's metadata).

@@ -72,6 +72,13 @@ pub enum Request {
     /// How robust a stored run's lists are: the run's rows (its scope, as stored now)
     /// identified again under each alternative reading. → [`Response::Robustness`].
     Robustness { run: String },
+    /// How sure each school's category of a stored run is: the run's rows (its scope, as
+    /// stored now) redrawn by chance `options.replicates` times and identified again, with
+    /// progress and cancel. → [`Response::Chance`].
+    Chance {
+        run: String,
+        options: crate::domain::method::identify::chance::ChanceOptions,
+    },
     /// The digest of the rows stored now, per scope. → [`Response::Digests`].
     Digests,
     /// One school's stored record and rows. → [`Response::School`].
@@ -221,6 +228,11 @@ pub enum Response {
     /// are not the run's rows (the comparison is with the lists of these rows).
     Robustness {
         robustness: Box<crate::domain::method::identify::robustness::Robustness>,
+        stale: bool,
+    },
+    /// The chance estimate of a run; `stale` as for [`Response::Robustness`].
+    Chance {
+        chance: Box<crate::domain::method::identify::chance::Chance>,
         stale: bool,
     },
     Digests(Vec<(RunScope, String)>),

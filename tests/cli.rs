@@ -432,6 +432,116 @@ fn robustness_with_csv_is_an_error_in_russian() {
     assert!(!out.exists());
 }
 
+#[test]
+fn chance_adds_its_key_and_its_sheet_and_a_seed_repeats_it() {
+    let input = temp("chance.csv");
+    std::fs::write(&input, good_csv()).unwrap();
+    let run = |seed: &str, out: &std::path::Path| {
+        let o = shkala(&[
+            "identify",
+            "--input",
+            input.to_str().unwrap(),
+            "--chance",
+            "30",
+            "--seed",
+            seed,
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert!(
+            stderr(&o).contains(&format!("Надёжность категорий: 30 повторов (зерно {seed})")),
+            "{}",
+            stderr(&o)
+        );
+    };
+    let (a, b) = (temp("chance-a.json"), temp("chance-b.json"));
+    run("7", &a);
+    run("7", &b);
+    let read = |p: &std::path::Path| -> serde_json::Value {
+        serde_json::from_slice(&std::fs::read(p).unwrap()).unwrap()
+    };
+    let (va, vb) = (read(&a), read(&b));
+    assert_eq!(va["chance"], vb["chance"]);
+    let c = &va["chance"];
+    assert_eq!(c["options"]["replicates"], 30);
+    assert_eq!(c["options"]["seed"], 7);
+    for s in c["schools"].as_array().unwrap() {
+        for p in s["probabilities"].as_array().unwrap() {
+            let p = p.as_f64().unwrap();
+            assert!((0.0..=1.0).contains(&p));
+        }
+    }
+    // Without the flag there is no key.
+    let plain = temp("chance-plain.json");
+    let o = shkala(&[
+        "identify",
+        "--input",
+        input.to_str().unwrap(),
+        "--out",
+        plain.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(read(&plain).get("chance").is_none());
+    // The workbook has the sheet «Вероятности».
+    let book = temp("chance.xlsx");
+    let o = shkala(&[
+        "identify",
+        "--input",
+        input.to_str().unwrap(),
+        "--chance",
+        "--out",
+        book.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let sheet = temp("chance-sheet.csv");
+    let o = shkala(&[
+        "sheet",
+        "--input",
+        book.to_str().unwrap(),
+        "--sheet",
+        "Вероятности",
+        "--out",
+        sheet.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = std::fs::read_to_string(&sheet).unwrap();
+    assert!(text.contains("ШНРО, % повторов"), "{text}");
+}
+
+#[test]
+fn chance_options_out_of_place_are_refused_in_russian() {
+    let input = temp("chance2.csv");
+    std::fs::write(&input, good_csv()).unwrap();
+    let out = temp("chance-never.csv");
+    let _ = std::fs::remove_file(&out);
+    for (args, said) in [
+        (
+            vec!["--chance", "--out", out.to_str().unwrap()],
+            "вероятности категорий записываются в JSON или в книгу Excel",
+        ),
+        (
+            vec!["--seed", "3", "--out", out.to_str().unwrap()],
+            "--seed задаёт зерно для --chance",
+        ),
+        (
+            vec!["--chance", "0", "--out", out.to_str().unwrap()],
+            "число повторов должно быть от 1 до 10000",
+        ),
+        (
+            vec!["--chance", "много", "--out", out.to_str().unwrap()],
+            "«много» — нужно число повторов",
+        ),
+    ] {
+        let mut all = vec!["identify", "--input", input.to_str().unwrap()];
+        all.extend(args);
+        let o = shkala(&all);
+        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        assert!(stderr(&o).contains(said), "{}", stderr(&o));
+        assert!(!out.exists());
+    }
+}
+
 /// Cells of a CSV for Excel as text: BOM and quotes gone, the formula guard taken off.
 fn csv_cells(text: &str) -> Vec<Vec<String>> {
     let mut reader = csv::ReaderBuilder::new()

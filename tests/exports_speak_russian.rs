@@ -294,6 +294,22 @@ fn region_with_everything() -> Region {
             .into_iter()
             .map(|(n, t)| (n.to_string(), t)),
     );
+    // How sure the categories are (a few replicates: the words, not the probabilities).
+    let chance = shkala::domain::method::identify::chance::chance(
+        &rows,
+        &params,
+        &shkala::domain::method::identify::chance::ChanceOptions {
+            replicates: 10,
+            ..Default::default()
+        },
+        &mut |_, _| {},
+        &|| false,
+    )
+    .expect("the replicates run");
+    tables.push((
+        "Вероятности".to_string(),
+        shkala::domain::method::identify::chance::chance_table(&chance),
+    ));
     // The parameters of a run that reads otherwise: official means, unweighted, set years.
     let mut other = params.clone();
     other.regional_means.insert(

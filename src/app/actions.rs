@@ -328,6 +328,22 @@ pub async fn robustness(
     }
 }
 
+/// The label of a chance estimate while it runs ([`AppState::running`]).
+pub const CHANCE: &str = "Оцениваю надёжность категорий…";
+
+/// How sure each school's category of a stored run is (the replicates run in the worker, with
+/// progress and cancel), and whether the rows changed since the run.
+pub async fn chance(
+    state: AppState,
+    run: String,
+    options: crate::domain::method::identify::chance::ChanceOptions,
+) -> Option<(crate::domain::method::identify::chance::Chance, bool)> {
+    match call(state, CHANCE, Request::Chance { run, options }, Vec::new()).await {
+        Some(Response::Chance { chance, stale }) => Some((*chance, stale)),
+        _ => None,
+    }
+}
+
 /// What the import's control is named by while it runs ([`AppState::running`]).
 pub const IMPORTING: &str = "Загружаю данные…";
 

@@ -74,6 +74,14 @@ pub struct AppState {
     /// The page is being printed: long tables show every row, lists are open (see
     /// [`crate::app::print`]).
     pub printing: RwSignal<bool>,
+    /// The last chance estimate made in this session, with its run's id: the run page shows
+    /// it again on return, and the analytical report of that run includes it.
+    pub chance: RwSignal<
+        Option<(
+            String,
+            std::sync::Arc<crate::domain::method::identify::chance::Chance>,
+        )>,
+    >,
 }
 
 impl AppState {
@@ -91,6 +99,7 @@ impl AppState {
             storage_note: RwSignal::new(None),
             intents: RwSignal::new(Vec::new()),
             printing: RwSignal::new(false),
+            chance: RwSignal::new(None),
         }
     }
 

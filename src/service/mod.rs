@@ -16,7 +16,7 @@
 //!
 //! This module holds the service's state, its reading of the database and the dispatch of a
 //! request ([`Service::handle`]); the handlers are grouped by area: [`imports`] (inspect,
-//! preview, apply), [`runs`] (identify, robustness, digests, rename, delete), [`exports`]
+//! preview, apply), [`runs`] (identify, robustness, chance, digests, rename, delete), [`exports`]
 //! (every file, the journal after it) and [`writes`] (demo, removals, a school, support,
 //! clearing).
 
@@ -472,6 +472,7 @@ impl Service {
                 )),
             },
             Request::Robustness { run } => self.robustness(run, job).await,
+            Request::Chance { run, options } => self.chance(run, options, job).await,
             Request::Digests => self.digests(job).await,
             Request::SchoolRows { school_id } => {
                 let mut rows: Vec<_> = self

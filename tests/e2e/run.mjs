@@ -2571,6 +2571,57 @@ test('counts, lists, demo: bulk marking asks with the count, marks and is undone
   assert.equal((await participants.innerText()).trim(), '0');
 });
 
+test('how sure each category is: the lists show the groups, a card names the small cohort that drives it, the workbook has «Вероятности», the report its paragraph', async (t) => {
+  const p = await page(t, { bypassCSP: true });
+  await demoIdentified(p);
+  await p.locator('#chance-run').click();
+  await p.locator('#chance-summary').waitFor({ timeout: 60000 });
+  const summary = await p.locator('#chance-summary').innerText();
+  const [, confident, low] = summary.match(/Уверенные ШНРО: (\d+) из (\d+)\./) ?? [];
+  assert.ok(Number(low) > 0 && Number(confident) <= Number(low), summary);
+  assert.match(summary, /Повторов: 200, зерно генератора \d+\./);
+  // The focus lands on the result.
+  assert.equal(await p.evaluate(() => document.activeElement?.id), 'chance-result');
+  // The ШНРО list is open: its groups are counted, its schools grouped.
+  const lowList = p.locator('details.chance-list').first();
+  const head = await lowList.locator('summary').innerText();
+  assert.match(head, /^ШНРО: в списке \d+; уверенно — \d+, вероятно — \d+, под сомнением — \d+, на грани — \d+$/);
+  const groups = await lowList.locator('tbody tr td:first-child').allInnerTexts();
+  assert.ok(groups.includes('уверенно') && groups.includes('вероятно'), groups.join(', '));
+  assert.ok(groups.includes('на грани'), 'the demonstration region has ШНРО on the edge');
+  assert.match(await lowList.locator('table.histogram caption').innerText(), /ШНРО: вероятность попасть в список/);
+  assert.deepEqual(await audit(p, 'надёжность категорий'), []);
+  await p.locator('section.chance').screenshot({ path: join(out, 'chance.png') });
+  await p.setViewportSize({ width: 375, height: 800 });
+  await p.locator('section.chance').screenshot({ path: join(out, 'chance-375.png') });
+  await p.setViewportSize({ width: 1366, height: 900 });
+  // The run's own lists show the probabilities and the small cohorts under the names.
+  await p.locator('details.list summary', { hasText: 'ШНРО — школы с низкими' }).click();
+  await p.locator('details.list[open] .chance-note').first().waitFor();
+  // A school whose uncertainty comes from a small cohort: its card says which.
+  const row = lowList.locator('tbody tr', { hasText: 'малочисленная группа' }).first();
+  await row.locator('button.card-open').click();
+  const card = p.locator('#school-card');
+  await card.getByRole('heading', { name: 'Надёжность категорий' }).waitFor({ timeout: 30000 });
+  const driver = await card.locator('.chance-driver').innerText();
+  assert.match(driver, /^Больше всего неопределённости даёт «[^»]+» за \d{4} год: \d+ (участник|участника|участников|обучающийся|обучающихся)[^,]*, один ученик меняет долю на [\d,]+ п\. п\. \(малочисленная группа\)\.$/);
+  await card.screenshot({ path: join(out, 'chance-card.png') });
+  await card.getByRole('button', { name: 'Закрыть карточку' }).click();
+  // The workbook of the probabilities, read back with the command-line tool.
+  const dir = await mkdtemp(join(tmpdir(), 'shkala-chance-'));
+  const [d] = await Promise.all([p.waitForEvent('download'), p.locator('section.chance button.file-xlsx').click()]);
+  const book = join(dir, 'chance.xlsx');
+  await d.saveAs(book);
+  const lines = csvLines(cli(['sheet', '--input', book, '--sheet', 'Вероятности']));
+  assert.match(lines[0], /^Школа;Муниципалитет;Категория по результатам;Категория по социальным условиям;ШНРО, % повторов;/);
+  assert.ok(lines.length > 200, `${lines.length} lines`);
+  // The analytical report of the run includes the paragraph with the count.
+  await p.getByRole('link', { name: 'Аналитическая справка' }).click();
+  const section = p.locator('article.report section', { hasText: 'Надёжность категорий: малочисленные группы и случайность' });
+  await section.waitFor({ timeout: 30000 });
+  assert.match(await section.innerText(), new RegExp(`Уверенные ШНРО \\(в списке не менее чем в 90 % повторов\\): ${confident} из ${low};`));
+});
+
 let failed = 0;
 // E2E_ONLY: run only the tests whose names contain one of its parts (separated by «|»).
 const only = process.env.E2E_ONLY;

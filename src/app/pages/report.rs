@@ -21,13 +21,16 @@ use crate::domain::common::format::date_time;
 use crate::domain::common::time::date_ru;
 use crate::domain::exchange::catalog::SchoolSummary;
 use crate::domain::exchange::records::{RunRecord, SchoolDocuments};
+use crate::domain::method::identify::chance::{run_seed, Chance, ChanceOptions};
 use crate::domain::reports::monitoring::monitoring_table;
 use crate::domain::reports::report::{
     build, checked_summary, draft_recommendations, group_status, recommendations::notes_table,
     Comparison, DocumentFields, Recommendations, Report, ReportEdits, ReportInput, ReportTable,
     Section, Signature, CHARTS, RECOMMENDATIONS,
 };
-use crate::domain::reports::report_sections::{figures_section, monitoring_section};
+use crate::domain::reports::report_sections::{
+    chance_section, figures_section, monitoring_section,
+};
 use crate::domain::support::{project_figures, SupportView, FIGURES_READING};
 use crate::storage::{drafts, StorageError};
 use leptos::prelude::*;
@@ -207,14 +210,59 @@ pub fn ReportPage() -> impl IntoView {
         {move || match data.get() {
             None => view! { <p aria-busy="true">"Готовлю справку…"</p> }.into_any(),
             Some(Err(e)) => view! { <p class="alert error" role="alert">{e}</p> }.into_any(),
-            Some(Ok(d)) => view! { <Document d=d municipality=muni.get_untracked()/> }.into_any(),
+            Some(Ok(d)) => {
+                // The chance estimate of this run, if one was made in this session.
+                // Read, not tracked: when an estimate is made the report is read again
+                // (`refetch`), so that it is rebuilt with the edits as saved meanwhile.
+                let chance = state
+                    .chance
+                    .get_untracked()
+                    .filter(|(run, _)| *run == d.run.id)
+                    .map(|(_, c)| c);
+                let refresh = Callback::new(move |_: ()| data.refetch());
+                view! {
+                    <ChanceOffer run_id=d.run.id.clone() made=chance.is_some() refresh=refresh/>
+                    <Document d=d municipality=muni.get_untracked() chance=chance/>
+                }
+                .into_any()
+            }
         }}
     }
 }
 
+/// Above the document: the chance estimate of the run's categories, made on request (with the
+/// run's seed and the default options) and then placed in the report as a section.
+#[component]
+fn ChanceOffer(run_id: String, made: bool, refresh: Callback<()>) -> impl IntoView {
+    let state = app_state();
+    if made {
+        return view! { <p class="hint no-print">"Оценка надёжности категорий включена в справку (раздел перед рекомендациями)."</p> }.into_any();
+    }
+    let add = move |_| {
+        let id = run_id.clone();
+        leptos::task::spawn_local(async move {
+            let options = ChanceOptions {
+                seed: run_seed(&id),
+                ..ChanceOptions::default()
+            };
+            if let Some((c, _)) = actions::chance(state, id.clone(), options).await {
+                state.chance.set(Some((id, Arc::new(c))));
+                refresh.run(());
+            }
+        });
+    };
+    view! {
+        <p class="actions no-print">
+            <button type="button" id="report-chance" on:click=add disabled=move || state.running(actions::CHANCE)>"Добавить в справку оценку надёжности категорий (200 повторов)"</button>
+            <span class="hint">"Малочисленные группы и случайность: сколько ШНРО попадают в список уверенно."</span>
+        </p>
+    }
+    .into_any()
+}
+
 /// The report of one run and scope: the fields typed above it, then the document.
 #[component]
-fn Document(d: Arc<Loaded>, municipality: String) -> impl IntoView {
+fn Document(d: Arc<Loaded>, municipality: String, chance: Option<Arc<Chance>>) -> impl IntoView {
     let state = app_state();
     let m = (!municipality.is_empty()).then_some(municipality.as_str());
     let r = &d.run.result;
@@ -248,6 +296,9 @@ fn Document(d: Arc<Loaded>, municipality: String) -> impl IntoView {
     let mut extra = vec![monitoring_section(&table, m, 3)];
     if let Some(f) = figures {
         extra.push(figures_section(&f, FIGURES_READING));
+    }
+    if let Some(c) = &chance {
+        extra.push(chance_section(c, m));
     }
     let created = date_time(&d.run.created_at);
     let comparison = match &d.previous {

@@ -128,12 +128,14 @@ pub(crate) fn cmd_identify(args: &[String]) -> Result<(), Failure> {
         .filter(|a| *a != "--pretty" && *a != "--robustness")
         .cloned()
         .collect();
+    let (args, chance_replicates) = chance_flag(args)?;
     let opts = Opts::parse(
         &args,
         &[
-            "input", "sheet", "params", "years", "out", "format", "mapping", "lang",
+            "input", "sheet", "params", "years", "out", "format", "mapping", "lang", "seed",
         ],
     )?;
+    let chance_options = chance_options(chance_replicates, opts.one("seed")?)?;
     let inputs = opts.all("input");
     if inputs.is_empty() {
         return Err("укажите хотя бы один входной файл: --input ФАЙЛ".into());
@@ -165,6 +167,12 @@ pub(crate) fn cmd_identify(args: &[String]) -> Result<(), Failure> {
             .into())
         }
     };
+    if chance_options.is_some() && format == "csv" {
+        return Err(format!(
+            "--chance: вероятности категорий записываются в JSON или в книгу Excel (--format json или xlsx), а не в {format}"
+        )
+        .into());
+    }
     if with_robustness && format == "csv" {
         return Err(format!(
             "--robustness: устойчивость списков записывается в JSON или в книгу Excel (--format json или xlsx), а не в {format}"
@@ -229,14 +237,26 @@ pub(crate) fn cmd_identify(args: &[String]) -> Result<(), Failure> {
     } else {
         None
     };
-    match (format, &robustness) {
+    let chance = match &chance_options {
+        Some(o) => Some(chance_of(&rows, &params, o)?),
+        None => None,
+    };
+    let extras = (robustness.is_some() || chance.is_some()).then_some(WithExtras {
+        result: &result,
+        robustness: robustness.as_ref(),
+        chance: chance.as_ref(),
+    });
+    match (format, &extras) {
         ("csv", _) if russian => write(out, identify::csv::russian_csv(&result))?,
         ("csv", _) => write(out, identify::csv::to_csv(&result))?,
-        ("xlsx", robustness) => {
-            let tables = robustness
+        ("xlsx", _) => {
+            let mut tables = robustness
                 .as_ref()
                 .map(result_workbook::robustness_tables)
                 .unwrap_or_default();
+            if let Some(c) = &chance {
+                tables.push((result_workbook::CHANCE, identify::chance::chance_table(c)));
+            }
             write(
                 out,
                 result_workbook::identification_workbook(&result, &xlsx_write::sheets(&tables))
@@ -245,27 +265,20 @@ pub(crate) fn cmd_identify(args: &[String]) -> Result<(), Failure> {
         }
         // JSON goes straight to the file: a national result is tens of megabytes.
         (_, None) if pretty => write_json(out, &result, pretty)?,
-        (_, Some(robustness)) if pretty => write_json(
-            out,
-            &WithRobustness {
-                result: &result,
-                robustness,
-            },
-            pretty,
-        )?,
-        (_, robustness) => {
+        (_, Some(extras)) if pretty => write_json(out, extras, pretty)?,
+        (_, None) => {
             let schools = std::mem::take(&mut result.schools);
-            match robustness {
-                None => write_json_result(out, &result, &schools)?,
-                Some(robustness) => write_json_result(
-                    out,
-                    &WithRobustness {
-                        result: &result,
-                        robustness,
-                    },
-                    &schools,
-                )?,
-            }
+            write_json_result(out, &result, &schools)?;
+            result.schools = schools;
+        }
+        (_, Some(_)) => {
+            let schools = std::mem::take(&mut result.schools);
+            let extras = WithExtras {
+                result: &result,
+                robustness: robustness.as_ref(),
+                chance: chance.as_ref(),
+            };
+            write_json_result(out, &extras, &schools)?;
             result.schools = schools;
         }
     }
@@ -300,18 +313,108 @@ pub(crate) fn cmd_identify(args: &[String]) -> Result<(), Failure> {
             r.base_counts.low
         );
     }
+    if let Some(c) = &chance {
+        let low = c
+            .schools
+            .iter()
+            .filter(|s| s.in_base(identify::chance::ChanceList::Low))
+            .count();
+        eprintln!(
+            "Надёжность категорий: {} (зерно {}); уверенные ШНРО — {} из {}; долей разыграно — {}, оставлено без изменения (нет численности) — {}.",
+            count(c.options.replicates, "повтор", "повтора", "повторов"),
+            c.options.seed,
+            c.confident(identify::chance::ChanceList::Low),
+            low,
+            thousands(c.drawn_shares),
+            thousands(c.fixed_shares),
+        );
+    }
     // The process ends now and its memory with it: freeing a million allocations one by one
     // first would only take time.
-    std::mem::forget((rows, result, robustness));
+    std::mem::forget((rows, result, robustness, chance));
     Ok(())
 }
 
-/// The identification result with the robustness of its lists under the key `robustness`.
+/// The identification result with the robustness of its lists under the key `robustness`
+/// and the probabilities of its categories under `chance`, each when asked for.
 #[derive(serde::Serialize)]
-struct WithRobustness<'a> {
+struct WithExtras<'a> {
     #[serde(flatten)]
     result: &'a identify::Identification,
-    robustness: &'a identify::robustness::Robustness,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    robustness: Option<&'a identify::robustness::Robustness>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    chance: Option<&'a identify::chance::Chance>,
+}
+
+/// `--chance [N]` taken out of the arguments: the number of replicates (200 when no number
+/// follows), `None` without the flag.
+fn chance_flag(args: Vec<String>) -> Result<(Vec<String>, Option<usize>), Failure> {
+    let Some(at) = args.iter().position(|a| a == "--chance") else {
+        return Ok((args, None));
+    };
+    let mut args = args;
+    args.remove(at);
+    let n = match args.get(at) {
+        Some(next) if !next.starts_with("--") => {
+            let n = next.parse::<usize>().map_err(|_| {
+                format!(
+                    "--chance: «{next}» — нужно число повторов, целое от 1 до {}",
+                    identify::chance::MAX_REPLICATES
+                )
+            })?;
+            args.remove(at);
+            n
+        }
+        _ => identify::chance::DEFAULT_REPLICATES,
+    };
+    if args.iter().any(|a| a == "--chance") {
+        return Err("--chance указан дважды".into());
+    }
+    Ok((args, Some(n)))
+}
+
+/// The chance options of `--chance N` and `--seed S`; `--seed` alone is refused (it only
+/// means something with `--chance`).
+fn chance_options(
+    replicates: Option<usize>,
+    seed: Option<&str>,
+) -> Result<Option<identify::chance::ChanceOptions>, Failure> {
+    let seed = seed
+        .map(|s| {
+            s.parse::<u64>()
+                .map_err(|_| format!("--seed: «{s}» — нужно целое неотрицательное число"))
+        })
+        .transpose()?;
+    let Some(replicates) = replicates else {
+        return match seed {
+            Some(_) => Err("--seed задаёт зерно для --chance; без --chance он не нужен".into()),
+            None => Ok(None),
+        };
+    };
+    let options = identify::chance::ChanceOptions {
+        replicates,
+        seed: seed.unwrap_or(identify::chance::DEFAULT_SEED),
+        ..Default::default()
+    };
+    options.validate().map_err(|e| {
+        Failure(
+            e.into_iter()
+                .map(|m| format!("ошибка: --chance: {m}"))
+                .collect(),
+        )
+    })?;
+    Ok(Some(options))
+}
+
+/// The probabilities of the categories on the same rows and parameters.
+fn chance_of(
+    rows: &[shkala::domain::contract::row::Row],
+    params: &identify::Params,
+    options: &identify::chance::ChanceOptions,
+) -> Result<identify::chance::Chance, Failure> {
+    identify::chance::chance(rows, params, options, &mut |_, _| {}, &|| false)
+        .map_err(|e| Failure::from(format!("ошибка: надёжность категорий: {e}")))
 }
 
 /// The robustness of the lists on the same rows and parameters. For a spreadsheet export its

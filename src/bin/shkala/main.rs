@@ -3,7 +3,7 @@
 //! ```text
 //! shkala identify --input FILE [--input FILE ...] [--sheet NAME] [--params params.json]
 //!                 [--years 2019,2020,2021] --out FILE [--format json|csv|xlsx] [--lang ru]
-//!                 [--pretty] [--robustness]
+//!                 [--pretty] [--robustness] [--chance [N]] [--seed S]
 //!                 [--mapping mapping.json]
 //! shkala mapping --input FILE [--sheet NAME] [--out mapping.json] [--name NAME]
 //!                              suggested column mapping for a table of another form
@@ -49,7 +49,8 @@ const USAGE: &str = "\
 Использование:
   shkala identify --input ФАЙЛ [--input ФАЙЛ ...] [--sheet ЛИСТ] [--params params.json]
                   [--years 2019,2020,2021] --out ФАЙЛ [--format json|csv|xlsx] [--lang ru]
-                  [--pretty] [--robustness] [--mapping сопоставление.json]
+                  [--pretty] [--robustness] [--chance [N]] [--seed S]
+                  [--mapping сопоставление.json]
       Читает строки «школа × год» из CSV, JSON или книги Excel, проводит
       идентификацию и записывает результат: JSON, CSV для Excel или книгу
       Excel (xlsx: листы ШНРО, «группа риска», стабильно высокие, ШНСУ,
@@ -71,6 +72,13 @@ const USAGE: &str = "\
       взвешиванием, вычисленные средние вместо официальных); в JSON
       добавляется ключ «robustness», в книгу Excel — листы «Устойчивость» и
       «Устойчивые ШНРО» (для CSV — не записывается).
+      --chance N — надёжность категорий: доли каждой школы разыгрываются
+      заново N раз (по умолчанию 200) в пределах, которые допускает
+      численность участников (обучающихся), и методика применяется заново;
+      вероятность — доля повторов, в которых школа в списке. --seed S —
+      зерно генератора (по умолчанию 1): то же зерно — те же вероятности.
+      В JSON добавляется ключ «chance», в книгу Excel — лист «Вероятности»
+      (для CSV — не записывается).
       Таблицу другой формы (другие названия и порядок столбцов) читает
       сопоставление столбцов: --mapping ФАЙЛ.json (его предлагает команда
       shkala mapping).

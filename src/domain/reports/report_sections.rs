@@ -1,14 +1,17 @@
 //! The report's sections that come from outside the run: the summary of the municipal
-//! monitoring of self-assessments and the figures of the support project. [`crate::domain::reports::report`]
+//! monitoring of self-assessments, the figures of the support project and, when it was made,
+//! the chance estimate of the categories. [`crate::domain::reports::report`]
 //! places them before the recommendations.
 
-use crate::domain::common::format::{percent, points_change};
+use crate::domain::common::format::{count, pct, percent, points_change, thousands};
+use crate::domain::method::identify::chance::{Certainty, Chance, ChanceList};
 use crate::domain::reports::monitoring::{depth_note, MonitoringTable};
 use crate::domain::reports::report::{ReportTable, Section};
 use crate::domain::support::ProjectFigures;
 
 pub const MONITORING: &str = "monitoring";
 pub const FIGURES: &str = "figures";
+pub const CHANCE: &str = "chance";
 
 /// The monitoring summary for one municipality (`None` — all): coverage by year, and per
 /// indicator the share of schools meeting it in the latest year with its change; the
@@ -139,6 +142,69 @@ pub fn figures_section(f: &ProjectFigures, reading: &str) -> Section {
     }
 }
 
+/// How sure the categories are, in a short paragraph: how the replicates were made, the
+/// «уверенные ШНРО» among the ШНРО of the scope (`municipality`, `None` — all), the other
+/// groups, the schools on the edge, the small cohorts, the shares kept fixed.
+pub fn chance_section(c: &Chance, municipality: Option<&str>) -> Section {
+    let o = &c.options;
+    let here = |s: &&crate::domain::method::identify::chance::SchoolChance| {
+        municipality.is_none_or(|m| s.municipality == m)
+    };
+    let in_group = |g: Certainty| {
+        c.group(ChanceList::Low, g)
+            .into_iter()
+            .filter(|s| here(s))
+            .count()
+    };
+    let low = c
+        .schools
+        .iter()
+        .filter(here)
+        .filter(|s| s.in_base(ChanceList::Low))
+        .count();
+    let small = c
+        .schools
+        .iter()
+        .filter(here)
+        .filter(|s| !s.small.is_empty())
+        .count();
+    let method = format!(
+        "Доли каждой школы за каждый год разыграны заново {} в пределах, которые допускает численность участников (обучающихся): из k случаев на n человек — по апостериорному распределению Джеффриса Beta(k + ½, n − k + ½); при каждом повторе методика применена заново ко всему региону. Вероятность категории — доля повторов, в которых школа попадает в список (зерно генератора {}).",
+        count(o.replicates, "раз", "раза", "раз"),
+        o.seed
+    );
+    let mut result = format!(
+        "Уверенные ШНРО (в списке не менее чем в {} повторов): {} из {}; вероятные ({}–{}): {}; под сомнением (менее {}): {}; на грани (вне списка, но в нём не менее чем в {} повторов): {}.",
+        pct(o.confident),
+        thousands(in_group(Certainty::Confident)),
+        thousands(low),
+        pct(o.probable),
+        pct(o.confident),
+        thousands(in_group(Certainty::Probable)),
+        pct(o.probable),
+        thousands(in_group(Certainty::Doubtful)),
+        pct(o.edge),
+        thousands(in_group(Certainty::Edge)),
+    );
+    result.push_str(&format!(
+        " Школ, малочисленных (менее {}) или без указанной численности хотя бы по одному показателю: {}.",
+        count(o.min_cohort as usize, "участника", "участников", "участников"),
+        thousands(small)
+    ));
+    if c.fixed_shares > 0 {
+        result.push_str(&format!(
+            " Доли без указанной численности оставлены без изменения: {}.",
+            thousands(c.fixed_shares)
+        ));
+    }
+    Section {
+        id: CHANCE.into(),
+        heading: "Надёжность категорий: малочисленные группы и случайность".into(),
+        paragraphs: vec![method, result],
+        ..Section::default()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -224,6 +290,51 @@ mod tests {
         assert_eq!(
             agreements[1..],
             ["3".to_string(), "4".into(), "75 %".into()]
+        );
+    }
+
+    #[test]
+    fn the_chance_section_counts_the_confident_low_schools_of_its_scope() {
+        use crate::domain::demo::{region, DemoSpec};
+        use crate::domain::method::identify::chance::{chance, ChanceOptions};
+        use crate::domain::method::identify::Params;
+        let rows = region(&DemoSpec::default());
+        let options = ChanceOptions {
+            replicates: 40,
+            ..ChanceOptions::default()
+        };
+        let c = chance(&rows, &Params::default(), &options, &mut |_, _| {}, &|| {
+            false
+        })
+        .unwrap();
+        let all = chance_section(&c, None);
+        assert_eq!(all.id, CHANCE);
+        let confident = c.confident(ChanceList::Low);
+        let low = c
+            .schools
+            .iter()
+            .filter(|s| s.in_base(ChanceList::Low))
+            .count();
+        assert!(
+            all.paragraphs[1].starts_with(&format!(
+                "Уверенные ШНРО (в списке не менее чем в 90 % повторов): {confident} из {low};"
+            )),
+            "{}",
+            all.paragraphs[1]
+        );
+        assert!(all.paragraphs[0].contains("разыграны заново 40 раз"));
+        // One municipality: its own schools only.
+        let m = c.schools[0].municipality.clone();
+        let here = c
+            .schools
+            .iter()
+            .filter(|s| s.municipality == m && s.in_base(ChanceList::Low))
+            .count();
+        let one = chance_section(&c, Some(&m));
+        assert!(
+            one.paragraphs[1].contains(&format!(" из {here};")),
+            "{}",
+            one.paragraphs[1]
         );
     }
 }

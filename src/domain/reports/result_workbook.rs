@@ -70,6 +70,9 @@ pub const LISTS: [List; 6] = [
     },
 ];
 
+/// The sheet of the probabilities of the categories ([`crate::domain::method::identify::chance::chance_table`]).
+pub const CHANCE: &str = "Вероятности";
+
 /// How robust the lists are, as two sheets for the result workbook: the alternatives and the
 /// ШНРО with the number of alternatives each stays in.
 pub fn robustness_tables(r: &Robustness) -> Vec<(&'static str, Table)> {

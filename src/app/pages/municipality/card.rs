@@ -73,6 +73,7 @@ fn CardBody(school_id: String) -> impl IntoView {
     let close = move |_| close_card(ctx);
     let heading = format!("Карточка школы: {}", s.school_name);
     let card_id = school_id.clone();
+    let chance_id = school_id.clone();
     view! {
         <section id="school-card" class="card" aria-labelledby="card-h" data-school=card_id>
             <div class="card-head">
@@ -96,6 +97,7 @@ fn CardBody(school_id: String) -> impl IntoView {
                             Ok(p) => view! { <PlacementView p=p/> }.into_any(),
                             Err(e) => view! { <p>{e.to_string()}</p> }.into_any(),
                         }}
+                        <super::chance::ChanceCard school_id=chance_id.clone()/>
                         <h4>"Социальный паспорт школы"</h4>
                         {match profile {
                             None => view! { <p>"Нет строки школы за годы расчёта."</p> }.into_any(),

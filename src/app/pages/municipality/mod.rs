@@ -6,6 +6,7 @@
 mod analysis;
 mod card;
 mod card_opening;
+mod chance;
 mod charts;
 mod completeness;
 mod context;
@@ -26,6 +27,7 @@ use crate::domain::exchange::records::{RunRecord, RunScope};
 use crate::domain::method::analysis::{
     municipalities_table, municipality_tallies, MUNICIPALITY_CATEGORIES,
 };
+use crate::domain::method::identify::chance::Chance;
 use crate::domain::method::identify::method::method;
 use crate::domain::method::identify::{
     Identification, Params, ResultsCategory, SchoolResult, SocialCategory,
@@ -57,6 +59,8 @@ pub struct RunContext {
     pub card: RwSignal<Option<String>>,
     /// The year of the support project the participants and partners are for.
     pub project_year: RwSignal<i32>,
+    /// The run's chance estimate, once asked for (the lists and the card show it).
+    pub chance: RwSignal<Option<Arc<Chance>>>,
 }
 
 #[component]
@@ -337,6 +341,13 @@ fn RunView(#[prop(into)] run_id: String, params: RwSignal<Params>) -> impl IntoV
                     data: StoredValue::new(RunData { result: result.clone(), reference }),
                     card: RwSignal::new(None),
                     project_year: RwSignal::new(project_year),
+                    chance: RwSignal::new(
+                        state
+                            .chance
+                            .get_untracked()
+                            .filter(|(run, _)| *run == robust_id)
+                            .map(|(_, c)| c),
+                    ),
                 });
                 let same = own == Params::default();
                 view! {
@@ -350,6 +361,7 @@ fn RunView(#[prop(into)] run_id: String, params: RwSignal<Params>) -> impl IntoV
                     </div>
                     <Results r=result.clone()/>
                     <robustness::RobustnessSection run_id=robust_id.clone() r=result/>
+                    <chance::ChanceSection run_id=robust_id.clone()/>
                 }.into_any()
             }
         }}
@@ -523,7 +535,7 @@ fn SchoolList(
             let under = format!("{} · {pool}", s.municipality);
             view! {
                 <tr>
-                    <th scope="row"><card_opening::CardButton school_id=s.school_id.clone() name=s.school_name.clone()/><span class="sub">{under}</span></th>
+                    <th scope="row"><card_opening::CardButton school_id=s.school_id.clone() name=s.school_name.clone()/><span class="sub">{under}</span><chance::ChanceNote school_id=s.school_id.clone()/></th>
                     <td class="num">{num(y.as_ref().and_then(|y| y.results_index), 3)}</td>
                     <td class="num">{num(y.as_ref().and_then(|y| y.social_index), 3)}</td>
                     <td class="long">

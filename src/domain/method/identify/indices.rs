@@ -11,6 +11,7 @@ use super::method::{Component, Method, Rule, Variant};
 use super::output::RegionalMean;
 use super::params::MeanWeighting;
 use super::Params;
+use crate::domain::contract::row::Row;
 use crate::domain::method::stats::{mean, normalise_scaled, Direction, WeightedMean};
 use std::collections::BTreeMap;
 
@@ -43,7 +44,9 @@ pub struct Ranges {
 }
 
 impl Ranges {
-    fn of(&self, group: usize, column: usize) -> (f64, f64) {
+    /// The (minimum, maximum) of data column `column` in pool-year `group` (∞, −∞ where
+    /// nobody has it).
+    pub fn of(&self, group: usize, column: usize) -> (f64, f64) {
         let i = group * self.width + column;
         (self.lo[i], self.hi[i])
     }
@@ -57,6 +60,36 @@ impl Ranges {
 /// [`MeanWeighting::Equal`] every school that has the mean counts with weight 1. Either way
 /// the sums are order-independent ([`WeightedMean`]).
 pub fn ranges_and_means(frame: &Frame, method: &Method, params: &Params) -> (Ranges, Means) {
+    ranges_and_means_in(frame, Cells::Rows(frame.rows), method, params)
+}
+
+/// Where stage 2 reads a row's data cells: the input rows themselves, or a chance replicate's
+/// redrawn copy of them (see [`super::chance`]), `width` cells per input row in the input's
+/// order, so that the frame's row positions ([`super::eligibility::Step::row`]) hold for both.
+#[derive(Debug, Clone, Copy)]
+pub enum Cells<'c> {
+    Rows(&'c [Row]),
+    Flat { width: usize, values: &'c [f64] },
+}
+
+impl Cells<'_> {
+    /// The data cells of input row `row` (NaN = empty).
+    #[inline]
+    pub fn raw(&self, row: usize) -> &[f64] {
+        match self {
+            Cells::Rows(rows) => rows[row].values.raw(),
+            Cells::Flat { width, values } => &values[row * width..(row + 1) * width],
+        }
+    }
+}
+
+/// [`ranges_and_means`] over the cells of `cells` instead of the frame's rows.
+pub fn ranges_and_means_in(
+    frame: &Frame,
+    cells: Cells,
+    method: &Method,
+    params: &Params,
+) -> (Ranges, Means) {
     let width = crate::domain::contract::schema::schema().data_len();
     let variants: Vec<(usize, usize)> = method
         .results
@@ -87,7 +120,7 @@ pub fn ranges_and_means(frame: &Frame, method: &Method, params: &Params) -> (Ran
     let mut lo = vec![f64::INFINITY; frame.groups.len() * width];
     let mut hi = vec![f64::NEG_INFINITY; frame.groups.len() * width];
     for step in &frame.walk {
-        let raw = frame.rows[step.row as usize].values.raw();
+        let raw = cells.raw(step.row as usize);
         let base = step.group as usize * width;
         // NaN (an empty cell) fails both comparisons and is skipped.
         for (c, &v) in raw.iter().enumerate() {
@@ -272,6 +305,17 @@ pub fn score(
     ranges: &Ranges,
     means: &Means,
 ) -> (Scored, Vec<Option<f64>>, Vec<Option<f64>>) {
+    score_in(frame, Cells::Rows(frame.rows), method, ranges, means)
+}
+
+/// [`score`] over the cells of `cells` instead of the frame's rows.
+pub fn score_in(
+    frame: &Frame,
+    cells: Cells,
+    method: &Method,
+    ranges: &Ranges,
+    means: &Means,
+) -> (Scored, Vec<Option<f64>>, Vec<Option<f64>>) {
     let n = frame.entries.len();
     let nr = method.results.len();
     let mut results = vec![f64::NAN; n * nr];
@@ -297,7 +341,7 @@ pub fn score(
     for (p, step) in frame.walk.iter().enumerate() {
         let e = step.entry as usize;
         pos[e] = p as u32;
-        let raw = frame.rows[step.row as usize].values.raw();
+        let raw = cells.raw(step.row as usize);
         let g = step.group as usize;
         let out = &mut results[p * nr..(p + 1) * nr];
         components(&method.results, &result_scales[g], raw, out);

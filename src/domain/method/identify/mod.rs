@@ -19,6 +19,7 @@
 
 pub mod bands;
 pub mod categories;
+pub mod chance;
 pub mod context;
 pub mod csv;
 pub mod eligibility;
