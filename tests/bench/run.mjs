@@ -191,6 +191,18 @@ for (const n of sizes) {
     return (Date.now() - t0) / 1000;
   });
   record(`robustness of the lists, ${n} schools (every alternative reading)`, robustTime, await marks(p), robustPeak, '≤ 1 s (1,500)');
+  // How sure each category is: 200 chance replicates of the run in the worker (BENCH_CHANCE=0
+  // leaves it out: at 45,000 schools it takes minutes).
+  if (process.env.BENCH_CHANCE !== '0') {
+    await resetLongTasks(p);
+    const [chanceTime, chancePeak] = await sampling(async () => {
+      const t0 = Date.now();
+      await p.locator('#chance-run').click();
+      await p.locator('#chance-summary').waitFor({ timeout: 1800000 });
+      return (Date.now() - t0) / 1000;
+    });
+    record(`chance replicates, ${n} schools (200 replicates, click to the lists)`, chanceTime, await marks(p), chancePeak, '≤ 3 s (1,500)');
+  }
   // The run as an Excel workbook (lists, every school, parameters, context, robustness).
   await resetLongTasks(p);
   const [bookTime, bookPeak] = await sampling(async () => {

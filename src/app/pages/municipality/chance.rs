@@ -14,7 +14,6 @@ use crate::app::state::app_state;
 use crate::domain::common::format::{count, pct, thousands};
 use crate::domain::method::identify::chance::{
     chance_table, run_seed, Certainty, Chance, ChanceList, ChanceOptions, SchoolChance,
-    MAX_REPLICATES,
 };
 use leptos::prelude::*;
 use std::sync::Arc;
@@ -184,7 +183,7 @@ pub fn ChanceSection(run_id: String) -> impl IntoView {
                 <div class="alert error" role="alert"><p>"Параметры оценки не приняты:"</p><ul>{errors.get().into_iter().map(|e| view! { <li>{e}</li> }).collect_view()}</ul></div>
             })}
             <p class="actions">
-                <button type="button" id="chance-run" on:click=compute disabled=busy>{format!("Оценить надёжность категорий (до {} повторов)", thousands(MAX_REPLICATES))}</button>
+                <button type="button" id="chance-run" on:click=compute disabled=busy>"Оценить надёжность категорий"</button>
             </p>
             {move || ctx.chance.get().map(|c| view! { <ChanceView c=c stale=stale.get()/> })}
         </section>
@@ -281,7 +280,7 @@ fn ListGroups(c: Arc<Chance>, list: ChanceList) -> impl IntoView {
                             <th scope="row"><CardButton school_id=s.school_id.clone() name=s.school_name.clone()/><span class="sub">{s.municipality.clone()}</span></th>
                             <td class="num">{pct(s.probability(list))}</td>
                             <td class="long">{small}</td>
-                            <td class="long">{s.driver.as_ref().map(|d| d.words()).unwrap_or_default()}</td>
+                            <td class="long">{s.drivers.iter().map(|d| d.words()).collect::<Vec<_>>().join("; ")}</td>
                         </tr>
                     }
                 })
@@ -315,7 +314,7 @@ fn ListGroups(c: Arc<Chance>, list: ChanceList) -> impl IntoView {
             {(total == 0).then(|| view! { <p>"Нет школ в списке и на грани."</p> })}
             {(total > 25).then(|| view! { <Pager total=Signal::derive(move || total) page=page size=size label=format!("Страницы списка «{}»", list.label())/> })}
             {(total > 0).then(|| view! {
-                <div class="table-wrap" role="region" aria-label=format!("Надёжность списка «{}»", list.label())>
+                <div class="table-wrap list-wrap" role="region" aria-label=format!("Надёжность списка «{}»", list.label())>
                     <table class="data">
                         <thead><tr>
                             <th scope="col">"Группа"</th>
@@ -330,7 +329,7 @@ fn ListGroups(c: Arc<Chance>, list: ChanceList) -> impl IntoView {
             })}
             <table class="data histogram">
                 <caption>{caption}</caption>
-                <thead><tr><th scope="col">"Вероятность"</th><th scope="col">"Школ"</th><th scope="col" class="num">"Число"</th></tr></thead>
+                <thead><tr><th scope="col">"Вероятность"</th><th scope="col">"Распределение"</th><th scope="col" class="num">"Школ"</th></tr></thead>
                 <tbody>{histogram}</tbody>
             </table>
         </details>
@@ -398,7 +397,7 @@ pub fn ChanceCard(school_id: String) -> impl IntoView {
             {(!s.small.is_empty()).then(|| view! {
                 <p>{format!("Малочисленные группы: {}.", s.small.iter().map(|m| m.words()).collect::<Vec<_>>().join("; "))}</p>
             })}
-            {s.driver.as_ref().map(|d| view! { <p class="chance-driver">{format!("Больше всего неопределённости даёт {}.", d.words())}</p> })}
+            {s.drivers.iter().map(|d| view! { <p class="chance-driver">{format!("Больше всего неопределённости {}.", d.words())}</p> }).collect_view()}
         }
         .into_any()
     }

@@ -205,9 +205,11 @@ pub struct SchoolChance {
     pub probabilities: [f64; 4],
     /// School-years small (or without a count) on some of the method's indicators.
     pub small: Vec<SmallCohort>,
-    /// The indicator whose chance variation is the widest; `None` when no share of the
-    /// school is redrawn, or when every replicate puts it in the same lists.
-    pub driver: Option<Driver>,
+    /// What drives the uncertainty: the results indicator whose chance variation is the
+    /// widest when the school's results lists are uncertain (some probability strictly between
+    /// 0 and 1), then the social one when its ШНСУ is; empty for a school every replicate puts
+    /// in the same lists.
+    pub drivers: Vec<Driver>,
 }
 
 impl SchoolChance {
@@ -498,13 +500,20 @@ impl<'a> Replicates<'a> {
                 social_category: self.base.social[si],
                 probabilities: self.tallies[si].map(|t| f64::from(t) / total),
                 small: self.plan.small[si].clone(),
-                // A school that is in or out of every list in every replicate has no
+                // A side whose lists hold the school in every replicate or in none has no
                 // uncertainty to drive.
-                driver: self.tallies[si]
-                    .iter()
-                    .any(|&t| t > 0 && (t as usize) < self.done)
-                    .then(|| self.plan.driver[si].clone())
-                    .flatten(),
+                drivers: {
+                    let unsure = |t: u32| t > 0 && (t as usize) < self.done;
+                    let t = &self.tallies[si];
+                    let [results, social] = self.plan.driver[si].clone();
+                    [
+                        results.filter(|_| t[..3].iter().any(|&t| unsure(t))),
+                        social.filter(|_| unsure(t[3])),
+                    ]
+                    .into_iter()
+                    .flatten()
+                    .collect()
+                },
             })
             .collect();
         Chance {
@@ -552,8 +561,8 @@ fn replicates_into(
         }
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
         rng.set_stream(r as u64);
-        for (at, beta) in &plan.shares {
-            cells[*at] = 100.0 * beta.sample(&mut rng);
+        for (at, draw) in &plan.shares {
+            cells[*at] = 100.0 * draw.sample(&mut rng);
         }
         for (at, normal, lo, hi) in &plan.means {
             cells[*at] = normal.sample(&mut rng).clamp(*lo, *hi);

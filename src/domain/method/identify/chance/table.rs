@@ -55,7 +55,8 @@ pub fn chance_table(c: &Chance) -> Table {
         w.text(&groups.join("; "));
         let small: Vec<String> = s.small.iter().map(|m| m.words()).collect();
         w.text(&small.join("; "));
-        w.text(&s.driver.as_ref().map(|d| d.words()).unwrap_or_default());
+        let drivers: Vec<String> = s.drivers.iter().map(|d| d.words()).collect();
+        w.text(&drivers.join("; "));
         w.end_line();
     }
     w.finish()

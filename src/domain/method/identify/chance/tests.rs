@@ -118,16 +118,20 @@ fn a_school_whose_low_status_rests_on_one_of_four_pupils_flips_in_the_share_the_
         }]
     );
     assert_eq!(x.small[0].words(), "2021: ЕГЭ — 4 участника");
-    let d = x.driver.as_ref().unwrap();
+    // Its results are uncertain, its ШНСУ is not (every replicate has it): one driver.
+    assert_eq!(x.drivers.len(), 1, "{:?}", x.drivers);
+    let d = &x.drivers[0];
     assert_eq!(
         (d.year, d.column.as_str(), d.count),
         (2021, "ege_no_cert_pct", 4)
     );
-    assert!(d.small);
+    assert!(d.small && !d.social);
     assert_eq!(
         d.words(),
-        "«Доля выпускников, не получивших аттестат (ЕГЭ)» за 2021 год: 4 участника ЕГЭ, один ученик меняет долю на 25 п. п. (малочисленная группа)"
+        "по результатам: «Доля выпускников, не получивших аттестат (ЕГЭ)» за 2021 год: 4 участника ЕГЭ, один ученик меняет долю на 25 п. п. (малочисленная группа)"
     );
+    // z is certain everywhere: nothing drives it.
+    assert!(c.school("z").unwrap().drivers.is_empty());
 }
 
 #[test]
@@ -194,7 +198,7 @@ fn a_region_without_counts_gives_the_base_run_and_says_how_many_shares_were_kept
         for list in ChanceList::ALL {
             assert_eq!(s.probability(list), if s.in_base(list) { 1.0 } else { 0.0 });
         }
-        assert!(s.driver.is_none());
+        assert!(s.drivers.is_empty());
         // Every indicator the school has rests on a missing count.
         assert!(s.small.iter().all(|m| m.count.is_none()));
         assert!(!s.small.is_empty());
@@ -474,7 +478,11 @@ fn the_table_has_a_line_per_school_in_russian_words() {
     assert_eq!(text(2), "ШНРО");
     assert_eq!(text(8), "ШНРО: вероятно; ШНСУ: уверенно");
     assert_eq!(text(9), "2021: ЕГЭ — 4 участника");
-    assert!(text(10).starts_with("«Доля выпускников"));
+    assert!(
+        text(10).starts_with("по результатам: «Доля выпускников"),
+        "{}",
+        text(10)
+    );
     let p = x[4].number().unwrap();
     assert!((p - 100.0 * c.school("x").unwrap().probability(ChanceList::Low)).abs() < 1e-9);
 }
@@ -518,4 +526,34 @@ fn replicates_run_a_few_at_a_time_give_what_one_call_gives() {
     }
     assert_eq!(r.done(), 200);
     assert_eq!(r.finish(), whole);
+}
+
+#[test]
+fn the_share_draw_has_the_mean_and_the_spread_of_its_beta_law() {
+    use super::cohorts::ShareDraw;
+    for (a, b) in [
+        (0.5, 10.5),
+        (1.5, 3.5),
+        (3.5, 0.5),
+        (50.5, 50.5),
+        (0.5, 0.5),
+    ] {
+        let draw = ShareDraw::new(a, b).unwrap();
+        let mut rng = ChaCha8Rng::seed_from_u64(17);
+        let n = 40_000;
+        let xs: Vec<f64> = (0..n).map(|_| draw.sample(&mut rng)).collect();
+        assert!(xs.iter().all(|x| (0.0..=1.0).contains(x)));
+        let mean = xs.iter().sum::<f64>() / n as f64;
+        let var = xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1) as f64;
+        let (m, v) = (a / (a + b), a * b / ((a + b) * (a + b) * (a + b + 1.0)));
+        // Four standard errors of the mean; the variance within 5 %.
+        assert!(
+            (mean - m).abs() < 4.0 * (v / n as f64).sqrt(),
+            "{a} {b}: mean {mean} against {m}"
+        );
+        assert!(
+            (var / v - 1.0).abs() < 0.05,
+            "{a} {b}: variance {var} against {v}"
+        );
+    }
 }
