@@ -287,6 +287,7 @@ fn read_stored_run_45k_schools(b: divan::Bencher) {
         label: "run".into(),
         scope: shkala::domain::exchange::records::RunScope::All,
         input_digest: String::new(),
+        chance_seed: 1,
         reference: Vec::new(),
         result: shkala::domain::method::run::without_components(result_45k().clone()),
     };

@@ -79,6 +79,9 @@ pub enum Request {
         run: String,
         options: crate::domain::method::identify::chance::ChanceOptions,
     },
+    /// The small cohorts of a stored run's schools (its rows as stored now; the default
+    /// minimum), without replicates. → [`Response::SmallCohorts`].
+    SmallCohorts { run: String },
     /// The digest of the rows stored now, per scope. → [`Response::Digests`].
     Digests,
     /// One school's stored record and rows. → [`Response::School`].
@@ -235,6 +238,13 @@ pub enum Response {
         chance: Box<crate::domain::method::identify::chance::Chance>,
         stale: bool,
     },
+    /// By school id, the schools with a small cohort.
+    SmallCohorts(
+        Vec<(
+            String,
+            Vec<crate::domain::method::identify::chance::SmallCohort>,
+        )>,
+    ),
     Digests(Vec<(RunScope, String)>),
     /// A school's record (with its documents), if stored, and its rows, oldest first.
     School {
@@ -528,6 +538,7 @@ pub struct RunView {
     pub label: String,
     pub scope: RunScope,
     pub input_digest: String,
+    pub chance_seed: u64,
     pub reference: Vec<crate::domain::method::reference::ReferencePool>,
     pub result: crate::domain::method::identify::Identification,
 }
@@ -540,6 +551,7 @@ impl From<RunRecord> for RunView {
             label: r.label,
             scope: r.scope,
             input_digest: r.input_digest,
+            chance_seed: r.chance_seed,
             reference: r.reference,
             result: r.result,
         }
@@ -554,6 +566,7 @@ impl From<RunView> for RunRecord {
             label: r.label,
             scope: r.scope,
             input_digest: r.input_digest,
+            chance_seed: r.chance_seed,
             reference: r.reference,
             result: r.result,
         }
@@ -803,6 +816,7 @@ mod tests {
             label: "расчёт".into(),
             scope: RunScope::All,
             input_digest: String::new(),
+            chance_seed: 1,
             reference: Vec::new(),
             result,
         };

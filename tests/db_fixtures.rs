@@ -171,6 +171,7 @@ fn fixture(version: u32) -> Value {
                 label: "10 школ, годы 2025".into(),
                 scope: RunScope::Real,
                 input_digest: "cd".into(),
+                chance_seed: 1,
                 reference: reference_pools(&result, &rows),
                 result: without_components(result),
             };

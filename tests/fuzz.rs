@@ -1362,6 +1362,7 @@ fn build_seeds() -> Seeds {
         label: "Демонстрация".into(),
         scope: RunScope::All,
         input_digest: RowsDigest::of(&rows).hex(),
+        chance_seed: 1,
         reference: reference_pools(&result, &rows),
         result: without_components(result),
     };

@@ -344,6 +344,29 @@ pub async fn chance(
     }
 }
 
+/// The small cohorts of a stored run's schools (no replicates), by school id.
+pub async fn small_cohorts(
+    state: AppState,
+    run: String,
+) -> Option<
+    Vec<(
+        String,
+        Vec<crate::domain::method::identify::chance::SmallCohort>,
+    )>,
+> {
+    match call(
+        state,
+        "Проверяю численность групп…",
+        Request::SmallCohorts { run },
+        Vec::new(),
+    )
+    .await
+    {
+        Some(Response::SmallCohorts(small)) => Some(small),
+        _ => None,
+    }
+}
+
 /// What the import's control is named by while it runs ([`AppState::running`]).
 pub const IMPORTING: &str = "Загружаю данные…";
 

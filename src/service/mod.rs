@@ -473,6 +473,7 @@ impl Service {
             },
             Request::Robustness { run } => self.robustness(run, job).await,
             Request::Chance { run, options } => self.chance(run, options, job).await,
+            Request::SmallCohorts { run } => self.small_cohorts(run, job).await,
             Request::Digests => self.digests(job).await,
             Request::SchoolRows { school_id } => {
                 let mut rows: Vec<_> = self

@@ -89,6 +89,26 @@ impl Service {
         ))
     }
 
+    /// The small cohorts of the run's schools (a light pass over its rows, no replicate).
+    pub(super) async fn small_cohorts(&mut self, run: String, job: &Job) -> Result<Outcome, Stop> {
+        (job.progress)("Проверяю численность групп…", None);
+        breathe().await;
+        self.ensure_fresh().await?;
+        let Some(record) = self.data.snapshot.runs.iter().find(|r| r.id == run) else {
+            return Err(Stop::Failed(
+                "расчёт не найден (возможно, он удалён)".into(),
+            ));
+        };
+        let (rows, _) = run_rows(&self.data.snapshot, record);
+        let small = identify::chance::cohorts::small_cohorts(
+            &rows,
+            &record.result.params,
+            ChanceOptions::default().min_cohort,
+        )
+        .map_err(|e| Stop::Failed(format!("Численность групп не проверена: {e}")))?;
+        Ok((Response::SmallCohorts(small), None))
+    }
+
     pub(super) async fn identify(
         &mut self,
         scope: RunScope,
@@ -154,8 +174,10 @@ impl Service {
             .get(&SocialCategory::Unfavourable)
             .map_or(0, |t| t.count);
         let years: Vec<String> = result.years.iter().map(i32::to_string).collect();
+        let id = format!("run-{at}");
         let run = RunRecord {
-            id: format!("run-{at}"),
+            chance_seed: identify::chance::run_seed(&id),
+            id,
             created_at: at.clone(),
             label: format!(
                 "{}, годы {}; {}",

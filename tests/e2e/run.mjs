@@ -2574,6 +2574,9 @@ test('counts, lists, demo: bulk marking asks with the count, marks and is undone
 test('how sure each category is: the lists show the groups, a card names the small cohort that drives it, the workbook has «Вероятности», the report its paragraph', async (t) => {
   const p = await page(t, { bypassCSP: true });
   await demoIdentified(p);
+  // Before any estimate, the run's lists mark the small cohorts under the names.
+  await p.locator('details.list summary', { hasText: 'ШНРО — школы с низкими' }).click();
+  await p.locator('details.list[open] .chance-note', { hasText: 'малочисленная: ' }).first().waitFor({ timeout: 30000 });
   // A long estimate shows its progress and stops on «Отменить», leaving nothing shown.
   await p.locator('section.chance summary', { hasText: 'Параметры оценки' }).click();
   await p.locator('#chance-replicates').fill('10000');
@@ -2614,8 +2617,7 @@ test('how sure each category is: the lists show the groups, a card names the sma
   await p.locator('section.chance').screenshot({ path: join(out, 'chance-375.png') });
   await p.setViewportSize({ width: 1366, height: 900 });
   // The run's own lists show the probabilities and the small cohorts under the names.
-  await p.locator('details.list summary', { hasText: 'ШНРО — школы с низкими' }).click();
-  await p.locator('details.list[open] .chance-note').first().waitFor();
+  await p.locator('details.list[open] .chance-note', { hasText: ' повторов' }).first().waitFor();
   // A school whose uncertainty comes from a small cohort: its card says which.
   const row = lowList.locator('tbody tr', { hasText: 'малочисленная группа' }).first();
   await row.locator('button.card-open').click();
@@ -2642,6 +2644,15 @@ test('how sure each category is: the lists show the groups, a card names the sma
   const section = p.locator('article.report section', { hasText: 'Надёжность категорий: малочисленные группы и случайность' });
   await section.waitFor({ timeout: 30000 });
   assert.match(await section.innerText(), new RegExp(`Уверенные ШНРО \\(в списке не менее чем в 90 % повторов\\): ${confident} из ${low};`));
+  // On paper: the section with its count, every page checked.
+  const doc = p.locator('article.document');
+  const { pages } = await printAndCheck(p, out, 'print-report-chance', {
+    title: await doc.getAttribute('data-doc-title'),
+    date: await doc.getAttribute('data-doc-date'),
+    mustShow: ['Надёжность категорий: малочисленные группы и случайность'],
+  });
+  const text = pages.map((x) => x.replace(/\s+/g, ' ')).join(' ');
+  assert.ok(text.includes(`Уверенные ШНРО (в списке не менее чем в 90 % повторов): ${confident} из ${low};`), 'the printed count');
 });
 
 let failed = 0;

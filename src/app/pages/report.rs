@@ -21,7 +21,7 @@ use crate::domain::common::format::date_time;
 use crate::domain::common::time::date_ru;
 use crate::domain::exchange::catalog::SchoolSummary;
 use crate::domain::exchange::records::{RunRecord, SchoolDocuments};
-use crate::domain::method::identify::chance::{run_seed, Chance, ChanceOptions};
+use crate::domain::method::identify::chance::{Chance, ChanceOptions};
 use crate::domain::reports::monitoring::monitoring_table;
 use crate::domain::reports::report::{
     build, checked_summary, draft_recommendations, group_status, recommendations::notes_table,
@@ -221,7 +221,7 @@ pub fn ReportPage() -> impl IntoView {
                     .map(|(_, c)| c);
                 let refresh = Callback::new(move |_: ()| data.refetch());
                 view! {
-                    <ChanceOffer run_id=d.run.id.clone() made=chance.is_some() refresh=refresh/>
+                    <ChanceOffer run_id=d.run.id.clone() seed=d.run.chance_seed made=chance.is_some() refresh=refresh/>
                     <Document d=d municipality=muni.get_untracked() chance=chance/>
                 }
                 .into_any()
@@ -231,9 +231,9 @@ pub fn ReportPage() -> impl IntoView {
 }
 
 /// Above the document: the chance estimate of the run's categories, made on request (with the
-/// run's seed and the default options) and then placed in the report as a section.
+/// seed stored with the run and the default options) and then placed in the report as a section.
 #[component]
-fn ChanceOffer(run_id: String, made: bool, refresh: Callback<()>) -> impl IntoView {
+fn ChanceOffer(run_id: String, seed: u64, made: bool, refresh: Callback<()>) -> impl IntoView {
     let state = app_state();
     if made {
         return view! { <p class="hint no-print">"Оценка надёжности категорий включена в справку (раздел перед рекомендациями)."</p> }.into_any();
@@ -242,7 +242,7 @@ fn ChanceOffer(run_id: String, made: bool, refresh: Callback<()>) -> impl IntoVi
         let id = run_id.clone();
         leptos::task::spawn_local(async move {
             let options = ChanceOptions {
-                seed: run_seed(&id),
+                seed,
                 ..ChanceOptions::default()
             };
             if let Some((c, _)) = actions::chance(state, id.clone(), options).await {

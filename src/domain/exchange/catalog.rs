@@ -1007,6 +1007,7 @@ mod cache_tests {
             label: "x".into(),
             scope: RunScope::All,
             input_digest: String::new(),
+            chance_seed: 1,
             reference: Vec::new(),
             result,
         };

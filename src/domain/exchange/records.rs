@@ -658,6 +658,7 @@ mod tests {
             label: id.into(),
             scope,
             input_digest: String::new(),
+            chance_seed: 1,
             reference: Vec::new(),
             result: identify(rows, &Params::default()).unwrap(),
         };

@@ -26,6 +26,7 @@
 
 use crate::domain::common::time::Timestamp;
 use crate::domain::contract::row::SchoolType;
+use crate::domain::method::identify::chance::run_seed;
 use crate::domain::method::identify::context::{apply_context, ensure_context};
 use crate::domain::method::identify::{
     ComponentList, ComponentValues, Context, Identification, Params, PoolYear, RegionalMean,
@@ -92,6 +93,10 @@ pub struct RunRecord {
     pub scope: RunScope,
     /// [`crate::domain::contract::digest::RowsDigest`] of the rows the run used (empty if unknown).
     pub input_digest: String,
+    /// The seed of the run's chance estimate ([`crate::domain::method::identify::chance`]),
+    /// made when the run is ([`run_seed`] of its id) and stored with it; a run stored before
+    /// the field existed gets the same from its id.
+    pub chance_seed: u64,
     /// The reference values of the run, taken from its own rows when it was made.
     pub reference: Vec<ReferencePool>,
     /// The result. Component values are not stored: after reading, each year's `components`
@@ -131,6 +136,7 @@ struct Stored {
     label: String,
     scope: RunScope,
     input_digest: String,
+    chance_seed: u64,
     reference: Vec<ReferencePool>,
     params: Params,
     years: Vec<i32>,
@@ -227,6 +233,7 @@ impl Serialize for RunRecord {
             label: self.label.clone(),
             scope: self.scope,
             input_digest: self.input_digest.clone(),
+            chance_seed: self.chance_seed,
             reference: self.reference.clone(),
             params: r.params.clone(),
             years: r.years.clone(),
@@ -250,6 +257,7 @@ struct EitherLayout {
     label: String,
     scope: Option<RunScope>,
     input_digest: Option<String>,
+    chance_seed: Option<u64>,
     reference: Option<Vec<ReferencePool>>,
     params: Option<Params>,
     years: Option<Vec<i32>>,
@@ -275,6 +283,7 @@ impl<'de> Deserialize<'de> for RunRecord {
                 let mut result = without_components(result);
                 ensure_context(&mut result);
                 return Ok(RunRecord {
+                    chance_seed: run_seed(&s.id),
                     id: s.id,
                     created_at: s.created_at,
                     label: s.label,
@@ -304,6 +313,7 @@ impl<'de> Deserialize<'de> for RunRecord {
         // The contextualised results and the summary follow from the rest.
         apply_context(&mut result);
         Ok(RunRecord {
+            chance_seed: s.chance_seed.unwrap_or_else(|| run_seed(&s.id)),
             id: s.id,
             created_at: s.created_at,
             label: s.label,
@@ -346,6 +356,7 @@ mod tests {
             label: "пробный".into(),
             scope: RunScope::Real,
             input_digest: crate::domain::contract::digest::RowsDigest::of(&rows).hex(),
+            chance_seed: 1,
             reference: reference_pools(&result, &rows),
             result,
         }
@@ -382,6 +393,20 @@ mod tests {
     }
 
     #[test]
+    fn a_run_keeps_its_seed_and_one_stored_before_the_seed_gets_it_from_its_id() {
+        let mut r = run();
+        r.chance_seed = 424_242;
+        let mut v = serde_json::to_value(&r).unwrap();
+        assert_eq!(v["chance_seed"], 424_242);
+        let back: RunRecord = serde_json::from_value(v.clone()).unwrap();
+        assert_eq!(back.chance_seed, 424_242);
+        v.as_object_mut().unwrap().remove("chance_seed");
+        let older: RunRecord = serde_json::from_value(v).unwrap();
+        assert_eq!(older.chance_seed, run_seed("run-1"));
+        assert!(older.chance_seed < 1_000_000_000);
+    }
+
+    #[test]
     fn a_run_of_the_first_release_is_read() {
         let r = run();
         let legacy = serde_json::json!({
@@ -391,6 +416,8 @@ mod tests {
         let back: RunRecord = serde_json::from_value(legacy).unwrap();
         assert_eq!(back.scope, RunScope::All);
         assert_eq!(back.input_digest, "");
+        // A run stored before the seed was: its seed is made from its id.
+        assert_eq!(back.chance_seed, run_seed(&r.id));
         assert!(back.reference.is_empty());
         assert_eq!(back.result, without_components(r.result));
     }

@@ -666,6 +666,7 @@ mod tests {
             label: label.into(),
             scope: RunScope::All,
             input_digest: String::new(),
+            chance_seed: 1,
             reference: reference_pools(&result, &rows),
             result: crate::domain::method::run::without_components(result),
         };

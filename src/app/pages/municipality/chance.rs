@@ -13,7 +13,7 @@ use crate::app::files::TableFiles;
 use crate::app::state::app_state;
 use crate::domain::common::format::{count, pct, thousands};
 use crate::domain::method::identify::chance::{
-    chance_table, run_seed, Certainty, Chance, ChanceList, ChanceOptions, SchoolChance,
+    chance_table, Certainty, Chance, ChanceList, ChanceOptions, SchoolChance, SmallCohort,
 };
 use leptos::prelude::*;
 use std::sync::Arc;
@@ -121,14 +121,14 @@ fn Field(
 }
 
 #[component]
-pub fn ChanceSection(run_id: String) -> impl IntoView {
+pub fn ChanceSection(run_id: String, seed: u64) -> impl IntoView {
     let state = app_state();
     let ctx = expect_context::<RunContext>();
     let d = ChanceOptions::default();
     let percent = |v: f64| format!("{}", (v * 100.0).round());
     let fields = Fields {
         replicates: RwSignal::new(d.replicates.to_string()),
-        seed: RwSignal::new(run_seed(&run_id).to_string()),
+        seed: RwSignal::new(seed.to_string()),
         min_cohort: RwSignal::new(d.min_cohort.to_string()),
         confident: RwSignal::new(percent(d.confident)),
         probable: RwSignal::new(percent(d.probable)),
@@ -342,11 +342,27 @@ fn ListGroups(c: Arc<Chance>, list: ChanceList) -> impl IntoView {
 pub fn ChanceNote(school_id: String) -> impl IntoView {
     let ctx = expect_context::<RunContext>();
     move || {
-        let c = ctx.chance.get()?;
-        let s = c.school(&school_id)?;
-        let text = note(s);
+        let text = match ctx.chance.get() {
+            Some(c) => note(c.school(&school_id)?),
+            None => small_note(ctx.small.get()?.get(&school_id)?),
+        };
         (!text.is_empty()).then(|| view! { <span class="sub chance-note">{text}</span> })
     }
+}
+
+/// «малочисленная: 2021: ЕГЭ — 4 участника; …».
+fn small_note(small: &[SmallCohort]) -> String {
+    if small.is_empty() {
+        return String::new();
+    }
+    format!(
+        "малочисленная: {}",
+        small
+            .iter()
+            .map(|m| m.words())
+            .collect::<Vec<_>>()
+            .join("; ")
+    )
 }
 
 /// «ШНРО в 62 % повторов; малочисленная: 2021: ЕГЭ — 4 участника».
@@ -357,14 +373,7 @@ fn note(s: &SchoolChance) -> String {
         .map(|l| format!("{} в {} повторов", l.label(), pct(s.probability(l))))
         .collect();
     if !s.small.is_empty() {
-        parts.push(format!(
-            "малочисленная: {}",
-            s.small
-                .iter()
-                .map(|m| m.words())
-                .collect::<Vec<_>>()
-                .join("; ")
-        ));
+        parts.push(small_note(&s.small));
     }
     parts.join("; ")
 }
@@ -376,7 +385,19 @@ pub fn ChanceCard(school_id: String) -> impl IntoView {
     let ctx = expect_context::<RunContext>();
     move || {
         let Some(c) = ctx.chance.get() else {
-            return view! { <p class="hint">"Надёжность категорий не оценивалась: «Оценить надёжность категорий» под списками расчёта."</p> }.into_any();
+            let small = ctx
+                .small
+                .get()
+                .and_then(|all| all.get(&school_id).cloned())
+                .unwrap_or_default();
+            return view! {
+                <h4>"Надёжность категорий"</h4>
+                {(!small.is_empty()).then(|| view! {
+                    <p>{format!("Малочисленные группы: {}.", small.iter().map(|m| m.words()).collect::<Vec<_>>().join("; "))}</p>
+                })}
+                <p class="hint">"Вероятности категорий не оценивались: «Оценить надёжность категорий» под списками расчёта."</p>
+            }
+            .into_any();
         };
         let Some(s) = c.school(&school_id).cloned() else {
             return view! { <p class="hint">"Школа не участвует в идентификации."</p> }.into_any();

@@ -27,7 +27,7 @@ use crate::domain::exchange::records::{RunRecord, RunScope};
 use crate::domain::method::analysis::{
     municipalities_table, municipality_tallies, MUNICIPALITY_CATEGORIES,
 };
-use crate::domain::method::identify::chance::Chance;
+use crate::domain::method::identify::chance::{Chance, SmallCohort};
 use crate::domain::method::identify::method::method;
 use crate::domain::method::identify::{
     Identification, Params, ResultsCategory, SchoolResult, SocialCategory,
@@ -51,6 +51,9 @@ pub struct RunData {
     pub reference: Vec<crate::domain::method::reference::ReferencePool>,
 }
 
+/// The small cohorts of a run's schools, by school id.
+pub type SmallCohorts = HashMap<String, Vec<SmallCohort>>;
+
 /// What the parts of a run's view share: the run, the open school card, the project year.
 #[derive(Clone, Copy)]
 pub struct RunContext {
@@ -61,6 +64,9 @@ pub struct RunContext {
     pub project_year: RwSignal<i32>,
     /// The run's chance estimate, once asked for (the lists and the card show it).
     pub chance: RwSignal<Option<Arc<Chance>>>,
+    /// The small cohorts of the run's schools by school id, asked for when the run is shown
+    /// (the lists and the card mark them before any estimate).
+    pub small: RwSignal<Option<Arc<SmallCohorts>>>,
 }
 
 #[component]
@@ -334,7 +340,20 @@ fn RunView(#[prop(into)] run_id: String, params: RwSignal<Params>) -> impl IntoV
             Some(Ok(r)) => {
                 let own = r.result.params.clone();
                 let project_year = r.result.years.last().map_or(0, |y| y + 1);
-                let RunRecord { reference, result, .. } = r;
+                let RunRecord { reference, result, chance_seed, .. } = r;
+                // The small cohorts, asked for a moment after the run is shown.
+                let small_cohorts = RwSignal::new(None);
+                let small_run = robust_id.clone();
+                set_timeout(
+                    move || {
+                        leptos::task::spawn_local(async move {
+                            if let Some(v) = actions::small_cohorts(state, small_run).await {
+                                small_cohorts.set(Some(Arc::new(v.into_iter().collect())));
+                            }
+                        });
+                    },
+                    std::time::Duration::from_millis(100),
+                );
                 let result = Arc::new(result);
                 let years = result.years.clone();
                 provide_context(RunContext {
@@ -348,6 +367,7 @@ fn RunView(#[prop(into)] run_id: String, params: RwSignal<Params>) -> impl IntoV
                             .filter(|(run, _)| *run == robust_id)
                             .map(|(_, c)| c),
                     ),
+                    small: small_cohorts,
                 });
                 let same = own == Params::default();
                 view! {
@@ -361,7 +381,7 @@ fn RunView(#[prop(into)] run_id: String, params: RwSignal<Params>) -> impl IntoV
                     </div>
                     <Results r=result.clone()/>
                     <robustness::RobustnessSection run_id=robust_id.clone() r=result/>
-                    <chance::ChanceSection run_id=robust_id.clone()/>
+                    <chance::ChanceSection run_id=robust_id.clone() seed=chance_seed/>
                 }.into_any()
             }
         }}

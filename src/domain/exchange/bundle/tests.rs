@@ -96,6 +96,7 @@ fn full_snapshot() -> Snapshot {
         label: "Демонстрация".into(),
         scope: RunScope::All,
         input_digest: RowsDigest::of(&rows).hex(),
+        chance_seed: 1,
         reference: reference_pools(&result, &rows),
         result: crate::domain::method::run::without_components(result),
     };

@@ -175,6 +175,73 @@ pub struct Plan {
     pub driver: Vec<[Option<Driver>; 2]>,
 }
 
+/// The count behind `link` in a row: `None` when empty or below 1 (then the shares are kept
+/// fixed), otherwise rounded.
+fn count_of(raw: &[f64], link: &Link) -> Option<f64> {
+    let n = raw[link.count];
+    (n.is_finite() && n >= 1.0).then(|| n.round())
+}
+
+/// The small cohorts of one school-year (its row's cells `raw`), by count column in link
+/// order: the indicators it has values for whose count is below `min_cohort` or missing.
+fn small_of_row(raw: &[f64], year: i32, links: &[Link], min_cohort: u32) -> Vec<SmallCohort> {
+    let s = schema();
+    let mut small: Vec<SmallCohort> = Vec::new();
+    for link in links {
+        if raw[link.column].is_nan() {
+            continue;
+        }
+        let n = count_of(raw, link);
+        if n.is_some_and(|n| n >= f64::from(min_cohort)) {
+            continue;
+        }
+        let count_column = &s.data_column(link.count).id;
+        let column = s.data_column(link.column).id.clone();
+        match small.iter_mut().find(|c| &c.count_column == count_column) {
+            Some(c) => c.columns.push(column),
+            None => small.push(SmallCohort {
+                year,
+                count_column: count_column.clone(),
+                count: n.map(|n| n as u32),
+                columns: vec![column],
+            }),
+        }
+    }
+    small
+}
+
+/// The small cohorts of every school the method places in a pool, without any replicate (a
+/// light pass over the rows, for the run's lists and card before an estimate is made): by
+/// school id, each school's oldest year first; schools without one are left out.
+pub fn small_cohorts(
+    rows: &[crate::domain::contract::row::Row],
+    params: &crate::domain::method::identify::Params,
+    min_cohort: u32,
+) -> Result<Vec<(String, Vec<SmallCohort>)>, crate::domain::method::identify::IdentifyError> {
+    let frame = crate::domain::method::identify::eligibility::frame(rows, params)?;
+    let links = links(crate::domain::method::identify::method::method());
+    let mut small = vec![Vec::new(); frame.schools.len()];
+    for entry in &frame.entries {
+        let year = frame.years[entry.slot];
+        small[entry.school].extend(small_of_row(
+            entry.row.values.raw(),
+            year,
+            &links,
+            min_cohort,
+        ));
+    }
+    Ok(frame
+        .schools
+        .iter()
+        .zip(small)
+        .filter(|(s, small)| s.pool.is_some() && !small.is_empty())
+        .map(|(s, mut small)| {
+            small.sort_by_key(|c| c.year);
+            (s.id.to_string(), small)
+        })
+        .collect())
+}
+
 /// The plan of the frame's rows, in the frame's entry order (pool, year, school: independent
 /// of the order of the input rows, so the same seed draws the same values for the same
 /// school-year-indicator however the rows are ordered). `ranges` are the base run's, for the
@@ -200,28 +267,13 @@ pub fn plan(
         let raw = entry.row.values.raw();
         let base = entry.row_index as usize * width;
         let year = frame.years[entry.slot];
-        // The small cohorts of this school-year, by count column, in link order.
-        let mut small: Vec<SmallCohort> = Vec::new();
+        plan.small[entry.school].extend(small_of_row(raw, year, links, options.min_cohort));
         for link in links {
             let x = raw[link.column];
             if x.is_nan() {
                 continue;
             }
-            let n = raw[link.count];
-            let n = (n.is_finite() && n >= 1.0).then(|| n.round());
-            if n.is_none_or(|n| n < f64::from(options.min_cohort)) {
-                let count_column = &s.data_column(link.count).id;
-                let column = s.data_column(link.column).id.clone();
-                match small.iter_mut().find(|c| &c.count_column == count_column) {
-                    Some(c) => c.columns.push(column),
-                    None => small.push(SmallCohort {
-                        year,
-                        count_column: count_column.clone(),
-                        count: n.map(|n| n as u32),
-                        columns: vec![column],
-                    }),
-                }
-            }
+            let n = count_of(raw, link);
             match (link.kind, n) {
                 (Kind::Share, None) => plan.fixed_shares += 1,
                 (Kind::Share, Some(n)) => {
@@ -267,7 +319,6 @@ pub fn plan(
                 _ => {}
             }
         }
-        plan.small[entry.school].extend(small);
     }
     for small in &mut plan.small {
         small.sort_by_key(|c| c.year);

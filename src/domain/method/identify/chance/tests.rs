@@ -557,3 +557,22 @@ fn the_share_draw_has_the_mean_and_the_spread_of_its_beta_law() {
         );
     }
 }
+
+#[test]
+fn the_small_cohorts_without_replicates_are_those_of_the_estimate() {
+    let rows = demo(150);
+    let c = run(&rows, &options(5, 1));
+    let light = cohorts::small_cohorts(&rows, &Params::default(), 10).unwrap();
+    let from_estimate: Vec<(String, Vec<SmallCohort>)> = c
+        .schools
+        .iter()
+        .filter(|s| !s.small.is_empty())
+        .map(|s| (s.school_id.clone(), s.small.clone()))
+        .collect();
+    assert!(!light.is_empty());
+    assert_eq!(light, from_estimate);
+    // A higher minimum marks more school-years.
+    let more = cohorts::small_cohorts(&rows, &Params::default(), 30).unwrap();
+    let count = |v: &[(String, Vec<SmallCohort>)]| v.iter().map(|(_, s)| s.len()).sum::<usize>();
+    assert!(count(&more) > count(&light));
+}
