@@ -15,10 +15,10 @@ use crate::protocol::Response;
 use crate::storage::records::{self as stored};
 
 impl Service {
-    /// The run's rows identified under each alternative reading (1,500 schools: well under a
-    /// second).
-    pub(super) async fn robustness(&mut self, run: String, job: &Job) -> Result<Outcome, Stop> {
-        (job.progress)("Пересчитываю списки при других прочтениях…", None);
+    /// A stored run's parameters and rows (its scope, as stored now), and whether the rows
+    /// changed since the run (what the robustness, the chance estimate and the small cohorts
+    /// start from).
+    async fn run_and_rows(&mut self, run: &str) -> Result<(Params, Vec<Row>, bool), Stop> {
         breathe().await;
         self.ensure_fresh().await?;
         let Some(record) = self.data.snapshot.runs.iter().find(|r| r.id == run) else {
@@ -27,7 +27,15 @@ impl Service {
             ));
         };
         let (rows, stale) = run_rows(&self.data.snapshot, record);
-        let robustness = identify::robustness::robustness(&rows, &record.result.params)
+        Ok((record.result.params.clone(), rows, stale))
+    }
+
+    /// The run's rows identified under each alternative reading (1,500 schools: well under a
+    /// second).
+    pub(super) async fn robustness(&mut self, run: String, job: &Job) -> Result<Outcome, Stop> {
+        (job.progress)("Пересчитываю списки при других прочтениях…", None);
+        let (params, rows, stale) = self.run_and_rows(&run).await?;
+        let robustness = identify::robustness::robustness(&rows, &params)
             .map_err(|e| Stop::Failed(format!("Устойчивость не посчитана: {e}")))?;
         if job.cancelled() {
             return Err(Stop::Cancelled);
@@ -51,15 +59,7 @@ impl Service {
         job: &Job,
     ) -> Result<Outcome, Stop> {
         (job.progress)("Готовлю повторы со случайностью…", None);
-        breathe().await;
-        self.ensure_fresh().await?;
-        let Some(record) = self.data.snapshot.runs.iter().find(|r| r.id == run) else {
-            return Err(Stop::Failed(
-                "расчёт не найден (возможно, он удалён)".into(),
-            ));
-        };
-        let (rows, stale) = run_rows(&self.data.snapshot, record);
-        let params = record.result.params.clone();
+        let (params, rows, stale) = self.run_and_rows(&run).await?;
         let mut replicates = Replicates::new(&rows, &params, &options)
             .map_err(|e| Stop::Failed(format!("Оценка случайности не посчитана: {e}")))?;
         let total = replicates.total();
@@ -92,17 +92,10 @@ impl Service {
     /// The small cohorts of the run's schools (a light pass over its rows, no replicate).
     pub(super) async fn small_cohorts(&mut self, run: String, job: &Job) -> Result<Outcome, Stop> {
         (job.progress)("Проверяю численность групп…", None);
-        breathe().await;
-        self.ensure_fresh().await?;
-        let Some(record) = self.data.snapshot.runs.iter().find(|r| r.id == run) else {
-            return Err(Stop::Failed(
-                "расчёт не найден (возможно, он удалён)".into(),
-            ));
-        };
-        let (rows, _) = run_rows(&self.data.snapshot, record);
+        let (params, rows, _) = self.run_and_rows(&run).await?;
         let small = identify::chance::cohorts::small_cohorts(
             &rows,
-            &record.result.params,
+            &params,
             ChanceOptions::default().min_cohort,
         )
         .map_err(|e| Stop::Failed(format!("Численность групп не проверена: {e}")))?;
