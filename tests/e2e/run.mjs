@@ -2597,7 +2597,7 @@ test('how sure each category is: the lists show the groups, a card names the sma
   assert.ok(Number(low) > 0 && Number(confident) <= Number(low), summary);
   assert.match(summary, /Повторов: 200, зерно генератора \d+\./);
   // The focus lands on the result.
-  assert.equal(await p.evaluate(() => document.activeElement?.id), 'chance-result');
+  await p.waitForFunction(() => document.activeElement?.id === 'chance-result', null, { timeout: 5000 });
   // The ШНРО list is open: its groups are counted, its schools grouped.
   const lowList = p.locator('details.chance-list').first();
   const head = await lowList.locator('summary').innerText();

@@ -13,7 +13,8 @@ use crate::app::files::TableFiles;
 use crate::app::state::app_state;
 use crate::domain::common::format::{count, pct, thousands};
 use crate::domain::method::identify::chance::{
-    chance_table, Certainty, Chance, ChanceList, ChanceOptions, SchoolChance, SmallCohort,
+    chance_table, cohorts::small_summary, Certainty, Chance, ChanceList, ChanceOptions,
+    SchoolChance, SmallCohort,
 };
 use leptos::prelude::*;
 use std::sync::Arc;
@@ -342,27 +343,33 @@ fn ListGroups(c: Arc<Chance>, list: ChanceList) -> impl IntoView {
 pub fn ChanceNote(school_id: String) -> impl IntoView {
     let ctx = expect_context::<RunContext>();
     move || {
-        let text = match ctx.chance.get() {
-            Some(c) => note(c.school(&school_id)?),
-            None => small_note(ctx.small.get()?.get(&school_id)?),
+        let (text, small) = match ctx.chance.get() {
+            Some(c) => {
+                let s = c.school(&school_id)?;
+                (note(s), s.small.clone())
+            }
+            None => {
+                let small = ctx.small.get()?.get(&school_id)?.clone();
+                (small_note(&small), small)
+            }
         };
-        (!text.is_empty()).then(|| view! { <span class="sub chance-note">{text}</span> })
+        // The years and counts in the tooltip (and in the card and the table).
+        let title = small
+            .iter()
+            .map(|m| m.words())
+            .collect::<Vec<_>>()
+            .join("; ");
+        (!text.is_empty())
+            .then(|| view! { <span class="sub chance-note" title=title>{text}</span> })
     }
 }
 
-/// «малочисленная: 2021: ЕГЭ — 4 участника; …».
+/// «малочисленная: ЕГЭ, ОГЭ» (a line under a name keeps a list's rows short).
 fn small_note(small: &[SmallCohort]) -> String {
     if small.is_empty() {
         return String::new();
     }
-    format!(
-        "малочисленная: {}",
-        small
-            .iter()
-            .map(|m| m.words())
-            .collect::<Vec<_>>()
-            .join("; ")
-    )
+    format!("малочисленная: {}", small_summary(small))
 }
 
 /// «ШНРО в 62 % повторов; малочисленная: 2021: ЕГЭ — 4 участника».

@@ -354,6 +354,36 @@ impl SmallCohort {
     }
 }
 
+/// The small cohorts of a school in a few words, for a line under its name: the exams (and
+/// «обучающиеся» for the social shares) in order of appearance, each «— нет численности» when
+/// none of its rows has a count: «ЕГЭ, ОГЭ», «ВПР — нет численности». The years and counts
+/// are in [`SmallCohort::words`].
+pub fn small_summary(small: &[SmallCohort]) -> String {
+    let mut seen: Vec<(&str, bool)> = Vec::new();
+    for c in small {
+        match seen.iter_mut().find(|(col, _)| *col == c.count_column) {
+            Some((_, none)) => *none &= c.count.is_none(),
+            None => seen.push((&c.count_column, c.count.is_none())),
+        }
+    }
+    seen.into_iter()
+        .map(|(col, none)| {
+            let (exam, ..) = counted(col);
+            let name = if exam.is_empty() {
+                "обучающиеся"
+            } else {
+                exam
+            };
+            if none {
+                format!("{name} — нет численности")
+            } else {
+                name.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 impl Driver {
     /// «по результатам: „Доля …“ за 2024 год: 4 участника ЕГЭ, один ученик меняет долю на
     /// 25 п. п. (малочисленная группа)».

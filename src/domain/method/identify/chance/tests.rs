@@ -576,3 +576,25 @@ fn the_small_cohorts_without_replicates_are_those_of_the_estimate() {
     let count = |v: &[(String, Vec<SmallCohort>)]| v.iter().map(|(_, s)| s.len()).sum::<usize>();
     assert!(count(&more) > count(&light));
 }
+
+#[test]
+fn the_short_words_of_the_small_cohorts_name_the_exams_once() {
+    let c = |year: i32, col: &str, count: Option<u32>| SmallCohort {
+        year,
+        count_column: col.into(),
+        count,
+        columns: vec![],
+    };
+    let small = [
+        c(2023, "ege_participants", Some(6)),
+        c(2023, "vpr_participants", None),
+        c(2024, "ege_participants", None),
+        c(2024, "students_total", Some(7)),
+        c(2025, "vpr_participants", None),
+    ];
+    assert_eq!(
+        cohorts::small_summary(&small),
+        "ЕГЭ, ВПР — нет численности, обучающиеся"
+    );
+    assert_eq!(cohorts::small_summary(&[]), "");
+}
