@@ -75,7 +75,7 @@ pub struct AppState {
     /// [`crate::app::print`]).
     pub printing: RwSignal<bool>,
     /// The last chance estimate made in this session, with its run's id: the run page shows
-    /// it again on return, and the analytical report of that run includes it.
+    /// it (also on return), and the analytical report of that run includes it.
     pub chance: RwSignal<
         Option<(
             String,

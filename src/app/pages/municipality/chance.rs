@@ -154,9 +154,7 @@ pub fn ChanceSection(run_id: String, seed: u64) -> impl IntoView {
         leptos::task::spawn_local(async move {
             if let Some((c, s)) = actions::chance(state, id, options).await {
                 stale.set(s);
-                let c = Arc::new(c);
-                state.chance.set(Some((run.get_value(), c.clone())));
-                ctx.chance.set(Some(c));
+                state.chance.set(Some((run.get_value(), Arc::new(c))));
                 crate::app::components::focus_when_ready("chance-result");
             }
         });

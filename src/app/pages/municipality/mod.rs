@@ -62,8 +62,10 @@ pub struct RunContext {
     pub card: RwSignal<Option<String>>,
     /// The year of the support project the participants and partners are for.
     pub project_year: RwSignal<i32>,
-    /// The run's chance estimate, once asked for (the lists and the card show it).
-    pub chance: RwSignal<Option<Arc<Chance>>>,
+    /// The run's chance estimate, once asked for here or on the report page (the lists and
+    /// the card show it): the session's estimate ([`crate::app::state::AppState::chance`]) when
+    /// it is this run's.
+    pub chance: Signal<Option<Arc<Chance>>>,
     /// The small cohorts of the run's schools by school id, asked for when the run is shown
     /// (the lists and the card mark them before any estimate).
     pub small: RwSignal<Option<Arc<SmallCohorts>>>,
@@ -360,13 +362,16 @@ fn RunView(#[prop(into)] run_id: String, params: RwSignal<Params>) -> impl IntoV
                     data: StoredValue::new(RunData { result: result.clone(), reference }),
                     card: RwSignal::new(None),
                     project_year: RwSignal::new(project_year),
-                    chance: RwSignal::new(
-                        state
-                            .chance
-                            .get_untracked()
-                            .filter(|(run, _)| *run == robust_id)
-                            .map(|(_, c)| c),
-                    ),
+                    chance: {
+                        let run = robust_id.clone();
+                        Signal::derive(move || {
+                            state
+                                .chance
+                                .get()
+                                .filter(|(id, _)| *id == run)
+                                .map(|(_, c)| c)
+                        })
+                    },
                     small: small_cohorts,
                 });
                 let same = own == Params::default();
