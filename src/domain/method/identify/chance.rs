@@ -333,7 +333,7 @@ pub fn chance(
 ) -> Result<Chance, ChanceError> {
     let mut r = Replicates::new(rows, params, options)?;
     #[cfg(not(target_arch = "wasm32"))]
-    if r.run_on_every_core(cancelled) {
+    if r.run_on_every_core(cancelled)? {
         progress(r.total(), r.total());
         return Ok(r.finish());
     }
@@ -424,16 +424,20 @@ impl<'a> Replicates<'a> {
 
     /// Natively, every replicate at once spread over the cores when the work is worth it (each
     /// thread its own copy of the cells and its own replicates; the tallies are sums, so the
-    /// result is the same). `false` when it was not worth it (nothing run), or cancelled.
+    /// result is the same). `Ok(false)` when it was not worth it (nothing run); a cancel in
+    /// any thread leaves the tallies as they were.
     #[cfg(not(target_arch = "wasm32"))]
-    fn run_on_every_core(&mut self, cancelled: &(dyn Fn() -> bool + Sync)) -> bool {
+    fn run_on_every_core(
+        &mut self,
+        cancelled: &(dyn Fn() -> bool + Sync),
+    ) -> Result<bool, ChanceError> {
         let total = self.total();
         let threads = std::thread::available_parallelism()
             .map_or(1, |n| n.get())
             .min(total);
         // Below this much work a thread is not worth its copy of the cells.
         if self.done > 0 || threads < 2 || self.frame.entries.len() * total < 100_000 {
-            return false;
+            return Ok(false);
         }
         let size = total.div_ceil(threads);
         let (frame, plan, cells, width, params, seed) = (
@@ -471,8 +475,11 @@ impl<'a> Replicates<'a> {
                 .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
                 .collect()
         });
+        let parts: Vec<Tallies> = parts
+            .into_iter()
+            .collect::<Option<_>>()
+            .ok_or(ChanceError::Cancelled)?;
         for part in parts {
-            let Some(part) = part else { return false };
             for (s, p) in self.tallies.iter_mut().zip(part) {
                 for k in 0..4 {
                     s[k] += p[k];
@@ -480,7 +487,7 @@ impl<'a> Replicates<'a> {
             }
         }
         self.done = total;
-        true
+        Ok(true)
     }
 
     /// The estimate from the replicates run so far (all of them, unless cancelled).

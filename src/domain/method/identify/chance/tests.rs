@@ -316,6 +316,15 @@ fn progress_is_told_and_a_cancel_stops_the_estimate() {
         &|| true,
     );
     assert_eq!(r, Err(ChanceError::Cancelled));
+    // Enough work to be spread over the cores natively: a cancel stops it there too.
+    let r = chance(
+        &demo(300),
+        &Params::default(),
+        &options(200, 1),
+        &mut |_, _| {},
+        &|| true,
+    );
+    assert_eq!(r, Err(ChanceError::Cancelled));
 }
 
 #[test]
