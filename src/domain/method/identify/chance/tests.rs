@@ -164,18 +164,22 @@ fn schools_of_ten_thousand_on_every_indicator_keep_their_base_category_for_certa
     assert_eq!(c.confident(ChanceList::Low), 2);
 }
 
-/// The demonstration region's rows with every count taken out.
-fn without_counts(rows: &[Row]) -> Vec<Row> {
+/// The count columns of the contract.
+const COUNTS: [&str; 4] = [
+    "ege_participants",
+    "oge_participants",
+    "vpr_participants",
+    "students_total",
+];
+
+/// `rows` with every count replaced by `f` of it.
+fn with_counts(rows: &[Row], f: impl Fn(Option<f64>) -> Option<f64>) -> Vec<Row> {
     rows.iter()
         .cloned()
         .map(|mut r| {
-            for id in [
-                "ege_participants",
-                "oge_participants",
-                "vpr_participants",
-                "students_total",
-            ] {
-                r.values.set_by_id(id, None);
+            for id in COUNTS {
+                let n = r.values.get_by_id(id);
+                r.values.set_by_id(id, f(n));
             }
             r
         })
@@ -184,10 +188,13 @@ fn without_counts(rows: &[Row]) -> Vec<Row> {
 
 #[test]
 fn a_region_without_counts_gives_the_base_run_and_says_how_many_shares_were_kept_fixed() {
-    let rows = without_counts(&region(&DemoSpec {
-        schools: 120,
-        ..DemoSpec::default()
-    }));
+    let rows = with_counts(
+        &region(&DemoSpec {
+            schools: 120,
+            ..DemoSpec::default()
+        }),
+        |_| None,
+    );
     let base = identify(&rows, &Params::default()).unwrap();
     let c = run(&rows, &options(20, 1));
     assert_eq!(c.drawn_shares, 0);
@@ -261,23 +268,7 @@ fn the_same_seed_gives_the_same_probabilities_whatever_the_order_of_the_rows() {
 #[test]
 fn larger_counts_move_the_probabilities_towards_nought_and_one() {
     let rows = demo(150);
-    let scaled: Vec<Row> = rows
-        .iter()
-        .cloned()
-        .map(|mut r| {
-            for id in [
-                "ege_participants",
-                "oge_participants",
-                "vpr_participants",
-                "students_total",
-            ] {
-                if let Some(n) = r.values.get_by_id(id) {
-                    r.values.set_by_id(id, Some(n * 100.0));
-                }
-            }
-            r
-        })
-        .collect();
+    let scaled = with_counts(&rows, |n| n.map(|n| n * 100.0));
     // The sum of p(1 − p) over schools and lists: 0 when every probability is 0 or 1.
     let spread = |c: &Chance| -> f64 {
         c.schools
