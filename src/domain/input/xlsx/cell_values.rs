@@ -2,6 +2,7 @@
 //! texts, logical values, dates, times and durations, errors.
 
 use crate::domain::common::format::shortest_decimal_comma;
+use crate::domain::common::time::date_ru;
 use crate::domain::input::cells::Cell;
 use calamine::{DataRef, ExcelDateTime};
 
@@ -79,21 +80,41 @@ fn date_time(d: &ExcelDateTime) -> (&'static str, String) {
 }
 
 /// An ISO 8601 date cell (`2024-09-01`, `2024-09-01T08:30:00`) by its date, ДД.ММ.ГГГГ; other
-/// text as it is. Unlike [`crate::domain::common::time::date_ru`] (a typed date, refused with
-/// a time of day) a workbook's date cell keeps its date whatever time it carries.
+/// text as it is. The date is read by [`date_ru`] from the first ten characters: unlike a
+/// typed date (which `date_ru` refuses with a time of day), a workbook's date cell keeps its
+/// date whatever time it carries. `date_ru` gives back a text that is not a date unchanged
+/// (trimmed), so a changed text is a date it read.
 fn iso_date(s: &str) -> String {
-    let b = s.as_bytes();
-    let digits =
-        |r: std::ops::Range<usize>| b.get(r).is_some_and(|d| d.iter().all(u8::is_ascii_digit));
-    if digits(0..4)
-        && b.get(4) == Some(&b'-')
-        && digits(5..7)
-        && b.get(7) == Some(&b'-')
-        && digits(8..10)
-    {
-        if let (Some(y), Some(m), Some(d)) = (s.get(0..4), s.get(5..7), s.get(8..10)) {
-            return format!("{d}.{m}.{y}");
+    match s.get(..10) {
+        Some(day) => {
+            let shown = date_ru(day);
+            if shown != day.trim() {
+                shown
+            } else {
+                s.to_string()
+            }
+        }
+        None => s.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::iso_date;
+
+    #[test]
+    fn an_iso_date_cell_shows_its_date_whatever_time_it_carries() {
+        for (cell, shown) in [
+            ("2024-09-01", "01.09.2024"),
+            ("2024-09-01T08:30:00", "01.09.2024"),
+            ("1985-01-02T00:00:00Z", "02.01.1985"),
+            (" 2024-09-01", " 2024-09-01"),
+            ("2024-9-01T08:30", "2024-9-01T08:30"),
+            ("2024-09-0", "2024-09-0"),
+            ("дата", "дата"),
+            ("2024-09-01ё", "01.09.2024"),
+        ] {
+            assert_eq!(iso_date(cell), shown, "{cell}");
         }
     }
-    s.to_string()
 }
