@@ -284,6 +284,10 @@ pub struct PlanView {
     pub groups: Vec<(Class, usize, Vec<String>)>,
     /// Every conflict.
     pub conflicts: Vec<ConflictView>,
+    /// The schools' documents the files bring (self-assessments, programmes): totals and a
+    /// bounded list of schools.
+    #[serde(default)]
+    pub documents: crate::domain::exchange::bundle::DocumentsPreview,
 }
 
 /// A table file looked at before its import (see [`Request::Inspect`]).
@@ -676,6 +680,7 @@ impl PlanView {
                     file: item.source_file.clone(),
                 })
                 .collect(),
+            documents: crate::domain::exchange::bundle::DocumentsPreview::of(plan),
         }
     }
 }

@@ -1149,6 +1149,7 @@ fn context_fixture() -> ContextScatter {
         }),
         share: 0.25,
         without_place: 1,
+        small: None,
     }
 }
 
@@ -1201,6 +1202,16 @@ fn context_scatter_text_names_the_line_the_counts_and_the_schools() {
     ] {
         assert!(all.contains(part), "«{part}» in\n{all}");
     }
+    assert!(!all.contains("не показательны"), "{all}");
+    // A small group (issue 22): said right after the line's n.
+    let mut small = context_fixture();
+    small.small =
+        Some("в группе 5 школ: 25 % — это 2 школы; списки по этой группе не показательны".into());
+    let all = context_scatter_text(&small).join("\n");
+    assert!(
+        all.contains("по 5 школам.\nВ группе 5 школ: 25 % — это 2 школы; списки по этой группе не показательны.\n"),
+        "{all}"
+    );
     // No line: said why, no counts.
     let mut data = context_fixture();
     data.points.clear();
@@ -1211,10 +1222,15 @@ fn context_scatter_text_names_the_line_the_counts_and_the_schools() {
         slope: None,
         intercept: None,
         r2: None,
-        note: Some("школ с обоими индексами меньше трёх (n = 2): линия не строится".into()),
+        note: Some("школ с обоими индексами меньше 10 (n = 2): линия не строится".into()),
     });
     let all = context_scatter_text(&data).join("\n");
-    assert!(all.contains("Линия ожидаемого результата не построена (2 школы): школ с обоими индексами меньше трёх"), "{all}");
+    assert!(
+        all.contains(
+            "Линия ожидаемого результата не построена (2 школы): школ с обоими индексами меньше 10"
+        ),
+        "{all}"
+    );
     assert!(!all.contains("Выше ожидаемого —"), "{all}");
     let svg = render(400, 300, |a| context_scatter(a, &data));
     assert_eq!(count_text(&svg, NO_DATA), 1);
@@ -1247,6 +1263,18 @@ fn context_scatter_from_identification_and_from_a_result_without_context() {
     let svg = render(800, 600, |a| context_scatter(a, &data));
     assert_eq!(count_lines(&svg, theme::FIT_LINE), 1);
     assert!(context_scatter_text(&data).len() >= 5);
+    // The secondary schools are a large group; the evening ones (about one in twenty of 240)
+    // a small one, said in the text.
+    assert_eq!(data.small, None);
+    let evening = ContextScatter::from_identification(&result, "evening", year);
+    let sentence = evening.small.clone().expect("a small group");
+    assert!(
+        sentence.ends_with("списки по этой группе не показательны"),
+        "{sentence}"
+    );
+    assert!(context_scatter_text(&evening)
+        .iter()
+        .any(|l| l.ends_with("списки по этой группе не показательны.")));
 
     // A result stored before the contextualised results: the same picture.
     let mut old = result.clone();

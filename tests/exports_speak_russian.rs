@@ -29,7 +29,7 @@ use shkala::domain::method::identify::robustness::robustness;
 use shkala::domain::method::identify::{identify, Identification, Params, ResultsCategory};
 use shkala::domain::reports::monitoring::{
     monitoring_coverage_table, monitoring_long_table, monitoring_shares_table, monitoring_table,
-    programme_list, programme_table, programme_targets_table,
+    overdue_measures_table, programme_list, programme_table, programme_targets_table,
 };
 use shkala::domain::reports::result_workbook::{identification_tables, robustness_tables};
 use shkala::domain::support::{
@@ -96,6 +96,7 @@ fn id_like(header: &str) -> bool {
 /// The CSV text of one cell, as the table's CSV writes it.
 fn csv_text(cell: &Cell) -> String {
     Table {
+        title: None,
         rows: vec![vec![cell.clone()]],
     }
     .to_csv()
@@ -117,6 +118,17 @@ const TYPED_DECIMALS: usize = 3;
 /// the rows export, whose numbers are the data as stored.
 fn problems(name: &str, table: &Table, full_precision: bool) -> Vec<String> {
     let mut out = Vec::new();
+    // The line above the header reads as the cells do.
+    if let Some(title) = &table.title {
+        for w in ascii_words(title) {
+            if RAW.iter().any(|raw| w.eq_ignore_ascii_case(raw)) {
+                out.push(format!("{name}, название: слово «{w}» в «{title}»"));
+            }
+        }
+        if has_iso_date(title) {
+            out.push(format!("{name}, название: дата ISO в «{title}»"));
+        }
+    }
     for (r, row) in table.rows.iter().enumerate() {
         for (c, cell) in row.iter().enumerate() {
             let at = format!("{name}, строка {}, столбец {}", r + 1, c + 1);
@@ -162,8 +174,18 @@ fn reads_as_number(text: &str) -> bool {
 /// Numbers kept as text in a sheet read back; the columns of codes (school ids, agreement
 /// numbers) are text by nature.
 fn numbers_as_text(name: &str, table: &Table) -> Vec<String> {
+    // A sheet read back has its title (one cell) as its first row; the header is the first
+    // row of several cells.
+    let filled = |r: &Vec<Cell>| {
+        r.iter()
+            .filter(|c| !matches!(c, Cell::Empty) && *c != &Cell::Text(String::new()))
+            .count()
+    };
+    let start = table.rows.iter().position(|r| filled(r) > 1).unwrap_or(0);
     let header: Vec<String> = table
-        .header()
+        .rows
+        .get(start)
+        .map_or(&[][..], Vec::as_slice)
         .iter()
         .map(|c| match c {
             Cell::Text(s) => s.clone(),
@@ -176,7 +198,7 @@ fn numbers_as_text(name: &str, table: &Table) -> Vec<String> {
             .is_some_and(|h| h.starts_with("Идентификатор") || h.starts_with('№') || h == "Пункт")
     };
     let mut out = Vec::new();
-    for (r, row) in table.rows.iter().enumerate().skip(1) {
+    for (r, row) in table.rows.iter().enumerate().skip(start + 1) {
         for (c, cell) in row.iter().enumerate() {
             if let Cell::Text(s) = cell {
                 if !is_code(c) && reads_as_number(s) {
@@ -372,6 +394,10 @@ fn region_with_everything() -> Region {
             "Цели и замеры".to_string(),
             programme_targets_table(&documents, today),
         ),
+        (
+            "Просроченные мероприятия".to_string(),
+            overdue_measures_table(&documents, today),
+        ),
     ]);
     Region { rows, run, tables }
 }
@@ -473,6 +499,7 @@ fn the_checker_finds_what_the_machine_contract_holds() {
     assert_eq!(decimals("0,45805328218243824"), 17);
     assert!(reads_as_number("0.25") && reads_as_number("12,5") && !reads_as_number("2023, 2024"));
     let numbers = Table {
+        title: None,
         rows: vec![
             vec![Cell::Text("Параметр".into()), Cell::Text("Значение".into())],
             vec![Cell::Text("Доля".into()), Cell::Text("0.25".into())],

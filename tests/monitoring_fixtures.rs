@@ -56,14 +56,16 @@ fn target(label: &str, baseline: f64, goal: f64, year: i32, points: [Option<f64>
 
 /// (file name, school, rows, documents).
 fn schools() -> Vec<(String, SchoolIdentity, Vec<Row>, SchoolDocuments)> {
-    use AnswerValue::{No, Yes};
+    use AnswerValue::{No, Number, Yes};
     let identity = |id: &str, name: &str, muni: &str| SchoolIdentity {
         school_id: id.into(),
         school_name: name.into(),
         municipality: muni.into(),
         school_type: SchoolType::Secondary,
     };
-    let rows = |s: &SchoolIdentity| {
+    // Values that differ between the schools, so that a run over the three ranks them (a
+    // pool of three: the small-pool notice of the end-to-end test).
+    let rows = |s: &SchoolIdentity, fail: f64, deviant: f64| {
         [2024, 2025]
             .into_iter()
             .map(|y| {
@@ -75,8 +77,8 @@ fn schools() -> Vec<(String, SchoolIdentity, Vec<Row>, SchoolDocuments)> {
                     y,
                 )
                 .with("students_total", 300.0)
-                .with("oge_math_2_pct", 12.0)
-                .with("deviant_pct", 2.0)
+                .with("oge_math_2_pct", fail)
+                .with("deviant_pct", deviant)
             })
             .collect::<Vec<_>>()
     };
@@ -129,18 +131,30 @@ fn schools() -> Vec<(String, SchoolIdentity, Vec<Row>, SchoolDocuments)> {
         (
             "MON-1.json".into(),
             m1.clone(),
-            rows(&m1),
+            rows(&m1, 12.0, 2.0),
             SchoolDocuments {
                 self_assessments: vec![
                     self_assessment(
                         "MON-1",
                         2024,
-                        &[("5.1.01", Yes), ("5.1.02.1", No), ("5.1.04", No)],
+                        &[
+                            ("5.1.01", Yes),
+                            ("5.1.02.1", No),
+                            ("5.1.04", No),
+                            ("5.1.11", No),
+                            ("5.1.14", Number(10.0)),
+                        ],
                     ),
                     self_assessment(
                         "MON-1",
                         2025,
-                        &[("5.1.01", Yes), ("5.1.02.1", Yes), ("5.1.04", No)],
+                        &[
+                            ("5.1.01", Yes),
+                            ("5.1.02.1", Yes),
+                            ("5.1.04", No),
+                            ("5.1.11", No),
+                            ("5.1.14", Number(12.0)),
+                        ],
                     ),
                 ],
                 programme: Some(programme_m1),
@@ -149,14 +163,25 @@ fn schools() -> Vec<(String, SchoolIdentity, Vec<Row>, SchoolDocuments)> {
         (
             "MON-2.json".into(),
             m2.clone(),
-            rows(&m2),
+            rows(&m2, 8.0, 4.0),
             SchoolDocuments {
                 self_assessments: vec![
-                    self_assessment("MON-2", 2024, &[("5.1.01", Yes), ("5.1.02.1", No)]),
+                    // 5.1.11 left unanswered («не знаю») in 2024.
+                    self_assessment(
+                        "MON-2",
+                        2024,
+                        &[("5.1.01", Yes), ("5.1.02.1", No), ("5.1.14", Number(20.0))],
+                    ),
                     self_assessment(
                         "MON-2",
                         2025,
-                        &[("5.1.01", No), ("5.1.02.1", No), ("5.1.04", Yes)],
+                        &[
+                            ("5.1.01", No),
+                            ("5.1.02.1", No),
+                            ("5.1.04", Yes),
+                            ("5.1.11", No),
+                            ("5.1.14", Number(14.0)),
+                        ],
                     ),
                 ],
                 programme: Some(programme_m2),
@@ -165,12 +190,18 @@ fn schools() -> Vec<(String, SchoolIdentity, Vec<Row>, SchoolDocuments)> {
         (
             "MON-3.json".into(),
             m3.clone(),
-            rows(&m3),
+            rows(&m3, 4.0, 1.0),
             SchoolDocuments {
                 self_assessments: vec![self_assessment(
                     "MON-3",
                     2025,
-                    &[("5.1.01", Yes), ("5.1.02.1", Yes), ("5.1.04", Yes)],
+                    &[
+                        ("5.1.01", Yes),
+                        ("5.1.02.1", Yes),
+                        ("5.1.04", Yes),
+                        ("5.1.11", No),
+                        ("5.1.14", Number(30.0)),
+                    ],
                 )],
                 programme: None,
             },

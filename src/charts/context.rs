@@ -7,6 +7,7 @@ use super::theme;
 use super::DrawResult;
 use crate::domain::common::format::{count, num, pct};
 use crate::domain::method::identify::context::contextualise;
+use crate::domain::method::identify::small_pools::{small_pool_sentence, small_pools};
 use crate::domain::method::identify::{
     ContextCategory, ContextFit, Identification, SocialCategory,
 };
@@ -41,6 +42,10 @@ pub struct ContextScatter {
     pub share: f64,
     /// Schools of the pool-year with a row but without a place (no index, or no line).
     pub without_place: usize,
+    /// When the pool-year is small ([`crate::domain::method::identify::small_pools`]): the
+    /// sentence said next to its numbers, «в группе 3 школы: 25 % — это 1 школа; списки по
+    /// этой группе не показательны».
+    pub small: Option<String>,
 }
 
 impl ContextScatter {
@@ -101,6 +106,10 @@ impl ContextScatter {
             fit,
             share: identification.params.context_share,
             without_place,
+            small: small_pools(identification)
+                .into_iter()
+                .find(|p| p.pool == pool && p.year == year)
+                .map(|p| small_pool_sentence(p.ranked, identification.params.band_share)),
         }
     }
 
@@ -279,7 +288,7 @@ pub fn context_scatter<DB: DrawingBackend>(
 }
 
 /// The text alternative of [`context_scatter`], in Russian, one paragraph a line: the line
-/// (slope, intercept, R², n), how many schools are above, within and below expectation, and
+/// (slope, intercept, R², n), whether the group is small, how many schools are above, within and below expectation, and
 /// which are above expectation in unfavourable conditions (ШНСУ).
 pub fn context_scatter_text(data: &ContextScatter) -> Vec<String> {
     let mut out = vec![format!("{}.", data.title)];
@@ -317,6 +326,13 @@ pub fn context_scatter_text(data: &ContextScatter) -> Vec<String> {
         None => out.push(
             "Линии ожидаемого результата нет: в результате нет этой группы за этот год.".into(),
         ),
+    }
+    // Right after the line and its n: the group is small.
+    if let Some(small) = &data.small {
+        out.push(format!(
+            "{}.",
+            crate::domain::common::format::capitalise(small)
+        ));
     }
     let points = data.finite_points();
     if !points.is_empty() {

@@ -133,6 +133,10 @@ pub struct PartnerCandidate {
     pub why: String,
 }
 
+/// A difference of social indices (each from 0 to 1) from which two schools' conditions are
+/// said to differ markedly: a quarter of the scale, the width of the 25 % band's share.
+pub const FAR_SOCIAL_DISTANCE: f64 = 0.25;
+
 /// The latest social index of a school in the window (the engine's reference value).
 fn latest_social(s: &SchoolResult) -> Option<f64> {
     s.years.values().filter_map(|y| y.social_index).last()
@@ -244,8 +248,14 @@ fn ranked(r: &Identification, school_id: &str) -> Vec<PartnerCandidate> {
                 "тот же муниципалитет".to_string()
             });
             why.push(match distance {
-                Some(d) if Some(d) == nearest => format!(
+                // «Ближе всех» only where the conditions are close: a difference of a quarter
+                // of the index's scale or more is the nearest there is, not a near one.
+                Some(d) if Some(d) == nearest && d < FAR_SOCIAL_DISTANCE => format!(
                     "индекс социальных условий ближе всех (разница {})",
+                    distance_text(d)
+                ),
+                Some(d) if Some(d) == nearest => format!(
+                    "разница индексов социальных условий {} — наименьшая среди подходящих школ, но условия заметно различаются",
                     distance_text(d)
                 ),
                 Some(d) => format!("разница индексов социальных условий {}", distance_text(d)),
@@ -830,6 +840,36 @@ mod tests {
         assert_eq!(ids(&candidates(&r, "h2", 10)), ["h3", "h1", "h4", "t1"]);
         assert!(candidates(&r, "e", 10).is_empty(), "excluded");
         assert!(candidates(&r, "нет такой", 10).is_empty());
+    }
+
+    #[test]
+    fn the_nearest_partner_far_away_is_not_called_near() {
+        // Only t1 compares (the others' indices are removed), and it is 0.49 away from L's
+        // 0.50 moved to 1.0: the nearest there is, but not a near one.
+        let mut r = worked();
+        for s in &mut r.schools {
+            if s.school_id == "L" {
+                for (_, y) in s.years.0.iter_mut() {
+                    y.social_index = Some(1.0);
+                }
+            } else if s.school_id != "t1" {
+                for (_, y) in s.years.0.iter_mut() {
+                    y.social_index = None;
+                }
+            }
+        }
+        let t1 = candidates(&r, "L", 10)
+            .into_iter()
+            .find(|c| c.school_id == "t1")
+            .expect("t1");
+        assert!(!t1.why.contains("ближе всех"), "{}", t1.why);
+        assert!(
+            t1.why.ends_with(
+                "разница индексов социальных условий 0,51 — наименьшая среди подходящих школ, но условия заметно различаются"
+            ),
+            "{}",
+            t1.why
+        );
     }
 
     #[test]

@@ -981,15 +981,27 @@ test('three school files with self-assessments and programmes show in the monito
   const p = await page(t);
   const files = ['MON-1.json', 'MON-2.json', 'MON-3.json'].map((n) => [n, readFileSync(join(root, 'tests', 'fixtures', 'monitoring', n), 'utf8'), 'application/json']);
   await importFiles(p, files);
+  // The preview names the documents that arrive with the schools.
+  const documents = await p.getByTestId('preview-documents').innerText();
+  assert.match(documents, /Школа мониторинга № 1 \(Северный район\): самооценки за 2024, 2025 годы; программа/, documents);
+  assert.match(documents, /Школа мониторинга № 3 \(Южный район\): самооценка за 2025 год/, documents);
   await applyImport(p);
   await p.goto(base + '/municipality');
   await p.locator('#monitoring-build').click();
   const shares = p.getByTestId('monitoring-shares');
   await shares.waitFor();
-  // 5.1.01: 2024 — yes, yes (100 %); 2025 — yes, no, yes (67 %, −33 п. п.).
-  const line = await shares.locator('tr[data-item="5.1.01"]').innerText();
-  assert.match(line, /100 %/, line);
-  assert.match(line, /67 % \(\u221233 п\. п\.\)/, line);
+  const cells = async (item) => shares.locator(`tr[data-item="${item}"] td`).evaluateAll((tds) => tds.map((td) => td.innerText.replace(/\s+/g, ' ').trim()));
+  // 5.1.01, all municipalities: 2024 — yes, yes; 2025 — yes, no, yes: each share with its base.
+  assert.deepEqual(await cells('5.1.01'), ['100 % (2 из 2)', '67 % (2 из 3) \u221233 п. п.']);
+  // 5.1.11 is good when «нет»: phrased as met; in 2024 one school answered, one did not.
+  const objectivity = await shares.locator('tr[data-item="5.1.11"] th').innerText();
+  assert.equal(objectivity, '5.1.11 Нет признаков необъективности результатов ВПР в ОО');
+  assert.deepEqual(await cells('5.1.11'), ['100 % (1 из 1) без ответа: 1', '100 % (3 из 3) без изменений']);
+  // A numeric item: median, range and n, and the median's change.
+  assert.deepEqual(await cells('5.1.14'), [
+    'медиана 15 на 100 обучающихся (от 10 до 20 на 100 обучающихся, n = 2)',
+    'медиана 14 на 100 обучающихся (от 12 до 30 на 100 обучающихся, n = 3) медиана \u22121 на 100 обучающихся',
+  ]);
   const coverage = await p.getByTestId('monitoring-coverage').innerText();
   assert.match(coverage, /2024 год: самооценка есть у 2 из 3 школ/);
   assert.match(coverage, /2025 год: самооценка есть у 3 из 3 школ/);
@@ -1000,15 +1012,44 @@ test('three school files with self-assessments and programmes show in the monito
   assert.match(m1, /Школа мониторинга № 1\tСеверный район\tШНРО по итогам идентификации\t2\t1\t1\t0\t1\t/, m1);
   assert.match(m2, /\t1\t0\t0\t1\t0\t/, m2);
   assert.equal(await programmes.locator('tr[data-school="MON-3"]').count(), 0);
+  // No run is shown: the school's name opens its programme in the row under it and says so —
+  // every target with its checkpoints, the overdue measure by name with its due date.
+  await programmes.getByRole('button', { name: 'Карточка или программа школы «Школа мониторинга № 1»' }).click();
+  await p.getByTestId('programme-notice').getByText('расчёт с этой школой на странице не показан').waitFor();
+  const detail = programmes.locator('tr[data-detail-for="MON-1"]').getByTestId('programme-detail');
+  const target2 = detail.locator('tr[data-target="2"]');
+  await target2.waitFor();
+  const t2 = await target2.innerText();
+  assert.match(t2, /9 %\s+15\.09\.2024/, t2);
+  assert.match(t2, /11 %\s+20\.01\.2025/, t2);
+  assert.match(t2, /отклонение от цели/, t2);
+  assert.match(await detail.innerText(), /«Консультации для девятиклассников» — срок 31\.05\.2025, ответственный: Завуч/);
   const csvShares = parseCsv((await downloadText(p, () => p.getByRole('button', { name: 'Доли по муниципалитетам (CSV)' }).click())).text);
   assert.ok(csvShares.length > 0);
   await shares.scrollIntoViewIfNeeded();
   await p.screenshot({ path: join(out, '22-monitoring.png'), fullPage: false });
-  // One municipality only.
+  // One municipality only: nothing is labelled «Все муниципалитеты», and the files say which.
+  await p.locator('#monitoring-muni').selectOption('Северный район');
+  await p.locator('#monitoring-build').click();
+  await p.getByTestId('monitoring-coverage').getByText('2025 год: самооценка есть у 2 из 2 школ').waitFor();
+  assert.deepEqual(await p.locator('#monitoring-group option').allInnerTexts(), ['Северный район']);
+  assert.deepEqual(await cells('5.1.01'), ['100 % (2 из 2)', '50 % (1 из 2) \u221250 п. п.']);
+  const north = await downloadText(p, () => p.getByRole('button', { name: 'Доли по муниципалитетам (CSV)' }).click());
+  assert.match(north.name, /^шкала-мониторинг-доли-Северный-район-2024–2025-годы-\d\d\.\d\d\.\d{4}\.csv$/, north.name);
+  const northRows = csvLines(north.text);
+  assert.match(northRows[0][0], /^Мониторинг самооценок школ: Северный район, 2024–2025 годы/, northRows[0][0]);
+  assert.ok(!north.text.includes('Все муниципалитеты'), north.text.slice(0, 400));
   await p.locator('#monitoring-muni').selectOption('Южный район');
   await p.locator('#monitoring-build').click();
   await p.getByTestId('monitoring-coverage').getByText('2025 год: самооценка есть у 1 из 1 школы').waitFor();
   await p.getByTestId('programmes-empty').waitFor();
+  // A run over the three schools: the pool of three is said to be small beside its numbers.
+  await identified(p);
+  const small = p.getByTestId('small-pool');
+  await small.waitFor();
+  assert.match(await small.innerText(), /в группе 3 школы: 25 % — это 1 школа; списки по этой группе не показательны/);
+  await small.scrollIntoViewIfNeeded();
+  await p.screenshot({ path: join(out, '22-small-pool.png'), fullPage: false });
 });
 
 test('the paper checks catch what they look for: a planted control, code word, ISO date, stranded heading and a page without its number', async (t) => {
@@ -1040,7 +1081,7 @@ test('the analytical report is an official document: requisites kept, recommenda
   await p.getByRole('link', { name: 'Аналитическая справка' }).click();
   const recs = p.locator('section[data-section="recommendations"]');
   await recs.waitFor();
-  for (const id of ['method', 'counts', 'cross', 'changes', 'lists', 'charts', 'monitoring', 'figures', 'recommendations']) {
+  for (const id of ['method', 'counts', 'cross', 'changes', 'lists', 'charts', 'monitoring', 'programmes', 'figures', 'recommendations']) {
     await p.locator(`section[data-section="${id}"]`).waitFor();
   }
   // One run only: the comparison says so, not that a comparison was declined.
@@ -1262,8 +1303,11 @@ test('two municipalities\' collection files merge into one regional run', async 
   for (const m of munis.slice(0, 2)) {
     await p.locator('#export-muni').selectOption(m);
     const { name, text } = await downloadText(p, () => p.getByRole('button', { name: 'Все школы муниципалитета' }).click());
+    // Each municipality's file is named by it (one naming scheme), so the two do not collide.
+    assert.match(name, new RegExp(`^шкала-данные-школ-${m.trim().split(/\s+/).join('-')}-\\d\\d\\.\\d\\d\\.\\d{4}\\.json$`), name);
     files.push([name, text, 'application/json']);
   }
+  assert.notEqual(files[0][0], files[1][0]);
   const schools = files.reduce((n, [, text]) => n + JSON.parse(text).payload.schools.length, 0);
   const region = await page(t);
   await importFiles(region, files);

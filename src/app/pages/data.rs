@@ -184,6 +184,7 @@ fn Preview(
     let counts = v.counts;
     let has_changes = counts.new + counts.updated + counts.conflicts > 0;
     let groups = v.groups.clone();
+    let documents = v.documents.clone();
     let conflicts = StoredValue::new(v.conflicts.clone());
     let n_conflicts = v.conflicts.len();
     let page = RwSignal::new(0usize);
@@ -217,6 +218,15 @@ fn Preview(
         <div id="import-preview" class="alert info" role="region" aria-label="Что изменится">
             <h3>"Что изменится"</h3>
             <ul class="plan-kinds" data-testid="plan-kinds">{v.kinds.iter().map(|l| view! { <li><strong>{l.clone()}</strong></li> }).collect_view()}</ul>
+            {(!documents.is_empty()).then(|| view! {
+                <div class="plan-documents" data-testid="preview-documents">
+                    <h4>{documents.heading()}</h4>
+                    <p><strong>{documents.totals()}</strong></p>
+                    <p>{documents.classes()}</p>
+                    <ul>{documents.lines.iter().map(|l| view! { <li>{l.text.clone()}</li> }).collect_view()}</ul>
+                    {documents.more().map(|m| view! { <p class="hint">{m}</p> })}
+                </div>
+            })}
             {groups.into_iter().map(|(class, n, labels)| {
                 let more = n.saturating_sub(labels.len());
                 view! {

@@ -22,14 +22,14 @@ use crate::domain::common::time::date_ru;
 use crate::domain::exchange::catalog::SchoolSummary;
 use crate::domain::exchange::records::{RunRecord, SchoolDocuments};
 use crate::domain::method::identify::chance::{Chance, ChanceOptions};
-use crate::domain::reports::monitoring::monitoring_table;
+use crate::domain::reports::monitoring::{monitoring_table, programme_details};
 use crate::domain::reports::report::{
     build, checked_summary, draft_recommendations, group_status, recommendations::notes_table,
     Comparison, DocumentFields, Recommendations, Report, ReportEdits, ReportInput, ReportTable,
     Section, Signature, CHARTS, RECOMMENDATIONS,
 };
 use crate::domain::reports::report_sections::{
-    chance_section, figures_section, monitoring_section,
+    chance_section, figures_section, monitoring_section, programme_section,
 };
 use crate::domain::support::{project_figures, SupportView, FIGURES_READING};
 use crate::storage::{drafts, StorageError};
@@ -294,6 +294,9 @@ fn Document(d: Arc<Loaded>, municipality: String, chance: Option<Arc<Chance>>) -
     let refs: Vec<_> = d.documents.iter().map(|(s, x)| (s.clone(), x)).collect();
     let table = monitoring_table(&refs);
     let mut extra = vec![monitoring_section(&table, m, 3)];
+    // The programme monitoring (seed 001: входной, промежуточный, итоговый замеры), read today.
+    let now = today();
+    extra.push(programme_section(&programme_details(&refs, &now), m, &now));
     if let Some(f) = figures {
         extra.push(figures_section(&f, FIGURES_READING));
     }

@@ -48,7 +48,7 @@ pub fn sheet_table(bytes: &[u8], name: Option<&str>) -> Result<(String, Table), 
         cells.extend(r.iter().map(cell));
         rows.push(cells);
     }
-    Ok((sheet, Table { rows }))
+    Ok((sheet, Table { title: None, rows }))
 }
 
 fn open(bytes: &[u8]) -> Result<Xlsx<Cursor<&[u8]>>, String> {

@@ -210,6 +210,8 @@ pub fn parameter_cell(id: &str, p: &Params) -> Cell {
         "weakest_max" => n(p.weakest_max),
         "partners_max" => n(p.partners_max),
         "context_share" => percent(p.context_share),
+        "context_min_n" => n(p.context_min_n),
+        "small_pool" => n(p.small_pool),
         other => match serde_json::to_value(p)
             .ok()
             .and_then(|v| v.get(other)?.as_f64())
@@ -330,7 +332,7 @@ pub fn parameters_table(r: &Identification) -> Table {
         empty(),
         empty(),
     ]);
-    Table { rows }
+    Table { title: None, rows }
 }
 
 /// The regional means behind the gap flags: «Год; Показатель; Значение; Источник», the value

@@ -52,6 +52,10 @@ impl Cell {
 /// empty row).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Table {
+    /// A line above the header that says what the table covers («Мониторинг самооценок школ:
+    /// Северный район, 2024–2025 годы»): the CSV's first line, the sheet's first row.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
     pub rows: Vec<Vec<Cell>>,
 }
 
@@ -60,6 +64,10 @@ impl Table {
     /// that built it (a [`Cell::Empty`] is an empty number cell).
     pub fn to_csv(&self) -> String {
         let mut w = CsvWriter::new();
+        if let Some(title) = &self.title {
+            w.text(title);
+            w.end_line();
+        }
         for row in &self.rows {
             for cell in row {
                 match cell {
@@ -99,6 +107,7 @@ pub fn school_cell(name: &str, id: &str, municipality: &str) -> String {
 /// Builds a [`Table`] with the calls of [`CsvWriter`].
 #[derive(Debug, Default)]
 pub struct TableWriter {
+    title: Option<String>,
     rows: Vec<Vec<Cell>>,
     line: Vec<Cell>,
 }
@@ -106,6 +115,12 @@ pub struct TableWriter {
 impl TableWriter {
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// The line above the header ([`Table::title`]).
+    pub fn title(&mut self, title: &str) -> &mut Self {
+        self.title = Some(title.to_string());
+        self
     }
 
     /// A text cell, kept as given.
@@ -146,7 +161,10 @@ impl TableWriter {
         if !self.line.is_empty() {
             self.end_line();
         }
-        Table { rows: self.rows }
+        Table {
+            title: self.title,
+            rows: self.rows,
+        }
     }
 }
 

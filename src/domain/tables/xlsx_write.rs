@@ -1,6 +1,6 @@
 //! Excel workbooks (.xlsx) of [`Table`]s: one sheet per table.
 //!
-//! Each sheet has its header (the table's first row) in bold, frozen, with filters over the
+//! Each sheet has its header (the table's first row; the second under a title, [`Table::title`]) in bold, frozen, with filters over the
 //! used range; columns are as wide as their longest text (in characters, capped at
 //! [`MAX_WIDTH`]). Text is written as text, always (a cell starting with `=` is a string, never
 //! a formula, so no apostrophe guard as in CSV); numbers as numbers with the table's full
@@ -418,7 +418,11 @@ fn write_sheet<'a>(
     let width = table.width();
     let used = !table.rows.is_empty() && width > 0;
     let columns: Vec<String> = (0..width).map(column_name).collect();
-    let last = used.then(|| format!("{}{}", columns[width - 1], table.rows.len()));
+    // A title takes the first row, bold, above the header; the header and the rows move down
+    // one, and the frozen pane and the filter with them.
+    let title = table.title.as_deref().filter(|_| used);
+    let off = usize::from(title.is_some());
+    let last = used.then(|| format!("{}{}", columns[width - 1], table.rows.len() + off));
     let buf = out.text();
     buf.push_str(parts::XML_HEAD);
     buf.push_str(
@@ -435,9 +439,12 @@ fn write_sheet<'a>(
     }
     buf.push_str(" workbookViewId=\"0\">");
     if used {
-        buf.push_str(
-            "<pane ySplit=\"1\" topLeftCell=\"A2\" activePane=\"bottomLeft\" state=\"frozen\"/>\
+        let _ = write!(
+            buf,
+            "<pane ySplit=\"{}\" topLeftCell=\"A{}\" activePane=\"bottomLeft\" state=\"frozen\"/>\
              <selection pane=\"bottomLeft\"/>",
+            1 + off,
+            2 + off
         );
     }
     buf.push_str("</sheetView></sheetViews><sheetFormatPr defaultRowHeight=\"15\"/>");
@@ -469,9 +476,16 @@ fn write_sheet<'a>(
         buf.push_str(" customWidth=\"1\"/>");
     }
     buf.push_str("</cols><sheetData>");
+    if let Some(title) = title {
+        let id = strings.id(title);
+        let _ = write!(
+            buf,
+            "<row r=\"1\"><c r=\"A1\" s=\"{STYLE_BOLD}\" t=\"s\"><v>{id}</v></c></row>"
+        );
+    }
     for (r, row) in table.rows.iter().enumerate() {
         let header = r == 0;
-        let line = r + 1;
+        let line = r + 1 + off;
         let buf = out.text();
         let _ = write!(buf, "<row r=\"{line}\">");
         for (c, cell) in row.iter().enumerate() {
@@ -513,12 +527,13 @@ fn write_sheet<'a>(
     }
     let _ = write!(
         out.text(),
-        "</sheetData><autoFilter ref=\"A1:{last}\"/><pageMargins left=\"0.7\" right=\"0.7\" \
-         top=\"0.75\" bottom=\"0.75\" header=\"0.3\" footer=\"0.3\"/></worksheet>"
+        "</sheetData><autoFilter ref=\"A{}:{last}\"/><pageMargins left=\"0.7\" right=\"0.7\" \
+         top=\"0.75\" bottom=\"0.75\" header=\"0.3\" footer=\"0.3\"/></worksheet>",
+        1 + off
     );
     out.spill()?;
-    let (col, row) = (&columns[width - 1], table.rows.len());
-    Ok(Some(format!("$A$1:${col}${row}")))
+    let (col, row) = (&columns[width - 1], table.rows.len() + off);
+    Ok(Some(format!("$A${}:${col}${row}", 1 + off)))
 }
 
 /// The cell style of a number shown with `d` decimals (at most 15).
@@ -654,6 +669,47 @@ mod tests {
         let mut s = String::new();
         f.read_to_string(&mut s).unwrap();
         s
+    }
+
+    #[test]
+    fn a_title_goes_above_the_header_and_the_pane_and_filter_move_down() {
+        let mut t = sample();
+        t.title = Some("Мониторинг самооценок школ: Северный район, 2024–2025 годы".into());
+        let bytes = workbook(&[Sheet {
+            name: "Доли",
+            table: &t,
+        }])
+        .unwrap();
+        let xml = sheet_xml(&bytes, 1);
+        assert!(xml.contains(r#"<dimension ref="A1:D4"/>"#), "{xml}");
+        assert!(
+            xml.contains(r#"<row r="1"><c r="A1" s="1" t="s">"#),
+            "{xml}"
+        );
+        assert!(
+            xml.contains(r#"<row r="2"><c r="A2" s="1" t="s">"#),
+            "{xml}"
+        );
+        assert!(xml.contains(r#"<autoFilter ref="A2:D4"/>"#), "{xml}");
+        assert!(
+            xml.contains(r#"ySplit="2" topLeftCell="A3" activePane="bottomLeft" state="frozen""#),
+            "{xml}"
+        );
+        // The title does not widen the first column.
+        let plain = sheet_xml(
+            &workbook(&[Sheet {
+                name: "Доли",
+                table: &sample(),
+            }])
+            .unwrap(),
+            1,
+        );
+        let cols = |x: &str| x[x.find("<cols>").unwrap()..x.find("</cols>").unwrap()].to_string();
+        assert_eq!(cols(&xml), cols(&plain));
+        // The CSV has the title as its first line.
+        assert!(t.to_csv().starts_with(
+            "\u{feff}Мониторинг самооценок школ: Северный район, 2024–2025 годы\r\nШкола;"
+        ));
     }
 
     #[test]

@@ -82,6 +82,7 @@ fn CardBody(school_id: String) -> impl IntoView {
             </div>
             <p>{format!("{} · код {} · тип: {}{}", s.municipality, s.school_id, s.school_type.label(), pool_label.map(|p| format!(" · группа: {p}")).unwrap_or_default())}</p>
             <p data-testid="card-categories"><strong>{if categories.is_empty() { s.excluded.clone().unwrap_or_else(|| "Категория не присвоена.".into()) } else { format!("В этом расчёте: {categories}.") }}</strong></p>
+            {s.pool.as_deref().map(|p| view! { <super::SmallPoolsNotice r=r.clone() only=p.to_string() testid="card-small-pool"/> })}
             {missing.map(|m| view! { <p data-testid="card-missing">{format!("Чего не хватило для трёхлетних правил: {m}. Добавьте эти данные и проведите расчёт заново.")}</p> })}
             {move || match data.get() {
                 None => view! { <p aria-busy="true">"Загружаю данные школы…"</p> }.into_any(),

@@ -6,8 +6,9 @@
 use crate::app::chart::{paint, Chart};
 use crate::app::files::TableFiles;
 use crate::charts::{context_scatter, context_scatter_text, ContextScatter};
-use crate::domain::common::format::{num, pct};
+use crate::domain::common::format::{capitalise, count, num, pct};
 use crate::domain::method::identify::csv::context_fits_table;
+use crate::domain::method::identify::small_pools::{small_pool_sentence, small_pools, PoolSize};
 use crate::domain::method::identify::Identification;
 use leptos::prelude::*;
 use std::sync::Arc;
@@ -23,7 +24,12 @@ pub fn ContextSection(r: Arc<Identification>) -> impl IntoView {
     let year = RwSignal::new(r.years.last().copied().unwrap_or_default());
     let years = r.years.clone();
     let share = r.params.context_share;
+    let min_n = r.params.context_min_n;
     let fits = r.context.fits.clone();
+    // The small pool-years: their rows say so beside the line's numbers.
+    let band_share = r.params.band_share;
+    let small: Vec<PoolSize> = small_pools(&r);
+    let notice = r.clone();
     let for_fits = StoredValue::new(r.clone());
     let result = StoredValue::new(r);
     let scatter = Memo::new(move |_| {
@@ -34,6 +40,15 @@ pub fn ContextSection(r: Arc<Identification>) -> impl IntoView {
         .into_iter()
         .map(|f| {
             let label = label_of(&f.pool);
+            let small = small
+                .iter()
+                .find(|p| p.pool == f.pool && p.year == f.year)
+                .map(|p| {
+                    format!(
+                        "{}.",
+                        capitalise(&small_pool_sentence(p.ranked, band_share))
+                    )
+                });
             view! {
                 <tr>
                     <td>{label}</td>
@@ -42,7 +57,10 @@ pub fn ContextSection(r: Arc<Identification>) -> impl IntoView {
                     <td class="num">{num(f.slope, 3)}</td>
                     <td class="num">{num(f.intercept, 3)}</td>
                     <td class="num">{num(f.r2, 3)}</td>
-                    <td class="hint">{f.note.unwrap_or_default()}</td>
+                    <td class="hint">
+                        {f.note.unwrap_or_default()}
+                        {small.map(|t| view! { <p class="small-pool">{t}</p> })}
+                    </td>
                 </tr>
             }
         })
@@ -51,9 +69,11 @@ pub fn ContextSection(r: Arc<Identification>) -> impl IntoView {
         <section class="context" aria-labelledby="context-h">
             <h3 id="context-h">"Контекстуализированные результаты"</h3>
             <p>{format!(
-                "Прочтение за пределами методики (подход исследований школ, работающих в сложных социальных условиях): в каждой группе школ за каждый год строится линия наименьших квадратов — какой индекс образовательных результатов ожидать при данном индексе социальных условий. Отклонение школы от линии — её результат «с поправкой на контекст». {} школ группы с наибольшим отклонением вверх — «выше ожидаемого», столько же вниз — «ниже ожидаемого», остальные — «в пределах ожидаемого». Школа, которая выше ожидаемого во все годы окна и входит в ШНСУ, — резильентная в этом прочтении (в методике «резильентные» — стабильно высокие результаты в ШНСУ).",
-                pct(share)
+                "Прочтение за пределами методики (подход исследований школ, работающих в сложных социальных условиях): в каждой группе школ за каждый год строится линия наименьших квадратов — какой индекс образовательных результатов ожидать при данном индексе социальных условий. Отклонение школы от линии — её результат «с поправкой на контекст». {} школ группы с наибольшим отклонением вверх — «выше ожидаемого», столько же вниз — «ниже ожидаемого», остальные — «в пределах ожидаемого». Школа, которая выше ожидаемого во все годы окна и входит в ШНСУ, — резильентная в этом прочтении (в методике «резильентные» — стабильно высокие результаты в ШНСУ). Линия строится, если в группе за год не меньше {} с обоими индексами: по немногим школам наклон и R² случайны.",
+                pct(share),
+                count(min_n, "школы", "школ", "школ")
             )}</p>
+            <super::SmallPoolsNotice r=notice testid="context-small-pool"/>
             <div class="table-wrap" tabindex="0" role="region" aria-label="Линии ожидаемого результата">
                 <table class="data compact" id="context-fits">
                     <caption>"Линии ожидаемого результата по группам школ и годам"</caption>

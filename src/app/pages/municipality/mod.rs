@@ -13,6 +13,7 @@ mod context;
 pub(crate) mod monitoring;
 mod params;
 mod pool_year;
+mod programmes;
 mod robustness;
 mod support;
 
@@ -29,6 +30,9 @@ use crate::domain::method::analysis::{
 };
 use crate::domain::method::identify::chance::{Chance, SmallCohort};
 use crate::domain::method::identify::method::method;
+use crate::domain::method::identify::small_pools::{
+    small_pool_ids, small_pool_lines, small_pools_heading,
+};
 use crate::domain::method::identify::{
     Identification, Params, ResultsCategory, SchoolResult, SocialCategory,
 };
@@ -374,6 +378,8 @@ fn RunView(#[prop(into)] run_id: String, params: RwSignal<Params>) -> impl IntoV
                     },
                     small: small_cohorts,
                 });
+                // The programme list (outside this view) opens this run's school cards.
+                programmes::run_shown(expect_context::<RunContext>());
                 let same = own == Params::default();
                 view! {
                     <div class="run-params">
@@ -413,8 +419,25 @@ fn Results(r: Arc<Identification>) -> impl IntoView {
     let (seed_lists, other_lists) = LISTS.split_at(after_resilient);
     // A list is built when it is opened (a national run has 45,000 schools) or printed.
     let printing = app_state().printing;
+    // The pools that are small in some year: a list says how many of its schools are in one.
+    let small_ids = small_pool_ids(&r);
     let list = |title: &'static str, sheet: &'static str, filter: fn(&SchoolResult) -> bool| {
         let n = r.schools.iter().filter(|s| filter(s)).count();
+        let in_small = r
+            .schools
+            .iter()
+            .filter(|s| {
+                filter(s)
+                    && s.pool
+                        .as_deref()
+                        .is_some_and(|p| small_ids.iter().any(|x| x == p))
+            })
+            .count();
+        let heading = if in_small > 0 {
+            format!("{title}: {n} (из малых групп школ: {in_small})")
+        } else {
+            format!("{title}: {n}")
+        };
         let open = RwSignal::new(false);
         let r = r.clone();
         view! {
@@ -423,7 +446,7 @@ fn Results(r: Arc<Identification>) -> impl IntoView {
                     open.set(d.open());
                 }
             }>
-                <summary>{format!("{title}: {n}")}</summary>
+                <summary>{heading}</summary>
                 <Show when=move || open.get() || printing.get()>
                     <SchoolList r=r.clone() filter=filter year=last_year sheet=sheet/>
                 </Show>
@@ -454,6 +477,7 @@ fn Results(r: Arc<Identification>) -> impl IntoView {
             {tile("выше ожидаемого в ШНСУ", o.context_resilient.count, o.context_resilient.share)}
             {tile("недостаточно данных", results(ResultsCategory::Insufficient).count, results(ResultsCategory::Insufficient).share)}
         </ul>
+        <SmallPoolsNotice r=r.clone()/>
         <p class="hint">{format!("Оценено школ: {} из {}; исключены по типу: {}. Годы: {}. Доли — от оценённых школ.", o.assessed, o.schools, o.excluded, r.years.iter().map(i32::to_string).collect::<Vec<_>>().join(", "))}</p>
         {(!r.notes.is_empty()).then(|| view! { <ul class="notes">{r.notes.iter().map(|n| view! { <li>{n.clone()}</li> }).collect_view()}</ul> })}
         {seed_lists.iter().map(|l| list(l.title, l.sheet, l.filter)).collect_view()}
@@ -476,6 +500,34 @@ fn Results(r: Arc<Identification>) -> impl IntoView {
         <Show when=move || context_ready.get()>
             <context::ContextSection r=for_context.clone()/>
         </Show>
+    }
+}
+
+/// What the run says of its small pool-years, next to the numbers that rest on them (the
+/// tiles, the lists, the robustness and context sections): «Малые группы школ (меньше 20 школ
+/// с индексом результатов за год)» and a line per pool with the domain's sentence
+/// ([`small_pool_lines`]); nothing when no pool-year is small. `only` keeps one pool (the
+/// card's).
+#[component]
+pub(crate) fn SmallPoolsNotice(
+    r: Arc<Identification>,
+    #[prop(optional, into)] only: Option<String>,
+    /// The element's `data-testid` (default «small-pool», the run page's notice).
+    #[prop(optional)]
+    testid: Option<&'static str>,
+) -> impl IntoView {
+    let lines = small_pool_lines(&r, only.as_deref());
+    let heading = small_pools_heading(&r);
+    let testid = testid.unwrap_or("small-pool");
+    match heading.filter(|_| !lines.is_empty()) {
+        None => ().into_any(),
+        Some(heading) => view! {
+            <div class="alert warning small-pool" data-testid=testid role="note">
+                <p><strong>{format!("{heading}:")}</strong></p>
+                <ul>{lines.into_iter().map(|l| view! { <li>{format!("{l}.")}</li> }).collect_view()}</ul>
+            </div>
+        }
+        .into_any(),
     }
 }
 
@@ -578,7 +630,7 @@ fn SchoolList(
     };
     view! {
         <p class="actions"><TableFiles label="Список" what=format!("список {sheet}") sheet=sheet table=build/></p>
-        <p class="hint">{format!("«Что снизило индекс» — до трёх показателей {year} года, по которым школа слабее всего относительно своей группы школ (полное название — при наведении и в выгрузке).")}</p>
+        <p class="hint">{format!("«Что снизило индекс» — до трёх показателей {year} года, ниже собственного индекса школы и ниже середины (медианы) своей группы школ, самые слабые первыми (полное название — при наведении и в выгрузке).")}</p>
         {(total > 25).then(|| view! { <Pager total=Signal::derive(move || total) page=page size=size label="Страницы списка школ"/> })}
         <div class="table-wrap list-wrap" role="region" aria-label="Список школ">
             <table class="data school-list">

@@ -10,14 +10,12 @@ use crate::app::components::rows_shown;
 use crate::app::components::Pager;
 use crate::app::files::TableFiles;
 use crate::app::state::app_state;
-use crate::domain::common::format::num;
 use crate::domain::exchange::records::{SchoolDocuments, SchoolIdentity};
 use crate::domain::reports::monitoring::{
-    depth_note, monitoring_coverage_table, monitoring_long_table, monitoring_shares_table,
-    monitoring_table, programme_list, programme_table, programme_targets_table, Judgement,
-    MonitoringTable, ProgrammeRow,
+    change_words, depth_note, monitoring_coverage_table, monitoring_long_table,
+    monitoring_shares_table, monitoring_table, numbers_change_words, numbers_words, percent_words,
+    share_words, unanswered_words, Judgement, MonitoringItem, MonitoringTable, ShareCell,
 };
-use crate::domain::tables::table::Table;
 use leptos::prelude::*;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -116,22 +114,29 @@ fn MonitoringView(docs: Documents) -> impl IntoView {
     let refs: Vec<(SchoolIdentity, &SchoolDocuments)> =
         docs.iter().map(|(s, d)| (s.clone(), d)).collect();
     let table = Arc::new(monitoring_table(&refs));
-    let today = today();
-    let programmes = Arc::new(programme_list(&refs, &today));
-    let targets = Arc::new(programme_targets_table(&refs, &today));
     view! {
         <TableView table=table/>
-        <ProgrammesView rows=programmes targets=targets/>
+        <super::programmes::ProgrammesView docs=docs.clone() today=today()/>
     }
 }
 
-fn share_text(share: Option<f64>, change: Option<f64>) -> String {
-    let s = share.map_or("—".to_string(), |v| format!("{} %", num(Some(v), 0)));
-    match change {
-        Some(c) if c > 0.0 => format!("{s} (+{} п. п.)", num(Some(c), 0)),
-        Some(c) if c < 0.0 => format!("{s} ({} п. п.)", num(Some(c), 0)),
-        Some(_) => format!("{s} (без изменений)"),
-        None => s,
+/// One municipality × item × year as the table shows it: the share with its base and its
+/// change, or a numeric item's median, range and n with the median's change; then the schools
+/// without an answer. The same words as the справка ([`share_words`] …).
+fn share_cell_view(item: &MonitoringItem, c: &ShareCell) -> impl IntoView {
+    let (main, change) = match (&c.numbers, c.classified) {
+        (Some(n), 0) => (
+            numbers_words(n, &item.unit),
+            numbers_change_words(n, &item.unit),
+        ),
+        _ => (share_words(c), change_words(c.change_pp)),
+    };
+    view! {
+        <td class="num">
+            <span class="line">{main}</span>
+            {change.map(|t| view! { <span class="line">{t}</span> })}
+            {unanswered_words(c).map(|t| view! { <span class="line hint">{t}</span> })}
+        </td>
     }
 }
 
@@ -139,11 +144,14 @@ fn share_text(share: Option<f64>, change: Option<f64>) -> String {
 fn TableView(table: Arc<MonitoringTable>) -> impl IntoView {
     let t = table.clone();
     let (a, b, c) = (table.clone(), table.clone(), table.clone());
+    // The files say what they cover, in their names as in their first lines: the municipality
+    // (or all) and the years.
+    let scope = t.scope().replace(',', "");
     let exports = view! {
         <p class="actions">
-            <TableFiles label="Доли по муниципалитетам" what="мониторинг доли по муниципалитетам" sheet="Доли" table=move || monitoring_shares_table(&a)/>
-            <TableFiles label="Ответы школ" what="мониторинг ответы школ" sheet="Ответы школ" table=move || monitoring_long_table(&b)/>
-            <TableFiles label="Охват" what="мониторинг охват" sheet="Охват" table=move || monitoring_coverage_table(&c)/>
+            <TableFiles label="Доли по муниципалитетам" what=format!("мониторинг доли {scope}") sheet="Доли" table=move || monitoring_shares_table(&a)/>
+            <TableFiles label="Ответы школ" what=format!("мониторинг ответы школ {scope}") sheet="Ответы школ" table=move || monitoring_long_table(&b)/>
+            <TableFiles label="Охват" what=format!("мониторинг охват {scope}") sheet="Охват" table=move || monitoring_coverage_table(&c)/>
         </p>
     };
     if t.years.is_empty() {
@@ -175,9 +183,15 @@ fn TableView(table: Arc<MonitoringTable>) -> impl IntoView {
         g.coverage
             .iter()
             .map(|c| {
-                view! { <li>{format!("{} год: самооценка есть у {} из {} {} ({})", c.year, c.assessed, c.schools, crate::domain::common::format::plural(c.schools, "школы", "школ", "школ"), c.share.map_or("—".into(), |s| format!("{} %", num(Some(s), 0))))}</li> }
+                view! { <li>{format!("{} год: самооценка есть у {} из {} {} ({})", c.year, c.assessed, c.schools, crate::domain::common::format::plural(c.schools, "школы", "школ", "школ"), percent_words(c.share))}</li> }
             })
             .collect_view()
+    };
+    let tn = t.clone();
+    let caption_group = move || {
+        tn.groups[group.get().min(tn.groups.len() - 1)]
+            .municipality
+            .clone()
     };
     let ts = t.clone();
     let share_rows = move || {
@@ -188,8 +202,8 @@ fn TableView(table: Arc<MonitoringTable>) -> impl IntoView {
             .map(|(item, cells)| {
                 view! {
                     <tr data-item=item.id.clone()>
-                        <th scope="row">{format!("{} {}", item.id, item.text)}</th>
-                        {cells.iter().map(|c| view! { <td class="num">{share_text(c.share, c.change_pp)}</td> }).collect_view()}
+                        <th scope="row">{format!("{} {}", item.id, item.met)}</th>
+                        {cells.iter().map(|c| share_cell_view(item, c)).collect_view()}
                     </tr>
                 }
             })
@@ -240,7 +254,7 @@ fn TableView(table: Arc<MonitoringTable>) -> impl IntoView {
         {exports}
         <div class="filters">
             <div class="field">
-                <label for="monitoring-group">"Показать долю по"</label>
+                <label for="monitoring-group">"Доли и медианы по"</label>
                 <select id="monitoring-group" on:change=move |ev| group.set(event_target_value(&ev).parse().unwrap_or_default())>
                     {group_names.into_iter().enumerate().map(|(i, (m, label))| view! {
                         <option value=i.to_string() selected=m.is_empty()>{label}</option>
@@ -251,7 +265,7 @@ fn TableView(table: Arc<MonitoringTable>) -> impl IntoView {
         <ul class="coverage" data-testid="monitoring-coverage">{coverage}</ul>
         <div class="table-wrap" tabindex="0" role="region" aria-label="Доля школ, соответствующих показателю, по годам">
             <table class="data compact" data-testid="monitoring-shares">
-                <caption>"Доля школ, соответствующих показателю (из школ, чей ответ оценивается), и изменение к прошлому году"</caption>
+                <caption>{move || format!("{}: доля школ, соответствующих показателю, — из школ, ответивших «да» или «нет» (в скобках — сколько из скольких), и изменение к прошлому году в процентных пунктах; «без ответа» — школы с самооценкой, не ответившие на пункт или ответившие «не знаю», в долю не входят. Для числовых показателей — медиана, размах (от наименьшего до наибольшего значения) и число ответивших n; изменение — медианы.", caption_group()) }</caption>
                 <thead><tr><th scope="col">"Показатель"</th>{years.iter().map(|y| view! { <th scope="col" class="num">{*y}</th> }).collect_view()}</tr></thead>
                 <tbody>{share_rows}</tbody>
             </table>
@@ -272,47 +286,4 @@ fn TableView(table: Arc<MonitoringTable>) -> impl IntoView {
         </div>
     }
     .into_any()
-}
-
-#[component]
-fn ProgrammesView(rows: Arc<Vec<ProgrammeRow>>, targets: Arc<Table>) -> impl IntoView {
-    let all = rows.clone();
-
-    let late = rows
-        .iter()
-        .filter(|r| r.late > 0 || r.overdue_measures > 0)
-        .count();
-    let off = rows.iter().filter(|r| r.off_target > 0).count();
-    view! {
-        <h3>"Программы повышения качества образования"</h3>
-        {if rows.is_empty() {
-            view! { <p data-testid="programmes-empty">"Программы в файлах школ не поступали."</p> }.into_any()
-        } else {
-            view! {
-                <p>{format!("Программ: {}; с просроченными замерами или мероприятиями: {late}; с отклонением от цели: {off}.", rows.len())}</p>
-                <p class="actions">
-                    <TableFiles label="Программы" what="программы" sheet="Программы" table=move || programme_table(&all)/>
-                    <TableFiles label="Цели и замеры" what="программы цели и замеры" sheet="Цели и замеры" table=move || (*targets).clone()/>
-                </p>
-                <div class="table-wrap" tabindex="0" role="region" aria-label="Программы школ">
-                    <table class="data" data-testid="programmes">
-                        <thead><tr><th scope="col">"Школа"</th><th scope="col">"Муниципалитет"</th><th scope="col">"Основание"</th><th scope="col" class="num">"Целей"</th><th scope="col" class="num">"Достигнуто"</th><th scope="col" class="num">"Отклонение"</th><th scope="col" class="num">"Просрочен замер"</th><th scope="col" class="num">"Просрочено мероприятий"</th><th scope="col">"Состояние"</th></tr></thead>
-                        <tbody>{rows.iter().map(|r| {
-                            let class = if r.off_target > 0 || r.late > 0 || r.overdue_measures > 0 { "gap" } else { "" };
-                            view! {
-                                <tr class=class data-school=r.identity.school_id.clone()>
-                                    <th scope="row">{r.identity.school_name.clone()}</th>
-                                    <td>{r.identity.municipality.clone()}</td>
-                                    <td>{r.basis.clone()}</td>
-                                    <td class="num">{r.targets}</td><td class="num">{r.reached}</td><td class="num">{r.off_target}</td>
-                                    <td class="num">{r.late}</td><td class="num">{r.overdue_measures}</td>
-                                    <td>{r.status.clone()}</td>
-                                </tr>
-                            }
-                        }).collect_view()}</tbody>
-                    </table>
-                </div>
-            }.into_any()
-        }}
-    }
 }

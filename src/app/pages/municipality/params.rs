@@ -7,7 +7,7 @@ use crate::domain::contract::row::SchoolType;
 use crate::domain::contract::schema::schema;
 use crate::domain::input::parse_number;
 use crate::domain::method::identify::params::{
-    parameter_text, parse_years, MeanWeighting, SocialRule,
+    parameter_text, parse_years, MeanWeighting, SocialRule, MIN_CONTEXT_N,
 };
 use crate::domain::method::identify::Params;
 use leptos::prelude::*;
@@ -181,6 +181,15 @@ pub fn ParamsPanel(params: RwSignal<Params>, years: Signal<Vec<i32>>) -> impl In
                 <NumberField params id="context_share" label=format!("{}, %", parameter_text("context_share").label) seed="context_share"
                     get=|p| p.context_share * 100.0
                     set=|p, v| { if v > 0.0 && v <= 50.0 { p.context_share = v / 100.0; Ok(()) } else { Err("доля — больше 0 и не больше 50 %".into()) } }/>
+                <NumberField params id="context_min_n" label=parameter_text("context_min_n").label seed="context_min_n"
+                    get=|p| p.context_min_n as f64
+                    set=|p, v| { p.context_min_n = whole(v, MIN_CONTEXT_N, 1000)?; Ok(()) }/>
+            </fieldset>
+            <fieldset>
+                <legend>"Сверх методики: малые группы школ"</legend>
+                <NumberField params id="small_pool" label=parameter_text("small_pool").label seed="small_pool"
+                    get=|p| p.small_pool as f64
+                    set=|p, v| { p.small_pool = whole(v, 0, 1000)?; Ok(()) }/>
             </fieldset>
             <fieldset>
                 <legend>{parameter_text("excluded_types").label}</legend>

@@ -32,6 +32,7 @@ pub fn RobustnessSection(run_id: String, r: Arc<Identification>) -> impl IntoVie
             .collect(),
     );
     let run = StoredValue::new(run_id);
+    let result = StoredValue::new(r);
     let compute = move |_| {
         let id = run.get_value();
         leptos::task::spawn_local(async move {
@@ -47,7 +48,7 @@ pub fn RobustnessSection(run_id: String, r: Arc<Identification>) -> impl IntoVie
             <p class="actions">
                 <button type="button" id="robust-run" on:click=compute>"Проверить устойчивость списков"</button>
             </p>
-            {move || found.get().map(|(rb, stale)| view! { <RobustnessView rb=rb stale=stale names=names.clone()/> })}
+            {move || found.get().map(|(rb, stale)| view! { <RobustnessView rb=rb stale=stale names=names.clone() r=result.get_value()/> })}
         </section>
     }
 }
@@ -57,6 +58,8 @@ fn RobustnessView(
     rb: Robustness,
     stale: bool,
     names: Arc<HashMap<String, String>>,
+    /// The run: its small pool-years are said next to the count of устойчивые ШНРО.
+    r: Arc<Identification>,
 ) -> impl IntoView {
     let name = {
         let names = names.clone();
@@ -149,6 +152,7 @@ fn RobustnessView(
             base.low,
             count(run_n, "прочтении", "прочтениях", "прочтениях")
         )}</strong></p>
+        <super::SmallPoolsNotice r=r testid="robust-small-pool"/>
         <ul class="robust-list">{robust.into_iter().map(|s| view! { <li>{format!("{} ({})", s.school_name, s.municipality)}</li> }).collect_view()}</ul>
         {(!shaky.is_empty()).then(|| view! {
             <details class="list" data-print-open="">

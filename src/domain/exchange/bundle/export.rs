@@ -152,14 +152,33 @@ pub fn reference(run: &RunRecord, region: &str, created_by: &CreatedBy, now: &Ti
     Bundle::from_payload(created_by.clone(), now, &Payload::Reference(payload))
 }
 
+/// The one municipality of a collection's schools (their listed identities, or without them
+/// their rows), when they all have the same: a municipality's file for the region, named by it
+/// so that two municipalities' files downloaded on one day do not take one name.
+fn one_municipality(payload: &Value) -> Option<&str> {
+    let of = |key: &str| {
+        payload[key].as_array().filter(|a| !a.is_empty()).map(|a| {
+            a.iter()
+                .map(|s| s["municipality"].as_str().unwrap_or("").trim())
+        })
+    };
+    let mut all = of("schools").or_else(|| of("rows"))?;
+    let first = all.next().filter(|m| !m.is_empty())?;
+    all.all(|m| m == first).then_some(first)
+}
+
 /// A file name for a bundle, by the one scheme of [`file_name`]: «шкала-<что>-<ДД.ММ.ГГГГ>.json»,
-/// e.g. «шкала-школа-0010001-22.11.2025.json», «шкала-резервная-копия-22.11.2025.json»; the
-/// date is the bundle's moment at `offset_minutes` from UTC (the browser's local time).
+/// e.g. «шкала-школа-0010001-22.11.2025.json», «шкала-резервная-копия-22.11.2025.json»,
+/// «шкала-данные-школ-Северный-район-22.11.2025.json» (a collection of one municipality's
+/// schools); the date is the bundle's moment at `offset_minutes` from UTC (the browser's local time).
 pub fn suggested_file_name(bundle: &Bundle, offset_minutes: i32) -> String {
     let text = |v: &Value| v.as_str().map(str::to_string).unwrap_or_default();
     let what = match bundle.kind {
         Kind::SchoolSubmission => format!("школа {}", text(&bundle.payload["school"]["school_id"])),
-        Kind::Collection => "данные школ".to_string(),
+        Kind::Collection => match one_municipality(&bundle.payload) {
+            Some(m) => format!("данные школ {m}"),
+            None => "данные школ".to_string(),
+        },
         Kind::Reference => format!("эталон {}", text(&bundle.payload["region"])),
         Kind::RubricAssessment => match bundle.payload["assessments"].as_array().map(Vec::as_slice)
         {

@@ -10,7 +10,8 @@
 //!   problem found (Russian messages naming the file and the JSON path, e.g.
 //!   `payload.rows[3].ege_rus_mean`; array indices in paths are 0-based); [`validate`] checks
 //!   the payloads; older versions go through [`migrate`].
-//! * [`plan`] — what importing files would change, conflicts and their resolution.
+//! * [`plan`] — what importing files would change, conflicts and their resolution;
+//!   [`documents`] — the schools' documents an import brings, for its preview.
 //! * [`export`] — the builders: [`backup`], [`school_submission`], [`collection`],
 //!   [`rubric_assessments`], [`reference`]; [`suggested_file_name`].
 //!
@@ -23,6 +24,7 @@
 //! Nothing here panics on any input: the reader is tested on every prefix of a bundle and on
 //! flipped bytes.
 
+pub mod documents;
 pub mod export;
 mod json_path;
 pub mod migrate;
@@ -35,6 +37,7 @@ pub use crate::domain::common::canonical::{
     canonical_json, canonical_sha256, parse_json, sha256_hex,
 };
 pub use crate::domain::exchange::envelope::{Bundle, CreatedBy, Kind, Role, FORMAT, VERSION};
+pub use documents::{DocumentLine, DocumentsPreview};
 pub use export::{
     backup, collection, export_log_entry, reference, rubric_assessments, school_submission,
     suggested_file_name,

@@ -394,6 +394,11 @@ pub struct ImportPlan {
     pub files: Vec<(String, String)>,
     /// Whether a backup is among the files (the log entry is then a restore).
     pub restore: bool,
+    /// The school records that bring documents of their own (index in `items`), with what the
+    /// documents do: [`Class::Identical`] the same as those they meet, [`Class::New`] where
+    /// there were none, [`Class::Updated`] replacing others, [`Class::Conflict`] when the
+    /// school's record is one. The preview's totals and lines: [`super::DocumentsPreview`].
+    pub documents: Vec<(usize, Class)>,
 }
 
 /// Where incoming records come from, for their metadata and classification.
@@ -415,6 +420,8 @@ struct Planner<'a> {
     items: Vec<PlanItem>,
     /// Latest item index of each key brought by this import.
     seen: HashMap<RecordKey, usize>,
+    /// The school records that bring documents (item index), with what the documents do.
+    documents: Vec<(usize, Class)>,
 }
 
 impl<'a> Planner<'a> {
@@ -443,6 +450,7 @@ impl<'a> Planner<'a> {
                 .collect(),
             items: Vec::new(),
             seen: HashMap::new(),
+            documents: Vec::new(),
         }
     }
 
@@ -473,6 +481,8 @@ impl<'a> Planner<'a> {
 
     fn add(&mut self, record: Record, source: &Source) {
         let key = record.key();
+        // Whether this school record brings documents of its own (before it takes ours).
+        let brings_documents = matches!(&record, Record::School(r) if !r.documents.is_empty());
         // A school record that brings no documents (a table, a collection, an older file)
         // leaves the documents we have as they are; one that brings no project support (a
         // table, a school's file, an older file) leaves the support we have.
@@ -556,6 +566,18 @@ impl<'a> Planner<'a> {
         } else {
             (Class::New, None, String::new())
         };
+        if let (true, Record::School(r)) = (brings_documents, &record) {
+            // The documents it meets: an earlier file's of this import, or the stored ones.
+            let before = match self.seen.get(&key) {
+                Some(&j) => match self.items.get(j).map(|i| &i.record) {
+                    Some(Record::School(b)) => Some(&b.documents),
+                    _ => None,
+                },
+                None => self.schools.get(r.school_id.as_str()).map(|b| &b.documents),
+            };
+            let class = arrival_class(before, &r.documents, kind);
+            self.documents.push((self.items.len(), class));
+        }
         if kind != Class::Identical || !self.seen.contains_key(&key) {
             self.seen.insert(key.clone(), self.items.len());
         }
@@ -622,6 +644,23 @@ impl<'a> Planner<'a> {
                 source,
             );
         }
+    }
+}
+
+/// How a school's incoming documents relate to those it meets (an earlier file's of the same
+/// import, or the stored ones; `None` when the school is not there): the same, new where there
+/// were none, or replacing others — unless the school's record is a conflict (`record` is the
+/// class of the whole record), when the documents are written only if the person takes the file's.
+fn arrival_class(
+    before: Option<&SchoolDocuments>,
+    incoming: &SchoolDocuments,
+    record: Class,
+) -> Class {
+    match before {
+        Some(b) if b == incoming => Class::Identical,
+        _ if record == Class::Conflict => Class::Conflict,
+        Some(b) if !b.is_empty() => Class::Updated,
+        _ => Class::New,
     }
 }
 
@@ -754,6 +793,7 @@ pub fn plan_import(current: &Snapshot, incoming: &[Incoming], now: &Timestamp) -
     }
     ImportPlan {
         items: p.items,
+        documents: p.documents,
         counts,
         warnings,
         log,

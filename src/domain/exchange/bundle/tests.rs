@@ -731,6 +731,74 @@ fn suggested_file_names() {
     );
 }
 
+/// Two municipalities' collections downloaded on one day take two names; a municipality's
+/// name with characters no file system takes is made safe by the one scheme.
+#[test]
+fn collection_names_say_their_one_municipality() {
+    let mut snapshot = Snapshot::default();
+    let schools = [
+        ("n1", "Северный район"),
+        ("n2", "Северный район"),
+        ("s1", "Южный район"),
+        ("x1", "г. Приморск/Заречный: «Центр»?"),
+    ];
+    for (id, municipality) in schools {
+        let r = Row::new(
+            id,
+            &format!("Школа {id}"),
+            municipality,
+            SchoolType::Basic,
+            2025,
+        );
+        snapshot.schools.push(SchoolRecord::new(
+            SchoolIdentity::of_row(&r),
+            meta(Origin::Local),
+        ));
+        snapshot.submissions.push(SubmissionRecord {
+            row: r,
+            meta: meta(Origin::Local),
+        });
+    }
+    let muni = by(Role::Municipality, "Управление образования");
+    let name = |ids: &[&str]| {
+        let ids: Vec<String> = ids.iter().map(|s| s.to_string()).collect();
+        suggested_file_name(&collection(&snapshot, &ids, &muni, &ts(NOW)), 0)
+    };
+    let north = name(&["n1", "n2"]);
+    let south = name(&["s1"]);
+    assert_eq!(north, "шкала-данные-школ-Северный-район-22.11.2025.json");
+    assert_eq!(south, "шкала-данные-школ-Южный-район-22.11.2025.json");
+    assert_ne!(north, south);
+    assert_eq!(
+        name(&["x1"]),
+        "шкала-данные-школ-г.-Приморск_Заречный_-«Центр»_-22.11.2025.json"
+    );
+    // Schools of several municipalities: no one municipality to name.
+    assert_eq!(name(&["n1", "s1"]), "шкала-данные-школ-22.11.2025.json");
+    assert_eq!(name(&[]), "шкала-данные-школ-22.11.2025.json");
+    // A collection that lists no identities is named by its rows' municipality.
+    let rows_only = Bundle::from_payload(
+        muni.clone(),
+        &ts(NOW),
+        &Payload::Collection(Collection {
+            rows: vec![Row::new(
+                "s9",
+                "Школа",
+                "Южный район",
+                SchoolType::Basic,
+                2025,
+            )],
+            schools: Vec::new(),
+            documents: Default::default(),
+            support: Default::default(),
+        }),
+    );
+    assert_eq!(
+        suggested_file_name(&rows_only, 0),
+        "шкала-данные-школ-Южный-район-22.11.2025.json"
+    );
+}
+
 #[test]
 fn export_builders_pick_the_records() {
     let snapshot = full_snapshot();

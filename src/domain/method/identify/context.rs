@@ -6,8 +6,10 @@
 //! indices (n of them): the ordinary least squares line `results = intercept + slope × social`,
 //! with `R² = 1 − SSres/SStot` (SSres = Σ residual², SStot = Σ (results − mean)²; `None` when
 //! SStot = 0, i.e. every results index is the same after rounding to 10 decimals). No line when
-//! n < 3 or when every social index is the same (after rounding to 10 decimals); the fit's
-//! `note` says why, and its schools get no expected value.
+//! n < `params.context_min_n` (default 10: a line of two coefficients wants about ten points;
+//! never below 3, [`super::params::MIN_CONTEXT_N`]) or when every social index is the same
+//! (after rounding to 10 decimals); the fit's `note` says why, and its schools get no expected
+//! value.
 //!
 //! Each school-year on a line gets `expected = intercept + slope × social` and
 //! `residual = results − expected`, and a category by the residual's place among the
@@ -31,6 +33,7 @@ use super::bands::band_group;
 use super::output::{
     Context, ContextCategory, ContextFit, Identification, SocialCategory, YearResult,
 };
+use super::params::MIN_CONTEXT_N;
 use super::summary::summarise;
 use crate::domain::method::stats::{rank_key, Band};
 use std::collections::{BTreeMap, HashMap};
@@ -68,10 +71,12 @@ struct Member {
     y: f64,
 }
 
-/// Computes the contextualised results of `result` (its indices, social categories and
-/// `params.context_share`); the result itself is not changed.
+/// Computes the contextualised results of `result` (its indices, social categories,
+/// `params.context_share` and `params.context_min_n`); the result itself is not changed.
 pub fn contextualise(result: &Identification) -> Contextualised {
     let share = result.params.context_share;
+    // A stored result's parameters are not validated again: the floor holds here too.
+    let min_n = result.params.context_min_n.max(MIN_CONTEXT_N);
     let pool_order: HashMap<&str, usize> = result
         .params
         .pools
@@ -130,7 +135,7 @@ pub fn contextualise(result: &Identification) -> Contextualised {
         let end = start + members[start..].partition_point(|m| m.group == g);
         let group = &members[start..end];
         let (pool, year) = keys[g];
-        let (fit, placed) = fit_group(group, share);
+        let (fit, placed) = fit_group(group, share, min_n);
         for (m, c) in group.iter().zip(placed) {
             schools[m.school].years[m.slot] = c;
         }
@@ -164,8 +169,9 @@ pub fn contextualise(result: &Identification) -> Contextualised {
     }
 }
 
-/// The line of one pool-year (pool and year left empty) and each member's place.
-fn fit_group(group: &[Member], share: f64) -> (ContextFit, Vec<Option<YearContext>>) {
+/// The line of one pool-year (pool and year left empty) and each member's place; no line
+/// from fewer than `min_n` members.
+fn fit_group(group: &[Member], share: f64, min_n: usize) -> (ContextFit, Vec<Option<YearContext>>) {
     let n = group.len();
     let none = |note: String| {
         (
@@ -181,9 +187,9 @@ fn fit_group(group: &[Member], share: f64) -> (ContextFit, Vec<Option<YearContex
             vec![None; n],
         )
     };
-    if n < 3 {
+    if n < min_n {
         return none(format!(
-            "школ с обоими индексами меньше трёх (n = {n}): линия не строится"
+            "школ с обоими индексами меньше {min_n} (n = {n}): линия не строится"
         ));
     }
     let all_same = |v: &dyn Fn(&Member) -> f64| {
@@ -318,9 +324,14 @@ mod tests {
         }
     }
 
+    /// A run of these schools; a line from 3 schools on, as before the minimum was a
+    /// parameter, so the worked examples of five schools keep their numbers.
     fn run(years: Vec<i32>, schools: Vec<SchoolResult>) -> Identification {
         Identification {
-            params: Params::default(),
+            params: Params {
+                context_min_n: 3,
+                ..Params::default()
+            },
             years,
             schools,
             summary: Summary::default(),
@@ -444,7 +455,10 @@ mod tests {
         apply_context(&mut r);
         let f24 = r.context.fit("secondary", 2024).unwrap();
         assert_eq!((f24.n, f24.slope, f24.r2), (2, None, None));
-        assert!(f24.note.as_deref().unwrap().contains("меньше трёх"));
+        assert_eq!(
+            f24.note.as_deref(),
+            Some("школ с обоими индексами меньше 3 (n = 2): линия не строится")
+        );
         let f25 = r.context.fit("secondary", 2025).unwrap();
         assert_eq!((f25.n, f25.slope), (3, None));
         assert!(f25
@@ -457,6 +471,51 @@ mod tests {
             .iter()
             .flat_map(|s| s.years.values())
             .all(|y| y.expected.is_none() && y.context_category.is_none()));
+    }
+
+    /// With the default minimum (10), nine schools with both indices give no line and their
+    /// schools no place; ten give a line.
+    #[test]
+    fn the_default_minimum_draws_from_ten_schools() {
+        use SocialCategory::Neutral;
+        let schools = |n: usize| -> Vec<SchoolResult> {
+            (0..n)
+                .map(|i| {
+                    let x = i as f64 / n as f64;
+                    let y = 0.2 + 0.5 * x + if i % 2 == 0 { 0.05 } else { -0.05 };
+                    school(&format!("S{i}"), Neutral, &[(2025, x, y)])
+                })
+                .collect()
+        };
+        let with_default = |n: usize| Identification {
+            params: Params::default(),
+            ..run(vec![2025], schools(n))
+        };
+        assert_eq!(Params::default().context_min_n, 10);
+        let nine = contextualise(&with_default(9));
+        let f = &nine.context.fits[0];
+        assert_eq!((f.n, f.slope, f.r2), (9, None, None));
+        assert_eq!(
+            f.note.as_deref(),
+            Some("школ с обоими индексами меньше 10 (n = 9): линия не строится")
+        );
+        assert!(nine.schools.iter().all(|s| s.years == vec![None]));
+        let ten = contextualise(&with_default(10));
+        let f = &ten.context.fits[0];
+        assert_eq!(f.n, 10);
+        assert!(
+            f.slope.is_some() && f.r2.is_some() && f.note.is_none(),
+            "{f:?}"
+        );
+        assert!(ten.schools.iter().all(|s| s.years[0].is_some()));
+        // A stored result whose minimum is below 3 is read with 3.
+        let mut low = run(vec![2025], schools(2));
+        low.params.context_min_n = 1;
+        let f = &contextualise(&low).context.fits[0];
+        assert!(
+            f.note.as_deref().unwrap().contains("меньше 3 (n = 2)"),
+            "{f:?}"
+        );
     }
 
     /// Every results index the same: a flat line, no R², every school within expectation.

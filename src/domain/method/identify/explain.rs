@@ -1,18 +1,90 @@
 //! Stage 5: for each school and year, the results components that pulled the index down most:
-//! those below the school's own index, weakest first (ties in method order).
+//! those below the school's own index **and** below the middle of its pool-year, weakest first
+//! (ties in method order).
+//!
+//! «Below the middle» is the same question the school's own placement asks
+//! ([`crate::domain::method::placement::VariantPlacement::below_middle`]): for a min–max
+//! component, a value below the median of that component over the schools of the pool-year
+//! that have it (so at least half of them do better); for a gap component, a value below 1
+//! (some variant is flagged below the regional mean). A component below the school's own
+//! index where the school still does better than most of its group did not lower the index
+//! against the group, and is not named: the best school of a pool has nothing listed.
 
 use super::bands::Indexed;
+use super::eligibility::Frame;
 use super::indices::Scored;
+use super::method::{Method, Rule};
 use super::output::{ComponentList, MAX_COMPONENTS};
 use super::Params;
 
-/// The weakest components of entry `e`.
-pub fn weakest(scored: &Scored, indexed: &Indexed, params: &Params, e: usize) -> ComponentList {
-    weakest_of(
-        scored.results_of(e),
-        indexed.results_index[e],
-        params.weakest_max,
-    )
+/// Per pool-year of the frame and results component: the value a component must be below to
+/// count as below the group's middle (`middle[group * n + c]`); NaN where nobody has it.
+pub struct Middles {
+    n: usize,
+    middle: Vec<f64>,
+}
+
+impl Middles {
+    /// The middles of every pool-year: medians of the min–max components, 1 for the gap
+    /// components. One sort per pool-year and component: O(n log n) in all.
+    pub fn of(frame: &Frame, scored: &Scored, method: &Method) -> Middles {
+        let n = scored.n_results;
+        let mut middle = vec![f64::NAN; frame.groups.len() * n];
+        let mut values: Vec<f64> = Vec::new();
+        for (g, group) in frame.groups.iter().enumerate() {
+            for (c, component) in method.results.iter().enumerate().take(n) {
+                middle[g * n + c] = if component.rule == Rule::Gap {
+                    1.0
+                } else {
+                    values.clear();
+                    values.extend(
+                        (group.start..group.end)
+                            .map(|e| scored.results_of(e)[c])
+                            .filter(|v| v.is_finite()),
+                    );
+                    median(&mut values)
+                };
+            }
+        }
+        Middles { n, middle }
+    }
+
+    fn of_group(&self, group: usize) -> &[f64] {
+        &self.middle[group * self.n..(group + 1) * self.n]
+    }
+}
+
+/// The median of `values` (NaN for none): the middle one, or the mean of the two middle ones.
+fn median(values: &mut [f64]) -> f64 {
+    if values.is_empty() {
+        return f64::NAN;
+    }
+    values.sort_unstable_by(f64::total_cmp);
+    let m = values.len() / 2;
+    if values.len() % 2 == 1 {
+        values[m]
+    } else {
+        (values[m - 1] + values[m]) / 2.0
+    }
+}
+
+/// The weakest components of entry `e`: below its index and below its pool-year's middle.
+pub fn weakest(
+    frame: &Frame,
+    scored: &Scored,
+    indexed: &Indexed,
+    middles: &Middles,
+    params: &Params,
+    e: usize,
+) -> ComponentList {
+    let values = scored.results_of(e);
+    let middle = middles.of_group(frame.entries[e].group);
+    let below: Vec<f64> = values
+        .iter()
+        .zip(middle)
+        .map(|(&v, &m)| if v < m { v } else { f64::NAN })
+        .collect();
+    weakest_of(&below, indexed.results_index[e], params.weakest_max)
 }
 
 /// The weakest of a school-year's results components (`values` in method order, NaN where

@@ -14,6 +14,9 @@
 //! 8. [`context`] — beyond the seed: contextualised results (the results index against the
 //!    one expected from the social index, per pool-year), then the summary.
 //!
+//! [`small_pools`] says which pool-years rank too few schools for their lists to be
+//! representative (beyond the seed; it reads a result and changes nothing).
+//!
 //! Each stage is a pure function from typed input to typed output; every number comes from
 //! [`Params`]. The readings of the seed are listed in the README's method section.
 
@@ -31,6 +34,7 @@ pub mod output;
 pub mod params;
 pub mod partners;
 pub mod robustness;
+pub mod small_pools;
 pub mod summary;
 
 pub use output::*;
@@ -60,6 +64,7 @@ pub fn identify(rows: &[Row], params: &Params) -> Result<Identification, Identif
     let (ranges, means) = indices::ranges_and_means(&frame, method, params);
     let (scored, results_index, social_index) = indices::score(&frame, method, &ranges, &means);
     let indexed = bands::index_and_band(&frame, results_index, social_index, params);
+    let middles = explain::Middles::of(&frame, &scored, method);
     let cats = categories::categorise(&frame, &indexed, params);
     let partners::Partners {
         mut partners,
@@ -81,7 +86,7 @@ pub fn identify(rows: &[Row], params: &Params) -> Result<Identification, Identif
                     results_band: indexed.results_band[e],
                     social_index: indexed.social_index[e],
                     social_band: indexed.social_band[e],
-                    weakest: explain::weakest(&scored, &indexed, params, e),
+                    weakest: explain::weakest(&frame, &scored, &indexed, &middles, params, e),
                     components: ComponentValues::from_slice(scored.results_of(e)),
                     expected: None,
                     residual: None,

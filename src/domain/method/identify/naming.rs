@@ -78,6 +78,18 @@ pub fn differences(p: &Params) -> Vec<String> {
             num(Some(p.context_share * 100.0), 1)
         ));
     }
+    if p.context_min_n != seed.context_min_n {
+        out.push(format!(
+            "контекст: линия от {}",
+            crate::domain::common::format::count(p.context_min_n, "школы", "школ", "школ")
+        ));
+    }
+    if p.small_pool != seed.small_pool {
+        out.push(format!(
+            "малая группа: меньше {}",
+            crate::domain::common::format::count(p.small_pool, "школы", "школ", "школ")
+        ));
+    }
     out
 }
 
@@ -142,5 +154,14 @@ mod tests {
             ..Params::default()
         };
         assert_eq!(method_name(&p), "окно 4 года; ШНСУ: не менее 3 лет");
+        let p = Params {
+            context_min_n: 21,
+            small_pool: 30,
+            ..Params::default()
+        };
+        assert_eq!(
+            method_name(&p),
+            "контекст: линия от 21 школы; малая группа: меньше 30 школ"
+        );
     }
 }

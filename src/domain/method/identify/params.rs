@@ -83,6 +83,14 @@ pub struct Params {
     /// read as «ниже ожидаемого» (bottom) and «выше ожидаемого» (top); see
     /// [`super::context`].
     pub context_share: f64,
+    /// Small pools (beyond the seed): a pool-year with fewer schools ranked by the results
+    /// index than this is marked «малая группа» wherever its numbers are shown (under 20
+    /// schools one school is more than 5 % of the pool, and a 25 % band holds at most 5); see
+    /// [`super::small_pools`]. Nothing is computed differently.
+    pub small_pool: usize,
+    /// Contextualised results: the fewest schools with both indices a pool-year's line is
+    /// drawn from (at least 3: a line of 2 coefficients through 2 points fits them exactly).
+    pub context_min_n: usize,
 }
 
 impl Default for Params {
@@ -126,9 +134,15 @@ impl Default for Params {
             weakest_max: 3,
             partners_max: 3,
             context_share: 0.25,
+            small_pool: 20,
+            context_min_n: 10,
         }
     }
 }
+
+/// The fewest schools a context line may be drawn from: with 2 coefficients, 2 points lie on
+/// the line exactly and leave no residual to rank.
+pub const MIN_CONTEXT_N: usize = 3;
 
 /// The longest window of years: every year a row may have (1990 to 2100).
 pub const MAX_WINDOW: usize = 111;
@@ -159,6 +173,13 @@ impl Params {
                 "«{}»: доля должна быть больше 0 и не больше 50 %, задано {} %",
                 label("context_share"),
                 crate::domain::common::format::num(Some(self.context_share * 100.0), 2)
+            ));
+        }
+        if self.context_min_n < MIN_CONTEXT_N {
+            e.push(format!(
+                "«{}»: должно быть не меньше {MIN_CONTEXT_N} (по двум школам линия проходит через обе точки), задано {}",
+                label("context_min_n"),
+                self.context_min_n
             ));
         }
         let window = self.window_len();
@@ -612,6 +633,30 @@ mod tests {
         assert_eq!(r.schools.len(), d.schools.len());
     }
 
+    /// Parameters stored before the small pools and the context's minimum (no such keys) read
+    /// with the defaults; a context line from fewer than 3 schools is refused in words.
+    #[test]
+    fn small_pool_and_context_minimum_have_defaults_and_bounds() {
+        let old = r#"{"band_share": 0.25, "context_share": 0.25, "partners_max": 3}"#;
+        let p = Params::from_json(old).unwrap();
+        assert_eq!((p.small_pool, p.context_min_n), (20, 10));
+        assert_eq!(p, Params::default());
+        let p = Params::from_json(r#"{"small_pool": 0, "context_min_n": 3}"#).unwrap();
+        assert_eq!((p.small_pool, p.context_min_n), (0, 3));
+        let e = Params::from_json(r#"{"context_min_n": 2}"#).unwrap_err();
+        assert_eq!(
+            e,
+            vec![format!(
+                "«{}»: должно быть не меньше 3 (по двум школам линия проходит через обе точки), задано 2",
+                label("context_min_n")
+            )]
+        );
+        assert!(
+            e[0].starts_with("«Контекстуализированные результаты:"),
+            "{e:?}"
+        );
+    }
+
     #[test]
     fn joining_basic_and_evening_makes_one_pool_and_back() {
         let mut p = Params::default();
@@ -676,6 +721,8 @@ mod tests {
             "weakest_max",
             "partners_max",
             "context_share",
+            "small_pool",
+            "context_min_n",
         ] {
             let t = texts.iter().find(|t| t.id == id);
             assert!(

@@ -154,8 +154,12 @@ fn every_school_of_the_demonstration_region_is_placed_as_the_run_placed_it() {
     assert!(seen.low > 100 && seen.high > 100, "{seen:?}");
     assert!(seen.unfavourable > 100 && seen.favourable > 100, "{seen:?}");
     assert!(seen.with_empty_cells > 100, "{seen:?}");
-    // Both cases occur: components named, and components of the run left out.
-    assert!(seen.weak_named > 300 && seen.weak_dropped > 20, "{seen:?}");
+    // The run names a component only below its pool-year's median, the placement only below
+    // the reference's median decile: the same question, so the run leaves out almost nothing
+    // the placement would not (the few left are at the median, where a decile of the reference
+    // is rounded) — far fewer than one in twenty.
+    assert!(seen.weak_named > 300, "{seen:?}");
+    assert!(seen.weak_dropped * 20 < seen.weak_named, "{seen:?}");
 }
 
 #[test]

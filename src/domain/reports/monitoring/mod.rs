@@ -24,6 +24,7 @@
 //! The programme monitoring is in [`programmes`]; dates are read by
 //! [`crate::domain::common::time::iso_date`].
 
+use crate::domain::common::format::num;
 use crate::domain::exchange::records::{SchoolDocuments, SchoolIdentity};
 use crate::domain::school::self_assessment::{
     questionnaire, AnswerType, AnswerValue, Questionnaire, SelfAssessment,
@@ -35,9 +36,10 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 mod programmes;
 
 pub use programmes::{
-    measure_state, programme_csv, programme_list, programme_status, programme_table,
-    programme_targets_csv, programme_targets_table, MeasureState, ProgrammeRow, ProgrammeStatus,
-    TargetState, TargetStatus,
+    measure_state, overdue_measures_csv, overdue_measures_table, programme_csv, programme_detail,
+    programme_details, programme_list, programme_status, programme_table, programme_targets_csv,
+    programme_targets_table, MeasureState, OverdueMeasure, PointDetail, ProgrammeDetail,
+    ProgrammeRow, ProgrammeStatus, TargetDetail, TargetState, TargetStatus, PROGRAMME_DECIMALS,
 };
 
 /// The name of the line for the whole territory in the municipal lists.
@@ -97,22 +99,28 @@ pub struct MonitoringItem {
     pub block: String,
     /// The indicator's wording.
     pub text: String,
+    /// The item phrased as met ([`crate::domain::school::self_assessment::Item::met_text`]):
+    /// what a share «соответствуют» is a share of («Нет признаков необъективности…»).
+    pub met: String,
     /// The unit of a numeric answer (empty for «да/нет»).
     pub unit: String,
     pub answer: AnswerType,
 }
 
 /// One school × item × year.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SchoolCell {
     pub year: i32,
     /// The answer as shown ([`AnswerValue::display`] with the item's unit); «—» without one.
     pub shown: String,
     pub judgement: Judgement,
+    /// A numeric answer that passed the questionnaire's checks (for the numeric summaries).
+    #[serde(default)]
+    pub value: Option<f64>,
 }
 
 /// One school's line of the table.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MonitoringSchool {
     pub identity: SchoolIdentity,
     /// Per year of the table: whether the school has a self-assessment for it.
@@ -148,6 +156,26 @@ pub struct ShareCell {
     /// `share` minus the share of the previous year of the table, in percentage points;
     /// `None` for the first year or when either year has no share.
     pub change_pp: Option<f64>,
+    /// Schools with a self-assessment for the year that left the item unanswered (or gave an
+    /// answer that does not pass the checks) — «не знаю» is no answer.
+    pub unanswered: usize,
+    /// For a numeric item: its answers summarised ([`Numbers`]); `None` for «да/нет» items
+    /// and when nobody gave a number.
+    pub numbers: Option<Numbers>,
+}
+
+/// The numeric answers of one group × item × year: how many, their median and range, and the
+/// median's change from the previous year of the table. Medians, not means: a few schools with
+/// one outlier (a typo of 1000 computers per 100 pupils) do not move a median.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Numbers {
+    pub n: usize,
+    pub median: f64,
+    pub min: f64,
+    pub max: f64,
+    /// `median` minus the previous year's median (same unit); `None` for the first year or
+    /// when the previous year has no numbers.
+    pub change: Option<f64>,
 }
 
 /// A municipality's part of the table (or the whole territory's).
@@ -201,12 +229,31 @@ impl MonitoringTable {
             .get(y)
     }
 
-    /// A municipality's group by name; `None` — the whole territory.
+    /// A municipality's group by name; `None` — the whole territory: the line for all
+    /// municipalities, or the one municipality's own when the table holds only one.
     pub fn group(&self, municipality: Option<&str>) -> Option<&MonitoringGroup> {
-        self.groups.iter().find(|g| match municipality {
-            None => g.whole,
-            Some(m) => !g.whole && g.municipality == m,
-        })
+        match municipality {
+            None => self
+                .groups
+                .iter()
+                .find(|g| g.whole)
+                .or_else(|| self.groups.first().filter(|_| self.groups.len() == 1)),
+            Some(m) => self.groups.iter().find(|g| !g.whole && g.municipality == m),
+        }
+    }
+
+    /// What the table covers, for a title and a file name: its one municipality, or «Все
+    /// муниципалитеты»; with its years («Северный район, 2024–2025 годы»).
+    pub fn scope(&self) -> String {
+        let place = match self.groups.as_slice() {
+            [only] => only.municipality.clone(),
+            _ => ALL_MUNICIPALITIES.to_string(),
+        };
+        match (self.years.first(), self.years.last()) {
+            (Some(a), Some(b)) if a == b => format!("{place}, {a} год"),
+            (Some(a), Some(b)) => format!("{place}, {a}–{b} годы"),
+            _ => place,
+        }
     }
 
     /// One municipality (`None` — all) × item × year.
@@ -244,6 +291,11 @@ pub fn monitoring_table(schools: &[(SchoolIdentity, &SchoolDocuments)]) -> Monit
 ///   table (the previous column), in percentage points.
 /// * Schools are listed as given, sorted by municipality, name and id; a school given twice
 ///   is counted twice.
+/// * «Не знаю» is no answer: it is counted apart (`unanswered`), never in a share's base.
+/// * A numeric item has no norm in the questionnaire, so no share: its answers are summarised
+///   by [`Numbers`] (n, median, range, the median's change).
+/// * The line for all municipalities ([`ALL_MUNICIPALITIES`]) is there only when the table
+///   holds several municipalities.
 pub fn monitoring_table_with(
     q: &Questionnaire,
     schools: &[(SchoolIdentity, &SchoolDocuments)],
@@ -261,6 +313,7 @@ pub fn monitoring_table_with(
             id: i.id.clone(),
             block: i.block.clone(),
             text: i.text.clone(),
+            met: i.met_text().to_string(),
             unit: i.unit.clone(),
             answer: i.answer,
         })
@@ -297,15 +350,19 @@ pub fn monitoring_table_with(
             group(m, false, members, total, &years, items.len())
         })
         .collect();
-    let all: Vec<&MonitoringSchool> = rows.iter().collect();
-    groups.push(group(
-        ALL_MUNICIPALITIES,
-        true,
-        &all,
-        schools.len(),
-        &years,
-        items.len(),
-    ));
+    // The line for all municipalities only where there are several: for one municipality it
+    // would repeat that municipality's figures under a name that says more than they are.
+    if groups.len() != 1 {
+        let all: Vec<&MonitoringSchool> = rows.iter().collect();
+        groups.push(group(
+            ALL_MUNICIPALITIES,
+            true,
+            &all,
+            schools.len(),
+            &years,
+            items.len(),
+        ));
+    }
     MonitoringTable {
         years,
         items,
@@ -365,16 +422,26 @@ fn school_row(
                         year: *year,
                         shown: AnswerValue::Empty.display(""),
                         judgement: Judgement::NoSelfAssessment,
+                        value: None,
                     },
-                    Some((sa, judged)) => SchoolCell {
-                        year: *year,
-                        shown: sa
+                    Some((sa, judged)) => {
+                        let answer = sa
                             .answers
                             .get(&item.id)
-                            .map_or(AnswerValue::Empty, |a| a.value)
-                            .display(&item.unit),
-                        judgement: judged.get(&item.id).copied().unwrap_or(Judgement::NoAnswer),
-                    },
+                            .map_or(AnswerValue::Empty, |a| a.value);
+                        let judgement =
+                            judged.get(&item.id).copied().unwrap_or(Judgement::NoAnswer);
+                        SchoolCell {
+                            year: *year,
+                            shown: answer.display(&item.unit),
+                            judgement,
+                            // Only an answer the summary accepted: an invalid one is no answer.
+                            value: match answer {
+                                AnswerValue::Number(v) if judgement.answered() => Some(v),
+                                _ => None,
+                            },
+                        }
+                    }
                 })
                 .collect()
         })
@@ -388,6 +455,28 @@ fn school_row(
 
 fn percent(part: usize, whole: usize) -> Option<f64> {
     (whole > 0).then(|| part as f64 / whole as f64 * 100.0)
+}
+
+/// The median and range of `values` (any order; sorted here), with the median's change from
+/// `previous`; `None` for no values.
+fn summarise(values: &mut [f64], previous: Option<f64>) -> Option<Numbers> {
+    if values.is_empty() {
+        return None;
+    }
+    values.sort_unstable_by(f64::total_cmp);
+    let m = values.len() / 2;
+    let median = if values.len() % 2 == 1 {
+        values[m]
+    } else {
+        (values[m - 1] + values[m]) / 2.0
+    };
+    Some(Numbers {
+        n: values.len(),
+        median,
+        min: values[0],
+        max: values[values.len() - 1],
+        change: previous.map(|p| median - p),
+    })
 }
 
 /// `members`: the group's schools with a self-assessment; `total`: all its schools.
@@ -418,6 +507,7 @@ fn group(
     let cells = (0..items)
         .map(|i| {
             let mut previous: Option<f64> = None;
+            let mut previous_median: Option<f64> = None;
             years
                 .iter()
                 .enumerate()
@@ -430,12 +520,20 @@ fn group(
                     let answered = judged.iter().filter(|j| j.answered()).count();
                     let classified = judged.iter().filter(|j| j.classified()).count();
                     let meeting = judged.iter().filter(|j| **j == Judgement::Meets).count();
+                    let unanswered = judged.iter().filter(|j| **j == Judgement::NoAnswer).count();
                     let share = percent(meeting, classified);
                     let change_pp = match (share, previous) {
                         (Some(now), Some(then)) => Some(now - then),
                         _ => None,
                     };
                     previous = share;
+                    let mut values: Vec<f64> = members
+                        .iter()
+                        .filter_map(|s| s.cells.get(i).and_then(|c| c.get(y)))
+                        .filter_map(|c| c.value)
+                        .collect();
+                    let numbers = summarise(&mut values, previous_median);
+                    previous_median = numbers.as_ref().map(|n| n.median);
                     ShareCell {
                         year: *year,
                         answered,
@@ -443,6 +541,8 @@ fn group(
                         meeting,
                         share,
                         change_pp,
+                        unanswered,
+                        numbers,
                     }
                 })
                 .collect()
@@ -484,6 +584,7 @@ pub fn depth_note(t: &MonitoringTable) -> Option<String> {
 /// item id, indicator, year, answer as shown, judgement.
 pub fn monitoring_long_table(t: &MonitoringTable) -> Table {
     let mut w = TableWriter::new();
+    w.title(&format!("Ответы школ на самооценку: {}", t.scope()));
     for h in [
         "Муниципалитет",
         "Идентификатор школы",
@@ -520,16 +621,106 @@ pub fn monitoring_csv_long(t: &MonitoringTable) -> String {
     monitoring_long_table(t).to_csv()
 }
 
-/// Decimals of the monitoring's shares in per cent and their changes in percentage points, as
-/// the monitoring section shows them («67 % (−33 п. п.)»).
+/// Decimals of the monitoring's shares in per cent and their changes in percentage points:
+/// the screen, the справка and the CSV all read them so («67 % (2 из 3)», «−33 п. п.»). Whole
+/// per cents: a share of a few schools has no meaningful tenth.
 pub const SHARE_DECIMALS: u8 = 0;
 
+/// Decimals of the numeric items' medians and ranges, wherever they are shown.
+pub const NUMBER_DECIMALS: u8 = 2;
+
+/// A share with its base, as every place shows it: «67 % (2 из 3)» — meeting of the schools
+/// whose answer is judged; «—» when no answer is judged.
+pub fn share_words(c: &ShareCell) -> String {
+    match c.share {
+        Some(_) => format!(
+            "{} ({} из {})",
+            percent_words(c.share),
+            c.meeting,
+            c.classified
+        ),
+        None => "—".to_string(),
+    }
+}
+
+/// A share in per cent as every place shows it («67 %», [`SHARE_DECIMALS`]); «—» for none.
+pub fn percent_words(share: Option<f64>) -> String {
+    share.map_or_else(
+        || "—".to_string(),
+        |v| format!("{} %", num(Some(v), SHARE_DECIMALS.into())),
+    )
+}
+
+/// A share's change from the previous year: «+17 п. п.», «−33 п. п.», «без изменений»
+/// (a change that rounds to zero); `None` without one.
+pub fn change_words(change: Option<f64>) -> Option<String> {
+    let c = change.filter(|c| c.is_finite())?;
+    let text = num(Some(c.abs()), SHARE_DECIMALS.into());
+    Some(if text == "0" {
+        "без изменений".to_string()
+    } else if c > 0.0 {
+        format!("+{text} п. п.")
+    } else {
+        format!("\u{2212}{text} п. п.")
+    })
+}
+
+/// «без ответа: 1» — the schools with a self-assessment that did not answer; `None` for none.
+pub fn unanswered_words(c: &ShareCell) -> Option<String> {
+    (c.unanswered > 0).then(|| format!("без ответа: {}", c.unanswered))
+}
+
+/// A number of a numeric item with its unit: «85 %», «12,5 на 100 обучающихся».
+fn value_words(v: f64, unit: &str) -> String {
+    let n = num(Some(v), NUMBER_DECIMALS.into());
+    if unit.is_empty() {
+        n
+    } else {
+        format!("{n} {unit}")
+    }
+}
+
+/// A numeric item's answers: «медиана 85 % (от 80 до 90 %, n = 2)»; with one answer
+/// «85 % (n = 1)».
+pub fn numbers_words(n: &Numbers, unit: &str) -> String {
+    if n.n == 1 {
+        return format!("{} (n = 1)", value_words(n.median, unit));
+    }
+    format!(
+        "медиана {} (от {} до {}, n = {})",
+        value_words(n.median, unit),
+        num(Some(n.min), NUMBER_DECIMALS.into()),
+        value_words(n.max, unit),
+        n.n
+    )
+}
+
+/// The median's change: «медиана +5 %», «медиана −1,5 на 100 обучающихся», «медиана без
+/// изменений»; `None` without one.
+pub fn numbers_change_words(n: &Numbers, unit: &str) -> Option<String> {
+    let c = n.change.filter(|c| c.is_finite())?;
+    let text = value_words(c.abs(), unit);
+    Some(if num(Some(c.abs()), NUMBER_DECIMALS.into()) == "0" {
+        "медиана без изменений".to_string()
+    } else if c > 0.0 {
+        format!("медиана +{text}")
+    } else {
+        format!("медиана \u{2212}{text}")
+    })
+}
+
 /// The shares for Excel, one line per municipality (then all) × item × year: schools
-/// answering, with a judged answer, meeting, the share meeting in percent, its change from the
-/// previous year in percentage points (empty cells where there is none); the shares read with
-/// [`SHARE_DECIMALS`] decimals.
+/// answering, with a judged answer, meeting, without an answer, the share meeting in percent
+/// and its change in percentage points (read with [`SHARE_DECIMALS`] decimals); for a numeric
+/// item the number of answers, median, minimum, maximum and the median's change (read with
+/// [`NUMBER_DECIMALS`]). The first line says what the table covers ([`MonitoringTable::scope`]).
+/// The indicator is phrased as met ([`MonitoringItem::met`]), so a share reads the right way.
 pub fn monitoring_shares_table(t: &MonitoringTable) -> Table {
     let mut w = TableWriter::new();
+    w.title(&format!(
+        "Мониторинг самооценок школ: {}. Доля соответствующих — из школ, чей ответ оценивается; «не знаю» и пропуски — в столбце «Без ответа»",
+        t.scope()
+    ));
     for h in [
         "Муниципалитет",
         "Пункт",
@@ -538,24 +729,40 @@ pub fn monitoring_shares_table(t: &MonitoringTable) -> Table {
         "Ответили",
         "С оцениваемым ответом",
         "Соответствуют",
+        "Без ответа",
         "Доля соответствующих, %",
         "Изменение к предыдущему году, п. п.",
+        "Числовых ответов",
+        "Медиана",
+        "Минимум",
+        "Максимум",
+        "Изменение медианы",
+        "Единица",
     ] {
         w.text(h);
     }
     w.end_line();
+    let d = NUMBER_DECIMALS;
     for g in &t.groups {
         for (item, cells) in t.items.iter().zip(&g.cells) {
             for c in cells {
                 w.text(&g.municipality)
                     .text(&item.id)
-                    .text(&item.text)
+                    .text(&item.met)
                     .number(Some(f64::from(c.year)));
                 w.number(Some(c.answered as f64))
                     .number(Some(c.classified as f64))
                     .number(Some(c.meeting as f64))
+                    .number(Some(c.unanswered as f64))
                     .rounded(c.share, SHARE_DECIMALS)
-                    .rounded(c.change_pp, SHARE_DECIMALS)
+                    .rounded(c.change_pp, SHARE_DECIMALS);
+                let n = c.numbers.as_ref();
+                w.number(n.map(|n| n.n as f64))
+                    .rounded(n.map(|n| n.median), d)
+                    .rounded(n.map(|n| n.min), d)
+                    .rounded(n.map(|n| n.max), d)
+                    .rounded(n.and_then(|n| n.change), d)
+                    .text(&item.unit)
                     .end_line();
             }
         }
@@ -573,6 +780,7 @@ pub fn monitoring_shares_csv(t: &MonitoringTable) -> String {
 /// (read with [`SHARE_DECIMALS`] decimals).
 pub fn monitoring_coverage_table(t: &MonitoringTable) -> Table {
     let mut w = TableWriter::new();
+    w.title(&format!("Охват самооценкой: {}", t.scope()));
     for h in [
         "Муниципалитет",
         "Год",
@@ -879,7 +1087,7 @@ mod tests {
             (1, 1, 0, Some(0.0), None),
         );
         assert_eq!(
-            monitoring_coverage_csv(&t).lines().nth(4),
+            monitoring_coverage_csv(&t).lines().nth(5),
             Some("Бикинский район;2024;2;1;50")
         );
     }
@@ -993,14 +1201,87 @@ mod tests {
     }
 
     #[test]
+    fn one_municipality_has_no_line_for_all_municipalities() {
+        // The region's page filtered to one municipality: the table holds only Амурский
+        // район, so nothing may be labelled «Все муниципалитеты» — not the select, not a file.
+        let f: Vec<_> = fixture()
+            .into_iter()
+            .filter(|(s, _)| s.municipality == AMUR)
+            .collect();
+        let t = monitoring_table(&view(&f));
+        assert_eq!(t.groups.len(), 1);
+        assert!(!t.groups[0].whole);
+        assert_eq!(t.scope(), format!("{AMUR}, 2023–2024 годы"));
+        // The territory asked for is that municipality.
+        assert_eq!(t.group(None).map(|g| g.municipality.as_str()), Some(AMUR));
+        let csv = monitoring_shares_csv(&t);
+        assert!(!csv.contains(ALL_MUNICIPALITIES), "{csv}");
+        assert!(csv.contains(&format!(
+            "Мониторинг самооценок школ: {AMUR}, 2023–2024 годы"
+        )));
+    }
+
+    #[test]
+    fn bases_and_numbers_are_given_with_every_share() {
+        let f = fixture();
+        let t = monitoring_table(&view(&f));
+        // Амурский, 5.1.11, 2023: a1 «да» (does not meet), a2 no answer.
+        let c = t.share_cell(Some(AMUR), "5.1.11", 2023).unwrap();
+        assert_eq!(share_words(c), "0 % (0 из 1)");
+        assert_eq!(unanswered_words(c).as_deref(), Some("без ответа: 1"));
+        // All, 2024: 2 of 3 meet, +67 п. п. with the typographic signs.
+        let c = t.share_cell(None, "5.1.11", 2024).unwrap();
+        assert_eq!(share_words(c), "67 % (2 из 3)");
+        assert_eq!(change_words(c.change_pp).as_deref(), Some("+67 п. п."));
+        assert_eq!(
+            change_words(Some(-33.4)).as_deref(),
+            Some("\u{2212}33 п. п.")
+        );
+        assert_eq!(change_words(Some(0.2)).as_deref(), Some("без изменений"));
+        assert_eq!(unanswered_words(c), None);
+        // 5.1.13 (a number without a norm): no share, the number summarised.
+        let c = t.share_cell(Some(AMUR), "5.1.13", 2024).unwrap();
+        assert_eq!(share_words(c), "—");
+        let n = c.numbers.as_ref().expect("numbers");
+        assert_eq!((n.n, n.median, n.change), (1, 85.0, Some(5.0)));
+        assert_eq!(numbers_words(n, "%"), "85 % (n = 1)");
+        assert_eq!(
+            numbers_change_words(n, "%").as_deref(),
+            Some("медиана +5 %")
+        );
+    }
+
+    #[test]
+    fn medians_of_odd_and_even_counts_and_their_range() {
+        let mut odd = [30.0, 10.0, 14.5];
+        let n = summarise(&mut odd, Some(20.0)).unwrap();
+        assert_eq!((n.n, n.median, n.min, n.max), (3, 14.5, 10.0, 30.0));
+        assert_eq!(n.change, Some(-5.5));
+        assert_eq!(
+            numbers_words(&n, "на 100 обучающихся"),
+            "медиана 14,5 на 100 обучающихся (от 10 до 30 на 100 обучающихся, n = 3)"
+        );
+        assert_eq!(
+            numbers_change_words(&n, "").as_deref(),
+            Some("медиана \u{2212}5,5")
+        );
+        let mut even = [1.0, 4.0, 2.0, 100.0];
+        let n = summarise(&mut even, None).unwrap();
+        // The mean of the two middle values; an outlier does not move it.
+        assert_eq!((n.median, n.change), (3.0, None));
+        assert!(summarise(&mut [], None).is_none());
+    }
+
+    #[test]
     fn an_empty_region_gives_headers_only() {
         let t = monitoring_table(&[]);
         assert!(t.schools.is_empty());
         assert_eq!(t.groups.len(), 1);
         assert!(t.groups[0].whole && t.groups[0].coverage.is_empty());
-        assert_eq!(monitoring_csv_long(&t).lines().count(), 1);
-        assert_eq!(monitoring_shares_csv(&t).lines().count(), 1);
-        assert_eq!(monitoring_coverage_csv(&t).lines().count(), 1);
+        // The title and the header.
+        assert_eq!(monitoring_csv_long(&t).lines().count(), 2);
+        assert_eq!(monitoring_shares_csv(&t).lines().count(), 2);
+        assert_eq!(monitoring_coverage_csv(&t).lines().count(), 2);
     }
 
     #[test]
@@ -1011,10 +1292,15 @@ mod tests {
         let lines: Vec<&str> = csv.split("\r\n").collect();
         assert_eq!(
             lines[0],
-            "\u{feff}Муниципалитет;Идентификатор школы;Школа;Пункт;Индикатор;Год;Ответ;Оценка"
+            "\u{feff}Ответы школ на самооценку: Все муниципалитеты, 2023–2024 годы"
         );
-        // 3 школы × все пункты × 2 года, заголовок и пустой хвост после последнего CRLF.
-        assert_eq!(lines.len(), 3 * t.items.len() * 2 + 2);
+        assert_eq!(
+            lines[1],
+            "Муниципалитет;Идентификатор школы;Школа;Пункт;Индикатор;Год;Ответ;Оценка"
+        );
+        // 3 школы × все пункты × 2 года, название, заголовок и пустой хвост после последнего
+        // CRLF.
+        assert_eq!(lines.len(), 3 * t.items.len() * 2 + 3);
         let line = format!("{AMUR};a1;СОШ № 1;5.1.11;{OBJECTIVITY};2023;да;не соответствует");
         assert!(lines.contains(&line.as_str()), "{line}");
         let line =
@@ -1029,25 +1315,42 @@ mod tests {
         let t = monitoring_table(&view(&f));
         let csv = monitoring_shares_csv(&t);
         let lines: Vec<&str> = csv.split("\r\n").collect();
-        assert_eq!(
-            lines[0],
-            "\u{feff}Муниципалитет;Пункт;Индикатор;Год;Ответили;С оцениваемым ответом;\
-             Соответствуют;Доля соответствующих, %;Изменение к предыдущему году, п. п."
+        // The first line says what the table covers.
+        assert!(
+            lines[0].starts_with(
+                "\u{feff}\"Мониторинг самооценок школ: Все муниципалитеты, 2023–2024 годы."
+            ),
+            "{}",
+            lines[0]
         );
-        assert_eq!(lines.len(), 3 * t.items.len() * 2 + 2);
+        assert_eq!(
+            lines[1],
+            "Муниципалитет;Пункт;Индикатор;Год;Ответили;С оцениваемым ответом;\
+             Соответствуют;Без ответа;Доля соответствующих, %;Изменение к предыдущему году, п. п.;\
+             Числовых ответов;Медиана;Минимум;Максимум;Изменение медианы;Единица"
+        );
+        assert_eq!(lines.len(), 3 * t.items.len() * 2 + 3);
+        // 5.1.11 is good when «нет»: its line is phrased as met, so the share reads right.
+        let met = "Нет признаков необъективности результатов ВПР в ОО";
+        let low = "Доля обучающихся с ОВЗ, которым созданы специальные образовательные условия \
+                   в соответствии с рекомендациями ПМПК, от общего количества обучающихся с ОВЗ";
         for line in [
-            format!("{AMUR};5.1.11;{OBJECTIVITY};2023;1;1;0;0;"),
-            format!("{AMUR};5.1.11;{OBJECTIVITY};2024;2;2;1;50;50"),
-            format!("{BIKIN};5.1.11;{OBJECTIVITY};2023;0;0;0;;"),
-            // Rounded as the section shows them («67 % (+67 п.п.)»).
-            format!("{ALL_MUNICIPALITIES};5.1.11;{OBJECTIVITY};2024;3;3;2;67;67"),
+            // a2 has a self-assessment for 2023 without 5.1.11: one without an answer.
+            format!("{AMUR};5.1.11;{met};2023;1;1;0;1;0;;;;;;;"),
+            format!("{AMUR};5.1.11;{met};2024;2;2;1;0;50;50;;;;;;"),
+            format!("{BIKIN};5.1.11;{met};2023;0;0;0;0;;;;;;;;"),
+            // Rounded as the section shows them («67 % (2 из 3)», «+67 п. п.»).
+            format!("{ALL_MUNICIPALITIES};5.1.11;{met};2024;3;3;2;0;67;67;;;;;;"),
+            // A numeric item: no share, its number, median, range and the median's change.
+            format!("{AMUR};5.1.13;{low};2023;1;0;0;1;;;1;80;80;80;;%"),
+            format!("{AMUR};5.1.13;{low};2024;1;0;0;1;;;1;85;85;85;5;%"),
         ] {
             assert!(lines.contains(&line.as_str()), "{line}");
         }
         // The workbook keeps the share in full.
         let table = monitoring_shares_table(&t);
         assert!(table.rows.iter().any(|r| matches!(
-            r[7],
+            r[8],
             crate::domain::tables::table::Cell::Rounded(v, SHARE_DECIMALS) if (v - 200.0 / 3.0).abs() < 1e-9
         )));
     }

@@ -13,8 +13,8 @@
 //! - [`build`] — the report: method, counts and shares, the cross-table, the comparison with
 //!   the previous run as chosen ([`Comparison`]), the seed's lists (ШНРО, «группа риска»,
 //!   стабильно высокие, ШНСУ, резильентные, недостаточно данных) by municipality, the
-//!   distribution of the results index, the caller's sections (monitoring summary, project
-//!   figures) and the recommendations;
+//!   distribution of the results index, the caller's sections (monitoring summary, programme
+//!   monitoring, project figures) and the recommendations;
 //! - [`recommendations`] — the addressed recommendations («адресные рекомендации»), grouped
 //!   by what they recommend, and the specialist's edits.
 //!
@@ -105,8 +105,8 @@ impl Report {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Section {
     /// Stable: "method", "counts", "cross", "changes", "lists", "charts", the caller's
-    /// ("monitoring", "figures"), "recommendations"; subsections: "list:<id>",
-    /// "recommendation:<key>", "recommendation-notes".
+    /// ("monitoring", "programmes", "figures", "chance"), "recommendations"; subsections:
+    /// "list:<id>", "recommendation:<key>", "recommendation-notes".
     pub id: String,
     /// Given by [`build`].
     #[serde(default)]
@@ -508,6 +508,7 @@ mod tests {
     fn extra() -> Vec<Section> {
         [
             ("monitoring", "Мониторинг"),
+            ("programmes", "Мониторинг программ"),
             ("figures", "Показатели проекта"),
         ]
         .into_iter()
@@ -520,7 +521,7 @@ mod tests {
         .collect()
     }
 
-    const EXPECTED: [&str; 9] = [
+    const EXPECTED: [&str; 10] = [
         "method",
         "counts",
         "cross",
@@ -528,6 +529,7 @@ mod tests {
         "lists",
         "charts",
         "monitoring",
+        "programmes",
         "figures",
         "recommendations",
     ];
@@ -823,7 +825,7 @@ mod tests {
         assert!(report.subtitle.contains("2023–2025"));
         // Numbered 1, 2, …; subsections 5.1, 5.2, …; the contents list every one of them.
         let numbers: Vec<&str> = report.sections.iter().map(|s| s.number.as_str()).collect();
-        assert_eq!(numbers, ["1", "2", "3", "4", "5", "6", "7", "8", "9"]);
+        assert_eq!(numbers, ["1", "2", "3", "4", "5", "6", "7", "8", "9", "10"]);
         let lists = section(&report, LISTS);
         assert_eq!(lists.number, "5");
         assert_eq!(lists.subsections[1].number, "5.2");
@@ -1208,12 +1210,12 @@ mod tests {
         let mut f = fixture(r, None);
         let report = build(&input(r, None, &f));
         let recs = section(&report, RECOMMENDATIONS);
-        assert_eq!(recs.number, "9");
+        assert_eq!(recs.number, "10");
         // One subsection per group, then the notes; numbered like the contents.
         assert_eq!(recs.subsections.len(), f.recs.groups.len() + 1);
-        assert_eq!(recs.subsections[0].number, "9.1");
+        assert_eq!(recs.subsections[0].number, "10.1");
         assert_eq!(recs.subsections[0].heading, f.recs.groups[0].heading);
-        assert_eq!(recs.paragraphs[1], checked_summary(9, &f.recs, &f.edits));
+        assert_eq!(recs.paragraphs[1], checked_summary(10, &f.recs, &f.edits));
         let g = f.recs.groups[1].clone();
         f.edits
             .groups
@@ -1226,7 +1228,7 @@ mod tests {
         assert!(
             text.contains("\nПровести выездной семинар.\n\nТекст отредактирован специалистом.\n")
         );
-        assert!(text.contains("рекомендации 9.2; остальные"), "{text}");
+        assert!(text.contains("рекомендации 10.2; остальные"), "{text}");
         assert!(text.contains("| Школа на контроле. |"), "{text}");
         assert!(!text.contains(&g.text));
     }
@@ -1308,6 +1310,72 @@ mod tests {
         };
         assert!(method_paragraph(&odd, &[]).contains("группы школ не заданы"));
         assert!(parameters_statement(&odd).starts_with("отличаются от методики: "));
+    }
+
+    /// Issue 22: a run over three schools says, next to its counts and in the pools' table,
+    /// that the 25 % group is one school and the lists are not representative.
+    #[test]
+    fn a_three_school_run_says_its_group_is_small() {
+        let rows = region(&DemoSpec {
+            schools: 3,
+            municipalities: 1,
+            years: vec![2023, 2024, 2025],
+            seed: 3,
+        });
+        // One pool, so the three schools are ranked together.
+        let mut p = Params::default();
+        p.set_excluded(SchoolType::Basic, true);
+        p.set_excluded(SchoolType::Evening, true);
+        let rows: Vec<_> = rows
+            .into_iter()
+            .map(|mut row| {
+                row.school_type = SchoolType::Secondary;
+                row
+            })
+            .collect();
+        let r = identify(&rows, &p).expect("three schools identify");
+        assert!(
+            r.pools.iter().all(|p| p.results_ranked == 3),
+            "{:?}",
+            r.pools
+        );
+        let sentence =
+            "в группе 3 школы: 25 % — это 1 школа; списки по этой группе не показательны";
+        for m in [None, Some(first_municipality(&r))] {
+            let f = fixture(&r, m);
+            let report = build(&input(&r, m, &f));
+            let counts = section(&report, COUNTS);
+            assert!(
+                counts.paragraphs.iter().any(|p| p
+                    == "Малые группы школ (меньше 20 школ с индексом результатов за год): \
+                        расчёт по ним выполнен по методике, но списки по ним не показательны."),
+                "{:?}",
+                counts.paragraphs
+            );
+            assert!(
+                counts.paragraphs.contains(&format!(
+                    "Средние школы, 2023, 2024 и 2025 годы — {sentence}."
+                )),
+                "{:?}",
+                counts.paragraphs
+            );
+            let pools = &section(&report, METHOD).tables[0];
+            assert!(pools
+                .rows
+                .iter()
+                .all(|row| row.last() == Some(&capitalise_first(sentence))));
+            assert!(report_text(&report).contains(sentence));
+        }
+        // The demonstration region: its secondary schools are a large group, never named
+        // small; its evening schools (about one in twenty of 240) are a small one.
+        let f = fixture(demo(), None);
+        let text = report_text(&build(&input(demo(), None, &f)));
+        assert!(!text.contains("Средние школы, 2023"), "{text}");
+        assert!(text.contains("Вечерние (сменные) школы, 2023"), "{text}");
+    }
+
+    fn capitalise_first(s: &str) -> String {
+        crate::domain::common::format::capitalise(s)
     }
 
     #[test]

@@ -7,8 +7,12 @@ use super::{
     num, plural, schools_where, table, weakest_cell, Comparison, ReportTable, Scope, Section,
     CHANGES, CHARTS, COUNTS, CROSS, LISTS, METHOD, SCHOOLS,
 };
+use crate::domain::common::format::capitalise;
 use crate::domain::common::time::years_span;
 use crate::domain::method::analysis::{self, Category, CrossTable};
+use crate::domain::method::identify::small_pools::{
+    pool_sizes, small_pool_lines, small_pool_sentence, small_pools_heading,
+};
 use crate::domain::method::identify::{
     Counts, Identification, Params, ResultsBand, ResultsCategory, SchoolResult, SocialCategory,
     Tally, YearResult,
@@ -34,10 +38,11 @@ pub(super) fn method_section(r: &Identification) -> Section {
                 "Размер группы по результатам",
                 "С индексом социальных условий",
                 "Размер группы по социальным условиям",
+                "Примечание",
             ],
-            &[false, true, true, true, true, true, true],
+            &[false, true, true, true, true, true, true, false],
         );
-        for p in &r.pools {
+        for (p, size) in r.pools.iter().zip(pool_sizes(r)) {
             t.rows.push(vec![
                 pool_label(&r.params, &p.pool),
                 p.year.to_string(),
@@ -46,6 +51,11 @@ pub(super) fn method_section(r: &Identification) -> Section {
                 p.results_band_size.to_string(),
                 p.social_ranked.to_string(),
                 p.social_band_size.to_string(),
+                if size.small {
+                    capitalise(&small_pool_sentence(size.ranked, r.params.band_share))
+                } else {
+                    String::new()
+                },
             ]);
         }
         tables.push(t);
@@ -57,6 +67,24 @@ pub(super) fn method_section(r: &Identification) -> Section {
         tables,
         ..Section::default()
     }
+}
+
+/// The small pool-years of the run ([`small_pool_lines`]), each a paragraph after the
+/// heading that says what a small group is; nothing when no pool-year is small. The ranking
+/// is regional, so a municipality's report says the same.
+fn small_pools_paragraphs(r: &Identification) -> Vec<String> {
+    let Some(heading) = small_pools_heading(r) else {
+        return Vec::new();
+    };
+    let mut out = vec![format!(
+        "{heading}: расчёт по ним выполнен по методике, но списки по ним не показательны."
+    )];
+    out.extend(
+        small_pool_lines(r, None)
+            .into_iter()
+            .map(|l| format!("{l}.")),
+    );
+    out
 }
 
 fn pool_label(params: &Params, id: &str) -> String {
@@ -120,6 +148,7 @@ pub(super) fn counts_section(r: &Identification, municipality: Option<&str>) -> 
                 overall.assessed,
                 overall.excluded
             ));
+            paragraphs.extend(small_pools_paragraphs(r));
             let mut t = table(
                 "Школы по категориям, регион",
                 &["Признак", "Категория", "Школ", "Доля"],
@@ -183,6 +212,7 @@ pub(super) fn counts_section(r: &Identification, municipality: Option<&str>) -> 
                 c.excluded,
                 overall.assessed,
             ));
+            paragraphs.extend(small_pools_paragraphs(r));
             let mut t = table(
                 format!("Школы по категориям, муниципалитет «{name}»"),
                 &["Признак", "Категория", "Школ", "Доля", "Доля по региону"],

@@ -39,9 +39,17 @@ impl AnswerValue {
     }
 }
 
-/// Число с десятичной запятой, без лишних нулей: «120», «2,5», «-1».
+/// Число с десятичной запятой, не больше двух знаков после неё, без лишних нулей и со знаком
+/// минус «−»: «120», «2,5», «66,67», «−1» — так, как его читает человек (значение, посчитанное
+/// в таблице, не тянет за собой «66,66666666666666»).
 fn fmt_number(v: f64) -> String {
-    v.to_string().replace('.', ",")
+    crate::domain::common::format::num(Some(v), 2)
+}
+
+/// Число ровно так, как оно записано в файле («-0,5», «2,555»): сообщение об ошибке
+/// повторяет полученное значение, как его повторяет импорт.
+fn exact_number(v: f64) -> String {
+    crate::domain::common::format::shortest_decimal_comma(v)
 }
 
 impl Serialize for AnswerValue {
@@ -175,7 +183,7 @@ pub(super) fn check_value(item: &Item, value: &AnswerValue) -> Result<(), String
         (_, AnswerValue::Empty) | (AnswerType::YesNo, AnswerValue::Yes | AnswerValue::No) => Ok(()),
         (AnswerType::YesNo, AnswerValue::Number(v)) => Err(format!(
             "ожидался ответ «да» или «нет», получено число «{}»",
-            fmt_number(v)
+            exact_number(v)
         )),
         (_, AnswerValue::Yes | AnswerValue::No) => {
             Err(format!("ожидалось число, получено «{}»", value.display("")))
@@ -192,7 +200,7 @@ pub(super) fn check_value(item: &Item, value: &AnswerValue) -> Result<(), String
                     if v >= lo && v <= hi {
                         Ok(())
                     } else if let Some(r) = item.range {
-                        let (lo, hi) = (fmt_number(r.min), fmt_number(r.max));
+                        let (lo, hi) = (exact_number(r.min), exact_number(r.max));
                         Err(if kind == AnswerType::Score {
                             format!("балл должен быть от {lo} до {hi}")
                         } else {
@@ -204,7 +212,7 @@ pub(super) fn check_value(item: &Item, value: &AnswerValue) -> Result<(), String
                 }
                 AnswerType::YesNo => Ok(()),
             };
-            rule.map_err(|m| format!("{m}, получено «{}»", fmt_number(v)))
+            rule.map_err(|m| format!("{m}, получено «{}»", exact_number(v)))
         }
     }
 }

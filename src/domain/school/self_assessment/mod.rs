@@ -91,6 +91,11 @@ pub struct Item {
     pub subgroup: Option<String>,
     /// Ячейка «Индикаторы» дословно (пробелы нормализованы).
     pub text: String,
+    /// Формулировка выполненного пункта, если она не совпадает с `text`: для пунктов, где
+    /// хорошо «нет» (`no_good`), — «Нет признаков необъективности…». По ней читаются доли
+    /// «соответствуют» в мониторинге и сильные стороны в сводке.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub met: Option<String>,
     pub answer: AnswerType,
     /// Ячейка «Источник информации» дословно; пусто, если ячейка пуста.
     pub source: String,
@@ -200,6 +205,12 @@ pub struct Range {
 }
 
 impl Item {
+    /// Пункт так, как он читается выполненным: `met`, если она задана, иначе `text`
+    /// («Нет признаков необъективности результатов ВПР в ОО» для 5.1.11).
+    pub fn met_text(&self) -> &str {
+        self.met.as_deref().unwrap_or(&self.text)
+    }
+
     /// Допустимые числовые значения пункта; `None` для «да/нет».
     pub fn bounds(&self) -> Option<(f64, f64)> {
         match self.answer {
@@ -451,6 +462,11 @@ impl Questionnaire {
             return id.to_string();
         };
         match summary.answers.get(id) {
+            // A yes/no item met and phrased as met states its answer: «5.1.11 Нет признаков
+            // необъективности…», not «Наличие признаков…: нет» under the strengths.
+            Some(value) if item.met.is_some() && standing(item, value) == Some(true) => {
+                format!("{} {}", item.id, item.met_text())
+            }
             Some(value) if !value.is_empty() => {
                 format!("{} {}: {}", item.id, item.text, value.display(&item.unit))
             }
@@ -504,6 +520,22 @@ fn item_problems(q: &Questionnaire, item: &Item) -> Vec<String> {
     }
     if !is_normalised(&item.source) {
         out.push("источник: лишние пробелы или переносы строк".to_string());
+    }
+    if item.polarity == Polarity::NoGood && item.met.as_deref().is_none_or(str::is_empty) {
+        // Иначе доля «соответствуют» читалась бы наоборот: «Наличие признаков…: 100 %».
+        out.push(
+            "у пункта, где хорошо «нет», не задана формулировка выполненного пункта (met)"
+                .to_string(),
+        );
+    }
+    if item
+        .met
+        .as_deref()
+        .is_some_and(|m| !is_normalised(m) || m.trim().is_empty())
+    {
+        out.push(
+            "формулировка выполненного пункта (met): пустая или с лишними пробелами".to_string(),
+        );
     }
     if !item.polarity.fits(item.answer) {
         out.push(format!(
@@ -561,6 +593,7 @@ mod tests {
             group: "Группа".to_string(),
             subgroup: None,
             text: format!("Пункт {id}"),
+            met: None,
             answer,
             source: String::new(),
             external: false,
@@ -862,7 +895,7 @@ mod tests {
         {"id": "a.low2", "block": "A", "group": "Г", "text": "Доля меньше — лучше, 2", "answer": "share", "source": "", "external": false, "polarity": "lower_better", "unit": "%"},
         {"id": "a.high1", "block": "A", "group": "Г", "text": "Число больше — лучше, 1", "answer": "number", "source": "", "external": false, "polarity": "higher_better"},
         {"id": "a.high2", "block": "A", "group": "Г", "text": "Число больше — лучше, 2", "answer": "number", "source": "", "external": false, "polarity": "higher_better"},
-        {"id": "a.bad", "block": "A", "group": "Г", "text": "Наличие признаков необъективности", "answer": "yes_no", "source": "", "external": true, "polarity": "no_good"},
+        {"id": "a.bad", "block": "A", "group": "Г", "text": "Наличие признаков необъективности", "met": "Нет признаков необъективности", "answer": "yes_no", "source": "", "external": true, "polarity": "no_good"},
         {"id": "a.good", "block": "A", "group": "Г", "text": "Наличие программы", "answer": "yes_no", "source": "", "external": false, "polarity": "yes_good"},
         {"id": "a.norm", "block": "A", "group": "Г", "text": "Доля с нормой", "answer": "share", "source": "", "external": false, "polarity": "higher_better", "unit": "%", "good_from": 80},
         {"id": "a.lownorm", "block": "A", "group": "Г", "text": "Доля с нормой сверху", "answer": "share", "source": "", "external": false, "polarity": "lower_better", "unit": "%", "good_from": 5},
@@ -1030,7 +1063,16 @@ mod tests {
         };
         let no = with(AnswerValue::No);
         // Each line starts with the item's number, as the questionnaire shows it.
-        assert_eq!(no.strengths, [format!("5.1.11 {text}: нет")]);
+        // A strength is phrased as met: «Нет признаков…», never «Наличие признаков…» under
+        // «Сильные стороны»; a gap keeps the indicator's wording and the answer.
+        assert_eq!(
+            no.strengths,
+            ["5.1.11 Нет признаков необъективности результатов ВПР в ОО"]
+        );
+        assert_eq!(
+            objectivity.met_text(),
+            "Нет признаков необъективности результатов ВПР в ОО"
+        );
         assert_eq!(
             no.gaps,
             ["5.1.01 Участие общеобразовательной организации (далее – ОО) в региональных мониторингах, ВПР: нет"]
