@@ -1024,6 +1024,8 @@ test('three school files with self-assessments and programmes show in the monito
   assert.match(t2, /11 %\s+20\.01\.2025/, t2);
   assert.match(t2, /отклонение от цели/, t2);
   assert.match(await detail.innerText(), /«Консультации для девятиклассников» — срок 31\.05\.2025, ответственный: Завуч/);
+  await detail.scrollIntoViewIfNeeded();
+  await p.screenshot({ path: join(out, '22-programmes.png'), fullPage: false });
   const csvShares = parseCsv((await downloadText(p, () => p.getByRole('button', { name: 'Доли по муниципалитетам (CSV)' }).click())).text);
   assert.ok(csvShares.length > 0);
   await shares.scrollIntoViewIfNeeded();
@@ -1050,6 +1052,17 @@ test('three school files with self-assessments and programmes show in the monito
   assert.match(await small.innerText(), /в группе 3 школы: 25 % — это 1 школа; списки по этой группе не показательны/);
   await small.scrollIntoViewIfNeeded();
   await p.screenshot({ path: join(out, '22-small-pool.png'), fullPage: false });
+  // With the run shown, a programme's school name opens the school's card, which says its
+  // group is small and speaks of the school in the third person.
+  await p.locator('#monitoring-build').click();
+  await programmes.getByRole('button', { name: 'Карточка или программа школы «Школа мониторинга № 1»' }).click();
+  const card = p.locator('#school-card[data-school="MON-1"]');
+  await card.getByTestId('card-small-pool').waitFor();
+  assert.match(await card.getByTestId('card-small-pool').innerText(), /в группе 3 школы/);
+  const cardText = await card.innerText();
+  assert.doesNotMatch(cardText, /(^|[^а-яё])(ваш[а-яё]*|вам|вы)(?![а-яё])/iu, cardText);
+  await card.scrollIntoViewIfNeeded();
+  await p.screenshot({ path: join(out, '22-card.png'), fullPage: false });
 });
 
 test('the paper checks catch what they look for: a planted control, code word, ISO date, stranded heading and a page without its number', async (t) => {

@@ -263,9 +263,10 @@ fn TableView(table: Arc<MonitoringTable>) -> impl IntoView {
             </div>
         </div>
         <ul class="coverage" data-testid="monitoring-coverage">{coverage}</ul>
+        <p class="hint">"Доля соответствующих — из школ, ответивших «да» или «нет» (в скобках — сколько из скольких); изменение к прошлому году — в процентных пунктах. «Без ответа» — школы с самооценкой, не ответившие на пункт или ответившие «не знаю»: в долю они не входят. Числовые показатели норм не имеют: для них — медиана, размах (от наименьшего до наибольшего значения) и число ответивших n, изменение — медианы."</p>
         <div class="table-wrap" tabindex="0" role="region" aria-label="Доля школ, соответствующих показателю, по годам">
-            <table class="data compact" data-testid="monitoring-shares">
-                <caption>{move || format!("{}: доля школ, соответствующих показателю, — из школ, ответивших «да» или «нет» (в скобках — сколько из скольких), и изменение к прошлому году в процентных пунктах; «без ответа» — школы с самооценкой, не ответившие на пункт или ответившие «не знаю», в долю не входят. Для числовых показателей — медиана, размах (от наименьшего до наибольшего значения) и число ответивших n; изменение — медианы.", caption_group()) }</caption>
+            <table class="data compact monitoring-shares" data-testid="monitoring-shares">
+                <caption>{move || format!("{}: доля школ, соответствующих показателю, по годам", caption_group())}</caption>
                 <thead><tr><th scope="col">"Показатель"</th>{years.iter().map(|y| view! { <th scope="col" class="num">{*y}</th> }).collect_view()}</tr></thead>
                 <tbody>{share_rows}</tbody>
             </table>
