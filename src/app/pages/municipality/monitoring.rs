@@ -135,7 +135,7 @@ fn share_cell_view(item: &MonitoringItem, c: &ShareCell) -> impl IntoView {
         <td class="num">
             <span class="line">{main}</span>
             {change.map(|t| view! { <span class="line">{t}</span> })}
-            {unanswered_words(c).map(|t| view! { <span class="line hint">{t}</span> })}
+            {unanswered_words(c).map(|t| view! { <span class="line unanswered">{t}</span> })}
         </td>
     }
 }

@@ -88,13 +88,13 @@ pub fn ProgrammesView(
                         </colgroup>
                         <thead><tr>
                             <th scope="col">"Школа"</th>
-                            <th scope="col">"Муни\u{ad}ципа\u{ad}литет"</th>
+                            <th scope="col">"Муниципалитет"</th>
                             <th scope="col">"Основание"</th>
                             <th scope="col" class="num">"Целей"</th>
-                            <th scope="col" class="num">"Дости\u{ad}гнуто"</th>
-                            <th scope="col" class="num">"Откло\u{ad}нение"</th>
-                            <th scope="col" class="num">"Про\u{ad}сро\u{ad}чен замер"</th>
-                            <th scope="col" class="num">"Про\u{ad}сро\u{ad}чено меро\u{ad}приятий"</th>
+                            <th scope="col" class="num">"Достигнуто"</th>
+                            <th scope="col" class="num">"Отклонение"</th>
+                            <th scope="col" class="num">"Просрочен замер"</th>
+                            <th scope="col" class="num">"Просрочено мероприятий"</th>
                             <th scope="col">"Состояние"</th>
                         </tr></thead>
                         <tbody>{rows.into_iter().zip(details).enumerate().map(|(i, (r, d))| view! {
