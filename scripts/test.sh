@@ -25,6 +25,8 @@ CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=120 \
 
 step "4/4 end to end: the release build in headless Chromium (playwright-core)"
 trunk build --release
+# The hosting tests run `shkala serve` and put the tool into a bundle (cheap after cargo test).
+cargo build --quiet --bin shkala
 node tests/e2e/run.mjs
 
 step "the tree is as it was: nothing tracked was rewritten by the tests"

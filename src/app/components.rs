@@ -438,3 +438,44 @@ pub fn UpdateNotice() -> impl IntoView {
         </Show>
     }
 }
+
+/// The test switch of [`InsecureNotice`]: `localStorage['shkala-treat-insecure'] = '1'` makes
+/// the page treat itself as opened without a secure context (the end-to-end tests run on
+/// 127.0.0.1, which browsers count as secure). Not meant for users.
+const TREAT_INSECURE_KEY: &str = "shkala-treat-insecure";
+/// Where this device remembers that the notice was closed (a preference, not data).
+const INSECURE_CLOSED_KEY: &str = "shkala-insecure-notice-closed";
+
+/// A page opened over plain http from another computer (a seminar's LAN,
+/// `http://192.168.x.y:8080`) is not a secure context: the browser does not install the
+/// service worker there, so this device will not keep Шкала for use without the network.
+/// Everything else works while connected (IndexedDB, the worker). Said once per device, in
+/// the page's flow at the top (not over the content), closable; detected by
+/// `isSecureContext`, not by the address.
+#[component]
+pub fn InsecureNotice() -> impl IntoView {
+    let storage = web_sys::window().and_then(|w| w.local_storage().ok().flatten());
+    let item = |key: &str| {
+        storage
+            .as_ref()
+            .and_then(|s| s.get_item(key).ok().flatten())
+    };
+    let insecure = web_sys::window().is_some_and(|w| !w.is_secure_context())
+        || item(TREAT_INSECURE_KEY).as_deref() == Some("1");
+    let shown = RwSignal::new(insecure && item(INSECURE_CLOSED_KEY).is_none());
+    let close = move |_| {
+        shown.set(false);
+        if let Some(s) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
+            // A failure to remember a preference only means the notice comes back once more.
+            let _ = s.set_item(INSECURE_CLOSED_KEY, "1");
+        }
+    };
+    view! {
+        <Show when=move || shown.get()>
+            <div class="insecure-notice" role="status" data-testid="insecure-notice">
+                <p>"Шкала открыта по сети без защищённого соединения (http): пока есть связь с компьютером ведущего, всё работает, но без сети на этом устройстве Шкала не откроется. Чтобы пользоваться ею без сети, откройте её с сайта по https или на компьютере ведущего по адресу localhost."</p>
+                <button type="button" class="link" on:click=close>"Понятно, скрыть"</button>
+            </div>
+        </Show>
+    }
+}

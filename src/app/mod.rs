@@ -104,6 +104,7 @@ pub fn App() -> impl IntoView {
         <Router>
             <PageFrame/>
             <TopBar/>
+            <components::InsecureNotice/>
             <main id="main" tabindex="-1" data-ready=move || if state.ready.get() { "yes" } else { "no" }>
                 <components::LoadError/>
                 <Routes fallback=|| view! { <pages::NotFound/> }>

@@ -2,14 +2,16 @@
 // playwright-core. Run by ./run test after `trunk build --release`. Screenshots go to
 // tests/e2e/out/ (not committed).
 import { chromium } from 'playwright-core';
-import { cp, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { existsSync, readFileSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import assert from 'node:assert/strict';
 import { serve } from './serve.mjs';
+import { host, rules as hostRules } from './host.mjs';
+import { pack, packageVersion, HOSTING } from '../../scripts/bundle.mjs';
 import { textProblems, pageText } from './words.mjs';
 import { writeServiceWorker, CSP } from '../../scripts/post-build.mjs';
 import { printAndCheck, codeWords, workbookText, numbersAsText, workbookComment, BUILD } from './paper.mjs';
@@ -1362,6 +1364,247 @@ test('once opened, the app starts and works in every workspace with the network 
     await p.locator('#run-pick').waitFor();
   } finally {
     await p.context().setOffline(false);
+  }
+});
+
+// ── Issue 23: the release bundle on a static host, `shkala serve`, plain http on a LAN ──
+
+/// The command-line tool for the hosting tests: the newer of the release and the debug build
+/// (a stale release build may predate `shkala serve`); built when there is none.
+function shkalaBinary() {
+  const builds = ['release', 'debug'].map((p) => join(root, 'target', p, 'shkala')).filter((b) => existsSync(b));
+  if (builds.length === 0) {
+    execFileSync('cargo', ['build', '--quiet', '--bin', 'shkala'], { cwd: root, stdio: 'inherit' });
+    return join(root, 'target', 'debug', 'shkala');
+  }
+  return builds.sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0];
+}
+
+/// Starts `shkala serve <args>`; resolves with the process and its first stdout line.
+function startShkalaServe(args) {
+  const bin = shkalaBinary();
+  const child = spawn(bin, ['serve', ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stderr.on('data', (d) => { stderr += d; });
+  const first = new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${bin} serve: нет первой строки за 30 с; stderr: ${stderr}`)), 30000);
+    child.stdout.on('data', (d) => {
+      stdout += d;
+      const i = stdout.indexOf('\n');
+      if (i >= 0) { clearTimeout(timer); resolve(stdout.slice(0, i)); }
+    });
+    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`${bin} serve завершился (код ${code}) до первой строки: ${stderr.trim()} — пересоберите: cargo build --bin shkala`)); });
+  });
+  const stop = () => new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+  return first.then((line) => ({ child, line, stop }), async (e) => { await stop(); throw e; });
+}
+
+/// What a static host must answer, file type by file type (the hosting guide's rules), checked
+/// on the built `dist` served at `origin`.
+async function checkHostHeaders(origin, dist) {
+  const html = readFileSync(join(dist, 'index.html'), 'utf8');
+  const meta = html.match(/<meta http-equiv="Content-Security-Policy" content="([^"]*)"/)[1];
+  assert.equal(meta, CSP);
+  const names = readdirSync(dist);
+  const wasm = names.find((f) => /^shkala-web-[0-9a-f]{16}_bg\.wasm$/.test(f));
+  const css = names.find((f) => /^main-[0-9a-f]{16}\.css$/.test(f));
+  assert.ok(wasm && css, names.join(' '));
+  const get = async (path, encoding = 'identity') => {
+    const r = await fetch(origin + path, { headers: { 'accept-encoding': encoding } });
+    return { r, body: Buffer.from(await r.arrayBuffer()), h: (n) => r.headers.get(n) ?? '' };
+  };
+  const immutable = 'public, max-age=31536000, immutable';
+  // index.html, and every page of the app (a deep link, /guide which is also a folder).
+  for (const path of ['/', '/index.html', '/municipality', '/school?ws=x&tab=placement', '/guide']) {
+    const { r, body, h } = await get(path);
+    assert.equal(r.status, 200, path);
+    assert.match(h('content-type'), /^text\/html\b/, path);
+    assert.equal(h('cache-control'), 'no-cache', path);
+    assert.equal(h('content-security-policy'), meta, `${path}: the CSP header is the meta's`);
+    assert.equal(h('x-content-type-options'), 'nosniff', path);
+    assert.ok(body.toString('utf8').includes('<meta http-equiv="Content-Security-Policy"'), path);
+  }
+  {
+    const { r, h } = await get('/sw.js');
+    assert.equal(r.status, 200);
+    assert.match(h('content-type'), /^(text|application)\/javascript\b/);
+    assert.equal(h('cache-control'), 'no-cache', 'sw.js');
+  }
+  {
+    const { r, body, h } = await get(`/${wasm}`);
+    assert.equal(r.status, 200);
+    assert.equal(h('content-type'), 'application/wasm');
+    assert.equal(h('cache-control'), immutable, wasm);
+    assert.equal(body.length, statSync(join(dist, wasm)).size);
+    // A browser that accepts compression gets a precompressed copy, decoded to the same bytes.
+    const packed = await get(`/${wasm}`, 'gzip, deflate, br');
+    assert.match(packed.h('content-encoding'), /^(br|gzip)$/);
+    assert.equal(packed.h('content-type'), 'application/wasm');
+    assert.equal(packed.h('cache-control'), immutable);
+    assert.ok(packed.body.equals(readFileSync(join(dist, wasm))), 'the decoded copy is the file');
+  }
+  {
+    const { h } = await get(`/${css}`);
+    assert.match(h('content-type'), /^text\/css\b/);
+    assert.equal(h('cache-control'), immutable, css);
+  }
+  {
+    const { h } = await get('/shkala-worker_bg.wasm');
+    assert.equal(h('content-type'), 'application/wasm');
+    assert.equal(h('cache-control'), 'no-cache', 'an unhashed name is revalidated');
+  }
+  {
+    const { r } = await get('/shkala-web-0123456789abcdef_bg.wasm');
+    assert.equal(r.status, 404, 'a missing file is not the page');
+  }
+}
+
+/// The smoke flow at another origin: the start page, the demonstration region in one click,
+/// the identification, a reload on a deep link, the service worker in control, the data kept
+/// in IndexedDB, and the app again with the network off.
+async function smokeAt(t, origin, shot) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'ru-RU' });
+  const p = await context.newPage();
+  p.on('pageerror', (e) => t.errors.push(String(e)));
+  p.on('console', (m) => { if (m.type() === 'error') t.errors.push(m.text()); });
+  await p.goto(origin + '/');
+  await p.getByRole('heading', { name: 'Что хранится в этом браузере' }).waitFor();
+  assert.equal(await p.getByTestId('insecure-notice').count(), 0, 'a secure context: no notice');
+  await p.evaluate(() => navigator.serviceWorker.ready.then(() => true));
+  await p.getByRole('button', { name: 'Открыть демонстрационный регион' }).click();
+  await p.locator('.status.success').waitFor({ timeout: 30000 });
+  await p.getByText('240 школ в 12 муниципалитетах').waitFor();
+  await p.goto(origin + '/municipality');
+  await p.getByRole('button', { name: 'Провести идентификацию' }).click();
+  await p.getByText('Идентификация проведена').waitFor({ timeout: 60000 });
+  await p.reload();
+  await p.locator('#run-pick').waitFor();
+  await p.getByRole('list', { name: 'Итоги идентификации' }).waitFor();
+  assert.ok(await p.evaluate(() => navigator.serviceWorker.controller !== null), 'the service worker controls the page');
+  if (shot) await p.screenshot({ path: join(out, shot) });
+  await context.setOffline(true);
+  try {
+    await p.goto(origin + '/guide');
+    await p.locator('h1').first().waitFor();
+    await p.goto(origin + '/');
+    await p.getByText('240 школ в 12 муниципалитетах').waitFor();
+  } finally {
+    await context.setOffline(false);
+    await context.close();
+  }
+}
+
+test('the release bundle, served only by the hosting guide\'s nginx rules, opens, works and stays offline', async (t) => {
+  // The hosting files carry the CSP of the built page letter for letter.
+  const dist = join(root, process.env.E2E_DIST ?? 'dist');
+  for (const f of HOSTING) assert.ok(readFileSync(join(root, 'hosting', f), 'utf8').includes(`"${CSP}"`), `hosting/${f}`);
+  assert.equal(hostRules().headers['content-security-policy'], CSP);
+  // The bundle as `./run bundle` lays it out (from the build at hand), unpacked and checked.
+  const tmp = await mkdtemp(join(tmpdir(), 'shkala-bundle-'));
+  const { archive, name } = await pack({ dist, cli: shkalaBinary(), out: tmp, version: await packageVersion(), built: today() });
+  assert.match(archive, /shkala-\d+\.\d+\.\d+-\d\d\.\d\d\.\d{4}\.tar\.gz$/);
+  const unpacked = join(tmp, 'unpacked');
+  await mkdir(unpacked);
+  execFileSync('tar', ['-xzf', archive, '-C', unpacked]);
+  const folder = join(unpacked, name);
+  for (const f of ['VERSION', 'SHA256SUMS', 'shkala', 'dist/index.html', 'dist/sw.js', 'hosting/nginx.conf', 'hosting/apache.htaccess', 'hosting/web.config']) {
+    assert.ok(existsSync(join(folder, f)), f);
+  }
+  assert.match(readFileSync(join(folder, 'VERSION'), 'utf8'), /^Шкала \d+\.\d+\.\d+, сборка от \d\d\.\d\d\.\d{4}\n/);
+  assert.ok(readdirSync(join(folder, 'dist')).some((f) => f.endsWith('.wasm.gz')), 'precompressed copies');
+  execFileSync('sha256sum', ['--check', '--quiet', '--strict', 'SHA256SUMS'], { cwd: folder });
+  const sums = readFileSync(join(folder, 'SHA256SUMS'), 'utf8');
+  assert.ok(sums.includes('  dist/index.html\n') && sums.includes('  shkala\n') && !sums.includes('SHA256SUMS'));
+  const server = await host(join(folder, 'dist'));
+  const origin = `http://127.0.0.1:${server.address().port}`;
+  try {
+    await checkHostHeaders(origin, join(folder, 'dist'));
+    await smokeAt(t, origin, '23-bundle-nginx-rules.png');
+  } finally {
+    server.close();
+    await rm(tmp, { recursive: true, force: true });
+  }
+});
+
+test('`shkala serve` serves the app at 127.0.0.1 with the right types and headers, and the app works there', async (t) => {
+  const dist = process.env.E2E_DIST ?? 'dist';
+  const served = await startShkalaServe(['--dir', dist, '--port', '0']);
+  try {
+    const m = served.line.match(/^Шкала: сервер слушает 127\.0\.0\.1:(\d+)$/);
+    assert.ok(m, `the first line: «${served.line}»`);
+    const origin = `http://127.0.0.1:${m[1]}`;
+    await checkHostHeaders(origin, join(root, dist));
+    await smokeAt(t, origin, '23-shkala-serve.png');
+  } finally {
+    await served.stop();
+  }
+  // `--lan` names the address it listens on in the same first line (stopped at once).
+  const lan = await startShkalaServe(['--dir', dist, '--port', '0', '--lan']);
+  try {
+    assert.match(lan.line, /^Шкала: сервер слушает \S+:\d+$/, lan.line);
+  } finally {
+    await lan.stop();
+  }
+});
+
+test('opened without a secure context, the app works and says once that it will not stay for use offline', async (t) => {
+  const notice = (p) => p.getByTestId('insecure-notice');
+  // The test switch: the page treats itself as not secure (127.0.0.1 is a secure context).
+  const p = await page(t);
+  assert.equal(await notice(p).count(), 0);
+  await p.evaluate(() => localStorage.setItem('shkala-treat-insecure', '1'));
+  await p.reload();
+  await notice(p).waitFor();
+  assert.equal(await notice(p).count(), 1);
+  assert.equal(await notice(p).getAttribute('role'), 'status');
+  assert.match(await notice(p).innerText(), /^Шкала открыта по сети без защищённого соединения \(http\): пока есть связь с компьютером ведущего, всё работает, но без сети на этом устройстве Шкала не откроется\. Чтобы пользоваться ею без сети, откройте её с сайта по https или на компьютере ведущего по адресу localhost\./);
+  // In the page's flow, under the bar, above the content: nothing covered.
+  const [bar, box, main] = await Promise.all(['header.top', '[data-testid="insecure-notice"]', 'main'].map((s) => p.locator(s).boundingBox()));
+  assert.ok(box.y >= bar.y + bar.height - 1 && main.y >= box.y + box.height, JSON.stringify({ bar, box, main }));
+  assert.equal(await notice(p).evaluate((el) => getComputedStyle(el).position), 'static');
+  await p.screenshot({ path: join(out, '23-insecure.png') });
+  await notice(p).getByRole('button', { name: 'Понятно, скрыть' }).click();
+  await notice(p).waitFor({ state: 'detached' });
+  await p.reload();
+  await p.getByRole('heading', { name: 'Что хранится в этом браузере' }).waitFor();
+  assert.equal(await notice(p).count(), 0, 'closed once: not shown again on this device');
+  await p.getByRole('button', { name: 'Открыть демонстрационный регион' }).click();
+  await p.locator('.status.success').waitFor({ timeout: 30000 });
+
+  // A real insecure context: a name other than localhost that resolves to this computer, as
+  // a participant's browser opens http://192.168.x.y:8080 (still only loopback traffic).
+  const lanBrowser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+           '--disable-sync', '--no-first-run', '--host-resolver-rules=MAP shkala-seminar.test 127.0.0.1'],
+  });
+  try {
+    const q = await (await lanBrowser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'ru-RU' })).newPage();
+    q.on('pageerror', (e) => t.errors.push(String(e)));
+    q.on('console', (m) => { if (m.type() === 'error') t.errors.push(m.text()); });
+    const origin = `http://shkala-seminar.test:${server.address().port}`;
+    await q.goto(origin + '/');
+    await q.getByRole('heading', { name: 'Что хранится в этом браузере' }).waitFor();
+    assert.deepEqual(await q.evaluate(() => [window.isSecureContext, 'serviceWorker' in navigator]), [false, false]);
+    await notice(q).waitFor();
+    await q.getByRole('button', { name: 'Открыть демонстрационный регион' }).click();
+    await q.locator('.status.success').waitFor({ timeout: 30000 });
+    await q.getByText('240 школ в 12 муниципалитетах').waitFor();
+    await q.goto(origin + '/municipality');
+    await q.getByRole('button', { name: 'Провести идентификацию' }).click();
+    await q.getByText('Идентификация проведена').waitFor({ timeout: 60000 });
+    await q.goto(origin + '/data');
+    await q.locator('#export-backup').waitFor();
+    await q.reload();
+    await q.locator('#export-backup').waitFor();
+    assert.equal(await notice(q).count(), 1, 'not closed here: shown on every page until closed');
+  } finally {
+    await lanBrowser.close();
   }
 });
 

@@ -12,6 +12,8 @@
 //! shkala template              empty CSV with every column of the row contract
 //! shkala rubric                the embedded rubric: lines and maximum per system
 //! shkala demo --out FILE [--schools N] [--municipalities N] [--years 2023,2024,2025] [--seed N]
+//! shkala serve [--dir DIR] [--port N] [--lan]
+//!                              the built app served to this computer or, with --lan, the room
 //! ```
 //! Exit status: 0 on success, 2 on invalid input or usage — whenever an error was printed
 //! (messages on stderr, in Russian).
@@ -40,6 +42,7 @@ use std::process::ExitCode;
 
 mod files;
 mod identification;
+mod serve;
 mod timing;
 
 const USAGE: &str = "\
@@ -102,6 +105,13 @@ const USAGE: &str = "\
   shkala demo --out ФАЙЛ [--schools N] [--municipalities N] [--years 2023,2024,2025] [--seed N]
       Создаёт вымышленный регион для демонстрации: CSV или, если имя
       файла оканчивается на .xlsx, книгу Excel (лист «Данные»).
+  shkala serve [--dir ПАПКА] [--port N] [--lan]
+      Раздаёт собранное приложение браузерам: по умолчанию только этому
+      компьютеру (127.0.0.1), с --lan — всем устройствам локальной сети
+      (печатает адреса для участников и QR-код каждого). --dir — папка
+      собранного приложения; без него — папка dist в текущей папке, рядом
+      с программой или на уровень выше. --port — порт (по умолчанию 8080;
+      0 — любой свободный). Остановить — Ctrl+C.
 
 Код выхода: 0 — успех, 2 — ошибка во входных данных или в аргументах (всегда,
 когда напечатана ошибка).";
@@ -171,6 +181,7 @@ fn run(args: &[String]) -> Result<(), Failure> {
         Some("demo") => cmd_demo(&args[1..]),
         Some("mapping") => cmd_mapping(&args[1..]),
         Some("sheet") => cmd_sheet(&args[1..]),
+        Some("serve") => serve::cmd_serve(&args[1..]),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             Ok(())
