@@ -42,6 +42,9 @@ use std::process::ExitCode;
 
 mod files;
 mod identification;
+// The server is the native tool's (a wasm32 build of this binary, made by `cargo test
+// --target wasm32-unknown-unknown`, has neither sockets nor the server's crates).
+#[cfg(not(target_arch = "wasm32"))]
 mod serve;
 mod timing;
 
@@ -181,7 +184,10 @@ fn run(args: &[String]) -> Result<(), Failure> {
         Some("demo") => cmd_demo(&args[1..]),
         Some("mapping") => cmd_mapping(&args[1..]),
         Some("sheet") => cmd_sheet(&args[1..]),
+        #[cfg(not(target_arch = "wasm32"))]
         Some("serve") => serve::cmd_serve(&args[1..]),
+        #[cfg(target_arch = "wasm32")]
+        Some("serve") => Err("shkala serve работает только в программе для компьютера".into()),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             Ok(())
