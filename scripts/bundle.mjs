@@ -14,6 +14,7 @@ import { chmod, copyFile, cp, mkdir, readFile, readdir, rm, writeFile } from 'no
 import { execFileSync } from 'node:child_process';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { files } from './post-build.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 export const HOSTING = ['nginx.conf', 'apache.htaccess', 'web.config'];
@@ -34,16 +35,6 @@ export function buildDate(epochSeconds) {
 /// The `content` of index.html's CSP meta.
 export function metaCsp(html) {
   return html.match(/<meta http-equiv="Content-Security-Policy" content="([^"]*)"/)?.[1];
-}
-
-async function files(dir) {
-  const out = [];
-  for (const e of await readdir(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) out.push(...(await files(p)));
-    else out.push(p);
-  }
-  return out;
 }
 
 /// Writes `<out>/shkala-<version>-<built>.tar.gz` from the built `dist` and the `cli` binary;

@@ -71,7 +71,8 @@ function sha(text, n = 16) {
   return createHash('sha256').update(text).digest('hex').slice(0, n);
 }
 
-async function files(dir) {
+/// Every file under `dir`, recursively (also the bundle's walk, scripts/bundle.mjs).
+export async function files(dir) {
   const out = [];
   for (const e of await readdir(dir, { withFileTypes: true })) {
     const p = join(dir, e.name);

@@ -45,10 +45,15 @@ pub fn percent(p: f64) -> String {
 /// A change in percentage points with its sign, to one decimal: «+3,2 п. п.», «−1 п. п.»; a
 /// change that rounds to zero is «0 п. п.», without a sign; «—» for a value that is not finite.
 pub fn points_change(delta: f64) -> String {
+    points_change_to(delta, 1)
+}
+
+/// [`points_change`] with at most `digits` decimals («−33 п. п.» with none).
+pub fn points_change_to(delta: f64, digits: usize) -> String {
     if !delta.is_finite() {
         return "—".to_string();
     }
-    let text = round_decimal(delta.abs(), 0, 1).replace('.', ",");
+    let text = round_decimal(delta.abs(), 0, digits).replace('.', ",");
     if text == "0" {
         "0 п. п.".to_string()
     } else if delta > 0.0 {

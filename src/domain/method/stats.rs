@@ -173,6 +173,17 @@ pub fn rank_key(x: f64) -> f64 {
 }
 
 /// Deciles of a sorted list by nearest rank: 11 values, `q[0]` the minimum and, for k = 1…10,
+/// The median of ascending, NaN-free `sorted`: the middle value, or the mean of the two middle
+/// ones; `None` for an empty list. Example: [1, 2, 4, 100] → 3.
+pub fn median(sorted: &[f64]) -> Option<f64> {
+    let n = sorted.len();
+    match n {
+        0 => None,
+        _ if n % 2 == 1 => sorted.get(n / 2).copied(),
+        _ => Some((sorted.get(n / 2 - 1)? + sorted.get(n / 2)?) / 2.0),
+    }
+}
+
 /// `q[k]` the smallest value with at least k × 10 % of the values at or below it (the value at
 /// position ⌈k·n/10⌉, counting from 1), so `q[10]` is the maximum. Every decile is one of the
 /// values; `None` for an empty list. `sorted` must be ascending (NaN-free).

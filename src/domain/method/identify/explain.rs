@@ -16,6 +16,7 @@ use super::indices::Scored;
 use super::method::{Method, Rule};
 use super::output::{ComponentList, MAX_COMPONENTS};
 use super::Params;
+use crate::domain::method::stats::median;
 
 /// Per pool-year of the frame and results component: the value a component must be below to
 /// count as below the group's middle (`middle[group * n + c]`); NaN where nobody has it.
@@ -42,7 +43,8 @@ impl Middles {
                             .map(|e| scored.results_of(e)[c])
                             .filter(|v| v.is_finite()),
                     );
-                    median(&mut values)
+                    values.sort_unstable_by(f64::total_cmp);
+                    median(&values).unwrap_or(f64::NAN)
                 };
             }
         }
@@ -51,20 +53,6 @@ impl Middles {
 
     fn of_group(&self, group: usize) -> &[f64] {
         &self.middle[group * self.n..(group + 1) * self.n]
-    }
-}
-
-/// The median of `values` (NaN for none): the middle one, or the mean of the two middle ones.
-fn median(values: &mut [f64]) -> f64 {
-    if values.is_empty() {
-        return f64::NAN;
-    }
-    values.sort_unstable_by(f64::total_cmp);
-    let m = values.len() / 2;
-    if values.len() % 2 == 1 {
-        values[m]
-    } else {
-        (values[m - 1] + values[m]) / 2.0
     }
 }
 

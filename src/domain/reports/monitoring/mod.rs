@@ -24,8 +24,9 @@
 //! The programme monitoring is in [`programmes`]; dates are read by
 //! [`crate::domain::common::time::iso_date`].
 
-use crate::domain::common::format::num;
+use crate::domain::common::format::{num, points_change_to};
 use crate::domain::exchange::records::{SchoolDocuments, SchoolIdentity};
+use crate::domain::method::stats::median;
 use crate::domain::school::self_assessment::{
     questionnaire, AnswerType, AnswerValue, Questionnaire, SelfAssessment,
 };
@@ -460,16 +461,8 @@ fn percent(part: usize, whole: usize) -> Option<f64> {
 /// The median and range of `values` (any order; sorted here), with the median's change from
 /// `previous`; `None` for no values.
 fn summarise(values: &mut [f64], previous: Option<f64>) -> Option<Numbers> {
-    if values.is_empty() {
-        return None;
-    }
     values.sort_unstable_by(f64::total_cmp);
-    let m = values.len() / 2;
-    let median = if values.len() % 2 == 1 {
-        values[m]
-    } else {
-        (values[m - 1] + values[m]) / 2.0
-    };
+    let median = median(values)?;
     Some(Numbers {
         n: values.len(),
         median,
@@ -655,13 +648,9 @@ pub fn percent_words(share: Option<f64>) -> String {
 /// (a change that rounds to zero); `None` without one.
 pub fn change_words(change: Option<f64>) -> Option<String> {
     let c = change.filter(|c| c.is_finite())?;
-    let text = num(Some(c.abs()), SHARE_DECIMALS.into());
-    Some(if text == "0" {
-        "без изменений".to_string()
-    } else if c > 0.0 {
-        format!("+{text} п. п.")
-    } else {
-        format!("\u{2212}{text} п. п.")
+    Some(match points_change_to(c, SHARE_DECIMALS.into()) {
+        zero if zero == "0 п. п." => "без изменений".to_string(),
+        text => text,
     })
 }
 

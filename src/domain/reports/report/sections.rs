@@ -17,6 +17,7 @@ use crate::domain::method::identify::{
     Counts, Identification, Params, ResultsBand, ResultsCategory, SchoolResult, SocialCategory,
     Tally, YearResult,
 };
+use crate::domain::method::stats::median;
 
 pub(super) fn method_section(r: &Identification) -> Section {
     let mut paragraphs = vec![method_paragraph(&r.params, &r.years)];
@@ -669,15 +670,6 @@ pub(super) fn lists_section(r: &Identification, scope: Scope<'_>) -> Section {
         section.subsections.push(sub);
     }
     section
-}
-
-fn median(sorted: &[f64]) -> Option<f64> {
-    let n = sorted.len();
-    match n {
-        0 => None,
-        _ if n % 2 == 1 => sorted.get(n / 2).copied(),
-        _ => Some((sorted.get(n / 2 - 1)? + sorted.get(n / 2)?) / 2.0),
-    }
 }
 
 pub(super) fn charts_section(r: &Identification, scope: Scope<'_>) -> Section {
